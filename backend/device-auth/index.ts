@@ -1,0 +1,102 @@
+/**
+ * Device login and topic rules, shared by the embedded broker's hooks and (for production brokers)
+ * the HTTP authentication/authorization endpoints, so both enforce exactly the same policy.
+ *
+ * Freshness (docs/protocol.md "Freshness and replay"): the signed `timestamp` of Alink logins is
+ * wall-clock ms on SDK-based devices but `millis()` (uptime) on the original ESP8266 firmware, which
+ * also signs once at boot and reuses the password on every reconnect. So:
+ *  - policy `compat` (default): any timestamp, or none, is accepted; the signature still proves the
+ *    secret. Replay protection then comes from TLS (securemode=2).
+ *  - policy `strict`: the timestamp must be wall-clock ms within ±`maxSkewMs` of the server and
+ *    greater than the last one accepted for the device, so a captured login cannot be replayed.
+ */
+import {
+  parseClientId,
+  parseUsername,
+  passwordMatches,
+  sign,
+  signContent,
+  topics,
+  parseTopic,
+  devicePrefix,
+} from '../../core/alink';
+import type { Store } from '../store/types';
+
+/** MQTT 3.1.1 CONNACK return codes (§3.2.2.3). */
+export const ConnackCode = { IdentifierRejected: 2, BadCredentials: 4, NotAuthorized: 5 } as const;
+
+export interface AuthenticatedDevice {
+  deviceId: string;
+  productKey: string;
+  deviceName: string;
+}
+
+export type DeviceLogin =
+  | { ok: true; device: AuthenticatedDevice }
+  | { ok: false; returnCode: number; reason: 'malformed' | 'unknown-device' | 'bad-signature' | 'stale-timestamp'; message: string };
+
+export interface DeviceAuthOptions {
+  store: Store;
+  /** Current time, ms. */
+  now: () => number;
+  /** Allowed clock difference for `strict` devices, ms. Default 10 minutes. */
+  maxSkewMs?: number;
+}
+
+export function createDeviceAuth(opts: DeviceAuthOptions) {
+  const maxSkew = opts.maxSkewMs ?? 10 * 60_000;
+  const lastStrictTs = new Map<string, number>();
+
+  async function authenticate(clientId: string, username: string | undefined, password: string | undefined): Promise<DeviceLogin> {
+    const cid = parseClientId(clientId);
+    if (!cid.ok) return { ok: false, returnCode: ConnackCode.IdentifierRejected, reason: 'malformed', message: cid.message };
+    const user = parseUsername(username ?? '');
+    if (!user.ok) return { ok: false, returnCode: ConnackCode.BadCredentials, reason: 'malformed', message: user.message };
+    const { productKey, deviceName } = user.value;
+    const deviceId = `${productKey}/${deviceName}`;
+    const device = await opts.store.getDevice(deviceId);
+    if (!device) return { ok: false, returnCode: ConnackCode.BadCredentials, reason: 'unknown-device', message: `unknown device ${deviceId}` };
+    const { id, signMethod, timestamp } = cid.value;
+    const expected = sign(device.secret, signContent({ id, deviceName, productKey, timestamp }), signMethod);
+    if (!password || !passwordMatches(expected, password)) {
+      return { ok: false, returnCode: ConnackCode.BadCredentials, reason: 'bad-signature', message: `bad signature for ${deviceId}` };
+    }
+    if (device.loginPolicy === 'strict') {
+      const ts = Number(timestamp);
+      const now = opts.now();
+      const last = lastStrictTs.get(deviceId) ?? 0;
+      if (timestamp === undefined || Math.abs(now - ts) > maxSkew || ts <= last) {
+        return {
+          ok: false,
+          returnCode: ConnackCode.NotAuthorized,
+          reason: 'stale-timestamp',
+          message: `${deviceId} uses strict login: timestamp must be current wall-clock ms and never reused`,
+        };
+      }
+      lastStrictTs.set(deviceId, ts);
+    }
+    return { ok: true, device: { deviceId, productKey, deviceName } };
+  }
+
+  return { authenticate };
+}
+
+/**
+ * Topics a device may publish to: its own uplink topics (property post, event posts, replies to
+ * commands). Everything else, including its own downlink topics, is denied.
+ */
+export function deviceMayPublish(device: AuthenticatedDevice, topic: string): boolean {
+  const t = parseTopic(topic);
+  if (!t || t.productKey !== device.productKey || t.deviceName !== device.deviceName) return false;
+  return t.kind === 'property.post' || t.kind === 'event.post' || t.kind === 'property.set.reply' || t.kind === 'service.reply';
+}
+
+/** Subscriptions a device may make: filters entirely inside its own `/sys/{pk}/{dn}/` subtree. */
+export function deviceMaySubscribe(device: AuthenticatedDevice, filter: string): boolean {
+  // Product keys and device names cannot contain `+` or `#`, so a filter that starts with the
+  // literal prefix can only match inside the subtree, whatever wildcards follow.
+  return filter.startsWith(devicePrefix(device));
+}
+
+/** The topic filter a device should subscribe to for its downlink (commands and replies). */
+export const deviceSubscription = (device: AuthenticatedDevice) => topics.deviceFilter(device);

@@ -1,0 +1,45 @@
+/** What a function needs from the outside world, built by its host and passed in. */
+import type { Store } from '../store/types';
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  /** Logs `message` the first time `key` is seen by this logger, and never again. */
+  once(key: string, message: string): void;
+}
+
+export interface FunctionDeps {
+  store: Store;
+  /** Current time in ms since the epoch. */
+  now: () => number;
+  log: Logger;
+}
+
+export interface LoggerOptions {
+  /** Where lines go; default `console.error` (stdout is kept for command output). */
+  write?: (line: string) => void;
+  /** Distinct `once` keys remembered before the oldest are forgotten. Default 10 000. */
+  onceCapacity?: number;
+}
+
+export function createLogger(opts: LoggerOptions = {}): Logger {
+  const write = opts.write ?? ((line: string) => console.error(line));
+  const capacity = opts.onceCapacity ?? 10_000;
+  const seen = new Set<string>();
+  return {
+    info: (m) => write(m),
+    warn: (m) => write(`warning: ${m}`),
+    once(key, message) {
+      if (seen.has(key)) return;
+      if (seen.size >= capacity) seen.delete(seen.values().next().value as string);
+      seen.add(key);
+      write(`warning: ${message}`);
+    },
+  };
+}
+
+/** A logger that keeps lines in memory (tests, benchmarks). */
+export function createMemoryLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return Object.assign(createLogger({ write: (l) => lines.push(l) }), { lines });
+}

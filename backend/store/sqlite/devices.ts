@@ -1,0 +1,152 @@
+/** Device rows: registry, presence and per-device counters. */
+import type { Reading } from '../../../core';
+import type { RejectKind } from '../../../core/alink';
+import { AppError, ErrorCode } from '../../../core';
+import type { DeviceRecord, DeviceStatus, LoginPolicy, NewDevice, PresenceEvent, RejectionEvent } from '../types';
+import type { Db } from './database';
+
+interface DeviceRow {
+  id: number;
+  product_key: string;
+  device_name: string;
+  secret: string;
+  label: string;
+  login_policy: string;
+  created_at: number;
+  online: number;
+  presence_at: number | null;
+  last_ts: number | null;
+  reading_count: number;
+}
+
+interface ReadingRow {
+  ts: number;
+  temperature: number | null;
+  heart_rate: number | null;
+  spo2: number | null;
+}
+
+export function deviceKey(productKey: string, deviceName: string): string {
+  return `${productKey}/${deviceName}`;
+}
+
+export function splitDeviceKey(id: string): { productKey: string; deviceName: string } | undefined {
+  const slash = id.indexOf('/');
+  if (slash <= 0 || slash === id.length - 1) return undefined;
+  return { productKey: id.slice(0, slash), deviceName: id.slice(slash + 1) };
+}
+
+export function toReading(r: ReadingRow): Reading {
+  const out: Reading = { ts: r.ts };
+  if (r.temperature !== null) out.temperature = r.temperature;
+  if (r.heart_rate !== null) out.heartRate = r.heart_rate;
+  if (r.spo2 !== null) out.spo2 = r.spo2;
+  return out;
+}
+
+function toRecord(r: DeviceRow): DeviceRecord {
+  return {
+    id: deviceKey(r.product_key, r.device_name),
+    productKey: r.product_key,
+    deviceName: r.device_name,
+    secret: r.secret,
+    label: r.label,
+    loginPolicy: r.login_policy === 'strict' ? 'strict' : 'compat',
+    createdAt: r.created_at,
+  };
+}
+
+/** Device table access with a cache of external id → row id (ids never change). */
+export function createDeviceTable(db: Db) {
+  const rowIds = new Map<string, number>();
+  const q = {
+    insert: db.prepare(
+      'INSERT INTO devices (product_key, device_name, secret, label, login_policy, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    byKey: db.prepare('SELECT * FROM devices WHERE product_key = ? AND device_name = ?'),
+    all: db.prepare('SELECT * FROM devices ORDER BY product_key, device_name'),
+    reading: db.prepare('SELECT ts, temperature, heart_rate, spo2 FROM readings WHERE device_id = ? AND ts = ?'),
+    rejections: db.prepare('SELECT kind, count FROM rejections WHERE device_key = ?'),
+    presence: db.prepare(
+      'UPDATE devices SET online = ?, presence_at = ? WHERE id = ? AND (presence_at IS NULL OR presence_at <= ?)',
+    ),
+    resetPresence: db.prepare('UPDATE devices SET online = 0, presence_at = ? WHERE online = 1'),
+    reject: db.prepare(`
+      INSERT INTO rejections (device_key, kind, count, first_at, last_at, last_detail) VALUES (?, ?, 1, ?, ?, ?)
+      ON CONFLICT (device_key, kind) DO UPDATE SET count = count + 1, last_at = excluded.last_at, last_detail = excluded.last_detail`),
+    stats: db.prepare('SELECT count(*) AS devices, coalesce(sum(reading_count), 0) AS readings FROM devices'),
+  };
+
+  function row(id: string): DeviceRow | undefined {
+    const k = splitDeviceKey(id);
+    return k ? (q.byKey.get(k.productKey, k.deviceName) as DeviceRow | undefined) : undefined;
+  }
+
+  function status(r: DeviceRow): DeviceStatus {
+    const id = deviceKey(r.product_key, r.device_name);
+    const rejections: Partial<Record<RejectKind, number>> = {};
+    for (const x of q.rejections.all(id) as Array<{ kind: RejectKind; count: number }>) rejections[x.kind] = x.count;
+    const last = r.last_ts === null ? undefined : (q.reading.get(r.id, r.last_ts) as ReadingRow | undefined);
+    const s: DeviceStatus = {
+      id,
+      productKey: r.product_key,
+      deviceName: r.device_name,
+      label: r.label,
+      online: r.online === 1,
+      readings: r.reading_count,
+      rejections,
+    };
+    if (r.presence_at !== null) s.presenceAt = r.presence_at;
+    if (last) s.lastReading = toReading(last);
+    return s;
+  }
+
+  return {
+    create(d: NewDevice, now: number): DeviceRecord {
+      const policy: LoginPolicy = d.loginPolicy ?? 'compat';
+      try {
+        q.insert.run(d.productKey, d.deviceName, d.secret, d.label ?? '', policy, now);
+      } catch (e) {
+        if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+          throw new AppError(ErrorCode.Conflict, `device ${deviceKey(d.productKey, d.deviceName)} already exists`);
+        }
+        throw e;
+      }
+      return toRecord(row(deviceKey(d.productKey, d.deviceName)) as DeviceRow);
+    },
+    get(id: string): DeviceRecord | undefined {
+      const r = row(id);
+      return r ? toRecord(r) : undefined;
+    },
+    /** Internal row id of a device, or undefined if it does not exist. */
+    rowId(id: string): number | undefined {
+      const cached = rowIds.get(id);
+      if (cached !== undefined) return cached;
+      const r = row(id);
+      if (r) rowIds.set(id, r.id);
+      return r?.id;
+    },
+    list(): DeviceStatus[] {
+      return (q.all.all() as DeviceRow[]).map(status);
+    },
+    status(id: string): DeviceStatus | undefined {
+      const r = row(id);
+      return r ? status(r) : undefined;
+    },
+    applyPresence(events: PresenceEvent[], rowId: (id: string) => number | undefined): void {
+      for (const e of events) {
+        const rid = rowId(e.deviceId);
+        if (rid !== undefined) q.presence.run(e.online ? 1 : 0, e.at, rid, e.at);
+      }
+    },
+    resetPresence(at: number): void {
+      q.resetPresence.run(at);
+    },
+    countRejections(events: RejectionEvent[]): void {
+      for (const e of events) q.reject.run(e.deviceId, e.kind, e.at, e.at, e.detail.slice(0, 500));
+    },
+    stats(): { devices: number; readings: number } {
+      return q.stats.get() as { devices: number; readings: number };
+    },
+  };
+}

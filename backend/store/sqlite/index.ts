@@ -1,0 +1,67 @@
+/** The embedded SQLite adapter of the store interface (better-sqlite3, WAL). */
+import { join } from 'node:path';
+import type { Store } from '../types';
+import { Db, openDatabase, OpenOptions } from './database';
+import { createDeviceTable } from './devices';
+import { createReadingTable } from './readings';
+
+export interface SqliteStoreOptions extends Partial<OpenOptions> {
+  /** Folder holding `monitor.db` (ignored when `file` is given). Default `./data`. */
+  dataDir?: string;
+}
+
+export function sqliteFile(dataDir: string): string {
+  return join(dataDir, 'monitor.db');
+}
+
+export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: Db } {
+  const db = openDatabase({ file: opts.file ?? sqliteFile(opts.dataDir ?? './data'), synchronous: opts.synchronous });
+  const devices = createDeviceTable(db);
+  const readings = createReadingTable(db, devices.rowId);
+  let closed = false;
+  // better-sqlite3 is synchronous; the interface is async because other adapters are not.
+  return {
+    db,
+    async createDevice(d, now) {
+      return devices.create(d, now);
+    },
+    async getDevice(id) {
+      return devices.get(id);
+    },
+    async listDevices() {
+      return devices.list();
+    },
+    async deviceStatus(id) {
+      return devices.status(id);
+    },
+    async appendReadings(items) {
+      return readings.append(items);
+    },
+    async applyPresence(events) {
+      db.transaction(() => devices.applyPresence(events, devices.rowId))();
+    },
+    async resetPresence(at) {
+      devices.resetPresence(at);
+    },
+    async countRejections(events) {
+      db.transaction(() => devices.countRejections(events))();
+    },
+    async countReadings(deviceId, from, to, cap) {
+      return readings.count(deviceId, from, to, cap);
+    },
+    async queryRaw(q) {
+      return readings.raw(q);
+    },
+    async queryBuckets(q) {
+      return readings.buckets(q);
+    },
+    async stats() {
+      return devices.stats();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Versioned schema. Each entry runs once, in order, inside a transaction; `schema_migrations`
+ * records what ran. Never edit a released migration: append a new one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'devices, readings, per-minute rollups, message ids, rejections',
+    sql: `
+      CREATE TABLE devices (
+        id INTEGER PRIMARY KEY,
+        product_key TEXT NOT NULL,
+        device_name TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        label TEXT NOT NULL DEFAULT '',
+        login_policy TEXT NOT NULL DEFAULT 'compat',
+        created_at INTEGER NOT NULL,
+        online INTEGER NOT NULL DEFAULT 0,
+        presence_at INTEGER,
+        last_ts INTEGER,
+        reading_count INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (product_key, device_name)
+      );
+      -- One row per device and measurement time; vitals measured at the same instant share it.
+      CREATE TABLE readings (
+        device_id INTEGER NOT NULL,
+        ts INTEGER NOT NULL,
+        temperature REAL,
+        heart_rate REAL,
+        spo2 REAL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (device_id, ts)
+      ) WITHOUT ROWID;
+      -- Per-minute aggregates, recomputed from readings for every minute a batch touches, so
+      -- long-range history reads 1/60 of the rows (or fewer) and redelivery cannot skew them.
+      CREATE TABLE readings_1m (
+        device_id INTEGER NOT NULL,
+        minute INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        t_n INTEGER NOT NULL, t_sum REAL NOT NULL, t_min REAL, t_max REAL,
+        h_n INTEGER NOT NULL, h_sum REAL NOT NULL, h_min REAL, h_max REAL,
+        s_n INTEGER NOT NULL, s_sum REAL NOT NULL, s_min REAL, s_max REAL,
+        PRIMARY KEY (device_id, minute)
+      ) WITHOUT ROWID;
+      CREATE TABLE message_ids (
+        device_id INTEGER NOT NULL,
+        msg_id TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (device_id, msg_id, fingerprint)
+      ) WITHOUT ROWID;
+      CREATE INDEX message_ids_by_age ON message_ids (received_at);
+      CREATE TABLE rejections (
+        device_key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        first_at INTEGER NOT NULL,
+        last_at INTEGER NOT NULL,
+        last_detail TEXT NOT NULL,
+        PRIMARY KEY (device_key, kind)
+      ) WITHOUT ROWID;
+    `,
+  },
+];

@@ -1,0 +1,159 @@
+/**
+ * Reading rows: idempotent appends with per-minute rollups, raw and bucketed queries.
+ * Numbers bound from JavaScript arrive as REAL, so every integer division is cast explicitly.
+ */
+import {
+  addToAccumulator,
+  BucketAccumulator,
+  Bucket,
+  emptyBucket,
+  finishBucket,
+  Reading,
+} from '../../../core';
+import type { AppendResult, BucketQuery, RawQuery, ReadingBatchItem } from '../types';
+import type { Db } from './database';
+import { toReading } from './devices';
+
+const MINUTE = 60_000;
+/** How long a message id is remembered to recognise redelivery. */
+export const MESSAGE_ID_TTL_MS = 24 * 3_600_000;
+
+const AGG_COLUMNS = `count(*) AS n,
+  count(temperature) AS t_n, total(temperature) AS t_sum, min(temperature) AS t_min, max(temperature) AS t_max,
+  count(heart_rate) AS h_n, total(heart_rate) AS h_sum, min(heart_rate) AS h_min, max(heart_rate) AS h_max,
+  count(spo2) AS s_n, total(spo2) AS s_sum, min(spo2) AS s_min, max(spo2) AS s_max`;
+
+interface AggRow {
+  t: number;
+  n: number;
+  t_n: number; t_sum: number; t_min: number | null; t_max: number | null;
+  h_n: number; h_sum: number; h_min: number | null; h_max: number | null;
+  s_n: number; s_sum: number; s_min: number | null; s_max: number | null;
+}
+
+function addRow(b: BucketAccumulator, r: AggRow): void {
+  b.n += r.n;
+  addToAccumulator(b.temperature, r.t_n, r.t_sum, r.t_min ?? Infinity, r.t_max ?? -Infinity);
+  addToAccumulator(b.heartRate, r.h_n, r.h_sum, r.h_min ?? Infinity, r.h_max ?? -Infinity);
+  addToAccumulator(b.spo2, r.s_n, r.s_sum, r.s_min ?? Infinity, r.s_max ?? -Infinity);
+}
+
+export function createReadingTable(db: Db, rowId: (deviceId: string) => number | undefined) {
+  const q = {
+    seen: db.prepare('SELECT 1 FROM message_ids WHERE device_id = ? AND msg_id = ? AND fingerprint = ? AND received_at >= ?'),
+    remember: db.prepare('INSERT OR REPLACE INTO message_ids (device_id, msg_id, fingerprint, received_at) VALUES (?, ?, ?, ?)'),
+    forget: db.prepare('DELETE FROM message_ids WHERE received_at < ?'),
+    insert: db.prepare(
+      'INSERT INTO readings (device_id, ts, temperature, heart_rate, spo2, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    // Vitals of one instant may arrive in separate messages: merge, the newer value winning.
+    merge: db.prepare(`UPDATE readings SET temperature = coalesce(?, temperature), heart_rate = coalesce(?, heart_rate),
+      spo2 = coalesce(?, spo2) WHERE device_id = ? AND ts = ?`),
+    counters: db.prepare(
+      'UPDATE devices SET reading_count = reading_count + ?, last_ts = max(coalesce(last_ts, 0), ?) WHERE id = ?',
+    ),
+    rollup: db.prepare(`INSERT OR REPLACE INTO readings_1m
+      SELECT @d, @m, ${AGG_COLUMNS} FROM readings WHERE device_id = @d AND ts >= @m * ${MINUTE} AND ts < (@m + 1) * ${MINUTE}`),
+    count: db.prepare('SELECT count(*) AS c FROM (SELECT 1 FROM readings WHERE device_id = ? AND ts >= ? AND ts < ? LIMIT ?)'),
+    raw: db.prepare(
+      'SELECT ts, temperature, heart_rate, spo2 FROM readings WHERE device_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?',
+    ),
+    rawBuckets: db.prepare(`SELECT cast(ts / @w AS INTEGER) * @w AS t, ${AGG_COLUMNS}
+      FROM readings WHERE device_id = @d AND ts >= @from AND ts < @to GROUP BY 1 ORDER BY 1`),
+    rollupBuckets: db.prepare(`SELECT cast(minute / @wm AS INTEGER) * @w AS t, sum(n) AS n,
+      sum(t_n) AS t_n, sum(t_sum) AS t_sum, min(t_min) AS t_min, max(t_max) AS t_max,
+      sum(h_n) AS h_n, sum(h_sum) AS h_sum, min(h_min) AS h_min, max(h_max) AS h_max,
+      sum(s_n) AS s_n, sum(s_sum) AS s_sum, min(s_min) AS s_min, max(s_max) AS s_max
+      FROM readings_1m WHERE device_id = @d AND minute >= @m0 AND minute < @m1 GROUP BY 1 ORDER BY 1`),
+  };
+  let appendsSincePurge = 0;
+
+  const appendTx = db.transaction((items: ReadingBatchItem[]): AppendResult => {
+    const duplicate: boolean[] = [];
+    const touched = new Map<string, { d: number; m: number }>();
+    const perDevice = new Map<number, { added: number; last: number }>();
+    let written = 0;
+    for (const item of items) {
+      const d = rowId(item.deviceId);
+      if (d === undefined) throw new Error(`unknown device ${item.deviceId}`);
+      if (item.msgId !== undefined) {
+        const fp = item.fingerprint ?? '';
+        if (q.seen.get(d, item.msgId, fp, item.receivedAt - MESSAGE_ID_TTL_MS)) {
+          duplicate.push(true);
+          continue;
+        }
+        q.remember.run(d, item.msgId, fp, item.receivedAt);
+      }
+      duplicate.push(false);
+      const counter = perDevice.get(d) ?? { added: 0, last: 0 };
+      for (const r of item.readings) {
+        const t = r.temperature ?? null;
+        const h = r.heartRate ?? null;
+        const s = r.spo2 ?? null;
+        if (q.insert.run(d, r.ts, t, h, s, item.receivedAt).changes === 1) counter.added++;
+        else q.merge.run(t, h, s, d, r.ts);
+        counter.last = Math.max(counter.last, r.ts);
+        const m = Math.floor(r.ts / MINUTE);
+        touched.set(`${d}:${m}`, { d, m });
+        written++;
+      }
+      perDevice.set(d, counter);
+    }
+    for (const { d, m } of touched.values()) q.rollup.run({ d, m });
+    for (const [d, c] of perDevice) q.counters.run(c.added, c.last, d);
+    return { duplicate, written };
+  });
+
+  function bucketsRaw(d: number, from: number, to: number, w: number, into: Map<number, BucketAccumulator>): void {
+    if (from >= to) return;
+    for (const r of q.rawBuckets.all({ d, from, to, w }) as AggRow[]) {
+      const b = into.get(r.t) ?? emptyBucket(r.t);
+      addRow(b, r);
+      into.set(r.t, b);
+    }
+  }
+
+  return {
+    append(items: ReadingBatchItem[]): AppendResult {
+      const result = appendTx(items);
+      if (++appendsSincePurge >= 500) {
+        appendsSincePurge = 0;
+        q.forget.run(Date.now() - MESSAGE_ID_TTL_MS);
+      }
+      return result;
+    },
+    count(deviceId: string, from: number, to: number, cap: number): number {
+      const d = rowId(deviceId);
+      return d === undefined ? 0 : (q.count.get(d, from, to, cap) as { c: number }).c;
+    },
+    raw(query: RawQuery): Reading[] {
+      const d = rowId(query.deviceId);
+      if (d === undefined) return [];
+      return (q.raw.all(d, query.from, query.to, query.limit) as Parameters<typeof toReading>[0][]).map(toReading);
+    },
+    /**
+     * Buckets of whole minutes come from the rollups for the full minutes inside the range plus
+     * raw rows for the partial minutes at either end, so results equal a raw scan exactly.
+     */
+    buckets(query: BucketQuery): Bucket[] {
+      const d = rowId(query.deviceId);
+      if (d === undefined) return [];
+      const { from, to, widthMs: w } = query;
+      const acc = new Map<number, BucketAccumulator>();
+      const fullFrom = Math.ceil(from / MINUTE) * MINUTE;
+      const fullTo = Math.floor(to / MINUTE) * MINUTE;
+      if (w % MINUTE !== 0 || fullFrom >= fullTo) {
+        bucketsRaw(d, from, to, w, acc);
+      } else {
+        bucketsRaw(d, from, fullFrom, w, acc);
+        for (const r of q.rollupBuckets.all({ d, m0: fullFrom / MINUTE, m1: fullTo / MINUTE, wm: w / MINUTE, w }) as AggRow[]) {
+          const b = acc.get(r.t) ?? emptyBucket(r.t);
+          addRow(b, r);
+          acc.set(r.t, b);
+        }
+        bucketsRaw(d, fullTo, to, w, acc);
+      }
+      return [...acc.values()].sort((a, b) => a.t - b.t).map(finishBucket);
+    },
+  };
+}

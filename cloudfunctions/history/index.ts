@@ -1,0 +1,7 @@
+/** `history`: readings of one device over a time range, raw or bucketed. */
+import { defineFunction } from '../../backend/runtime/handler';
+import { query } from './handlers/query';
+
+const fn = defineFunction('history', { actions: { query }, defaultAction: 'query', allow: ['admin'] });
+export const createHandler = fn.createHandler;
+export const main = fn.main;

@@ -1,0 +1,5 @@
+export * from './topics';
+export * from './login';
+export * from './codes';
+export * from './property-post';
+export * from './messages';

@@ -1,0 +1,76 @@
+/**
+ * The embedded MQTT broker: aedes with the device policy hooks, listening on TCP and on
+ * WebSocket (path `/mqtt`, for mini programs and browsers).
+ */
+import { Aedes } from 'aedes';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+import { closeServer, listen } from '../net/listen';
+import { createBrokerHooks, HookDeps } from './hooks';
+
+export interface BrokerOptions extends HookDeps {
+  /** MQTT over TCP port (0 = any free port). */
+  tcpPort: number;
+  /** MQTT over WebSocket port (0 = any free port). */
+  wsPort: number;
+  /** Interface to bind. Default `0.0.0.0` (devices connect from the LAN). */
+  host?: string;
+}
+
+export async function createBroker(opts: BrokerOptions) {
+  const policy = createBrokerHooks(opts);
+  const aedes = await Aedes.createBroker({
+    ...policy.hooks,
+    // Alink client ids carry their signing parameters and are far longer than MQTT 3.1's 23.
+    maxClientsIdLength: 256,
+  });
+  aedes.on('client', (c) => policy.clientConnected(c));
+  aedes.on('clientDisconnect', (c) => policy.clientDisconnected(c));
+  aedes.on('clientError', (c, e) => opts.log.once(`client-error:${c?.id}:${e.message}`, `mqtt client ${c?.id}: ${e.message}`));
+  aedes.on('connectionError', (c, e) => opts.log.once(`conn-error:${e.message}`, `mqtt connection error: ${e.message}`));
+
+  const tcp = createTcpServer((socket) => aedes.handle(socket));
+  const http = createHttpServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket: connect to /mqtt\n'));
+  const wss = new WebSocketServer({ server: http, path: '/mqtt' });
+  wss.on('connection', (ws, req) => aedes.handle(createWebSocketStream(ws), req));
+  wss.on('error', (e) => opts.log.warn(`websocket server: ${e.message}`));
+
+  const host = opts.host ?? '0.0.0.0';
+  let closing: Promise<void> | undefined;
+  try {
+    const tcpPort = await listen(tcp, { port: opts.tcpPort, host, service: 'MQTT (TCP)', envVar: 'MQTT_PORT' });
+    const wsPort = await listen(http, { port: opts.wsPort, host, service: 'MQTT over WebSocket', envVar: 'MQTT_WS_PORT' });
+    return {
+      aedes,
+      tcpPort,
+      wsPort,
+      stats: policy.stats,
+      onlineDevices: policy.onlineCount,
+      /** Publishes from the broker itself (not subject to the device ACL). */
+      publish(topic: string, payload: string, qos: 0 | 1 = 0): Promise<void> {
+        return new Promise((resolve, reject) =>
+          aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain: false, dup: false }, (e) => (e ? reject(e) : resolve())),
+        );
+      },
+      /** Stops accepting connections and closes every client. Safe to call twice. */
+      close(): Promise<void> {
+        closing ??= (async () => {
+          // Stop accepting first; the servers finish closing once aedes has closed every client.
+          const servers = Promise.all([closeServer(tcp), closeServer(http)]);
+          for (const ws of wss.clients) ws.terminate();
+          await new Promise<void>((r) => wss.close(() => r()));
+          await new Promise<void>((r) => aedes.close(() => r()));
+          await servers;
+        })();
+        return closing;
+      },
+    };
+  } catch (e) {
+    await Promise.all([closeServer(tcp), closeServer(http)]);
+    await new Promise<void>((r) => aedes.close(() => r()));
+    throw e;
+  }
+}
+
+export type Broker = Awaited<ReturnType<typeof createBroker>>;

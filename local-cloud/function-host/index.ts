@@ -1,0 +1,125 @@
+/**
+ * The local function host: serves the cloud functions over HTTP the way `wx.cloud.callFunction`
+ * reaches them on CloudBase, and lets in-process callers (the broker's message flow, the CLI)
+ * invoke them with a context the host sets.
+ *
+ *   POST /functions/<name>   body: the event (JSON)  →  200, body: the function's result
+ *   GET  /health             →  200, `{ok: true, data: {...}}`
+ *
+ * Callers are identified by `Authorization: Bearer <token>` only (admin token → admin, service
+ * token → service, e.g. a production broker's webhook); the event body never carries identity.
+ */
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { err, ErrorCode, Result } from '../../core';
+import type { Caller } from '../../backend/runtime/context';
+import type { CloudFunction } from '../../backend/runtime/handler';
+import { closeServer, listen } from '../net/listen';
+
+export interface FunctionHostOptions {
+  functions: Record<string, CloudFunction>;
+  /** Bearer token that makes a caller `admin`. */
+  adminToken: string;
+  /** Bearer token that makes a caller `service` (production broker webhooks). */
+  serviceToken: string;
+  /** Extra fields for `GET /health`. */
+  health?: () => Promise<Record<string, unknown>>;
+  /** Largest accepted request body, bytes. Default 1 MiB. */
+  maxBodyBytes?: number;
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        resolve('too-large');
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function createFunctionHost(opts: FunctionHostOptions) {
+  const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
+
+  async function invoke(name: string, event: unknown, caller: Caller): Promise<Result<unknown>> {
+    const fn = Object.prototype.hasOwnProperty.call(opts.functions, name) ? opts.functions[name] : undefined;
+    if (!fn) return err(ErrorCode.NotFound, `no function named ${name}`);
+    return fn(event, { request_id: randomUUID(), caller });
+  }
+
+  function callerFrom(req: IncomingMessage): Caller | 'invalid' {
+    const auth = req.headers.authorization;
+    if (!auth) return { kind: 'anonymous' };
+    const m = /^Bearer\s+(\S+)$/i.exec(auth);
+    if (!m) return 'invalid';
+    if (sameToken(m[1], opts.adminToken)) return { kind: 'admin' };
+    if (sameToken(m[1], opts.serviceToken)) return { kind: 'service', name: 'webhook' };
+    return 'invalid';
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    if (req.method === 'GET' && url.pathname === '/health') {
+      return send(res, 200, { ok: true, data: { status: 'up', ...(opts.health ? await opts.health() : {}) } });
+    }
+    const m = /^\/functions\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
+    if (!m) return send(res, 404, err(ErrorCode.NotFound, 'not found: use POST /functions/<name> or GET /health'));
+    if (req.method !== 'POST') return send(res, 405, err(ErrorCode.BadRequest, 'use POST'));
+    const caller = callerFrom(req);
+    if (caller === 'invalid') return send(res, 401, err(ErrorCode.Unauthenticated, 'invalid or expired token'));
+    const body = await readBody(req, maxBody);
+    if (body === 'too-large') return send(res, 413, err(ErrorCode.PayloadTooLarge, `request body over ${maxBody} bytes`));
+    let event: unknown = {};
+    if (body.length) {
+      try {
+        event = JSON.parse(body.toString('utf8'));
+      } catch {
+        return send(res, 400, err(ErrorCode.BadRequest, 'request body is not valid JSON'));
+      }
+    }
+    const result = await invoke(m[1], event, caller);
+    send(res, !result.ok && result.code === ErrorCode.NotFound && !opts.functions[m[1]] ? 404 : 200, result);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, err(ErrorCode.Internal, 'internal error'));
+    });
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    invoke,
+    server,
+    listen: (port: number, host: string) => listen(server, { port, host, service: 'the function host (HTTP)', envVar: 'HTTP_PORT' }),
+    /** Safe to call twice. */
+    close(): Promise<void> {
+      closing ??= (async () => {
+        const done = closeServer(server);
+        server.closeIdleConnections();
+        await done;
+      })();
+      return closing;
+    },
+  };
+}
+
+export type FunctionHost = ReturnType<typeof createFunctionHost>;

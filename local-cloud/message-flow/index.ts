@@ -1,0 +1,151 @@
+/**
+ * The message flow from the broker to the backend: device messages are queued, sent to `ingest`
+ * in batches, and each telemetry message's promise settles only when its batch is stored. The
+ * broker acknowledges a PUBLISH only after that promise resolves (at-least-once: a failure leaves
+ * the message unacknowledged and the device resends it; storage is idempotent).
+ *
+ * One batch is in flight at a time; what arrives meanwhile forms the next batch ("group commit"),
+ * so batches grow with load and stay small (low latency) when load is light.
+ */
+import type { Result } from '../../core';
+import { buildReply, Method, parseTopic, RejectKind, topics } from '../../core/alink';
+import type { IngestMessage, IngestResult } from '../../cloudfunctions/ingest/messages';
+import { createRateLimiter, DEFAULT_RATE_LIMIT, RateLimit } from './rate-limiter';
+
+export interface MessageFlowOptions {
+  /** Calls the `ingest` function with one batch. */
+  ingest: (messages: IngestMessage[]) => Promise<Result<IngestResult>>;
+  /** Publishes a reply to a device (QoS 0). */
+  publish: (topic: string, payload: string) => void;
+  now: () => number;
+  /** Messages per `ingest` call, at most. Default 1000. */
+  maxBatch?: number;
+  /** Largest telemetry payload accepted, bytes. Default 16 KiB. */
+  maxPayloadBytes?: number;
+  /** Per-device rate limit; default 20/s sustained, bursts of 200. */
+  rateLimit?: RateLimit;
+  /** Attempts per batch before its messages are failed (the devices then resend). Default 3. */
+  attempts?: number;
+  /** Waits between attempts (injected so tests need no real sleeps). */
+  sleep?: (ms: number) => Promise<void>;
+  onError?: (error: unknown) => void;
+}
+
+interface Pending {
+  message: IngestMessage;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+export interface FlowStats {
+  batches: number;
+  messages: number;
+  stored: number;
+  duplicates: number;
+  rejected: number;
+  failedBatches: number;
+}
+
+export class IngestUnavailableError extends Error {
+  readonly code = 'INGEST_UNAVAILABLE';
+}
+
+export function createMessageFlow(opts: MessageFlowOptions) {
+  const maxBatch = opts.maxBatch ?? 1000;
+  const maxPayload = opts.maxPayloadBytes ?? 16 * 1024;
+  const attempts = opts.attempts ?? 3;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const limiter = createRateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT, opts.now);
+  const stats: FlowStats = { batches: 0, messages: 0, stored: 0, duplicates: 0, rejected: 0, failedBatches: 0 };
+  let queue: Pending[] = [];
+  let running: Promise<void> | undefined;
+  const idleWaiters: Array<() => void> = [];
+
+  function enqueue(message: IngestMessage): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      queue.push({ message, resolve, reject });
+      if (!running) running = drain();
+    });
+  }
+
+  async function drain(): Promise<void> {
+    // Let the rest of this I/O turn's packets join the first batch.
+    await new Promise<void>((r) => setImmediate(r));
+    while (queue.length) {
+      const batch = queue.slice(0, maxBatch);
+      queue = queue.slice(batch.length);
+      await send(batch);
+    }
+    running = undefined;
+    idleWaiters.splice(0).forEach((w) => w());
+  }
+
+  async function send(batch: Pending[]): Promise<void> {
+    const messages = batch.map((p) => p.message);
+    let lastError = 'ingest failed';
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      let result: Result<IngestResult>;
+      try {
+        result = await opts.ingest(messages);
+      } catch (e) {
+        result = { ok: false, code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+      }
+      if (result.ok) {
+        stats.batches++;
+        stats.messages += messages.length;
+        stats.stored += result.data.stored;
+        stats.duplicates += result.data.duplicates;
+        stats.rejected += result.data.rejected;
+        batch.forEach((p, i) => {
+          reply(p.message, result.ok ? result.data.replies[i] : null);
+          p.resolve();
+        });
+        return;
+      }
+      lastError = `${result.code}: ${result.message}`;
+      if (attempt < attempts) await sleep(50 * 2 ** (attempt - 1));
+    }
+    stats.failedBatches++;
+    opts.onError?.(new IngestUnavailableError(lastError));
+    batch.forEach((p) => p.reject(new IngestUnavailableError(lastError)));
+  }
+
+  function reply(m: IngestMessage, r: { code: number; id: string; message: string } | null | undefined): void {
+    if (!r || m.type === 'presence') return;
+    const [productKey, deviceName] = m.deviceId.split('/');
+    opts.publish(
+      topics.propertyPostReply({ productKey, deviceName }),
+      buildReply({ id: r.id, code: r.code, message: r.message, method: Method.PropertyPost }),
+    );
+  }
+
+  function reject(deviceId: string, kind: RejectKind, detail: string): Promise<void> {
+    return enqueue({ type: 'rejected', deviceId, kind, detail, receivedAt: opts.now() });
+  }
+
+  return {
+    stats,
+    /**
+     * A device published `payload` on `topic`. Resolves once the message is stored or counted as
+     * rejected (then it may be acknowledged); rejects if the backend could not take it.
+     */
+    telemetry(deviceId: string, topic: string, payload: Buffer): Promise<void> {
+      if (payload.length > maxPayload) return reject(deviceId, 'too-large', `payload of ${payload.length} bytes exceeds ${maxPayload}`);
+      if (!limiter.take(deviceId)) return reject(deviceId, 'rate-limited', 'message rate above the device limit');
+      return enqueue({ type: 'telemetry', deviceId, topic, payload: payload.toString('utf8'), receivedAt: opts.now() });
+    },
+    /** True for topics this flow stores (the rest are only routed by the broker). */
+    handles(topic: string): boolean {
+      return parseTopic(topic)?.kind === 'property.post';
+    },
+    presence(deviceId: string, online: boolean): void {
+      enqueue({ type: 'presence', deviceId, online, at: opts.now() }).catch((e) => opts.onError?.(e));
+    },
+    /** Resolves when everything queued so far has been sent. */
+    idle(): Promise<void> {
+      return running ? new Promise<void>((r) => idleWaiters.push(r)) : Promise.resolve();
+    },
+  };
+}
+
+export type MessageFlow = ReturnType<typeof createMessageFlow>;

@@ -1,0 +1,124 @@
+/**
+ * The whole backend on one machine: SQLite store, cloud functions behind the local function host,
+ * the embedded broker feeding `ingest` through the message flow, and optional demo devices.
+ */
+import type { Result } from '../../core';
+import { createDeviceAuth } from '../../backend/device-auth';
+import type { Logger } from '../../backend/runtime/deps';
+import { createSqliteStore } from '../../backend/store/sqlite';
+import type { IngestResult } from '../../cloudfunctions/ingest/messages';
+import { createBroker } from '../broker';
+import { createFunctionHost } from '../function-host';
+import { createMessageFlow } from '../message-flow';
+import type { RateLimit } from '../message-flow/rate-limiter';
+import { buildFunctions } from './functions';
+import { startDemoDevices } from './demo';
+import { loadOrCreateToken } from './tokens';
+
+export interface StackOptions {
+  /** Folder for the database and local tokens. */
+  dataDir: string;
+  /** Ports; 0 picks a free one. Defaults 1883 / 8083 / 3000. */
+  mqttPort?: number;
+  mqttWsPort?: number;
+  httpPort?: number;
+  /** Interface to bind. Default `0.0.0.0`. */
+  host?: string;
+  /** Demo devices to run in-process (0 = none). Default 0 here; `npm start` defaults to 3. */
+  demoDevices?: number;
+  /** Measurement period of demo devices, seconds. Default 5. */
+  demoIntervalS?: number;
+  log: Logger;
+  now?: () => number;
+  rateLimit?: RateLimit;
+  /** SQLite durability; default `full`. */
+  synchronous?: 'full' | 'normal';
+  adminToken?: string;
+  serviceToken?: string;
+}
+
+export async function createStack(opts: StackOptions) {
+  const now = opts.now ?? Date.now;
+  const store = createSqliteStore({ dataDir: opts.dataDir, synchronous: opts.synchronous });
+  await store.resetPresence(now());
+  const deps = { store, now, log: opts.log };
+  const functions = buildFunctions(deps);
+  const adminToken = loadOrCreateToken(opts.dataDir, 'admin-token', opts.adminToken);
+  const serviceToken = loadOrCreateToken(opts.dataDir, 'service-token', opts.serviceToken);
+  const host = opts.host ?? '0.0.0.0';
+
+  let broker: Awaited<ReturnType<typeof createBroker>> | undefined;
+  const functionHost = createFunctionHost({
+    functions,
+    adminToken,
+    serviceToken,
+    health: async () => ({ devicesOnline: broker?.onlineDevices() ?? 0, ...(await store.stats()) }),
+  });
+  const flow = createMessageFlow({
+    now,
+    rateLimit: opts.rateLimit,
+    ingest: (messages) =>
+      functionHost.invoke('ingest', { action: 'batch', messages }, { kind: 'service', name: 'broker' }) as Promise<Result<IngestResult>>,
+    publish: (topic, payload) => void broker?.publish(topic, payload).catch(() => undefined),
+    onError: (e) => opts.log.warn(`message flow: ${(e as Error).message}`),
+  });
+
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    const httpPort = await functionHost.listen(opts.httpPort ?? 3000, host);
+    closers.push(() => functionHost.close());
+    broker = await createBroker({
+      auth: createDeviceAuth({ store, now }),
+      flow,
+      log: opts.log,
+      tcpPort: opts.mqttPort ?? 1883,
+      wsPort: opts.mqttWsPort ?? 8083,
+      host,
+    });
+    const b = broker;
+    const demo = await startDemoDevices({
+      count: opts.demoDevices ?? 0,
+      intervalS: opts.demoIntervalS ?? 5,
+      brokerUrl: `mqtt://127.0.0.1:${b.tcpPort}`,
+      store,
+      now,
+    });
+
+    let closing: Promise<void> | undefined;
+    return {
+      ports: { mqtt: b.tcpPort, mqttWs: b.wsPort, http: httpPort },
+      adminToken,
+      store,
+      broker: b,
+      flow,
+      functionHost,
+      demo,
+      invoke: functionHost.invoke,
+      async status() {
+        return { devicesOnline: b.onlineDevices(), ...(await store.stats()), flow: { ...flow.stats } };
+      },
+      /**
+       * Orderly shutdown: demo devices stop, the broker stops taking messages, the flow stores
+       * what it holds (every acknowledged reading is then in storage), then HTTP and the store.
+       * Safe to call twice.
+       */
+      close(): Promise<void> {
+        closing ??= (async () => {
+          await demo.stop();
+          await b.close();
+          await flow.idle();
+          await functionHost.close();
+          await store.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (e) {
+    await broker?.close();
+    for (const c of closers.reverse()) await c();
+    await store.close();
+    throw e;
+  }
+}
+
+export type Stack = Awaited<ReturnType<typeof createStack>>;

@@ -1,0 +1,22 @@
+/**
+ * Local secrets of the function host, generated on first start and kept in the data folder
+ * (mode 0600), so the CLI on the same machine can use them. Environment variables override.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export function loadOrCreateToken(dataDir: string, name: 'admin-token' | 'service-token', override?: string): string {
+  if (override) return override;
+  const file = join(dataDir, name);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const token = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+export function readToken(dataDir: string, name: 'admin-token' | 'service-token'): string | undefined {
+  const file = join(dataDir, name);
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+}

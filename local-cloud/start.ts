@@ -1,0 +1,65 @@
+/**
+ * `npm start`: the whole system on this machine. Prints where each service listens and a compact
+ * live status; SIGINT/SIGTERM shut it down in order (every acknowledged reading is stored).
+ */
+import { createLogger } from '../backend/runtime/deps';
+import { ConfigError, readConfig } from './config';
+import { PortInUseError } from './net/listen';
+import { createStack, Stack } from './stack';
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const log = createLogger();
+  const stack = await createStack({ ...config, log });
+  const { ports } = stack;
+  const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  console.log(
+    [
+      'Remote patient monitor — local stack is up',
+      `  MQTT (devices)         mqtt://${shown}:${ports.mqtt}`,
+      `  MQTT over WebSocket    ws://${shown}:${ports.mqttWs}/mqtt`,
+      `  Functions (HTTP)       http://${shown}:${ports.http}/functions/<name>   health: /health`,
+      `  Data                   ${config.dataDir}   (admin token in ${config.dataDir}/admin-token)`,
+      `  Demo devices           ${config.demoDevices} (every ${config.demoIntervalS} s)`,
+      'Ctrl+C stops.',
+    ].join('\n'),
+  );
+  const timer = startStatus(stack);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(timer);
+    if (process.stdout.isTTY) process.stdout.write('\n');
+    console.log(`${signal}: stopping…`);
+    stack.close().then(
+      () => {
+        console.log('stopped; all acknowledged readings are stored');
+        process.exit(0);
+      },
+      (e: Error) => {
+        console.error(`shutdown failed: ${e.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function startStatus(stack: Stack): NodeJS.Timeout {
+  const tty = Boolean(process.stdout.isTTY);
+  const print = async () => {
+    const s = await stack.status();
+    const line = `[${new Date().toISOString().slice(11, 19)}] devices online ${s.devicesOnline}/${s.devices} · readings stored ${s.readings} · rejected ${s.flow.rejected}`;
+    if (tty) process.stdout.write(`\r${line}   `);
+    else console.log(line);
+  };
+  return setInterval(() => void print().catch(() => undefined), tty ? 2000 : 60_000);
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof PortInUseError || e instanceof ConfigError) console.error(`error: ${e.message}`);
+  else console.error(`error: ${(e as Error)?.stack ?? String(e)}`);
+  process.exit(1);
+});
