@@ -1,0 +1,163 @@
+/**
+ * The store contract: one suite that every adapter of `Store` must pass (run from one test file
+ * per adapter). Bucket results are compared with a brute-force computation over the same data.
+ */
+import { Bucket, Reading } from '../../core';
+import type { Store } from '../../backend/store/types';
+
+export interface StoreFactory {
+  /** A fresh, empty store. */
+  open(): Promise<Store>;
+  /** Cleans up after a test (close is called first). */
+  dispose(): Promise<void>;
+}
+
+const T0 = Date.UTC(2026, 0, 1); // a minute- and day-aligned origin
+const dev = (name: string) => ({ productKey: 'pk0000test1', deviceName: name, secret: 's3cret-value' });
+
+/** min/avg/max per vital over readings, the way the store must compute them. */
+export function bruteBuckets(readings: Reading[], from: number, to: number, w: number): Bucket[] {
+  const map = new Map<number, Reading[]>();
+  for (const r of readings) {
+    if (r.ts < from || r.ts >= to) continue;
+    const t = Math.floor(r.ts / w) * w;
+    map.set(t, [...(map.get(t) ?? []), r]);
+  }
+  const stats = (xs: number[]) =>
+    xs.length ? { min: Math.min(...xs), max: Math.max(...xs), avg: Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100, n: xs.length } : undefined;
+  return [...map.entries()].sort((a, b) => a[0] - b[0]).map(([t, rs]) => {
+    const b: Bucket = { t, n: rs.length };
+    const tt = stats(rs.flatMap((r) => (r.temperature === undefined ? [] : [r.temperature])));
+    const h = stats(rs.flatMap((r) => (r.heartRate === undefined ? [] : [r.heartRate])));
+    const s = stats(rs.flatMap((r) => (r.spo2 === undefined ? [] : [r.spo2])));
+    if (tt) b.temperature = tt;
+    if (h) b.heartRate = h;
+    if (s) b.spo2 = s;
+    return b;
+  });
+}
+
+/**
+ * Compares bucket lists; averages may differ by one in the last kept decimal, because the store
+ * sums in another order than the brute force does (floating-point addition is not associative).
+ */
+export function expectBucketsEqual(actual: Bucket[], expected: Bucket[]): void {
+  const strip = (bs: Bucket[]) => bs.map((b) => JSON.parse(JSON.stringify(b, (k, v) => (k === 'avg' ? undefined : v))) as Bucket);
+  expect(strip(actual)).toEqual(strip(expected));
+  actual.forEach((b, i) => {
+    for (const k of ['temperature', 'heartRate', 'spo2'] as const) {
+      if (b[k]) expect(Math.abs(b[k]!.avg - expected[i][k]!.avg)).toBeLessThanOrEqual(0.0100001);
+    }
+  });
+}
+
+export function runStoreContract(name: string, factory: StoreFactory): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await factory.open();
+    });
+    afterEach(async () => {
+      await store.close();
+      await factory.dispose();
+    });
+
+    test('creates a device and refuses a second one with the same name', async () => {
+      const d = await store.createDevice(dev('bed-1'), T0);
+      expect(d).toMatchObject({ id: 'pk0000test1/bed-1', secret: 's3cret-value', loginPolicy: 'compat', createdAt: T0 });
+      await expect(store.createDevice(dev('bed-1'), T0)).rejects.toMatchObject({ code: 'CONFLICT' });
+      expect(await store.getDevice('pk0000test1/nope')).toBeUndefined();
+      expect((await store.listDevices()).map((s) => s.id)).toEqual(['pk0000test1/bed-1']);
+    });
+
+    test('a redelivered message (same id, same bytes) is stored once', async () => {
+      await store.createDevice(dev('bed-1'), T0);
+      const item = { deviceId: 'pk0000test1/bed-1', msgId: '5', fingerprint: 'abc', receivedAt: T0, readings: [{ ts: T0, heartRate: 70 }] };
+      expect((await store.appendReadings([item, item])).duplicate).toEqual([false, true]);
+      expect((await store.appendReadings([{ ...item, receivedAt: T0 + 5000 }])).duplicate).toEqual([true]);
+      expect((await store.deviceStatus('pk0000test1/bed-1'))?.readings).toBe(1);
+    });
+
+    test('a message id reused after a device reboot, with other content, is stored', async () => {
+      await store.createDevice(dev('bed-1'), T0);
+      const base = { deviceId: 'pk0000test1/bed-1', msgId: '1', receivedAt: T0 };
+      await store.appendReadings([{ ...base, fingerprint: 'a', readings: [{ ts: T0, heartRate: 70 }] }]);
+      const r = await store.appendReadings([{ ...base, fingerprint: 'b', readings: [{ ts: T0 + 60_000, heartRate: 71 }] }]);
+      expect(r.duplicate).toEqual([false]);
+      expect(await store.queryRaw({ deviceId: base.deviceId, from: T0, to: T0 + 120_000, limit: 10 })).toHaveLength(2);
+    });
+
+    test('vitals of one instant sent in separate messages merge into one reading', async () => {
+      await store.createDevice(dev('bed-1'), T0);
+      const id = 'pk0000test1/bed-1';
+      await store.appendReadings([{ deviceId: id, receivedAt: T0, readings: [{ ts: T0, heartRate: 70 }] }]);
+      await store.appendReadings([{ deviceId: id, receivedAt: T0, readings: [{ ts: T0, spo2: 97.5 }] }]);
+      expect(await store.queryRaw({ deviceId: id, from: T0, to: T0 + 1, limit: 10 })).toEqual([{ ts: T0, heartRate: 70, spo2: 97.5 }]);
+      const s = await store.deviceStatus(id);
+      expect(s).toMatchObject({ readings: 1, lastReading: { ts: T0, heartRate: 70, spo2: 97.5 } });
+    });
+
+    test('presence ignores an event older than the last change', async () => {
+      await store.createDevice(dev('bed-1'), T0);
+      const id = 'pk0000test1/bed-1';
+      await store.applyPresence([{ deviceId: id, online: true, at: T0 + 10 }]);
+      await store.applyPresence([{ deviceId: id, online: false, at: T0 + 5 }]);
+      expect((await store.deviceStatus(id))?.online).toBe(true);
+      await store.resetPresence(T0 + 20);
+      expect((await store.deviceStatus(id))?.online).toBe(false);
+    });
+
+    test('counts rejections per device and kind', async () => {
+      await store.createDevice(dev('bed-1'), T0);
+      const id = 'pk0000test1/bed-1';
+      const e = { deviceId: id, at: T0, detail: 'x' };
+      await store.countRejections([{ ...e, kind: 'out-of-range' }, { ...e, kind: 'out-of-range' }, { ...e, kind: 'malformed-json' }]);
+      expect((await store.deviceStatus(id))?.rejections).toEqual({ 'out-of-range': 2, 'malformed-json': 1 });
+    });
+
+    test('raw queries are ordered, half-open and limited; count stops at its cap', async () => {
+      await store.createDevice(dev('bed-1'), T0);
+      const id = 'pk0000test1/bed-1';
+      const readings = Array.from({ length: 10 }, (_, i) => ({ ts: T0 + (9 - i) * 1000, heartRate: 60 + i }));
+      await store.appendReadings([{ deviceId: id, receivedAt: T0, readings }]);
+      const raw = await store.queryRaw({ deviceId: id, from: T0 + 1000, to: T0 + 5000, limit: 100 });
+      expect(raw.map((r) => r.ts)).toEqual([1, 2, 3, 4].map((i) => T0 + i * 1000));
+      expect(await store.queryRaw({ deviceId: id, from: T0, to: T0 + 10_000, limit: 3 })).toHaveLength(3);
+      expect(await store.countReadings(id, T0, T0 + 10_000, 4)).toBe(4);
+      expect(await store.countReadings(id, T0, T0 + 10_000, 100)).toBe(10);
+    });
+
+    describe('buckets equal a raw computation', () => {
+      // Irregular data: 1 Hz for 3 minutes, a 2-hour gap, then every 7 s for 40 minutes,
+      // with some vitals missing, so edges, gaps and partial minutes all occur.
+      const readings: Reading[] = [];
+      for (let i = 0; i < 180; i++) readings.push({ ts: T0 + i * 1000 + 250, heartRate: 60 + (i % 17), spo2: 95 + (i % 5), temperature: 36 + (i % 9) / 10 });
+      for (let i = 0; i < 343; i++) {
+        const r: Reading = { ts: T0 + 2 * 3_600_000 + i * 7000, heartRate: 80 + (i % 13) };
+        if (i % 3) r.spo2 = 90 + (i % 10);
+        readings.push(r);
+      }
+      const id = 'pk0000test1/bed-1';
+      beforeEach(async () => {
+        await store.createDevice(dev('bed-1'), T0);
+        await store.appendReadings([{ deviceId: id, receivedAt: T0, readings }]);
+      });
+      const end = T0 + 3 * 3_600_000;
+      test.each([
+        ['10 s buckets (raw scan)', T0, T0 + 180_000, 10_000],
+        ['minute buckets over whole minutes', T0, end, 60_000],
+        ['5-minute buckets with partial first and last minutes', T0 + 12_345, end - 31_000, 300_000],
+        ['1-hour buckets across the gap', T0 + 500, end, 3_600_000],
+        ['a range inside one minute', T0 + 10_000, T0 + 20_000, 60_000],
+        ['a range holding only the gap', T0 + 3_600_000, T0 + 7_000_000, 60_000],
+        ['day buckets', T0 - 86_400_000, end, 86_400_000],
+      ])('%s', async (_n, from, to, w) => {
+        expectBucketsEqual(await store.queryBuckets({ deviceId: id, from, to, widthMs: w }), bruteBuckets(readings, from, to, w));
+      });
+      test('redelivering readings does not change the buckets', async () => {
+        await store.appendReadings([{ deviceId: id, receivedAt: T0, readings: readings.slice(0, 50) }]);
+        expectBucketsEqual(await store.queryBuckets({ deviceId: id, from: T0, to: end, widthMs: 60_000 }), bruteBuckets(readings, T0, end, 60_000));
+      });
+    });
+  });
+}
