@@ -46,10 +46,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        resolve('too-large');
-        req.destroy();
-      } else chunks.push(c);
+      if (size <= limit) return void chunks.push(c);
+      // Answer at once but keep draining (discarding) so the client can read the 413; a body
+      // far beyond the limit is cut off.
+      chunks.length = 0;
+      resolve('too-large');
+      if (size > limit * 16) req.destroy();
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
@@ -86,7 +88,10 @@ export function createFunctionHost(opts: FunctionHostOptions) {
     const caller = callerFrom(req);
     if (caller === 'invalid') return send(res, 401, err(ErrorCode.Unauthenticated, 'invalid or expired token'));
     const body = await readBody(req, maxBody);
-    if (body === 'too-large') return send(res, 413, err(ErrorCode.PayloadTooLarge, `request body over ${maxBody} bytes`));
+    if (body === 'too-large') {
+      res.setHeader('connection', 'close');
+      return send(res, 413, err(ErrorCode.PayloadTooLarge, `request body over ${maxBody} bytes`));
+    }
     let event: unknown = {};
     if (body.length) {
       try {
