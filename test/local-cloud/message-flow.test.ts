@@ -1,0 +1,85 @@
+/**
+ * The message flow's batching and failure handling. `ingest` is replaced here by a recording
+ * function: the unit under test is the flow (the real ingest is covered end to end).
+ */
+import { err, ok, Result } from '../../core';
+import type { IngestMessage, IngestResult } from '../../cloudfunctions/ingest/messages';
+import { createMessageFlow, IngestUnavailableError } from '../../local-cloud/message-flow';
+
+const TOPIC = '/sys/pk01/bed-01/thing/event/property/post';
+
+function setup(outcomes: Array<'ok' | 'fail'> = [], extra = {}) {
+  const batches: IngestMessage[][] = [];
+  const published: Array<[string, string]> = [];
+  const sleeps: number[] = [];
+  const flow = createMessageFlow({
+    now: () => 1_000,
+    publish: (t, p) => published.push([t, p]),
+    sleep: async (ms) => void sleeps.push(ms),
+    ingest: async (messages): Promise<Result<IngestResult>> => {
+      batches.push(messages);
+      if ((outcomes.shift() ?? 'ok') === 'fail') return err('UNAVAILABLE', 'database is locked');
+      return ok({ replies: messages.map((m) => (m.type === 'presence' ? null : { code: 200, id: 'x', message: 'success' })), stored: messages.length, duplicates: 0, rejected: 0 });
+    },
+    ...extra,
+  });
+  return { flow, batches, published, sleeps };
+}
+
+describe('message flow', () => {
+  test('messages arriving together go to ingest as one batch, in order', async () => {
+    const { flow, batches, published } = setup();
+    flow.presence('pk01/bed-01', true);
+    await Promise.all([1, 2, 3].map((i) => flow.telemetry('pk01/bed-01', TOPIC, Buffer.from(`{"id":"${i}"}`))));
+    expect(batches).toHaveLength(1);
+    expect(batches[0].map((m) => m.type)).toEqual(['presence', 'telemetry', 'telemetry', 'telemetry']);
+    expect(published.map(([t]) => t)).toEqual(Array(3).fill('/sys/pk01/bed-01/thing/event/property/post_reply'));
+  });
+
+  test('batches are split at maxBatch', async () => {
+    const { flow, batches } = setup([], { maxBatch: 2 });
+    await Promise.all([1, 2, 3, 4, 5].map((i) => flow.telemetry('pk01/bed-01', TOPIC, Buffer.from(String(i)))));
+    expect(batches.map((b) => b.length)).toEqual([2, 2, 1]);
+  });
+
+  test('retries a failed batch with backoff and then succeeds', async () => {
+    const { flow, batches, sleeps } = setup(['fail', 'fail', 'ok']);
+    await flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('{}'));
+    expect(batches).toHaveLength(3);
+    expect(sleeps).toEqual([50, 100]);
+    expect(flow.stats.failedBatches).toBe(0);
+  });
+
+  test('fails every message of a batch that cannot be stored, so none is acknowledged', async () => {
+    const { flow, published } = setup(['fail', 'fail', 'fail']);
+    const results = await Promise.allSettled([1, 2].map(() => flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('{}'))));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(IngestUnavailableError);
+    expect(published).toEqual([]);
+    expect(flow.stats.failedBatches).toBe(1);
+    // The flow keeps working for later messages.
+    await expect(flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('{}'))).resolves.toBeUndefined();
+  });
+
+  test('a thrown error from ingest is handled like a failed result', async () => {
+    const flow = createMessageFlow({ now: () => 0, publish: () => undefined, sleep: async () => undefined, ingest: async () => Promise.reject(new Error('boom')) });
+    await expect(flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('{}'))).rejects.toThrow(/boom/);
+  });
+
+  test('oversize payloads and rate-limited messages are passed on as rejections, not telemetry', async () => {
+    const { flow, batches } = setup([], { maxPayloadBytes: 10, rateLimit: { perSecond: 1, burst: 1 } });
+    await flow.telemetry('pk01/bed-01', TOPIC, Buffer.alloc(11));
+    await flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('{}'));
+    await flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('{}'));
+    const kinds = batches.flat().map((m) => (m.type === 'rejected' ? m.kind : m.type));
+    expect(kinds).toEqual(['too-large', 'telemetry', 'rate-limited']);
+  });
+
+  test('idle() resolves once everything queued has been sent', async () => {
+    const { flow, batches } = setup();
+    flow.presence('pk01/bed-01', true);
+    flow.presence('pk01/bed-01', false);
+    await flow.idle();
+    expect(batches.flat()).toHaveLength(2);
+  });
+});
