@@ -1,0 +1,112 @@
+/**
+ * `npm run cli -- <command>`: operate the local system.
+ *
+ *   device create [--name N] [--product-key PK] [--label L] [--strict]   → credentials as JSON
+ *   device list [--json]                                                 → devices, online, last reading
+ *   history <deviceId> [--from -1h] [--to now] [--max-points 500] [--json]
+ *
+ * Options: --url (default http://127.0.0.1:$HTTP_PORT), --data-dir (default $DATA_DIR or ./data).
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { DeviceStatus } from '../../backend/store/types';
+import type { HistoryResult } from '../../cloudfunctions/history/handlers/query';
+import { createInvoker, Invoke } from './invoker';
+import { formatTime, parseTimeArg } from './time-arg';
+
+const USAGE = `usage:
+  npm run cli -- device create [--name NAME] [--product-key PK] [--label TEXT] [--strict]
+  npm run cli -- device list [--json]
+  npm run cli -- history <deviceId> [--from -1h] [--to now] [--max-points 500] [--json]
+options: --url http://127.0.0.1:3000  --data-dir ./data`;
+
+class UsageError extends Error {}
+
+function unwrap<T>(r: Awaited<ReturnType<Invoke>>): T {
+  if (!r.ok) throw new Error(`${r.code}: ${r.message}`);
+  return r.data as T;
+}
+
+const fmt = (v: number | undefined, unit: string) => (v === undefined ? '—' : `${v}${unit}`);
+
+function printDevices(devices: DeviceStatus[]): void {
+  if (devices.length === 0) return void console.log('no devices yet: npm run cli -- device create');
+  for (const d of devices) {
+    const r = d.lastReading;
+    const last = r ? `${formatTime(r.ts)}  ${fmt(r.temperature, '°C')}  ${fmt(r.heartRate, ' bpm')}  SpO2 ${fmt(r.spo2, '%')}` : 'no readings';
+    const bad = Object.values(d.rejections).reduce((a, b) => a + (b ?? 0), 0);
+    console.log(`${d.online ? '●' : '○'} ${d.id.padEnd(28)} ${(d.online ? 'online' : 'offline').padEnd(8)} ${String(d.readings).padStart(8)} readings  last: ${last}${bad ? `  (${bad} rejected)` : ''}`);
+  }
+}
+
+function printHistory(h: HistoryResult): void {
+  if (h.kind === 'raw') {
+    console.log(`${h.readings.length} readings of ${h.deviceId}${h.next ? ` (more from ${h.next})` : ''}`);
+    for (const r of h.readings) console.log(`${formatTime(r.ts)}  ${fmt(r.temperature, '°C').padEnd(7)}  ${fmt(r.heartRate, ' bpm').padEnd(8)}  ${fmt(r.spo2, '%')}`);
+    return;
+  }
+  console.log(`${h.buckets.length} buckets of ${h.widthMs / 1000} s for ${h.deviceId} (min/avg/max)`);
+  const s = (v?: { min: number; avg: number; max: number }) => (v ? `${v.min}/${v.avg}/${v.max}` : '—');
+  for (const b of h.buckets) console.log(`${formatTime(b.t)}  n=${String(b.n).padEnd(5)} T ${s(b.temperature).padEnd(17)} HR ${s(b.heartRate).padEnd(14)} SpO2 ${s(b.spo2)}`);
+}
+
+async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      url: { type: 'string' },
+      'data-dir': { type: 'string' },
+      name: { type: 'string' },
+      'product-key': { type: 'string' },
+      label: { type: 'string' },
+      strict: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'max-points': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || positionals.length === 0) throw new UsageError('');
+  const [cmd, sub] = positionals;
+  const dataDir = resolve(values['data-dir'] ?? process.env.DATA_DIR ?? './data');
+  const url = values.url ?? `http://127.0.0.1:${process.env.HTTP_PORT ?? 3000}`;
+  const invoker = await createInvoker({ url, dataDir });
+  try {
+    if (cmd === 'device' && sub === 'create') {
+      const event: Record<string, unknown> = { action: 'create', loginPolicy: values.strict ? 'strict' : 'compat' };
+      if (values.name) event.deviceName = values.name;
+      if (values['product-key']) event.productKey = values['product-key'];
+      if (values.label) event.label = values.label;
+      console.log(JSON.stringify(unwrap(await invoker.invoke('devices', event)), null, 2));
+    } else if (cmd === 'device' && sub === 'list') {
+      const devices = unwrap<DeviceStatus[]>(await invoker.invoke('devices', { action: 'list' }));
+      if (values.json) console.log(JSON.stringify(devices, null, 2));
+      else printDevices(devices);
+    } else if (cmd === 'history' && sub) {
+      const now = Date.now();
+      const event = {
+        deviceId: sub,
+        from: parseTimeArg(values.from ?? '-1h', now),
+        to: parseTimeArg(values.to ?? 'now', now),
+        maxPoints: values['max-points'] === undefined ? undefined : Number(values['max-points']),
+      };
+      const h = unwrap<HistoryResult>(await invoker.invoke('history', event));
+      if (values.json) console.log(JSON.stringify(h, null, 2));
+      else printHistory(h);
+    } else {
+      throw new UsageError(`unknown command: ${positionals.join(' ')}`);
+    }
+  } finally {
+    await invoker.close();
+  }
+}
+
+run(process.argv.slice(2)).catch((e: unknown) => {
+  if (e instanceof UsageError) {
+    if (e.message) console.error(`error: ${e.message}`);
+    console.error(USAGE);
+  } else console.error(`error: ${(e as Error).message}`);
+  process.exit(e instanceof UsageError && !e.message ? 0 : 1);
+});
