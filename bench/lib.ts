@@ -1,0 +1,24 @@
+/** Small helpers shared by the benchmarks. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+export function tempDir(prefix: string) {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Reads an integer option from the environment (benchmarks are sized by env vars). */
+export function envInt(name: string, fallback: number): number {
+  const v = process.env[name];
+  const n = v === undefined ? fallback : Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number`);
+  return n;
+}

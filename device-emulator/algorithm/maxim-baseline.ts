@@ -1,0 +1,167 @@
+/**
+ * Baseline: Maxim's reference heart-rate / SpO2 algorithm for the MAX30102 (reference design
+ * MAXREFDES117#, `algorithm.cpp`, 2016; the same routine ships in the SparkFun MAX3010x library
+ * as `maxim_heart_rate_and_oxygen_saturation`). Re-implemented here from its published
+ * description so the benchmark can show what it gets wrong. Its behaviour is kept on purpose,
+ * weaknesses included (all arithmetic is 32-bit integer as on the Cortex-M0 it targets):
+ *
+ *  1. DC = window mean; the IR signal is inverted (valleys become peaks) and smoothed by a
+ *     4-point moving average that leaves the last 4 samples unsmoothed.
+ *  2. Peak threshold = mean of the smoothed signal clamped to [30, 60] ADC counts. The mean of a
+ *     zero-mean signal is ~0, so the threshold is in practice a fixed 30 counts whatever the pulse
+ *     amplitude: beats riding on the low half of a respiratory/drift baseline are missed, and a
+ *     weak pulse (low perfusion) is missed altogether, which lengthens the average interval and
+ *     makes the heart rate read LOW; large noise or motion bumps pass as beats.
+ *  3. Peaks closer than 4 samples are merged (largest first), at most 15 are kept.
+ *  4. HR = 60·Fs / ⌊mean peak-to-peak interval⌋ with integer division: at 25 Hz the interval is
+ *     floored to whole samples (18.75 → 18 samples turns 80 bpm into 83 bpm) and the result is
+ *     floored again; no outlier rejection, no quality check — any two "peaks" give a valid HR.
+ *  5. SpO2: for each pair of valleys (at most the first 5 beats) "DC" is the MAXIMUM of the raw
+ *     signal between them and AC the peak above the straight line joining the valleys. The IR AC
+ *     is read at the index of the RED maximum (a known slip in the reference code). Ratios are
+ *     integers ×100, the "median" averages two middle values from 4 ratios on, and SpO2 is looked
+ *     up in a table that rounds −45.060·R² + 30.354·R + 94.845 (valid only for 0.02 < R < 1.84).
+ *
+ * Differences from the C code, for use on arbitrary windows: the buffer length is the input
+ * length (the C code hard-codes BUFFER_SIZE = 4 s × 25 Hz = 100 samples and reads past shorter
+ * buffers) and the sample rate is a parameter (the C code hard-codes FS = 25 Hz).
+ */
+import type { Samples } from './stats';
+
+/** Raw outputs of the reference routine. */
+export interface MaximResult {
+  /** Beats per minute (integer), or −999 when fewer than two valleys were found. */
+  heartRate: number;
+  heartRateValid: boolean;
+  /** % (integer), or −999. */
+  spo2: number;
+  spo2Valid: boolean;
+  /** Ratio of ratios ×100 as the reference computes it (0 when none). */
+  ratioX100: number;
+  /** Valley indices found in the inverted, smoothed IR signal. */
+  valleys: number[];
+}
+
+const MA4_SIZE = 4;
+const MIN_THRESHOLD = 30;
+const MAX_THRESHOLD = 60;
+const MIN_PEAK_DISTANCE = 4;
+const MAX_PEAKS = 15;
+const INVALID = -999;
+
+/** C-style truncating integer division. */
+function idiv(a: number, b: number): number {
+  return Math.trunc(a / b);
+}
+
+/** Integer SpO2 the reference table holds for ratio×100 `r` (rounded quadratic, clamped 0–100). */
+export function maximSpo2FromRatioX100(r: number): number {
+  const x = r / 100;
+  const v = Math.round(-45.06 * x * x + 30.354 * x + 94.845);
+  return Math.min(100, Math.max(0, v));
+}
+
+function peaksAboveMinHeight(x: Int32Array, minHeight: number): number[] {
+  const locs: number[] = [];
+  let i = 1;
+  const n = x.length;
+  while (i < n - 1) {
+    if (x[i] > minHeight && x[i] > x[i - 1]) {
+      let width = 1;
+      while (i + width < n && x[i] === x[i + width]) width++;
+      if (i + width < n && x[i] > x[i + width] && locs.length < MAX_PEAKS) {
+        locs.push(i); // for flat peaks the location is the left edge
+        i += width + 1;
+      } else {
+        i += width;
+      }
+    } else {
+      i++;
+    }
+  }
+  return locs;
+}
+
+function removeClosePeaks(locsIn: number[], x: Int32Array, minDistance: number): number[] {
+  // Largest first (stable insertion order as in the C code), then drop neighbours.
+  let locs = [...locsIn].sort((a, b) => x[b] - x[a]);
+  for (let i = -1; i < locs.length; i++) {
+    const kept = locs.slice(0, i + 1);
+    for (let j = i + 1; j < locs.length; j++) {
+      const dist = locs[j] - (i === -1 ? -1 : locs[i]);
+      if (dist > minDistance || dist < -minDistance) kept.push(locs[j]);
+    }
+    locs = kept;
+  }
+  return locs.sort((a, b) => a - b);
+}
+
+/**
+ * Runs the reference routine on one window of raw ADC counts (integers expected; values are
+ * truncated to integers as the uint32 buffers of the C code would hold them).
+ */
+export function maximReference(red: Samples, ir: Samples, sampleRateHz = 25): MaximResult {
+  const n = Math.min(red.length, ir.length);
+  const irInt = Int32Array.from({ length: n }, (_, k) => Math.trunc(ir[k]));
+  const redInt = Int32Array.from({ length: n }, (_, k) => Math.trunc(red[k]));
+  const fs = Math.round(sampleRateHz);
+  const out: MaximResult = { heartRate: INVALID, heartRateValid: false, spo2: INVALID, spo2Valid: false, ratioX100: 0, valleys: [] };
+  if (n < MA4_SIZE + 2) return out;
+
+  let sum = 0;
+  for (let k = 0; k < n; k++) sum += irInt[k];
+  const irMean = idiv(sum, n);
+  const x = new Int32Array(n);
+  for (let k = 0; k < n; k++) x[k] = -(irInt[k] - irMean);
+  for (let k = 0; k < n - MA4_SIZE; k++) x[k] = idiv(x[k] + x[k + 1] + x[k + 2] + x[k + 3], 4);
+  let th = 0;
+  for (let k = 0; k < n; k++) th += x[k];
+  th = Math.min(MAX_THRESHOLD, Math.max(MIN_THRESHOLD, idiv(th, n)));
+
+  const valleys = removeClosePeaks(peaksAboveMinHeight(x, th), x, MIN_PEAK_DISTANCE).slice(0, MAX_PEAKS);
+  out.valleys = valleys;
+  if (valleys.length >= 2) {
+    let intervalSum = 0;
+    for (let k = 1; k < valleys.length; k++) intervalSum += valleys[k] - valleys[k - 1];
+    intervalSum = idiv(intervalSum, valleys.length - 1);
+    out.heartRate = idiv(fs * 60, intervalSum);
+    out.heartRateValid = true;
+  }
+
+  const ratios: number[] = [];
+  for (let k = 0; k < valleys.length - 1; k++) {
+    const v0 = valleys[k];
+    const v1 = valleys[k + 1];
+    if (v1 - v0 <= 3) continue;
+    let xMax = -16777216;
+    let yMax = -16777216;
+    let xMaxIdx = v0;
+    let yMaxIdx = v0;
+    for (let i = v0; i < v1; i++) {
+      if (irInt[i] > xMax) {
+        xMax = irInt[i];
+        xMaxIdx = i;
+      }
+      if (redInt[i] > yMax) {
+        yMax = redInt[i];
+        yMaxIdx = i;
+      }
+    }
+    const yLine = redInt[v0] + idiv(Math.imul(redInt[v1] - redInt[v0], yMaxIdx - v0), v1 - v0);
+    const yAc = redInt[yMaxIdx] - yLine;
+    const xLine = irInt[v0] + idiv(Math.imul(irInt[v1] - irInt[v0], xMaxIdx - v0), v1 - v0);
+    const xAc = irInt[yMaxIdx] - xLine; // sic: IR sampled at the red maximum
+    const nume = Math.imul(yAc, xMax) >> 7;
+    const denom = Math.imul(xAc, yMax) >> 7;
+    if (denom > 0 && ratios.length < 5 && nume !== 0) ratios.push(idiv(Math.imul(nume, 100), denom));
+  }
+  ratios.sort((a, b) => a - b);
+  const mid = idiv(ratios.length, 2);
+  const ratio = mid > 1 ? idiv(ratios[mid - 1] + ratios[mid], 2) : (ratios[mid] ?? 0);
+  out.ratioX100 = ratio;
+  if (ratio > 2 && ratio < 184) {
+    out.spo2 = maximSpo2FromRatioX100(ratio);
+    out.spo2Valid = true;
+  }
+  return out;
+}
