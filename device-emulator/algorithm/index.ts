@@ -1,0 +1,6 @@
+/** On-device heart-rate / SpO2 algorithm, its baseline, and the body-temperature estimator. */
+export { analyzePpgWindow } from './analyze';
+export { maximReference, maximSpo2FromRatioX100, type MaximResult } from './maxim-baseline';
+export { MAX30102_CALIBRATION, fitCalibration, spo2FromRatio } from './calibration';
+export type { CalibrationFitOptions, CalibrationPoint, Spo2Calibration } from './calibration';
+export type { InvalidReason, PpgAlgorithmOptions, PpgAnalysis, SignalQualityIndices } from './types';
