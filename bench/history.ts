@@ -8,7 +8,7 @@
  */
 import { createMemoryLogger } from '../backend/runtime/deps';
 import { createSqliteStore } from '../backend/store/sqlite';
-import { createHandler } from '../cloudfunctions/history';
+import { buildFunctions } from '../local-cloud/stack/functions';
 import type { Reading } from '../core';
 import { envInt, percentile, round, tempDir } from './lib';
 
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const writeS = (performance.now() - tWrite) / 1000;
   console.log(`wrote ${rows} readings in ${round(writeS)} s (${Math.round(rows / writeS)} rows/s, with rollups)`);
 
-  const history = createHandler({ store, now: Date.now, log: createMemoryLogger() });
+  const { history } = buildFunctions({ store, now: Date.now, log: createMemoryLogger() });
   const ctx = { caller: { kind: 'admin' as const } };
   const event = { deviceId, from, to, maxPoints: 500 };
   const first = await history(event, ctx);

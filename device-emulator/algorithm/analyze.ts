@@ -10,8 +10,8 @@
  *  4. Period from the autocorrelation (sub-harmonic guard), refined by the spectral peak near it.
  *  5. Beats (mid-upstroke fiducials) → interval-based rate; the reported rate is the mean of the
  *     beat-based and spectral rates, which must agree.
- *  6. Ratio of ratios from the red/IR cross-spectrum at the pulse harmonics, cross-checked
- *     against the per-beat and regression ratios → SpO2 through the calibration curve.
+ *  6. Ratio of ratios = least-squares slope of red on IR, cross-checked against the spectral and
+ *     per-beat ratios → SpO2 through the calibration curve.
  *  7. Quality indices and gates → valid, or 'no-finger' | 'motion' | 'low-perfusion' | 'low-quality'.
  */
 import { interBeatIntervals, detectBeats, type Beat } from './beats';
@@ -139,7 +139,7 @@ export function analyzePpgWindow(
     sqi.perfusionIndex = beats.length > 0 ? median(beats.map((b) => b.amplitude)) * 100 : 2 * Math.SQRT2 * std(irN) * 100;
     const r = estimateRatio(redN, irN, beats, fSpec, fs, hi);
     ratio = r.ratio;
-    const others = [r.regression, r.perBeat].filter((x) => Number.isFinite(x));
+    const others = [r.spectral, r.perBeat].filter((x) => Number.isFinite(x));
     sqi.ratioDisagreement = others.length ? Math.max(...others.map((x) => Math.abs(x - r.ratio) / Math.abs(r.ratio))) : 1;
   }
   const hasPulse = heartRate !== undefined && ratio !== undefined && Number.isFinite(ratio) && ratio > 0;

@@ -1,26 +1,28 @@
 /**
  * Ratio of ratios R = (AC_red/DC_red) / (AC_ir/DC_ir) from DC-normalised, band-passed signals.
  *
- * Three estimators are computed; the spectral one is reported and the other two cross-check it:
- *  - spectral: Re(X_red·conj(X_ir)) / |X_ir|² summed over the pulse fundamental and its second
- *    harmonic (Hann window). Only noise inside a bin ~1/T wide enters, and red-channel noise,
- *    being uncorrelated with IR, averages out of the cross-spectrum instead of inflating R as it
- *    does in peak-to-peak or RMS ratios (the low-perfusion failure of time-domain methods; see
- *    T. L. Rusch, R. Sankar & J. E. Scharf, "Signal processing methods for pulse oximetry",
- *    Comput. Biol. Med. 26(2), 1996, on FFT-based SpO2).
- *  - regression: least-squares slope of red on IR over the window.
+ * Three estimators are computed; the regression one is reported and the other two cross-check it:
+ *  - regression: least-squares slope of red on IR over the whole window. It uses every sample
+ *    and all harmonics of the pulse, and red-channel noise, being uncorrelated with IR, averages
+ *    out of the cross-product instead of inflating R as it does in peak-to-peak or RMS ratios
+ *    (the low-perfusion failure of time-domain methods). On the OxiWear recordings it gave the
+ *    lowest cross-validated SpO2 error of the three (docs/algorithm.md).
+ *  - spectral: Re(X_red·conj(X_ir)) / |X_ir|² at the pulse fundamental and second harmonic
+ *    (Hann window), the FFT method of T. L. Rusch, R. Sankar & J. E. Scharf, "Signal processing
+ *    methods for pulse oximetry", Comput. Biol. Med. 26(2), 1996. Only noise inside a bin
+ *    ~1/T wide enters, so it disagrees with the regression when broadband artefacts are present.
  *  - per beat: median over beats of the red/IR upstroke amplitude ratio (Maxim's idea, done on
- *    filtered signals).
+ *    filtered signals); disagrees when single beats are corrupted.
  */
 import type { Beat } from './beats';
 import { dftAt, hann } from './periodicity';
 import { median } from './stats';
 
 export interface RatioEstimate {
-  /** Spectral cross-ratio: the value used for SpO2. */
+  /** Least-squares slope of red on IR: the value used for SpO2. */
   ratio: number;
-  /** Least-squares slope of red on IR. */
-  regression: number;
+  /** Spectral cross-ratio at the pulse harmonics. */
+  spectral: number;
   /** Median per-beat amplitude ratio (NaN without beats). */
   perBeat: number;
 }
@@ -66,8 +68,8 @@ export function estimateRatio(
     })
     .filter((r) => Number.isFinite(r));
   return {
-    ratio: power > 0 ? cross / power : Number.NaN,
-    regression: sii > 0 ? sri / sii : Number.NaN,
+    ratio: sii > 0 ? sri / sii : Number.NaN,
+    spectral: power > 0 ? cross / power : Number.NaN,
     perBeat: perBeat.length > 0 ? median(perBeat) : Number.NaN,
   };
 }

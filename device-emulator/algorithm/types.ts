@@ -18,7 +18,7 @@ export interface SignalQualityIndices {
   ibiVariation: number;
   /** |beat-based − spectral rate| / spectral rate. */
   rateDisagreement: number;
-  /** Largest relative deviation of the per-beat and regression ratios from the spectral one. */
+  /** Largest relative deviation of the spectral and per-beat ratios from the regression one. */
   ratioDisagreement: number;
   /** Largest / median RMS of the band-passed IR over 1 s segments (motion bursts → large). */
   envelopeRatio: number;

@@ -13,11 +13,12 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { err, ErrorCode, Result } from '../../core';
 import type { Caller } from '../../backend/runtime/context';
-import type { CloudFunction } from '../../backend/runtime/handler';
+import type { FunctionRunner } from '../function-runner';
 import { closeServer, listen } from '../net/listen';
 
 export interface FunctionHostOptions {
-  functions: Record<string, CloudFunction>;
+  /** Runs the functions (in a worker thread or in-process). */
+  runner: FunctionRunner;
   /** Bearer token that makes a caller `admin`. */
   adminToken: string;
   /** Bearer token that makes a caller `service` (production broker webhooks). */
@@ -61,10 +62,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
 export function createFunctionHost(opts: FunctionHostOptions) {
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
 
-  async function invoke(name: string, event: unknown, caller: Caller): Promise<Result<unknown>> {
-    const fn = Object.prototype.hasOwnProperty.call(opts.functions, name) ? opts.functions[name] : undefined;
-    if (!fn) return err(ErrorCode.NotFound, `no function named ${name}`);
-    return fn(event, { request_id: randomUUID(), caller });
+  function invoke(name: string, event: unknown, caller: Caller): Promise<Result<unknown>> {
+    return opts.runner.invoke(name, event, { request_id: randomUUID(), caller });
   }
 
   function callerFrom(req: IncomingMessage): Caller | 'invalid' {
@@ -84,6 +83,7 @@ export function createFunctionHost(opts: FunctionHostOptions) {
     }
     const m = /^\/functions\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
     if (!m) return send(res, 404, err(ErrorCode.NotFound, 'not found: use POST /functions/<name> or GET /health'));
+    if (!opts.runner.names.includes(m[1])) return send(res, 404, err(ErrorCode.NotFound, `no function named ${m[1]}`));
     if (req.method !== 'POST') return send(res, 405, err(ErrorCode.BadRequest, 'use POST'));
     const caller = callerFrom(req);
     if (caller === 'invalid') return send(res, 401, err(ErrorCode.Unauthenticated, 'invalid or expired token'));
@@ -100,8 +100,7 @@ export function createFunctionHost(opts: FunctionHostOptions) {
         return send(res, 400, err(ErrorCode.BadRequest, 'request body is not valid JSON'));
       }
     }
-    const result = await invoke(m[1], event, caller);
-    send(res, !result.ok && result.code === ErrorCode.NotFound && !opts.functions[m[1]] ? 404 : 200, result);
+    send(res, 200, await invoke(m[1], event, caller));
   }
 
   const server = createServer((req, res) => {

@@ -12,6 +12,7 @@ import { createFunctionHost } from '../function-host';
 import { createMessageFlow } from '../message-flow';
 import type { RateLimit } from '../message-flow/rate-limiter';
 import { buildFunctions } from './functions';
+import { createInlineRunner, createWorkerRunner, FunctionRunner } from '../function-runner';
 import { startDemoDevices } from './demo';
 import { loadOrCreateToken } from './tokens';
 
@@ -35,21 +36,28 @@ export interface StackOptions {
   synchronous?: 'full' | 'normal';
   adminToken?: string;
   serviceToken?: string;
+  /**
+   * Where functions run: `worker` (default) — a worker thread with its own database connection,
+   * so storage work does not slow the broker; `process` — on the main thread.
+   */
+  functionsIn?: 'worker' | 'process';
 }
 
 export async function createStack(opts: StackOptions) {
   const now = opts.now ?? Date.now;
   const store = createSqliteStore({ dataDir: opts.dataDir, synchronous: opts.synchronous });
   await store.resetPresence(now());
-  const deps = { store, now, log: opts.log };
-  const functions = buildFunctions(deps);
+  const runner: FunctionRunner =
+    opts.functionsIn === 'process'
+      ? createInlineRunner(buildFunctions({ store, now, log: opts.log }))
+      : await createWorkerRunner({ dataDir: opts.dataDir, synchronous: opts.synchronous }, opts.log);
   const adminToken = loadOrCreateToken(opts.dataDir, 'admin-token', opts.adminToken);
   const serviceToken = loadOrCreateToken(opts.dataDir, 'service-token', opts.serviceToken);
   const host = opts.host ?? '0.0.0.0';
 
   let broker: Awaited<ReturnType<typeof createBroker>> | undefined;
   const functionHost = createFunctionHost({
-    functions,
+    runner,
     adminToken,
     serviceToken,
     health: async () => ({ devicesOnline: broker?.onlineDevices() ?? 0, ...(await store.stats()) }),
@@ -63,7 +71,7 @@ export async function createStack(opts: StackOptions) {
     onError: (e) => opts.log.warn(`message flow: ${(e as Error).message}`),
   });
 
-  const closers: Array<() => Promise<void>> = [];
+  const closers: Array<() => Promise<void>> = [() => runner.close()];
   try {
     const httpPort = await functionHost.listen(opts.httpPort ?? 3000, host);
     closers.push(() => functionHost.close());
@@ -108,6 +116,7 @@ export async function createStack(opts: StackOptions) {
           await b.close();
           await flow.idle();
           await functionHost.close();
+          await runner.close();
           await store.close();
         })();
         return closing;

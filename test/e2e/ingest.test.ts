@@ -9,14 +9,14 @@ import type { MqttClient } from 'mqtt';
 
 type HistoryData = { kind: string; readings: Array<Record<string, number>> };
 
-describe('device → MQTT → ingest → storage → history', () => {
+describe.each(['worker', 'process'] as const)('device → MQTT → ingest → storage → history (functions in %s)', (functionsIn) => {
   let dir: ReturnType<typeof tempDir>;
   let stack: Stack;
   const clients: MqttClient[] = [];
 
   beforeEach(async () => {
     dir = tempDir();
-    stack = await startStack(dir.path);
+    stack = await startStack(dir.path, { functionsIn });
   });
   afterEach(async () => {
     await endAll(clients.splice(0));
@@ -80,7 +80,7 @@ describe('device → MQTT → ingest → storage → history', () => {
     }
     await c.endAsync();
     await stack.close();
-    stack = await startStack(dir.path);
+    stack = await startStack(dir.path, { functionsIn });
     expect((await history(dev.deviceId)).readings.map((r) => r.heartRate)).toEqual([70, 71, 72, 73, 74]);
     // The device's secret survived too: it can log in again.
     clients.push(await connectDevice(stack, dev));

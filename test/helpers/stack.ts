@@ -15,7 +15,8 @@ export function tempDir(prefix = 'rpm-test-'): { path: string; remove: () => voi
 
 export async function startStack(dataDir: string, extra: Partial<StackOptions> = {}): Promise<Stack & { log: ReturnType<typeof createMemoryLogger> }> {
   const log = createMemoryLogger();
-  const stack = await createStack({ dataDir, mqttPort: 0, mqttWsPort: 0, httpPort: 0, host: '127.0.0.1', log, ...extra });
+  // Functions run in-process unless a test asks for the worker thread (test/e2e/ingest covers both).
+  const stack = await createStack({ dataDir, mqttPort: 0, mqttWsPort: 0, httpPort: 0, host: '127.0.0.1', log, functionsIn: 'process', ...extra });
   return Object.assign(stack, { log });
 }
 

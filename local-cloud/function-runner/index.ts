@@ -1,0 +1,98 @@
+/**
+ * Runs the cloud functions in a worker thread and invokes them by message. Every call settles: if
+ * the worker dies, its pending calls resolve to UNAVAILABLE (the broker then does not acknowledge
+ * the messages involved, and devices resend them) and a new worker is started.
+ */
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { err, ErrorCode, Result } from '../../core';
+import type { FunctionContext } from '../../backend/runtime/context';
+import type { Logger } from '../../backend/runtime/deps';
+import type { CloudFunction } from '../../backend/runtime/handler';
+import type { FromWorker, RunnerConfig, ToWorker } from './protocol';
+
+/** Where the local host runs functions: in a worker thread, or in-process. */
+export interface FunctionRunner {
+  /** Names of the functions it serves. */
+  names: readonly string[];
+  invoke(name: string, event: unknown, context: FunctionContext): Promise<Result<unknown>>;
+  /** Stops the worker after the calls in flight; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export async function createWorkerRunner(config: RunnerConfig, log: Logger): Promise<FunctionRunner> {
+  const pending = new Map<number, (r: Result<unknown>) => void>();
+  let nextId = 1;
+  let worker: Worker;
+  let names: string[] = [];
+  let closing: Promise<void> | undefined;
+
+  function spawn(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const w = new Worker(join(__dirname, 'worker-entry.js'), { workerData: config });
+      worker = w;
+      w.on('message', (m: FromWorker) => {
+        if (m.type === 'ready') {
+          names = m.names;
+          resolve();
+        }
+        else if (m.type === 'log') log.info(m.line);
+        else if (m.type === 'result') {
+          pending.get(m.id)?.(m.result);
+          pending.delete(m.id);
+        }
+      });
+      w.on('error', (e) => {
+        log.warn(`function worker failed: ${e.message}`);
+        reject(e);
+      });
+      w.on('exit', (code) => {
+        for (const settle of pending.values()) settle(err(ErrorCode.Unavailable, 'function worker stopped'));
+        pending.clear();
+        if (!closing && code !== 0) {
+          log.warn(`function worker exited with code ${code}; restarting`);
+          void spawn().catch(() => undefined);
+        }
+      });
+    });
+  }
+
+  await spawn();
+  return {
+    get names() {
+      return names;
+    },
+    invoke(name, event, context) {
+      if (closing) return Promise.resolve(err(ErrorCode.Unavailable, 'shutting down'));
+      const id = nextId++;
+      return new Promise((resolve) => {
+        pending.set(id, resolve);
+        worker.postMessage({ type: 'invoke', id, name, event, context } satisfies ToWorker);
+      });
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        const done = () => resolve();
+        worker.once('exit', done);
+        worker.on('message', (m: FromWorker) => {
+          if (m.type === 'closed') void worker.terminate();
+        });
+        // Calls already posted are answered before the close message is read (messages are ordered).
+        worker.postMessage({ type: 'close' } satisfies ToWorker);
+      });
+      return closing;
+    },
+  };
+}
+
+/** Runs the functions on the calling thread (tests, and hosts that need no isolation). */
+export function createInlineRunner(functions: Record<string, CloudFunction>): FunctionRunner {
+  return {
+    names: Object.keys(functions),
+    invoke(name, event, context) {
+      const fn = Object.prototype.hasOwnProperty.call(functions, name) ? functions[name] : undefined;
+      return fn ? fn(event, context) : Promise.resolve(err(ErrorCode.NotFound, `no function named ${name}`));
+    },
+    close: async () => undefined,
+  };
+}

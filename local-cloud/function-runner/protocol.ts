@@ -1,0 +1,18 @@
+/** Messages between the function runner and its worker thread. */
+import type { Result } from '../../core';
+import type { FunctionContext } from '../../backend/runtime/context';
+
+export interface RunnerConfig {
+  dataDir: string;
+  synchronous?: 'full' | 'normal';
+}
+
+export type ToWorker =
+  | { type: 'invoke'; id: number; name: string; event: unknown; context: FunctionContext }
+  | { type: 'close' };
+
+export type FromWorker =
+  | { type: 'ready'; names: string[] }
+  | { type: 'result'; id: number; result: Result<unknown> }
+  | { type: 'log'; line: string }
+  | { type: 'closed' };

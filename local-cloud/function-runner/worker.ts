@@ -1,0 +1,44 @@
+/**
+ * The function runner's worker: owns its own connection to the SQLite file and runs the cloud
+ * functions there, so storage work (ingest batches, history scans) does not share a thread with
+ * the broker — as on CloudBase, where functions run apart from the IoT platform.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { err, ErrorCode } from '../../core';
+import { createLogger } from '../../backend/runtime/deps';
+import { createSqliteStore } from '../../backend/store/sqlite';
+import { buildFunctions } from '../stack/functions';
+import type { FromWorker, RunnerConfig, ToWorker } from './protocol';
+
+function start(port: NonNullable<typeof parentPort>, config: RunnerConfig): void {
+  const post = (m: FromWorker) => port.postMessage(m);
+  const store = createSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous });
+  const log = createLogger({ write: (line) => post({ type: 'log', line }) });
+  const functions = buildFunctions({ store, now: Date.now, log });
+  let inFlight = 0;
+  let closeRequested = false;
+  const closeWhenIdle = () => {
+    if (closeRequested && inFlight === 0) void store.close().then(() => post({ type: 'closed' }));
+  };
+  port.on('message', (m: ToWorker) => {
+    if (m.type === 'close') {
+      closeRequested = true;
+      return closeWhenIdle();
+    }
+    const fn = Object.prototype.hasOwnProperty.call(functions, m.name) ? functions[m.name] : undefined;
+    const run = fn ? fn(m.event, m.context) : Promise.resolve(err(ErrorCode.NotFound, `no function named ${m.name}`));
+    inFlight++;
+    run
+      .then(
+        (result) => post({ type: 'result', id: m.id, result }),
+        () => post({ type: 'result', id: m.id, result: err(ErrorCode.Internal, 'internal error') }),
+      )
+      .finally(() => {
+        inFlight--;
+        closeWhenIdle();
+      });
+  });
+  post({ type: 'ready', names: Object.keys(functions) });
+}
+
+if (parentPort) start(parentPort, workerData as RunnerConfig);
