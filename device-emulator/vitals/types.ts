@@ -1,3 +1,5 @@
+/** Contract between the device emulator and a source of vital signs. */
+
 /** One measurement as the terminal reports it. Times are ms since the Unix epoch (UTC). */
 export interface Measurement {
   at: number;

@@ -1,0 +1,80 @@
+/**
+ * Vitals source for the device emulator: a synthetic patient (device-emulator/signal) seen
+ * through the emulated MAX30102 + MAX30205 and analysed by the on-device algorithm
+ * (device-emulator/algorithm), exactly as the terminal firmware would: each `measure(at)`
+ * synthesises the 8 s of raw samples ending at `at`, runs the HR/SpO2 algorithm on them, and
+ * estimates body temperature from the last 30 s of probe readings.
+ *
+ * Deterministic: the same (scenario, seed, sampleRateHz, startedAt) gives the same measurement
+ * for the same `at`, whatever order the calls come in.
+ */
+import { analyzePpgWindow } from '../algorithm/analyze';
+import { estimateBodyTemperature, type TemperatureSample } from '../algorithm/temperature';
+import { createPpgSynthesizer } from '../signal/ppg-synth';
+import { assertScenarioName, isScenarioName, SCENARIOS, type ScenarioName } from '../signal/scenarios';
+import { createTemperatureProbe } from '../signal/temperature';
+import type { Measurement, VitalsSource } from './types';
+
+export { SCENARIOS, isScenarioName, type ScenarioName };
+export type { Measurement, VitalsSource } from './types';
+
+/** Analysis window of each measurement, s. */
+export const PPG_WINDOW_S = 8;
+/** Probe history used for the temperature estimate, s (one reading per second). */
+export const TEMPERATURE_HISTORY_S = 30;
+
+/**
+ * Checks a scenario name coming from a CLI flag or config.
+ * @throws RangeError naming the valid scenarios.
+ */
+export function validateScenarioName(name: string): ScenarioName {
+  assertScenarioName(name);
+  return name;
+}
+
+export interface PpgVitalsSourceOptions {
+  /** One of `SCENARIOS`. */
+  scenario: string;
+  /** Seed of the synthetic subject, device and noise. Default 1. */
+  seed?: number;
+  /** Sensor output rate, samples/s. Default 25 (MAX30102 at 100 sps, 4× averaging). */
+  sampleRateHz?: number;
+  /** Wall-clock ms at which the scenario (and the temperature probe) starts. Default: now. */
+  startedAt?: number;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+export function createPpgVitalsSource(opts: PpgVitalsSourceOptions): VitalsSource {
+  const scenario = validateScenarioName(opts.scenario);
+  const seed = opts.seed ?? 1;
+  const startedAt = opts.startedAt ?? Date.now();
+  if (!Number.isFinite(startedAt)) throw new RangeError('startedAt must be a finite number of ms');
+  const synth = createPpgSynthesizer({ scenario, seed, sampleRateHz: opts.sampleRateHz });
+  const probe = createTemperatureProbe(synth.scenario, synth.profile, seed);
+  const fs = synth.sampleRateHz;
+
+  return {
+    measure(at: number): Measurement {
+      const tS = (at - startedAt) / 1000;
+      const m: Measurement = { at };
+      const w = synth.window(tS - PPG_WINDOW_S, tS);
+      const a = analyzePpgWindow(w.red, w.ir, fs);
+      if (a.valid && a.heartRate !== undefined && a.spo2 !== undefined) {
+        m.heartRate = Math.round(a.heartRate);
+        m.spo2 = round1(Math.min(100, a.spo2));
+      } else {
+        m.invalidReason = a.reason ?? 'low-quality';
+      }
+      const history: TemperatureSample[] = [];
+      for (let k = TEMPERATURE_HISTORY_S - 1; k >= 0; k--) history.push({ tS: tS - k, celsius: probe.readingAt(tS - k) });
+      const temp = estimateBodyTemperature(history);
+      if (temp.valid) m.bodyTemperature = round1(temp.bodyTemperature);
+      return m;
+    },
+    rawFrame(from: number, to: number) {
+      const w = synth.window((from - startedAt) / 1000, (to - startedAt) / 1000);
+      return { rate: fs, red: Array.from(w.red), ir: Array.from(w.ir) };
+    },
+  };
+}
