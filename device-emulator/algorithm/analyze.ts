@@ -77,7 +77,9 @@ function robustInterval(ibis: readonly number[]): { interval: number; variation:
 
 /**
  * Analyses one window. `red` and `ir` are raw samples of equal length (ADC counts for the
- * default `minDc`), `sampleRateHz` their rate.
+ * default `minDc`), `sampleRateHz` their rate. Windows shorter than `minWindowSeconds` or
+ * containing non-finite samples give an invalid 'low-quality' result.
+ * @throws RangeError for a non-positive rate or channels of different lengths.
  */
 export function analyzePpgWindow(
   red: ArrayLike<number>,
@@ -88,9 +90,13 @@ export function analyzePpgWindow(
   const opt = { ...DEFAULTS, ...options };
   const cal = options.calibration ?? MAX30102_CALIBRATION;
   const fs = sampleRateHz;
-  const n = Math.min(red.length, ir.length);
-  if (!(fs > 0) || n < opt.minWindowSeconds * fs) {
-    throw new RangeError(`need at least ${opt.minWindowSeconds} s of samples (${Math.ceil(opt.minWindowSeconds * fs)}), got ${n}`);
+  if (!(fs > 0)) throw new RangeError(`sampleRateHz must be positive, got ${fs}`);
+  if (red.length !== ir.length) throw new RangeError(`red and ir differ in length (${red.length} vs ${ir.length})`);
+  const n = ir.length;
+  let finite = true;
+  for (let i = 0; i < n && finite; i++) finite = Number.isFinite(ir[i]) && Number.isFinite(red[i]);
+  if (n < opt.minWindowSeconds * fs || !finite) {
+    return { valid: false, quality: 0, reason: 'low-quality', sqi: emptySqi(0) };
   }
   let low = 0;
   for (let i = 0; i < n; i++) if (ir[i] < opt.minDc) low++;

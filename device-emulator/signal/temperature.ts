@@ -5,8 +5,8 @@
  *   dT/dt = (T_skin(t) − T) / τ,   T(0) = T_ambient.
  * Skin temperature = core − gradient (gradient from the scenario: vasoconstriction widens it,
  * vasodilation narrows it). The reading adds the part's calibration offset and 0.01 °C noise and
- * is quantised to the LSB. The lag is solved as a convolution over the last 10 τ, so any instant
- * is computed on its own (10 τ leaves < 5·10⁻⁵ of the initial difference).
+ * is quantised to the LSB. The lag is integrated over the last 10 τ only (what happened earlier
+ * has decayed to < 5·10⁻⁵), so any instant is computed on its own.
  */
 import type { Profile } from './profile';
 import { gaussianAt, Stream } from './rng';
@@ -17,7 +17,13 @@ export const MAX30205_LSB = 0.00390625;
 export interface TemperatureProbe {
   /** Probe reading (°C) at `tS` seconds after the start; room temperature before it. */
   readingAt(tS: number): number;
+  /** `count` readings at fromS, fromS + stepS, … (one integration pass; same values as readingAt). */
+  readings(fromS: number, stepS: number, count: number): number[];
 }
+
+/** Integration step as a share of τ, and the history integrated before the first reading. */
+const STEP_SHARE = 0.05;
+const HISTORY_TAUS = 10;
 
 export function createTemperatureProbe(scenario: Scenario, profile: Profile, seed: number): TemperatureProbe {
   const tau = profile.temperatureTau;
@@ -25,26 +31,45 @@ export function createTemperatureProbe(scenario: Scenario, profile: Profile, see
     const d = scenario.drive(t);
     return d.coreTemperature - d.skinGradient;
   };
-  const lagged = (tS: number): number => {
-    if (tS <= 0) return profile.ambientTemperature;
-    const span = Math.min(tS, 10 * tau);
-    const start = tS - span;
-    // State at `start`: room air if the probe was just applied, otherwise settled on the skin.
-    let value = start <= 0 ? profile.ambientTemperature : skin(start);
-    const steps = Math.max(1, Math.ceil(span / (tau / 20)));
-    const h = span / steps;
-    const decay = Math.exp(-h / tau);
-    for (let i = 1; i <= steps; i++) {
-      // Exact step for an input held at the interval's midpoint value.
-      value = skin(start + (i - 0.5) * h) + (value - skin(start + (i - 0.5) * h)) * decay;
+  /**
+   * Lagged probe temperature at each of `times` (ascending). Integration runs on a fixed grid of
+   * τ/20 anchored at t = 0, so a time gets the same value whichever batch it is computed in.
+   */
+  const lagged = (times: readonly number[]): number[] => {
+    const h = tau * STEP_SHARE;
+    const decay = Math.exp(-STEP_SHARE);
+    const out: number[] = [];
+    let k = Math.max(0, Math.floor((times[0] - HISTORY_TAUS * tau) / h));
+    // State at grid point k: room air if the probe was just applied, otherwise settled on the skin.
+    let value = k === 0 ? profile.ambientTemperature : skin(k * h);
+    for (const t of times) {
+      if (t <= 0) {
+        out.push(profile.ambientTemperature);
+        continue;
+      }
+      while ((k + 1) * h <= t) {
+        // Exact first-order step for an input held at the interval's midpoint value.
+        const target = skin((k + 0.5) * h);
+        value = target + (value - target) * decay;
+        k++;
+      }
+      const rest = t - k * h;
+      const target = skin(k * h + rest / 2);
+      out.push(target + (value - target) * Math.exp(-rest / tau));
     }
-    return value;
+    return out;
+  };
+  const finish = (tS: number, value: number) => {
+    const noise = 0.01 * gaussianAt(seed, Stream.temperatureNoise, Math.round(tS * 10));
+    return Math.round((value + profile.temperatureOffset + noise) / MAX30205_LSB) * MAX30205_LSB;
   };
   return {
     readingAt(tS: number): number {
-      const noise = 0.01 * gaussianAt(seed, Stream.temperatureNoise, Math.round(tS * 10));
-      const raw = lagged(tS) + profile.temperatureOffset + noise;
-      return Math.round(raw / MAX30205_LSB) * MAX30205_LSB;
+      return finish(tS, lagged([tS])[0]);
+    },
+    readings(fromS: number, stepS: number, count: number): number[] {
+      const times = Array.from({ length: count }, (_, i) => fromS + i * stepS);
+      return lagged(times).map((v, i) => finish(times[i], v));
     },
   };
 }

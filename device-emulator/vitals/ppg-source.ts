@@ -66,8 +66,8 @@ export function createPpgVitalsSource(opts: PpgVitalsSourceOptions): VitalsSourc
       } else {
         m.invalidReason = a.reason ?? 'low-quality';
       }
-      const history: TemperatureSample[] = [];
-      for (let k = TEMPERATURE_HISTORY_S - 1; k >= 0; k--) history.push({ tS: tS - k, celsius: probe.readingAt(tS - k) });
+      const from = tS - (TEMPERATURE_HISTORY_S - 1);
+      const history: TemperatureSample[] = probe.readings(from, 1, TEMPERATURE_HISTORY_S).map((celsius, i) => ({ tS: from + i, celsius }));
       const temp = estimateBodyTemperature(history);
       if (temp.valid) m.bodyTemperature = round1(temp.bodyTemperature);
       return m;
