@@ -18,6 +18,7 @@ import {
   signContent,
   topics,
   parseTopic,
+  ParsedTopic,
   devicePrefix,
 } from '../../core/alink';
 import type { Store } from '../store/types';
@@ -85,8 +86,8 @@ export function createDeviceAuth(opts: DeviceAuthOptions) {
  * Topics a device may publish to: its own uplink topics (property post, event posts, replies to
  * commands). Everything else, including its own downlink topics, is denied.
  */
-export function deviceMayPublish(device: AuthenticatedDevice, topic: string): boolean {
-  const t = parseTopic(topic);
+export function deviceMayPublish(device: AuthenticatedDevice, topic: string | ParsedTopic | undefined): boolean {
+  const t = typeof topic === 'string' ? parseTopic(topic) : topic;
   if (!t || t.productKey !== device.productKey || t.deviceName !== device.deviceName) return false;
   return t.kind === 'property.post' || t.kind === 'event.post' || t.kind === 'property.set.reply' || t.kind === 'service.reply';
 }

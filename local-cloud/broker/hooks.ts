@@ -10,6 +10,7 @@ import {
   deviceMaySubscribe,
 } from '../../backend/device-auth';
 import type { Logger } from '../../backend/runtime/deps';
+import { parseTopic } from '../../core/alink';
 import type { MessageFlow } from '../message-flow';
 
 export interface BrokerStats {
@@ -54,14 +55,18 @@ export function createBrokerHooks(deps: HookDeps) {
     authorizePublish(client, packet: PublishPacket, done) {
       if (!client) return done(null); // the broker's own publishes (replies, commands)
       const device = sessions.get(client);
-      if (!device || !deviceMayPublish(device, packet.topic)) {
+      const topic = parseTopic(packet.topic);
+      if (!device || !deviceMayPublish(device, topic)) {
         stats.publishDenied++;
         deps.log.once(`pub:${device?.deviceId}:${packet.topic}`, `publish denied: ${device?.deviceId ?? client.id} → ${packet.topic}`);
         // MQTT 3.1.1 §3.3.5 [MQTT-3.3.5-2]: an unauthorized PUBLISH is either acknowledged or the
         // connection is closed; closing makes the fault visible to the device.
         return done(new Error('publish not authorized'));
       }
-      if (!deps.flow.handles(packet.topic)) return done(null);
+      // Device messages are events, not state: a retained copy would replay stale vitals to every
+      // new subscriber.
+      packet.retain = false;
+      if (topic?.kind !== 'property.post') return done(null);
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
       // The PUBACK is written only after `done`: acknowledged means stored.
       deps.flow.telemetry(device.deviceId, packet.topic, payload).then(

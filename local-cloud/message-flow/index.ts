@@ -8,7 +8,7 @@
  * so batches grow with load and stay small (low latency) when load is light.
  */
 import type { Result } from '../../core';
-import { buildReply, Method, parseTopic, RejectKind, topics } from '../../core/alink';
+import { buildReply, Method, RejectKind, topics } from '../../core/alink';
 import type { IngestMessage, IngestResult } from '../../cloudfunctions/ingest/messages';
 import { createRateLimiter, DEFAULT_RATE_LIMIT, RateLimit } from './rate-limiter';
 
@@ -133,10 +133,6 @@ export function createMessageFlow(opts: MessageFlowOptions) {
       if (payload.length > maxPayload) return reject(deviceId, 'too-large', `payload of ${payload.length} bytes exceeds ${maxPayload}`);
       if (!limiter.take(deviceId)) return reject(deviceId, 'rate-limited', 'message rate above the device limit');
       return enqueue({ type: 'telemetry', deviceId, topic, payload: payload.toString('utf8'), receivedAt: opts.now() });
-    },
-    /** True for topics this flow stores (the rest are only routed by the broker). */
-    handles(topic: string): boolean {
-      return parseTopic(topic)?.kind === 'property.post';
     },
     presence(deviceId: string, online: boolean): void {
       enqueue({ type: 'presence', deviceId, online, at: opts.now() }).catch((e) => opts.onError?.(e));

@@ -109,6 +109,22 @@ describe.each(['worker', 'process'] as const)('device → MQTT → ingest → st
     c2.end(true);
   });
 
+  test('telemetry published with the retain flag is not retained', async () => {
+    const dev = await createDevice(stack);
+    const c = await connectDevice(stack, dev);
+    clients.push(c);
+    await new Promise<void>((resolve, reject) =>
+      c.publish(topics.propertyPost(dev), buildRequest('1', 'thing.event.property.post', { HeartRate: 70 }), { qos: 1, retain: true }, (e) => (e ? reject(e) : resolve())),
+    );
+    // A new subscriber would get a retained copy first; it must see only the next live message.
+    const watcher = await connectDevice(stack, dev, { id: 'watcher' }, 'ws');
+    clients.push(watcher);
+    const first = nextMessage(watcher, topics.propertyPost(dev));
+    await subscribe(watcher, topics.propertyPost(dev));
+    await publish(c, topics.propertyPost(dev), buildRequest('2', 'thing.event.property.post', { HeartRate: 71 }));
+    expect(JSON.parse(await first).id).toBe('2');
+  });
+
   test('a WebSocket client logs in and may subscribe to its own topics only', async () => {
     const dev = await createDevice(stack);
     const ws = await connectDevice(stack, dev, {}, 'ws');
