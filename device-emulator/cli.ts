@@ -5,16 +5,24 @@
  *   --credentials FILE      devices to run (JSON from `npm run cli -- device create`, one or an array)
  *   --devices N             without --credentials: create/reuse N devices on the local stack
  *                           (remembered in $DATA_DIR/emulator-devices.json). Default 1.
+ *   --scenario A[,B…]       what the patients do: normal, fever, tachycardia, bradycardia, hypoxia,
+ *                           motion, finger-off, low-perfusion, or steady (no signal chain); given
+ *                           several, devices take them in turn. Default normal.
  *   --interval S            seconds between measurements (default 60, as the original firmware)
+ *   --raw-stream            also publish 1-second raw PPG frames (thing/event/ppg/post)
+ *   --state-dir DIR         where each device remembers settings and unsent readings
+ *                           (default $DATA_DIR/emulator-state); --fresh forgets them first
  *   --login-timestamp MODE  wall-clock (default) | uptime | none
  */
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DeviceCredentials } from '../core/alink';
 import { createInvoker } from '../local-cloud/cli/invoker';
 import { ensureCredentials, readCredentials } from './credentials';
 import { createDevice, EmulatedDevice } from './device';
-import { createSteadySource } from './vitals/steady-source';
+import { createFileStateStore } from './device/state-store';
+import { createVitalsSource } from './vitals';
 
 function positiveInt(name: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
@@ -23,9 +31,8 @@ function positiveInt(name: string, v: string | undefined, fallback: number): num
   return n;
 }
 
-async function credentials(values: { credentials?: string; devices?: string; url?: string; 'data-dir'?: string }): Promise<DeviceCredentials[]> {
+async function credentials(values: { credentials?: string; devices?: string; url?: string }, dataDir: string): Promise<DeviceCredentials[]> {
   if (values.credentials) return readCredentials(values.credentials);
-  const dataDir = resolve(values['data-dir'] ?? process.env.DATA_DIR ?? './data');
   const invoker = await createInvoker({ url: values.url ?? `http://127.0.0.1:${process.env.HTTP_PORT ?? 3000}`, dataDir });
   try {
     return await ensureCredentials(join(dataDir, 'emulator-devices.json'), positiveInt('devices', values.devices, 1), invoker.invoke);
@@ -34,13 +41,28 @@ async function credentials(values: { credentials?: string; devices?: string; url
   }
 }
 
+function statusLine(devices: EmulatedDevice[]): string {
+  const sum = (f: (d: EmulatedDevice) => number) => devices.reduce((a, d) => a + f(d), 0);
+  return [
+    `online ${sum((d) => (d.connected() ? 1 : 0))}/${devices.length}`,
+    `measured ${sum((d) => d.stats.measured)} (no reading ${sum((d) => d.stats.invalid)})`,
+    `acknowledged ${sum((d) => d.stats.acked)}`,
+    `rejected ${sum((d) => d.stats.rejected)}`,
+    `buffered ${sum((d) => d.buffer().size)} (dropped ${sum((d) => d.buffer().dropped)})`,
+  ].join(' · ');
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       broker: { type: 'string', default: 'mqtt://127.0.0.1:1883' },
       credentials: { type: 'string' },
       devices: { type: 'string' },
+      scenario: { type: 'string', default: 'normal' },
       interval: { type: 'string' },
+      'raw-stream': { type: 'boolean', default: false },
+      'state-dir': { type: 'string' },
+      fresh: { type: 'boolean', default: false },
       'login-timestamp': { type: 'string', default: 'wall-clock' },
       url: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -49,20 +71,34 @@ async function main(): Promise<void> {
   const mode = values['login-timestamp'];
   if (mode !== 'wall-clock' && mode !== 'uptime' && mode !== 'none') throw new Error('--login-timestamp must be wall-clock, uptime or none');
   const intervalS = positiveInt('interval', values.interval, 60);
-  const creds = await credentials(values);
-  const devices: EmulatedDevice[] = creds.map((c, i) =>
-    createDevice({ brokerUrl: values.broker, credentials: c, source: createSteadySource({ seed: i + 1 }), settings: { intervalS }, loginTimestamp: mode }),
+  const scenarios = values.scenario.split(',').map((s) => s.trim());
+  const now = Date.now();
+  scenarios.forEach((s, i) => createVitalsSource(s, i + 1, now)); // fail early on a bad name
+  const dataDir = resolve(values['data-dir'] ?? process.env.DATA_DIR ?? './data');
+  const stateDir = resolve(values['state-dir'] ?? join(dataDir, 'emulator-state'));
+  if (values.fresh) rmSync(stateDir, { recursive: true, force: true });
+  const creds = await credentials(values, dataDir);
+  const devices = creds.map((c, i) =>
+    createDevice({
+      brokerUrl: values.broker,
+      credentials: c,
+      source: createVitalsSource(scenarios[i % scenarios.length], i + 1, now),
+      settings: { intervalS },
+      stateStore: createFileStateStore(stateDir, `${c.productKey}/${c.deviceName}`),
+      rawStream: values['raw-stream'],
+      loginTimestamp: mode,
+    }),
   );
   await Promise.all(devices.map((d) => d.start()));
-  console.log(`${devices.length} device(s) connected to ${values.broker}, measuring every ${intervalS} s; Ctrl+C stops`);
+  console.log(`${devices.length} device(s) on ${values.broker} (${scenarios.join(', ')}), every ${intervalS} s unless remembered otherwise; Ctrl+C stops`);
+  const tty = Boolean(process.stdout.isTTY);
   const status = setInterval(() => {
-    const sum = (k: 'published' | 'acked' | 'rejected') => devices.reduce((a, d) => a + d.stats[k], 0);
-    const line = `published ${sum('published')} · acknowledged ${sum('acked')} · rejected ${sum('rejected')}`;
-    if (process.stdout.isTTY) process.stdout.write(`\r${line}   `);
-    else console.log(line);
-  }, process.stdout.isTTY ? 1000 : 30_000);
+    if (tty) process.stdout.write(`\r${statusLine(devices)}   `);
+    else console.log(statusLine(devices));
+  }, tty ? 1000 : 30_000);
   const stop = () => {
     clearInterval(status);
+    if (tty) process.stdout.write('\n');
     Promise.all(devices.map((d) => d.stop())).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);

@@ -55,6 +55,7 @@ function emptySqi(lowDcShare: number): SignalQualityIndices {
     templateCorrelation: 0,
     redIrCorrelation: 0,
     ibiVariation: 1,
+    ibiOutlierShare: 1,
     rateDisagreement: 1,
     ratioDisagreement: 1,
     envelopeRatio: 1,
@@ -64,15 +65,17 @@ function emptySqi(lowDcShare: number): SignalQualityIndices {
   };
 }
 
-/** Mean of the intervals within ±30 % of their median (drops missed/extra beats), samples. */
-function robustInterval(ibis: readonly number[]): { interval: number; variation: number } | undefined {
+/**
+ * Mean of the intervals within ±25 % of their median, in samples. A premature beat yields one
+ * short and one long (compensatory) interval; both are dropped and the mean stays right.
+ */
+function robustInterval(ibis: readonly number[]): { interval: number; variation: number; outliers: number } | undefined {
   if (ibis.length === 0) return undefined;
   const med = median(ibis);
-  const kept = ibis.filter((x) => Math.abs(x - med) <= 0.3 * med);
+  const kept = ibis.filter((x) => Math.abs(x - med) <= 0.25 * med);
   if (kept.length === 0) return undefined;
   const m = mean(kept);
-  const dropped = ibis.length - kept.length;
-  return { interval: m, variation: std(kept) / m + dropped / ibis.length };
+  return { interval: m, variation: std(kept) / m, outliers: 1 - kept.length / ibis.length };
 }
 
 /**
@@ -138,6 +141,7 @@ export function analyzePpgWindow(
     if (iv) {
       const beatRate = (60 * fs) / iv.interval;
       sqi.ibiVariation = iv.variation;
+      sqi.ibiOutlierShare = iv.outliers;
       sqi.rateDisagreement = Math.abs(beatRate - specRate) / specRate;
       heartRate = (beatRate + specRate) / 2;
     }

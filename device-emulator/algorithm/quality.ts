@@ -18,11 +18,15 @@ export const QUALITY_LIMITS = Object.freeze({
   minPeriodicity: 0.5,
   minTemplateCorrelation: 0.8,
   minRedIrCorrelation: 0.75,
-  maxIbiVariation: 0.2,
+  maxIbiVariation: 0.15,
+  maxIbiOutlierShare: 0.4,
   maxRateDisagreement: 0.08,
   maxRatioDisagreement: 0.2,
   maxEnvelopeRatio: 3,
   maxDcShiftPct: 6,
+  /** Softer motion signature used to name the reason once the window has failed anyway. */
+  motionHintEnvelopeRatio: 2,
+  motionHintDcShiftPct: 3,
   maxLowDcShare: 0.1,
   /** Below this perfusion index (%) a failed window is blamed on perfusion rather than noise. */
   weakPulsePi: 0.25,
@@ -74,7 +78,8 @@ export function qualityScore(q: SignalQualityIndices): number {
     clamp((q.periodicity - 0.3) / 0.6, 0, 1),
     clamp((q.templateCorrelation - 0.6) / 0.35, 0, 1),
     clamp((q.redIrCorrelation - 0.5) / 0.45, 0, 1),
-    clamp(1 - q.ibiVariation / 0.3, 0, 1),
+    clamp(1 - q.ibiVariation / 0.25, 0, 1),
+    clamp(1 - q.ibiOutlierShare / 0.6, 0, 1),
     clamp(1 - q.ratioDisagreement / 0.3, 0, 1),
     clamp(1 - (q.envelopeRatio - 1.5) / 3, 0, 1),
   ];
@@ -92,11 +97,13 @@ export function judge(q: SignalQualityIndices, minPerfusionIndex: number, hasPul
     q.templateCorrelation >= L.minTemplateCorrelation &&
     q.redIrCorrelation >= L.minRedIrCorrelation &&
     q.ibiVariation <= L.maxIbiVariation &&
+    q.ibiOutlierShare <= L.maxIbiOutlierShare &&
     q.rateDisagreement <= L.maxRateDisagreement &&
     q.ratioDisagreement <= L.maxRatioDisagreement;
   if (q.lowDcShare > L.maxLowDcShare && !(consistent && q.lowDcShare === 1)) return 'no-finger';
   if (movement) return 'motion';
   if (hasPulse && q.perfusionIndex < minPerfusionIndex) return 'low-perfusion';
   if (consistent) return undefined;
+  if (q.envelopeRatio > L.motionHintEnvelopeRatio || q.dcShift > L.motionHintDcShiftPct) return 'motion';
   return q.perfusionIndex < L.weakPulsePi ? 'low-perfusion' : 'low-quality';
 }

@@ -14,8 +14,10 @@ export interface SignalQualityIndices {
   templateCorrelation: number;
   /** Correlation of the band-passed red and IR signals (−1–1). */
   redIrCorrelation: number;
-  /** Coefficient of variation of the accepted inter-beat intervals. */
+  /** Coefficient of variation of the accepted inter-beat intervals (within ±25 % of the median). */
   ibiVariation: number;
+  /** Share of inter-beat intervals rejected as missed, extra or ectopic beats (0–1). */
+  ibiOutlierShare: number;
   /** |beat-based − spectral rate| / spectral rate. */
   rateDisagreement: number;
   /** Largest relative deviation of the spectral and per-beat ratios from the regression one. */

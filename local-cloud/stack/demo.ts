@@ -5,9 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../../backend/store/types';
 import { createDevice, EmulatedDevice } from '../../device-emulator/device';
-import { createSteadySource } from '../../device-emulator/vitals/steady-source';
+import { createFileStateStore } from '../../device-emulator/device/state-store';
+import { createVitalsSource } from '../../device-emulator/vitals';
 
 export const DEMO_PRODUCT_KEY = 'rpmDemo0001';
+/** What the demo patients do, in turn: one at rest, one with a fever, one desaturating. */
+export const DEMO_SCENARIOS = ['normal', 'fever', 'hypoxia'] as const;
 
 export interface DemoOptions {
   count: number;
@@ -15,6 +18,8 @@ export interface DemoOptions {
   brokerUrl: string;
   store: Store;
   now: () => number;
+  /** Where demo devices remember settings and unsent readings. */
+  stateDir: string;
 }
 
 export async function startDemoDevices(opts: DemoOptions) {
@@ -22,18 +27,20 @@ export async function startDemoDevices(opts: DemoOptions) {
   try {
     for (let i = 1; i <= opts.count; i++) {
       const deviceName = `demo-${i}`;
+      const scenario = DEMO_SCENARIOS[(i - 1) % DEMO_SCENARIOS.length];
       const id = `${DEMO_PRODUCT_KEY}/${deviceName}`;
       const record =
         (await opts.store.getDevice(id)) ??
         (await opts.store.createDevice(
-          { productKey: DEMO_PRODUCT_KEY, deviceName, secret: randomBytes(16).toString('hex'), label: `Demo bed ${i}` },
+          { productKey: DEMO_PRODUCT_KEY, deviceName, secret: randomBytes(16).toString('hex'), label: `Demo bed ${i} (${scenario})` },
           opts.now(),
         ));
       const device = createDevice({
         brokerUrl: opts.brokerUrl,
         credentials: { productKey: record.productKey, deviceName: record.deviceName, deviceSecret: record.secret },
-        source: createSteadySource({ seed: i }),
+        source: createVitalsSource(scenario, i, opts.now()),
         settings: { intervalS: opts.intervalS },
+        stateStore: createFileStateStore(opts.stateDir, id),
       });
       await device.start();
       devices.push(device);

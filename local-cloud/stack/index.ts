@@ -2,6 +2,7 @@
  * The whole backend on one machine: SQLite store, cloud functions behind the local function host,
  * the embedded broker feeding `ingest` through the message flow, and optional demo devices.
  */
+import { join } from 'node:path';
 import type { Result } from '../../core';
 import { createDeviceAuth } from '../../backend/device-auth';
 import type { Logger } from '../../backend/runtime/deps';
@@ -90,6 +91,7 @@ export async function createStack(opts: StackOptions) {
       brokerUrl: `mqtt://127.0.0.1:${b.tcpPort}`,
       store,
       now,
+      stateDir: join(opts.dataDir, 'demo-state'),
     });
 
     let closing: Promise<void> | undefined;
