@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SCENARIOS } from '../device-emulator/signal/scenarios';
 import { round, summarise, type DatasetFigures, type WindowScore } from './algorithm/metrics';
-import { analyseRecordings, fullCalibration, scoreRecordings, sharedPpgDir } from './algorithm/real';
+import { analyseRecordings, fullCalibration, scoreRecordings } from './algorithm/real';
 import { runSyntheticScenario } from './algorithm/synthetic';
 
 /** Scored seconds per scenario: one full cycle (two for the 2-minute cycles). */
@@ -23,9 +23,11 @@ const DURATION_S: Record<(typeof SCENARIOS)[number], number> = {
   'low-perfusion': 600,
 };
 const SEEDS = [1, 2, 3];
+/** Shared data folder: CI clones the repository with shared/ beside it, so never hard-code /work. */
+const SHARED_PPG_DIR = path.resolve(__dirname, '../../shared/data/ppg');
 
-const json: Record<string, number | string | null> = {};
-const put = (key: string, v: number, digits = 2) => (json[key] = Number.isFinite(v) ? round(v, digits) : null);
+type Figures = Record<string, number | null>;
+const put = (json: Figures, key: string, v: number, digits = 2) => (json[key] = Number.isFinite(v) ? round(v, digits) : null);
 const fmt = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
 
 function row(label: string, ours: DatasetFigures, base: DatasetFigures): string {
@@ -44,57 +46,63 @@ function row(label: string, ours: DatasetFigures, base: DatasetFigures): string 
   return cells.join(' ');
 }
 
-function record(prefix: string, ours: DatasetFigures, base: DatasetFigures): void {
-  put(`${prefix}_hr_mae_bpm`, ours.hrMae);
-  put(`${prefix}_spo2_mae_pct`, ours.spo2Mae);
-  put(`${prefix}_valid_pct`, ours.validPct, 1);
-  put(`baseline_${prefix}_hr_mae_bpm`, base.hrMae);
-  put(`baseline_${prefix}_spo2_mae_pct`, base.spo2Mae);
-  put(`baseline_${prefix}_valid_pct`, base.validPct, 1);
+function record(json: Figures, prefix: string, ours: DatasetFigures, base: DatasetFigures): void {
+  put(json, `${prefix}_hr_mae_bpm`, ours.hrMae);
+  put(json, `${prefix}_spo2_mae_pct`, ours.spo2Mae);
+  put(json, `${prefix}_valid_pct`, ours.validPct, 1);
+  put(json, `baseline_${prefix}_hr_mae_bpm`, base.hrMae);
+  put(json, `baseline_${prefix}_spo2_mae_pct`, base.spo2Mae);
+  put(json, `baseline_${prefix}_valid_pct`, base.validPct, 1);
 }
 
 const header = `${'data set'.padEnd(26)} ${'HR MAE'.padStart(7)} ${'SpO2'.padStart(7)} ${'valid'.padStart(6)} ${'art.v'.padStart(6)} │ ${'HR MAE'.padStart(7)} ${'SpO2'.padStart(7)} ${'valid'.padStart(6)} ${'art.v'.padStart(6)}`;
-console.log('Heart rate (bpm) and SpO2 (%) mean absolute error; valid = windows with a reading (%);');
-console.log('art.v = windows spoilt by finger-off/motion that still gave a reading (%). Left: ours, right: Maxim baseline.\n');
-console.log(`${''.padEnd(26)} ${'── ours (8 s windows, 1 s hop) ──'.padEnd(30)}   ── baseline (4 s, 1 s hop) ──`);
-console.log(header);
 
-let oursNs = 0;
-let baseNs = 0;
-let windows = 0;
-const pooledOurs: WindowScore[] = [];
-const pooledBase: WindowScore[] = [];
-for (const name of SCENARIOS) {
-  const ours: WindowScore[] = [];
-  const base: WindowScore[] = [];
-  for (const seed of SEEDS) {
-    const run = runSyntheticScenario(name, { durationS: DURATION_S[name], seed });
-    ours.push(...run.ours);
-    base.push(...run.baseline);
-    oursNs += run.oursNs;
-    baseNs += run.baselineNs;
-    windows += run.ours.length;
-  }
-  pooledOurs.push(...ours);
-  pooledBase.push(...base);
-  const o = summarise(ours);
-  const b = summarise(base);
-  console.log(row(`synthetic: ${name}`, o, b));
-  record(`synthetic_${name.replace(/-/g, '_')}`, o, b);
+/** Time spent inside each algorithm and the number of windows it covers. */
+interface Cost {
+  oursNs: number;
+  baseNs: number;
+  windows: number;
 }
-const so = summarise(pooledOurs);
-const sb = summarise(pooledBase);
-console.log(row('synthetic: all (pooled)', so, sb));
-record('synthetic', so, sb);
 
-const dir = sharedPpgDir();
-const oxiwear = path.join(dir, 'oxiwear', 'proto1');
-if (fs.existsSync(oxiwear)) {
+function benchSynthetic(json: Figures, cost: Cost): void {
+  const pooledOurs: WindowScore[] = [];
+  const pooledBase: WindowScore[] = [];
+  for (const name of SCENARIOS) {
+    const ours: WindowScore[] = [];
+    const base: WindowScore[] = [];
+    for (const seed of SEEDS) {
+      const run = runSyntheticScenario(name, { durationS: DURATION_S[name], seed });
+      ours.push(...run.ours);
+      base.push(...run.baseline);
+      cost.oursNs += run.oursNs;
+      cost.baseNs += run.baselineNs;
+      cost.windows += run.ours.length;
+    }
+    pooledOurs.push(...ours);
+    pooledBase.push(...base);
+    const o = summarise(ours);
+    const b = summarise(base);
+    console.log(row(`synthetic: ${name}`, o, b));
+    record(json, `synthetic_${name.replace(/-/g, '_')}`, o, b);
+  }
+  const so = summarise(pooledOurs);
+  const sb = summarise(pooledBase);
+  console.log(row('synthetic: all (pooled)', so, sb));
+  record(json, 'synthetic', so, sb);
+}
+
+function benchReal(json: Figures, cost: Cost): void {
+  const oxiwear = path.join(SHARED_PPG_DIR, 'oxiwear', 'proto1');
+  if (!fs.existsSync(oxiwear)) {
+    console.log(`\n(real recordings not found at ${oxiwear}; skipped)`);
+    json.real_files = 0;
+    return;
+  }
   const results = analyseRecordings(oxiwear);
   for (const r of results) {
-    oursNs += r.oursNs;
-    baseNs += r.baselineNs;
-    windows += 1;
+    cost.oursNs += r.oursNs;
+    cost.baseNs += r.baselineNs;
+    cost.windows += 1;
   }
   const s = scoreRecordings(results);
   const unflagged = (xs: WindowScore[]) => xs.filter((_, i) => !results[i].reference.flagged);
@@ -108,22 +116,33 @@ if (fs.existsSync(oxiwear)) {
       `synthetic-MAX30102 curve vs the baseline's ratios recalibrated leave-one-out. Curve fitted on all files (deploy, not a score):\n` +
       `SpO2 = ${cal.a.toFixed(2)} ${cal.b < 0 ? '−' : '+'} ${Math.abs(cal.b).toFixed(2)}·R`,
   );
-  record('real', summarise(s.ours), summarise(s.baseline));
-  put('real_spo2_mae_uncalibrated_pct', summarise(s.oursUncalibrated).spo2Mae);
-  put('baseline_real_spo2_mae_recalibrated_pct', summarise(s.baselineRecalibrated).spo2Mae);
-  put('real_unflagged_hr_mae_bpm', summarise(unflagged(s.ours)).hrMae);
-  put('real_unflagged_spo2_mae_pct', summarise(unflagged(s.ours)).spo2Mae);
-  put('baseline_real_unflagged_hr_mae_bpm', summarise(unflagged(s.baseline)).hrMae);
-  put('baseline_real_unflagged_spo2_mae_pct', summarise(unflagged(s.baseline)).spo2Mae);
+  record(json, 'real', summarise(s.ours), summarise(s.baseline));
+  put(json, 'real_spo2_mae_uncalibrated_pct', summarise(s.oursUncalibrated).spo2Mae);
+  put(json, 'baseline_real_spo2_mae_recalibrated_pct', summarise(s.baselineRecalibrated).spo2Mae);
+  put(json, 'real_unflagged_hr_mae_bpm', summarise(unflagged(s.ours)).hrMae);
+  put(json, 'real_unflagged_spo2_mae_pct', summarise(unflagged(s.ours)).spo2Mae);
+  put(json, 'baseline_real_unflagged_hr_mae_bpm', summarise(unflagged(s.baseline)).hrMae);
+  put(json, 'baseline_real_unflagged_spo2_mae_pct', summarise(unflagged(s.baseline)).spo2Mae);
   json.real_files = results.length;
-} else {
-  console.log(`\n(real recordings not found at ${oxiwear}; skipped)`);
-  json.real_files = 0;
 }
 
-const usOurs = oursNs / windows / 1000;
-const usBase = baseNs / windows / 1000;
-console.log(`\nCost per window: ours ${usOurs.toFixed(0)} µs, baseline ${usBase.toFixed(0)} µs (${windows} windows; real time allows 1 000 000 µs per 1 s hop).`);
-put('us_per_window', usOurs, 0);
-put('baseline_us_per_window', usBase, 0);
-console.log(JSON.stringify(json));
+function main(): void {
+  const json: Figures = {};
+  const cost: Cost = { oursNs: 0, baseNs: 0, windows: 0 };
+  console.log('Heart rate (bpm) and SpO2 (%) mean absolute error; valid = windows with a reading (%);');
+  console.log('art.v = windows spoilt by finger-off/motion that still gave a reading (%). Left: ours, right: Maxim baseline.\n');
+  console.log(`${''.padEnd(26)} ${'── ours (8 s windows, 1 s hop) ──'.padEnd(30)}   ── baseline (4 s, 1 s hop) ──`);
+  console.log(header);
+  benchSynthetic(json, cost);
+  benchReal(json, cost);
+  const usOurs = cost.oursNs / cost.windows / 1000;
+  const usBase = cost.baseNs / cost.windows / 1000;
+  console.log(
+    `\nCost per window: ours ${usOurs.toFixed(0)} µs, baseline ${usBase.toFixed(0)} µs (${cost.windows} windows; real time allows 1 000 000 µs per 1 s hop).`,
+  );
+  put(json, 'us_per_window', usOurs, 0);
+  put(json, 'baseline_us_per_window', usBase, 0);
+  console.log(JSON.stringify(json));
+}
+
+main();

@@ -9,7 +9,6 @@
  * baseline is scored as published (fixed Maxim curve) and, for fairness, also recalibrated the
  * same way from its own ratios.
  */
-import path from 'node:path';
 import { analyzePpgWindow } from '../../device-emulator/algorithm/analyze';
 import { fitCalibration, spo2FromRatio, type CalibrationPoint, type Spo2Calibration } from '../../device-emulator/algorithm/calibration';
 import { maximReference } from '../../device-emulator/algorithm/maxim-baseline';
@@ -19,11 +18,6 @@ import type { WindowScore } from './metrics';
 import { loadOxiwearFolder, OXIWEAR_SETTLING_SAMPLES, type OxiwearReference } from './oxiwear';
 
 export const DEVICE_RATE_HZ = 25;
-
-/** Shared data folder, located relative to the repository (CI clones shared/ beside it). */
-export function sharedPpgDir(): string {
-  return path.resolve(__dirname, '../../../shared/data/ppg');
-}
 
 export interface RecordingResult {
   name: string;

@@ -23,14 +23,17 @@ import { estimateRatio } from './ratio';
 import { correlation, detrendLinear, mean, median, std } from './stats';
 import type { PpgAlgorithmOptions, PpgAnalysis, SignalQualityIndices } from './types';
 
-const DEFAULTS = {
+// Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
+const { SQRT2, abs, ceil, floor, max, min, round } = Math;
+
+const DEFAULTS = Object.freeze({
   minHeartRate: 30,
   maxHeartRate: 240,
   passbandHz: [0.5, 5] as const,
   minDc: 10000,
   minPerfusionIndex: 0.05,
   minWindowSeconds: 2,
-};
+});
 
 /** Skewness of the first difference: negative when the signal falls faster than it rises. */
 function slopeSkew(x: Float64Array): number {
@@ -62,6 +65,8 @@ function emptySqi(lowDcShare: number): SignalQualityIndices {
     dcShift: 0,
     lowDcShare,
     beats: 0,
+    periodsInWindow: 0,
+    ratioUncertainty: 1,
   };
 }
 
@@ -72,7 +77,7 @@ function emptySqi(lowDcShare: number): SignalQualityIndices {
 function robustInterval(ibis: readonly number[]): { interval: number; variation: number; outliers: number } | undefined {
   if (ibis.length === 0) return undefined;
   const med = median(ibis);
-  const kept = ibis.filter((x) => Math.abs(x - med) <= 0.25 * med);
+  const kept = ibis.filter((x) => abs(x - med) <= 0.25 * med);
   if (kept.length === 0) return undefined;
   const m = mean(kept);
   return { interval: m, variation: std(kept) / m, outliers: 1 - kept.length / ibis.length };
@@ -90,7 +95,15 @@ export function analyzePpgWindow(
   sampleRateHz: number,
   options: PpgAlgorithmOptions = {},
 ): PpgAnalysis {
-  const opt = { ...DEFAULTS, ...options };
+  const opt = {
+    minHeartRate: options.minHeartRate ?? DEFAULTS.minHeartRate,
+    maxHeartRate: options.maxHeartRate ?? DEFAULTS.maxHeartRate,
+    passbandHz: options.passbandHz ?? DEFAULTS.passbandHz,
+    minDc: options.minDc ?? DEFAULTS.minDc,
+    minPerfusionIndex: options.minPerfusionIndex ?? DEFAULTS.minPerfusionIndex,
+    minWindowSeconds: options.minWindowSeconds ?? DEFAULTS.minWindowSeconds,
+    polarity: options.polarity ?? 'auto',
+  };
   const cal = options.calibration ?? MAX30102_CALIBRATION;
   const fs = sampleRateHz;
   if (!(fs > 0)) throw new RangeError(`sampleRateHz must be positive, got ${fs}`);
@@ -120,20 +133,21 @@ export function analyzePpgWindow(
   }
   const slow = lowPass(Float64Array.from({ length: n }, (_, i) => ir[i]), fs, 0.5);
   const sqi = emptySqi(lowDcShare);
-  sqi.dcShift = ((Math.max(...slow) - Math.min(...slow)) / dcIr) * 100;
+  sqi.dcShift = ((max(...slow) - min(...slow)) / dcIr) * 100;
   sqi.envelopeRatio = envelopeRatio(irN, fs);
   sqi.redIrCorrelation = correlation(redN, irN);
 
   const minLag = (60 * fs) / opt.maxHeartRate;
-  const maxLag = Math.min((60 * fs) / opt.minHeartRate, n - Math.round(0.8 * fs));
-  const period = estimatePeriod(irN, Math.floor(minLag), Math.ceil(maxLag));
+  const maxLag = min((60 * fs) / opt.minHeartRate, n - round(0.8 * fs));
+  const period = estimatePeriod(irN, floor(minLag), ceil(maxLag));
   let beats: Beat[] = [];
   let heartRate: number | undefined;
   let ratio: number | undefined;
   if (period) {
     sqi.periodicity = period.strength;
     const f0 = fs / period.lag;
-    const fSpec = spectralPeak(hann(irN), fs, Math.max(f0 * 0.85, lo), Math.min(f0 * 1.15, hi)) ?? f0;
+    const fSpec = spectralPeak(hann(irN), fs, max(f0 * 0.85, lo), min(f0 * 1.15, hi)) ?? f0;
+    sqi.periodsInWindow = (n / fs) * fSpec;
     beats = detectBeats(irN, fs / fSpec);
     sqi.beats = beats.length;
     const iv = robustInterval(interBeatIntervals(beats));
@@ -142,15 +156,16 @@ export function analyzePpgWindow(
       const beatRate = (60 * fs) / iv.interval;
       sqi.ibiVariation = iv.variation;
       sqi.ibiOutlierShare = iv.outliers;
-      sqi.rateDisagreement = Math.abs(beatRate - specRate) / specRate;
+      sqi.rateDisagreement = abs(beatRate - specRate) / specRate;
       heartRate = (beatRate + specRate) / 2;
     }
     sqi.templateCorrelation = templateCorrelation(irN, beats, fs / fSpec);
-    sqi.perfusionIndex = beats.length > 0 ? median(beats.map((b) => b.amplitude)) * 100 : 2 * Math.SQRT2 * std(irN) * 100;
-    const r = estimateRatio(redN, irN, beats, fSpec, fs, hi);
+    sqi.perfusionIndex = beats.length > 0 ? median(beats.map((b) => b.amplitude)) * 100 : 2 * SQRT2 * std(irN) * 100;
+    const r = estimateRatio(redN, irN, beats, fSpec, fs, lo, min(hi, 0.45 * fs));
+    sqi.ratioUncertainty = r.uncertainty;
     ratio = r.ratio;
     const others = [r.spectral, r.perBeat].filter((x) => Number.isFinite(x));
-    sqi.ratioDisagreement = others.length ? Math.max(...others.map((x) => Math.abs(x - r.ratio) / Math.abs(r.ratio))) : 1;
+    sqi.ratioDisagreement = others.length ? max(...others.map((x) => abs(x - r.ratio) / abs(r.ratio))) : 1;
   }
   const hasPulse = heartRate !== undefined && ratio !== undefined && Number.isFinite(ratio) && ratio > 0;
   const reason = judge(sqi, opt.minPerfusionIndex, hasPulse);

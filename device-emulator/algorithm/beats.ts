@@ -11,6 +11,9 @@
  */
 import { median } from './stats';
 
+// Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
+const { abs, max, round } = Math;
+
 export interface Beat {
   /** Sample index of the diastolic minimum before the upstroke. */
   foot: number;
@@ -40,14 +43,14 @@ export function detectBeats(v: Float64Array, periodSamples: number): Beat[] {
   const minDistance = MIN_DISTANCE_SHARE * periodSamples;
   const byHeight = localMaxima(v).sort((a, b) => v[b] - v[a]);
   const accepted: number[] = [];
-  for (const p of byHeight) if (accepted.every((a) => Math.abs(a - p) >= minDistance)) accepted.push(p);
+  for (const p of byHeight) if (accepted.every((a) => abs(a - p) >= minDistance)) accepted.push(p);
   accepted.sort((a, b) => a - b);
 
   const beats: Beat[] = [];
-  const footSpan = Math.round(FOOT_SEARCH_SHARE * periodSamples);
+  const footSpan = round(FOOT_SEARCH_SHARE * periodSamples);
   for (const peak of accepted) {
     let foot = peak;
-    for (let i = Math.max(0, peak - footSpan); i < peak; i++) if (v[i] < v[foot]) foot = i;
+    for (let i = max(0, peak - footSpan); i < peak; i++) if (v[i] < v[foot]) foot = i;
     // A foot on the window edge may be a truncated upstroke: its amplitude and timing are unknown.
     if (foot === peak || foot === 0) continue;
     const half = (v[foot] + v[peak]) / 2;

@@ -11,6 +11,9 @@
  * synthetic data and must be re-fitted (see `fitCalibration`) for any other sensor.
  */
 
+// Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
+const { abs, max, min } = Math;
+
 /** SpO2 (%) = a + b·R + c·R². */
 export interface Spo2Calibration {
   a: number;
@@ -32,7 +35,7 @@ export function spo2FromRatio(r: number, cal: Spo2Calibration = MAX30102_CALIBRA
     const vertex = -cal.b / (2 * cal.c);
     if (x < vertex) x = vertex;
   }
-  return Math.min(100, cal.a + cal.b * x + cal.c * x * x);
+  return min(100, cal.a + cal.b * x + cal.c * x * x);
 }
 
 /** A ratio measured on a recording and the reference SpO2 (%) for it. */
@@ -58,10 +61,10 @@ function solve(m: number[][], v: number[]): number[] {
   const a = m.map((row, i) => [...row, v[i]]);
   for (let col = 0; col < n; col++) {
     let piv = col;
-    for (let r = col + 1; r < n; r++) if (Math.abs(a[r][col]) > Math.abs(a[piv][col])) piv = r;
+    for (let r = col + 1; r < n; r++) if (abs(a[r][col]) > abs(a[piv][col])) piv = r;
     [a[col], a[piv]] = [a[piv], a[col]];
     const d = a[col][col];
-    if (Math.abs(d) < 1e-12) throw new Error('calibration fit is singular: need distinct ratios');
+    if (abs(d) < 1e-12) throw new Error('calibration fit is singular: need distinct ratios');
     for (let r = 0; r < n; r++) {
       if (r === col) continue;
       const f = a[r][col] / d;
@@ -95,7 +98,7 @@ export function fitCalibration(points: readonly CalibrationPoint[], options: Cal
     for (let iter = 0; iter < 50; iter++) {
       const c = coef;
       // 0.3 % floor keeps the weights finite for points the line passes through.
-      w = points.map((pt) => 1 / Math.max(0.3, Math.abs(pt.spo2 - (c[0] + c[1] * pt.ratio + (c[2] ?? 0) * pt.ratio * pt.ratio))));
+      w = points.map((pt) => 1 / max(0.3, abs(pt.spo2 - (c[0] + c[1] * pt.ratio + (c[2] ?? 0) * pt.ratio * pt.ratio))));
       coef = weightedFit(points, w, degree);
     }
   }

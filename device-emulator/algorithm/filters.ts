@@ -10,6 +10,9 @@
  */
 import type { Samples } from './stats';
 
+// Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
+const { PI, SQRT1_2, cos, floor, max, min, round, sin } = Math;
+
 /** Normalised biquad coefficients (a0 = 1). */
 export interface Biquad {
   b0: number;
@@ -19,12 +22,12 @@ export interface Biquad {
   a2: number;
 }
 
-const BUTTERWORTH_Q = Math.SQRT1_2;
+const BUTTERWORTH_Q = SQRT1_2;
 
 function design(kind: 'low' | 'high', cutoffHz: number, sampleRateHz: number): Biquad {
-  const w0 = (2 * Math.PI * cutoffHz) / sampleRateHz;
-  const cw = Math.cos(w0);
-  const alpha = Math.sin(w0) / (2 * BUTTERWORTH_Q);
+  const w0 = (2 * PI * cutoffHz) / sampleRateHz;
+  const cw = cos(w0);
+  const alpha = sin(w0) / (2 * BUTTERWORTH_Q);
   const a0 = 1 + alpha;
   const bEdge = kind === 'low' ? (1 - cw) / 2 : (1 + cw) / 2;
   const bMid = kind === 'low' ? 1 - cw : -(1 + cw);
@@ -72,7 +75,7 @@ function cascade(x: Float64Array, sections: readonly Biquad[]): Float64Array {
 export function filtfilt(x: Samples, sections: readonly Biquad[], padLength: number): Float64Array {
   const n = x.length;
   if (n < 2) return Float64Array.from(x);
-  const pad = Math.max(0, Math.min(Math.floor(padLength), n - 1));
+  const pad = max(0, min(floor(padLength), n - 1));
   const ext = new Float64Array(n + 2 * pad);
   for (let i = 0; i < pad; i++) ext[i] = 2 * x[0] - x[pad - i];
   for (let i = 0; i < n; i++) ext[pad + i] = x[i];
@@ -87,17 +90,17 @@ export function filtfilt(x: Samples, sections: readonly Biquad[], padLength: num
  * kept below 0.45 × the sample rate so the design stays valid at 25 Hz).
  */
 export function bandPass(x: Samples, sampleRateHz: number, lowHz: number, highHz: number): Float64Array {
-  const hi = Math.min(highHz, 0.45 * sampleRateHz);
+  const hi = min(highHz, 0.45 * sampleRateHz);
   const sections = [butterworthHighPass(lowHz, sampleRateHz), butterworthLowPass(hi, sampleRateHz)];
-  return filtfilt(x, sections, Math.round(1.5 * sampleRateHz));
+  return filtfilt(x, sections, round(1.5 * sampleRateHz));
 }
 
 /** Zero-phase 2nd-order low-pass (4th order after the backward pass). */
 export function lowPass(x: Samples, sampleRateHz: number, cutoffHz: number): Float64Array {
-  return filtfilt(x, [butterworthLowPass(Math.min(cutoffHz, 0.45 * sampleRateHz), sampleRateHz)], Math.round(sampleRateHz));
+  return filtfilt(x, [butterworthLowPass(min(cutoffHz, 0.45 * sampleRateHz), sampleRateHz)], round(sampleRateHz));
 }
 
 /** Zero-phase 2nd-order high-pass (4th order after the backward pass). */
 export function highPass(x: Samples, sampleRateHz: number, cutoffHz: number): Float64Array {
-  return filtfilt(x, [butterworthHighPass(cutoffHz, sampleRateHz)], Math.round(sampleRateHz));
+  return filtfilt(x, [butterworthHighPass(cutoffHz, sampleRateHz)], round(sampleRateHz));
 }

@@ -28,6 +28,9 @@
  */
 import type { Samples } from './stats';
 
+// Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
+const { imul, max, min, round, trunc } = Math;
+
 /** Raw outputs of the reference routine. */
 export interface MaximResult {
   /** Beats per minute (integer), or −999 when fewer than two valleys were found. */
@@ -51,14 +54,14 @@ const INVALID = -999;
 
 /** C-style truncating integer division. */
 function idiv(a: number, b: number): number {
-  return Math.trunc(a / b);
+  return trunc(a / b);
 }
 
 /** Integer SpO2 the reference table holds for ratio×100 `r` (rounded quadratic, clamped 0–100). */
 export function maximSpo2FromRatioX100(r: number): number {
   const x = r / 100;
-  const v = Math.round(-45.06 * x * x + 30.354 * x + 94.845);
-  return Math.min(100, Math.max(0, v));
+  const v = round(-45.06 * x * x + 30.354 * x + 94.845);
+  return min(100, max(0, v));
 }
 
 function peaksAboveMinHeight(x: Int32Array, minHeight: number): number[] {
@@ -101,10 +104,10 @@ function removeClosePeaks(locsIn: number[], x: Int32Array, minDistance: number):
  * truncated to integers as the uint32 buffers of the C code would hold them).
  */
 export function maximReference(red: Samples, ir: Samples, sampleRateHz = 25): MaximResult {
-  const n = Math.min(red.length, ir.length);
-  const irInt = Int32Array.from({ length: n }, (_, k) => Math.trunc(ir[k]));
-  const redInt = Int32Array.from({ length: n }, (_, k) => Math.trunc(red[k]));
-  const fs = Math.round(sampleRateHz);
+  const n = min(red.length, ir.length);
+  const irInt = Int32Array.from({ length: n }, (_, k) => trunc(ir[k]));
+  const redInt = Int32Array.from({ length: n }, (_, k) => trunc(red[k]));
+  const fs = round(sampleRateHz);
   const out: MaximResult = { heartRate: INVALID, heartRateValid: false, spo2: INVALID, spo2Valid: false, ratioX100: 0, valleys: [] };
   if (n < MA4_SIZE + 2) return out;
 
@@ -116,7 +119,7 @@ export function maximReference(red: Samples, ir: Samples, sampleRateHz = 25): Ma
   for (let k = 0; k < n - MA4_SIZE; k++) x[k] = idiv(x[k] + x[k + 1] + x[k + 2] + x[k + 3], 4);
   let th = 0;
   for (let k = 0; k < n; k++) th += x[k];
-  th = Math.min(MAX_THRESHOLD, Math.max(MIN_THRESHOLD, idiv(th, n)));
+  th = min(MAX_THRESHOLD, max(MIN_THRESHOLD, idiv(th, n)));
 
   const valleys = removeClosePeaks(peaksAboveMinHeight(x, th), x, MIN_PEAK_DISTANCE).slice(0, MAX_PEAKS);
   out.valleys = valleys;
@@ -147,13 +150,13 @@ export function maximReference(red: Samples, ir: Samples, sampleRateHz = 25): Ma
         yMaxIdx = i;
       }
     }
-    const yLine = redInt[v0] + idiv(Math.imul(redInt[v1] - redInt[v0], yMaxIdx - v0), v1 - v0);
+    const yLine = redInt[v0] + idiv(imul(redInt[v1] - redInt[v0], yMaxIdx - v0), v1 - v0);
     const yAc = redInt[yMaxIdx] - yLine;
-    const xLine = irInt[v0] + idiv(Math.imul(irInt[v1] - irInt[v0], xMaxIdx - v0), v1 - v0);
+    const xLine = irInt[v0] + idiv(imul(irInt[v1] - irInt[v0], xMaxIdx - v0), v1 - v0);
     const xAc = irInt[yMaxIdx] - xLine; // sic: IR sampled at the red maximum
-    const nume = Math.imul(yAc, xMax) >> 7;
-    const denom = Math.imul(xAc, yMax) >> 7;
-    if (denom > 0 && ratios.length < 5 && nume !== 0) ratios.push(idiv(Math.imul(nume, 100), denom));
+    const nume = imul(yAc, xMax) >> 7;
+    const denom = imul(xAc, yMax) >> 7;
+    if (denom > 0 && ratios.length < 5 && nume !== 0) ratios.push(idiv(imul(nume, 100), denom));
   }
   ratios.sort((a, b) => a - b);
   const mid = idiv(ratios.length, 2);

@@ -6,14 +6,17 @@
  */
 import { parabolicOffset } from './stats';
 
+// Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
+const { PI, cos, floor, log, max, min, sin, sqrt } = Math;
+
 /**
  * Autocorrelation normalised over the overlapping part of the window for lags 0..maxLag, so a
  * perfectly periodic signal scores 1 at its period even in a short window.
  */
 export function autocorrelation(x: Float64Array, maxLag: number): Float64Array {
   const n = x.length;
-  const top = Math.min(maxLag, n - 2);
-  const ac = new Float64Array(Math.max(top + 1, 0));
+  const top = min(maxLag, n - 2);
+  const ac = new Float64Array(max(top + 1, 0));
   const cum = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) cum[i + 1] = cum[i] + x[i] * x[i];
   for (let k = 0; k <= top; k++) {
@@ -21,7 +24,7 @@ export function autocorrelation(x: Float64Array, maxLag: number): Float64Array {
     for (let i = 0; i + k < n; i++) s += x[i] * x[i + k];
     const e1 = cum[n - k];
     const e2 = cum[n] - cum[k];
-    ac[k] = e1 > 0 && e2 > 0 ? s / Math.sqrt(e1 * e2) : 0;
+    ac[k] = e1 > 0 && e2 > 0 ? s / sqrt(e1 * e2) : 0;
   }
   return ac;
 }
@@ -40,21 +43,21 @@ export interface PeriodEstimate {
  */
 export function estimatePeriod(x: Float64Array, minLag: number, maxLag: number): PeriodEstimate | undefined {
   const ac = autocorrelation(x, maxLag + 1);
-  const hi = Math.min(maxLag, ac.length - 2);
+  const hi = min(maxLag, ac.length - 2);
   const peaks: number[] = [];
-  for (let k = Math.max(1, Math.floor(minLag)); k <= hi; k++) {
+  for (let k = max(1, floor(minLag)); k <= hi; k++) {
     if (ac[k] > 0 && ac[k] >= ac[k - 1] && ac[k] > ac[k + 1]) peaks.push(k);
   }
   if (peaks.length === 0) return undefined;
-  const best = Math.max(...peaks.map((k) => ac[k]));
+  const best = max(...peaks.map((k) => ac[k]));
   const k = peaks.find((p) => ac[p] >= 0.85 * best) ?? peaks[0];
   return { lag: k + parabolicOffset(ac[k - 1], ac[k], ac[k + 1]), strength: ac[k] };
 }
 
 /** Complex DFT value of `x` at `freqHz` (Goertzel recurrence). */
 export function dftAt(x: Float64Array, freqHz: number, sampleRateHz: number): { re: number; im: number } {
-  const w = (2 * Math.PI * freqHz) / sampleRateHz;
-  const coeff = 2 * Math.cos(w);
+  const w = (2 * PI * freqHz) / sampleRateHz;
+  const coeff = 2 * cos(w);
   let s1 = 0;
   let s2 = 0;
   for (let i = 0; i < x.length; i++) {
@@ -64,14 +67,14 @@ export function dftAt(x: Float64Array, freqHz: number, sampleRateHz: number): { 
   }
   // X(w) = e^{jw(N-1)}·(s1 − e^{−jw}·s2); only magnitudes and cross-products are used, so the
   // common phase factor is dropped.
-  return { re: s1 - s2 * Math.cos(w), im: s2 * Math.sin(w) };
+  return { re: s1 - s2 * cos(w), im: s2 * sin(w) };
 }
 
 /** Hann-windowed copy of `x`. */
 export function hann(x: Float64Array): Float64Array {
   const n = x.length;
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = x[i] * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / Math.max(1, n - 1)));
+  for (let i = 0; i < n; i++) out[i] = x[i] * (0.5 - 0.5 * cos((2 * PI * i) / max(1, n - 1)));
   return out;
 }
 
@@ -81,7 +84,7 @@ export function hann(x: Float64Array): Float64Array {
  */
 export function spectralPeak(windowed: Float64Array, sampleRateHz: number, loHz: number, hiHz: number): number | undefined {
   const step = 0.01;
-  const count = Math.floor((hiHz - loHz) / step) + 1;
+  const count = floor((hiHz - loHz) / step) + 1;
   if (count < 3 || windowed.length < 4) return undefined;
   const power = new Float64Array(count);
   for (let i = 0; i < count; i++) {
@@ -91,6 +94,6 @@ export function spectralPeak(windowed: Float64Array, sampleRateHz: number, loHz:
   let best = 0;
   for (let i = 1; i < count; i++) if (power[i] > power[best]) best = i;
   if (best === 0 || best === count - 1) return loHz + best * step;
-  const lp = (p: number) => Math.log(p + 1e-300);
+  const lp = (p: number) => log(p + 1e-300);
   return loHz + (best + parabolicOffset(lp(power[best - 1]), lp(power[best]), lp(power[best + 1]))) * step;
 }

@@ -13,15 +13,27 @@ import type { Beat } from './beats';
 import { clamp, correlation, mean } from './stats';
 import type { InvalidReason, SignalQualityIndices } from './types';
 
+// Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
+const { floor, max, min, round, sqrt } = Math;
+
 /** Thresholds of the gates (documented in docs/algorithm.md). */
 export const QUALITY_LIMITS = Object.freeze({
-  minPeriodicity: 0.5,
+  /** A rate is only trusted from at least 3 beats (2 intervals) ... */
+  minBeats: 3,
+  /** ... spanning at least 2.5 periods of the window (no sub-harmonic from 1–2 cycles). */
+  minPeriodsInWindow: 2.5,
+  minPeriodicity: 0.6,
   minTemplateCorrelation: 0.8,
   minRedIrCorrelation: 0.75,
-  maxIbiVariation: 0.15,
+  maxIbiVariation: 0.12,
   maxIbiOutlierShare: 0.4,
   maxRateDisagreement: 0.08,
   maxRatioDisagreement: 0.2,
+  /**
+   * Relative standard error of R. The regression residual also holds genuine red/IR shape
+   * differences, so clean real windows already reach 3–6 %; noise-dominated ones exceed 10 %.
+   */
+  maxRatioUncertainty: 0.1,
   maxEnvelopeRatio: 3,
   maxDcShiftPct: 6,
   /** Softer motion signature used to name the reason once the window has failed anyway. */
@@ -46,7 +58,7 @@ export function templateCorrelation(v: Float64Array, beats: readonly Beat[], per
     const seg = new Float64Array(points);
     for (let k = 0; k < points; k++) {
       const t = start + ((end - start) * k) / (points - 1);
-      const i = Math.min(Math.floor(t), v.length - 2);
+      const i = min(floor(t), v.length - 2);
       seg[k] = v[i] + (v[i + 1] - v[i]) * (t - i);
     }
     segments.push(seg);
@@ -59,16 +71,16 @@ export function templateCorrelation(v: Float64Array, beats: readonly Beat[], per
 
 /** Largest over median RMS of consecutive 1 s segments of `x`. */
 export function envelopeRatio(x: Float64Array, sampleRateHz: number): number {
-  const len = Math.max(2, Math.round(sampleRateHz));
+  const len = max(2, round(sampleRateHz));
   const rms: number[] = [];
   for (let s = 0; s + len <= x.length; s += len) {
     let e = 0;
     for (let i = s; i < s + len; i++) e += x[i] * x[i];
-    rms.push(Math.sqrt(e / len));
+    rms.push(sqrt(e / len));
   }
   if (rms.length < 2) return 1;
   const sorted = [...rms].sort((a, b) => a - b);
-  const med = sorted[Math.floor((sorted.length - 1) / 2)];
+  const med = sorted[floor((sorted.length - 1) / 2)];
   return med > 0 ? sorted[sorted.length - 1] / med : Number.POSITIVE_INFINITY;
 }
 
@@ -81,6 +93,7 @@ export function qualityScore(q: SignalQualityIndices): number {
     clamp(1 - q.ibiVariation / 0.25, 0, 1),
     clamp(1 - q.ibiOutlierShare / 0.6, 0, 1),
     clamp(1 - q.ratioDisagreement / 0.3, 0, 1),
+    clamp(1 - q.ratioUncertainty / 0.15, 0, 1),
     clamp(1 - (q.envelopeRatio - 1.5) / 3, 0, 1),
   ];
   return parts.reduce((a, b) => a + b, 0) / parts.length;
@@ -92,14 +105,16 @@ export function judge(q: SignalQualityIndices, minPerfusionIndex: number, hasPul
   const movement = q.envelopeRatio > L.maxEnvelopeRatio || q.dcShift > L.maxDcShiftPct;
   const consistent =
     hasPulse &&
-    q.beats >= 2 &&
+    q.beats >= L.minBeats &&
+    q.periodsInWindow >= L.minPeriodsInWindow &&
     q.periodicity >= L.minPeriodicity &&
     q.templateCorrelation >= L.minTemplateCorrelation &&
     q.redIrCorrelation >= L.minRedIrCorrelation &&
     q.ibiVariation <= L.maxIbiVariation &&
     q.ibiOutlierShare <= L.maxIbiOutlierShare &&
     q.rateDisagreement <= L.maxRateDisagreement &&
-    q.ratioDisagreement <= L.maxRatioDisagreement;
+    q.ratioDisagreement <= L.maxRatioDisagreement &&
+    q.ratioUncertainty <= L.maxRatioUncertainty;
   if (q.lowDcShare > L.maxLowDcShare && !(consistent && q.lowDcShare === 1)) return 'no-finger';
   if (movement) return 'motion';
   if (hasPulse && q.perfusionIndex < minPerfusionIndex) return 'low-perfusion';

@@ -18,6 +18,9 @@ import type { Beat } from './beats';
 import { dftAt, hann } from './periodicity';
 import { median } from './stats';
 
+// Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
+const { abs, max, min, sqrt } = Math;
+
 export interface RatioEstimate {
   /** Least-squares slope of red on IR: the value used for SpO2. */
   ratio: number;
@@ -25,6 +28,11 @@ export interface RatioEstimate {
   spectral: number;
   /** Median per-beat amplitude ratio (NaN without beats). */
   perBeat: number;
+  /**
+   * Standard error of the regression ratio relative to it, counting the band-limited residual
+   * as 2·B·T independent samples (B = pass-band width, T = window length).
+   */
+  uncertainty: number;
 }
 
 /** Harmonics of the pulse rate used by the spectral estimator. */
@@ -36,6 +44,7 @@ export function estimateRatio(
   beats: readonly Beat[],
   pulseHz: number,
   sampleRateHz: number,
+  minHz: number,
   maxHz: number,
 ): RatioEstimate {
   const wr = hann(red);
@@ -56,20 +65,28 @@ export function estimateRatio(
     sri += red[i] * ir[i];
     sii += ir[i] * ir[i];
   }
+  const slope = sii > 0 ? sri / sii : Number.NaN;
+  let residual = 0;
+  for (let i = 0; i < ir.length; i++) residual += (red[i] - slope * ir[i]) ** 2;
+  // Var(slope) = σ²/(N·mean(ir²)) with N independent samples; a band-limited residual carries
+  // N = 2·B·T of them (B = pass-band width, T = window length), whatever the sample rate.
+  const independent = max(3, 2 * (maxHz - minHz) * (ir.length / sampleRateHz));
+  const uncertainty = sqrt(residual / ((independent - 1) * sii)) / abs(slope);
   const perBeat = beats
     .map((b) => {
-      const lo = Math.max(0, b.foot - 1);
-      const hi = Math.min(red.length - 1, b.peak + 1);
+      const lo = max(0, b.foot - 1);
+      const hi = min(red.length - 1, b.peak + 1);
       let rMax = -Infinity;
       let rMin = Infinity;
-      for (let i = b.peak - 1; i <= hi && i >= 0; i++) rMax = Math.max(rMax, red[i]);
-      for (let i = lo; i <= b.foot + 1; i++) rMin = Math.min(rMin, red[i]);
+      for (let i = b.peak - 1; i <= hi && i >= 0; i++) rMax = max(rMax, red[i]);
+      for (let i = lo; i <= b.foot + 1; i++) rMin = min(rMin, red[i]);
       return (rMax - rMin) / b.amplitude;
     })
     .filter((r) => Number.isFinite(r));
   return {
-    ratio: sii > 0 ? sri / sii : Number.NaN,
+    ratio: slope,
     spectral: power > 0 ? cross / power : Number.NaN,
     perBeat: perBeat.length > 0 ? median(perBeat) : Number.NaN,
+    uncertainty,
   };
 }

@@ -6,17 +6,20 @@
 import { lowPass } from './filters';
 import type { Samples } from './stats';
 
+// Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
+const { floor, max, min } = Math;
+
 export function resample(x: Samples, fromHz: number, toHz: number): Float64Array {
   if (!(fromHz > 0 && toHz > 0)) throw new RangeError('sample rates must be positive');
   const src = toHz < fromHz ? lowPass(x, fromHz, 0.4 * toHz) : Float64Array.from(x);
   const n = src.length;
   if (n === 0) return new Float64Array(0);
-  const count = Math.floor(((n - 1) * toHz) / fromHz) + 1;
+  const count = floor(((n - 1) * toHz) / fromHz) + 1;
   const out = new Float64Array(count);
-  const at = (i: number) => src[Math.min(n - 1, Math.max(0, i))];
+  const at = (i: number) => src[min(n - 1, max(0, i))];
   for (let k = 0; k < count; k++) {
     const t = (k * fromHz) / toHz;
-    const i = Math.floor(t);
+    const i = floor(t);
     const u = t - i;
     const p0 = at(i - 1);
     const p1 = at(i);

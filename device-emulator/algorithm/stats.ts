@@ -3,6 +3,9 @@
  * at most one copy of their input, so they suit a microcontroller-sized budget.
  */
 
+// Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
+const { floor, max, min, sqrt } = Math;
+
 /** Samples as the algorithm accepts them: plain arrays or typed arrays. */
 export type Samples = ArrayLike<number>;
 
@@ -20,7 +23,7 @@ export function variance(x: Samples): number {
 }
 
 export function std(x: Samples): number {
-  return Math.sqrt(variance(x));
+  return sqrt(variance(x));
 }
 
 /** Median of a copy of `x` (NaN for an empty input). */
@@ -32,15 +35,15 @@ export function median(x: Samples): number {
 export function quantile(x: Samples, q: number): number {
   if (x.length === 0) return Number.NaN;
   const s = Float64Array.from(x).sort();
-  const pos = Math.min(Math.max(q, 0), 1) * (s.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, s.length - 1);
+  const pos = min(max(q, 0), 1) * (s.length - 1);
+  const lo = floor(pos);
+  const hi = min(lo + 1, s.length - 1);
   return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 
 /** Pearson correlation of two equally long series (0 when either is constant). */
 export function correlation(a: Samples, b: Samples): number {
-  const n = Math.min(a.length, b.length);
+  const n = min(a.length, b.length);
   const ma = mean(a, 0, n);
   const mb = mean(b, 0, n);
   let sab = 0;
@@ -53,7 +56,7 @@ export function correlation(a: Samples, b: Samples): number {
     saa += da * da;
     sbb += db * db;
   }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+  return saa > 0 && sbb > 0 ? sab / sqrt(saa * sbb) : 0;
 }
 
 /** `x` minus its least-squares straight line (removes slow drift before filtering). */
@@ -82,9 +85,9 @@ export function parabolicOffset(ym: number, y0: number, yp: number): number {
   const den = ym - 2 * y0 + yp;
   if (den === 0) return 0;
   const d = (0.5 * (ym - yp)) / den;
-  return Math.max(-0.5, Math.min(0.5, d));
+  return max(-0.5, min(0.5, d));
 }
 
 export function clamp(x: number, lo: number, hi: number): number {
-  return Math.min(hi, Math.max(lo, x));
+  return min(hi, max(lo, x));
 }

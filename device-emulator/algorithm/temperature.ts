@@ -9,6 +9,9 @@
  * `maxSlopePerMinute`) or when the result is not a plausible body temperature.
  */
 
+// Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
+const { abs } = Math;
+
 /** One probe reading. */
 export interface TemperatureSample {
   /** Time, s (any origin). */
@@ -71,7 +74,7 @@ export function estimateBodyTemperature(samples: readonly TemperatureSample[], o
   const recent = samples.filter((p) => p.tS > newest - span);
   if (recent.length < 5 || newest - recent[0].tS < span / 2) return { valid: false, reason: 'no-data' };
   const { value, slope } = quadraticAt(recent, newest);
-  if (!Number.isFinite(value) || Math.abs(slope) > maxSlope) return { valid: false, reason: 'warming-up' };
+  if (!Number.isFinite(value) || abs(slope) > maxSlope) return { valid: false, reason: 'warming-up' };
   const skin = value + tau * slope;
   const body = skin + offset;
   if (body < lo || body > hi) return { valid: false, reason: 'implausible' };

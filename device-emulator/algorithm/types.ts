@@ -22,6 +22,8 @@ export interface SignalQualityIndices {
   rateDisagreement: number;
   /** Largest relative deviation of the spectral and per-beat ratios from the regression one. */
   ratioDisagreement: number;
+  /** Standard error of the ratio of ratios relative to its value. */
+  ratioUncertainty: number;
   /** Largest / median RMS of the band-passed IR over 1 s segments (motion bursts → large). */
   envelopeRatio: number;
   /** Peak-to-peak of the slow (< 0.5 Hz) IR level, in % of DC (pressure / movement shifts). */
@@ -30,6 +32,8 @@ export interface SignalQualityIndices {
   lowDcShare: number;
   /** Beats found in the window. */
   beats: number;
+  /** Window length / pulse period. */
+  periodsInWindow: number;
 }
 
 /** Result of analysing one window. */

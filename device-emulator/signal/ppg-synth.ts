@@ -9,7 +9,8 @@
  *       + (1 − contact) · off-level + noise
  * where p is the sum of pulse contours (pulse-shape.ts) of the beats (beat-train.ts), m_ir is
  * the perfusion index and m_red = R(SpO2) · m_ir on the sensor's calibration curve
- * (spo2-curve.ts), so detected light DROPS at systole as in real transmitted/reflected PPG.
+ * (spo2-curve.ts) with a slow ±2 % optical drift, so detected light DROPS at systole as in real
+ * transmitted/reflected PPG.
  * Noise is white Gaussian with shot-noise scaling (σ = k·√level + floor). Motion adds
  * band-limited (≈0.2–3 Hz) intensity modulation and slower pressure shifts to both channels with
  * nearly equal relative size — the venous/tissue artefact that drags naive R towards 1.
@@ -21,6 +22,9 @@ import { makePulse } from './pulse-shape';
 import { gaussianAt, smoothNoise, Stream } from './rng';
 import { getScenario, type Scenario } from './scenarios';
 import { ratioForSpo2 } from './spo2-curve';
+
+// Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
+const { ceil, max, min, round, sin, sqrt } = Math;
 
 /** MAX30102 ADC full scale (18 bit). */
 export const ADC_FULL_SCALE = 262143;
@@ -59,7 +63,7 @@ const PULSE_SPAN_S = 3;
 export function createPpgSynthesizer(options: PpgSynthesizerOptions): PpgSynthesizer {
   const seed = options.seed ?? 1;
   const fs = options.sampleRateHz ?? 25;
-  const avg = Math.max(1, Math.round(options.averaging ?? 4));
+  const avg = max(1, round(options.averaging ?? 4));
   if (!(fs > 0)) throw new RangeError('sampleRateHz must be positive');
   const scenario = typeof options.scenario === 'string' ? getScenario(options.scenario) : options.scenario;
   const profile = createProfile(seed);
@@ -73,7 +77,7 @@ export function createPpgSynthesizer(options: PpgSynthesizerOptions): PpgSynthes
     const tEnd = ((firstIndex + count) * avg) / conversionRate;
     const beats = train.beatsBetween(tStart - PULSE_SPAN_S, tEnd).map((b) => ({
       ...b,
-      pulse: makePulse(b.rr, { reflection: profile.reflection * Math.min(1, 0.6 / b.rr) }),
+      pulse: makePulse(b.rr, { reflection: profile.reflection * min(1, 0.6 / b.rr) }),
     }));
     let first = 0;
     for (let n = 0; n < count; n++) {
@@ -87,8 +91,10 @@ export function createPpgSynthesizer(options: PpgSynthesizerOptions): PpgSynthes
         for (let b = first; b < beats.length && beats[b].t <= t + 0.2; b++) p += beats[b].amplitude * beats[b].pulse(t - beats[b].t);
         const d = scenario.drive(t);
         const mIr = (d.perfusionIndex / 100) * (1 + 0.1 * smoothNoise(seed, Stream.perfusion, t, 30));
-        const mRed = ratioForSpo2(d.spo2) * mIr;
-        const breath = Math.sin(train.respirationPhase(t));
+        // Tissue optics and probe pressure move R by a couple of per cent without any change in
+        // saturation — part of why pulse oximeters are specified at ±2 % SpO2 (ISO 80601-2-61).
+        const mRed = ratioForSpo2(d.spo2) * (1 + 0.02 * smoothNoise(seed, Stream.ratioDrift, t, 40)) * mIr;
+        const breath = sin(train.respirationPhase(t));
         const drift = 0.01 * smoothNoise(seed, Stream.dcDrift, t, 40);
         const artefact =
           d.motion *
@@ -101,11 +107,11 @@ export function createPpgSynthesizer(options: PpgSynthesizerOptions): PpgSynthes
         const off = profile.offLevel * (1 + 0.1 * smoothNoise(seed, Stream.ambient, t, 3));
         const levelIr = d.contact * tissueIr + (1 - d.contact) * off;
         const levelRed = d.contact * tissueRed + (1 - d.contact) * off * 0.8;
-        sumIr += levelIr + (profile.noiseShot * Math.sqrt(levelIr) + profile.noiseFloor) * gaussianAt(seed, Stream.irNoise, c);
-        sumRed += levelRed + (profile.noiseShot * Math.sqrt(levelRed) + profile.noiseFloor) * gaussianAt(seed, Stream.redNoise, c);
+        sumIr += levelIr + (profile.noiseShot * sqrt(levelIr) + profile.noiseFloor) * gaussianAt(seed, Stream.irNoise, c);
+        sumRed += levelRed + (profile.noiseShot * sqrt(levelRed) + profile.noiseFloor) * gaussianAt(seed, Stream.redNoise, c);
       }
-      ir[n] = Math.min(ADC_FULL_SCALE, Math.max(0, Math.round(sumIr / avg)));
-      red[n] = Math.min(ADC_FULL_SCALE, Math.max(0, Math.round(sumRed / avg)));
+      ir[n] = min(ADC_FULL_SCALE, max(0, round(sumIr / avg)));
+      red[n] = min(ADC_FULL_SCALE, max(0, round(sumRed / avg)));
     }
     return { firstIndex, red, ir };
   }
@@ -116,9 +122,9 @@ export function createPpgSynthesizer(options: PpgSynthesizerOptions): PpgSynthes
     profile,
     samples,
     window(fromS: number, toS: number): PpgWindow {
-      const first = Math.ceil(fromS * fs - 1e-9);
-      const last = Math.ceil(toS * fs - 1e-9);
-      return samples(first, Math.max(0, last - first));
+      const first = ceil(fromS * fs - 1e-9);
+      const last = ceil(toS * fs - 1e-9);
+      return samples(first, max(0, last - first));
     },
   };
 }

@@ -13,19 +13,22 @@
  * at high rates, cf. Bazett-like scaling of the ejection time).
  */
 
+// Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
+const { exp, max, min, sqrt } = Math;
+
 export interface PulseShapeParams {
   /** Amplitude of the reflected wave relative to the systolic one (0.25–0.55; lower = stiffer). */
   reflection: number;
 }
 
 function timeScale(rrS: number): number {
-  return Math.min(1.25, Math.max(0.55, Math.sqrt(rrS / 0.85)));
+  return min(1.25, max(0.55, sqrt(rrS / 0.85)));
 }
 
 function asymmetricGaussian(t: number, mu: number, left: number, right: number): number {
   const s = t < mu ? left : right;
   const z = (t - mu) / s;
-  return Math.exp(-0.5 * z * z);
+  return exp(-0.5 * z * z);
 }
 
 function raw(tauS: number, rrS: number, p: PulseShapeParams): number {
@@ -33,15 +36,15 @@ function raw(tauS: number, rrS: number, p: PulseShapeParams): number {
   const c = timeScale(rrS);
   const systolic = asymmetricGaussian(tauS, 0.14 * c, 0.05 * c, 0.085 * c);
   const reflected = p.reflection * asymmetricGaussian(tauS, 0.38 * c, 0.055 * c, 0.09 * c);
-  const rise = 1 / (1 + Math.exp(-(tauS - 0.1 * c) / (0.025 * c)));
-  const runoff = 0.35 * rise * Math.exp(-Math.max(0, tauS - 0.14 * c) / (0.45 * rrS));
+  const rise = 1 / (1 + exp(-(tauS - 0.1 * c) / (0.025 * c)));
+  const runoff = 0.35 * rise * exp(-max(0, tauS - 0.14 * c) / (0.45 * rrS));
   return systolic + reflected + runoff;
 }
 
 /** Peak of `raw` over one beat, used to normalise the pulse to unit height. */
 function peakOf(rrS: number, p: PulseShapeParams): number {
   let peak = 0;
-  for (let tau = 0.05; tau < 0.5; tau += 0.01) peak = Math.max(peak, raw(tau, rrS, p));
+  for (let tau = 0.05; tau < 0.5; tau += 0.01) peak = max(peak, raw(tau, rrS, p));
   return peak;
 }
 

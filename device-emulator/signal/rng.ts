@@ -5,6 +5,9 @@
  * the three integers; its avalanche behaviour is ample for signal synthesis (not for crypto).
  */
 
+// Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
+const { PI, cos, floor, imul, log, sqrt } = Math;
+
 /** Independent random streams; keep the values distinct. */
 export const Stream = Object.freeze({
   beatJitter: 1,
@@ -20,15 +23,15 @@ export const Stream = Object.freeze({
   temperatureNoise: 11,
   perfusion: 12,
   ambient: 13,
-  ectopicShape: 14,
+  ratioDrift: 14,
 });
 
 function fmix32(h0: number): number {
   let h = h0 | 0;
   h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
+  h = imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
+  h = imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
 }
@@ -36,10 +39,10 @@ function fmix32(h0: number): number {
 /** 32-bit hash of (seed, stream, index); `index` may be any integer in ±2^52. */
 export function hash32(seed: number, stream: number, index: number): number {
   const lo = index | 0;
-  const hi = Math.floor(index / 4294967296) | 0;
-  let h = fmix32(Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(stream | 0, 0x85ebca77));
-  h = fmix32(h ^ Math.imul(lo, 0xcc9e2d51));
-  return fmix32(h ^ Math.imul(hi, 0x1b873593));
+  const hi = floor(index / 4294967296) | 0;
+  let h = fmix32(imul(seed | 0, 0x9e3779b1) ^ imul(stream | 0, 0x85ebca77));
+  h = fmix32(h ^ imul(lo, 0xcc9e2d51));
+  return fmix32(h ^ imul(hi, 0x1b873593));
 }
 
 /** Uniform in [0, 1). */
@@ -51,7 +54,7 @@ export function uniformAt(seed: number, stream: number, index: number): number {
 export function gaussianAt(seed: number, stream: number, index: number): number {
   const u1 = (hash32(seed, stream, 2 * index) + 1) / 4294967297;
   const u2 = hash32(seed, stream, 2 * index + 1) / 4294967296;
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  return sqrt(-2 * log(u1)) * cos(2 * PI * u2);
 }
 
 /**
@@ -61,7 +64,7 @@ export function gaussianAt(seed: number, stream: number, index: number): number 
  */
 export function smoothNoise(seed: number, stream: number, tS: number, scaleS: number): number {
   const x = tS / scaleS;
-  const k = Math.floor(x);
+  const k = floor(x);
   const u = x - k;
   const s = u * u * u * (u * (u * 6 - 15) + 10);
   const a = gaussianAt(seed, stream, k);
@@ -72,7 +75,7 @@ export function smoothNoise(seed: number, stream: number, tS: number, scaleS: nu
 /** Time derivative of `smoothNoise` (per second). */
 export function smoothNoiseSlope(seed: number, stream: number, tS: number, scaleS: number): number {
   const x = tS / scaleS;
-  const k = Math.floor(x);
+  const k = floor(x);
   const u = x - k;
   const ds = 30 * u * u * (u - 1) * (u - 1);
   return ((gaussianAt(seed, stream, k + 1) - gaussianAt(seed, stream, k)) * ds) / scaleS;

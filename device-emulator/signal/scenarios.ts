@@ -62,13 +62,13 @@ export type ScenarioName = (typeof SCENARIOS)[number];
 interface Spec {
   description: string;
   period: number;
-  heartRate: Keyframe[];
-  spo2: Keyframe[];
-  perfusion: Keyframe[];
-  core: Keyframe[];
-  gradient: Keyframe[];
-  contact?: Keyframe[];
-  motion?: Keyframe[];
+  heartRate: readonly Keyframe[];
+  spo2: readonly Keyframe[];
+  perfusion: readonly Keyframe[];
+  core: readonly Keyframe[];
+  gradient: readonly Keyframe[];
+  contact?: readonly Keyframe[];
+  motion?: readonly Keyframe[];
   ectopicRate?: number;
 }
 
@@ -78,7 +78,7 @@ const flat = (period: number, v: number): Keyframe[] => [
 ];
 
 /** Heart rate tied to core temperature: 72 bpm at 37 °C, +10 bpm/°C. */
-const feverCore: Keyframe[] = [
+const feverCore: readonly Keyframe[] = [
   [0, 37.0],
   [300, 37.1],
   [1800, 39.4],
@@ -87,7 +87,7 @@ const feverCore: Keyframe[] = [
   [3600, 37.0],
 ];
 
-const SPECS: Record<ScenarioName, Spec> = {
+const SPECS: Readonly<Record<ScenarioName, Spec>> = Object.freeze({
   normal: {
     description: 'resting adult: HR 68–78 bpm, SpO2 97–98 %, 36.9 °C, good perfusion',
     period: 600,
@@ -165,7 +165,7 @@ const SPECS: Record<ScenarioName, Spec> = {
     core: flat(600, 36.7),
     gradient: flat(600, 2.0),
   },
-};
+});
 
 class KeyframedScenario implements Scenario {
   readonly description: string;
