@@ -11,7 +11,8 @@
  * The two runs alternate for BENCH_ROUNDS rounds (default 3) and medians are reported, because
  * loopback throughput on a shared machine varies by tens of percent from run to run.
  * Size with BENCH_DEVICES (default 10), BENCH_MESSAGES per device (default 2000), BENCH_WINDOW
- * (default 50). The last line is JSON.
+ * (default 50); BENCH_SYNC=normal measures SQLite `synchronous=NORMAL` instead of the default
+ * FULL. The last line is JSON.
  */
 import { Aedes } from 'aedes';
 import { createServer } from 'node:net';
@@ -100,6 +101,7 @@ async function backend(): Promise<{ rate: number; p50: number; p99: number; stor
     host: '127.0.0.1',
     log: createMemoryLogger(),
     rateLimit: { perSecond: 1e9, burst: 1e9 },
+    synchronous: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full',
   });
   const url = `mqtt://127.0.0.1:${stack.ports.mqtt}`;
   const devices: DeviceCredentials[] = [];
@@ -152,6 +154,7 @@ async function main(): Promise<void> {
       backend_vs_baseline_pct: round(100 * ratio),
       commit_latency_p50_ms: round(p50, 2),
       commit_latency_p99_ms: round(p99, 2),
+      sqlite_synchronous: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full',
       readings_lost: lost,
     }),
   );

@@ -9,6 +9,8 @@ export interface StartConfig {
   dataDir: string;
   demoDevices: number;
   demoIntervalS: number;
+  /** SQLite durability: `full` (default) survives power loss, `normal` only a process crash. */
+  synchronous: 'full' | 'normal';
 }
 
 export class ConfigError extends Error {
@@ -23,6 +25,12 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   return n;
 }
 
+function sync(raw: string | undefined): 'full' | 'normal' {
+  if (raw === undefined || raw === '' || raw === 'full') return 'full';
+  if (raw === 'normal') return 'normal';
+  throw new ConfigError(`SQLITE_SYNC=${raw} is invalid: expected full or normal`);
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): StartConfig {
   return {
     mqttPort: int(env, 'MQTT_PORT', 1883, 0, 65535),
@@ -32,5 +40,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): StartConfig {
     dataDir: resolve(env.DATA_DIR || './data'),
     demoDevices: int(env, 'DEMO_DEVICES', 3, 0, 1000),
     demoIntervalS: int(env, 'DEMO_INTERVAL_S', 5, 1, 3600),
+    synchronous: sync(env.SQLITE_SYNC),
   };
 }

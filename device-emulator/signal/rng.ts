@@ -24,6 +24,7 @@ export const Stream = Object.freeze({
   perfusion: 12,
   ambient: 13,
   ratioDrift: 14,
+  steadyVitals: 15,
 });
 
 function fmix32(h0: number): number {

@@ -3,6 +3,7 @@
  * walk (Ornstein–Uhlenbeck) around a resting baseline, so consecutive readings are plausible and
  * correlated. It skips the PPG signal chain, which costs far more per reading.
  */
+import { gaussianAt, Stream } from '../signal/rng';
 import type { Measurement, VitalsSource } from './types';
 
 export interface SteadySourceOptions {
@@ -12,21 +13,10 @@ export interface SteadySourceOptions {
   baseline?: { temperature?: number; heartRate?: number; spo2?: number };
 }
 
-/** mulberry32: a small, fast, seedable PRNG returning [0, 1). */
-export function createRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function createSteadySource(opts: SteadySourceOptions = {}): VitalsSource {
-  const rng = createRng(opts.seed ?? 1);
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+  const seed = opts.seed ?? 1;
+  let draw = 0;
+  const gauss = () => gaussianAt(seed, Stream.steadyVitals, draw++);
   const base = { temperature: 36.6, heartRate: 72, spo2: 97.5, ...opts.baseline };
   const state = { ...base };
   // Pull back 10 % of the way to baseline per reading, plus noise of roughly a sensor's jitter.

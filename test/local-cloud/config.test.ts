@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+import { readConfig } from '../../local-cloud/config';
+
+describe('npm start settings', () => {
+  test('defaults', () => {
+    expect(readConfig({})).toEqual({
+      mqttPort: 1883,
+      mqttWsPort: 8083,
+      httpPort: 3000,
+      host: '0.0.0.0',
+      dataDir: resolve('./data'),
+      demoDevices: 3,
+      demoIntervalS: 5,
+      synchronous: 'full',
+    });
+  });
+
+  test.each([
+    [{ MQTT_PORT: 'abc' }, /MQTT_PORT=abc is invalid/],
+    [{ HTTP_PORT: '70000' }, /HTTP_PORT=70000 is invalid/],
+    [{ DEMO_DEVICES: '-1' }, /DEMO_DEVICES=-1 is invalid/],
+    [{ DEMO_INTERVAL_S: '0' }, /DEMO_INTERVAL_S=0 is invalid/],
+    [{ SQLITE_SYNC: 'off' }, /SQLITE_SYNC=off is invalid/],
+  ])('rejects %j with a clear message', (env, message) => {
+    expect(() => readConfig(env)).toThrow(message);
+  });
+
+  test('reads overrides', () => {
+    expect(readConfig({ MQTT_PORT: '0', DEMO_DEVICES: '0', DATA_DIR: '/tmp/x', SQLITE_SYNC: 'normal' })).toMatchObject({
+      mqttPort: 0,
+      demoDevices: 0,
+      dataDir: '/tmp/x',
+      synchronous: 'normal',
+    });
+  });
+});

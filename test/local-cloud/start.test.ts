@@ -1,0 +1,46 @@
+/** `npm start` as a user runs it: a real process, signals, and the one-line port error. */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { tempDir } from '../helpers/stack';
+
+const root = join(__dirname, '..', '..');
+
+function run(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'local-cloud/start.ts')], { cwd: root, env: { ...process.env, ...env } });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const output = (pattern: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => (pattern.test(out) ? resolve() : undefined);
+      child.stdout.on('data', check);
+      child.stderr.on('data', check);
+      void exited.then(() => (pattern.test(out) ? resolve() : reject(new Error(`exited without ${pattern}: ${out}`))));
+    });
+  return { child, exited, output, text: () => out };
+}
+
+test('starts, reports where it listens, and stops cleanly on SIGTERM', async () => {
+  const dir = tempDir();
+  const p = run({ DATA_DIR: dir.path, MQTT_PORT: '0', MQTT_WS_PORT: '0', HTTP_PORT: '0', DEMO_DEVICES: '1', HOST: '127.0.0.1' });
+  await p.output(/local stack is up/);
+  expect(p.text()).toMatch(/MQTT \(devices\)\s+mqtt:\/\/127\.0\.0\.1:\d+/);
+  p.child.kill('SIGTERM');
+  expect(await p.exited).toBe(0);
+  expect(p.text()).toMatch(/stopped; all acknowledged readings are stored/);
+  dir.remove();
+}, 30_000);
+
+test('a port in use is a one-line error naming the setting', async () => {
+  const dir = tempDir();
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+  const port = (blocker.address() as { port: number }).port;
+  const p = run({ DATA_DIR: dir.path, MQTT_PORT: String(port), MQTT_WS_PORT: '0', HTTP_PORT: '0', DEMO_DEVICES: '0', HOST: '127.0.0.1' });
+  expect(await p.exited).toBe(1);
+  expect(p.text().trim()).toBe(`error: port ${port} for MQTT (TCP) is already in use (another instance running?); choose another with MQTT_PORT=<port>`);
+  blocker.close();
+  dir.remove();
+}, 30_000);
