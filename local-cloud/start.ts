@@ -10,21 +10,9 @@ import { createStack, Stack } from './stack';
 async function main(): Promise<void> {
   const config = readConfig();
   const log = createLogger();
-  const stack = await createStack({ ...config, log });
-  const { ports } = stack;
-  const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
-  console.log(
-    [
-      'Remote patient monitor — local stack is up',
-      `  MQTT (devices)         mqtt://${shown}:${ports.mqtt}`,
-      `  MQTT over WebSocket    ws://${shown}:${ports.mqttWs}/mqtt`,
-      `  Functions (HTTP)       http://${shown}:${ports.http}/functions/<name>   health: /health`,
-      `  Data                   ${config.dataDir}   (admin token in ${config.dataDir}/admin-token)`,
-      `  Demo devices           ${config.demoDevices} (every ${config.demoIntervalS} s)`,
-      'Ctrl+C stops.',
-    ].join('\n'),
-  );
-  const timer = startStatus(stack);
+  // Signal handlers come first, so a signal during start-up also ends in an orderly shutdown.
+  const starting = createStack({ ...config, log });
+  let timer: NodeJS.Timeout | undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -32,7 +20,7 @@ async function main(): Promise<void> {
     clearInterval(timer);
     if (process.stdout.isTTY) process.stdout.write('\n');
     console.log(`${signal}: stopping…`);
-    stack.close().then(
+    starting.then((stack) => stack.close()).then(
       () => {
         console.log('stopped; all acknowledged readings are stored');
         process.exit(0);
@@ -45,6 +33,23 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  const started = await starting;
+  if (stopping) return;
+  const { ports } = started;
+  const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  console.log(
+    [
+      'Remote patient monitor — local stack is up',
+      `  MQTT (devices)         mqtt://${shown}:${ports.mqtt}`,
+      `  MQTT over WebSocket    ws://${shown}:${ports.mqttWs}/mqtt`,
+      `  Functions (HTTP)       http://${shown}:${ports.http}/functions/<name>   health: /health`,
+      `  Data                   ${config.dataDir}   (admin token in ${config.dataDir}/admin-token)`,
+      `  Demo devices           ${config.demoDevices} (every ${config.demoIntervalS} s)`,
+      'Ctrl+C stops.',
+    ].join('\n'),
+  );
+  timer = startStatus(started);
 }
 
 function startStatus(stack: Stack): NodeJS.Timeout {
