@@ -18,6 +18,8 @@ export interface BrokerStats {
   loginsRefused: Record<string, number>;
   publishDenied: number;
   subscribeDenied: number;
+  /** Connections closed for sending a packet over the size limit. */
+  packetsTooLarge: number;
 }
 
 export interface HookDeps {
@@ -29,7 +31,7 @@ export interface HookDeps {
 export function createBrokerHooks(deps: HookDeps) {
   const sessions = new WeakMap<Client, AuthenticatedDevice>();
   const connections = new Map<string, number>();
-  const stats: BrokerStats = { loginsAccepted: 0, loginsRefused: {}, publishDenied: 0, subscribeDenied: 0 };
+  const stats: BrokerStats = { loginsAccepted: 0, loginsRefused: {}, publishDenied: 0, subscribeDenied: 0, packetsTooLarge: 0 };
 
   const hooks: Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'> = {
     authenticate(client, username, password, done) {

@@ -8,6 +8,7 @@ import { createServer as createTcpServer } from 'node:net';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { closeServer, listen } from '../net/listen';
 import { createBrokerHooks, HookDeps } from './hooks';
+import { guardConnection } from './packet-guard';
 
 export interface BrokerOptions extends HookDeps {
   /** MQTT over TCP port (0 = any free port). */
@@ -16,6 +17,8 @@ export interface BrokerOptions extends HookDeps {
   wsPort: number;
   /** Interface to bind. Default `0.0.0.0` (devices connect from the LAN). */
   host?: string;
+  /** Largest MQTT packet a client may send, bytes; larger ones close the connection. Default 256 KiB. */
+  maxPacketBytes?: number;
 }
 
 export async function createBroker(opts: BrokerOptions) {
@@ -30,10 +33,15 @@ export async function createBroker(opts: BrokerOptions) {
   aedes.on('clientError', (c, e) => opts.log.once(`client-error:${c?.id}:${e.message}`, `mqtt client ${c?.id}: ${e.message}`));
   aedes.on('connectionError', (c, e) => opts.log.once(`conn-error:${e.message}`, `mqtt connection error: ${e.message}`));
 
-  const tcp = createTcpServer((socket) => aedes.handle(socket));
+  const maxPacket = opts.maxPacketBytes ?? 256 * 1024;
+  const tooLarge = (e: Error) => {
+    policy.stats.packetsTooLarge++;
+    opts.log.once(`packet-too-large:${e.message}`, `connection closed: ${e.message}`);
+  };
+  const tcp = createTcpServer((socket) => aedes.handle(guardConnection(socket, maxPacket, tooLarge)));
   const http = createHttpServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket: connect to /mqtt\n'));
   const wss = new WebSocketServer({ server: http, path: '/mqtt' });
-  wss.on('connection', (ws, req) => aedes.handle(createWebSocketStream(ws), req));
+  wss.on('connection', (ws, req) => aedes.handle(guardConnection(createWebSocketStream(ws), maxPacket, tooLarge), req));
   wss.on('error', (e) => opts.log.warn(`websocket server: ${e.message}`));
 
   const host = opts.host ?? '0.0.0.0';

@@ -58,6 +58,20 @@ describe('bad input from devices', () => {
     expect(c.connected).toBe(true);
   });
 
+  test('a packet over the broker limit closes only that connection', async () => {
+    const big = await createDevice(stack);
+    const other = await createDevice(stack);
+    const b = await connectDevice(stack, big);
+    const o = await connectDevice(stack, other);
+    clients.push(b, o);
+    const gone = new Promise<void>((r) => b.once('close', () => r()));
+    b.publish(topics.propertyPost(big), Buffer.alloc(300 * 1024, 0x20), { qos: 1 });
+    await gone;
+    expect(stack.broker.stats.packetsTooLarge).toBe(1);
+    await publish(o, topics.propertyPost(other), post({ HeartRate: 66 }));
+    expect((await status(other.deviceId)).readings).toBe(1);
+  });
+
   test('keeps the valid properties of a message and rejects the invalid one', async () => {
     const dev = await createDevice(stack);
     const c = await connectDevice(stack, dev);
