@@ -2,6 +2,7 @@
 import { buildRequest, MEASURE_NOW_SERVICE, parseReply, topics } from '../../core/alink';
 import { createDevice as createEmulatedDevice, EmulatedDevice } from '../../device-emulator/device';
 import { createSteadySource } from '../../device-emulator/vitals/steady-source';
+import { createPpgVitalsSource } from '../../device-emulator/vitals/ppg-source';
 import type { Stack } from '../../local-cloud/stack';
 import { createManualClock } from '../helpers/manual-clock';
 import { createDevice, startStack, tempDir } from '../helpers/stack';
@@ -13,6 +14,7 @@ describe('emulated device', () => {
   let clock: ReturnType<typeof createManualClock>;
   let deviceId: string;
   let ref: { productKey: string; deviceName: string };
+  let secret: string;
 
   beforeEach(async () => {
     dir = tempDir();
@@ -20,6 +22,7 @@ describe('emulated device', () => {
     const creds = await createDevice(stack);
     deviceId = creds.deviceId;
     ref = creds;
+    secret = creds.deviceSecret;
     clock = createManualClock();
     device = createEmulatedDevice({
       brokerUrl: `mqtt://127.0.0.1:${stack.ports.mqtt}`,
@@ -85,6 +88,30 @@ describe('emulated device', () => {
   ])('rejects the invalid setting %j with code 460 and keeps its state', async (params) => {
     expect(await command(topics.propertySet(ref), topics.propertySetReply(ref), params)).toMatchObject({ code: 460 });
     expect(device.settings()).toEqual({ enabled: true, intervalS: 60 });
+  });
+
+  test('streams 1-second raw PPG frames when asked, and they are not stored', async () => {
+    const raw = createEmulatedDevice({
+      brokerUrl: `mqtt://127.0.0.1:${stack.ports.mqtt}`,
+      credentials: { ...ref, deviceSecret: secret },
+      source: createPpgVitalsSource({ scenario: 'normal', startedAt: clock.now() - 60_000 }),
+      rawStream: true,
+      clock,
+    });
+    await device.stop(); // one session per device id
+    await raw.start();
+    const frame = new Promise<Record<string, unknown>>((resolve) =>
+      stack.broker.aedes.subscribe(topics.eventPost(ref, 'ppg'), (packet, cb) => {
+        resolve(JSON.parse(packet.payload.toString()).params);
+        cb();
+      }, () => clock.advance(1000)),
+    );
+    const params = await frame;
+    expect(params).toMatchObject({ rate: 25, start: clock.now() - 1000 });
+    expect((params.red as number[]).length).toBe(25);
+    expect((params.ir as number[]).length).toBe(25);
+    await raw.stop();
+    expect(await readings()).toBe(0);
   });
 
   test('"measure now" yields one reading and a reply', async () => {
