@@ -38,10 +38,17 @@ export async function createBroker(opts: BrokerOptions) {
     policy.stats.packetsTooLarge++;
     opts.log.once(`packet-too-large:${e.message}`, `connection closed: ${e.message}`);
   };
-  const tcp = createTcpServer((socket) => aedes.handle(guardConnection(socket, maxPacket, tooLarge)));
+  const tcp = createTcpServer((socket) => {
+    aedes.handle(socket);
+    guardConnection(socket, maxPacket, tooLarge);
+  });
   const http = createHttpServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket: connect to /mqtt\n'));
   const wss = new WebSocketServer({ server: http, path: '/mqtt' });
-  wss.on('connection', (ws, req) => aedes.handle(guardConnection(createWebSocketStream(ws), maxPacket, tooLarge), req));
+  wss.on('connection', (ws, req) => {
+    const stream = createWebSocketStream(ws);
+    aedes.handle(stream, req);
+    guardConnection(stream, maxPacket, tooLarge);
+  });
   wss.on('error', (e) => opts.log.warn(`websocket server: ${e.message}`));
 
   const host = opts.host ?? '0.0.0.0';
