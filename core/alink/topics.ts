@@ -71,3 +71,19 @@ export function parseTopic(topic: string): ParsedTopic | undefined {
   if (event) return { ...base, kind: event[2] ? 'event.post.reply' : 'event.post', identifier: event[1] };
   return { ...base, kind: 'other' };
 }
+
+/**
+ * Whether a topic filter matches a topic name (MQTT 3.1.1 §4.7: `+` matches one level, a trailing
+ * `#` the parent level and everything below; `$` topics only match filters that name them).
+ */
+export function topicMatches(filter: string, topic: string): boolean {
+  if (topic.startsWith('$') && !filter.startsWith('$')) return false;
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return i === f.length - 1;
+    if (i >= t.length) return false;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}

@@ -30,7 +30,7 @@ export interface HookDeps {
 
 export function createBrokerHooks(deps: HookDeps) {
   const sessions = new WeakMap<Client, AuthenticatedDevice>();
-  const connections = new Map<string, number>();
+  const clientsByDevice = new Map<string, Set<Client>>();
   const stats: BrokerStats = { loginsAccepted: 0, loginsRefused: {}, publishDenied: 0, subscribeDenied: 0, packetsTooLarge: 0 };
 
   const hooks: Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'> = {
@@ -90,22 +90,25 @@ export function createBrokerHooks(deps: HookDeps) {
     hooks,
     stats,
     /** Devices with at least one open session. */
-    onlineCount: () => connections.size,
+    onlineCount: () => clientsByDevice.size,
+    /** Open sessions of a device (usually one; two briefly during a takeover). */
+    clientsOf: (deviceId: string): ReadonlySet<Client> => clientsByDevice.get(deviceId) ?? new Set(),
     clientConnected(client: Client): void {
       const device = sessions.get(client);
       if (!device) return;
-      const n = (connections.get(device.deviceId) ?? 0) + 1;
-      connections.set(device.deviceId, n);
-      if (n === 1) deps.flow.presence(device.deviceId, true);
+      const set = clientsByDevice.get(device.deviceId) ?? new Set<Client>();
+      set.add(client);
+      clientsByDevice.set(device.deviceId, set);
+      if (set.size === 1) deps.flow.presence(device.deviceId, true);
     },
     /** Offline only when the device's last session ends (a takeover closes the old one late). */
     clientDisconnected(client: Client): void {
       const device = sessions.get(client);
       if (!device) return;
       sessions.delete(client);
-      const n = (connections.get(device.deviceId) ?? 1) - 1;
-      if (n > 0) return void connections.set(device.deviceId, n);
-      connections.delete(device.deviceId);
+      const set = clientsByDevice.get(device.deviceId);
+      if (!set?.delete(client) || set.size > 0) return;
+      clientsByDevice.delete(device.deviceId);
       deps.flow.presence(device.deviceId, false);
     },
   };

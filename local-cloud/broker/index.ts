@@ -2,13 +2,14 @@
  * The embedded MQTT broker: aedes with the device policy hooks, listening on TCP and on
  * WebSocket (path `/mqtt`, for mini programs and browsers).
  */
-import { Aedes } from 'aedes';
+import { Aedes, Client } from 'aedes';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { closeServer, listen } from '../net/listen';
 import { createBrokerHooks, HookDeps } from './hooks';
 import { guardConnection } from './packet-guard';
+import { topicMatches } from '../../core/alink';
 
 export interface BrokerOptions extends HookDeps {
   /** MQTT over TCP port (0 = any free port). */
@@ -19,6 +20,11 @@ export interface BrokerOptions extends HookDeps {
   host?: string;
   /** Largest MQTT packet a client may send, bytes; larger ones close the connection. Default 256 KiB. */
   maxPacketBytes?: number;
+}
+
+/** aedes keeps a client's subscriptions keyed by filter; its type definitions leave the field out. */
+function subscribedFilters(client: Client): string[] {
+  return Object.keys((client as Client & { subscriptions: Record<string, unknown> }).subscriptions);
 }
 
 export async function createBroker(opts: BrokerOptions) {
@@ -67,6 +73,17 @@ export async function createBroker(opts: BrokerOptions) {
         return new Promise((resolve, reject) =>
           aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain: false, dup: false }, (e) => (e ? reject(e) : resolve())),
         );
+      },
+      /**
+       * Sends a QoS 0 message to a device's own sessions that subscribed to a matching filter,
+       * without routing it through the broker: used for `post_reply`, which only the device
+       * itself may subscribe to (its topic tree is closed to everyone else).
+       */
+      sendToDevice(deviceId: string, topic: string, payload: string): void {
+        for (const client of policy.clientsOf(deviceId)) {
+          if (!subscribedFilters(client).some((filter) => topicMatches(filter, topic))) continue;
+          client.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => undefined);
+        }
       },
       /** Stops accepting connections and closes every client. Safe to call twice. */
       close(): Promise<void> {

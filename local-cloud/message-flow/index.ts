@@ -15,8 +15,8 @@ import { createRateLimiter, DEFAULT_RATE_LIMIT, RateLimit } from './rate-limiter
 export interface MessageFlowOptions {
   /** Calls the `ingest` function with one batch. */
   ingest: (messages: IngestMessage[]) => Promise<Result<IngestResult>>;
-  /** Publishes a reply to a device (QoS 0). */
-  publish: (topic: string, payload: string) => void;
+  /** Sends a reply to the device that sent a message (QoS 0). */
+  reply: (deviceId: string, topic: string, payload: string) => void;
   now: () => number;
   /** Messages per `ingest` call, at most. Default 1000. */
   maxBatch?: number;
@@ -113,7 +113,8 @@ export function createMessageFlow(opts: MessageFlowOptions) {
   function reply(m: IngestMessage, r: { code: number; id: string; message: string } | null | undefined): void {
     if (!r || m.type === 'presence') return;
     const [productKey, deviceName] = m.deviceId.split('/');
-    opts.publish(
+    opts.reply(
+      m.deviceId,
       topics.propertyPostReply({ productKey, deviceName }),
       buildReply({ id: r.id, code: r.code, message: r.message, method: Method.PropertyPost }),
     );

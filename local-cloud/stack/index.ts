@@ -68,7 +68,7 @@ export async function createStack(opts: StackOptions) {
     rateLimit: opts.rateLimit,
     ingest: (messages) =>
       functionHost.invoke('ingest', { action: 'batch', messages }, { kind: 'service', name: 'broker' }) as Promise<Result<IngestResult>>,
-    publish: (topic, payload) => void broker?.publish(topic, payload).catch(() => undefined),
+    reply: (deviceId, topic, payload) => broker?.sendToDevice(deviceId, topic, payload),
     onError: (e) => opts.log.warn(`message flow: ${(e as Error).message}`),
   });
 

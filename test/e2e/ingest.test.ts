@@ -59,6 +59,20 @@ describe.each(['worker', 'process'] as const)('device → MQTT → ingest → st
     expect(readings[0].ts).toBeGreaterThanOrEqual(before); // receive time stands in for the missing time
   });
 
+  test('a device that did not subscribe to post_reply is sent no reply', async () => {
+    const dev = await createDevice(stack);
+    const c = await connectDevice(stack, dev);
+    clients.push(c);
+    await subscribe(c, topics.propertySet(dev));
+    const received: string[] = [];
+    c.on('message', (t) => received.push(t));
+    await publish(c, topics.propertyPost(dev), buildRequest('1', 'thing.event.property.post', { HeartRate: 70 }));
+    const command = nextMessage(c, topics.propertySet(dev));
+    await stack.broker.publish(topics.propertySet(dev), buildRequest('c', 'thing.service.property.set', { MeasureInterval: 30 }));
+    await command;
+    expect(received).toEqual([topics.propertySet(dev)]);
+  });
+
   test('redelivery of the same message id stores one reading', async () => {
     const dev = await createDevice(stack);
     const c = await connectDevice(stack, dev);

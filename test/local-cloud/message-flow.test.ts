@@ -14,7 +14,7 @@ function setup(outcomes: Array<'ok' | 'fail'> = [], extra = {}) {
   const sleeps: number[] = [];
   const flow = createMessageFlow({
     now: () => 1_000,
-    publish: (t, p) => published.push([t, p]),
+    reply: (_d, t, p) => published.push([t, p]),
     sleep: async (ms) => void sleeps.push(ms),
     ingest: async (messages): Promise<Result<IngestResult>> => {
       batches.push(messages);
@@ -62,7 +62,7 @@ describe('message flow', () => {
   });
 
   test('a thrown error from ingest is handled like a failed result', async () => {
-    const flow = createMessageFlow({ now: () => 0, publish: () => undefined, sleep: async () => undefined, ingest: async () => Promise.reject(new Error('boom')) });
+    const flow = createMessageFlow({ now: () => 0, reply: () => undefined, sleep: async () => undefined, ingest: async () => Promise.reject(new Error('boom')) });
     await expect(flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('{}'))).rejects.toThrow(/boom/);
   });
 
