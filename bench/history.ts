@@ -18,7 +18,7 @@ const RUNS = 20;
 async function main(): Promise<void> {
   const dir = tempDir('rpm-bench-history-');
   const store = createSqliteStore({ dataDir: dir.path, synchronous: 'normal' });
-  await store.createDevice({ productKey: 'benchProduct', deviceName: 'bench-1', secret: 'x' }, 0);
+  await store.createDevice({ productKey: 'benchProduct', deviceName: 'bench-1', secret: 'x', bindCode: 'BENCH00001' }, 0);
   const deviceId = 'benchProduct/bench-1';
   const to = Date.UTC(2026, 9, 1);
   const from = to - DAYS * 86_400_000;

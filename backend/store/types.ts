@@ -19,6 +19,8 @@ export interface DeviceRecord {
   label: string;
   loginPolicy: LoginPolicy;
   createdAt: number;
+  /** Code printed on the device's label; binding the device to a patient needs it. */
+  bindCode: string;
 }
 
 export interface DeviceStatus {
@@ -40,6 +42,7 @@ export interface NewDevice {
   productKey: string;
   deviceName: string;
   secret: string;
+  bindCode: string;
   label?: string;
   loginPolicy?: LoginPolicy;
 }
@@ -100,7 +103,99 @@ export interface StoreStats {
   readings: number;
 }
 
-export interface Store {
+export type Role = 'owner' | 'family';
+export type Sex = 'female' | 'male' | 'other' | 'unknown';
+
+export interface UserRecord {
+  id: string;
+  /** Platform identity: the WeChat OPENID on CloudBase, `dev:{code}` with the local sign-in. */
+  openid: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt?: number;
+}
+
+export interface PatientProfile {
+  name: string;
+  /** `YYYY-MM-DD`. */
+  birthDate?: string;
+  sex: Sex;
+  notes: string;
+}
+
+export interface PatientRecord extends PatientProfile {
+  id: string;
+  createdAt: number;
+}
+
+export interface MemberRecord {
+  patientId: string;
+  userId: string;
+  userName: string;
+  role: Role;
+  since: number;
+}
+
+export interface InviteRecord {
+  code: string;
+  patientId: string;
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number;
+  redeemedBy?: string;
+  redeemedAt?: number;
+}
+
+export type RedeemOutcome = 'joined' | 'already-member' | 'unknown' | 'used' | 'expired';
+
+export interface BindingRecord {
+  deviceId: string;
+  patientId: string;
+  /** Bound from (inclusive), ms. */
+  from: number;
+  /** Unbound at (exclusive), ms; absent while bound. */
+  to?: number;
+  boundBy: string;
+}
+
+/** What users, sessions, patients, families and bindings need from storage. */
+export interface PeopleStore {
+  /** The user with this platform identity, created on first sight. */
+  userForOpenid(openid: string, name: string, now: number): Promise<UserRecord>;
+  findUserByOpenid(openid: string): Promise<UserRecord | undefined>;
+  createSession(s: SessionRecord): Promise<void>;
+  getSession(id: string): Promise<SessionRecord | undefined>;
+  revokeSession(id: string, at: number): Promise<void>;
+  createPatient(p: PatientRecord, ownerId: string): Promise<void>;
+  getPatient(id: string): Promise<PatientRecord | undefined>;
+  updatePatient(id: string, profile: PatientProfile): Promise<void>;
+  /** Patients a user follows, with the user's role. */
+  patientsOf(userId: string): Promise<Array<PatientRecord & { role: Role }>>;
+  roleOf(patientId: string, userId: string): Promise<Role | undefined>;
+  members(patientId: string): Promise<MemberRecord[]>;
+  removeMember(patientId: string, userId: string): Promise<boolean>;
+  createInvite(i: InviteRecord): Promise<void>;
+  /** Atomically: a valid, unused, unexpired invite makes the user family. */
+  redeemInvite(code: string, userId: string, now: number): Promise<{ outcome: RedeemOutcome; patientId?: string }>;
+  deviceByBindCode(code: string): Promise<DeviceRecord | undefined>;
+  currentBinding(deviceId: string): Promise<BindingRecord | undefined>;
+  /** Ends the device's current binding (if any) at `at` and starts one to `patientId`. */
+  bindDevice(deviceId: string, patientId: string, userId: string, at: number): Promise<void>;
+  unbindDevice(deviceId: string, at: number): Promise<boolean>;
+  /** Every binding the patient ever had (for attributing readings by measurement time). */
+  bindingsOfPatient(patientId: string): Promise<BindingRecord[]>;
+  /** Devices currently bound to patients the user follows. */
+  devicesOfUser(userId: string): Promise<string[]>;
+}
+
+export interface Store extends PeopleStore {
   createDevice(d: NewDevice, now: number): Promise<DeviceRecord>;
   getDevice(id: string): Promise<DeviceRecord | undefined>;
   listDevices(): Promise<DeviceStatus[]>;

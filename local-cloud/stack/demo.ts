@@ -2,7 +2,7 @@
  * Demo devices for `npm start`: registered once (names `demo-1`…), credentials kept in the
  * database, run in-process against the local broker so the system shows live data at once.
  */
-import { randomBytes } from 'node:crypto';
+import { newBindCode, newSecret } from '../../backend/ids';
 import type { Store } from '../../backend/store/types';
 import { createDevice, EmulatedDevice } from '../../device-emulator/device';
 import { createFileStateStore } from '../../device-emulator/device/state-store';
@@ -32,7 +32,7 @@ export async function startDemoDevices(opts: DemoOptions) {
       const record =
         (await opts.store.getDevice(id)) ??
         (await opts.store.createDevice(
-          { productKey: DEMO_PRODUCT_KEY, deviceName, secret: randomBytes(16).toString('hex'), label: `Demo bed ${i} (${scenario})` },
+          { productKey: DEMO_PRODUCT_KEY, deviceName, secret: newSecret(), bindCode: newBindCode(), label: `Demo bed ${i} (${scenario})` },
           opts.now(),
         ));
       const device = createDevice({

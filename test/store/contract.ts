@@ -13,7 +13,7 @@ export interface StoreFactory {
 }
 
 const T0 = Date.UTC(2026, 0, 1); // a minute- and day-aligned origin
-const dev = (name: string) => ({ productKey: 'pk0000test1', deviceName: name, secret: 's3cret-value' });
+const dev = (name: string) => ({ productKey: 'pk0000test1', deviceName: name, secret: 's3cret-value', bindCode: `CODE${name.replace(/\W/g, '').toUpperCase()}`.padEnd(10, '0').slice(0, 10) });
 
 /** min/avg/max per vital over readings, the way the store must compute them. */
 export function bruteBuckets(readings: Reading[], from: number, to: number, w: number): Bucket[] {

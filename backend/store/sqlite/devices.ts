@@ -17,6 +17,7 @@ interface DeviceRow {
   presence_at: number | null;
   last_ts: number | null;
   reading_count: number;
+  bind_code: string;
 }
 
 interface ReadingRow {
@@ -53,6 +54,7 @@ function toRecord(r: DeviceRow): DeviceRecord {
     label: r.label,
     loginPolicy: r.login_policy === 'strict' ? 'strict' : 'compat',
     createdAt: r.created_at,
+    bindCode: r.bind_code,
   };
 }
 
@@ -61,9 +63,10 @@ export function createDeviceTable(db: Db) {
   const rowIds = new Map<string, number>();
   const q = {
     insert: db.prepare(
-      'INSERT INTO devices (product_key, device_name, secret, label, login_policy, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO devices (product_key, device_name, secret, label, login_policy, created_at, bind_code) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     byKey: db.prepare('SELECT * FROM devices WHERE product_key = ? AND device_name = ?'),
+    byBindCode: db.prepare('SELECT * FROM devices WHERE bind_code = ?'),
     all: db.prepare('SELECT * FROM devices ORDER BY product_key, device_name'),
     reading: db.prepare('SELECT ts, temperature, heart_rate, spo2 FROM readings WHERE device_id = ? AND ts = ?'),
     rejections: db.prepare('SELECT kind, count FROM rejections WHERE device_key = ?'),
@@ -105,7 +108,7 @@ export function createDeviceTable(db: Db) {
     create(d: NewDevice, now: number): DeviceRecord {
       const policy: LoginPolicy = d.loginPolicy ?? 'compat';
       try {
-        q.insert.run(d.productKey, d.deviceName, d.secret, d.label ?? '', policy, now);
+        q.insert.run(d.productKey, d.deviceName, d.secret, d.label ?? '', policy, now, d.bindCode);
       } catch (e) {
         if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
           throw new AppError(ErrorCode.Conflict, `device ${deviceKey(d.productKey, d.deviceName)} already exists`);
@@ -113,6 +116,10 @@ export function createDeviceTable(db: Db) {
         throw e;
       }
       return toRecord(row(deviceKey(d.productKey, d.deviceName)) as DeviceRow);
+    },
+    byBindCode(code: string): DeviceRecord | undefined {
+      const r = q.byBindCode.get(code) as DeviceRow | undefined;
+      return r ? toRecord(r) : undefined;
     },
     get(id: string): DeviceRecord | undefined {
       const r = row(id);

@@ -4,6 +4,8 @@ import type { Store } from '../types';
 import { Db, openDatabase, OpenOptions } from './database';
 import { createDeviceTable } from './devices';
 import { createReadingTable } from './readings';
+import { createPeopleTables } from './people';
+import { createBindingTable } from './bindings';
 
 export interface SqliteStoreOptions extends Partial<OpenOptions> {
   /** Folder holding `monitor.db` (ignored when `file` is given). Default `./data`. */
@@ -18,6 +20,8 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
   const db = openDatabase({ file: opts.file ?? sqliteFile(opts.dataDir ?? './data'), synchronous: opts.synchronous });
   const devices = createDeviceTable(db);
   const readings = createReadingTable(db, devices.rowId);
+  const people = createPeopleTables(db);
+  const bindings = createBindingTable(db, devices.rowId);
   let closed = false;
   // better-sqlite3 is synchronous; the interface is async because other adapters are not.
   return {
@@ -57,6 +61,66 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
     },
     async stats() {
       return devices.stats();
+    },
+    async userForOpenid(openid, name, now) {
+      return people.userForOpenid(openid, name, now);
+    },
+    async findUserByOpenid(openid) {
+      return people.findUserByOpenid(openid);
+    },
+    async createSession(session) {
+      people.createSession(session);
+    },
+    async getSession(id) {
+      return people.getSession(id);
+    },
+    async revokeSession(id, at) {
+      people.revokeSession(id, at);
+    },
+    async createPatient(p, ownerId) {
+      people.createPatient(p, ownerId);
+    },
+    async getPatient(id) {
+      return people.getPatient(id);
+    },
+    async updatePatient(id, profile) {
+      people.updatePatient(id, profile);
+    },
+    async patientsOf(userId) {
+      return people.patientsOf(userId);
+    },
+    async roleOf(patientId, userId) {
+      return people.roleOf(patientId, userId);
+    },
+    async members(patientId) {
+      return people.members(patientId);
+    },
+    async removeMember(patientId, userId) {
+      return people.removeMember(patientId, userId);
+    },
+    async createInvite(i) {
+      people.createInvite(i);
+    },
+    async redeemInvite(code, userId, now) {
+      return people.redeemInvite(code, userId, now);
+    },
+    async deviceByBindCode(code) {
+      return devices.byBindCode(code);
+    },
+    async currentBinding(deviceId) {
+      return bindings.current(deviceId);
+    },
+    async bindDevice(deviceId, patientId, userId, at) {
+      bindings.bind(deviceId, patientId, userId, at);
+    },
+    async unbindDevice(deviceId, at) {
+      return bindings.unbind(deviceId, at);
+    },
+    async bindingsOfPatient(patientId) {
+      return bindings.ofPatient(patientId);
+    },
+    async devicesOfUser(userId) {
+      return bindings.devicesOfUser(userId);
     },
     async close() {
       if (closed) return;

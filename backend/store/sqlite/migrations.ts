@@ -67,4 +67,62 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'users, sessions, patients, family members, invites, device bindings',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        openid TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE TABLE patients (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        birth_date TEXT,
+        sex TEXT NOT NULL,
+        notes TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE patient_members (
+        patient_id TEXT NOT NULL REFERENCES patients (id),
+        user_id TEXT NOT NULL REFERENCES users (id),
+        role TEXT NOT NULL,
+        since INTEGER NOT NULL,
+        PRIMARY KEY (patient_id, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX patient_members_by_user ON patient_members (user_id);
+      CREATE TABLE invites (
+        code TEXT PRIMARY KEY,
+        patient_id TEXT NOT NULL REFERENCES patients (id),
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        redeemed_by TEXT,
+        redeemed_at INTEGER
+      );
+      -- The code printed on the device's label; whoever holds it may bind the device.
+      ALTER TABLE devices ADD COLUMN bind_code TEXT;
+      UPDATE devices SET bind_code = upper(hex(randomblob(5))) WHERE bind_code IS NULL;
+      CREATE UNIQUE INDEX devices_by_bind_code ON devices (bind_code);
+      -- Binding history: readings belong to the patient bound at their measurement time.
+      CREATE TABLE device_bindings (
+        device_id INTEGER NOT NULL REFERENCES devices (id),
+        patient_id TEXT NOT NULL REFERENCES patients (id),
+        bound_at INTEGER NOT NULL,
+        unbound_at INTEGER,
+        bound_by TEXT NOT NULL,
+        PRIMARY KEY (device_id, bound_at)
+      );
+      CREATE INDEX device_bindings_by_patient ON device_bindings (patient_id);
+    `,
+  },
 ];

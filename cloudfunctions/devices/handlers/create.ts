@@ -5,10 +5,11 @@
  * Event: `{productKey?, deviceName?, label?, loginPolicy?}`; defaults: the configured product key,
  * a random device name, login policy `compat`.
  */
-import { randomBytes } from 'node:crypto';
 import { err, ErrorCode, ok } from '../../../core';
 import { DEVICE_NAME_RE, PRODUCT_KEY_RE } from '../../../core/alink';
 import type { Handler } from '../../../backend/runtime/handler';
+import { newBindCode, newId, newSecret } from '../../../backend/ids';
+import { formatCode } from '../../../core/codes';
 
 /** Product key used when none is given (an 11-character key, like Alibaba's). */
 export const DEFAULT_PRODUCT_KEY = 'rpmTerminal';
@@ -19,11 +20,13 @@ export interface CreatedDevice {
   deviceName: string;
   deviceSecret: string;
   loginPolicy: 'compat' | 'strict';
+  /** Print this on the device's label: family members bind the device with it. */
+  bindCode: string;
 }
 
 export const create: Handler = async ({ event, deps }) => {
   const productKey = event.productKey ?? DEFAULT_PRODUCT_KEY;
-  const deviceName = event.deviceName ?? `rpm-${randomBytes(4).toString('hex')}`;
+  const deviceName = event.deviceName ?? newId('rpm').replace('_', '-').slice(0, 12);
   const label = event.label ?? '';
   const loginPolicy = event.loginPolicy ?? 'compat';
   if (typeof productKey !== 'string' || !PRODUCT_KEY_RE.test(productKey)) {
@@ -34,8 +37,8 @@ export const create: Handler = async ({ event, deps }) => {
   }
   if (typeof label !== 'string' || label.length > 64) return err(ErrorCode.BadRequest, '"label" must be a string of at most 64 characters');
   if (loginPolicy !== 'compat' && loginPolicy !== 'strict') return err(ErrorCode.BadRequest, '"loginPolicy" must be compat or strict');
-  const secret = randomBytes(16).toString('hex');
-  const d = await deps.store.createDevice({ productKey, deviceName, label, secret, loginPolicy }, deps.now());
-  const created: CreatedDevice = { deviceId: d.id, productKey, deviceName, deviceSecret: secret, loginPolicy };
+  const secret = newSecret();
+  const d = await deps.store.createDevice({ productKey, deviceName, label, secret, loginPolicy, bindCode: newBindCode() }, deps.now());
+  const created: CreatedDevice = { deviceId: d.id, productKey, deviceName, deviceSecret: secret, loginPolicy, bindCode: formatCode(d.bindCode) };
   return ok(created);
 };

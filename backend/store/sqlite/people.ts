@@ -1,0 +1,116 @@
+/** Users, sessions, patients, family members and invites. */
+import { randomBytes } from 'node:crypto';
+import type {
+  InviteRecord,
+  MemberRecord,
+  PatientProfile,
+  PatientRecord,
+  RedeemOutcome,
+  Role,
+  SessionRecord,
+  Sex,
+  UserRecord,
+} from '../types';
+import type { Db } from './database';
+
+interface UserRow { id: string; openid: string; name: string; created_at: number }
+interface SessionRow { id: string; user_id: string; created_at: number; expires_at: number; revoked_at: number | null }
+interface PatientRow { id: string; name: string; birth_date: string | null; sex: string; notes: string; created_at: number }
+interface InviteRow { patient_id: string; expires_at: number; redeemed_by: string | null }
+
+const toUser = (r: UserRow): UserRecord => ({ id: r.id, openid: r.openid, name: r.name, createdAt: r.created_at });
+
+function toPatient(r: PatientRow): PatientRecord {
+  const p: PatientRecord = { id: r.id, name: r.name, sex: r.sex as Sex, notes: r.notes, createdAt: r.created_at };
+  if (r.birth_date !== null) p.birthDate = r.birth_date;
+  return p;
+}
+
+export function createPeopleTables(db: Db) {
+  const q = {
+    userByOpenid: db.prepare('SELECT * FROM users WHERE openid = ?'),
+    insertUser: db.prepare('INSERT INTO users (id, openid, name, created_at) VALUES (?, ?, ?, ?)'),
+    insertSession: db.prepare('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)'),
+    session: db.prepare('SELECT * FROM sessions WHERE id = ?'),
+    revoke: db.prepare('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+    insertPatient: db.prepare('INSERT INTO patients (id, name, birth_date, sex, notes, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    patient: db.prepare('SELECT * FROM patients WHERE id = ?'),
+    updatePatient: db.prepare('UPDATE patients SET name = ?, birth_date = ?, sex = ?, notes = ? WHERE id = ?'),
+    addMember: db.prepare('INSERT INTO patient_members (patient_id, user_id, role, since) VALUES (?, ?, ?, ?)'),
+    patientsOf: db.prepare(`SELECT p.*, m.role FROM patient_members m JOIN patients p ON p.id = m.patient_id
+      WHERE m.user_id = ? ORDER BY p.created_at`),
+    role: db.prepare('SELECT role FROM patient_members WHERE patient_id = ? AND user_id = ?'),
+    members: db.prepare(`SELECT m.patient_id, m.user_id, u.name, m.role, m.since FROM patient_members m
+      JOIN users u ON u.id = m.user_id WHERE m.patient_id = ? ORDER BY m.role DESC, m.since`),
+    removeMember: db.prepare("DELETE FROM patient_members WHERE patient_id = ? AND user_id = ? AND role = 'family'"),
+    insertInvite: db.prepare('INSERT INTO invites (code, patient_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
+    invite: db.prepare('SELECT patient_id, expires_at, redeemed_by FROM invites WHERE code = ?'),
+    redeem: db.prepare('UPDATE invites SET redeemed_by = ?, redeemed_at = ? WHERE code = ? AND redeemed_by IS NULL'),
+  };
+
+  const redeemTx = db.transaction((code: string, userId: string, now: number): { outcome: RedeemOutcome; patientId?: string } => {
+    const inv = q.invite.get(code) as InviteRow | undefined;
+    if (!inv) return { outcome: 'unknown' };
+    if (inv.redeemed_by !== null) return { outcome: 'used' };
+    if (inv.expires_at <= now) return { outcome: 'expired' };
+    if (q.role.get(inv.patient_id, userId)) return { outcome: 'already-member', patientId: inv.patient_id };
+    q.redeem.run(userId, now, code);
+    q.addMember.run(inv.patient_id, userId, 'family', now);
+    return { outcome: 'joined', patientId: inv.patient_id };
+  });
+
+  return {
+    userForOpenid(openid: string, name: string, now: number): UserRecord {
+      const found = q.userByOpenid.get(openid) as UserRow | undefined;
+      if (found) return toUser(found);
+      const user: UserRecord = { id: `u_${randomBytes(8).toString('hex')}`, openid, name, createdAt: now };
+      q.insertUser.run(user.id, openid, name, now);
+      return user;
+    },
+    findUserByOpenid(openid: string): UserRecord | undefined {
+      const r = q.userByOpenid.get(openid) as UserRow | undefined;
+      return r ? toUser(r) : undefined;
+    },
+    createSession(s: SessionRecord): void {
+      q.insertSession.run(s.id, s.userId, s.createdAt, s.expiresAt);
+    },
+    getSession(id: string): SessionRecord | undefined {
+      const r = q.session.get(id) as SessionRow | undefined;
+      if (!r) return undefined;
+      const s: SessionRecord = { id: r.id, userId: r.user_id, createdAt: r.created_at, expiresAt: r.expires_at };
+      if (r.revoked_at !== null) s.revokedAt = r.revoked_at;
+      return s;
+    },
+    revokeSession(id: string, at: number): void {
+      q.revoke.run(at, id);
+    },
+    createPatient: db.transaction((p: PatientRecord, ownerId: string): void => {
+      q.insertPatient.run(p.id, p.name, p.birthDate ?? null, p.sex, p.notes, p.createdAt);
+      q.addMember.run(p.id, ownerId, 'owner', p.createdAt);
+    }),
+    getPatient(id: string): PatientRecord | undefined {
+      const r = q.patient.get(id) as PatientRow | undefined;
+      return r ? toPatient(r) : undefined;
+    },
+    updatePatient(id: string, p: PatientProfile): void {
+      q.updatePatient.run(p.name, p.birthDate ?? null, p.sex, p.notes, id);
+    },
+    patientsOf(userId: string): Array<PatientRecord & { role: Role }> {
+      return (q.patientsOf.all(userId) as Array<PatientRow & { role: Role }>).map((r) => ({ ...toPatient(r), role: r.role }));
+    },
+    roleOf(patientId: string, userId: string): Role | undefined {
+      return (q.role.get(patientId, userId) as { role: Role } | undefined)?.role;
+    },
+    members(patientId: string): MemberRecord[] {
+      const rows = q.members.all(patientId) as Array<{ patient_id: string; user_id: string; name: string; role: Role; since: number }>;
+      return rows.map((r) => ({ patientId: r.patient_id, userId: r.user_id, userName: r.name, role: r.role, since: r.since }));
+    },
+    removeMember(patientId: string, userId: string): boolean {
+      return q.removeMember.run(patientId, userId).changes === 1;
+    },
+    createInvite(i: InviteRecord): void {
+      q.insertInvite.run(i.code, i.patientId, i.createdBy, i.createdAt, i.expiresAt);
+    },
+    redeemInvite: redeemTx,
+  };
+}
