@@ -8,6 +8,11 @@ export type Caller =
   | { kind: 'service'; name: string }
   /** An operator: the CLI or a request carrying the admin token. */
   | { kind: 'admin' }
+  /**
+   * A person, identified by the platform: the WeChat OPENID on CloudBase, or the local sign-in's
+   * `dev:{code}` with the session it came from.
+   */
+  | { kind: 'user'; openid: string; sessionId?: string }
   | { kind: 'anonymous' };
 
 /** The subset of a CloudBase function context this project reads, plus what the local host sets. */

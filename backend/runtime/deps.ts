@@ -1,5 +1,6 @@
 /** What a function needs from the outside world, built by its host and passed in. */
 import type { Store } from '../store/types';
+import type { SessionService } from '../auth/sessions';
 
 export interface Logger {
   info(message: string): void;
@@ -13,6 +14,8 @@ export interface FunctionDeps {
   /** Current time in ms since the epoch. */
   now: () => number;
   log: Logger;
+  /** Local sign-in sessions; absent on CloudBase, where the platform identifies the caller. */
+  sessions?: SessionService;
 }
 
 export interface LoggerOptions {

@@ -82,18 +82,21 @@ export interface RejectionEvent {
   detail: string;
 }
 
-export interface RawQuery {
+/** Readings of one device within [from, to): a device's history, or one binding of a patient's. */
+export interface Segment {
   deviceId: string;
   from: number;
   to: number;
+}
+
+export interface RawQuery {
+  segments: Segment[];
   /** Maximum rows returned (oldest first). */
   limit: number;
 }
 
 export interface BucketQuery {
-  deviceId: string;
-  from: number;
-  to: number;
+  segments: Segment[];
   /** Bucket width in ms; buckets are aligned to multiples of it since the epoch. */
   widthMs: number;
 }
@@ -207,8 +210,8 @@ export interface Store extends PeopleStore {
   /** Marks every device offline (the broker restarted, so no session survives). */
   resetPresence(at: number): Promise<void>;
   countRejections(events: RejectionEvent[]): Promise<void>;
-  /** Number of readings in [from, to), counting at most `cap` (so the check stays cheap). */
-  countReadings(deviceId: string, from: number, to: number, cap: number): Promise<number>;
+  /** Number of readings in the segments, counting at most `cap` (so the check stays cheap). */
+  countReadings(segments: Segment[], cap: number): Promise<number>;
   queryRaw(q: RawQuery): Promise<Reading[]>;
   queryBuckets(q: BucketQuery): Promise<Bucket[]>;
   stats(): Promise<StoreStats>;

@@ -2,6 +2,6 @@
 import { defineFunction } from '../../backend/runtime/handler';
 import { query } from './handlers/query';
 
-const fn = defineFunction('history', { actions: { query }, defaultAction: 'query', allow: ['admin'] });
+const fn = defineFunction('history', { actions: { query }, defaultAction: 'query', allow: ['admin', 'user'] });
 export const createHandler = fn.createHandler;
 export const main = fn.main;

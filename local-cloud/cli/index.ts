@@ -40,12 +40,13 @@ function printDevices(devices: DeviceStatus[]): void {
 }
 
 function printHistory(h: HistoryResult): void {
+  const of = 'deviceId' in h ? h.deviceId : h.patientId;
   if (h.kind === 'raw') {
-    console.log(`${h.readings.length} readings of ${h.deviceId}${h.next ? ` (more from ${h.next})` : ''}`);
+    console.log(`${h.readings.length} readings of ${of}${h.next ? ` (more from ${h.next})` : ''}`);
     for (const r of h.readings) console.log(`${formatTime(r.ts)}  ${fmt(r.temperature, '°C').padEnd(7)}  ${fmt(r.heartRate, ' bpm').padEnd(8)}  ${fmt(r.spo2, '%')}`);
     return;
   }
-  console.log(`${h.buckets.length} buckets of ${h.widthMs / 1000} s for ${h.deviceId} (min/avg/max)`);
+  console.log(`${h.buckets.length} buckets of ${h.widthMs / 1000} s for ${of} (min/avg/max)`);
   const s = (v?: { min: number; avg: number; max: number }) => (v ? `${v.min}/${v.avg}/${v.max}` : '—');
   for (const b of h.buckets) console.log(`${formatTime(b.t)}  n=${String(b.n).padEnd(5)} T ${s(b.temperature).padEnd(17)} HR ${s(b.heartRate).padEnd(14)} SpO2 ${s(b.spo2)}`);
 }

@@ -23,6 +23,8 @@ export interface FunctionHostOptions {
   adminToken: string;
   /** Bearer token that makes a caller `service` (production broker webhooks). */
   serviceToken: string;
+  /** Resolves any other bearer token (a sign-in session) to a caller, or undefined if invalid. */
+  resolveBearer?: (token: string) => Promise<Caller | undefined>;
   /** Extra fields for `GET /health`. */
   health?: () => Promise<Record<string, unknown>>;
   /** Largest accepted request body, bytes. Default 1 MiB. */
@@ -66,14 +68,14 @@ export function createFunctionHost(opts: FunctionHostOptions) {
     return opts.runner.invoke(name, event, { request_id: randomUUID(), caller });
   }
 
-  function callerFrom(req: IncomingMessage): Caller | 'invalid' {
+  async function callerFrom(req: IncomingMessage): Promise<Caller | 'invalid'> {
     const auth = req.headers.authorization;
     if (!auth) return { kind: 'anonymous' };
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
     if (!m) return 'invalid';
     if (sameToken(m[1], opts.adminToken)) return { kind: 'admin' };
     if (sameToken(m[1], opts.serviceToken)) return { kind: 'service', name: 'webhook' };
-    return 'invalid';
+    return (await opts.resolveBearer?.(m[1])) ?? 'invalid';
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -85,7 +87,7 @@ export function createFunctionHost(opts: FunctionHostOptions) {
     if (!m) return send(res, 404, err(ErrorCode.NotFound, 'not found: use POST /functions/<name> or GET /health'));
     if (!opts.runner.names.includes(m[1])) return send(res, 404, err(ErrorCode.NotFound, `no function named ${m[1]}`));
     if (req.method !== 'POST') return send(res, 405, err(ErrorCode.BadRequest, 'use POST'));
-    const caller = callerFrom(req);
+    const caller = await callerFrom(req);
     if (caller === 'invalid') return send(res, 401, err(ErrorCode.Unauthenticated, 'invalid or expired token'));
     const body = await readBody(req, maxBody);
     if (body === 'too-large') {

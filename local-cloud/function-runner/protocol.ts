@@ -5,6 +5,8 @@ import type { FunctionContext } from '../../backend/runtime/context';
 export interface RunnerConfig {
   dataDir: string;
   synchronous?: 'full' | 'normal';
+  /** Signs local sign-in session tokens. */
+  sessionSecret: string;
 }
 
 export type ToWorker =

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { err, ErrorCode } from '../../core';
 import { createLogger } from '../../backend/runtime/deps';
 import { createSqliteStore } from '../../backend/store/sqlite';
+import { createSessionService } from '../../backend/auth/sessions';
 import { buildFunctions } from '../stack/functions';
 import type { FromWorker, RunnerConfig, ToWorker } from './protocol';
 
@@ -14,7 +15,8 @@ function start(port: NonNullable<typeof parentPort>, config: RunnerConfig): void
   const post = (m: FromWorker) => port.postMessage(m);
   const store = createSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous });
   const log = createLogger({ write: (line) => post({ type: 'log', line }) });
-  const functions = buildFunctions({ store, now: Date.now, log });
+  const sessions = createSessionService({ store, secret: config.sessionSecret });
+  const functions = buildFunctions({ store, now: Date.now, log, sessions });
   let inFlight = 0;
   let closeRequested = false;
   const closeWhenIdle = () => {

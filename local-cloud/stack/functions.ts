@@ -6,14 +6,18 @@
  */
 import type { CloudFunction } from '../../backend/runtime/handler';
 import type { FunctionDeps } from '../../backend/runtime/deps';
+import * as auth from '../../cloudfunctions/auth/index.ts';
 import * as devices from '../../cloudfunctions/devices/index.ts';
 import * as history from '../../cloudfunctions/history/index.ts';
 import * as ingest from '../../cloudfunctions/ingest/index.ts';
+import * as patients from '../../cloudfunctions/patients/index.ts';
 
 export function buildFunctions(deps: FunctionDeps): Record<string, CloudFunction> {
   return {
+    auth: auth.createHandler(deps),
     devices: devices.createHandler(deps),
     history: history.createHandler(deps),
     ingest: ingest.createHandler(deps),
+    patients: patients.createHandler(deps),
   };
 }

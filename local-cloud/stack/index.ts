@@ -16,6 +16,7 @@ import { buildFunctions } from './functions';
 import { createInlineRunner, createWorkerRunner, FunctionRunner } from '../function-runner';
 import { startDemoDevices } from './demo';
 import { loadOrCreateToken } from './tokens';
+import { createSessionService } from '../../backend/auth/sessions';
 
 export interface StackOptions {
   /** Folder for the database and local tokens. */
@@ -48,12 +49,14 @@ export async function createStack(opts: StackOptions) {
   const now = opts.now ?? Date.now;
   const store = createSqliteStore({ dataDir: opts.dataDir, synchronous: opts.synchronous });
   await store.resetPresence(now());
-  const runner: FunctionRunner =
-    opts.functionsIn === 'process'
-      ? createInlineRunner(buildFunctions({ store, now, log: opts.log }))
-      : await createWorkerRunner({ dataDir: opts.dataDir, synchronous: opts.synchronous }, opts.log);
   const adminToken = loadOrCreateToken(opts.dataDir, 'admin-token', opts.adminToken);
   const serviceToken = loadOrCreateToken(opts.dataDir, 'service-token', opts.serviceToken);
+  const sessionSecret = loadOrCreateToken(opts.dataDir, 'session-secret');
+  const sessions = createSessionService({ store, secret: sessionSecret });
+  const runner: FunctionRunner =
+    opts.functionsIn === 'process'
+      ? createInlineRunner(buildFunctions({ store, now, log: opts.log, sessions }))
+      : await createWorkerRunner({ dataDir: opts.dataDir, synchronous: opts.synchronous, sessionSecret }, opts.log);
   const host = opts.host ?? '0.0.0.0';
 
   let broker: Awaited<ReturnType<typeof createBroker>> | undefined;
@@ -61,6 +64,7 @@ export async function createStack(opts: StackOptions) {
     runner,
     adminToken,
     serviceToken,
+    resolveBearer: (token) => sessions.resolve(token, now()),
     health: async () => ({ devicesOnline: broker?.onlineDevices() ?? 0, ...(await store.stats()) }),
   });
   const flow = createMessageFlow({

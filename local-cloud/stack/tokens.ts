@@ -6,7 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export function loadOrCreateToken(dataDir: string, name: 'admin-token' | 'service-token', override?: string): string {
+/** `session-secret` signs the local sign-in's session tokens. */
+export type TokenName = 'admin-token' | 'service-token' | 'session-secret';
+
+export function loadOrCreateToken(dataDir: string, name: TokenName, override?: string): string {
   if (override) return override;
   const file = join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
@@ -16,7 +19,7 @@ export function loadOrCreateToken(dataDir: string, name: 'admin-token' | 'servic
   return token;
 }
 
-export function readToken(dataDir: string, name: 'admin-token' | 'service-token'): string | undefined {
+export function readToken(dataDir: string, name: TokenName): string | undefined {
   const file = join(dataDir, name);
   return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
 }

@@ -84,7 +84,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       await store.appendReadings([{ ...base, fingerprint: 'a', readings: [{ ts: T0, heartRate: 70 }] }]);
       const r = await store.appendReadings([{ ...base, fingerprint: 'b', readings: [{ ts: T0 + 60_000, heartRate: 71 }] }]);
       expect(r.duplicate).toEqual([false]);
-      expect(await store.queryRaw({ deviceId: base.deviceId, from: T0, to: T0 + 120_000, limit: 10 })).toHaveLength(2);
+      expect(await store.queryRaw({ segments: [{ deviceId: base.deviceId, from: T0, to: T0 + 120_000 }], limit: 10 })).toHaveLength(2);
     });
 
     test('vitals of one instant sent in separate messages merge into one reading', async () => {
@@ -92,7 +92,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       const id = 'pk0000test1/bed-1';
       await store.appendReadings([{ deviceId: id, receivedAt: T0, readings: [{ ts: T0, heartRate: 70 }] }]);
       await store.appendReadings([{ deviceId: id, receivedAt: T0, readings: [{ ts: T0, spo2: 97.5 }] }]);
-      expect(await store.queryRaw({ deviceId: id, from: T0, to: T0 + 1, limit: 10 })).toEqual([{ ts: T0, heartRate: 70, spo2: 97.5 }]);
+      expect(await store.queryRaw({ segments: [{ deviceId: id, from: T0, to: T0 + 1 }], limit: 10 })).toEqual([{ ts: T0, heartRate: 70, spo2: 97.5 }]);
       const s = await store.deviceStatus(id);
       expect(s).toMatchObject({ readings: 1, lastReading: { ts: T0, heartRate: 70, spo2: 97.5 } });
     });
@@ -120,11 +120,11 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       const id = 'pk0000test1/bed-1';
       const readings = Array.from({ length: 10 }, (_, i) => ({ ts: T0 + (9 - i) * 1000, heartRate: 60 + i }));
       await store.appendReadings([{ deviceId: id, receivedAt: T0, readings }]);
-      const raw = await store.queryRaw({ deviceId: id, from: T0 + 1000, to: T0 + 5000, limit: 100 });
+      const raw = await store.queryRaw({ segments: [{ deviceId: id, from: T0 + 1000, to: T0 + 5000 }], limit: 100 });
       expect(raw.map((r) => r.ts)).toEqual([1, 2, 3, 4].map((i) => T0 + i * 1000));
-      expect(await store.queryRaw({ deviceId: id, from: T0, to: T0 + 10_000, limit: 3 })).toHaveLength(3);
-      expect(await store.countReadings(id, T0, T0 + 10_000, 4)).toBe(4);
-      expect(await store.countReadings(id, T0, T0 + 10_000, 100)).toBe(10);
+      expect(await store.queryRaw({ segments: [{ deviceId: id, from: T0, to: T0 + 10_000 }], limit: 3 })).toHaveLength(3);
+      expect(await store.countReadings([{ deviceId: id, from: T0, to: T0 + 10_000 }], 4)).toBe(4);
+      expect(await store.countReadings([{ deviceId: id, from: T0, to: T0 + 10_000 }], 100)).toBe(10);
     });
 
     describe('buckets equal a raw computation', () => {
@@ -152,11 +152,11 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
         ['a range holding only the gap', T0 + 3_600_000, T0 + 7_000_000, 60_000],
         ['day buckets', T0 - 86_400_000, end, 86_400_000],
       ])('%s', async (_n, from, to, w) => {
-        expectBucketsEqual(await store.queryBuckets({ deviceId: id, from, to, widthMs: w }), bruteBuckets(readings, from, to, w));
+        expectBucketsEqual(await store.queryBuckets({ segments: [{ deviceId: id, from, to }], widthMs: w }), bruteBuckets(readings, from, to, w));
       });
       test('redelivering readings does not change the buckets', async () => {
         await store.appendReadings([{ deviceId: id, receivedAt: T0, readings: readings.slice(0, 50) }]);
-        expectBucketsEqual(await store.queryBuckets({ deviceId: id, from: T0, to: end, widthMs: 60_000 }), bruteBuckets(readings, T0, end, 60_000));
+        expectBucketsEqual(await store.queryBuckets({ segments: [{ deviceId: id, from: T0, to: end }], widthMs: 60_000 }), bruteBuckets(readings, T0, end, 60_000));
       });
     });
   });

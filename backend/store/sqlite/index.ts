@@ -50,8 +50,8 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
     async countRejections(events) {
       db.transaction(() => devices.countRejections(events))();
     },
-    async countReadings(deviceId, from, to, cap) {
-      return readings.count(deviceId, from, to, cap);
+    async countReadings(segments, cap) {
+      return readings.count(segments, cap);
     },
     async queryRaw(q) {
       return readings.raw(q);

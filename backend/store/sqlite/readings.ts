@@ -10,7 +10,7 @@ import {
   finishBucket,
   Reading,
 } from '../../../core';
-import type { AppendResult, BucketQuery, RawQuery, ReadingBatchItem } from '../types';
+import type { AppendResult, BucketQuery, RawQuery, ReadingBatchItem, Segment } from '../types';
 import type { Db } from './database';
 import { toReading } from './devices';
 
@@ -122,29 +122,41 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
       }
       return result;
     },
-    count(deviceId: string, from: number, to: number, cap: number): number {
-      const d = rowId(deviceId);
-      return d === undefined ? 0 : (q.count.get(d, from, to, cap) as { c: number }).c;
+    count(segments: Segment[], cap: number): number {
+      let total = 0;
+      for (const seg of segments) {
+        const d = rowId(seg.deviceId);
+        if (d === undefined || total >= cap) continue;
+        total += (q.count.get(d, seg.from, seg.to, cap - total) as { c: number }).c;
+      }
+      return total;
     },
     raw(query: RawQuery): Reading[] {
-      const d = rowId(query.deviceId);
-      if (d === undefined) return [];
-      return (q.raw.all(d, query.from, query.to, query.limit) as Parameters<typeof toReading>[0][]).map(toReading);
+      const rows: Reading[] = [];
+      for (const seg of query.segments) {
+        const d = rowId(seg.deviceId);
+        if (d === undefined) continue;
+        for (const r of q.raw.all(d, seg.from, seg.to, query.limit) as Parameters<typeof toReading>[0][]) rows.push(toReading(r));
+      }
+      if (query.segments.length > 1) rows.sort((a, b) => a.ts - b.ts);
+      return rows.slice(0, query.limit);
     },
     /**
-     * Buckets of whole minutes come from the rollups for the full minutes inside the range plus
+     * Buckets of whole minutes come from the rollups for the full minutes inside each segment plus
      * raw rows for the partial minutes at either end, so results equal a raw scan exactly.
      */
     buckets(query: BucketQuery): Bucket[] {
-      const d = rowId(query.deviceId);
-      if (d === undefined) return [];
-      const { from, to, widthMs: w } = query;
+      const w = query.widthMs;
       const acc = new Map<number, BucketAccumulator>();
-      const fullFrom = Math.ceil(from / MINUTE) * MINUTE;
-      const fullTo = Math.floor(to / MINUTE) * MINUTE;
-      if (w % MINUTE !== 0 || fullFrom >= fullTo) {
-        bucketsRaw(d, from, to, w, acc);
-      } else {
+      for (const { deviceId, from, to } of query.segments) {
+        const d = rowId(deviceId);
+        if (d === undefined || from >= to) continue;
+        const fullFrom = Math.ceil(from / MINUTE) * MINUTE;
+        const fullTo = Math.floor(to / MINUTE) * MINUTE;
+        if (w % MINUTE !== 0 || fullFrom >= fullTo) {
+          bucketsRaw(d, from, to, w, acc);
+          continue;
+        }
         bucketsRaw(d, from, fullFrom, w, acc);
         for (const r of q.rollupBuckets.all({ d, m0: fullFrom / MINUTE, m1: fullTo / MINUTE, wm: w / MINUTE, w }) as AggRow[]) {
           const b = acc.get(r.t) ?? emptyBucket(r.t);

@@ -1,41 +1,67 @@
 /**
- * History of one device over [from, to): raw readings when the range holds at most `maxPoints`
- * of them, otherwise at most `maxPoints` epoch-aligned buckets with min/avg/max per vital.
+ * History over [from, to): raw readings when the range holds at most `maxPoints` of them, otherwise
+ * at most `maxPoints` epoch-aligned buckets with min/avg/max per vital.
  *
- * Event: `{deviceId, from, to, maxPoints?, mode?}`; `mode` = `auto` (default), `raw` (pages of
- * raw readings; `next` is the `from` of the following page) or `buckets`.
+ * Event: `{patientId | deviceId, from, to, maxPoints?, mode?}`. A patient's history is made of the
+ * readings of every device while it was bound to the patient (attributed by measurement time, so
+ * rebinding a device never moves old readings). `deviceId` is for operators. `mode` = `auto`
+ * (default), `raw` (pages of raw readings; `next` is the `from` of the following page) or `buckets`.
  */
 import { checkRange, chooseBucketWidth, err, ErrorCode, ok } from '../../../core';
-import type { Bucket, Reading } from '../../../core';
-import type { Handler } from '../../../backend/runtime/handler';
+import type { Bucket, Reading, Result } from '../../../core';
+import { ANY_ROLE, requireRole } from '../../../backend/runtime/access';
+import type { Handler, HandlerInput } from '../../../backend/runtime/handler';
+import { requireUser } from '../../../backend/runtime/users';
+import type { Segment } from '../../../backend/store/types';
 
-export type HistoryResult =
-  | { deviceId: string; from: number; to: number; kind: 'raw'; readings: Reading[]; next?: number }
-  | { deviceId: string; from: number; to: number; kind: 'buckets'; widthMs: number; buckets: Bucket[] };
+type Subject = { deviceId: string } | { patientId: string };
+
+export type HistoryResult = Subject & { from: number; to: number } & (
+  | { kind: 'raw'; readings: Reading[]; next?: number }
+  | { kind: 'buckets'; widthMs: number; buckets: Bucket[] }
+);
 
 const MODES = ['auto', 'raw', 'buckets'] as const;
 type Mode = (typeof MODES)[number];
 
-export const query: Handler = async ({ event, deps }) => {
-  const { deviceId } = event;
-  if (typeof deviceId !== 'string' || deviceId.length === 0) return err(ErrorCode.BadRequest, '"deviceId" is required');
+/** The readings the caller asked for, as device segments, after checking they may see them. */
+async function segmentsFor({ event, caller, deps }: HandlerInput, from: number, to: number): Promise<Result<{ subject: Subject; segments: Segment[] }>> {
+  if (typeof event.patientId === 'string') {
+    const user = await requireUser(caller, deps);
+    await requireRole(deps, event.patientId, user.id, ANY_ROLE);
+    const segments = (await deps.store.bindingsOfPatient(event.patientId))
+      .map((b) => ({ deviceId: b.deviceId, from: Math.max(from, b.from), to: Math.min(to, b.to ?? Infinity) }))
+      .filter((s) => s.from < s.to);
+    return ok({ subject: { patientId: event.patientId }, segments });
+  }
+  if (typeof event.deviceId === 'string') {
+    if (caller.kind !== 'admin') return err(ErrorCode.Forbidden, 'device history is for operators; ask by patientId');
+    if (!(await deps.store.getDevice(event.deviceId))) return err(ErrorCode.NotFound, `no device ${event.deviceId}`);
+    return ok({ subject: { deviceId: event.deviceId }, segments: [{ deviceId: event.deviceId, from, to }] });
+  }
+  return err(ErrorCode.BadRequest, '"patientId" (or, for operators, "deviceId") is required');
+}
+
+export const query: Handler = async (input) => {
+  const { event, deps } = input;
   const mode = (event.mode ?? 'auto') as Mode;
   if (!MODES.includes(mode)) return err(ErrorCode.BadRequest, `"mode" must be one of ${MODES.join(', ')}`);
   const range = checkRange(event);
   if (!range.ok) return err(ErrorCode.BadRequest, range.message);
   const { from, to, maxPoints } = range.value;
-  if (!(await deps.store.getDevice(deviceId))) return err(ErrorCode.NotFound, `no device ${deviceId}`);
+  const target = await segmentsFor(input, from, to);
+  if (!target.ok) return target;
+  const { subject, segments } = target.data;
 
-  const base = { deviceId, from, to };
-  const raw = mode === 'raw' || (mode === 'auto' && (await deps.store.countReadings(deviceId, from, to, maxPoints + 1)) <= maxPoints);
+  const base = { ...subject, from, to };
+  const raw = mode === 'raw' || (mode === 'auto' && (await deps.store.countReadings(segments, maxPoints + 1)) <= maxPoints);
   if (raw) {
-    const rows = await deps.store.queryRaw({ deviceId, from, to, limit: maxPoints + 1 });
+    const rows = await deps.store.queryRaw({ segments, limit: maxPoints + 1 });
     const result: HistoryResult = { ...base, kind: 'raw', readings: rows.slice(0, maxPoints) };
     if (rows.length > maxPoints) result.next = rows[maxPoints].ts;
     return ok(result);
   }
   const widthMs = chooseBucketWidth(range.value);
-  const buckets = await deps.store.queryBuckets({ deviceId, from, to, widthMs });
-  const result: HistoryResult = { ...base, kind: 'buckets', widthMs, buckets };
+  const result: HistoryResult = { ...base, kind: 'buckets', widthMs, buckets: await deps.store.queryBuckets({ segments, widthMs }) };
   return ok(result);
 };

@@ -1,0 +1,19 @@
+/**
+ * Who may do what to a patient. Anyone not following the patient gets NOT_FOUND — the same answer
+ * as for a patient that does not exist, so ids cannot be probed; a follower whose role is not
+ * enough gets FORBIDDEN.
+ */
+import { AppError, ErrorCode } from '../../core';
+import type { Role } from '../store/types';
+import type { FunctionDeps } from './deps';
+
+export async function requireRole(deps: FunctionDeps, patientId: unknown, userId: string, allowed: readonly Role[]): Promise<Role> {
+  if (typeof patientId !== 'string' || patientId.length === 0) throw new AppError(ErrorCode.BadRequest, '"patientId" is required');
+  const role = await deps.store.roleOf(patientId, userId);
+  if (!role) throw new AppError(ErrorCode.NotFound, `no patient ${patientId}`);
+  if (!allowed.includes(role)) throw new AppError(ErrorCode.Forbidden, `only the patient's ${allowed.join(' or ')} may do this`);
+  return role;
+}
+
+export const ANY_ROLE: readonly Role[] = ['owner', 'family'];
+export const OWNER: readonly Role[] = ['owner'];

@@ -1,0 +1,42 @@
+/**
+ * `login`: on CloudBase the platform has already identified the caller (OPENID); the user record
+ * is created on first sign-in. With the local host, `{code, name?}` signs in as `dev:{code}` and
+ * returns a session token for the `Authorization: Bearer` header — a development sign-in standing
+ * in for WeChat's, never an identity taken from the event for any other call.
+ */
+import { err, ErrorCode, ok } from '../../../core';
+import type { Handler } from '../../../backend/runtime/handler';
+
+const CODE_RE = /^[A-Za-z0-9_-]{3,32}$/;
+
+function displayName(raw: unknown, fallback: string): string | undefined {
+  if (raw === undefined) return fallback;
+  if (typeof raw !== 'string') return undefined;
+  const name = raw.trim();
+  return name.length >= 1 && name.length <= 32 ? name : undefined;
+}
+
+export const login: Handler = async ({ event, caller, deps }) => {
+  const now = deps.now();
+  if (caller.kind === 'user') {
+    const name = displayName(event.name, '微信用户');
+    if (name === undefined) return err(ErrorCode.BadRequest, '"name" must be 1–32 characters');
+    return ok({ user: await deps.store.userForOpenid(caller.openid, name, now) });
+  }
+  if (!deps.sessions) return err(ErrorCode.Unauthenticated, 'sign in through WeChat');
+  const code = event.code;
+  if (typeof code !== 'string' || !CODE_RE.test(code)) {
+    return err(ErrorCode.BadRequest, '"code" must be 3–32 letters, digits, "-" or "_"');
+  }
+  const name = displayName(event.name, code);
+  if (name === undefined) return err(ErrorCode.BadRequest, '"name" must be 1–32 characters');
+  const user = await deps.store.userForOpenid(`dev:${code}`, name, now);
+  const session = await deps.sessions.issue(user, now);
+  return ok({ user, token: session.token, expiresAt: session.expiresAt });
+};
+
+export const logout: Handler = async ({ caller, deps }) => {
+  if (caller.kind !== 'user') return err(ErrorCode.Unauthenticated, 'sign in first');
+  if (caller.sessionId) await deps.store.revokeSession(caller.sessionId, deps.now());
+  return ok({ signedOut: true });
+};
