@@ -27,6 +27,11 @@ export interface RouterOptions {
   allow: ReadonlyArray<Caller['kind']>;
 }
 
+/** Restricts one action of a function open to several kinds of caller to operators. */
+export function adminOnly(handler: Handler): Handler {
+  return async (input) => (input.caller.kind === 'admin' ? handler(input) : err(ErrorCode.Forbidden, 'operators only'));
+}
+
 export function createRouter(name: string, opts: RouterOptions, deps: FunctionDeps): CloudFunction {
   return async (event, context) => {
     const caller = callerOf(context);

@@ -1,8 +1,16 @@
-/** `devices`: register devices and read their status. */
-import { defineFunction } from '../../backend/runtime/handler';
+/**
+ * `devices`: operators register devices and read every device's status; users bind devices to
+ * their patients with the label code and see the devices of the patients they follow.
+ */
+import { adminOnly, defineFunction } from '../../backend/runtime/handler';
+import { bind, mine, unbind } from './handlers/binding';
 import { create } from './handlers/create';
 import { get, list } from './handlers/read';
 
-const fn = defineFunction('devices', { actions: { create, list, get }, defaultAction: 'list', allow: ['admin'] });
+const fn = defineFunction('devices', {
+  actions: { create: adminOnly(create), list: adminOnly(list), get: adminOnly(get), bind, unbind, mine },
+  defaultAction: 'mine',
+  allow: ['admin', 'user'],
+});
 export const createHandler = fn.createHandler;
 export const main = fn.main;

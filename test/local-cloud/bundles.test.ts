@@ -8,7 +8,7 @@ import { tempDir } from '../helpers/stack';
 
 const root = join(__dirname, '..', '..');
 
-test.each(['devices', 'history', 'ingest'])('the %s bundle exports main and refuses an anonymous caller', (name) => {
+test.each(['devices', 'history', 'ingest', 'patients'])('the %s bundle exports main and refuses an anonymous caller', (name) => {
   const dir = tempDir();
   const script = `require(${JSON.stringify(join(root, 'cloudfunctions', name, 'index.js'))}).main({ action: 'list' }, {}).then((r) => console.log(JSON.stringify(r)))`;
   const out = execFileSync(process.execPath, ['-e', script], { env: { ...process.env, DATA_DIR: dir.path, STORE: 'sqlite' }, cwd: root });

@@ -1,0 +1,52 @@
+/**
+ * Binding devices to patients with the code on the device's label. A device measures one patient
+ * at a time; binding it elsewhere ends the old binding at that instant, so readings stay with the
+ * patient who was wearing it when they were measured. Only a patient's owner binds and unbinds;
+ * moving a device away from a patient needs that patient's owner too.
+ */
+import { err, ErrorCode, ok } from '../../../core';
+import { BIND_CODE_LENGTH, isCode, normalizeCode } from '../../../core/codes';
+import { OWNER, requireRole } from '../../../backend/runtime/access';
+import type { Handler } from '../../../backend/runtime/handler';
+import { requireUser } from '../../../backend/runtime/users';
+
+export const bind: Handler = async ({ event, caller, deps }) => {
+  const user = await requireUser(caller, deps);
+  await requireRole(deps, event.patientId, user.id, OWNER);
+  const patientId = event.patientId as string;
+  const code = typeof event.code === 'string' ? normalizeCode(event.code) : '';
+  if (!isCode(code, BIND_CODE_LENGTH)) return err(ErrorCode.BadRequest, `"code" must be the ${BIND_CODE_LENGTH}-character code on the device label`);
+  const device = await deps.store.deviceByBindCode(code);
+  if (!device) return err(ErrorCode.NotFound, 'no device has this code');
+  const current = await deps.store.currentBinding(device.id);
+  if (current?.patientId === patientId) return ok({ deviceId: device.id, patientId, since: current.from });
+  if (current && (await deps.store.roleOf(current.patientId, user.id)) !== 'owner') {
+    return err(ErrorCode.Conflict, 'this device is bound to another patient; its owner must unbind it first');
+  }
+  const now = deps.now();
+  await deps.store.bindDevice(device.id, patientId, user.id, now);
+  return ok({ deviceId: device.id, patientId, since: now });
+};
+
+export const unbind: Handler = async ({ event, caller, deps }) => {
+  const user = await requireUser(caller, deps);
+  if (typeof event.deviceId !== 'string') return err(ErrorCode.BadRequest, '"deviceId" is required');
+  const current = await deps.store.currentBinding(event.deviceId);
+  // Not following the device's patient reads the same as an unknown device.
+  if (!current || !(await deps.store.roleOf(current.patientId, user.id))) return err(ErrorCode.NotFound, `no bound device ${event.deviceId}`);
+  await requireRole(deps, current.patientId, user.id, OWNER);
+  await deps.store.unbindDevice(event.deviceId, deps.now());
+  return ok({ deviceId: event.deviceId, unbound: true });
+};
+
+/** Devices bound to the patients the caller follows, with their status. */
+export const mine: Handler = async ({ caller, deps }) => {
+  const user = await requireUser(caller, deps);
+  const ids = await deps.store.devicesOfUser(user.id);
+  const out = [];
+  for (const id of ids) {
+    const [status, binding] = await Promise.all([deps.store.deviceStatus(id), deps.store.currentBinding(id)]);
+    if (status && binding) out.push({ ...status, patientId: binding.patientId });
+  }
+  return ok(out);
+};
