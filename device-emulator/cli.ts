@@ -17,7 +17,7 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DeviceCredentials } from '../core/alink';
+import { deviceIdOf, type DeviceCredentials } from '../core/alink';
 import { createInvoker } from '../local-cloud/cli/invoker';
 import { ensureCredentials, readCredentials } from './credentials';
 import { createDevice, EmulatedDevice } from './device';
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       credentials: c,
       source: createVitalsSource(scenarios[i % scenarios.length], i + 1, now),
       settings: { intervalS },
-      stateStore: createFileStateStore(stateDir, `${c.productKey}/${c.deviceName}`),
+      stateStore: createFileStateStore(stateDir, deviceIdOf(c)),
       rawStream: values['raw-stream'],
       loginTimestamp: mode,
     }),

@@ -5,7 +5,7 @@
 import { newId } from '../ids';
 import type { Caller } from '../runtime/context';
 import type { Store, UserRecord } from '../store/types';
-import { createSessionTokens } from './session-token';
+import { createTokenSigner } from './session-token';
 
 /** Default session lifetime: 7 days. */
 export const SESSION_TTL_MS = 7 * 86_400_000;
@@ -17,18 +17,18 @@ export interface SessionService {
 }
 
 export function createSessionService(opts: { store: Store; secret: string; ttlMs?: number }): SessionService {
-  const tokens = createSessionTokens(opts.secret);
+  const tokens = createTokenSigner(opts.secret);
   const ttl = opts.ttlMs ?? SESSION_TTL_MS;
   return {
     async issue(user, now) {
       const sessionId = newId('s');
       const expiresAt = now + ttl;
       await opts.store.createSession({ id: sessionId, userId: user.id, createdAt: now, expiresAt });
-      return { token: tokens.sign({ sid: sessionId, sub: user.id, oid: user.openid, exp: expiresAt }), expiresAt, sessionId };
+      return { token: tokens.sign({ typ: 'session', sid: sessionId, sub: user.id, oid: user.openid, exp: expiresAt }), expiresAt, sessionId };
     },
     async resolve(token, now) {
-      const check = tokens.verify(token, now);
-      if (!check.ok) return undefined;
+      const check = tokens.verify(token, 'session', now);
+      if (!check.ok || check.claims.sid === undefined) return undefined;
       const session = await opts.store.getSession(check.claims.sid);
       if (!session || session.revokedAt !== undefined || session.expiresAt <= now || session.userId !== check.claims.sub) return undefined;
       return { kind: 'user', openid: check.claims.oid, sessionId: session.id };

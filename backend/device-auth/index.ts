@@ -19,6 +19,7 @@ import {
   topics,
   parseTopic,
   ParsedTopic,
+  deviceIdOf,
   devicePrefix,
 } from '../../core/alink';
 import type { Store } from '../store/types';
@@ -54,7 +55,7 @@ export function createDeviceAuth(opts: DeviceAuthOptions) {
     const user = parseUsername(username ?? '');
     if (!user.ok) return { ok: false, returnCode: ConnackCode.BadCredentials, reason: 'malformed', message: user.message };
     const { productKey, deviceName } = user.value;
-    const deviceId = `${productKey}/${deviceName}`;
+    const deviceId = deviceIdOf({ productKey, deviceName });
     const device = await opts.store.getDevice(deviceId);
     if (!device) return { ok: false, returnCode: ConnackCode.BadCredentials, reason: 'unknown-device', message: `unknown device ${deviceId}` };
     const { id, signMethod, timestamp } = cid.value;

@@ -1,6 +1,10 @@
 /** What a function needs from the outside world, built by its host and passed in. */
 import type { Store } from '../store/types';
 import type { SessionService } from '../auth/sessions';
+import type { UserCredentials } from '../mqtt-policy/user-credentials';
+
+/** Something other parts of the backend must react to (the broker re-checks open sessions). */
+export type BackendEvent = { type: 'access-changed'; userIds: string[] };
 
 export interface Logger {
   info(message: string): void;
@@ -16,6 +20,10 @@ export interface FunctionDeps {
   log: Logger;
   /** Local sign-in sessions; absent on CloudBase, where the platform identifies the caller. */
   sessions?: SessionService;
+  /** Issues short-lived MQTT credentials for people. */
+  realtime?: UserCredentials;
+  /** Tells the rest of the backend about changes it must act on. */
+  notify?: (event: BackendEvent) => void;
 }
 
 export interface LoggerOptions {

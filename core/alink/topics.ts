@@ -30,6 +30,17 @@ export interface DeviceRef {
   deviceName: string;
 }
 
+/** A device's id elsewhere in the system: `{productKey}/{deviceName}` (product keys have no `/`). */
+export function deviceIdOf(d: DeviceRef): string {
+  return `${d.productKey}/${d.deviceName}`;
+}
+
+export function parseDeviceId(id: string): DeviceRef | undefined {
+  const slash = id.indexOf('/');
+  if (slash <= 0 || slash === id.length - 1) return undefined;
+  return { productKey: id.slice(0, slash), deviceName: id.slice(slash + 1) };
+}
+
 export function devicePrefix(d: DeviceRef): string {
   return `/sys/${d.productKey}/${d.deviceName}/`;
 }
@@ -42,6 +53,8 @@ export const topics = {
   service: (d: DeviceRef, identifier: string) => `${devicePrefix(d)}thing/service/${identifier}`,
   serviceReply: (d: DeviceRef, identifier: string) => `${devicePrefix(d)}thing/service/${identifier}_reply`,
   eventPost: (d: DeviceRef, identifier: string) => `${devicePrefix(d)}thing/event/${identifier}/post`,
+  /** Retained `{online, at}` published by the broker when a device connects or disconnects. */
+  presence: (d: DeviceRef) => `${devicePrefix(d)}presence`,
   /** Everything a device may subscribe to or publish on: its own subtree. */
   deviceFilter: (d: DeviceRef) => `${devicePrefix(d)}#`,
 };

@@ -5,7 +5,7 @@
  * obeys property-set commands, and reconnects with capped exponential backoff and jitter.
  */
 import mqtt, { MqttClient } from 'mqtt';
-import { buildLogin, buildRequest, DeviceCredentials, Method, parseReply, parseTopic, SignMethod, topics } from '../../core/alink';
+import { buildLogin, buildRequest, DeviceCredentials, deviceIdOf, Method, parseReply, parseTopic, SignMethod, topics } from '../../core/alink';
 import type { Measurement, VitalsSource } from '../vitals/types';
 import { backoffDelay, Clock, systemClock } from './clock';
 import { handleCommand } from './commands';
@@ -203,7 +203,7 @@ export function createDevice(opts: DeviceOptions) {
   }
 
   return {
-    deviceId: `${ref.productKey}/${ref.deviceName}`,
+    deviceId: deviceIdOf(ref),
     stats,
     settings: (): MeasureSettings => ({ ...settings }),
     /** Readings waiting for an acknowledgement, and how many were dropped because the outbox was full. */

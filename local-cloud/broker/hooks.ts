@@ -1,14 +1,10 @@
 /**
- * aedes policy hooks for device clients: authentication with the Alink device signature, topic
- * ACLs (deny by default), hand-off of telemetry to the message flow before the PUBACK, presence.
+ * aedes policy hooks: authentication (devices by Alink signature, people by short-lived signed
+ * credentials), topic ACLs (deny by default), hand-off of telemetry to the message flow before the
+ * PUBACK, device presence, and re-checking people's subscriptions when their access changes.
  */
 import type { AedesOptions, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
-import {
-  AuthenticatedDevice,
-  createDeviceAuth,
-  deviceMayPublish,
-  deviceMaySubscribe,
-} from '../../backend/device-auth';
+import type { MqttIdentity, MqttPolicy } from '../../backend/mqtt-policy';
 import type { Logger } from '../../backend/runtime/deps';
 import { parseTopic } from '../../core/alink';
 import type { MessageFlow } from '../message-flow';
@@ -23,22 +19,42 @@ export interface BrokerStats {
 }
 
 export interface HookDeps {
-  auth: ReturnType<typeof createDeviceAuth>;
+  policy: MqttPolicy;
   flow: MessageFlow;
   log: Logger;
+  /** Publishes a device's retained presence message. */
+  announcePresence?: (deviceId: string, online: boolean) => void;
 }
 
 export function createBrokerHooks(deps: HookDeps) {
-  const sessions = new WeakMap<Client, AuthenticatedDevice>();
+  const sessions = new WeakMap<Client, MqttIdentity>();
   const clientsByDevice = new Map<string, Set<Client>>();
+  const clientsByUser = new Map<string, Set<Client>>();
+  const add = (map: Map<string, Set<Client>>, key: string, c: Client) => {
+    const set = map.get(key) ?? new Set<Client>();
+    set.add(c);
+    map.set(key, set);
+    return set.size;
+  };
+  /** Removes a client; returns the number of clients left for the key (-1 if it was not there). */
+  const remove = (map: Map<string, Set<Client>>, key: string, c: Client) => {
+    const set = map.get(key);
+    if (!set?.delete(c)) return -1;
+    if (set.size === 0) map.delete(key);
+    return set.size;
+  };
+  const deviceOf = (c: Client | null) => {
+    const id = c ? sessions.get(c) : undefined;
+    return id?.kind === 'device' ? id.device : undefined;
+  };
   const stats: BrokerStats = { loginsAccepted: 0, loginsRefused: {}, publishDenied: 0, subscribeDenied: 0, packetsTooLarge: 0 };
 
   const hooks: Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'> = {
     authenticate(client, username, password, done) {
-      deps.auth.authenticate(client.id, username ?? undefined, password?.toString('utf8')).then(
+      deps.policy.authenticate(client.id, username ?? undefined, password?.toString('utf8')).then(
         (login) => {
           if (login.ok) {
-            sessions.set(client, login.device);
+            sessions.set(client, login.identity);
             stats.loginsAccepted++;
             return done(null, true);
           }
@@ -56,11 +72,12 @@ export function createBrokerHooks(deps: HookDeps) {
 
     authorizePublish(client, packet: PublishPacket, done) {
       if (!client) return done(null); // the broker's own publishes (replies, commands)
-      const device = sessions.get(client);
+      const identity = sessions.get(client);
+      const device = deviceOf(client);
       const topic = parseTopic(packet.topic);
-      if (!device || !deviceMayPublish(device, topic)) {
+      if (!identity || !deps.policy.mayPublish(identity, packet.topic) || !device) {
         stats.publishDenied++;
-        deps.log.once(`pub:${device?.deviceId}:${packet.topic}`, `publish denied: ${device?.deviceId ?? client.id} → ${packet.topic}`);
+        deps.log.once(`pub:${client.id}:${packet.topic}`, `publish denied: ${device?.deviceId ?? client.id} → ${packet.topic}`);
         // MQTT 3.1.1 §3.3.5 [MQTT-3.3.5-2]: an unauthorized PUBLISH is either acknowledged or the
         // connection is closed; closing makes the fault visible to the device.
         return done(new Error('publish not authorized'));
@@ -78,11 +95,14 @@ export function createBrokerHooks(deps: HookDeps) {
     },
 
     authorizeSubscribe(client, sub: Subscription, done) {
-      const device = sessions.get(client);
-      if (device && deviceMaySubscribe(device, sub.topic)) return done(null, sub);
-      stats.subscribeDenied++;
-      deps.log.once(`sub:${device?.deviceId}:${sub.topic}`, `subscribe denied: ${device?.deviceId ?? client.id} → ${sub.topic}`);
-      done(null, null); // SUBACK return code 0x80 (failure), MQTT 3.1.1 §3.9.3
+      const identity = sessions.get(client);
+      const refuse = () => {
+        stats.subscribeDenied++;
+        deps.log.once(`sub:${client.id}:${sub.topic}`, `subscribe denied: ${client.id} → ${sub.topic}`);
+        done(null, null); // SUBACK return code 0x80 (failure), MQTT 3.1.1 §3.9.3
+      };
+      if (!identity) return refuse();
+      deps.policy.maySubscribe(identity, sub.topic).then((ok) => (ok ? done(null, sub) : refuse()), refuse);
     },
   };
 
@@ -94,22 +114,42 @@ export function createBrokerHooks(deps: HookDeps) {
     /** Open sessions of a device (usually one; two briefly during a takeover). */
     clientsOf: (deviceId: string): ReadonlySet<Client> => clientsByDevice.get(deviceId) ?? new Set(),
     clientConnected(client: Client): void {
-      const device = sessions.get(client);
-      if (!device) return;
-      const set = clientsByDevice.get(device.deviceId) ?? new Set<Client>();
-      set.add(client);
-      clientsByDevice.set(device.deviceId, set);
-      if (set.size === 1) deps.flow.presence(device.deviceId, true);
+      const identity = sessions.get(client);
+      if (identity?.kind === 'user') add(clientsByUser, identity.userId, client);
+      if (identity?.kind !== 'device') return;
+      if (add(clientsByDevice, identity.device.deviceId, client) === 1) {
+        deps.flow.presence(identity.device.deviceId, true);
+        deps.announcePresence?.(identity.device.deviceId, true);
+      }
     },
     /** Offline only when the device's last session ends (a takeover closes the old one late). */
     clientDisconnected(client: Client): void {
-      const device = sessions.get(client);
-      if (!device) return;
+      const identity = sessions.get(client);
+      if (!identity) return;
       sessions.delete(client);
-      const set = clientsByDevice.get(device.deviceId);
-      if (!set?.delete(client) || set.size > 0) return;
-      clientsByDevice.delete(device.deviceId);
-      deps.flow.presence(device.deviceId, false);
+      if (identity.kind === 'user') return void remove(clientsByUser, identity.userId, client);
+      if (remove(clientsByDevice, identity.device.deviceId, client) !== 0) return;
+      deps.flow.presence(identity.device.deviceId, false);
+      deps.announcePresence?.(identity.device.deviceId, false);
+    },
+    /**
+     * Access of these users changed (removed from a family, device unbound): any session holding a
+     * subscription they may no longer have is closed at once; the client reconnects with fresh
+     * credentials and subscribes to what it may read now.
+     */
+    async recheckUsers(userIds: readonly string[], filtersOf: (c: Client) => string[]): Promise<number> {
+      let closed = 0;
+      for (const userId of userIds) {
+        const clients = [...(clientsByUser.get(userId) ?? [])];
+        if (clients.length === 0) continue;
+        const allowed = await deps.policy.userTopics(userId);
+        for (const c of clients) {
+          if (filtersOf(c).every((f) => allowed.has(f))) continue;
+          c.close();
+          closed++;
+        }
+      }
+      return closed;
     },
   };
 }

@@ -9,7 +9,7 @@ import { createWebSocketStream, WebSocketServer } from 'ws';
 import { closeServer, listen } from '../net/listen';
 import { createBrokerHooks, HookDeps } from './hooks';
 import { guardConnection } from './packet-guard';
-import { topicMatches } from '../../core/alink';
+import { parseDeviceId, topicMatches, topics } from '../../core/alink';
 
 export interface BrokerOptions extends HookDeps {
   /** MQTT over TCP port (0 = any free port). */
@@ -28,7 +28,8 @@ function subscribedFilters(client: Client): string[] {
 }
 
 export async function createBroker(opts: BrokerOptions) {
-  const policy = createBrokerHooks(opts);
+  let announce: ((deviceId: string, online: boolean) => void) | undefined;
+  const policy = createBrokerHooks({ ...opts, announcePresence: (id, online) => announce?.(id, online) });
   const aedes = await Aedes.createBroker({
     ...policy.hooks,
     // Alink client ids carry their signing parameters and are far longer than MQTT 3.1's 23.
@@ -57,6 +58,13 @@ export async function createBroker(opts: BrokerOptions) {
   });
   wss.on('error', (e) => opts.log.warn(`websocket server: ${e.message}`));
 
+  announce = (deviceId, online) => {
+    const ref = parseDeviceId(deviceId);
+    if (!ref) return;
+    // Retained, so a client subscribing later learns the current state at once.
+    const payload = Buffer.from(JSON.stringify({ online, at: Date.now() }));
+    aedes.publish({ cmd: 'publish', topic: topics.presence(ref), payload, qos: 0, retain: true, dup: false }, () => undefined);
+  };
   const host = opts.host ?? '0.0.0.0';
   let closing: Promise<void> | undefined;
   try {
@@ -85,6 +93,8 @@ export async function createBroker(opts: BrokerOptions) {
           client.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => undefined);
         }
       },
+      /** Closes the sessions of these users that hold subscriptions they may no longer have. */
+      recheckUsers: (userIds: readonly string[]) => policy.recheckUsers(userIds, subscribedFilters),
       /** Stops accepting connections and closes every client. Safe to call twice. */
       close(): Promise<void> {
         closing ??= (async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { err, ErrorCode, Result } from '../../core';
 import type { FunctionContext } from '../../backend/runtime/context';
-import type { Logger } from '../../backend/runtime/deps';
+import type { BackendEvent, Logger } from '../../backend/runtime/deps';
 import type { CloudFunction } from '../../backend/runtime/handler';
 import type { FromWorker, RunnerConfig, ToWorker } from './protocol';
 
@@ -20,7 +20,7 @@ export interface FunctionRunner {
   close(): Promise<void>;
 }
 
-export async function createWorkerRunner(config: RunnerConfig, log: Logger): Promise<FunctionRunner> {
+export async function createWorkerRunner(config: RunnerConfig, log: Logger, onEvent?: (e: BackendEvent) => void): Promise<FunctionRunner> {
   const pending = new Map<number, (r: Result<unknown>) => void>();
   let nextId = 1;
   let worker: Worker;
@@ -37,6 +37,7 @@ export async function createWorkerRunner(config: RunnerConfig, log: Logger): Pro
           resolve();
         }
         else if (m.type === 'log') log.info(m.line);
+        else if (m.type === 'event') onEvent?.(m.event);
         else if (m.type === 'result') {
           pending.get(m.id)?.(m.result);
           pending.delete(m.id);

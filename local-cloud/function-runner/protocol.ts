@@ -1,6 +1,7 @@
 /** Messages between the function runner and its worker thread. */
 import type { Result } from '../../core';
 import type { FunctionContext } from '../../backend/runtime/context';
+import type { BackendEvent } from '../../backend/runtime/deps';
 
 export interface RunnerConfig {
   dataDir: string;
@@ -17,4 +18,5 @@ export type FromWorker =
   | { type: 'ready'; names: string[] }
   | { type: 'result'; id: number; result: Result<unknown> }
   | { type: 'log'; line: string }
+  | { type: 'event'; event: BackendEvent }
   | { type: 'closed' };

@@ -8,6 +8,7 @@ import { err, ErrorCode } from '../../core';
 import { createLogger } from '../../backend/runtime/deps';
 import { createSqliteStore } from '../../backend/store/sqlite';
 import { createSessionService } from '../../backend/auth/sessions';
+import { createUserCredentials } from '../../backend/mqtt-policy/user-credentials';
 import { buildFunctions } from '../stack/functions';
 import type { FromWorker, RunnerConfig, ToWorker } from './protocol';
 
@@ -16,7 +17,14 @@ function start(port: NonNullable<typeof parentPort>, config: RunnerConfig): void
   const store = createSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous });
   const log = createLogger({ write: (line) => post({ type: 'log', line }) });
   const sessions = createSessionService({ store, secret: config.sessionSecret });
-  const functions = buildFunctions({ store, now: Date.now, log, sessions });
+  const functions = buildFunctions({
+    store,
+    now: Date.now,
+    log,
+    sessions,
+    realtime: createUserCredentials(config.sessionSecret),
+    notify: (event) => post({ type: 'event', event }),
+  });
   let inFlight = 0;
   let closeRequested = false;
   const closeWhenIdle = () => {

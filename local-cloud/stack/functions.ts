@@ -11,6 +11,7 @@ import * as devices from '../../cloudfunctions/devices/index.ts';
 import * as history from '../../cloudfunctions/history/index.ts';
 import * as ingest from '../../cloudfunctions/ingest/index.ts';
 import * as patients from '../../cloudfunctions/patients/index.ts';
+import * as realtime from '../../cloudfunctions/realtime/index.ts';
 
 export function buildFunctions(deps: FunctionDeps): Record<string, CloudFunction> {
   return {
@@ -19,5 +20,6 @@ export function buildFunctions(deps: FunctionDeps): Record<string, CloudFunction
     history: history.createHandler(deps),
     ingest: ingest.createHandler(deps),
     patients: patients.createHandler(deps),
+    realtime: realtime.createHandler(deps),
   };
 }

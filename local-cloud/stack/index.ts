@@ -4,7 +4,9 @@
  */
 import { join } from 'node:path';
 import type { Result } from '../../core';
-import { createDeviceAuth } from '../../backend/device-auth';
+import { createMqttPolicy } from '../../backend/mqtt-policy';
+import { createUserCredentials } from '../../backend/mqtt-policy/user-credentials';
+import type { BackendEvent } from '../../backend/runtime/deps';
 import type { Logger } from '../../backend/runtime/deps';
 import { createSqliteStore } from '../../backend/store/sqlite';
 import type { IngestResult } from '../../cloudfunctions/ingest/messages';
@@ -53,13 +55,17 @@ export async function createStack(opts: StackOptions) {
   const serviceToken = loadOrCreateToken(opts.dataDir, 'service-token', opts.serviceToken);
   const sessionSecret = loadOrCreateToken(opts.dataDir, 'session-secret');
   const sessions = createSessionService({ store, secret: sessionSecret });
+  let broker: Awaited<ReturnType<typeof createBroker>> | undefined;
+  // Functions report access changes; the broker closes sessions that lost what they subscribed to.
+  const onEvent = (e: BackendEvent) => {
+    if (e.type === 'access-changed') void broker?.recheckUsers(e.userIds).catch((err: Error) => opts.log.warn(`re-check failed: ${err.message}`));
+  };
   const runner: FunctionRunner =
     opts.functionsIn === 'process'
-      ? createInlineRunner(buildFunctions({ store, now, log: opts.log, sessions }))
-      : await createWorkerRunner({ dataDir: opts.dataDir, synchronous: opts.synchronous, sessionSecret }, opts.log);
+      ? createInlineRunner(buildFunctions({ store, now, log: opts.log, sessions, realtime: createUserCredentials(sessionSecret), notify: onEvent }))
+      : await createWorkerRunner({ dataDir: opts.dataDir, synchronous: opts.synchronous, sessionSecret }, opts.log, onEvent);
   const host = opts.host ?? '0.0.0.0';
 
-  let broker: Awaited<ReturnType<typeof createBroker>> | undefined;
   const functionHost = createFunctionHost({
     runner,
     adminToken,
@@ -81,7 +87,7 @@ export async function createStack(opts: StackOptions) {
     const httpPort = await functionHost.listen(opts.httpPort ?? 3000, host);
     closers.push(() => functionHost.close());
     broker = await createBroker({
-      auth: createDeviceAuth({ store, now }),
+      policy: createMqttPolicy({ store, now, secret: sessionSecret }),
       flow,
       log: opts.log,
       tcpPort: opts.mqttPort ?? 1883,

@@ -1,6 +1,6 @@
 /** Device rows: registry, presence and per-device counters. */
 import type { Reading } from '../../../core';
-import type { RejectKind } from '../../../core/alink';
+import { deviceIdOf, parseDeviceId, type RejectKind } from '../../../core/alink';
 import { AppError, ErrorCode } from '../../../core';
 import type { DeviceRecord, DeviceStatus, LoginPolicy, NewDevice, PresenceEvent, RejectionEvent } from '../types';
 import type { Db } from './database';
@@ -27,15 +27,7 @@ interface ReadingRow {
   spo2: number | null;
 }
 
-export function deviceKey(productKey: string, deviceName: string): string {
-  return `${productKey}/${deviceName}`;
-}
-
-export function splitDeviceKey(id: string): { productKey: string; deviceName: string } | undefined {
-  const slash = id.indexOf('/');
-  if (slash <= 0 || slash === id.length - 1) return undefined;
-  return { productKey: id.slice(0, slash), deviceName: id.slice(slash + 1) };
-}
+export const deviceKey = (productKey: string, deviceName: string): string => deviceIdOf({ productKey, deviceName });
 
 export function toReading(r: ReadingRow): Reading {
   const out: Reading = { ts: r.ts };
@@ -81,7 +73,7 @@ export function createDeviceTable(db: Db) {
   };
 
   function row(id: string): DeviceRow | undefined {
-    const k = splitDeviceKey(id);
+    const k = parseDeviceId(id);
     return k ? (q.byKey.get(k.productKey, k.deviceName) as DeviceRow | undefined) : undefined;
   }
 

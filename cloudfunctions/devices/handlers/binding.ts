@@ -8,7 +8,14 @@ import { err, ErrorCode, ok } from '../../../core';
 import { BIND_CODE_LENGTH, isCode, normalizeCode } from '../../../core/codes';
 import { OWNER, requireRole } from '../../../backend/runtime/access';
 import type { Handler } from '../../../backend/runtime/handler';
+import type { FunctionDeps } from '../../../backend/runtime/deps';
 import { requireUser } from '../../../backend/runtime/users';
+
+/** The followers of a patient lost a device: their open real-time sessions are re-checked. */
+async function notifyMembers(deps: FunctionDeps, patientId: string): Promise<void> {
+  const members = await deps.store.members(patientId);
+  deps.notify?.({ type: 'access-changed', userIds: members.map((m) => m.userId) });
+}
 
 export const bind: Handler = async ({ event, caller, deps }) => {
   const user = await requireUser(caller, deps);
@@ -25,6 +32,7 @@ export const bind: Handler = async ({ event, caller, deps }) => {
   }
   const now = deps.now();
   await deps.store.bindDevice(device.id, patientId, user.id, now);
+  if (current) await notifyMembers(deps, current.patientId);
   return ok({ deviceId: device.id, patientId, since: now });
 };
 
@@ -36,6 +44,7 @@ export const unbind: Handler = async ({ event, caller, deps }) => {
   if (!current || !(await deps.store.roleOf(current.patientId, user.id))) return err(ErrorCode.NotFound, `no bound device ${event.deviceId}`);
   await requireRole(deps, current.patientId, user.id, OWNER);
   await deps.store.unbindDevice(event.deviceId, deps.now());
+  await notifyMembers(deps, current.patientId);
   return ok({ deviceId: event.deviceId, unbound: true });
 };
 

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { err, ErrorCode, ok } from '../../../core';
-import { decodePropertyPost, parseTopic, RejectKind, ReplyCode } from '../../../core/alink';
+import { decodePropertyPost, deviceIdOf, parseTopic, RejectKind, ReplyCode } from '../../../core/alink';
 import type { Handler } from '../../../backend/runtime/handler';
 import type { PresenceEvent, ReadingBatchItem, RejectionEvent } from '../../../backend/store/types';
 import { IngestReply, IngestResult, parseBatch } from '../messages';
@@ -49,7 +49,7 @@ export const batch: Handler = async ({ event, deps }) => {
       continue;
     }
     const topic = parseTopic(m.topic);
-    if (!known.get(m.deviceId) || topic?.kind !== 'property.post' || `${topic.productKey}/${topic.deviceName}` !== m.deviceId) {
+    if (!known.get(m.deviceId) || topic?.kind !== 'property.post' || deviceIdOf(topic) !== m.deviceId) {
       reject(m.deviceId, 'unexpected-topic', m.receivedAt, `not a property post of a registered device: ${m.topic}`);
       replies.push({ code: ReplyCode.Malformed, id: '', message: 'unexpected topic' });
       continue;

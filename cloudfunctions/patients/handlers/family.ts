@@ -53,6 +53,7 @@ export const removeMember: Handler = async ({ event, caller, deps }) => {
   if (!(await deps.store.removeMember(event.patientId as string, event.userId))) {
     throw new AppError(ErrorCode.NotFound, 'no such family member');
   }
+  deps.notify?.({ type: 'access-changed', userIds: [event.userId] });
   return ok({ removed: event.userId });
 };
 
@@ -61,5 +62,6 @@ export const leave: Handler = async ({ event, caller, deps }) => {
   const role = await requireRole(deps, event.patientId, user.id, ANY_ROLE);
   if (role === 'owner') return err(ErrorCode.BadRequest, 'the owner cannot leave their own patient');
   await deps.store.removeMember(event.patientId as string, user.id);
+  deps.notify?.({ type: 'access-changed', userIds: [user.id] });
   return ok({ left: event.patientId });
 };

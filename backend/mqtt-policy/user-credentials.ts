@@ -1,0 +1,58 @@
+/**
+ * Short-lived MQTT credentials for people (the mini program, the web console): a user never holds
+ * a long-lived secret. The password is a signed token (typ `mqtt`, ≤ 1 hour); the broker checks it
+ * at CONNECT, and the topic rules below at every SUBSCRIBE.
+ */
+import { randomBytes } from 'node:crypto';
+import { DeviceRef, MEASURE_NOW_SERVICE, topics } from '../../core/alink';
+import { createTokenSigner } from '../auth/session-token';
+import type { UserRecord } from '../store/types';
+
+/** Lifetime of real-time credentials: 1 hour. */
+export const REALTIME_TTL_MS = 3_600_000;
+const USERNAME_PREFIX = 'user:';
+
+/** What a person may read of a device: telemetry, raw waveform, presence and command replies. */
+export function readableTopics(d: DeviceRef): string[] {
+  return [
+    topics.propertyPost(d),
+    topics.eventPost(d, 'ppg'),
+    topics.presence(d),
+    topics.propertySetReply(d),
+    topics.serviceReply(d, MEASURE_NOW_SERVICE),
+  ];
+}
+
+export interface RealtimeCredentials {
+  clientId: string;
+  username: string;
+  password: string;
+  expiresAt: number;
+  /** Topics the user may subscribe to now. */
+  topics: string[];
+}
+
+export function createUserCredentials(secret: string, ttlMs = REALTIME_TTL_MS) {
+  const signer = createTokenSigner(secret);
+  return {
+    issue(user: UserRecord, devices: DeviceRef[], now: number): RealtimeCredentials {
+      const expiresAt = now + ttlMs;
+      return {
+        clientId: `${user.id}.${randomBytes(4).toString('hex')}`,
+        username: `${USERNAME_PREFIX}${user.id}`,
+        password: signer.sign({ typ: 'mqtt', sub: user.id, oid: user.openid, exp: expiresAt }),
+        expiresAt,
+        topics: devices.flatMap(readableTopics),
+      };
+    },
+    /** The user id a CONNECT stands for, or undefined; only for usernames of the `user:` form. */
+    verify(username: string, password: string | undefined, now: number): string | undefined {
+      if (!username.startsWith(USERNAME_PREFIX) || !password) return undefined;
+      const check = signer.verify(password, 'mqtt', now);
+      return check.ok && `${USERNAME_PREFIX}${check.claims.sub}` === username ? check.claims.sub : undefined;
+    },
+    isUserLogin: (username: string | undefined) => username?.startsWith(USERNAME_PREFIX) === true,
+  };
+}
+
+export type UserCredentials = ReturnType<typeof createUserCredentials>;

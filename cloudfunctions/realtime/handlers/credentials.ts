@@ -1,0 +1,16 @@
+/**
+ * `credentials`: short-lived MQTT credentials (≤ 1 hour) for the caller and the topics they may
+ * read: telemetry, waveform, presence and command replies of the devices bound to the patients
+ * they follow. Clients ask again before `expiresAt` and after any reconnect the broker refused.
+ */
+import { err, ErrorCode, ok } from '../../../core';
+import { parseDeviceId } from '../../../core/alink';
+import type { Handler } from '../../../backend/runtime/handler';
+import { requireUser } from '../../../backend/runtime/users';
+
+export const credentials: Handler = async ({ caller, deps }) => {
+  const user = await requireUser(caller, deps);
+  if (!deps.realtime) return err(ErrorCode.Unavailable, 'real-time credentials are not configured on this host');
+  const devices = (await deps.store.devicesOfUser(user.id)).flatMap((id) => parseDeviceId(id) ?? []);
+  return ok(deps.realtime.issue(user, devices, deps.now()));
+};

@@ -1,0 +1,7 @@
+/** `realtime`: short-lived MQTT credentials for the mini program and the web console. */
+import { defineFunction } from '../../backend/runtime/handler';
+import { credentials } from './handlers/credentials';
+
+const fn = defineFunction('realtime', { actions: { credentials }, defaultAction: 'credentials', allow: ['user'] });
+export const createHandler = fn.createHandler;
+export const main = fn.main;
