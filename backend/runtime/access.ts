@@ -17,3 +17,15 @@ export async function requireRole(deps: FunctionDeps, patientId: unknown, userId
 
 export const ANY_ROLE: readonly Role[] = ['owner', 'family'];
 export const OWNER: readonly Role[] = ['owner'];
+
+/**
+ * A device the caller may watch and command: bound now to a patient they follow. Anything else
+ * (unknown, unbound, someone else's) reads as NOT_FOUND.
+ */
+export async function requireDeviceAccess(deps: FunctionDeps, deviceId: unknown, userId: string): Promise<{ deviceId: string; patientId: string; role: Role }> {
+  if (typeof deviceId !== 'string' || deviceId.length === 0) throw new AppError(ErrorCode.BadRequest, '"deviceId" is required');
+  const binding = await deps.store.currentBinding(deviceId);
+  const role = binding ? await deps.store.roleOf(binding.patientId, userId) : undefined;
+  if (!binding || !role) throw new AppError(ErrorCode.NotFound, `no device ${deviceId} among your patients' devices`);
+  return { deviceId, patientId: binding.patientId, role };
+}

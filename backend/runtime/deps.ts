@@ -2,6 +2,7 @@
 import type { Store } from '../store/types';
 import type { SessionService } from '../auth/sessions';
 import type { UserCredentials } from '../mqtt-policy/user-credentials';
+import type { DeviceControl } from './control';
 
 /** Something other parts of the backend must react to (the broker re-checks open sessions). */
 export type BackendEvent = { type: 'access-changed'; userIds: string[] };
@@ -22,6 +23,8 @@ export interface FunctionDeps {
   sessions?: SessionService;
   /** Issues short-lived MQTT credentials for people. */
   realtime?: UserCredentials;
+  /** Commands to devices through the broker. */
+  control?: DeviceControl;
   /** Tells the rest of the backend about changes it must act on. */
   notify?: (event: BackendEvent) => void;
 }

@@ -198,7 +198,42 @@ export interface PeopleStore {
   devicesOfUser(userId: string): Promise<string[]>;
 }
 
-export interface Store extends PeopleStore {
+export interface Settings {
+  enabled: boolean;
+  intervalS: number;
+}
+
+export interface DeviceState {
+  /** What users last asked for; sent to the device until it reports the same. */
+  desired?: Settings & { at: number; by: string };
+  /** What the device last said it runs with. */
+  reported?: Settings & { at: number };
+}
+
+export type CommandResult = 'acked' | 'rejected' | 'timeout' | 'refused';
+
+export interface AuditEntry {
+  at: number;
+  userId: string;
+  patientId?: string;
+  deviceId: string;
+  action: string;
+  params: Record<string, unknown>;
+  result: CommandResult;
+  detail: string;
+}
+
+/** Remote control: desired/reported settings and the audit trail of commands. */
+export interface ControlStore {
+  deviceState(deviceId: string): Promise<DeviceState>;
+  setDesired(deviceId: string, settings: Settings, at: number, by: string): Promise<void>;
+  setReported(deviceId: string, settings: Settings, at: number): Promise<void>;
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Newest first. */
+  auditOf(deviceId: string, limit: number): Promise<AuditEntry[]>;
+}
+
+export interface Store extends PeopleStore, ControlStore {
   createDevice(d: NewDevice, now: number): Promise<DeviceRecord>;
   getDevice(id: string): Promise<DeviceRecord | undefined>;
   listDevices(): Promise<DeviceStatus[]>;

@@ -3,3 +3,4 @@ export * from './login';
 export * from './codes';
 export * from './property-post';
 export * from './messages';
+export * from './settings';

@@ -3,7 +3,10 @@
  * "measure now" service. Each is answered on its `_reply` topic.
  */
 import {
+  applyPropertySet,
   buildReply,
+  MeasureSettings,
+  reported,
   DeviceRef,
   MEASURE_NOW_SERVICE,
   Method,
@@ -13,7 +16,6 @@ import {
   topics,
 } from '../../core/alink';
 import type { Measurement } from '../vitals/types';
-import { applyPropertySet, MeasureSettings, reported } from './schedule';
 
 export interface CommandTarget {
   ref: DeviceRef;

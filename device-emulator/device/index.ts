@@ -5,12 +5,11 @@
  * obeys property-set commands, and reconnects with capped exponential backoff and jitter.
  */
 import mqtt, { MqttClient } from 'mqtt';
-import { buildLogin, buildRequest, DeviceCredentials, deviceIdOf, Method, parseReply, parseTopic, SignMethod, topics } from '../../core/alink';
+import { buildLogin, buildRequest, DeviceCredentials, deviceIdOf, MeasureSettings, Method, parseReply, parseTopic, SignMethod, topics } from '../../core/alink';
 import type { Measurement, VitalsSource } from '../vitals/types';
 import { backoffDelay, Clock, systemClock } from './clock';
 import { handleCommand } from './commands';
 import { createOutbox } from './outbox';
-import { MeasureSettings } from './schedule';
 import { createMemoryStateStore, DeviceStateStore } from './state-store';
 
 export type { Clock } from './clock';

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { OutboxSnapshot } from './outbox';
-import type { MeasureSettings } from './schedule';
+import type { MeasureSettings } from '../../core/alink';
 
 export interface DeviceState {
   settings: MeasureSettings;

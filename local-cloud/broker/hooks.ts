@@ -111,6 +111,8 @@ export function createBrokerHooks(deps: HookDeps) {
     stats,
     /** Devices with at least one open session. */
     onlineCount: () => clientsByDevice.size,
+    /** The device a client is logged in as, if it is a device. */
+    deviceIdOf: (c: Client) => deviceOf(c)?.deviceId,
     /** Open sessions of a device (usually one; two briefly during a takeover). */
     clientsOf: (deviceId: string): ReadonlySet<Client> => clientsByDevice.get(deviceId) ?? new Set(),
     clientConnected(client: Client): void {

@@ -20,6 +20,13 @@ export interface BrokerOptions extends HookDeps {
   host?: string;
   /** Largest MQTT packet a client may send, bytes; larger ones close the connection. Default 256 KiB. */
   maxPacketBytes?: number;
+  /** Called when a device's first session opens or its last one closes. */
+  onDevicePresence?: (deviceId: string, online: boolean) => void;
+  /**
+   * Called when a device subscribes to its property-set topic: from then on it can receive
+   * commands (with a clean session, anything sent before its SUBSCRIBE is lost).
+   */
+  onDeviceListening?: (deviceId: string) => void;
 }
 
 /** aedes keeps a client's subscriptions keyed by filter; its type definitions leave the field out. */
@@ -37,6 +44,13 @@ export async function createBroker(opts: BrokerOptions) {
   });
   aedes.on('client', (c) => policy.clientConnected(c));
   aedes.on('clientDisconnect', (c) => policy.clientDisconnected(c));
+  aedes.on('subscribe', (subscriptions, client) => {
+    const deviceId = client && policy.deviceIdOf(client);
+    const ref = deviceId ? parseDeviceId(deviceId) : undefined;
+    if (!deviceId || !ref || !opts.onDeviceListening) return;
+    const setTopic = topics.propertySet(ref);
+    if (subscriptions.some((s) => topicMatches(s.topic, setTopic))) opts.onDeviceListening(deviceId);
+  });
   aedes.on('clientError', (c, e) => opts.log.once(`client-error:${c?.id}:${e.message}`, `mqtt client ${c?.id}: ${e.message}`));
   aedes.on('connectionError', (c, e) => opts.log.once(`conn-error:${e.message}`, `mqtt connection error: ${e.message}`));
 
@@ -59,6 +73,7 @@ export async function createBroker(opts: BrokerOptions) {
   wss.on('error', (e) => opts.log.warn(`websocket server: ${e.message}`));
 
   announce = (deviceId, online) => {
+    opts.onDevicePresence?.(deviceId, online);
     const ref = parseDeviceId(deviceId);
     if (!ref) return;
     // Retained, so a client subscribing later learns the current state at once.
@@ -76,6 +91,7 @@ export async function createBroker(opts: BrokerOptions) {
       wsPort,
       stats: policy.stats,
       onlineDevices: policy.onlineCount,
+      isOnline: (deviceId: string) => policy.clientsOf(deviceId).size > 0,
       /** Publishes from the broker itself (not subject to the device ACL). */
       publish(topic: string, payload: string, qos: 0 | 1 = 0): Promise<void> {
         return new Promise((resolve, reject) =>

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { err, ErrorCode, Result } from '../../core';
 import type { FunctionContext } from '../../backend/runtime/context';
 import type { BackendEvent, Logger } from '../../backend/runtime/deps';
+import type { DeviceControl } from '../../backend/runtime/control';
 import type { CloudFunction } from '../../backend/runtime/handler';
 import type { FromWorker, RunnerConfig, ToWorker } from './protocol';
 
@@ -20,7 +21,12 @@ export interface FunctionRunner {
   close(): Promise<void>;
 }
 
-export async function createWorkerRunner(config: RunnerConfig, log: Logger, onEvent?: (e: BackendEvent) => void): Promise<FunctionRunner> {
+export async function createWorkerRunner(
+  config: RunnerConfig,
+  log: Logger,
+  onEvent?: (e: BackendEvent) => void,
+  control?: DeviceControl,
+): Promise<FunctionRunner> {
   const pending = new Map<number, (r: Result<unknown>) => void>();
   let nextId = 1;
   let worker: Worker;
@@ -38,6 +44,10 @@ export async function createWorkerRunner(config: RunnerConfig, log: Logger, onEv
         }
         else if (m.type === 'log') log.info(m.line);
         else if (m.type === 'event') onEvent?.(m.event);
+        else if (m.type === 'control') {
+          const answer = control ? control.request(m.deviceId, m.request, m.timeoutMs) : Promise.resolve({ status: 'timeout' as const, offline: true });
+          void answer.then((outcome) => w.postMessage({ type: 'control-result', id: m.id, outcome } satisfies ToWorker));
+        }
         else if (m.type === 'result') {
           pending.get(m.id)?.(m.result);
           pending.delete(m.id);

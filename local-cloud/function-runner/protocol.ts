@@ -2,6 +2,7 @@
 import type { Result } from '../../core';
 import type { FunctionContext } from '../../backend/runtime/context';
 import type { BackendEvent } from '../../backend/runtime/deps';
+import type { CommandOutcome, DeviceRequest } from '../../backend/runtime/control';
 
 export interface RunnerConfig {
   dataDir: string;
@@ -12,6 +13,7 @@ export interface RunnerConfig {
 
 export type ToWorker =
   | { type: 'invoke'; id: number; name: string; event: unknown; context: FunctionContext }
+  | { type: 'control-result'; id: number; outcome: CommandOutcome }
   | { type: 'close' };
 
 export type FromWorker =
@@ -19,4 +21,6 @@ export type FromWorker =
   | { type: 'result'; id: number; result: Result<unknown> }
   | { type: 'log'; line: string }
   | { type: 'event'; event: BackendEvent }
+  /** A function asks the broker (on the main thread) to command a device. */
+  | { type: 'control'; id: number; deviceId: string; request: DeviceRequest; timeoutMs: number }
   | { type: 'closed' };

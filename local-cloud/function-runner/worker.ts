@@ -11,12 +11,15 @@ import { createSessionService } from '../../backend/auth/sessions';
 import { createUserCredentials } from '../../backend/mqtt-policy/user-credentials';
 import { buildFunctions } from '../stack/functions';
 import type { FromWorker, RunnerConfig, ToWorker } from './protocol';
+import type { CommandOutcome } from '../../backend/runtime/control';
 
 function start(port: NonNullable<typeof parentPort>, config: RunnerConfig): void {
   const post = (m: FromWorker) => port.postMessage(m);
   const store = createSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous });
   const log = createLogger({ write: (line) => post({ type: 'log', line }) });
   const sessions = createSessionService({ store, secret: config.sessionSecret });
+  const controlWaiters = new Map<number, (o: CommandOutcome) => void>();
+  let nextControlId = 1;
   const functions = buildFunctions({
     store,
     now: Date.now,
@@ -24,6 +27,14 @@ function start(port: NonNullable<typeof parentPort>, config: RunnerConfig): void
     sessions,
     realtime: createUserCredentials(config.sessionSecret),
     notify: (event) => post({ type: 'event', event }),
+    control: {
+      request: (deviceId, request, timeoutMs) =>
+        new Promise<CommandOutcome>((resolve) => {
+          const id = nextControlId++;
+          controlWaiters.set(id, resolve);
+          post({ type: 'control', id, deviceId, request, timeoutMs });
+        }),
+    },
   });
   let inFlight = 0;
   let closeRequested = false;
@@ -31,6 +42,11 @@ function start(port: NonNullable<typeof parentPort>, config: RunnerConfig): void
     if (closeRequested && inFlight === 0) void store.close().then(() => post({ type: 'closed' }));
   };
   port.on('message', (m: ToWorker) => {
+    if (m.type === 'control-result') {
+      controlWaiters.get(m.id)?.(m.outcome);
+      controlWaiters.delete(m.id);
+      return;
+    }
     if (m.type === 'close') {
       closeRequested = true;
       return closeWhenIdle();

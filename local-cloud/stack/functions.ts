@@ -7,6 +7,7 @@
 import type { CloudFunction } from '../../backend/runtime/handler';
 import type { FunctionDeps } from '../../backend/runtime/deps';
 import * as auth from '../../cloudfunctions/auth/index.ts';
+import * as command from '../../cloudfunctions/command/index.ts';
 import * as devices from '../../cloudfunctions/devices/index.ts';
 import * as history from '../../cloudfunctions/history/index.ts';
 import * as ingest from '../../cloudfunctions/ingest/index.ts';
@@ -16,6 +17,7 @@ import * as realtime from '../../cloudfunctions/realtime/index.ts';
 export function buildFunctions(deps: FunctionDeps): Record<string, CloudFunction> {
   return {
     auth: auth.createHandler(deps),
+    command: command.createHandler(deps),
     devices: devices.createHandler(deps),
     history: history.createHandler(deps),
     ingest: ingest.createHandler(deps),

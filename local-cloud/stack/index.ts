@@ -11,6 +11,7 @@ import type { Logger } from '../../backend/runtime/deps';
 import { createSqliteStore } from '../../backend/store/sqlite';
 import type { IngestResult } from '../../cloudfunctions/ingest/messages';
 import { createBroker } from '../broker';
+import { createDeviceControl } from '../broker/device-control';
 import { createFunctionHost } from '../function-host';
 import { createMessageFlow } from '../message-flow';
 import type { RateLimit } from '../message-flow/rate-limiter';
@@ -56,14 +57,23 @@ export async function createStack(opts: StackOptions) {
   const sessionSecret = loadOrCreateToken(opts.dataDir, 'session-secret');
   const sessions = createSessionService({ store, secret: sessionSecret });
   let broker: Awaited<ReturnType<typeof createBroker>> | undefined;
+  const deviceControl = createDeviceControl({
+    store,
+    now,
+    log: opts.log,
+    publish: (topic, payload) => (broker ? broker.publish(topic, payload, 1) : Promise.reject(new Error('broker not started'))),
+    isOnline: (deviceId) => broker?.isOnline(deviceId) ?? false,
+  });
   // Functions report access changes; the broker closes sessions that lost what they subscribed to.
   const onEvent = (e: BackendEvent) => {
     if (e.type === 'access-changed') void broker?.recheckUsers(e.userIds).catch((err: Error) => opts.log.warn(`re-check failed: ${err.message}`));
   };
   const runner: FunctionRunner =
     opts.functionsIn === 'process'
-      ? createInlineRunner(buildFunctions({ store, now, log: opts.log, sessions, realtime: createUserCredentials(sessionSecret), notify: onEvent }))
-      : await createWorkerRunner({ dataDir: opts.dataDir, synchronous: opts.synchronous, sessionSecret }, opts.log, onEvent);
+      ? createInlineRunner(
+          buildFunctions({ store, now, log: opts.log, sessions, realtime: createUserCredentials(sessionSecret), notify: onEvent, control: deviceControl.control }),
+        )
+      : await createWorkerRunner({ dataDir: opts.dataDir, synchronous: opts.synchronous, sessionSecret }, opts.log, onEvent, deviceControl.control);
   const host = opts.host ?? '0.0.0.0';
 
   const functionHost = createFunctionHost({
@@ -88,6 +98,9 @@ export async function createStack(opts: StackOptions) {
     closers.push(() => functionHost.close());
     broker = await createBroker({
       policy: createMqttPolicy({ store, now, secret: sessionSecret }),
+      onDeviceListening: (deviceId) => {
+        deviceControl.onDeviceListening(deviceId).catch((e: Error) => opts.log.warn(`desired state for ${deviceId}: ${e.message}`));
+      },
       flow,
       log: opts.log,
       tcpPort: opts.mqttPort ?? 1883,
@@ -95,6 +108,7 @@ export async function createStack(opts: StackOptions) {
       host,
     });
     const b = broker;
+    b.aedes.on('publish', (packet) => deviceControl.onPublish(packet.topic, packet.payload as Buffer));
     const demo = await startDemoDevices({
       count: opts.demoDevices ?? 0,
       intervalS: opts.demoIntervalS ?? 5,

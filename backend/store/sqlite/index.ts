@@ -6,6 +6,7 @@ import { createDeviceTable } from './devices';
 import { createReadingTable } from './readings';
 import { createPeopleTables } from './people';
 import { createBindingTable } from './bindings';
+import { createControlTables } from './control';
 
 export interface SqliteStoreOptions extends Partial<OpenOptions> {
   /** Folder holding `monitor.db` (ignored when `file` is given). Default `./data`. */
@@ -22,6 +23,7 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
   const readings = createReadingTable(db, devices.rowId);
   const people = createPeopleTables(db);
   const bindings = createBindingTable(db, devices.rowId);
+  const control = createControlTables(db, devices.rowId);
   let closed = false;
   // better-sqlite3 is synchronous; the interface is async because other adapters are not.
   return {
@@ -121,6 +123,21 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
     },
     async devicesOfUser(userId) {
       return bindings.devicesOfUser(userId);
+    },
+    async deviceState(deviceId) {
+      return control.state(deviceId);
+    },
+    async setDesired(deviceId, settings, at, by) {
+      control.setDesired(deviceId, settings, at, by);
+    },
+    async setReported(deviceId, settings, at) {
+      control.setReported(deviceId, settings, at);
+    },
+    async appendAudit(entry) {
+      control.appendAudit(entry);
+    },
+    async auditOf(deviceId, limit) {
+      return control.auditOf(deviceId, limit);
     },
     async close() {
       if (closed) return;

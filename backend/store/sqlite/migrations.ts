@@ -125,4 +125,32 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX device_bindings_by_patient ON device_bindings (patient_id);
     `,
   },
+  {
+    version: 3,
+    name: 'desired and reported device state, command audit',
+    sql: `
+      CREATE TABLE device_state (
+        device_id INTEGER PRIMARY KEY REFERENCES devices (id),
+        desired_enabled INTEGER,
+        desired_interval_s INTEGER,
+        desired_at INTEGER,
+        desired_by TEXT,
+        reported_enabled INTEGER,
+        reported_interval_s INTEGER,
+        reported_at INTEGER
+      );
+      CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        patient_id TEXT,
+        device_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        params TEXT NOT NULL,
+        result TEXT NOT NULL,
+        detail TEXT NOT NULL
+      );
+      CREATE INDEX audit_by_device ON audit (device_id, at);
+    `,
+  },
 ];

@@ -1,8 +1,9 @@
 /**
- * The terminal's measurement settings and how `thing.service.property.set` changes them.
- * Pure: validation and the new state; the device applies it and replies.
+ * A terminal's measurement settings and how `thing.service.property.set` changes them. Pure: the
+ * device validates a request with it, and so does the `command` function before storing it as the
+ * desired state — one set of rules for both.
  */
-import { DesiredProperty, MEASURE_INTERVAL_RANGE_S } from '../../core/alink';
+import { DesiredProperty, MEASURE_INTERVAL_RANGE_S } from './messages';
 
 export interface MeasureSettings {
   enabled: boolean;
@@ -35,7 +36,15 @@ export function applyPropertySet(current: MeasureSettings, params: Record<string
   return { ok: true, settings: next };
 }
 
-/** Reported properties as sent in replies: the Alink thing model uses 0/1 for booleans. */
+/** Settings as property values (replies, property set): the Alink thing model uses 0/1 for booleans. */
 export function reported(s: MeasureSettings): Record<string, number> {
   return { [DesiredProperty.MeasureEnabled]: s.enabled ? 1 : 0, [DesiredProperty.MeasureInterval]: s.intervalS };
+}
+
+/** Reads settings back from property values (a device's reply data); undefined if incomplete. */
+export function settingsFromProperties(data: Record<string, unknown>): MeasureSettings | undefined {
+  const enabled = data[DesiredProperty.MeasureEnabled];
+  const interval = data[DesiredProperty.MeasureInterval];
+  if ((enabled !== 0 && enabled !== 1) || typeof interval !== 'number') return undefined;
+  return { enabled: enabled === 1, intervalS: interval };
 }

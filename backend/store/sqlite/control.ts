@@ -1,0 +1,81 @@
+/** Desired and reported device settings, and the audit trail of commands. */
+import type { AuditEntry, CommandResult, DeviceState, Settings } from '../types';
+import type { Db } from './database';
+
+interface StateRow {
+  desired_enabled: number | null;
+  desired_interval_s: number | null;
+  desired_at: number | null;
+  desired_by: string | null;
+  reported_enabled: number | null;
+  reported_interval_s: number | null;
+  reported_at: number | null;
+}
+
+interface AuditRow {
+  at: number;
+  user_id: string;
+  patient_id: string | null;
+  device_id: string;
+  action: string;
+  params: string;
+  result: string;
+  detail: string;
+}
+
+export function createControlTables(db: Db, rowId: (deviceId: string) => number | undefined) {
+  const q = {
+    state: db.prepare('SELECT * FROM device_state WHERE device_id = ?'),
+    desired: db.prepare(`INSERT INTO device_state (device_id, desired_enabled, desired_interval_s, desired_at, desired_by) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (device_id) DO UPDATE SET desired_enabled = excluded.desired_enabled, desired_interval_s = excluded.desired_interval_s,
+      desired_at = excluded.desired_at, desired_by = excluded.desired_by`),
+    reported: db.prepare(`INSERT INTO device_state (device_id, reported_enabled, reported_interval_s, reported_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (device_id) DO UPDATE SET reported_enabled = excluded.reported_enabled, reported_interval_s = excluded.reported_interval_s,
+      reported_at = excluded.reported_at`),
+    audit: db.prepare('INSERT INTO audit (at, user_id, patient_id, device_id, action, params, result, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    auditOf: db.prepare('SELECT * FROM audit WHERE device_id = ? ORDER BY at DESC, id DESC LIMIT ?'),
+  };
+  const need = (deviceId: string) => {
+    const id = rowId(deviceId);
+    if (id === undefined) throw new Error(`unknown device ${deviceId}`);
+    return id;
+  };
+  return {
+    state(deviceId: string): DeviceState {
+      const id = rowId(deviceId);
+      const r = id === undefined ? undefined : (q.state.get(id) as StateRow | undefined);
+      const out: DeviceState = {};
+      if (r?.desired_at != null && r.desired_interval_s !== null) {
+        out.desired = { enabled: r.desired_enabled === 1, intervalS: r.desired_interval_s, at: r.desired_at, by: r.desired_by ?? '' };
+      }
+      if (r?.reported_at != null && r.reported_interval_s !== null) {
+        out.reported = { enabled: r.reported_enabled === 1, intervalS: r.reported_interval_s, at: r.reported_at };
+      }
+      return out;
+    },
+    setDesired(deviceId: string, s: Settings, at: number, by: string): void {
+      q.desired.run(need(deviceId), s.enabled ? 1 : 0, s.intervalS, at, by);
+    },
+    setReported(deviceId: string, s: Settings, at: number): void {
+      q.reported.run(need(deviceId), s.enabled ? 1 : 0, s.intervalS, at);
+    },
+    appendAudit(e: AuditEntry): void {
+      q.audit.run(e.at, e.userId, e.patientId ?? null, e.deviceId, e.action, JSON.stringify(e.params), e.result, e.detail);
+    },
+    auditOf(deviceId: string, limit: number): AuditEntry[] {
+      return (q.auditOf.all(deviceId, limit) as AuditRow[]).map((r) => {
+        const e: AuditEntry = {
+          at: r.at,
+          userId: r.user_id,
+          deviceId: r.device_id,
+          action: r.action,
+          params: JSON.parse(r.params) as Record<string, unknown>,
+          result: r.result as CommandResult,
+          detail: r.detail,
+        };
+        if (r.patient_id !== null) e.patientId = r.patient_id;
+        return e;
+      });
+    },
+  };
+}

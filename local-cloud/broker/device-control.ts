@@ -1,0 +1,90 @@
+/**
+ * Commands to devices from the broker's side: publish a request on the device's `property/set` or
+ * service topic, match the device's `_reply` by message id, and give up after a timeout. Replies to
+ * property sets carry the device's settings, which are stored as its reported state; when a device
+ * (re)subscribes to its commands, a desired state it has not reported yet is sent to it again.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  buildRequest,
+  deviceIdOf,
+  Method,
+  parseDeviceId,
+  parseReply,
+  parseTopic,
+  reported,
+  settingsFromProperties,
+  topics,
+} from '../../core/alink';
+import type { CommandOutcome, DeviceControl, DeviceRequest } from '../../backend/runtime/control';
+import type { Logger } from '../../backend/runtime/deps';
+import type { Store } from '../../backend/store/types';
+
+export interface DeviceControlOptions {
+  store: Store;
+  now: () => number;
+  log: Logger;
+  publish: (topic: string, payload: string) => Promise<void>;
+  isOnline: (deviceId: string) => boolean;
+}
+
+export function createDeviceControl(opts: DeviceControlOptions) {
+  const pending = new Map<string, (o: CommandOutcome) => void>();
+
+  async function recordReported(deviceId: string, data: Record<string, unknown>): Promise<void> {
+    const s = settingsFromProperties(data);
+    if (s) await opts.store.setReported(deviceId, s, opts.now());
+  }
+
+  const control: DeviceControl = {
+    request(deviceId: string, req: DeviceRequest, timeoutMs: number): Promise<CommandOutcome> {
+      const ref = parseDeviceId(deviceId);
+      if (!ref || !opts.isOnline(deviceId)) return Promise.resolve({ status: 'timeout', offline: true });
+      const id = `c${randomBytes(6).toString('hex')}`;
+      const topic = req.kind === 'set' ? topics.propertySet(ref) : topics.service(ref, req.identifier);
+      const method = req.kind === 'set' ? Method.PropertySet : Method.service(req.identifier);
+      return new Promise<CommandOutcome>((resolve) => {
+        const key = `${deviceId}:${id}`;
+        const timer = setTimeout(() => {
+          pending.delete(key);
+          resolve({ status: 'timeout', offline: false });
+        }, timeoutMs);
+        pending.set(key, (o) => {
+          clearTimeout(timer);
+          pending.delete(key);
+          resolve(o);
+        });
+        opts.publish(topic, buildRequest(id, method, req.params)).catch(() => pending.get(key)?.({ status: 'timeout', offline: true }));
+      });
+    },
+  };
+
+  return {
+    control,
+    /** Every PUBLISH the broker routes: picks out device replies to commands. */
+    onPublish(topic: string, payload: Buffer): void {
+      if (!topic.endsWith('_reply')) return;
+      const t = parseTopic(topic);
+      if (!t || (t.kind !== 'property.set.reply' && t.kind !== 'service.reply')) return;
+      const reply = parseReply(payload.toString());
+      if (!reply) return;
+      const deviceId = deviceIdOf(t);
+      if (t.kind === 'property.set.reply' && reply.code === 200) {
+        recordReported(deviceId, reply.data).catch((e: Error) => opts.log.warn(`reported state of ${deviceId}: ${e.message}`));
+      }
+      pending.get(`${deviceId}:${reply.id}`)?.(
+        reply.code === 200 ? { status: 'acked', data: reply.data } : { status: 'rejected', code: reply.code, message: reply.message ?? 'rejected' },
+      );
+    },
+    /** A device (re)subscribed to its commands: send it the desired state it has not reported yet. */
+    async onDeviceListening(deviceId: string): Promise<void> {
+      const { desired, reported: rep } = await opts.store.deviceState(deviceId);
+      if (!desired || (rep && rep.enabled === desired.enabled && rep.intervalS === desired.intervalS)) return;
+      const ref = parseDeviceId(deviceId);
+      if (!ref) return;
+      await opts.publish(topics.propertySet(ref), buildRequest(`sync${desired.at}`, Method.PropertySet, reported(desired)));
+    },
+  };
+}
+
+export type DeviceControlService = ReturnType<typeof createDeviceControl>;
