@@ -4,7 +4,7 @@
  * The embedded broker calls it from its hooks; production brokers reach the same code through the
  * HTTP authentication/authorization endpoints (local-cloud/function-host/mqtt-auth.ts).
  */
-import { parseDeviceId } from '../../core/alink';
+import { deviceIdOf, parseDeviceId, parseUsername } from '../../core/alink';
 import { AuthenticatedDevice, ConnackCode, createDeviceAuth, deviceMayPublish, deviceMaySubscribe } from '../device-auth';
 import type { Store } from '../store/types';
 import { createUserCredentials, readableTopics } from './user-credentials';
@@ -46,6 +46,15 @@ export function createMqttPolicy(opts: MqttPolicyOptions) {
       }
       const login = await devices.authenticate(clientId, username, password);
       return login.ok ? { ok: true, identity: { kind: 'device', device: login.device } } : login;
+    },
+    /**
+     * The identity behind an already-authenticated username (production brokers ask authorization
+     * separately, naming the client only by username).
+     */
+    identityOf(username: string): MqttIdentity | undefined {
+      if (users.isUserLogin(username)) return { kind: 'user', userId: username.slice('user:'.length) };
+      const u = parseUsername(username);
+      return u.ok ? { kind: 'device', device: { ...u.value, deviceId: deviceIdOf(u.value) } } : undefined;
     },
     /** People never publish: commands go through the `command` function, which checks roles. */
     mayPublish(identity: MqttIdentity, topic: string): boolean {

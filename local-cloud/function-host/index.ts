@@ -14,6 +14,7 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { err, ErrorCode, Result } from '../../core';
 import type { Caller } from '../../backend/runtime/context';
 import type { FunctionRunner } from '../function-runner';
+import type { MqttAuthEndpoints } from './mqtt-auth';
 import { closeServer, listen } from '../net/listen';
 
 export interface FunctionHostOptions {
@@ -25,6 +26,8 @@ export interface FunctionHostOptions {
   serviceToken: string;
   /** Resolves any other bearer token (a sign-in session) to a caller, or undefined if invalid. */
   resolveBearer?: (token: string) => Promise<Caller | undefined>;
+  /** HTTP authentication/authorization for production brokers (`/mqtt/auth`, `/mqtt/acl`). */
+  mqttAuth?: MqttAuthEndpoints;
   /** Extra fields for `GET /health`. */
   health?: () => Promise<Record<string, unknown>>;
   /** Largest accepted request body, bytes. Default 1 MiB. */
@@ -83,6 +86,9 @@ export function createFunctionHost(opts: FunctionHostOptions) {
     if (req.method === 'GET' && url.pathname === '/health') {
       return send(res, 200, { ok: true, data: { status: 'up', ...(opts.health ? await opts.health() : {}) } });
     }
+    if (req.method === 'POST' && (url.pathname === '/mqtt/auth' || url.pathname === '/mqtt/acl') && opts.mqttAuth) {
+      return handleMqttAuth(req, res, url.pathname === '/mqtt/auth' ? 'auth' : 'acl', opts.mqttAuth);
+    }
     const m = /^\/functions\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
     if (!m) return send(res, 404, err(ErrorCode.NotFound, 'not found: use POST /functions/<name> or GET /health'));
     if (!opts.runner.names.includes(m[1])) return send(res, 404, err(ErrorCode.NotFound, `no function named ${m[1]}`));
@@ -103,6 +109,21 @@ export function createFunctionHost(opts: FunctionHostOptions) {
       }
     }
     send(res, 200, await invoke(m[1], event, caller));
+  }
+
+  /** Only the service token may ask (the production broker); anything unreadable is denied. */
+  async function handleMqttAuth(req: IncomingMessage, res: ServerResponse, kind: 'auth' | 'acl', endpoints: MqttAuthEndpoints): Promise<void> {
+    const caller = await callerFrom(req);
+    if (caller === 'invalid' || caller.kind !== 'service') return send(res, 401, err(ErrorCode.Unauthenticated, 'service token required'));
+    const body = await readBody(req, 16 * 1024);
+    let parsed: Record<string, unknown> = {};
+    try {
+      const v: unknown = body === 'too-large' ? {} : JSON.parse(body.toString('utf8'));
+      if (v && typeof v === 'object' && !Array.isArray(v)) parsed = v as Record<string, unknown>;
+    } catch {
+      parsed = {};
+    }
+    return send(res, 200, kind === 'auth' ? await endpoints.auth(parsed) : await endpoints.acl(parsed));
   }
 
   const server = createServer((req, res) => {

@@ -13,6 +13,7 @@ import type { IngestResult } from '../../cloudfunctions/ingest/messages';
 import { createBroker } from '../broker';
 import { createDeviceControl } from '../broker/device-control';
 import { createFunctionHost } from '../function-host';
+import { createMqttAuthEndpoints } from '../function-host/mqtt-auth';
 import { createMessageFlow } from '../message-flow';
 import type { RateLimit } from '../message-flow/rate-limiter';
 import { buildFunctions } from './functions';
@@ -76,8 +77,10 @@ export async function createStack(opts: StackOptions) {
       : await createWorkerRunner({ dataDir: opts.dataDir, synchronous: opts.synchronous, sessionSecret }, opts.log, onEvent, deviceControl.control);
   const host = opts.host ?? '0.0.0.0';
 
+  const mqttPolicy = createMqttPolicy({ store, now, secret: sessionSecret });
   const functionHost = createFunctionHost({
     runner,
+    mqttAuth: createMqttAuthEndpoints(mqttPolicy),
     adminToken,
     serviceToken,
     resolveBearer: (token) => sessions.resolve(token, now()),
@@ -97,7 +100,7 @@ export async function createStack(opts: StackOptions) {
     const httpPort = await functionHost.listen(opts.httpPort ?? 3000, host);
     closers.push(() => functionHost.close());
     broker = await createBroker({
-      policy: createMqttPolicy({ store, now, secret: sessionSecret }),
+      policy: mqttPolicy,
       onDeviceListening: (deviceId) => {
         deviceControl.onDeviceListening(deviceId).catch((e: Error) => opts.log.warn(`desired state for ${deviceId}: ${e.message}`));
       },

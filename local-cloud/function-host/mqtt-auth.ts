@@ -1,0 +1,37 @@
+/**
+ * MQTT authentication and authorization over HTTP, in the shape EMQX's HTTP authenticator and
+ * authorizer call, so a production broker enforces exactly the policy of the embedded one
+ * (backend/mqtt-policy). Configure EMQX with the service token as a header:
+ *
+ *   POST /mqtt/auth  {"clientid", "username", "password"}          → {"result": "allow" | "deny", "is_superuser": false}
+ *   POST /mqtt/acl   {"clientid", "username", "topic", "action"}    → {"result": "allow" | "deny"}
+ *
+ * `action` is `publish` or `subscribe` (EMQX placeholders ${clientid}, ${username}, ${password},
+ * ${topic}, ${action}). Anything malformed is denied.
+ */
+import type { MqttPolicy } from '../../backend/mqtt-policy';
+
+type Body = Record<string, unknown>;
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+export function createMqttAuthEndpoints(policy: MqttPolicy) {
+  return {
+    async auth(body: Body): Promise<{ result: 'allow' | 'deny'; is_superuser: false }> {
+      const clientId = str(body.clientid);
+      if (clientId === undefined) return { result: 'deny', is_superuser: false };
+      const login = await policy.authenticate(clientId, str(body.username), str(body.password));
+      return { result: login.ok ? 'allow' : 'deny', is_superuser: false };
+    },
+    async acl(body: Body): Promise<{ result: 'allow' | 'deny' }> {
+      const username = str(body.username);
+      const topic = str(body.topic);
+      const identity = username === undefined ? undefined : policy.identityOf(username);
+      if (!identity || topic === undefined) return { result: 'deny' };
+      if (body.action === 'publish') return { result: policy.mayPublish(identity, topic) ? 'allow' : 'deny' };
+      if (body.action === 'subscribe') return { result: (await policy.maySubscribe(identity, topic)) ? 'allow' : 'deny' };
+      return { result: 'deny' };
+    },
+  };
+}
+
+export type MqttAuthEndpoints = ReturnType<typeof createMqttAuthEndpoints>;
