@@ -91,6 +91,21 @@ describe.each(['process', 'worker'] as const)('remote control (functions in %s)'
     await mute.endAsync();
   });
 
+  test('a device that refuses a command gives "rejected"', async () => {
+    const { alice, deviceId, creds } = await setup();
+    // A firmware that knows no "measure now" service answers with an error code.
+    const old = await connectDevice(stack, creds);
+    await subscribe(old, topics.service(creds, '+'));
+    old.on('message', (topic, payload) => {
+      const req = JSON.parse(payload.toString()) as { id: string };
+      old.publish(`${topic}_reply`, JSON.stringify({ id: req.id, code: 460, message: 'unknown service', data: {} }));
+    });
+    const r = await data('command', { action: 'measureNow', deviceId }, alice);
+    expect(r).toMatchObject({ result: 'rejected', detail: expect.stringMatching(/460/) });
+    expect(((await data('command', { action: 'state', deviceId }, alice)).audit as Json[])[0]).toMatchObject({ action: 'measureNow', result: 'rejected' });
+    await old.endAsync();
+  });
+
   test('family may command; strangers cannot even see the device; bad settings are refused', async () => {
     const { alice, patientId, deviceId, terminal } = await setup();
     await terminal.start();
