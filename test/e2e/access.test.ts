@@ -5,6 +5,7 @@
  */
 import { buildRequest, topics } from '../../core/alink';
 import type { Stack } from '../../local-cloud/stack';
+import { functionClient } from '../helpers/http';
 import { connectDevice, createDevice, publish, startStack, tempDir } from '../helpers/stack';
 
 type Json = Record<string, unknown>;
@@ -24,20 +25,7 @@ describe('users, patients and family access', () => {
     dir.remove();
   });
 
-  async function call(fn: string, event: Json, token?: string): Promise<{ status: number; body: Json }> {
-    const r = await fetch(`http://127.0.0.1:${stack.ports.http}/functions/${fn}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(event),
-    });
-    return { status: r.status, body: (await r.json()) as Json };
-  }
-  async function data(fn: string, event: Json, token?: string): Promise<Json> {
-    const r = await call(fn, event, token);
-    if (r.body.ok !== true) throw new Error(`${fn}.${String(event.action)}: ${JSON.stringify(r.body)}`);
-    return r.body.data as Json;
-  }
-  const login = async (code: string) => (await data('auth', { action: 'login', code, name: code })).token as string;
+  const { call, data, login } = functionClient(() => stack.ports.http);
   const code = (r: { body: Json }) => (r.body.ok ? 'OK' : r.body.code);
 
   /** Alice owns a patient with a bound device that has one stored reading. */

@@ -7,6 +7,7 @@ import { createDevice as createEmulatedDevice, EmulatedDevice } from '../../devi
 import { createSteadySource } from '../../device-emulator/vitals/steady-source';
 import type { Stack } from '../../local-cloud/stack';
 import { topics } from '../../core/alink';
+import { functionClient } from '../helpers/http';
 import { connectDevice, createDevice, startStack, subscribe, tempDir } from '../helpers/stack';
 import { until } from '../helpers/until';
 
@@ -27,20 +28,9 @@ describe.each(['process', 'worker'] as const)('remote control (functions in %s)'
     dir.remove();
   });
 
-  async function call(fn: string, event: Json, token?: string): Promise<Json> {
-    const r = await fetch(`http://127.0.0.1:${stack.ports.http}/functions/${fn}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(event),
-    });
-    return (await r.json()) as Json;
-  }
-  async function data(fn: string, event: Json, token?: string): Promise<Json> {
-    const body = await call(fn, event, token);
-    if (body.ok !== true) throw new Error(`${fn}.${String(event.action)}: ${JSON.stringify(body)}`);
-    return body.data as Json;
-  }
-  const login = async (code: string) => (await data('auth', { action: 'login', code })).token as string;
+  const http = functionClient(() => stack.ports.http);
+  const { data, login } = http;
+  const call = async (fn: string, event: Json, token?: string) => (await http.call(fn, event, token)).body;
 
   async function setup() {
     const alice = await login('alice');

@@ -4,6 +4,7 @@
  */
 import { buildLogin, topics } from '../../core/alink';
 import type { Stack } from '../../local-cloud/stack';
+import { functionClient } from '../helpers/http';
 import { createDevice, startStack, tempDir } from '../helpers/stack';
 
 type Json = Record<string, unknown>;
@@ -28,14 +29,7 @@ describe('MQTT HTTP auth endpoints', () => {
     });
     return { status: r.status, body: (await r.json()) as Json };
   }
-  const fn = async (name: string, event: Json, token?: string) => {
-    const r = await fetch(`http://127.0.0.1:${stack.ports.http}/functions/${name}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(event),
-    });
-    return ((await r.json()) as { data: Json }).data;
-  };
+  const { data: fn } = functionClient(() => stack.ports.http);
 
   test('authenticates devices by signature and people by their short-lived credentials', async () => {
     const dev = await createDevice(stack);

@@ -6,6 +6,7 @@
 import type { MqttClient } from 'mqtt';
 import { buildRequest, topics } from '../../core/alink';
 import type { Stack } from '../../local-cloud/stack';
+import { functionClient } from '../helpers/http';
 import { closed, connect, connectDevice, createDevice, endAll, nextMessage, publish, startStack, subscribe, tempDir } from '../helpers/stack';
 
 type Json = Record<string, unknown>;
@@ -28,17 +29,7 @@ describe.each(['process', 'worker'] as const)('real-time access (functions in %s
     dir.remove();
   });
 
-  async function data(fn: string, event: Json, token?: string): Promise<Json> {
-    const r = await fetch(`http://127.0.0.1:${stack.ports.http}/functions/${fn}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(event),
-    });
-    const body = (await r.json()) as Json;
-    if (body.ok !== true) throw new Error(`${fn}.${String(event.action)}: ${JSON.stringify(body)}`);
-    return body.data as Json;
-  }
-  const login = async (code: string) => (await data('auth', { action: 'login', code })).token as string;
+  const { data, login } = functionClient(() => stack.ports.http);
   const credentials = async (token: string) => (await data('realtime', { action: 'credentials' }, token)) as unknown as Creds;
   const connectUser = async (c: Creds) => {
     const client = await connect(`ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`, { clientId: c.clientId, username: c.username, password: c.password });
