@@ -26,119 +26,49 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
   const control = createControlTables(db, devices.rowId);
   let closed = false;
   // better-sqlite3 is synchronous; the interface is async because other adapters are not.
+  const lift =
+    <A extends unknown[], R>(f: (...args: A) => R) =>
+    async (...args: A): Promise<R> =>
+      f(...args);
   return {
     db,
-    async createDevice(d, now) {
-      return devices.create(d, now);
-    },
-    async getDevice(id) {
-      return devices.get(id);
-    },
-    async listDevices() {
-      return devices.list();
-    },
-    async deviceStatus(id) {
-      return devices.status(id);
-    },
-    async appendReadings(items) {
-      return readings.append(items);
-    },
-    async applyPresence(events) {
-      db.transaction(() => devices.applyPresence(events, devices.rowId))();
-    },
-    async resetPresence(at) {
-      devices.resetPresence(at);
-    },
-    async countRejections(events) {
-      db.transaction(() => devices.countRejections(events))();
-    },
-    async countReadings(segments, cap) {
-      return readings.count(segments, cap);
-    },
-    async queryRaw(q) {
-      return readings.raw(q);
-    },
-    async queryBuckets(q) {
-      return readings.buckets(q);
-    },
-    async stats() {
-      return devices.stats();
-    },
-    async userForOpenid(openid, name, now) {
-      return people.userForOpenid(openid, name, now);
-    },
-    async findUserByOpenid(openid) {
-      return people.findUserByOpenid(openid);
-    },
-    async createSession(session) {
-      people.createSession(session);
-    },
-    async getSession(id) {
-      return people.getSession(id);
-    },
-    async revokeSession(id, at) {
-      people.revokeSession(id, at);
-    },
-    async createPatient(p, ownerId) {
-      people.createPatient(p, ownerId);
-    },
-    async getPatient(id) {
-      return people.getPatient(id);
-    },
-    async updatePatient(id, profile) {
-      people.updatePatient(id, profile);
-    },
-    async patientsOf(userId) {
-      return people.patientsOf(userId);
-    },
-    async roleOf(patientId, userId) {
-      return people.roleOf(patientId, userId);
-    },
-    async members(patientId) {
-      return people.members(patientId);
-    },
-    async removeMember(patientId, userId) {
-      return people.removeMember(patientId, userId);
-    },
-    async createInvite(i) {
-      people.createInvite(i);
-    },
-    async redeemInvite(code, userId, now) {
-      return people.redeemInvite(code, userId, now);
-    },
-    async deviceByBindCode(code) {
-      return devices.byBindCode(code);
-    },
-    async currentBinding(deviceId) {
-      return bindings.current(deviceId);
-    },
-    async bindDevice(deviceId, patientId, userId, at) {
-      bindings.bind(deviceId, patientId, userId, at);
-    },
-    async unbindDevice(deviceId, at) {
-      return bindings.unbind(deviceId, at);
-    },
-    async bindingsOfPatient(patientId) {
-      return bindings.ofPatient(patientId);
-    },
-    async devicesOfUser(userId) {
-      return bindings.devicesOfUser(userId);
-    },
-    async deviceState(deviceId) {
-      return control.state(deviceId);
-    },
-    async setDesired(deviceId, settings, at, by) {
-      control.setDesired(deviceId, settings, at, by);
-    },
-    async setReported(deviceId, settings, at) {
-      control.setReported(deviceId, settings, at);
-    },
-    async appendAudit(entry) {
-      control.appendAudit(entry);
-    },
-    async auditOf(deviceId, limit) {
-      return control.auditOf(deviceId, limit);
-    },
+    createDevice: lift(devices.create),
+    getDevice: lift(devices.get),
+    listDevices: lift(devices.list),
+    deviceStatus: lift(devices.status),
+    appendReadings: lift(readings.append),
+    applyPresence: lift(db.transaction((events: Parameters<Store['applyPresence']>[0]) => devices.applyPresence(events, devices.rowId))),
+    resetPresence: lift(devices.resetPresence),
+    countRejections: lift(db.transaction(devices.countRejections)),
+    countReadings: lift(readings.count),
+    queryRaw: lift(readings.raw),
+    queryBuckets: lift(readings.buckets),
+    stats: lift(devices.stats),
+    userForOpenid: lift(people.userForOpenid),
+    findUserByOpenid: lift(people.findUserByOpenid),
+    createSession: lift(people.createSession),
+    getSession: lift(people.getSession),
+    revokeSession: lift(people.revokeSession),
+    createPatient: lift(people.createPatient),
+    getPatient: lift(people.getPatient),
+    updatePatient: lift(people.updatePatient),
+    patientsOf: lift(people.patientsOf),
+    roleOf: lift(people.roleOf),
+    members: lift(people.members),
+    removeMember: lift(people.removeMember),
+    createInvite: lift(people.createInvite),
+    redeemInvite: lift(people.redeemInvite),
+    deviceByBindCode: lift(devices.byBindCode),
+    currentBinding: lift(bindings.current),
+    bindDevice: lift(bindings.bind),
+    unbindDevice: lift(bindings.unbind),
+    bindingsOfPatient: lift(bindings.ofPatient),
+    devicesOfUser: lift(bindings.devicesOfUser),
+    deviceState: lift(control.state),
+    setDesired: lift(control.setDesired),
+    setReported: lift(control.setReported),
+    appendAudit: lift(control.appendAudit),
+    auditOf: lift(control.auditOf),
     async close() {
       if (closed) return;
       closed = true;
