@@ -4,7 +4,7 @@
  * The embedded broker calls it from its hooks; production brokers reach the same code through the
  * HTTP authentication/authorization endpoints (local-cloud/function-host/mqtt-auth.ts).
  */
-import { deviceIdOf, parseDeviceId, parseUsername } from '../../core/alink';
+import { deviceIdOf, parseDeviceId, ParsedTopic, parseUsername } from '../../core/alink';
 import { AuthenticatedDevice, ConnackCode, createDeviceAuth, deviceMayPublish, deviceMaySubscribe } from '../device-auth';
 import type { Store } from '../store/types';
 import { createUserCredentials, readableTopics } from './user-credentials';
@@ -57,7 +57,7 @@ export function createMqttPolicy(opts: MqttPolicyOptions) {
       return u.ok ? { kind: 'device', device: { ...u.value, deviceId: deviceIdOf(u.value) } } : undefined;
     },
     /** People never publish: commands go through the `command` function, which checks roles. */
-    mayPublish(identity: MqttIdentity, topic: string): boolean {
+    mayPublish(identity: MqttIdentity, topic: string | ParsedTopic | undefined): boolean {
       return identity.kind === 'device' && deviceMayPublish(identity.device, topic);
     },
     async maySubscribe(identity: MqttIdentity, filter: string): Promise<boolean> {

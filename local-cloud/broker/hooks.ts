@@ -75,7 +75,7 @@ export function createBrokerHooks(deps: HookDeps) {
       const identity = sessions.get(client);
       const device = deviceOf(client);
       const topic = parseTopic(packet.topic);
-      if (!identity || !deps.policy.mayPublish(identity, packet.topic) || !device) {
+      if (!identity || !deps.policy.mayPublish(identity, topic) || !device) {
         stats.publishDenied++;
         deps.log.once(`pub:${client.id}:${packet.topic}`, `publish denied: ${device?.deviceId ?? client.id} → ${packet.topic}`);
         // MQTT 3.1.1 §3.3.5 [MQTT-3.3.5-2]: an unauthorized PUBLISH is either acknowledged or the
