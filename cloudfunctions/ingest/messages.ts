@@ -34,7 +34,7 @@ export interface PresenceMessage {
 
 export type IngestMessage = TelemetryMessage | RejectedMessage | PresenceMessage;
 
-/** Per message: the Alink reply to send (telemetry and rejections), or null (presence). */
+/** The outcome of one message, before it is encoded as an Alink reply. */
 export interface IngestReply {
   code: number;
   /** Message id to echo in the reply ('' if the device sent none). */
@@ -42,8 +42,16 @@ export interface IngestReply {
   message: string;
 }
 
+/** A reply ready to send: the broker publishes `payload` on `topic` to the device, as it is. */
+export interface DeviceReply {
+  topic: string;
+  payload: string;
+  code: number;
+}
+
 export interface IngestResult {
-  replies: Array<IngestReply | null>;
+  /** Per message: the Alink reply to send (telemetry and rejections), or null (presence). */
+  replies: Array<DeviceReply | null>;
   /** Messages whose readings were newly stored. */
   stored: number;
   /** Messages recognised as redeliveries (acknowledged, not stored again). */

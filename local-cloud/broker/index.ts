@@ -30,8 +30,18 @@ export interface BrokerOptions extends HookDeps {
 }
 
 /** aedes keeps a client's subscriptions keyed by filter; its type definitions leave the field out. */
+function subscriptionsOf(client: Client): Record<string, unknown> {
+  return (client as Client & { subscriptions: Record<string, unknown> }).subscriptions;
+}
+
 function subscribedFilters(client: Client): string[] {
-  return Object.keys((client as Client & { subscriptions: Record<string, unknown> }).subscriptions);
+  return Object.keys(subscriptionsOf(client));
+}
+
+/** Whether a client subscribed to `topic`, by name (the usual case) or by a wildcard filter. */
+function isSubscribed(client: Client, topic: string): boolean {
+  const subs = subscriptionsOf(client);
+  return subs[topic] !== undefined || Object.keys(subs).some((filter) => topicMatches(filter, topic));
 }
 
 export async function createBroker(opts: BrokerOptions) {
@@ -105,7 +115,7 @@ export async function createBroker(opts: BrokerOptions) {
        */
       sendToDevice(deviceId: string, topic: string, payload: string): void {
         for (const client of policy.clientsOf(deviceId)) {
-          if (!subscribedFilters(client).some((filter) => topicMatches(filter, topic))) continue;
+          if (!isSubscribed(client, topic)) continue;
           client.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => undefined);
         }
       },

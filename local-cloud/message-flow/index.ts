@@ -8,8 +8,8 @@
  * so batches grow with load and stay small (low latency) when load is light.
  */
 import type { Result } from '../../core';
-import { buildReply, Method, RejectKind, topics } from '../../core/alink';
-import type { IngestMessage, IngestResult } from '../../cloudfunctions/ingest/messages';
+import type { RejectKind } from '../../core/alink';
+import type { DeviceReply, IngestMessage, IngestResult } from '../../cloudfunctions/ingest/messages';
 import { createRateLimiter, DEFAULT_RATE_LIMIT, RateLimit } from './rate-limiter';
 
 export interface MessageFlowOptions {
@@ -110,14 +110,8 @@ export function createMessageFlow(opts: MessageFlowOptions) {
     batch.forEach((p) => p.reject(new IngestUnavailableError(lastError)));
   }
 
-  function reply(m: IngestMessage, r: { code: number; id: string; message: string } | null | undefined): void {
-    if (!r || m.type === 'presence') return;
-    const [productKey, deviceName] = m.deviceId.split('/');
-    opts.reply(
-      m.deviceId,
-      topics.propertyPostReply({ productKey, deviceName }),
-      buildReply({ id: r.id, code: r.code, message: r.message, method: Method.PropertyPost }),
-    );
+  function reply(m: IngestMessage, r: DeviceReply | null | undefined): void {
+    if (r) opts.reply(m.deviceId, r.topic, r.payload);
   }
 
   function reject(deviceId: string, kind: RejectKind, detail: string): Promise<void> {

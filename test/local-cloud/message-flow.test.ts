@@ -19,7 +19,8 @@ function setup(outcomes: Array<'ok' | 'fail'> = [], extra = {}) {
     ingest: async (messages): Promise<Result<IngestResult>> => {
       batches.push(messages);
       if ((outcomes.shift() ?? 'ok') === 'fail') return err('UNAVAILABLE', 'database is locked');
-      return ok({ replies: messages.map((m) => (m.type === 'presence' ? null : { code: 200, id: 'x', message: 'success' })), stored: messages.length, duplicates: 0, rejected: 0 });
+      const replies = messages.map((m) => (m.type === 'presence' ? null : { topic: `/sys/${m.deviceId}/thing/event/property/post_reply`, payload: '{"code":200}', code: 200 }));
+      return ok({ replies, stored: messages.length, duplicates: 0, rejected: 0 });
     },
     ...extra,
   });

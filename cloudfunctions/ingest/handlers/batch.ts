@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { err, ErrorCode, ok } from '../../../core';
-import { decodePropertyPost, deviceIdOf, parseTopic, RejectKind, ReplyCode } from '../../../core/alink';
+import { buildReply, decodePropertyPost, deviceIdOf, Method, parseDeviceId, parseTopic, RejectKind, ReplyCode, topics } from '../../../core/alink';
 import type { Handler } from '../../../backend/runtime/handler';
 import type { PresenceEvent, ReadingBatchItem, RejectionEvent } from '../../../backend/store/types';
 import { IngestReply, IngestResult, parseBatch } from '../messages';
@@ -27,7 +27,6 @@ export const batch: Handler = async ({ event, deps }) => {
 
   const replies: Array<IngestReply | null> = [];
   const items: ReadingBatchItem[] = [];
-  const itemReply: number[] = [];
   const presence: PresenceEvent[] = [];
   const rejections: RejectionEvent[] = [];
   const known = new Map<string, boolean>();
@@ -79,7 +78,6 @@ export const batch: Handler = async ({ event, deps }) => {
         receivedAt: m.receivedAt,
         readings: readings.map(({ timed: _timed, ...r }) => r),
       });
-      itemReply.push(replies.length - 1);
     }
   }
 
@@ -87,6 +85,11 @@ export const batch: Handler = async ({ event, deps }) => {
   if (presence.length) await store.applyPresence(presence);
   if (rejections.length) await store.countRejections(rejections);
   const duplicates = appended.duplicate.filter(Boolean).length;
-  const result: IngestResult = { replies, stored: items.length - duplicates, duplicates, rejected: rejections.length };
+  // Encoded here, once, so the broker only forwards bytes (and a production broker's webhook can too).
+  const encoded = replies.map((r, i) => {
+    const ref = r && parseDeviceId(parsed.messages[i].deviceId);
+    return r && ref ? { topic: topics.propertyPostReply(ref), payload: buildReply({ ...r, method: Method.PropertyPost }), code: r.code } : null;
+  });
+  const result: IngestResult = { replies: encoded, stored: items.length - duplicates, duplicates, rejected: rejections.length };
   return ok(result);
 };
