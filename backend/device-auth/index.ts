@@ -16,7 +16,6 @@ import {
   passwordMatches,
   sign,
   signContent,
-  topics,
   parseTopic,
   ParsedTopic,
   deviceIdOf,
@@ -99,6 +98,3 @@ export function deviceMaySubscribe(device: AuthenticatedDevice, filter: string):
   // literal prefix can only match inside the subtree, whatever wildcards follow.
   return filter.startsWith(devicePrefix(device));
 }
-
-/** The topic filter a device should subscribe to for its downlink (commands and replies). */
-export const deviceSubscription = (device: AuthenticatedDevice) => topics.deviceFilter(device);

@@ -36,7 +36,6 @@ export function createMqttPolicy(opts: MqttPolicyOptions) {
   }
 
   return {
-    users,
     async authenticate(clientId: string, username: string | undefined, password: string | undefined): Promise<MqttLogin> {
       if (users.isUserLogin(username)) {
         const userId = users.verify(username as string, password, opts.now());
@@ -52,7 +51,7 @@ export function createMqttPolicy(opts: MqttPolicyOptions) {
      * separately, naming the client only by username).
      */
     identityOf(username: string): MqttIdentity | undefined {
-      if (users.isUserLogin(username)) return { kind: 'user', userId: username.slice('user:'.length) };
+      if (users.isUserLogin(username)) return { kind: 'user', userId: users.userIdOf(username) };
       const u = parseUsername(username);
       return u.ok ? { kind: 'device', device: { ...u.value, deviceId: deviceIdOf(u.value) } } : undefined;
     },

@@ -52,6 +52,8 @@ export function createUserCredentials(secret: string, ttlMs = REALTIME_TTL_MS) {
       return check.ok && `${USERNAME_PREFIX}${check.claims.sub}` === username ? check.claims.sub : undefined;
     },
     isUserLogin: (username: string | undefined) => username?.startsWith(USERNAME_PREFIX) === true,
+    /** The user id named by a `user:` username (already authenticated by the broker). */
+    userIdOf: (username: string) => username.slice(USERNAME_PREFIX.length),
   };
 }
 

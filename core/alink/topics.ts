@@ -55,8 +55,6 @@ export const topics = {
   eventPost: (d: DeviceRef, identifier: string) => `${devicePrefix(d)}thing/event/${identifier}/post`,
   /** Retained `{online, at}` published by the broker when a device connects or disconnects. */
   presence: (d: DeviceRef) => `${devicePrefix(d)}presence`,
-  /** Everything a device may subscribe to or publish on: its own subtree. */
-  deviceFilter: (d: DeviceRef) => `${devicePrefix(d)}#`,
 };
 
 /** Parses a `/sys/...` topic; returns undefined for topics outside the Alink device namespace. */

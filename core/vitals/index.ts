@@ -31,19 +31,10 @@ export const VITALS: readonly VitalSpec[] = [
   { key: 'spo2', property: 'SpO2', unit: '%', min: 50, max: 100, decimals: 1 },
 ];
 
-export const VITAL_KEYS: readonly VitalKey[] = VITALS.map((v) => v.key);
-
 const byProperty = new Map(VITALS.map((v) => [v.property, v] as const));
-const byKey = new Map(VITALS.map((v) => [v.key, v] as const));
 
 export function vitalByProperty(property: string): VitalSpec | undefined {
   return byProperty.get(property);
-}
-
-export function vitalByKey(key: VitalKey): VitalSpec {
-  const spec = byKey.get(key);
-  if (!spec) throw new Error(`unknown vital ${key}`);
-  return spec;
 }
 
 /** A stored reading: one timestamp, any subset of the vitals. */

@@ -2,7 +2,7 @@
  * Choosing a vitals source by name: a PPG scenario (the full signal chain: synthetic sensor
  * signals analysed by the on-device algorithm) or `steady` (a light random walk for load tests).
  */
-import { createPpgVitalsSource, SCENARIOS } from './ppg-source';
+import { createPpgVitalsSource, isScenarioName, SCENARIOS } from './ppg-source';
 import { createSteadySource } from './steady-source';
 import type { VitalsSource } from './types';
 
@@ -10,7 +10,7 @@ export const SOURCE_NAMES: readonly string[] = [...SCENARIOS, 'steady'];
 
 export function createVitalsSource(name: string, seed: number, startedAt: number): VitalsSource {
   if (name === 'steady') return createSteadySource({ seed });
-  if (!(SCENARIOS as readonly string[]).includes(name)) {
+  if (!isScenarioName(name)) {
     throw new RangeError(`unknown scenario "${name}"; choose one of ${SOURCE_NAMES.join(', ')}`);
   }
   return createPpgVitalsSource({ scenario: name, seed, startedAt });

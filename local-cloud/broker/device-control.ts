@@ -86,5 +86,3 @@ export function createDeviceControl(opts: DeviceControlOptions) {
     },
   };
 }
-
-export type DeviceControlService = ReturnType<typeof createDeviceControl>;

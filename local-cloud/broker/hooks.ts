@@ -22,8 +22,6 @@ export interface HookDeps {
   policy: MqttPolicy;
   flow: MessageFlow;
   log: Logger;
-  /** Publishes a device's retained presence message. */
-  announcePresence?: (deviceId: string, online: boolean) => void;
 }
 
 export function createBrokerHooks(deps: HookDeps) {
@@ -115,24 +113,26 @@ export function createBrokerHooks(deps: HookDeps) {
     deviceIdOf: (c: Client) => deviceOf(c)?.deviceId,
     /** Open sessions of a device (usually one; two briefly during a takeover). */
     clientsOf: (deviceId: string): ReadonlySet<Client> => clientsByDevice.get(deviceId) ?? new Set(),
-    clientConnected(client: Client): void {
+    /** Returns the device id when this session brought its device online. */
+    clientConnected(client: Client): string | undefined {
       const identity = sessions.get(client);
       if (identity?.kind === 'user') add(clientsByUser, identity.userId, client);
-      if (identity?.kind !== 'device') return;
-      if (add(clientsByDevice, identity.device.deviceId, client) === 1) {
-        deps.flow.presence(identity.device.deviceId, true);
-        deps.announcePresence?.(identity.device.deviceId, true);
-      }
+      if (identity?.kind !== 'device' || add(clientsByDevice, identity.device.deviceId, client) !== 1) return undefined;
+      deps.flow.presence(identity.device.deviceId, true);
+      return identity.device.deviceId;
     },
-    /** Offline only when the device's last session ends (a takeover closes the old one late). */
-    clientDisconnected(client: Client): void {
+    /**
+     * Returns the device id when this was its last session: offline only then (a takeover closes
+     * the old session late).
+     */
+    clientDisconnected(client: Client): string | undefined {
       const identity = sessions.get(client);
-      if (!identity) return;
+      if (!identity) return undefined;
       sessions.delete(client);
       if (identity.kind === 'user') return void remove(clientsByUser, identity.userId, client);
-      if (remove(clientsByDevice, identity.device.deviceId, client) !== 0) return;
+      if (remove(clientsByDevice, identity.device.deviceId, client) !== 0) return undefined;
       deps.flow.presence(identity.device.deviceId, false);
-      deps.announcePresence?.(identity.device.deviceId, false);
+      return identity.device.deviceId;
     },
     /**
      * Access of these users changed (removed from a family, device unbound): any session holding a

@@ -20,8 +20,6 @@ export interface BrokerOptions extends HookDeps {
   host?: string;
   /** Largest MQTT packet a client may send, bytes; larger ones close the connection. Default 256 KiB. */
   maxPacketBytes?: number;
-  /** Called when a device's first session opens or its last one closes. */
-  onDevicePresence?: (deviceId: string, online: boolean) => void;
   /**
    * Called when a device subscribes to its property-set topic: from then on it can receive
    * commands (with a clean session, anything sent before its SUBSCRIBE is lost).
@@ -45,15 +43,21 @@ function isSubscribed(client: Client, topic: string): boolean {
 }
 
 export async function createBroker(opts: BrokerOptions) {
-  let announce: ((deviceId: string, online: boolean) => void) | undefined;
-  const policy = createBrokerHooks({ ...opts, announcePresence: (id, online) => announce?.(id, online) });
+  const policy = createBrokerHooks(opts);
   const aedes = await Aedes.createBroker({
     ...policy.hooks,
     // Alink client ids carry their signing parameters and are far longer than MQTT 3.1's 23.
     maxClientsIdLength: 256,
   });
-  aedes.on('client', (c) => policy.clientConnected(c));
-  aedes.on('clientDisconnect', (c) => policy.clientDisconnected(c));
+  // Retained, so a client subscribing later learns the current state at once.
+  const announce = (deviceId: string | undefined, online: boolean) => {
+    const ref = deviceId ? parseDeviceId(deviceId) : undefined;
+    if (!ref) return;
+    const payload = Buffer.from(JSON.stringify({ online, at: Date.now() }));
+    aedes.publish({ cmd: 'publish', topic: topics.presence(ref), payload, qos: 0, retain: true, dup: false }, () => undefined);
+  };
+  aedes.on('client', (c) => announce(policy.clientConnected(c), true));
+  aedes.on('clientDisconnect', (c) => announce(policy.clientDisconnected(c), false));
   aedes.on('subscribe', (subscriptions, client) => {
     const deviceId = client && policy.deviceIdOf(client);
     const ref = deviceId ? parseDeviceId(deviceId) : undefined;
@@ -82,14 +86,6 @@ export async function createBroker(opts: BrokerOptions) {
   });
   wss.on('error', (e) => opts.log.warn(`websocket server: ${e.message}`));
 
-  announce = (deviceId, online) => {
-    opts.onDevicePresence?.(deviceId, online);
-    const ref = parseDeviceId(deviceId);
-    if (!ref) return;
-    // Retained, so a client subscribing later learns the current state at once.
-    const payload = Buffer.from(JSON.stringify({ online, at: Date.now() }));
-    aedes.publish({ cmd: 'publish', topic: topics.presence(ref), payload, qos: 0, retain: true, dup: false }, () => undefined);
-  };
   const host = opts.host ?? '0.0.0.0';
   let closing: Promise<void> | undefined;
   try {
