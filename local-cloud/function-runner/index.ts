@@ -10,6 +10,7 @@ import type { FunctionContext } from '../../backend/runtime/context';
 import type { BackendEvent, Logger } from '../../backend/runtime/deps';
 import type { DeviceControl } from '../../backend/runtime/control';
 import type { CloudFunction } from '../../backend/runtime/handler';
+import { invokeByName } from '../stack/functions';
 import type { FromWorker, RunnerConfig, ToWorker } from './protocol';
 
 /** Where the local host runs functions: in a worker thread, or in-process. */
@@ -100,10 +101,7 @@ export async function createWorkerRunner(
 export function createInlineRunner(functions: Record<string, CloudFunction>): FunctionRunner {
   return {
     names: Object.keys(functions),
-    invoke(name, event, context) {
-      const fn = Object.prototype.hasOwnProperty.call(functions, name) ? functions[name] : undefined;
-      return fn ? fn(event, context) : Promise.resolve(err(ErrorCode.NotFound, `no function named ${name}`));
-    },
+    invoke: (name, event, context) => invokeByName(functions, name, event, context),
     close: async () => undefined,
   };
 }

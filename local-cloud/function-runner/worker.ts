@@ -7,9 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { err, ErrorCode } from '../../core';
 import { createLogger } from '../../backend/runtime/deps';
 import { createSqliteStore } from '../../backend/store/sqlite';
-import { createSessionService } from '../../backend/auth/sessions';
-import { createUserCredentials } from '../../backend/mqtt-policy/user-credentials';
-import { buildFunctions } from '../stack/functions';
+import { buildLocalFunctions, invokeByName } from '../stack/functions';
 import type { FromWorker, RunnerConfig, ToWorker } from './protocol';
 import type { CommandOutcome } from '../../backend/runtime/control';
 
@@ -17,15 +15,13 @@ function start(port: NonNullable<typeof parentPort>, config: RunnerConfig): void
   const post = (m: FromWorker) => port.postMessage(m);
   const store = createSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous });
   const log = createLogger({ write: (line) => post({ type: 'log', line }) });
-  const sessions = createSessionService({ store, secret: config.sessionSecret });
   const controlWaiters = new Map<number, (o: CommandOutcome) => void>();
   let nextControlId = 1;
-  const functions = buildFunctions({
+  const functions = buildLocalFunctions({
     store,
     now: Date.now,
     log,
-    sessions,
-    realtime: createUserCredentials(config.sessionSecret),
+    secret: config.sessionSecret,
     notify: (event) => post({ type: 'event', event }),
     control: {
       request: (deviceId, request, timeoutMs) =>
@@ -51,10 +47,8 @@ function start(port: NonNullable<typeof parentPort>, config: RunnerConfig): void
       closeRequested = true;
       return closeWhenIdle();
     }
-    const fn = Object.prototype.hasOwnProperty.call(functions, m.name) ? functions[m.name] : undefined;
-    const run = fn ? fn(m.event, m.context) : Promise.resolve(err(ErrorCode.NotFound, `no function named ${m.name}`));
     inFlight++;
-    run
+    invokeByName(functions, m.name, m.event, m.context)
       .then(
         (result) => post({ type: 'result', id: m.id, result }),
         () => post({ type: 'result', id: m.id, result: err(ErrorCode.Internal, 'internal error') }),

@@ -4,6 +4,10 @@
  * The imports name `index.ts` explicitly: `npm run build` writes the CloudBase bundle to
  * `index.js` beside it, and an extensionless import would load that bundle instead of the source.
  */
+import { err, ErrorCode, Result } from '../../core';
+import { createSessionService } from '../../backend/auth/sessions';
+import { createUserCredentials } from '../../backend/mqtt-policy/user-credentials';
+import type { FunctionContext } from '../../backend/runtime/context';
 import type { CloudFunction } from '../../backend/runtime/handler';
 import type { FunctionDeps } from '../../backend/runtime/deps';
 import * as auth from '../../cloudfunctions/auth/index.ts';
@@ -24,4 +28,28 @@ export function buildFunctions(deps: FunctionDeps): Record<string, CloudFunction
     patients: patients.createHandler(deps),
     realtime: realtime.createHandler(deps),
   };
+}
+
+/**
+ * The functions as the local host runs them (in its worker thread or in-process): with the local
+ * sign-in and real-time credentials, both signed with the host's secret.
+ */
+export function buildLocalFunctions(deps: Omit<FunctionDeps, 'sessions' | 'realtime'> & { secret: string }): Record<string, CloudFunction> {
+  const { secret, ...rest } = deps;
+  return buildFunctions({
+    ...rest,
+    sessions: createSessionService({ store: deps.store, secret }),
+    realtime: createUserCredentials(secret),
+  });
+}
+
+/** Calls the named function, or answers NOT_FOUND for a name that is not one. */
+export function invokeByName(
+  functions: Record<string, CloudFunction>,
+  name: string,
+  event: unknown,
+  context: FunctionContext,
+): Promise<Result<unknown>> {
+  const fn = Object.prototype.hasOwnProperty.call(functions, name) ? functions[name] : undefined;
+  return fn ? fn(event, context) : Promise.resolve(err(ErrorCode.NotFound, `no function named ${name}`));
 }

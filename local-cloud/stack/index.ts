@@ -5,7 +5,6 @@
 import { join } from 'node:path';
 import type { Result } from '../../core';
 import { createMqttPolicy } from '../../backend/mqtt-policy';
-import { createUserCredentials } from '../../backend/mqtt-policy/user-credentials';
 import type { BackendEvent } from '../../backend/runtime/deps';
 import type { Logger } from '../../backend/runtime/deps';
 import { createSqliteStore } from '../../backend/store/sqlite';
@@ -16,7 +15,7 @@ import { createFunctionHost } from '../function-host';
 import { createMqttAuthEndpoints } from '../function-host/mqtt-auth';
 import { createMessageFlow } from '../message-flow';
 import type { RateLimit } from '../message-flow/rate-limiter';
-import { buildFunctions } from './functions';
+import { buildLocalFunctions } from './functions';
 import { createInlineRunner, createWorkerRunner, FunctionRunner } from '../function-runner';
 import { startDemoDevices } from './demo';
 import { loadOrCreateToken } from './tokens';
@@ -71,9 +70,7 @@ export async function createStack(opts: StackOptions) {
   };
   const runner: FunctionRunner =
     opts.functionsIn === 'process'
-      ? createInlineRunner(
-          buildFunctions({ store, now, log: opts.log, sessions, realtime: createUserCredentials(sessionSecret), notify: onEvent, control: deviceControl.control }),
-        )
+      ? createInlineRunner(buildLocalFunctions({ store, now, log: opts.log, secret: sessionSecret, notify: onEvent, control: deviceControl.control }))
       : await createWorkerRunner({ dataDir: opts.dataDir, synchronous: opts.synchronous, sessionSecret }, opts.log, onEvent, deviceControl.control);
   const host = opts.host ?? '0.0.0.0';
 
