@@ -105,7 +105,7 @@ describe('users, patients and family access', () => {
   });
 
   test.each([
-    ['tampered', (t: string) => `${t.slice(0, -2)}xx`],
+    ['tampered', (t: string) => `${t.slice(0, -2)}${t.endsWith('xx') ? 'yy' : 'xx'}`],
     ['forged payload', (t: string) => `${Buffer.from(JSON.stringify({ sid: 's', sub: 'u', oid: 'dev:alice', exp: 9e15 })).toString('base64url')}.${t.split('.')[1]}`],
     ['garbage', () => 'not-a-token'],
   ])('refuses a %s token', async (_n, mangle) => {
