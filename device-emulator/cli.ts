@@ -22,7 +22,7 @@ import { createInvoker } from '../local-cloud/cli/invoker';
 import { ensureCredentials, readCredentials } from './credentials';
 import { createDevice, EmulatedDevice } from './device';
 import { createFileStateStore } from './device/state-store';
-import { createVitalsSource } from './vitals';
+import { checkSourceName, createVitalsSource } from './vitals';
 
 function positiveInt(name: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const intervalS = positiveInt('interval', values.interval, 60);
   const scenarios = values.scenario.split(',').map((s) => s.trim());
   const now = Date.now();
-  scenarios.forEach((s, i) => createVitalsSource(s, i + 1, now)); // fail early on a bad name
+  scenarios.forEach(checkSourceName); // fail before creating any device
   const dataDir = resolve(values['data-dir'] ?? process.env.DATA_DIR ?? './data');
   const stateDir = resolve(values['state-dir'] ?? join(dataDir, 'emulator-state'));
   if (values.fresh) rmSync(stateDir, { recursive: true, force: true });

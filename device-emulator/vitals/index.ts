@@ -8,10 +8,14 @@ import type { VitalsSource } from './types';
 
 export const SOURCE_NAMES: readonly string[] = [...SCENARIOS, 'steady'];
 
-export function createVitalsSource(name: string, seed: number, startedAt: number): VitalsSource {
-  if (name === 'steady') return createSteadySource({ seed });
-  if (!isScenarioName(name)) {
+/** Throws a RangeError naming the choices when `name` is not a source. */
+export function checkSourceName(name: string): void {
+  if (name !== 'steady' && !isScenarioName(name)) {
     throw new RangeError(`unknown scenario "${name}"; choose one of ${SOURCE_NAMES.join(', ')}`);
   }
-  return createPpgVitalsSource({ scenario: name, seed, startedAt });
+}
+
+export function createVitalsSource(name: string, seed: number, startedAt: number): VitalsSource {
+  checkSourceName(name);
+  return name === 'steady' ? createSteadySource({ seed }) : createPpgVitalsSource({ scenario: name, seed, startedAt });
 }

@@ -10,12 +10,11 @@ import { join } from 'node:path';
 export type TokenName = 'admin-token' | 'service-token' | 'session-secret';
 
 export function loadOrCreateToken(dataDir: string, name: TokenName, override?: string): string {
-  if (override) return override;
-  const file = join(dataDir, name);
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const existing = override || readToken(dataDir, name);
+  if (existing) return existing;
   mkdirSync(dataDir, { recursive: true });
   const token = randomBytes(24).toString('base64url');
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  writeFileSync(join(dataDir, name), `${token}\n`, { mode: 0o600 });
   return token;
 }
 
