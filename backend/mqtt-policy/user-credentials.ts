@@ -6,7 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { DeviceRef, MEASURE_NOW_SERVICE, topics } from '../../core/alink';
 import { createTokenSigner } from '../auth/session-token';
-import type { UserRecord } from '../store/types';
+import type { RealtimeCredentials, UserRecord } from '../../core/api';
+
+export type { RealtimeCredentials } from '../../core/api';
 
 /** Lifetime of real-time credentials: 1 hour. */
 export const REALTIME_TTL_MS = 3_600_000;
@@ -21,15 +23,6 @@ export function readableTopics(d: DeviceRef): string[] {
     topics.propertySetReply(d),
     topics.serviceReply(d, MEASURE_NOW_SERVICE),
   ];
-}
-
-export interface RealtimeCredentials {
-  clientId: string;
-  username: string;
-  password: string;
-  expiresAt: number;
-  /** Topics the user may subscribe to now. */
-  topics: string[];
 }
 
 export function createUserCredentials(secret: string, ttlMs = REALTIME_TTL_MS) {

@@ -5,6 +5,9 @@
  */
 import type { Bucket, Reading } from '../../core';
 import type { RejectKind } from '../../core/alink';
+import type { AuditEntry, DeviceState, DeviceStatus, MemberRecord, PatientProfile, PatientRecord, Role, Settings, UserRecord } from '../../core/api';
+
+export type { AuditEntry, CommandResult, DeviceState, DeviceStatus, MemberRecord, PatientProfile, PatientRecord, Role, Settings, Sex, UserRecord } from '../../core/api';
 
 /** How strictly a device's login timestamp is checked; see docs/protocol.md "Freshness". */
 export type LoginPolicy = 'compat' | 'strict';
@@ -21,21 +24,6 @@ export interface DeviceRecord {
   createdAt: number;
   /** Code printed on the device's label; binding the device to a patient needs it. */
   bindCode: string;
-}
-
-export interface DeviceStatus {
-  id: string;
-  productKey: string;
-  deviceName: string;
-  label: string;
-  online: boolean;
-  /** Last presence change (connect or disconnect), if any. */
-  presenceAt?: number;
-  lastReading?: Reading;
-  /** Readings stored for this device. */
-  readings: number;
-  /** Bad messages counted per kind. */
-  rejections: Partial<Record<RejectKind, number>>;
 }
 
 export interface NewDevice {
@@ -106,44 +94,12 @@ export interface StoreStats {
   readings: number;
 }
 
-export type Role = 'owner' | 'family';
-export type Sex = 'female' | 'male' | 'other' | 'unknown';
-
-export interface UserRecord {
-  id: string;
-  /** Platform identity: the WeChat OPENID on CloudBase, `dev:{code}` with the local sign-in. */
-  openid: string;
-  name: string;
-  createdAt: number;
-}
-
 export interface SessionRecord {
   id: string;
   userId: string;
   createdAt: number;
   expiresAt: number;
   revokedAt?: number;
-}
-
-export interface PatientProfile {
-  name: string;
-  /** `YYYY-MM-DD`. */
-  birthDate?: string;
-  sex: Sex;
-  notes: string;
-}
-
-export interface PatientRecord extends PatientProfile {
-  id: string;
-  createdAt: number;
-}
-
-export interface MemberRecord {
-  patientId: string;
-  userId: string;
-  userName: string;
-  role: Role;
-  since: number;
 }
 
 export interface InviteRecord {
@@ -196,31 +152,6 @@ export interface PeopleStore {
   bindingsOfPatient(patientId: string): Promise<BindingRecord[]>;
   /** Devices currently bound to patients the user follows. */
   devicesOfUser(userId: string): Promise<string[]>;
-}
-
-export interface Settings {
-  enabled: boolean;
-  intervalS: number;
-}
-
-export interface DeviceState {
-  /** What users last asked for; sent to the device until it reports the same. */
-  desired?: Settings & { at: number; by: string };
-  /** What the device last said it runs with. */
-  reported?: Settings & { at: number };
-}
-
-export type CommandResult = 'acked' | 'rejected' | 'timeout' | 'refused';
-
-export interface AuditEntry {
-  at: number;
-  userId: string;
-  patientId?: string;
-  deviceId: string;
-  action: string;
-  params: Record<string, unknown>;
-  result: CommandResult;
-  detail: string;
 }
 
 /** Remote control: desired/reported settings and the audit trail of commands. */

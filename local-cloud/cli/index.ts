@@ -10,7 +10,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DeviceStatus } from '../../backend/store/types';
-import type { HistoryResult } from '../../cloudfunctions/history/handlers/query';
+import type { HistoryResult } from '../../core/api';
 import { createInvoker, Invoke } from './invoker';
 import { formatTime, parseTimeArg } from './time-arg';
 

@@ -8,18 +8,14 @@
  * (default), `raw` (pages of raw readings; `next` is the `from` of the following page) or `buckets`.
  */
 import { checkRange, chooseBucketWidth, err, ErrorCode, ok } from '../../../core';
-import type { Bucket, Reading, Result } from '../../../core';
+import type { Result } from '../../../core';
+import type { HistoryResult } from '../../../core/api';
 import { ANY_ROLE, requireRole } from '../../../backend/runtime/access';
 import type { Handler, HandlerInput } from '../../../backend/runtime/handler';
 import { requireUser } from '../../../backend/runtime/users';
 import type { Segment } from '../../../backend/store/types';
 
 type Subject = { deviceId: string } | { patientId: string };
-
-export type HistoryResult = Subject & { from: number; to: number } & (
-  | { kind: 'raw'; readings: Reading[]; next?: number }
-  | { kind: 'buckets'; widthMs: number; buckets: Bucket[] }
-);
 
 const MODES = ['auto', 'raw', 'buckets'] as const;
 type Mode = (typeof MODES)[number];
