@@ -1,11 +1,12 @@
 /**
  * `npm run build` (run after `npm install`): bundles each cloud function with what it imports
  * into `cloudfunctions/<name>/index.js`, because CloudBase uploads every function folder on its
- * own. Generated files are not committed.
+ * own, and the mini program's libraries into `miniprogram/lib/`. Generated files are not committed.
  */
 import { build } from 'esbuild';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { buildMiniprogramLibs } from './build-miniprogram';
 
 const root = resolve(__dirname, '..');
 const functionsDir = join(root, 'cloudfunctions');
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
     });
   }
   console.log(`build: bundled ${names.length} cloud functions (${names.join(', ')})`);
+  const sizes = await buildMiniprogramLibs();
+  console.log(`build: mini program libraries in miniprogram/lib (${Object.entries(sizes).map(([n, b]) => `${n} ${(b / 1024).toFixed(0)} KiB`).join(', ')})`);
 }
 
 main().catch((e: unknown) => {

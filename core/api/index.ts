@@ -3,7 +3,7 @@
  * the records the functions return and the shape of each action's answer. The backend's store
  * types re-export these, so a field renamed here breaks both sides at compile time.
  */
-import type { RejectKind } from '../alink';
+import type { RejectKind } from '../alink/codes';
 import type { Bucket } from '../history';
 import type { Reading } from '../vitals';
 

@@ -1,0 +1,168 @@
+/**
+ * Chart option builders shared by every client (mini program, web console, previews): pure
+ * functions from readings to echarts options, so the live chart, the history charts and their
+ * pictures all come from one place. Times are ms since the epoch; the time axis shows local time.
+ */
+import type { HistoryResult } from '../api';
+import type { Bucket } from '../history';
+import { Reading, VitalKey, VITALS } from '../vitals';
+
+/** An echarts option object (kept structural so this library needs no echarts import). */
+export type ChartOption = Record<string, unknown>;
+
+export interface VitalStyle {
+  key: VitalKey;
+  /** Chinese label shown in the UI. */
+  label: string;
+  unit: string;
+  color: string;
+  /** Axis bounds that keep a normal trace readable; data outside widens them. */
+  axisMin: number;
+  axisMax: number;
+  /** Decimals shown. */
+  decimals: number;
+}
+
+export const VITAL_STYLES: Record<VitalKey, VitalStyle> = {
+  temperature: { key: 'temperature', label: '体温', unit: '°C', color: '#fa8c16', axisMin: 35, axisMax: 39, decimals: 1 },
+  heartRate: { key: 'heartRate', label: '心率', unit: 'bpm', color: '#f5222d', axisMin: 50, axisMax: 120, decimals: 0 },
+  spo2: { key: 'spo2', label: '血氧', unit: '%', color: '#1677ff', axisMin: 88, axisMax: 100, decimals: 0 },
+};
+
+export const VITAL_ORDER: readonly VitalKey[] = VITALS.map((v) => v.key);
+
+export function formatVital(key: VitalKey, value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? '--' : value.toFixed(VITAL_STYLES[key].decimals);
+}
+
+export type Point = [ts: number, value: number];
+
+/** The points of one vital in a list of readings, oldest first. */
+export function pointsOf(readings: readonly Reading[], key: VitalKey): Point[] {
+  const out: Point[] = [];
+  for (const r of readings) {
+    const v = r[key];
+    if (v !== undefined) out.push([r.ts, v]);
+  }
+  return out;
+}
+
+function yAxis(style: VitalStyle, values: number[]) {
+  const lo = Math.min(style.axisMin, ...values);
+  const hi = Math.max(style.axisMax, ...values);
+  const pad = style.decimals === 0 ? 1 : 0.1;
+  return {
+    type: 'value',
+    min: Math.floor(lo - pad),
+    max: Math.ceil(hi + pad),
+    splitNumber: 4,
+    axisLabel: { color: '#8c8c8c', fontSize: 11 },
+    splitLine: { lineStyle: { color: '#f0f0f0' } },
+  };
+}
+
+function frame(style: VitalStyle, from: number, to: number, values: number[]): ChartOption {
+  return {
+    animation: false,
+    grid: { left: 40, right: 16, top: 24, bottom: 28 },
+    xAxis: {
+      type: 'time',
+      min: from,
+      max: to,
+      splitNumber: 4,
+      axisLabel: { color: '#8c8c8c', fontSize: 11, hideOverlap: true },
+      axisLine: { lineStyle: { color: '#d9d9d9' } },
+      splitLine: { show: false },
+    },
+    yAxis: yAxis(style, values),
+    tooltip: { trigger: 'axis', confine: true, valueFormatter: (v: unknown) => (typeof v === 'number' ? `${v.toFixed(style.decimals)} ${style.unit}` : '--') },
+  };
+}
+
+/** The live chart: the last `windowMs` of one vital, ending at `now`. */
+export function liveChartOption(key: VitalKey, points: readonly Point[], now: number, windowMs: number): ChartOption {
+  const style = VITAL_STYLES[key];
+  const from = now - windowMs;
+  const shown = points.filter(([t]) => t >= from && t <= now);
+  return {
+    ...frame(style, from, now, shown.map(([, v]) => v)),
+    series: [
+      {
+        name: style.label,
+        type: 'line',
+        showSymbol: shown.length < 30,
+        symbolSize: 5,
+        connectNulls: false,
+        lineStyle: { color: style.color, width: 2 },
+        itemStyle: { color: style.color },
+        data: shown,
+      },
+    ],
+  };
+}
+
+/** Gaps longer than this many bucket widths (or 3 minutes of raw data) break the line. */
+const GAP_FACTOR = 3;
+
+function withGaps(points: Point[], gapMs: number): Array<Point | [number, null]> {
+  const out: Array<Point | [number, null]> = [];
+  for (let i = 0; i < points.length; i++) {
+    if (i > 0 && points[i][0] - points[i - 1][0] > gapMs) out.push([points[i - 1][0] + 1, null]);
+    out.push(points[i]);
+  }
+  return out;
+}
+
+function bucketBand(buckets: readonly Bucket[], key: VitalKey) {
+  const min: Point[] = [];
+  const spread: Point[] = [];
+  const avg: Point[] = [];
+  for (const b of buckets) {
+    const s = b[key];
+    if (!s) continue;
+    min.push([b.t, s.min]);
+    spread.push([b.t, Math.round((s.max - s.min) * 100) / 100]);
+    avg.push([b.t, s.avg]);
+  }
+  return { min, spread, avg };
+}
+
+/**
+ * One vital of a `history` answer: a line of raw readings, or for buckets the average as a line
+ * over a shaded min–max band (a transparent "min" series with the spread stacked on it).
+ */
+export function historyChartOption(key: VitalKey, result: HistoryResult): ChartOption {
+  const style = VITAL_STYLES[key];
+  if (result.kind === 'raw') {
+    const pts = pointsOf(result.readings, key);
+    return {
+      ...frame(style, result.from, result.to, pts.map(([, v]) => v)),
+      series: [{ name: style.label, type: 'line', showSymbol: pts.length < 40, symbolSize: 4, lineStyle: { color: style.color, width: 1.5 }, itemStyle: { color: style.color }, data: withGaps(pts, 180_000) }],
+    };
+  }
+  const { min, spread, avg } = bucketBand(result.buckets, key);
+  const gap = result.widthMs * GAP_FACTOR;
+  const values = result.buckets.flatMap((b) => (b[key] ? [b[key]!.min, b[key]!.max] : []));
+  const base = frame(style, result.from, result.to, values);
+  return {
+    ...base,
+    tooltip: {
+      trigger: 'axis',
+      confine: true,
+      formatter: (params: Array<{ axisValue: number; dataIndex: number; seriesName: string }>) => {
+        const p = params.find((x) => x.seriesName === '平均');
+        if (!p) return '';
+        const b = result.buckets.find((x) => x.t === avg[p.dataIndex]?.[0]);
+        const s = b?.[key];
+        if (!b || !s) return '';
+        const f = (v: number) => v.toFixed(style.decimals);
+        return `${style.label}（${style.unit}）<br/>平均 ${f(s.avg)}<br/>最低 ${f(s.min)}　最高 ${f(s.max)}<br/>${s.n} 次测量`;
+      },
+    },
+    series: [
+      { name: '最低', type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, data: withGaps(min, gap), silent: true },
+      { name: '范围', type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: style.color, opacity: 0.15 }, data: withGaps(spread, gap), silent: true },
+      { name: '平均', type: 'line', showSymbol: avg.length < 40, symbolSize: 4, lineStyle: { color: style.color, width: 2 }, itemStyle: { color: style.color }, data: withGaps(avg, gap) },
+    ],
+  };
+}

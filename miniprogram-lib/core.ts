@@ -1,0 +1,14 @@
+/**
+ * The shared library as the mini program loads it: `npm run build` bundles this entry into
+ * `miniprogram/lib/core.js` (WeChat only loads files inside the mini program root). Only the
+ * I/O-free modules are listed; the device login signature needs Node's crypto and stays out.
+ */
+export * from '../core/result';
+export * from '../core/vitals';
+export * from '../core/history';
+export * from '../core/api';
+export * from '../core/codes';
+export * from '../core/charts';
+export * from '../core/alink/topics';
+export * from '../core/alink/property-post';
+export * from '../core/alink/settings';
