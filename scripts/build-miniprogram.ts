@@ -1,6 +1,6 @@
 /**
  * The mini program's generated libraries: WeChat loads only files inside `miniprogram/`, so the
- * shared library, mqtt.js and a tree-shaken echarts are bundled into `miniprogram/lib/` (ignored by
+ * shared library, mqtt.js, a tree-shaken echarts and dayjs are bundled into `miniprogram/lib/` (ignored by
  * git), each with a `.d.ts` that points the mini program's type check back at the sources.
  */
 import { build } from 'esbuild';
@@ -24,6 +24,7 @@ const LIBS: LibSpec[] = [
   { name: 'core', types: '../../miniprogram-lib/core', minify: true, nodeGlobals: false },
   { name: 'mqtt', types: '../../miniprogram-lib/mqtt-api', minify: true, nodeGlobals: true },
   { name: 'echarts', types: '../../miniprogram-lib/echarts', minify: true, nodeGlobals: false },
+  { name: 'dayjs', types: '../../miniprogram-lib/dayjs', minify: true, nodeGlobals: false },
 ];
 
 /** Bundles the libraries; returns their sizes in bytes. */

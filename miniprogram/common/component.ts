@@ -28,3 +28,13 @@ export function definePage<TData extends Data, TMethods extends Methods, TCustom
     options: { styleIsolation: 'apply-shared', ...options.options },
   });
 }
+
+/**
+ * Per-instance state that is not view data (services, timers, chart points): kept on the
+ * instance, outside `data`, so it never goes through `setData`.
+ */
+export function instanceFields<T extends object>(instance: object, init: () => T): T {
+  const holder = instance as { __fields?: T };
+  holder.__fields ??= init();
+  return holder.__fields;
+}

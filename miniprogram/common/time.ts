@@ -1,0 +1,46 @@
+/** Times as the UI shows them, in the phone's time zone. */
+import { dayjs } from '../lib/dayjs';
+
+/** `14:05:09` today, `11-26 14:05` this year, `2025-11-26` before. */
+export function readingTime(ts: number, now: number): string {
+  const t = dayjs(ts);
+  const n = dayjs(now);
+  if (t.isSame(n, 'day')) return t.format('HH:mm:ss');
+  if (t.isSame(n, 'year')) return t.format('MM-DD HH:mm');
+  return t.format('YYYY-MM-DD');
+}
+
+/** `刚刚`, `3 分钟前`, `2 小时前`, `5 天前`. */
+export function ago(ts: number, now: number): string {
+  const s = Math.max(0, Math.round((now - ts) / 1000));
+  if (s < 60) return '刚刚';
+  if (s < 3600) return `${Math.floor(s / 60)} 分钟前`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} 小时前`;
+  return `${Math.floor(s / 86_400)} 天前`;
+}
+
+export function dateText(ts: number): string {
+  return dayjs(ts).format('YYYY-MM-DD');
+}
+
+export function dateTimeText(ts: number): string {
+  return dayjs(ts).format('YYYY-MM-DD HH:mm');
+}
+
+/** Start of the day of `ts` (local time), ms. */
+export function startOfDay(ts: number): number {
+  return dayjs(ts).startOf('day').valueOf();
+}
+
+/** Parses `YYYY-MM-DD` as local midnight; undefined when it is not a date. */
+export function parseDate(text: string): number | undefined {
+  const d = dayjs(text, 'YYYY-MM-DD');
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && d.isValid() ? d.valueOf() : undefined;
+}
+
+/** Whole years between a `YYYY-MM-DD` birth date and now. */
+export function ageOf(birthDate: string | undefined, now: number): number | undefined {
+  if (!birthDate) return undefined;
+  const b = dayjs(birthDate);
+  return b.isValid() ? dayjs(now).diff(b, 'year') : undefined;
+}

@@ -1,0 +1,55 @@
+/**
+ * Remote control of a bedside device: measurement on/off, the interval, and "measure now". The
+ * page sends the command; this block shows its progress: pending while the device has not
+ * answered, then done, or failed (rejected, timed out, offline — applied when it reconnects).
+ */
+import { defineComponent } from '../../common/component';
+
+/** Interval choices offered, seconds (the device accepts 1–3600). */
+export const INTERVALS_S: readonly number[] = [10, 30, 60, 300, 600, 1800, 3600];
+
+export function intervalText(s: number): string {
+  if (s < 60) return `${s} 秒`;
+  if (s < 3600) return `${Math.round(s / 60)} 分钟`;
+  return `${Math.round(s / 3600)} 小时`;
+}
+
+export type ControlOutcome = { kind: 'pending' | 'done' | 'failed' | 'queued'; text: string };
+
+defineComponent({
+  properties: {
+    online: { type: Boolean, value: false },
+    enabled: { type: Boolean, value: true },
+    intervalS: { type: Number, value: 60 },
+    /** The command in flight: `` | `enabled` | `interval` | `measure`. */
+    pending: { type: String, value: '' },
+    /** What happened to the last command. */
+    outcome: { type: Object, value: null as ControlOutcome | null },
+    deviceLabel: { type: String, value: '' },
+  },
+  data: {
+    intervalLabels: INTERVALS_S.map(intervalText),
+    intervalIndex: INTERVALS_S.indexOf(60),
+    intervalLabel: intervalText(60),
+  },
+  observers: {
+    intervalS(s: number) {
+      this.setData({ intervalIndex: Math.max(0, INTERVALS_S.indexOf(s)), intervalLabel: intervalText(s) });
+    },
+  },
+  methods: {
+    onToggle(e: WechatMiniprogram.SwitchChange) {
+      if (this.data.pending) return;
+      this.triggerEvent('toggle', { enabled: e.detail.value });
+    },
+    onInterval(e: WechatMiniprogram.PickerChange) {
+      if (this.data.pending) return;
+      const intervalS = INTERVALS_S[Number(e.detail.value)];
+      if (intervalS !== undefined && intervalS !== this.data.intervalS) this.triggerEvent('interval', { intervalS });
+    },
+    onMeasure() {
+      if (this.data.pending || !this.data.enabled) return;
+      this.triggerEvent('measure', {});
+    },
+  },
+});

@@ -1,0 +1,20 @@
+/** The patients a user follows, as tabs; choosing one tells the page. Hidden for a single patient. */
+import { defineComponent } from '../../common/component';
+
+export interface PatientTab {
+  id: string;
+  name: string;
+}
+
+defineComponent({
+  properties: {
+    patients: { type: Array, value: [] as PatientTab[] },
+    selected: { type: String, value: '' },
+  },
+  methods: {
+    onTap(e: WechatMiniprogram.TouchEvent<{}, {}, { id: string }>) {
+      const id = e.currentTarget.dataset.id;
+      if (id && id !== this.data.selected) this.triggerEvent('select', { id });
+    },
+  },
+});

@@ -1,0 +1,221 @@
+/**
+ * 实时监测: the chosen patient's latest temperature, heart rate and SpO2 with their age and the
+ * device's presence, a live chart of the last minutes, and remote control of the device. Data
+ * arrives over MQTT while the page is shown; the page stops listening when hidden.
+ */
+import { ChartOption, liveChartOption, pointsOf, Point, Settings, VITAL_ORDER, VitalKey } from '../../lib/core';
+import { definePage, instanceFields } from '../../common/component';
+import type { PatientTab } from '../../components/patient-tabs/index';
+import type { Services } from '../../services/index';
+import { appServices } from '../../services/provider';
+import type { RealtimeEvent } from '../../services/realtime/index';
+import { CommandKind, Latest, latestOfDevices, mergeLatest, outcomeOf, PENDING_TEXT, REALTIME_TEXT, Tile, tileOf } from './view-model';
+import type { ControlOutcome } from '../../components/device-control/index';
+
+/** The live chart's window: the last 10 minutes. */
+const LIVE_WINDOW_MS = 10 * 60_000;
+/** Tiles re-check staleness this often while shown, ms. */
+const TICK_MS = 15_000;
+const FACTORY: Settings = { enabled: true, intervalS: 60 };
+
+interface DeviceView {
+  id: string;
+  label: string;
+  online: boolean;
+}
+
+interface ChartHandle {
+  setOption(option: ChartOption, notMerge?: boolean): void;
+}
+
+interface Fields {
+  services?: Services;
+  latest: Partial<Record<VitalKey, Latest>>;
+  points: Record<VitalKey, Point[]>;
+  online: Record<string, boolean>;
+  off?: () => void;
+  tick?: number;
+  loadSeq: number;
+}
+
+definePage({
+  data: {
+    state: 'loading',
+    message: '',
+    patients: [] as PatientTab[],
+    patientId: '',
+    devices: [] as DeviceView[],
+    deviceId: '',
+    tiles: [] as Tile[],
+    vital: 'heartRate' as VitalKey,
+    live: '',
+    liveEmpty: true,
+    deviceLabel: '',
+    control: { online: false, enabled: true, intervalS: 60, pending: '', outcome: null as ControlOutcome | null },
+    alert: '',
+  },
+  methods: {
+    fields(): Fields {
+      return instanceFields<Fields>(this, () => ({ latest: {}, points: { temperature: [], heartRate: [], spo2: [] }, online: {}, loadSeq: 0 }));
+    },
+    services(): Services {
+      const f = this.fields();
+      f.services ??= appServices();
+      return f.services;
+    },
+    onLoad() {
+      this.services();
+    },
+    onShow() {
+      void this.load();
+      const { timer } = this.services();
+      const f = this.fields();
+      const loop = () => {
+        this.renderTiles();
+        f.tick = timer.setTimeout(loop, TICK_MS);
+      };
+      if (f.tick === undefined) f.tick = timer.setTimeout(loop, TICK_MS);
+    },
+    onHide() {
+      this.pause();
+    },
+    onUnload() {
+      this.pause();
+    },
+    pause() {
+      const f = this.fields();
+      f.off?.();
+      f.off = undefined;
+      if (f.tick !== undefined) this.services().timer.clearTimeout(f.tick);
+      f.tick = undefined;
+      void this.services().realtime.stop();
+    },
+    async load() {
+      const { api } = this.services();
+      const seq = ++this.fields().loadSeq;
+      if (!this.data.patients.length) this.setData({ state: 'loading' });
+      const r = await api.patients();
+      if (seq !== this.fields().loadSeq) return;
+      if (!r.ok) return this.setData({ state: 'error', message: r.message });
+      if (!r.data.length) return this.setData({ state: 'empty', patients: [] });
+      const patients = r.data.map((p) => ({ id: p.id, name: p.name }));
+      const patientId = patients.some((p) => p.id === this.data.patientId) ? this.data.patientId : patients[0].id;
+      this.setData({ patients, patientId });
+      await this.loadPatient(patientId, seq);
+    },
+    async loadPatient(patientId: string, seq: number) {
+      const { api, realtime, now } = this.services();
+      const f = this.fields();
+      const [detail, recent] = await Promise.all([
+        api.patient(patientId),
+        api.history({ patientId, from: now() - LIVE_WINDOW_MS, to: now() + 1, maxPoints: 600 }),
+      ]);
+      if (seq !== f.loadSeq) return;
+      if (!detail.ok) return this.setData({ state: 'error', message: detail.message });
+      const devices = detail.data.devices.map((d) => ({ id: d.id, label: d.label || d.deviceName, online: d.online }));
+      f.online = Object.fromEntries(devices.map((d) => [d.id, d.online]));
+      f.latest = latestOfDevices(detail.data.devices);
+      const readings = recent.ok && recent.data.kind === 'raw' ? recent.data.readings : [];
+      f.points = { temperature: pointsOf(readings, 'temperature'), heartRate: pointsOf(readings, 'heartRate'), spo2: pointsOf(readings, 'spo2') };
+      const deviceId = devices.some((d) => d.id === this.data.deviceId) ? this.data.deviceId : devices[0]?.id ?? '';
+      this.setData({ state: 'ready', devices, deviceId, message: '' });
+      this.renderTiles();
+      this.renderChart();
+      await this.loadControl(deviceId);
+      f.off?.();
+      f.off = realtime.on((e) => this.onRealtime(e));
+      const w = await realtime.watch(devices.map((d) => d.id));
+      if (!w.ok) this.setData({ live: `${REALTIME_TEXT.error}：${w.message}` });
+    },
+    async loadControl(deviceId: string) {
+      if (!deviceId) return;
+      const r = await this.services().api.controlState(deviceId);
+      if (!r.ok) return;
+      const s = r.data.desired ?? r.data.reported ?? FACTORY;
+      this.setData({ 'control.enabled': s.enabled, 'control.intervalS': s.intervalS });
+      this.fields().online[deviceId] = r.data.online;
+      this.renderTiles();
+    },
+    anyOnline(): boolean {
+      return this.data.devices.some((d) => this.fields().online[d.id]);
+    },
+    renderTiles() {
+      if (this.data.state !== 'ready') return;
+      const f = this.fields();
+      const online = this.anyOnline();
+      const tiles = VITAL_ORDER.map((k) => tileOf(k, f.latest[k], online, this.data.control.intervalS, this.services().now()));
+      const devices = this.data.devices.map((d) => ({ ...d, online: f.online[d.id] ?? false }));
+      const current = devices.find((d) => d.id === this.data.deviceId);
+      this.setData({ tiles, devices, deviceLabel: current?.label ?? '', 'control.online': current?.online ?? false });
+    },
+    renderChart() {
+      const f = this.fields();
+      const points = f.points[this.data.vital];
+      this.setData({ liveEmpty: points.length === 0 });
+      const chart = this.selectComponent('#live') as unknown as ChartHandle | null;
+      chart?.setOption(liveChartOption(this.data.vital, points, this.services().now(), LIVE_WINDOW_MS), true);
+    },
+    onRealtime(e: RealtimeEvent) {
+      const f = this.fields();
+      if (e.type === 'status') return this.setData({ live: REALTIME_TEXT[e.status] ?? '' });
+      if (!(e.deviceId in f.online)) return;
+      if (e.type === 'presence') {
+        f.online[e.deviceId] = e.online;
+        return this.renderTiles();
+      }
+      const wasOnline = f.online[e.deviceId];
+      const changed = mergeLatest(f.latest, e.reading);
+      for (const k of VITAL_ORDER) {
+        const v = e.reading[k];
+        if (v !== undefined) f.points[k].push([e.reading.ts, v]);
+      }
+      const cutoff = this.services().now() - LIVE_WINDOW_MS;
+      for (const k of VITAL_ORDER) while (f.points[k].length && f.points[k][0][0] < cutoff) f.points[k].shift();
+      f.online[e.deviceId] = true;
+      // Only the tiles that changed are sent to the view (small setData payloads).
+      const now = this.services().now();
+      const patch: Record<string, Tile> = {};
+      for (const k of changed) patch[`tiles[${VITAL_ORDER.indexOf(k)}]`] = tileOf(k, f.latest[k], true, this.data.control.intervalS, now);
+      if (changed.length) this.setData(patch);
+      if (!wasOnline) this.renderTiles();
+      if (e.reading[this.data.vital] !== undefined) this.renderChart();
+    },
+    onSelectPatient(e: WechatMiniprogram.CustomEvent<{ id: string }>) {
+      this.setData({ patientId: e.detail.id, deviceId: '', control: { ...this.data.control, pending: '', outcome: null } });
+      void this.loadPatient(e.detail.id, ++this.fields().loadSeq);
+    },
+    onSelectDevice(e: WechatMiniprogram.TouchEvent<{}, {}, { id: string }>) {
+      const id = e.currentTarget.dataset.id;
+      this.setData({ deviceId: id, 'control.outcome': null });
+      void this.loadControl(id);
+    },
+    onSelectVital(e: WechatMiniprogram.CustomEvent<{ vital: VitalKey }>) {
+      this.setData({ vital: e.detail.vital });
+      this.renderChart();
+    },
+    async command(kind: CommandKind, run: () => ReturnType<Services['api']['measureNow']>, revert?: () => void) {
+      this.setData({ 'control.pending': kind, 'control.outcome': { kind: 'pending', text: PENDING_TEXT[kind] } });
+      const r = await run();
+      const outcome = outcomeOf(kind, r);
+      if (outcome.kind === 'failed' && kind !== 'measure') revert?.();
+      this.setData({ 'control.pending': '', 'control.outcome': outcome });
+    },
+    onToggle(e: WechatMiniprogram.CustomEvent<{ enabled: boolean }>) {
+      const before = this.data.control.enabled;
+      this.setData({ 'control.enabled': e.detail.enabled });
+      void this.command('enabled', () => this.services().api.setMeasurement(this.data.deviceId, { enabled: e.detail.enabled }), () => this.setData({ 'control.enabled': before }));
+    },
+    onInterval(e: WechatMiniprogram.CustomEvent<{ intervalS: number }>) {
+      const before = this.data.control.intervalS;
+      this.setData({ 'control.intervalS': e.detail.intervalS });
+      void this.command('interval', () => this.services().api.setMeasurement(this.data.deviceId, { intervalS: e.detail.intervalS }), () => this.setData({ 'control.intervalS': before }));
+    },
+    onMeasure() {
+      void this.command('measure', () => this.services().api.measureNow(this.data.deviceId));
+    },
+    onStatusAction() {
+      if (this.data.state === 'empty') this.services().ui.switchTab('/pages/me/index');
+      else void this.load();
+    },
+  },
+});

@@ -1,0 +1,89 @@
+/** Pure rules of the monitoring page: what a tile shows, and what a command's answer means. */
+import { CommandReply, DeviceStatus, formatVital, Reading, Result, VITAL_ORDER, VITAL_STYLES, VitalKey } from '../../lib/core';
+import type { ControlOutcome } from '../../components/device-control/index';
+import type { TileState } from '../../components/vital-tile/index';
+import { ago, readingTime } from '../../common/time';
+
+export interface Latest {
+  ts: number;
+  value: number;
+}
+
+export interface Tile {
+  vital: VitalKey;
+  label: string;
+  unit: string;
+  color: string;
+  value: string;
+  time: string;
+  state: TileState;
+}
+
+/** A reading is stale after three missed measurements, and never sooner than 2 minutes. */
+export function staleAfterMs(intervalS: number): number {
+  return Math.max(3 * intervalS * 1000, 120_000);
+}
+
+export function tileOf(vital: VitalKey, latest: Latest | undefined, online: boolean, intervalS: number, now: number): Tile {
+  const s = VITAL_STYLES[vital];
+  const base = { vital, label: s.label, unit: s.unit, color: s.color };
+  if (!latest) return { ...base, value: '--', time: '', state: online ? 'empty' : 'offline' };
+  const state: TileState = !online ? 'offline' : now - latest.ts > staleAfterMs(intervalS) ? 'stale' : 'fresh';
+  const time = state === 'fresh' ? readingTime(latest.ts, now) : `${readingTime(latest.ts, now)} · ${ago(latest.ts, now)}`;
+  return { ...base, value: formatVital(vital, latest.value), time, state };
+}
+
+/** Keeps the newest value per vital. Returns the vitals that changed. */
+export function mergeLatest(latest: Partial<Record<VitalKey, Latest>>, reading: Reading): VitalKey[] {
+  const changed: VitalKey[] = [];
+  for (const k of VITAL_ORDER) {
+    const v = reading[k];
+    if (v === undefined) continue;
+    const cur = latest[k];
+    if (!cur || reading.ts >= cur.ts) {
+      latest[k] = { ts: reading.ts, value: v };
+      changed.push(k);
+    }
+  }
+  return changed;
+}
+
+/** The newest reading of each vital over a patient's devices. */
+export function latestOfDevices(devices: readonly DeviceStatus[]): Partial<Record<VitalKey, Latest>> {
+  const latest: Partial<Record<VitalKey, Latest>> = {};
+  for (const d of devices) if (d.lastReading) mergeLatest(latest, d.lastReading);
+  return latest;
+}
+
+export type CommandKind = 'enabled' | 'interval' | 'measure';
+
+/** What the user is told once a command came back. */
+export function outcomeOf(kind: CommandKind, r: Result<CommandReply>): ControlOutcome {
+  if (!r.ok) return { kind: 'failed', text: `发送失败：${r.message}` };
+  const measure = kind === 'measure';
+  switch (r.data.result) {
+    case 'acked':
+      return { kind: 'done', text: measure ? '设备已开始测量，结果稍后显示' : '设备已确认新的设置' };
+    case 'rejected':
+      return { kind: 'failed', text: `设备拒绝了该指令（${r.data.detail}）` };
+    case 'timeout':
+      if (measure) return { kind: 'failed', text: r.data.offline ? '设备离线，无法立即测量' : '设备未响应（超时），请稍后重试' };
+      return { kind: 'queued', text: r.data.offline ? '设备离线：设置已保存，设备上线后自动生效' : '设备未及时响应：设置已保存，设备重新连接后生效' };
+    default:
+      return { kind: 'failed', text: `未能执行（${r.data.detail}）` };
+  }
+}
+
+export const PENDING_TEXT: Record<CommandKind, string> = {
+  enabled: '正在发送到设备，等待确认…',
+  interval: '正在发送到设备，等待确认…',
+  measure: '正在请求设备测量…',
+};
+
+export const REALTIME_TEXT: Record<string, string> = {
+  idle: '',
+  connecting: '正在连接实时数据…',
+  live: '实时',
+  reconnecting: '连接中断，正在重连…',
+  error: '实时连接失败',
+};

@@ -1,0 +1,65 @@
+/**
+ * Builds the services every page uses from the platform's side effects (network, sockets,
+ * storage, clock, timers), passed in — `wx` in the app, stand-ins in tests. Nothing here runs at
+ * import time; `app.ts` calls `createServices` once in `onLaunch`.
+ */
+import type { ConnectSocket } from '../lib/mqtt';
+import { createApi } from './api';
+import type { AppConfig } from './config';
+import { createRealtimeClient, RealtimeClient } from './realtime/index';
+import { createSession, StorageLike, withSession } from './session';
+import { CallFunction, CloudLike, createCloudTransport, createHttpTransport, RequestFn } from './transport';
+
+export interface Timer {
+  setTimeout(fn: () => void, ms: number): number;
+  clearTimeout(id: number): void;
+}
+
+/** Dialogs, navigation and the camera: the page-facing side effects of `wx`. */
+export interface Ui {
+  toast(text: string): void;
+  /** Resolves true when the user confirms. */
+  confirm(title: string, content: string): Promise<boolean>;
+  /** The text of a scanned code, or undefined when cancelled. */
+  scanCode(): Promise<string | undefined>;
+  navigateTo(url: string): void;
+  switchTab(url: string): void;
+  copy(text: string): void;
+}
+
+/** The side effects the services need. */
+export interface Platform {
+  request: RequestFn;
+  connectSocket: ConnectSocket;
+  storage: StorageLike;
+  /** `wx.cloud`, initialised; required in `cloud` mode. */
+  cloud?: CloudLike;
+  now: () => number;
+  random: () => number;
+  timer: Timer;
+  ui: Ui;
+}
+
+export function createServices(platform: Platform, config: AppConfig) {
+  let token: () => string | undefined = () => undefined;
+  let raw: CallFunction;
+  if (config.mode === 'cloud') {
+    if (!platform.cloud) throw new Error('cloud mode needs wx.cloud (base library 2.2.3 or later)');
+    raw = createCloudTransport(platform.cloud);
+  } else {
+    raw = createHttpTransport({ request: platform.request, baseUrl: config.local.functionsUrl, token: () => token() });
+  }
+  const session = createSession({ mode: config.mode, storage: platform.storage, call: raw, now: platform.now, random: platform.random });
+  token = session.token;
+  const api = createApi(withSession(raw, session));
+  const realtime: RealtimeClient = createRealtimeClient({
+    connectSocket: platform.connectSocket,
+    url: config.mode === 'cloud' ? config.cloud.mqttUrl : config.local.mqttUrl,
+    credentials: () => api.realtimeCredentials(),
+    now: platform.now,
+    timer: platform.timer,
+  });
+  return { api, session, realtime, ui: platform.ui, now: platform.now, timer: platform.timer, mode: config.mode };
+}
+
+export type Services = ReturnType<typeof createServices>;
