@@ -1,5 +1,6 @@
 /** Validating a patient profile from an event: every field checked, with a clear message. */
 import { AppError, ErrorCode } from '../../core';
+import { PROFILE_LIMITS } from '../../core/api';
 import type { PatientProfile, Sex } from '../../backend/store/types';
 
 const SEXES: readonly Sex[] = ['female', 'male', 'other', 'unknown'];
@@ -16,13 +17,15 @@ function birthDate(v: unknown, now: number): string | undefined {
 /** A full profile from `event`, with `base` filling fields the event leaves out (for updates). */
 export function readProfile(event: Record<string, unknown>, now: number, base?: PatientProfile): PatientProfile {
   const name = event.name === undefined ? base?.name : event.name;
-  if (typeof name !== 'string' || name.trim().length < 1 || name.trim().length > 32) {
-    throw new AppError(ErrorCode.BadRequest, '"name" must be 1–32 characters');
+  if (typeof name !== 'string' || name.trim().length < 1 || name.trim().length > PROFILE_LIMITS.nameMaxChars) {
+    throw new AppError(ErrorCode.BadRequest, `"name" must be 1–${PROFILE_LIMITS.nameMaxChars} characters`);
   }
   const sex = event.sex === undefined ? (base?.sex ?? 'unknown') : event.sex;
   if (!SEXES.includes(sex as Sex)) throw new AppError(ErrorCode.BadRequest, `"sex" must be one of ${SEXES.join(', ')}`);
   const notes = event.notes === undefined ? (base?.notes ?? '') : event.notes;
-  if (typeof notes !== 'string' || notes.length > 500) throw new AppError(ErrorCode.BadRequest, '"notes" must be at most 500 characters');
+  if (typeof notes !== 'string' || notes.length > PROFILE_LIMITS.notesMaxChars) {
+    throw new AppError(ErrorCode.BadRequest, `"notes" must be at most ${PROFILE_LIMITS.notesMaxChars} characters`);
+  }
   const profile: PatientProfile = { name: name.trim(), sex: sex as Sex, notes };
   const bd = 'birthDate' in event ? birthDate(event.birthDate, now) : base?.birthDate;
   if (bd !== undefined) profile.birthDate = bd;

@@ -18,6 +18,9 @@ export interface UserRecord {
   createdAt: number;
 }
 
+/** Limits of a patient profile, checked by the functions and shown by the forms. */
+export const PROFILE_LIMITS = { nameMaxChars: 32, notesMaxChars: 500 } as const;
+
 export interface PatientProfile {
   name: string;
   /** `YYYY-MM-DD`. */

@@ -25,6 +25,7 @@ export interface Ui {
   navigateTo(url: string): void;
   switchTab(url: string): void;
   copy(text: string): void;
+  setTitle(title: string): void;
 }
 
 /** The side effects the services need. */

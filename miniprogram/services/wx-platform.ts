@@ -25,6 +25,7 @@ export function wxPlatform(config: AppConfig): Platform {
       navigateTo: (url) => void wx.navigateTo({ url }),
       switchTab: (url) => void wx.switchTab({ url }),
       copy: (data) => void wx.setClipboardData({ data }),
+      setTitle: (title) => void wx.setNavigationBarTitle({ title }),
     },
   };
 }

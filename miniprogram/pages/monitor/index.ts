@@ -49,7 +49,7 @@ definePage({
     tiles: [] as Tile[],
     vital: 'heartRate' as VitalKey,
     live: '',
-    liveEmpty: true,
+    liveEmpty: false,
     deviceLabel: '',
     control: { online: false, enabled: true, intervalS: 60, pending: '', outcome: null as ControlOutcome | null },
     alert: '',
@@ -118,9 +118,8 @@ definePage({
       const readings = recent.ok && recent.data.kind === 'raw' ? recent.data.readings : [];
       f.points = { temperature: pointsOf(readings, 'temperature'), heartRate: pointsOf(readings, 'heartRate'), spo2: pointsOf(readings, 'spo2') };
       const deviceId = devices.some((d) => d.id === this.data.deviceId) ? this.data.deviceId : devices[0]?.id ?? '';
-      this.setData({ state: 'ready', devices, deviceId, message: '' });
+      this.setData({ state: 'ready', devices, deviceId, message: '' }, () => this.renderChart());
       this.renderTiles();
-      this.renderChart();
       await this.loadControl(deviceId);
       f.off?.();
       f.off = realtime.on((e) => this.onRealtime(e));
@@ -151,9 +150,13 @@ definePage({
     renderChart() {
       const f = this.fields();
       const points = f.points[this.data.vital];
-      this.setData({ liveEmpty: points.length === 0 });
-      const chart = this.selectComponent('#live') as unknown as ChartHandle | null;
-      chart?.setOption(liveChartOption(this.data.vital, points, this.services().now(), LIVE_WINDOW_MS), true);
+      const draw = () => {
+        const chart = this.selectComponent('#live') as unknown as ChartHandle | null;
+        chart?.setOption(liveChartOption(this.data.vital, points, this.services().now(), LIVE_WINDOW_MS), true);
+      };
+      // The placeholder changes only when the chart turns empty or not; otherwise no setData at all.
+      if (this.data.liveEmpty !== (points.length === 0)) this.setData({ liveEmpty: points.length === 0 }, draw);
+      else draw();
     },
     onRealtime(e: RealtimeEvent) {
       const f = this.fields();

@@ -1,0 +1,114 @@
+/**
+ * 历史记录: a patient's vitals over a chosen range (presets or custom dates), one chart per vital
+ * with min/avg/max bands when the range is bucketed, and the range's summary. Charts are drawn
+ * through their instances, not through setData.
+ */
+import { ChartOption, historyChartOption, HistoryResult, VITAL_ORDER, VitalKey } from '../../lib/core';
+import { definePage, instanceFields } from '../../common/component';
+import { dateText } from '../../common/time';
+import { presetRange, Preset } from '../../components/range-picker/index';
+import type { PatientTab } from '../../components/patient-tabs/index';
+import type { Services } from '../../services/index';
+import { appServices } from '../../services/provider';
+import { resolutionNote, summarize, VitalSummary } from './view-model';
+
+/** Points per chart: enough for a phone's width, small enough to draw at once. */
+const MAX_POINTS = 300;
+
+interface ChartHandle {
+  setOption(option: ChartOption, notMerge?: boolean): void;
+}
+
+interface Fields {
+  services?: Services;
+  seq: number;
+  result?: HistoryResult;
+}
+
+definePage({
+  data: {
+    state: 'loading',
+    message: '',
+    patients: [] as PatientTab[],
+    patientId: '',
+    preset: 'today' as Preset,
+    customFrom: '',
+    customTo: '',
+    maxDate: '',
+    range: { from: 0, to: 0 },
+    rangeText: '',
+    summaries: [] as VitalSummary[],
+    note: '',
+  },
+  methods: {
+    fields(): Fields {
+      return instanceFields<Fields>(this, () => ({ seq: 0 }));
+    },
+    services(): Services {
+      const f = this.fields();
+      f.services ??= appServices();
+      return f.services;
+    },
+    onLoad() {
+      this.services();
+    },
+    onShow() {
+      void this.loadPatients();
+    },
+    async loadPatients() {
+      const r = await this.services().api.patients();
+      if (!r.ok) return this.setData({ state: 'error', message: r.message });
+      if (!r.data.length) return this.setData({ state: 'empty', patients: [] });
+      const patients = r.data.map((p) => ({ id: p.id, name: p.name }));
+      const patientId = patients.some((p) => p.id === this.data.patientId) ? this.data.patientId : patients[0].id;
+      this.setData({ patients, patientId });
+      if (this.data.preset === 'custom') await this.loadRange(this.data.range.from, this.data.range.to);
+      else await this.loadPreset(this.data.preset);
+    },
+    async loadPreset(preset: Exclude<Preset, 'custom'>) {
+      const { from, to } = presetRange(preset, this.services().now());
+      await this.loadRange(from, to);
+    },
+    async loadRange(from: number, to: number) {
+      const f = this.fields();
+      const seq = ++f.seq;
+      const now = this.services().now();
+      this.setData({ state: 'loading', range: { from, to }, maxDate: dateText(now), rangeText: `${dateText(from)} 至 ${dateText(Math.min(to, now) - 1)}` });
+      const r = await this.services().api.history({ patientId: this.data.patientId, from, to: Math.min(to, now + 1), maxPoints: MAX_POINTS });
+      if (seq !== f.seq) return;
+      if (!r.ok) return this.setData({ state: 'error', message: r.message });
+      f.result = r.data;
+      const summaries = summarize(r.data);
+      const empty = summaries.every((s) => s.n === 0);
+      // Charts are drawn once the view has the chart components (setData's callback).
+      this.setData({ state: empty ? 'empty' : 'ready', summaries, note: resolutionNote(r.data), message: '' }, () => {
+        if (!empty) this.drawCharts();
+      });
+    },
+    drawCharts() {
+      const result = this.fields().result;
+      if (!result) return;
+      for (const k of VITAL_ORDER) {
+        const chart = this.selectComponent(`#chart-${k}`) as unknown as ChartHandle | null;
+        chart?.setOption(historyChartOption(k as VitalKey, result), true);
+      }
+    },
+    onSelectPatient(e: WechatMiniprogram.CustomEvent<{ id: string }>) {
+      this.setData({ patientId: e.detail.id });
+      void this.loadRange(this.data.range.from, this.data.range.to);
+    },
+    onPreset(e: WechatMiniprogram.CustomEvent<{ preset: Preset }>) {
+      const preset = e.detail.preset;
+      this.setData({ preset });
+      if (preset !== 'custom') void this.loadPreset(preset);
+    },
+    onCustom(e: WechatMiniprogram.CustomEvent<{ from: number; to: number; fromText: string; toText: string }>) {
+      this.setData({ customFrom: e.detail.fromText, customTo: e.detail.toText });
+      void this.loadRange(e.detail.from, e.detail.to);
+    },
+    onStatusAction() {
+      if (this.data.state === 'error') void this.loadPatients();
+      else if (!this.data.patients.length) this.services().ui.switchTab('/pages/me/index');
+    },
+  },
+});

@@ -1,0 +1,52 @@
+/** Pure rules of the patient page: device and member rows. */
+import { DeviceStatus, formatCode, MemberRecord, normalizeCode } from '../../lib/core';
+import { ago, dateTimeText } from '../../common/time';
+import { ROLE_TEXT } from '../me/view-model';
+
+export interface DeviceRow {
+  id: string;
+  label: string;
+  online: boolean;
+  status: string;
+}
+
+export function deviceRow(d: DeviceStatus, now: number): DeviceRow {
+  const last = d.lastReading ? `最近测量 ${ago(d.lastReading.ts, now)}` : '还没有测量数据';
+  const presence = d.online ? '在线' : d.presenceAt ? `离线 · ${ago(d.presenceAt, now)}` : '离线';
+  return { id: d.id, label: d.label || d.deviceName, online: d.online, status: `${presence} · ${last}` };
+}
+
+export interface MemberRow {
+  userId: string;
+  name: string;
+  roleText: string;
+  since: string;
+  isMe: boolean;
+  /** The owner may remove family members (never themself). */
+  removable: boolean;
+}
+
+export function memberRows(members: readonly MemberRecord[], meId: string, iAmOwner: boolean): MemberRow[] {
+  return members.map((m) => ({
+    userId: m.userId,
+    name: m.userName,
+    roleText: ROLE_TEXT[m.role],
+    since: dateTimeText(m.since),
+    isMe: m.userId === meId,
+    removable: iAmOwner && m.role !== 'owner' && m.userId !== meId,
+  }));
+}
+
+/**
+ * A scanned label may hold the bare code or a URL/text ending in it (`…?code=XXXXX-XXXXX`); takes
+ * the last run of code characters.
+ */
+export function codeFromScan(text: string): string {
+  const m = text.match(/([0-9A-Za-z]{5}-?[0-9A-Za-z]{5})\s*$/);
+  return m ? formatCode(normalizeCode(m[1])) : text.trim();
+}
+
+/** `ABCD2345` → `ABCD 2345`, easier to read out over the phone. */
+export function inviteText(code: string): string {
+  return code.length === 8 ? `${code.slice(0, 4)} ${code.slice(4)}` : code;
+}
