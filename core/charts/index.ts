@@ -25,8 +25,8 @@ export interface VitalStyle {
 
 export const VITAL_STYLES: Record<VitalKey, VitalStyle> = {
   temperature: { key: 'temperature', label: '体温', unit: '°C', color: '#fa8c16', axisMin: 35, axisMax: 39, decimals: 1 },
-  heartRate: { key: 'heartRate', label: '心率', unit: 'bpm', color: '#f5222d', axisMin: 50, axisMax: 120, decimals: 0 },
-  spo2: { key: 'spo2', label: '血氧', unit: '%', color: '#1677ff', axisMin: 88, axisMax: 100, decimals: 0 },
+  heartRate: { key: 'heartRate', label: '心率', unit: 'bpm', color: '#f5222d', axisMin: 40, axisMax: 120, decimals: 0 },
+  spo2: { key: 'spo2', label: '血氧', unit: '%', color: '#1677ff', axisMin: 85, axisMax: 100, decimals: 0 },
 };
 
 export const VITAL_ORDER: readonly VitalKey[] = VITALS.map((v) => v.key);
@@ -48,13 +48,14 @@ export function pointsOf(readings: readonly Reading[], key: VitalKey): Point[] {
 }
 
 function yAxis(style: VitalStyle, values: number[]) {
-  const lo = Math.min(style.axisMin, ...values);
-  const hi = Math.max(style.axisMax, ...values);
-  const pad = style.decimals === 0 ? 1 : 0.1;
+  // Round widened bounds to a readable step (5 bpm / 5 %, 0.5 °C), so labels stay whole numbers.
+  const step = style.decimals === 0 ? 5 : 0.5;
+  const lo = values.length ? Math.min(...values) : style.axisMin;
+  const hi = values.length ? Math.max(...values) : style.axisMax;
   return {
     type: 'value',
-    min: Math.floor(lo - pad),
-    max: Math.ceil(hi + pad),
+    min: Math.min(style.axisMin, Math.floor(lo / step) * step),
+    max: Math.max(style.axisMax, Math.ceil(hi / step) * step),
     splitNumber: 4,
     axisLabel: { color: '#8c8c8c', fontSize: 11 },
     splitLine: { lineStyle: { color: '#f0f0f0' } },
@@ -70,7 +71,12 @@ function frame(style: VitalStyle, from: number, to: number, values: number[]): C
       min: from,
       max: to,
       splitNumber: 4,
-      axisLabel: { color: '#8c8c8c', fontSize: 11, hideOverlap: true },
+      axisLabel: {
+        color: '#8c8c8c',
+        fontSize: 11,
+        hideOverlap: true,
+        formatter: { year: '{yyyy}', month: '{M}月', day: '{MM}-{dd}', hour: '{HH}:{mm}', minute: '{HH}:{mm}', second: '{HH}:{mm}:{ss}', millisecond: '{HH}:{mm}:{ss}' },
+      },
       axisLine: { lineStyle: { color: '#d9d9d9' } },
       splitLine: { show: false },
     },

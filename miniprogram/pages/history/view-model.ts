@@ -53,5 +53,5 @@ function widthText(ms: number): string {
 /** How to read the charts: raw points, or buckets with an average line over a min–max band. */
 export function resolutionNote(result: HistoryResult): string {
   if (result.kind === 'raw') return '每个点为一次测量；点击图表查看数值';
-  return `每个点为 ${widthText(result.widthMs)} 的平均值，阴影为最低–最高范围；点击图表查看数值`;
+  return `每个点为 ${widthText(result.widthMs)}内的平均值，阴影为最低–最高范围；点击图表查看数值`;
 }

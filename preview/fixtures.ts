@@ -1,0 +1,156 @@
+/**
+ * Fixture data and stand-in services for looking at the pages without a backend: `npm run preview`
+ * renders every page from these, and rendering tests use them for states a real stack cannot hold
+ * still (loading, a command in flight). Times are fixed so pictures do not change between runs.
+ */
+import type { Bucket, DeviceStatus, HistoryResult, MemberRecord, PatientDetail, PatientSummary, Reading, Result, UserRecord } from '../core';
+import type { Api } from '../miniprogram/services/api';
+import type { Services, Ui } from '../miniprogram/services/index';
+import type { RealtimeClient, RealtimeEvent } from '../miniprogram/services/realtime/index';
+
+/** 2026-11-27 10:00 in China (UTC+8). */
+export const NOW = Date.UTC(2026, 10, 27, 2, 0, 0);
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+export const USER: UserRecord = { id: 'u_me', openid: 'dev:preview', name: '张伟', createdAt: NOW - 30 * DAY };
+
+export const DEVICE: DeviceStatus = {
+  id: 'rpm/bedside-01',
+  productKey: 'rpm',
+  deviceName: 'bedside-01',
+  label: '卧室床旁终端',
+  online: true,
+  presenceAt: NOW - 3 * HOUR,
+  lastReading: { ts: NOW - 20_000, temperature: 36.6, heartRate: 74, spo2: 97 },
+  readings: 10_000,
+  rejections: {},
+};
+
+export const PATIENTS: PatientSummary[] = [
+  { id: 'p_mom', name: '王秀英', birthDate: '1948-03-12', sex: 'female', notes: '高血压，每天早上服用氨氯地平。对青霉素过敏。', createdAt: NOW - 20 * DAY, role: 'owner' },
+  { id: 'p_dad', name: '李建国', birthDate: '1946-09-01', sex: 'male', notes: '', createdAt: NOW - 10 * DAY, role: 'family' },
+];
+
+export const MEMBERS: MemberRecord[] = [
+  { patientId: 'p_mom', userId: 'u_me', userName: '张伟', role: 'owner', since: NOW - 20 * DAY },
+  { patientId: 'p_mom', userId: 'u_sis', userName: '张丽', role: 'family', since: NOW - 5 * DAY },
+];
+
+export function patientDetail(p: PatientSummary = PATIENTS[0], devices: DeviceStatus[] = [DEVICE]): PatientDetail {
+  return { ...p, members: p.role === 'owner' ? MEMBERS : [{ ...MEMBERS[0], patientId: p.id, userName: '李娜' }, { ...MEMBERS[1], patientId: p.id, userId: USER.id, userName: USER.name }], devices };
+}
+
+/** Plausible vitals at time `t`, deterministic: a daily rhythm (lower at night) plus small wobbles. */
+export function vitalsAt(t: number): Omit<Reading, 'ts'> {
+  const day = ((t + 8 * HOUR) % DAY) / DAY;
+  const circadian = Math.sin(2 * Math.PI * (day - 0.3));
+  const wobble = Math.sin(t / 97_000) * 0.6 + Math.sin(t / 23_000) * 0.4;
+  return {
+    heartRate: Math.round((72 + 7 * circadian + 4 * wobble) * 10) / 10,
+    spo2: Math.round((97 + 0.6 * circadian + 0.8 * wobble) * 10) / 10,
+    temperature: Math.round((36.6 + 0.3 * circadian + 0.05 * wobble) * 100) / 100,
+  };
+}
+
+/** Raw readings every `stepMs` in [from, to). */
+export function rawReadings(from: number, to: number, stepMs: number): Reading[] {
+  const out: Reading[] = [];
+  for (let t = Math.ceil(from / stepMs) * stepMs; t < to; t += stepMs) out.push({ ts: t, ...vitalsAt(t) });
+  return out;
+}
+
+export function rawHistory(from: number, to: number, stepMs = 5000): HistoryResult {
+  return { patientId: 'p_mom', from, to, kind: 'raw', readings: rawReadings(from, to, stepMs) };
+}
+
+/** Hourly buckets with a night-time gap (device off from 01:00 to 05:00 on one day). */
+export function bucketHistory(from: number, to: number, widthMs = HOUR): HistoryResult {
+  const buckets: Bucket[] = [];
+  for (let t = Math.ceil(from / widthMs) * widthMs; t < to; t += widthMs) {
+    if (t > to - 2 * DAY && t < to - 2 * DAY + 4 * HOUR) continue;
+    const v = vitalsAt(t);
+    const stat = (avg: number, spread: number, d: number) => ({ min: +(avg - spread).toFixed(d), avg: +avg.toFixed(d), max: +(avg + spread).toFixed(d), n: 60 });
+    buckets.push({ t, n: 60, heartRate: stat(v.heartRate!, 9, 1), spo2: stat(v.spo2!, 1.5, 1), temperature: stat(v.temperature!, 0.2, 2) });
+  }
+  return { patientId: 'p_mom', from, to, kind: 'buckets', widthMs, buckets };
+}
+
+const okOf = <T>(data: T): Promise<Result<T>> => Promise.resolve({ ok: true, data });
+
+/** A promise that never settles: the page stays in its loading or pending state. */
+export const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
+
+export function fixtureApi(now = NOW): Api {
+  return {
+    login: () => okOf({ user: USER, token: 't', expiresAt: now + 7 * DAY }),
+    me: () => okOf({ user: USER, patients: PATIENTS.map((p) => ({ id: p.id, name: p.name, role: p.role })) }),
+    logout: () => okOf({ signedOut: true as const }),
+    patients: () => okOf(PATIENTS),
+    patient: (id) => okOf(patientDetail(PATIENTS.find((p) => p.id === id) ?? PATIENTS[0])),
+    createPatient: (profile) => okOf({ ...profile, id: 'p_new', createdAt: now, role: 'owner' as const }),
+    updatePatient: (id, profile) => okOf({ ...PATIENTS[0], ...profile, id }),
+    members: () => okOf(MEMBERS),
+    createInvite: (patientId) => okOf({ code: 'K7Q2M9XD', patientId, expiresAt: now + DAY }),
+    redeemInvite: () => okOf({ patientId: 'p_dad', role: 'family' as const, joined: true }),
+    removeMember: (_p, userId) => okOf({ removed: userId }),
+    leave: (patientId) => okOf({ left: patientId }),
+    myDevices: () => okOf([{ ...DEVICE, patientId: 'p_mom' }]),
+    bindDevice: (patientId) => okOf({ deviceId: DEVICE.id, patientId, since: now }),
+    unbindDevice: (deviceId) => okOf({ deviceId, unbound: true as const }),
+    history: (q) => okOf(q.to - q.from <= 20 * MIN ? rawHistory(q.from, q.to) : q.to - q.from <= DAY + MIN ? rawHistory(q.from, q.to, 5 * MIN) : bucketHistory(q.from, q.to)),
+    realtimeCredentials: () => okOf({ clientId: 'c', username: 'user:u_me', password: 'p', expiresAt: now + HOUR, topics: [] }),
+    setMeasurement: (_d, settings) => okOf({ result: 'acked' as const, detail: 'device confirmed', offline: false, desired: { enabled: true, intervalS: 60, ...settings }, pending: false }),
+    measureNow: () => okOf({ result: 'acked' as const, detail: 'device confirmed', offline: false }),
+    controlState: (deviceId) => okOf({ deviceId, online: true, reported: { enabled: true, intervalS: 60, at: now - HOUR }, audit: [] }),
+  };
+}
+
+/** A realtime client the test or preview drives by hand (`emit`). */
+export function fixtureRealtime(): RealtimeClient & { emit(e: RealtimeEvent): void; watched: string[][] } {
+  const listeners = new Set<(e: RealtimeEvent) => void>();
+  const watched: string[][] = [];
+  return {
+    status: 'live',
+    watched,
+    watch: async (ids) => {
+      watched.push(ids);
+      listeners.forEach((l) => l({ type: 'status', status: 'live' }));
+      return { ok: true, data: { watching: ids } };
+    },
+    stop: async () => undefined,
+    on: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    emit: (e) => listeners.forEach((l) => l(e)),
+  } as RealtimeClient & { emit(e: RealtimeEvent): void; watched: string[][] };
+}
+
+export function silentUi(): Ui {
+  return { toast: () => undefined, confirm: async () => true, scanCode: async () => undefined, navigateTo: () => undefined, switchTab: () => undefined, copy: () => undefined, setTitle: () => undefined };
+}
+
+/** Services from fixtures; `api` entries override single calls (errors, never-settling promises). */
+export function fixtureServices(opts: { api?: Partial<Api>; now?: number; ui?: Ui; devCode?: string } = {}): Services & { realtime: ReturnType<typeof fixtureRealtime> } {
+  const now = opts.now ?? NOW;
+  const realtime = fixtureRealtime();
+  return {
+    api: { ...fixtureApi(now), ...opts.api },
+    session: {
+      ensure: async () => ({ ok: true, data: USER }),
+      token: () => 't',
+      user: () => USER,
+      clear: () => undefined,
+      useDevCode: () => undefined,
+      devCode: () => opts.devCode ?? 'wxpreview01',
+    },
+    realtime,
+    ui: opts.ui ?? silentUi(),
+    now: () => now,
+    // Timers never fire on their own in fixtures: pictures and tests stay deterministic.
+    timer: { setTimeout: () => 0, clearTimeout: () => undefined },
+    mode: 'local',
+  } as Services & { realtime: ReturnType<typeof fixtureRealtime> };
+}

@@ -1,0 +1,58 @@
+/**
+ * `npm run preview`: pictures of every page and component in their main states, for people
+ * without WeChat DevTools. Pages are rendered by miniprogram-simulate from fixtures, laid out by
+ * headless Chromium at WeChat's 750-px design width (1 rpx = 1 px), and saved as PNG files.
+ *
+ *   npm run preview [-- --out DIR] [-- --only NAME-SUBSTRING]
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { componentScenes, pageScenes } from './scenes';
+import { estimateTextWidths, renderScene } from './render';
+import { prepareCopy } from './simulate-host';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  // The pictures show times as a family in China sees them.
+  process.env.TZ = process.env.PREVIEW_TZ ?? 'Asia/Shanghai';
+  const out = resolve(arg('--out') ?? join(__dirname, '..', 'preview-out'));
+  const only = arg('--only');
+  const scenes = [...pageScenes(), ...componentScenes()].filter((s) => !only || s.name.includes(only));
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(join(out, 'html'), { recursive: true });
+  const copy = prepareCopy();
+  estimateTextWidths();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const tab = await browser.newPage({ viewport: { width: 750, height: 1334 }, deviceScaleFactor: 1 });
+    for (const scene of scenes) {
+      const html = await renderScene(scene, copy.root);
+      writeFileSync(join(out, 'html', `${scene.name}.html`), html);
+      await tab.setContent(html, { waitUntil: 'load' });
+      const file = join(out, `${scene.name}.png`);
+      if (scene.path.startsWith('pages/')) await tab.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+      else await tab.locator('.preview-root').screenshot({ path: file, animations: 'disabled' });
+      console.log(`preview: ${scene.name}.png`);
+    }
+  } finally {
+    await browser.close();
+    copy.dispose();
+  }
+  console.log(JSON.stringify({ pictures: scenes.length, out_dir: out }));
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(`preview failed: ${(e as Error).stack ?? e}`);
+    process.exit(1);
+  },
+);

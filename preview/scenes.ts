@@ -1,0 +1,110 @@
+/** Every page and component in its main states, from fixtures. */
+import { err, ErrorCode } from '../core';
+import { DEVICE, fixtureServices, never, NOW, PATIENTS, patientDetail } from './fixtures';
+import type { Scene } from './render';
+
+const unavailable = () => Promise.resolve(err(ErrorCode.Unavailable, '网络不可用：request:fail timeout'));
+const offlineDevice = { ...DEVICE, online: false, presenceAt: NOW - 42 * 60_000, lastReading: { ts: NOW - 45 * 60_000, temperature: 36.4, heartRate: 71, spo2: 96 } };
+
+export function pageScenes(): Scene[] {
+  return [
+    { name: 'monitor-live', path: 'pages/monitor', services: fixtureServices() },
+    {
+      name: 'monitor-reading-arrives',
+      path: 'pages/monitor',
+      services: fixtureServices(),
+      act: ({ instance }) => {
+        const s = (instance as unknown as { fields(): { services: ReturnType<typeof fixtureServices> } }).fields().services;
+        s.realtime.emit({ type: 'reading', deviceId: DEVICE.id, reading: { ts: NOW, temperature: 38.2, heartRate: 112, spo2: 91 } });
+      },
+    },
+    { name: 'monitor-loading', path: 'pages/monitor', services: fixtureServices({ api: { patients: never } }) },
+    { name: 'monitor-empty', path: 'pages/monitor', services: fixtureServices({ api: { patients: async () => ({ ok: true, data: [] }) } }) },
+    { name: 'monitor-error', path: 'pages/monitor', services: fixtureServices({ api: { patients: unavailable } }) },
+    {
+      name: 'monitor-device-offline',
+      path: 'pages/monitor',
+      services: fixtureServices({
+        api: {
+          patient: async () => ({ ok: true, data: patientDetail(PATIENTS[0], [offlineDevice]) }),
+          history: async (q) => ({ ok: true, data: { patientId: q.patientId, from: q.from, to: q.to, kind: 'raw', readings: [] } }),
+          controlState: async (deviceId) => ({ ok: true, data: { deviceId, online: false, reported: { enabled: true, intervalS: 60, at: NOW - 3_600_000 }, audit: [] } }),
+        },
+      }),
+    },
+    {
+      name: 'monitor-command-pending',
+      path: 'pages/monitor',
+      services: fixtureServices({ api: { measureNow: never } }),
+      act: ({ instance }) => void (instance.onMeasure as () => void)(),
+    },
+    {
+      name: 'monitor-command-queued',
+      path: 'pages/monitor',
+      services: fixtureServices({
+        api: { setMeasurement: async () => ({ ok: true, data: { result: 'timeout', detail: 'device offline', offline: true, desired: { enabled: true, intervalS: 300 }, pending: true } }) },
+      }),
+      act: ({ instance }) => void (instance.onInterval as (e: unknown) => void)({ detail: { intervalS: 300 } }),
+    },
+    { name: 'history-today', path: 'pages/history', services: fixtureServices() },
+    { name: 'history-7-days', path: 'pages/history', services: fixtureServices(), act: ({ instance }) => void (instance.onPreset as (e: unknown) => void)({ detail: { preset: '7d' } }) },
+    { name: 'history-loading', path: 'pages/history', services: fixtureServices({ api: { history: never } }) },
+    {
+      name: 'history-empty',
+      path: 'pages/history',
+      services: fixtureServices({ api: { history: async (q) => ({ ok: true, data: { patientId: q.patientId, from: q.from, to: q.to, kind: 'raw', readings: [] } }) } }),
+    },
+    { name: 'history-error', path: 'pages/history', services: fixtureServices({ api: { history: unavailable } }) },
+    { name: 'me-with-patients', path: 'pages/me', services: fixtureServices() },
+    { name: 'me-new-user', path: 'pages/me', services: fixtureServices({ api: { patients: async () => ({ ok: true, data: [] }) } }) },
+    { name: 'me-add-patient', path: 'pages/me', services: fixtureServices(), act: ({ instance }) => void (instance.onStartCreate as () => void)() },
+    {
+      name: 'me-redeem-error',
+      path: 'pages/me',
+      services: fixtureServices({ api: { redeemInvite: async () => err(ErrorCode.Conflict, 'this invite code has expired') } }),
+      act: async ({ instance }) => {
+        (instance.onRedeemInput as (e: unknown) => void)({ detail: { value: 'K7Q2 M9XD' } });
+        await (instance.onRedeem as () => Promise<void>)();
+      },
+    },
+    { name: 'patient-owner', path: 'pages/patient', services: fixtureServices(), query: { id: 'p_mom' }, act: ({ instance }) => (instance.onInvite as () => Promise<void>)() },
+    { name: 'patient-owner-editing', path: 'pages/patient', services: fixtureServices(), query: { id: 'p_mom' }, act: ({ instance }) => void (instance.onEdit as () => void)() },
+    { name: 'patient-family', path: 'pages/patient', services: fixtureServices(), query: { id: 'p_dad' } },
+    {
+      name: 'patient-no-device',
+      path: 'pages/patient',
+      services: fixtureServices({
+        api: {
+          patient: async () => ({ ok: true, data: patientDetail(PATIENTS[0], []) }),
+          bindDevice: async () => err(ErrorCode.NotFound, 'no device has this code'),
+        },
+      }),
+      query: { id: 'p_mom' },
+      act: async ({ instance }) => {
+        (instance.onBindInput as (e: unknown) => void)({ detail: { value: '7K3QD-M9X2Q' } });
+        await (instance.onBind as () => Promise<void>)();
+      },
+    },
+  ];
+}
+
+export function componentScenes(): Scene[] {
+  const tile = { vital: 'heartRate', label: '心率', unit: 'bpm', color: '#f5222d' };
+  return [
+    { name: 'vital-tile-fresh', path: 'components/vital-tile', width: 230, props: { ...tile, value: '74', time: '09:59:40', state: 'fresh', selected: true } },
+    { name: 'vital-tile-stale', path: 'components/vital-tile', width: 230, props: { ...tile, value: '71', time: '09:15:02 · 44 分钟前', state: 'stale' } },
+    { name: 'vital-tile-offline', path: 'components/vital-tile', width: 230, props: { ...tile, value: '71', time: '09:15:02 · 44 分钟前', state: 'offline' } },
+    { name: 'vital-tile-empty', path: 'components/vital-tile', width: 230, props: { ...tile, value: '--', state: 'empty' } },
+    { name: 'device-control-idle', path: 'components/device-control', props: { online: true, enabled: true, intervalS: 60, deviceLabel: '卧室床旁终端' } },
+    { name: 'device-control-pending', path: 'components/device-control', props: { online: true, enabled: true, intervalS: 60, pending: 'measure', outcome: { kind: 'pending', text: '正在请求设备测量…' } } },
+    { name: 'device-control-failed', path: 'components/device-control', props: { online: true, enabled: true, intervalS: 60, outcome: { kind: 'failed', text: '设备未响应（超时），请稍后重试' } } },
+    { name: 'device-control-offline', path: 'components/device-control', props: { online: false, enabled: false, intervalS: 300, outcome: { kind: 'queued', text: '设备离线：设置已保存，设备上线后自动生效' } } },
+    { name: 'status-view-loading', path: 'components/status-view', props: { state: 'loading' } },
+    { name: 'status-view-error', path: 'components/status-view', props: { state: 'error', message: '网络或服务暂不可用，请稍后重试', action: '重试' } },
+    { name: 'status-view-empty', path: 'components/status-view', props: { state: 'empty', title: '这段时间没有测量数据', message: '换一个时间范围试试。' } },
+    { name: 'alert-banner-warning', path: 'components/alert-banner', props: { text: '王秀英 体温 38.2 °C，高于 37.3 °C（10:00）', level: 'warning' } },
+    { name: 'patient-tabs', path: 'components/patient-tabs', props: { patients: PATIENTS.map((p) => ({ id: p.id, name: p.name })), selected: 'p_mom' } },
+    { name: 'range-picker-custom', path: 'components/range-picker', props: { selected: 'custom', customFrom: '2026-11-01', customTo: '2026-11-20', maxDate: '2026-11-27' } },
+    { name: 'profile-form', path: 'components/profile-form', props: { initial: { name: '王秀英', sexIndex: 0, birthDate: '1948-03-12', notes: '高血压' }, today: '2026-11-27' } },
+  ];
+}
