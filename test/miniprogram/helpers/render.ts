@@ -20,8 +20,9 @@ export type Rendered = ReturnType<Simulate['render']>;
 
 const DOM_GLOBALS = ['window', 'document', 'Node', 'HTMLElement', 'Element', 'Event', 'CustomEvent', 'getComputedStyle', 'MutationObserver'];
 
-/** A fresh document and simulator (call `jest.resetModules()` before each test, as the simulator cannot load a path twice). */
+/** A fresh document and simulator (modules reset: the simulator cannot load a path twice). */
 function simulator(): Simulate {
+  jest.resetModules();
   const dom = new JSDOM('<!doctype html><html><head></head><body></body></html>');
   const g = globalThis as unknown as Record<string, unknown>;
   for (const k of DOM_GLOBALS) g[k] = (dom.window as unknown as Record<string, unknown>)[k];
