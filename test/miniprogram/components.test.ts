@@ -1,0 +1,185 @@
+/**
+ * @jest-environment node
+ *
+ * The components rendered by miniprogram-simulate: given properties, the right values and states
+ * show; taps emit the events the pages listen to (and nothing while a command is in flight).
+ */
+import { renderComponent, textOf, allText } from './helpers/render';
+
+type Comp = ReturnType<typeof renderComponent>;
+const settle = () => new Promise((r) => setTimeout(r, 10));
+
+function events(comp: Comp) {
+  const seen: Array<[string, unknown]> = [];
+  const inst = comp.instance as unknown as { triggerEvent(name: string, detail: unknown): void };
+  const original = inst.triggerEvent.bind(inst);
+  inst.triggerEvent = (name, detail) => {
+    seen.push([name, detail]);
+    original(name, detail);
+  };
+  return seen;
+}
+const call = (comp: Comp, name: string, arg?: unknown) => (comp.instance as unknown as Record<string, (a: unknown) => void>)[name](arg);
+
+describe('vital-tile', () => {
+  const tile = { vital: 'heartRate', label: '心率', unit: 'bpm', value: '74', time: '09:59:40' };
+  test.each([
+    ['fresh', ''],
+    ['stale', '数据较旧'],
+    ['offline', '设备离线'],
+    ['empty', '暂无数据'],
+  ])('in state %s it shows the value with the marker "%s"', async (state, note) => {
+    const comp = renderComponent('components/vital-tile/index', { ...tile, state });
+    await settle();
+    expect(textOf(comp, '.value')).toBe('74');
+    expect(textOf(comp, '.unit')).toBe('bpm');
+    expect(textOf(comp, '.time')).toBe('09:59:40');
+    expect(comp.querySelector('.note') ? textOf(comp, '.note') : '').toBe(note);
+  });
+
+  test('a tap asks to chart its vital', async () => {
+    const comp = renderComponent('components/vital-tile/index', { ...tile, state: 'fresh' });
+    const seen = events(comp);
+    comp.querySelector('.tile')!.dispatchEvent('tap');
+    await settle();
+    expect(seen).toEqual([['select', { vital: 'heartRate' }]]);
+  });
+});
+
+describe('device-control', () => {
+  test('shows presence, the interval in words and the last outcome', async () => {
+    const comp = renderComponent('components/device-control/index', { online: false, enabled: true, intervalS: 300, outcome: { kind: 'queued', text: '设备离线：设置已保存' }, deviceLabel: '卧室床旁终端' });
+    await settle();
+    expect(textOf(comp, '.presence')).toBe('设备离线');
+    expect(textOf(comp, '.value')).toBe('5 分钟');
+    expect(textOf(comp, '.outcome')).toBe('设备离线：设置已保存');
+    expect(allText(comp)).toContain('卧室床旁终端');
+  });
+
+  test('switch, interval and "measure now" emit their commands', async () => {
+    const comp = renderComponent('components/device-control/index', { online: true, enabled: true, intervalS: 60 });
+    const seen = events(comp);
+    call(comp, 'onToggle', { detail: { value: false } });
+    call(comp, 'onInterval', { detail: { value: 4 } });
+    call(comp, 'onInterval', { detail: { value: 2 } });
+    comp.querySelector('.measure')!.dispatchEvent('tap');
+    await settle();
+    // Choosing the interval already in use sends nothing.
+    expect(seen).toEqual([
+      ['toggle', { enabled: false }],
+      ['interval', { intervalS: 600 }],
+      ['measure', {}],
+    ]);
+  });
+
+  test('while a command is pending, nothing else can be sent', async () => {
+    const comp = renderComponent('components/device-control/index', { online: true, enabled: true, intervalS: 60, pending: 'measure', outcome: { kind: 'pending', text: '正在请求设备测量…' } });
+    const seen = events(comp);
+    await settle();
+    expect(textOf(comp, '.measure')).toBe('正在测量…');
+    call(comp, 'onToggle', { detail: { value: false } });
+    call(comp, 'onInterval', { detail: { value: 0 } });
+    comp.querySelector('.measure')!.dispatchEvent('tap');
+    await settle();
+    expect(seen).toEqual([]);
+  });
+
+  test('"measure now" is off while automatic measurement is switched off', async () => {
+    const comp = renderComponent('components/device-control/index', { online: true, enabled: false, intervalS: 60 });
+    const seen = events(comp);
+    comp.querySelector('.measure')!.dispatchEvent('tap');
+    await settle();
+    expect(comp.querySelector('.measure')!.dom!.className).toContain('disabled');
+    expect(seen).toEqual([]);
+  });
+});
+
+describe('status-view', () => {
+  test.each([
+    ['loading', {}, '加载中…'],
+    ['empty', { title: '还没有数据' }, '还没有数据'],
+    ['error', { message: '网络不可用', action: '重试' }, '!出错了网络不可用重试'],
+  ])('%s shows its text', async (state, props, text) => {
+    const comp = renderComponent('components/status-view/index', { state, ...props });
+    await settle();
+    expect(allText(comp).replace(/\s/g, '')).toBe(text);
+  });
+
+  test('the action button emits action', async () => {
+    const comp = renderComponent('components/status-view/index', { state: 'error', action: '重试' });
+    const seen = events(comp);
+    comp.querySelector('.action')!.dispatchEvent('tap');
+    await settle();
+    expect(seen).toEqual([['action', {}]]);
+  });
+});
+
+describe('range-picker', () => {
+  test('presets emit their key', async () => {
+    const comp = renderComponent('components/range-picker/index', { selected: 'today' });
+    const seen = events(comp);
+    comp.querySelectorAll('.preset')[2].dispatchEvent('tap');
+    await settle();
+    expect(seen).toEqual([['preset', { preset: '7d' }]]);
+  });
+
+  test('a custom range ending before it starts is refused with a message', async () => {
+    const comp = renderComponent('components/range-picker/index', { selected: 'custom', customFrom: '2026-11-10', customTo: '2026-11-12' });
+    const seen = events(comp);
+    call(comp, 'onTo', { detail: { value: '2026-11-05' } });
+    await settle();
+    expect(textOf(comp, '.error')).toBe('结束日期不能早于开始日期');
+    call(comp, 'onTo', { detail: { value: '2026-11-11' } });
+    await settle();
+    expect(comp.querySelector('.error')).toBeUndefined();
+    expect(seen).toHaveLength(1);
+    const [, detail] = seen[0] as [string, { from: number; to: number; toText: string }];
+    expect(detail.toText).toBe('2026-11-11');
+    expect(detail.to - detail.from).toBe(2 * 86_400_000);
+  });
+});
+
+describe('profile-form', () => {
+  test('a name is required; a valid form emits the profile', async () => {
+    const comp = renderComponent('components/profile-form/index', { initial: null, today: '2026-11-27' });
+    const seen = events(comp);
+    call(comp, 'onSubmit');
+    await settle();
+    expect(textOf(comp, '.error')).toBe('请填写姓名');
+    call(comp, 'onInput', { detail: { value: '  李建国 ' }, currentTarget: { dataset: { field: 'name' } } });
+    call(comp, 'onSex', { detail: { value: 1 } });
+    call(comp, 'onSubmit');
+    await settle();
+    expect(seen).toEqual([['submit', { profile: { name: '李建国', sex: 'male', notes: '' } }]]);
+  });
+
+  test('editing starts from the current profile', async () => {
+    const comp = renderComponent('components/profile-form/index', { initial: { name: '王秀英', sexIndex: 0, birthDate: '1948-03-12', notes: '高血压' } });
+    await settle();
+    expect(comp.instance.data.form).toEqual({ name: '王秀英', sexIndex: 0, birthDate: '1948-03-12', notes: '高血压' });
+    expect(allText(comp)).toContain('1948-03-12');
+  });
+});
+
+describe('patient-tabs and alert-banner', () => {
+  test('tabs show only with several patients and tell which one was chosen', async () => {
+    const one = renderComponent('components/patient-tabs/index', { patients: [{ id: 'a', name: '王秀英' }], selected: 'a' });
+    await settle();
+    expect(one.querySelector('.tab')).toBeUndefined();
+    const two = renderComponent('components/patient-tabs/index', { patients: [{ id: 'a', name: '王秀英' }, { id: 'b', name: '李建国' }], selected: 'a' });
+    const seen = events(two);
+    two.querySelectorAll('.tab')[0].dispatchEvent('tap');
+    two.querySelectorAll('.tab')[1].dispatchEvent('tap');
+    await settle();
+    expect(seen).toEqual([['select', { id: 'b' }]]);
+  });
+
+  test('the alert banner is hidden until there is something to say', async () => {
+    const none = renderComponent('components/alert-banner/index', { text: '' });
+    await settle();
+    expect(none.querySelector('.banner')).toBeUndefined();
+    const some = renderComponent('components/alert-banner/index', { text: '体温 38.2 °C', level: 'danger' });
+    await settle();
+    expect(textOf(some, '.banner')).toBe('体温 38.2 °C');
+  });
+});
