@@ -3,7 +3,8 @@
  * renders every page from these, and rendering tests use them for states a real stack cannot hold
  * still (loading, a command in flight). Times are fixed so pictures do not change between runs.
  */
-import type { Bucket, DeviceStatus, HistoryResult, MemberRecord, PatientDetail, PatientSummary, Reading, Result, UserRecord } from '../core';
+import type { Bucket, Reading, Result } from '../core';
+import type { DeviceStatus, HistoryResult, MemberRecord, PatientDetail, PatientSummary, UserRecord } from '../core/api';
 import type { Api } from '../miniprogram/services/api';
 import type { Services, Ui } from '../miniprogram/services/index';
 import type { RealtimeClient, RealtimeEvent } from '../miniprogram/services/realtime/index';

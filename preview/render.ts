@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import * as echarts from 'echarts';
-import type { ChartOption } from '../core';
+import type { ChartOption } from '../core/charts';
 import type { Services } from '../miniprogram/services/index';
 import { appStyles, freshSimulator } from './simulate-host';
 

@@ -66,7 +66,8 @@ export function prepareCopy(): PreviewCopy {
 
 const GLOBALS = ['window', 'document', 'Node', 'HTMLElement', 'Element', 'Event', 'CustomEvent', 'getComputedStyle', 'MutationObserver', 'requestAnimationFrame', 'cancelAnimationFrame'];
 
-export type Simulate = typeof import('miniprogram-simulate');
+export type { Simulate } from './simulate-types';
+import type { Simulate } from './simulate-types';
 
 /** A new document and a new simulator (modules of the simulator and of the copy reloaded). */
 export function freshSimulator(root: string): { simulate: Simulate; document: Document; mount(): HTMLElement } {

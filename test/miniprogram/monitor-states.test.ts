@@ -5,7 +5,8 @@
  * times out, the backend unreachable, no patients yet. Services come from the preview fixtures.
  */
 import { err, ErrorCode } from '../../core';
-import type { CommandReply, Result } from '../../core';
+import type { Result } from '../../core';
+import type { CommandReply } from '../../core/api';
 import { DEVICE, fixtureServices, never, NOW } from '../../preview/fixtures';
 import { until } from '../helpers/until';
 import { openPage, textOf } from './helpers/render';

@@ -6,9 +6,11 @@
  * - `height`: in rpx (default 400); the width fills the parent.
  * - `placeholder`: shown while the option has no points.
  *
- * Live pages should not push a growing option through `setData` every second: they take the
- * component with `this.selectComponent('#chart')` and call `setOption(option, notMerge?)` or
- * `appendPoint(seriesIndex, [ts, value], windowMs?)`.
+ * Pages should prefer the methods: they take the component with `this.selectComponent('#chart')`
+ * and call `setOption(option, notMerge?)` or `appendPoint(seriesIndex, [ts, value], windowMs?)`.
+ * That avoids pushing a growing option through `setData` every second, and keeps the option's
+ * functions (the core builders' tooltip formatters), which data passed through a property loses
+ * on the phone because `setData` copies data as JSON.
  *
  * Tapping the chart shows the values under the finger (touches are forwarded to zrender).
  *

@@ -3,33 +3,8 @@
  * `change` with `{preset, from, to}` in ms; the page loads the history.
  */
 import { defineComponent } from '../../common/component';
-import { parseDate, startOfDay } from '../../common/time';
-
-export type Preset = 'today' | '24h' | '7d' | '30d' | 'custom';
-
-const DAY = 86_400_000;
-
-export const PRESETS: ReadonlyArray<{ key: Preset; label: string }> = [
-  { key: 'today', label: '今天' },
-  { key: '24h', label: '24小时' },
-  { key: '7d', label: '7天' },
-  { key: '30d', label: '30天' },
-  { key: 'custom', label: '自定义' },
-];
-
-/** The [from, to) a preset stands for at `now`. */
-export function presetRange(preset: Exclude<Preset, 'custom'>, now: number): { from: number; to: number } {
-  switch (preset) {
-    case 'today':
-      return { from: startOfDay(now), to: now };
-    case '24h':
-      return { from: now - DAY, to: now };
-    case '7d':
-      return { from: now - 7 * DAY, to: now };
-    case '30d':
-      return { from: now - 30 * DAY, to: now };
-  }
-}
+import { parseDate } from '../../common/time';
+import { DAY_MS, PRESETS, Preset } from './model';
 
 defineComponent({
   properties: {
@@ -60,7 +35,7 @@ defineComponent({
       if (toDay < from) return this.setData({ error: '结束日期不能早于开始日期' });
       this.setData({ error: '' });
       // The end date is inclusive for people: up to the end of that day.
-      this.triggerEvent('custom', { from, to: toDay + DAY, fromText, toText });
+      this.triggerEvent('custom', { from, to: toDay + DAY_MS, fromText, toText });
     },
   },
 });

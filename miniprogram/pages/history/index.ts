@@ -6,7 +6,7 @@
 import { ChartOption, historyChartOption, HistoryResult, VITAL_ORDER, VitalKey } from '../../lib/core';
 import { definePage, instanceFields } from '../../common/component';
 import { dateText } from '../../common/time';
-import { presetRange, Preset } from '../../components/range-picker/index';
+import { presetRange, Preset } from '../../components/range-picker/model';
 import type { PatientTab } from '../../components/patient-tabs/index';
 import type { Services } from '../../services/index';
 import { appServices } from '../../services/provider';

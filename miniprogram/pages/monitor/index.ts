@@ -10,7 +10,7 @@ import type { Services } from '../../services/index';
 import { appServices } from '../../services/provider';
 import type { RealtimeEvent } from '../../services/realtime/index';
 import { CommandKind, Latest, latestOfDevices, mergeLatest, outcomeOf, PENDING_TEXT, REALTIME_TEXT, Tile, tileOf } from './view-model';
-import type { ControlOutcome } from '../../components/device-control/index';
+import type { ControlOutcome } from '../../components/device-control/model';
 
 /** The live chart's window: the last 10 minutes. */
 const LIVE_WINDOW_MS = 10 * 60_000;

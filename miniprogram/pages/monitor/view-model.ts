@@ -1,6 +1,6 @@
 /** Pure rules of the monitoring page: what a tile shows, and what a command's answer means. */
 import { CommandReply, DeviceStatus, formatVital, Reading, Result, VITAL_ORDER, VITAL_STYLES, VitalKey } from '../../lib/core';
-import type { ControlOutcome } from '../../components/device-control/index';
+import type { ControlOutcome } from '../../components/device-control/model';
 import type { TileState } from '../../components/vital-tile/index';
 import { ago, readingTime } from '../../common/time';
 

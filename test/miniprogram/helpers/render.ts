@@ -15,8 +15,9 @@ import type { Services } from '../../../miniprogram/services/index';
 
 export const MINIPROGRAM_ROOT = join(__dirname, '..', '..', '..', 'miniprogram');
 
-type Simulate = typeof import('miniprogram-simulate');
-export type Rendered = ReturnType<Simulate['render']>;
+import type { SimNode, Simulate } from '../../../preview/simulate-types';
+
+export type Rendered = SimNode;
 
 const DOM_GLOBALS = ['window', 'document', 'Node', 'HTMLElement', 'Element', 'Event', 'CustomEvent', 'getComputedStyle', 'MutationObserver'];
 
@@ -61,7 +62,7 @@ export function openPage(name: string, services: Services, query: Record<string,
   provideApp(services);
   const simulate = simulator();
   const chart = chartRecorder(simulate);
-  const id = simulate.load(join(MINIPROGRAM_ROOT, 'pages', name, 'index'), { rootPath: MINIPROGRAM_ROOT, usingComponents: { chart: chart.id } } as never);
+  const id = simulate.load(join(MINIPROGRAM_ROOT, 'pages', name, 'index'), { rootPath: MINIPROGRAM_ROOT, usingComponents: { chart: chart.id } } );
   const page = simulate.render(id);
   page.attach((globalThis as unknown as { document: Document }).document.createElement('parent-wrapper'));
   const inst = page.instance as unknown as { onLoad?: (q: Record<string, string>) => void; onShow?: () => void; onHide?: () => void; onUnload?: () => void };
