@@ -42,17 +42,21 @@ export interface Platform {
 }
 
 export function createServices(platform: Platform, config: AppConfig) {
+  let signIn: CallFunction;
+  let withToken: CallFunction;
   let token: () => string | undefined = () => undefined;
-  let raw: CallFunction;
   if (config.mode === 'cloud') {
     if (!platform.cloud) throw new Error('cloud mode needs wx.cloud (base library 2.2.3 or later)');
-    raw = createCloudTransport(platform.cloud);
+    signIn = withToken = createCloudTransport(platform.cloud);
   } else {
-    raw = createHttpTransport({ request: platform.request, baseUrl: config.local.functionsUrl, token: () => token() });
+    const http = (t: () => string | undefined) => createHttpTransport({ request: platform.request, baseUrl: config.local.functionsUrl, token: t });
+    // Signing in never sends the old token: the host refuses a request with an invalid one.
+    signIn = http(() => undefined);
+    withToken = http(() => token());
   }
-  const session = createSession({ mode: config.mode, storage: platform.storage, call: raw, now: platform.now, random: platform.random });
+  const session = createSession({ mode: config.mode, storage: platform.storage, call: signIn, now: platform.now, random: platform.random });
   token = session.token;
-  const api = createApi(withSession(raw, session));
+  const api = createApi(withSession(withToken, session));
   const realtime: RealtimeClient = createRealtimeClient({
     connectSocket: platform.connectSocket,
     url: config.mode === 'cloud' ? config.cloud.mqttUrl : config.local.mqttUrl,
