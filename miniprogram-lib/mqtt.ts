@@ -4,11 +4,67 @@
  * module-level state, so a second client breaks the first (mqttjs/MQTT.js#928), and its
  * environment detection mistakes the mini program for Node (#1702); neither runs here.
  */
-import MqttClient from 'mqtt/lib/client';
+import type MqttClientType from 'mqtt/lib/client';
 import type { ConnectSocket, MqttConnection, MqttOptions } from './mqtt-api';
-import { createSocketStream } from './socket-stream';
+import type * as SocketStream from './socket-stream';
 
 export type { ConnectSocket, MqttConnection, MqttMessage, MqttOptions, SocketTaskLike } from './mqtt-api';
+
+/**
+ * The mini program's JS engine has no `AbortController`/`AbortSignal`, and neither `self` nor
+ * `window`: readable-stream's fallback then throws "Cannot destructure property
+ * 'AbortController' of undefined" while the bundle loads (mqttjs/MQTT.js#1797, NervJS/taro#15580).
+ * The MQTT path never aborts anything; readable-stream only needs the names to exist.
+ */
+function installAbortControllerShim(): void {
+  const g = globalThis as { AbortController?: unknown; AbortSignal?: unknown };
+  if (g.AbortController && g.AbortSignal) return;
+  type Listener = (e: { type: string }) => void;
+  class AbortSignalShim {
+    aborted = false;
+    reason: unknown = undefined;
+    onabort: Listener | null = null;
+    private readonly listeners: Listener[] = [];
+    addEventListener(_type: string, fn: Listener): void {
+      this.listeners.push(fn);
+    }
+    removeEventListener(_type: string, fn: Listener): void {
+      const i = this.listeners.indexOf(fn);
+      if (i >= 0) this.listeners.splice(i, 1);
+    }
+    throwIfAborted(): void {
+      if (this.aborted) throw this.reason;
+    }
+    /** @internal */
+    fire(reason: unknown): void {
+      if (this.aborted) return;
+      this.aborted = true;
+      this.reason = reason;
+      for (const fn of [...this.listeners, ...(this.onabort ? [this.onabort] : [])]) fn({ type: 'abort' });
+    }
+  }
+  class AbortControllerShim {
+    readonly signal = new AbortSignalShim();
+    abort(reason: unknown = new Error('This operation was aborted')): void {
+      this.signal.fire(reason);
+    }
+  }
+  g.AbortSignal ??= AbortSignalShim;
+  g.AbortController ??= AbortControllerShim;
+}
+
+installAbortControllerShim();
+// Loaded with `require` so they evaluate after the shim (static imports would be hoisted above it).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const MqttClient = (require('mqtt/lib/client') as { default: typeof MqttClientType }).default;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createSocketStream } = require('./socket-stream') as typeof SocketStream;
+
+/** SUBACK return codes from a refused subscription: mqtt.js v5 puts the packet on the error. */
+function refusedGrants(e: unknown): number[] | undefined {
+  const granted = (e as { packet?: { granted?: unknown } } | null)?.packet?.granted;
+  return Array.isArray(granted) && granted.every((g) => typeof g === 'number') ? (granted as number[]) : undefined;
+}
 
 export function createMqttConnection(connectSocket: ConnectSocket, opts: MqttOptions): MqttConnection {
   const client = new MqttClient(() => createSocketStream(connectSocket({ url: opts.url, protocols: ['mqtt'] })), {
@@ -39,10 +95,11 @@ export function createMqttConnection(connectSocket: ConnectSocket, opts: MqttOpt
       new Promise((resolve, reject) => {
         if (topics.length === 0) return resolve([]);
         client.subscribe(topics, { qos: 0 }, (e, granted) => {
-          // mqtt.js v5 reports a refused topic (SUBACK 0x80) as an error; the grants say which.
-          if (granted && granted.length === topics.length) resolve(granted.map((g) => g.qos));
-          else if (e) reject(e);
-          else resolve(topics.map(() => 128));
+          // mqtt.js v5 reports a refused topic (SUBACK 0x80, MQTT-3.9.3) as an error whose packet
+          // holds the return codes; the `granted` list it passes then still says the QoS asked for.
+          const codes = e ? refusedGrants(e) : granted?.map((g) => g.qos);
+          if (codes && codes.length === topics.length) resolve(codes);
+          else reject(e ?? new Error(`SUBACK has ${codes?.length ?? 0} return codes for ${topics.length} topics`));
         });
       }),
     unsubscribe: (topics) =>

@@ -10,6 +10,7 @@ import type { HistoryQuery } from '../../miniprogram/services/api';
 import { fixtureServices, NOW } from '../../preview/fixtures';
 import { connectDevice, publish, startStack, tempDir } from '../helpers/stack';
 import { until } from '../helpers/until';
+import { closePhones } from './helpers/services';
 import { ownerWithDevice } from './helpers/family';
 import { allText, openPage } from './helpers/render';
 
@@ -20,6 +21,7 @@ beforeAll(async () => {
   dir = tempDir();
   stack = await startStack(dir.path);
 });
+afterEach(() => closePhones());
 afterAll(async () => {
   await stack.close();
   dir.remove();

@@ -4,7 +4,7 @@
 import { startStack, tempDir } from '../helpers/stack';
 import { until } from '../helpers/until';
 import { openPage, textOf, allText } from './helpers/render';
-import { phoneServices } from './helpers/services';
+import { phoneServices, closePhones } from './helpers/services';
 
 let dir: ReturnType<typeof tempDir>;
 let stack: Awaited<ReturnType<typeof startStack>>;
@@ -13,6 +13,7 @@ beforeAll(async () => {
   dir = tempDir();
   stack = await startStack(dir.path);
 });
+afterEach(() => closePhones());
 afterAll(async () => {
   await stack.close();
   dir.remove();

@@ -12,7 +12,7 @@ import { connectDevice, publish, startStack, tempDir } from '../helpers/stack';
 import { until } from '../helpers/until';
 import { ownerWithDevice } from './helpers/family';
 import { allText, openPage, textOf } from './helpers/render';
-import { phoneServices } from './helpers/services';
+import { phoneServices, closePhones } from './helpers/services';
 
 let dir: ReturnType<typeof tempDir>;
 let stack: Awaited<ReturnType<typeof startStack>>;
@@ -22,6 +22,7 @@ beforeAll(async () => {
   dir = tempDir();
   stack = await startStack(dir.path);
 });
+afterEach(() => closePhones());
 afterAll(async () => {
   await stack.close();
   dir.remove();

@@ -14,59 +14,12 @@ import WebSocket from 'ws';
 import { buildRequest, topics } from '../../core/alink';
 import type { Result } from '../../core';
 import type { RealtimeCredentials } from '../../core/api';
-import type { ConnectSocket, SocketTaskLike } from '../../miniprogram-lib/mqtt-api';
 import { createRealtimeClient, decodeMessage, RealtimeClientWithStats, RealtimeEvent, RealtimeOptions } from '../../miniprogram/services/realtime';
 import { functionClient } from '../helpers/http';
 import { connectDevice, createDevice, endAll, publish, startStack, tempDir } from '../helpers/stack';
 import { until } from '../helpers/until';
-
-/** `wx.connectSocket` over `ws`; `freeze` makes a socket die silently, as after > 5 s in the background (mqtt.js#1180). */
-function createWxSockets() {
-  const sockets: Array<{ ws: WebSocket; frozen: boolean }> = [];
-  const connectSocket: ConnectSocket = ({ url, protocols }) => {
-    const entry = { ws: new WebSocket(url, protocols), frozen: false };
-    const { ws } = entry;
-    ws.binaryType = 'arraybuffer';
-    sockets.push(entry);
-    const live = <A extends unknown[]>(fn: (...a: A) => void) => (...a: A) => void (entry.frozen ? undefined : fn(...a));
-    const task: SocketTaskLike = {
-      send({ data, success, fail }) {
-        if (entry.frozen) return success?.(); // bytes vanish, as on a dead network
-        if (ws.readyState !== WebSocket.OPEN) return fail?.({ errMsg: 'sendSocketMessage:fail socket is not connected' });
-        ws.send(typeof data === 'string' ? data : new Uint8Array(data), (e) => (e ? fail?.({ errMsg: `sendSocketMessage:fail ${e.message}` }) : success?.()));
-      },
-      close({ code, reason, success }) {
-        if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-        else ws.close(code ?? 1000, reason);
-        success?.();
-      },
-      onOpen: (cb) => void ws.on('open', live(() => cb({}))),
-      onMessage: (cb) => void ws.on('message', live((data: ArrayBuffer) => cb({ data }))),
-      onClose: (cb) => void ws.on('close', live((code: number, reason: Buffer) => cb({ code, reason: reason.toString() }))),
-      onError: (cb) => void ws.on('error', live((e: Error) => cb({ errMsg: e.message }))),
-    };
-    return task;
-  };
-  return { connectSocket, sockets, closeAll: () => sockets.forEach((s) => s.ws.terminate()) };
-}
-
-/** Real timers behind the injected interface, cleared after each test. */
-function createTimers() {
-  const pending = new Map<number, NodeJS.Timeout>();
-  let next = 1;
-  return {
-    setTimeout(fn: () => void, ms: number) {
-      const id = next++;
-      pending.set(id, setTimeout(() => (pending.delete(id), fn()), ms));
-      return id;
-    },
-    clearTimeout(id: number) {
-      clearTimeout(pending.get(id));
-      pending.delete(id);
-    },
-    clearAll: () => (pending.forEach((t) => clearTimeout(t)), pending.clear()),
-  };
-}
+import { createTimers } from './helpers/timers';
+import { createWxSockets } from './helpers/wx-socket';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

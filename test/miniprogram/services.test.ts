@@ -9,7 +9,7 @@ import { createServices } from '../../miniprogram/services/index';
 import { createCloudTransport, createHttpTransport } from '../../miniprogram/services/transport';
 import { startStack, tempDir } from '../helpers/stack';
 import { nodePlatform, nodeRequest } from './helpers/platform';
-import { localConfig, phoneServices } from './helpers/services';
+import { localConfig, phoneServices, closePhones } from './helpers/services';
 
 let dir: ReturnType<typeof tempDir>;
 let stack: Awaited<ReturnType<typeof startStack>>;
@@ -18,6 +18,7 @@ beforeAll(async () => {
   dir = tempDir();
   stack = await startStack(dir.path);
 });
+afterEach(() => closePhones());
 afterAll(async () => {
   await stack.close();
   dir.remove();

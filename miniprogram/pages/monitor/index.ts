@@ -36,6 +36,8 @@ interface Fields {
   off?: () => void;
   tick?: number;
   loadSeq: number;
+  /** Between onShow and onHide: a load finishing after the page was hidden must not start listening. */
+  shown: boolean;
 }
 
 definePage({
@@ -56,7 +58,7 @@ definePage({
   },
   methods: {
     fields(): Fields {
-      return instanceFields<Fields>(this, () => ({ latest: {}, points: { temperature: [], heartRate: [], spo2: [] }, online: {}, loadSeq: 0 }));
+      return instanceFields<Fields>(this, () => ({ latest: {}, points: { temperature: [], heartRate: [], spo2: [] }, online: {}, loadSeq: 0, shown: false }));
     },
     services(): Services {
       const f = this.fields();
@@ -67,6 +69,7 @@ definePage({
       this.services();
     },
     onShow() {
+      this.fields().shown = true;
       void this.load();
       const { timer } = this.services();
       const f = this.fields();
@@ -84,6 +87,8 @@ definePage({
     },
     pause() {
       const f = this.fields();
+      f.shown = false;
+      f.loadSeq++;
       f.off?.();
       f.off = undefined;
       if (f.tick !== undefined) this.services().timer.clearTimeout(f.tick);
@@ -121,6 +126,7 @@ definePage({
       this.setData({ state: 'ready', devices, deviceId, message: '' }, () => this.renderChart());
       this.renderTiles();
       await this.loadControl(deviceId);
+      if (seq !== f.loadSeq || !f.shown) return;
       f.off?.();
       f.off = realtime.on((e) => this.onRealtime(e));
       const w = await realtime.watch(devices.map((d) => d.id));

@@ -6,7 +6,8 @@
 import { request as httpRequest } from 'node:http';
 import type { Platform, Ui } from '../../../miniprogram/services/index';
 import type { RequestFn } from '../../../miniprogram/services/transport';
-import { createWxSocketHub } from './wx-socket';
+import { createTimers } from './timers';
+import { createWxSockets } from './wx-socket';
 
 export const nodeRequest: RequestFn = (o) => {
   const url = new URL(o.url);
@@ -67,7 +68,8 @@ export function recordingUi(): RecordingUi {
 }
 
 export function nodePlatform(extra: Partial<Platform> = {}) {
-  const sockets = createWxSocketHub();
+  const sockets = createWxSockets();
+  const timers = createTimers();
   const ui = recordingUi();
   const storage = memoryStorage();
   const platform: Platform = {
@@ -76,9 +78,9 @@ export function nodePlatform(extra: Partial<Platform> = {}) {
     storage,
     now: () => Date.now(),
     random: () => Math.random(),
-    timer: { setTimeout: (fn, ms) => setTimeout(fn, ms) as unknown as number, clearTimeout: (id) => clearTimeout(id) },
+    timer: timers,
     ui,
     ...extra,
   };
-  return { platform, ui, storage, sockets };
+  return { platform, ui, storage, sockets, timers };
 }

@@ -6,34 +6,34 @@
 import WebSocket from 'ws';
 import type { ConnectSocket, SocketTaskLike } from '../../../miniprogram-lib/mqtt-api';
 
-export interface WxSocketHub {
-  connectSocket: ConnectSocket;
-  /** Every socket opened so far (tests drop them to simulate a lost network). */
-  sockets: WebSocket[];
-  closeAll(): void;
-}
-
-export function createWxSocketHub(): WxSocketHub {
-  const sockets: WebSocket[] = [];
+/** `wx.connectSocket` over `ws`; `freeze` makes a socket die silently, as after > 5 s in the background (mqtt.js#1180). */
+export function createWxSockets() {
+  const sockets: Array<{ ws: WebSocket; frozen: boolean }> = [];
   const connectSocket: ConnectSocket = ({ url, protocols }) => {
-    const ws = new WebSocket(url, protocols);
+    const entry = { ws: new WebSocket(url, protocols), frozen: false };
+    const { ws } = entry;
     ws.binaryType = 'arraybuffer';
-    sockets.push(ws);
+    sockets.push(entry);
+    const live = <A extends unknown[]>(fn: (...a: A) => void) => (...a: A) => void (entry.frozen ? undefined : fn(...a));
     const task: SocketTaskLike = {
       send({ data, success, fail }) {
+        if (entry.frozen) return success?.(); // bytes vanish, as on a dead network
         if (ws.readyState !== WebSocket.OPEN) return fail?.({ errMsg: 'sendSocketMessage:fail socket is not connected' });
-        ws.send(data, (e) => (e ? fail?.({ errMsg: `sendSocketMessage:fail ${e.message}` }) : success?.()));
+        ws.send(typeof data === 'string' ? data : new Uint8Array(data), (e) => (e ? fail?.({ errMsg: `sendSocketMessage:fail ${e.message}` }) : success?.()));
       },
       close({ code, reason, success }) {
-        ws.close(code ?? 1000, reason);
+        if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+        else ws.close(code ?? 1000, reason);
         success?.();
       },
-      onOpen: (cb) => void ws.on('open', () => cb({})),
-      onMessage: (cb) => void ws.on('message', (data: ArrayBuffer | Buffer) => cb({ data: data instanceof ArrayBuffer ? data : new Uint8Array(data).slice().buffer })),
-      onClose: (cb) => void ws.on('close', (code, reason) => cb({ code, reason: reason.toString() })),
-      onError: (cb) => void ws.on('error', (e) => cb({ errMsg: e.message })),
+      onOpen: (cb) => void ws.on('open', live(() => cb({}))),
+      onMessage: (cb) => void ws.on('message', live((data: ArrayBuffer) => cb({ data }))),
+      onClose: (cb) => void ws.on('close', live((code: number, reason: Buffer) => cb({ code, reason: reason.toString() }))),
+      onError: (cb) => void ws.on('error', live((e: Error) => cb({ errMsg: e.message }))),
     };
     return task;
   };
-  return { connectSocket, sockets, closeAll: () => sockets.forEach((s) => s.terminate()) };
+  return { connectSocket, sockets, closeAll: () => sockets.forEach((s) => s.ws.terminate()) };
 }
+
+export type WxSockets = ReturnType<typeof createWxSockets>;
