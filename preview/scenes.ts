@@ -6,18 +6,21 @@ import type { Scene } from './render';
 const unavailable = () => Promise.resolve(err(ErrorCode.Unavailable, '网络不可用：request:fail timeout'));
 const offlineDevice = { ...DEVICE, online: false, presenceAt: NOW - 42 * 60_000, lastReading: { ts: NOW - 45 * 60_000, temperature: 36.4, heartRate: 71, spo2: 96 } };
 
+/** The live page after the device sent a worrying reading over MQTT. */
+function readingArrives(): Scene {
+  const services = fixtureServices();
+  return {
+    name: 'monitor-reading-arrives',
+    path: 'pages/monitor',
+    services,
+    act: () => services.realtime.emit({ type: 'reading', deviceId: DEVICE.id, reading: { ts: NOW, temperature: 38.2, heartRate: 112, spo2: 91 } }),
+  };
+}
+
 export function pageScenes(): Scene[] {
   return [
     { name: 'monitor-live', path: 'pages/monitor', services: fixtureServices() },
-    {
-      name: 'monitor-reading-arrives',
-      path: 'pages/monitor',
-      services: fixtureServices(),
-      act: ({ instance }) => {
-        const s = (instance as unknown as { fields(): { services: ReturnType<typeof fixtureServices> } }).fields().services;
-        s.realtime.emit({ type: 'reading', deviceId: DEVICE.id, reading: { ts: NOW, temperature: 38.2, heartRate: 112, spo2: 91 } });
-      },
-    },
+    readingArrives(),
     { name: 'monitor-loading', path: 'pages/monitor', services: fixtureServices({ api: { patients: never } }) },
     { name: 'monitor-empty', path: 'pages/monitor', services: fixtureServices({ api: { patients: async () => ({ ok: true, data: [] }) } }) },
     { name: 'monitor-error', path: 'pages/monitor', services: fixtureServices({ api: { patients: unavailable } }) },

@@ -14,3 +14,10 @@ export function appServices(): Services {
   if (!services) throw new Error('services are created in App.onLaunch; no app instance has them');
   return services;
 }
+
+/** The services for a page, looked up when it first needs them and kept on the instance. */
+export function servicesOf(instance: object): Services {
+  const holder = instance as { __services?: Services };
+  holder.__services ??= appServices();
+  return holder.__services;
+}

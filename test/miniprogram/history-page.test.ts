@@ -8,31 +8,20 @@ import { buildRequest, topics } from '../../core/alink';
 import { err, ErrorCode } from '../../core';
 import type { HistoryQuery } from '../../miniprogram/services/api';
 import { fixtureServices, NOW } from '../../preview/fixtures';
-import { connectDevice, publish, startStack, tempDir } from '../helpers/stack';
+import { connectDevice, publish } from '../helpers/stack';
 import { until } from '../helpers/until';
-import { closePhones } from './helpers/services';
+import { useLocalStack } from './helpers/services';
 import { ownerWithDevice } from './helpers/family';
 import { allText, openPage } from './helpers/render';
 
-let dir: ReturnType<typeof tempDir>;
-let stack: Awaited<ReturnType<typeof startStack>>;
-
-beforeAll(async () => {
-  dir = tempDir();
-  stack = await startStack(dir.path);
-});
-afterEach(() => closePhones());
-afterAll(async () => {
-  await stack.close();
-  dir.remove();
-});
+const stack = useLocalStack();
 
 type Series = { name: string; data: Array<[number, number | null]> };
 const DAY = 86_400_000;
 
 test('readings the device sent today are summarised and charted per vital', async () => {
-  const { phone, creds } = await ownerWithDevice(stack, 'hist-real');
-  const device = await connectDevice(stack, creds);
+  const { phone, creds } = await ownerWithDevice(stack(), 'hist-real');
+  const device = await connectDevice(stack(), creds);
   // Measured after the binding (readings are attributed by measurement time) and not in the future.
   await new Promise((r) => setTimeout(r, 60));
   const t0 = Date.now() - 40;
@@ -61,7 +50,7 @@ test('readings the device sent today are summarised and charted per vital', asyn
 });
 
 test('a day range without readings shows the empty state', async () => {
-  const { phone } = await ownerWithDevice(stack, 'hist-empty');
+  const { phone } = await ownerWithDevice(stack(), 'hist-empty');
   const { page } = openPage('history', phone.services);
   await until(() => page.data.state !== 'loading', 'the answer');
   expect(page.data.state).toBe('empty');

@@ -1,27 +1,15 @@
 /**
  * @jest-environment node
  */
-import { startStack, tempDir } from '../helpers/stack';
 import { until } from '../helpers/until';
 import { openPage, textOf, allText } from './helpers/render';
-import { phoneServices, closePhones } from './helpers/services';
+import { phoneServices, useLocalStack } from './helpers/services';
 
-let dir: ReturnType<typeof tempDir>;
-let stack: Awaited<ReturnType<typeof startStack>>;
-
-beforeAll(async () => {
-  dir = tempDir();
-  stack = await startStack(dir.path);
-});
-afterEach(() => closePhones());
-afterAll(async () => {
-  await stack.close();
-  dir.remove();
-});
+const stack = useLocalStack();
 beforeEach(() => jest.resetModules());
 
 test('a new user is guided to add a patient or redeem an invite', async () => {
-  const { services } = phoneServices(stack, 'newcomer');
+  const { services } = phoneServices(stack(), 'newcomer');
   const { page } = openPage('me', services);
   await until(() => page.data.state === 'ready', 'page ready');
   expect(allText(page)).toContain('欢迎使用家人健康守护');
@@ -32,7 +20,7 @@ test('a new user is guided to add a patient or redeem an invite', async () => {
 type Inst = Record<string, (...a: never[]) => unknown>;
 
 test('adding a patient through the form stores the profile and opens the patient page', async () => {
-  const { services, ui } = phoneServices(stack, 'adder');
+  const { services, ui } = phoneServices(stack(), 'adder');
   const { page } = openPage('me', services);
   await until(() => page.data.state === 'ready', 'page ready');
   (page.instance as unknown as Inst).onStartCreate();
@@ -52,13 +40,13 @@ test('adding a patient through the form stores the profile and opens the patient
 });
 
 test('redeeming a family invite shows the patient as followed, with the family role', async () => {
-  const owner = phoneServices(stack, 'inv-owner');
+  const owner = phoneServices(stack(), 'inv-owner');
   const p = await owner.services.api.createPatient({ name: '李建国', sex: 'male', notes: '' });
   if (!p.ok) throw new Error(p.message);
   const invite = await owner.services.api.createInvite(p.data.id);
   if (!invite.ok) throw new Error(invite.message);
 
-  const { services, ui } = phoneServices(stack, 'inv-guest');
+  const { services, ui } = phoneServices(stack(), 'inv-guest');
   const { page } = openPage('me', services);
   await until(() => page.data.state === 'ready', 'page ready');
   const inst = page.instance as unknown as { onRedeemInput(e: unknown): void; onRedeem(): Promise<void> };
@@ -75,7 +63,7 @@ test.each([
   ['a malformed code', '12', '邀请码为 8 位字母或数字，请检查后重试'],
   ['nothing', '   ', '请输入家人分享的邀请码'],
 ])('redeeming %s shows why, in Chinese, and follows no one', async (_what, code, message) => {
-  const { services } = phoneServices(stack, `bad-${code.trim() || 'empty'}`);
+  const { services } = phoneServices(stack(), `bad-${code.trim() || 'empty'}`);
   const { page } = openPage('me', services);
   await until(() => page.data.state === 'ready', 'page ready');
   const inst = page.instance as unknown as { onRedeemInput(e: unknown): void; onRedeem(): Promise<void> };
@@ -87,7 +75,7 @@ test.each([
 });
 
 test('switching the development account signs in as another user', async () => {
-  const { services } = phoneServices(stack, 'first-user');
+  const { services } = phoneServices(stack(), 'first-user');
   const { page } = openPage('me', services);
   await until(() => page.data.state === 'ready', 'page ready');
   const firstId = page.data.userId;

@@ -8,25 +8,14 @@ import { buildRequest, topics } from '../../core/alink';
 import { createDevice as createTerminal, EmulatedDevice } from '../../device-emulator/device';
 import { createSteadySource } from '../../device-emulator/vitals/steady-source';
 import type { MqttClient } from 'mqtt';
-import { connectDevice, publish, startStack, tempDir } from '../helpers/stack';
+import { connectDevice, publish } from '../helpers/stack';
 import { until } from '../helpers/until';
 import { ownerWithDevice } from './helpers/family';
 import { allText, openPage, textOf } from './helpers/render';
-import { phoneServices, closePhones } from './helpers/services';
+import { phoneServices, useLocalStack } from './helpers/services';
 
-let dir: ReturnType<typeof tempDir>;
-let stack: Awaited<ReturnType<typeof startStack>>;
+const stack = useLocalStack();
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
-
-beforeAll(async () => {
-  dir = tempDir();
-  stack = await startStack(dir.path);
-});
-afterEach(() => closePhones());
-afterAll(async () => {
-  await stack.close();
-  dir.remove();
-});
 beforeEach(() => jest.resetModules());
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -42,8 +31,8 @@ function open(services: ReturnType<typeof phoneServices>['services']) {
 }
 
 test('a reading the device publishes over MQTT updates the tiles and the live chart', async () => {
-  const { phone, creds } = await ownerWithDevice(stack, 'mon-live');
-  const device: MqttClient = await connectDevice(stack, creds);
+  const { phone, creds } = await ownerWithDevice(stack(), 'mon-live');
+  const device: MqttClient = await connectDevice(stack(), creds);
   cleanups.push(() => device.endAsync(true));
   const { page, charts } = open(phone.services);
   await until(() => page.data.state === 'ready' && page.data.live === '实时', 'the page to go live');
@@ -58,8 +47,8 @@ test('a reading the device publishes over MQTT updates the tiles and the live ch
 });
 
 test('tapping a tile charts that vital', async () => {
-  const { phone, creds } = await ownerWithDevice(stack, 'mon-tap');
-  const device = await connectDevice(stack, creds);
+  const { phone, creds } = await ownerWithDevice(stack(), 'mon-tap');
+  const device = await connectDevice(stack(), creds);
   cleanups.push(() => device.endAsync(true));
   await publish(device, topics.propertyPost(creds), buildRequest('1', 'thing.event.property.post', { BodyTemperature: 36.9, SpO2: 96 }));
   const { page, charts } = open(phone.services);
@@ -72,7 +61,7 @@ test('tapping a tile charts that vital', async () => {
 });
 
 test('a device that is not connected shows as offline on its tiles and the control block', async () => {
-  const { phone } = await ownerWithDevice(stack, 'mon-off');
+  const { phone } = await ownerWithDevice(stack(), 'mon-off');
   const { page } = open(phone.services);
   await until(() => page.data.state === 'ready', 'the page');
   expect(page.data.tiles.map((t: { state: string }) => t.state)).toEqual(['offline', 'offline', 'offline']);
@@ -80,8 +69,8 @@ test('a device that is not connected shows as offline on its tiles and the contr
 });
 
 test('switching measurement off reaches the terminal, and the page shows it was confirmed', async () => {
-  const { phone, creds } = await ownerWithDevice(stack, 'mon-cmd');
-  const terminal: EmulatedDevice = createTerminal({ brokerUrl: `mqtt://127.0.0.1:${stack.ports.mqtt}`, credentials: creds, source: createSteadySource(), reconnectBaseMs: 50 });
+  const { phone, creds } = await ownerWithDevice(stack(), 'mon-cmd');
+  const terminal: EmulatedDevice = createTerminal({ brokerUrl: `mqtt://127.0.0.1:${stack().ports.mqtt}`, credentials: creds, source: createSteadySource(), reconnectBaseMs: 50 });
   cleanups.push(() => terminal.stop());
   await terminal.start();
   const { page } = open(phone.services);
@@ -96,8 +85,8 @@ test('switching measurement off reaches the terminal, and the page shows it was 
 });
 
 test('"measure now" on a terminal makes it measure, and the new reading arrives on the tiles', async () => {
-  const { phone, creds } = await ownerWithDevice(stack, 'mon-measure');
-  const terminal = createTerminal({ brokerUrl: `mqtt://127.0.0.1:${stack.ports.mqtt}`, credentials: creds, source: createSteadySource(), reconnectBaseMs: 50 });
+  const { phone, creds } = await ownerWithDevice(stack(), 'mon-measure');
+  const terminal = createTerminal({ brokerUrl: `mqtt://127.0.0.1:${stack().ports.mqtt}`, credentials: creds, source: createSteadySource(), reconnectBaseMs: 50 });
   cleanups.push(() => terminal.stop());
   await terminal.start();
   const { page } = open(phone.services);
@@ -111,9 +100,9 @@ test('"measure now" on a terminal makes it measure, and the new reading arrives 
 });
 
 test('another family\'s device is not shown and its readings never reach this page', async () => {
-  const mine = await ownerWithDevice(stack, 'mon-a');
-  const theirs = await ownerWithDevice(stack, 'mon-b');
-  const device = await connectDevice(stack, theirs.creds);
+  const mine = await ownerWithDevice(stack(), 'mon-a');
+  const theirs = await ownerWithDevice(stack(), 'mon-b');
+  const device = await connectDevice(stack(), theirs.creds);
   cleanups.push(() => device.endAsync(true));
   const { page } = open(mine.phone.services);
   await until(() => page.data.state === 'ready' && page.data.live === '实时', 'the page');

@@ -4,31 +4,20 @@
  * 家人详情 against the real stack: profile editing, binding and unbinding devices by their label
  * code, inviting family, and what a family member (not the owner) may do.
  */
-import { createDevice, startStack, tempDir } from '../helpers/stack';
+import { createDevice } from '../helpers/stack';
 import { until } from '../helpers/until';
 import { ownerWithDevice } from './helpers/family';
 import { allText, openPage, textOf } from './helpers/render';
-import { phoneServices, closePhones } from './helpers/services';
+import { phoneServices, useLocalStack } from './helpers/services';
 
-let dir: ReturnType<typeof tempDir>;
-let stack: Awaited<ReturnType<typeof startStack>>;
-
-beforeAll(async () => {
-  dir = tempDir();
-  stack = await startStack(dir.path);
-});
-afterEach(() => closePhones());
-afterAll(async () => {
-  await stack.close();
-  dir.remove();
-});
+const stack = useLocalStack();
 beforeEach(() => jest.resetModules());
 
 type Fn = (...a: never[]) => unknown;
 const call = <T = unknown>(page: { instance: unknown }, name: string, arg?: unknown) => (page.instance as Record<string, Fn>)[name](arg as never) as T;
 
 test('the owner sees the profile, the device with its status and the family', async () => {
-  const { phone, patientId } = await ownerWithDevice(stack, 'pp-owner');
+  const { phone, patientId } = await ownerWithDevice(stack(), 'pp-owner');
   const { page } = openPage('patient', phone.services, { id: patientId });
   await until(() => page.data.state === 'ready', 'the page');
   expect(allText(page)).toContain('王秀英');
@@ -41,8 +30,8 @@ test('the owner sees the profile, the device with its status and the family', as
 });
 
 test('binding a device by the code on its label (typed with look-alike letters) adds it', async () => {
-  const { phone, patientId } = await ownerWithDevice(stack, 'pp-bind');
-  const second = await createDevice(stack, { label: '客厅终端' });
+  const { phone, patientId } = await ownerWithDevice(stack(), 'pp-bind');
+  const second = await createDevice(stack(), { label: '客厅终端' });
   const { page } = openPage('patient', phone.services, { id: patientId });
   await until(() => page.data.state === 'ready', 'the page');
   // People type O for 0 and I for 1, in lower case, with or without the dash.
@@ -55,7 +44,7 @@ test('binding a device by the code on its label (typed with look-alike letters) 
 });
 
 test('a scanned label fills in the bind code', async () => {
-  const { phone, patientId } = await ownerWithDevice(stack, 'pp-scan');
+  const { phone, patientId } = await ownerWithDevice(stack(), 'pp-scan');
   const { page } = openPage('patient', phone.services, { id: patientId });
   await until(() => page.data.state === 'ready', 'the page');
   phone.ui.scanResult = 'https://rpm.example/bind?code=7k3qd-m9x2p';
@@ -64,7 +53,7 @@ test('a scanned label fills in the bind code', async () => {
 });
 
 test('a wrong bind code is explained and nothing is bound', async () => {
-  const { phone, patientId } = await ownerWithDevice(stack, 'pp-wrong');
+  const { phone, patientId } = await ownerWithDevice(stack(), 'pp-wrong');
   const { page } = openPage('patient', phone.services, { id: patientId });
   await until(() => page.data.state === 'ready', 'the page');
   call(page, 'onBindInput', { detail: { value: 'ZZZZZ-ZZZZZ' } });
@@ -75,7 +64,7 @@ test('a wrong bind code is explained and nothing is bound', async () => {
 });
 
 test('unbinding asks first; declining keeps the device, confirming removes it', async () => {
-  const { phone, patientId, creds } = await ownerWithDevice(stack, 'pp-unbind');
+  const { phone, patientId, creds } = await ownerWithDevice(stack(), 'pp-unbind');
   const { page } = openPage('patient', phone.services, { id: patientId });
   await until(() => page.data.state === 'ready', 'the page');
   const tap = { currentTarget: { dataset: { id: creds.deviceId, label: '卧室床旁终端' } } };
@@ -90,7 +79,7 @@ test('unbinding asks first; declining keeps the device, confirming removes it', 
 });
 
 test('the owner edits the profile and the backend keeps it', async () => {
-  const { phone, patientId } = await ownerWithDevice(stack, 'pp-edit');
+  const { phone, patientId } = await ownerWithDevice(stack(), 'pp-edit');
   const { page } = openPage('patient', phone.services, { id: patientId });
   await until(() => page.data.state === 'ready', 'the page');
   call(page, 'onEdit');
@@ -102,7 +91,7 @@ test('the owner edits the profile and the backend keeps it', async () => {
 });
 
 test('an invite lets a relative join; they see the patient without owner controls, and the owner can remove them', async () => {
-  const { phone, patientId } = await ownerWithDevice(stack, 'pp-fam-owner');
+  const { phone, patientId } = await ownerWithDevice(stack(), 'pp-fam-owner');
   const owner = openPage('patient', phone.services, { id: patientId });
   await until(() => owner.page.data.state === 'ready', 'the owner page');
   await call<Promise<void>>(owner.page, 'onInvite');
@@ -111,7 +100,7 @@ test('an invite lets a relative join; they see the patient without owner control
   call(owner.page, 'onCopyInvite');
   expect(phone.ui.copied).toEqual([code]);
 
-  const relative = phoneServices(stack, 'pp-fam-relative');
+  const relative = phoneServices(stack(), 'pp-fam-relative');
   const joined = await relative.services.api.redeemInvite(code);
   expect(joined.ok).toBe(true);
   const seen = openPage('patient', relative.services, { id: patientId });
@@ -131,8 +120,8 @@ test('an invite lets a relative join; they see the patient without owner control
 });
 
 test('a page for a patient the user does not follow shows an error, not data', async () => {
-  const { patientId } = await ownerWithDevice(stack, 'pp-private');
-  const stranger = phoneServices(stack, 'pp-stranger');
+  const { patientId } = await ownerWithDevice(stack(), 'pp-private');
+  const stranger = phoneServices(stack(), 'pp-stranger');
   const { page } = openPage('patient', stranger.services, { id: patientId });
   await until(() => page.data.state === 'error', 'the error');
   expect(allText(page)).toContain('内容不存在或你已不再关注该家人');

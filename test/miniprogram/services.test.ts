@@ -7,30 +7,18 @@ import type { AddressInfo } from 'node:net';
 import { ErrorCode } from '../../core';
 import { createServices } from '../../miniprogram/services/index';
 import { createCloudTransport, createHttpTransport } from '../../miniprogram/services/transport';
-import { startStack, tempDir } from '../helpers/stack';
 import { nodePlatform, nodeRequest } from './helpers/platform';
-import { localConfig, phoneServices, closePhones } from './helpers/services';
+import { localConfig, phoneServices, useLocalStack } from './helpers/services';
 
-let dir: ReturnType<typeof tempDir>;
-let stack: Awaited<ReturnType<typeof startStack>>;
-
-beforeAll(async () => {
-  dir = tempDir();
-  stack = await startStack(dir.path);
-});
-afterEach(() => closePhones());
-afterAll(async () => {
-  await stack.close();
-  dir.remove();
-});
+const stack = useLocalStack();
 
 test('the first call signs in with a development code kept in storage, and the same user comes back', async () => {
-  const phone = phoneServices(stack);
+  const phone = phoneServices(stack());
   const me = await phone.services.api.me();
   expect(me.ok).toBe(true);
   const code = phone.storage.getStorageSync('rpm.devCode') as string;
   expect(code).toMatch(/^wx[0-9a-z]{10}$/);
-  const again = createServices({ ...nodePlatform().platform, storage: phone.storage }, localConfig(stack));
+  const again = createServices({ ...nodePlatform().platform, storage: phone.storage }, localConfig(stack()));
   const me2 = await again.api.me();
   expect(me2.ok && me.ok && me2.data.user.id).toBe(me.ok && me.data.user.id);
 });
@@ -44,14 +32,14 @@ test('concurrent first calls share one sign-in', async () => {
     },
   });
   np.storage.setStorageSync('rpm.devCode', 'concurrent');
-  const s = createServices(np.platform, localConfig(stack));
+  const s = createServices(np.platform, localConfig(stack()));
   const results = await Promise.all([s.api.patients(), s.api.myDevices(), s.api.me()]);
   expect(results.every((r) => r.ok)).toBe(true);
   expect(calls.filter((a) => a === 'login')).toHaveLength(1);
 });
 
 test('a revoked session is replaced by signing in again, once, and the call succeeds', async () => {
-  const phone = phoneServices(stack, 'revoked');
+  const phone = phoneServices(stack(), 'revoked');
   expect((await phone.services.api.patients()).ok).toBe(true);
   const before = phone.services.session.token();
   expect((await phone.services.api.logout()).ok).toBe(true);
@@ -64,7 +52,7 @@ test('an expired stored session is not sent; a new one is made first', async () 
   const np = nodePlatform();
   np.storage.setStorageSync('rpm.devCode', 'expired');
   np.storage.setStorageSync('rpm.session', { token: 'stale', expiresAt: Date.now() - 1, user: { id: 'u', openid: 'dev:expired', name: 'x', createdAt: 0 } });
-  const s = createServices(np.platform, localConfig(stack));
+  const s = createServices(np.platform, localConfig(stack()));
   expect(await s.api.patients()).toEqual({ ok: true, data: [] });
   expect(s.session.token()).not.toBe('stale');
 });
@@ -105,6 +93,6 @@ describe('failures become results', () => {
 
   test('cloud mode needs wx.cloud', () => {
     const np = nodePlatform();
-    expect(() => createServices(np.platform, { ...localConfig(stack), mode: 'cloud' })).toThrow(/wx\.cloud/);
+    expect(() => createServices(np.platform, { ...localConfig(stack()), mode: 'cloud' })).toThrow(/wx\.cloud/);
   });
 });

@@ -9,7 +9,7 @@ import { dateText } from '../../common/time';
 import { presetRange, Preset } from '../../components/range-picker/model';
 import type { PatientTab } from '../../components/patient-tabs/index';
 import type { Services } from '../../services/index';
-import { appServices } from '../../services/provider';
+import { servicesOf } from '../../services/provider';
 import { resolutionNote, summarize, VitalSummary } from './view-model';
 
 /** Points per chart: enough for a phone's width, small enough to draw at once. */
@@ -20,7 +20,6 @@ interface ChartHandle {
 }
 
 interface Fields {
-  services?: Services;
   seq: number;
   result?: HistoryResult;
 }
@@ -45,12 +44,7 @@ definePage({
       return instanceFields<Fields>(this, () => ({ seq: 0 }));
     },
     services(): Services {
-      const f = this.fields();
-      f.services ??= appServices();
-      return f.services;
-    },
-    onLoad() {
-      this.services();
+      return servicesOf(this);
     },
     onShow() {
       void this.loadPatients();

@@ -3,17 +3,14 @@
  * patient and joining a family with an invite code. A new user lands on a guide to do either.
  */
 import { normalizeCode } from '../../lib/core';
-import { definePage, instanceFields } from '../../common/component';
+import { definePage } from '../../common/component';
 import { errorText } from '../../common/errors';
 import { dateText } from '../../common/time';
 import type { Services } from '../../services/index';
-import { appServices } from '../../services/provider';
+import { servicesOf } from '../../services/provider';
 import { PatientItem, patientItem } from './view-model';
 import type { PatientProfile } from '../../lib/core';
 
-interface Fields {
-  services?: Services;
-}
 
 definePage({
   data: {
@@ -35,12 +32,7 @@ definePage({
   },
   methods: {
     services(): Services {
-      const f = instanceFields<Fields>(this, () => ({}));
-      f.services ??= appServices();
-      return f.services;
-    },
-    onLoad() {
-      this.services();
+      return servicesOf(this);
     },
     onShow() {
       void this.load();

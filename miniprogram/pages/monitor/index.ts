@@ -7,7 +7,7 @@ import { ChartOption, liveChartOption, pointsOf, Point, Settings, VITAL_ORDER, V
 import { definePage, instanceFields } from '../../common/component';
 import type { PatientTab } from '../../components/patient-tabs/index';
 import type { Services } from '../../services/index';
-import { appServices } from '../../services/provider';
+import { servicesOf } from '../../services/provider';
 import type { RealtimeEvent } from '../../services/realtime/index';
 import { CommandKind, Latest, latestOfDevices, mergeLatest, outcomeOf, PENDING_TEXT, REALTIME_TEXT, Tile, tileOf } from './view-model';
 import type { ControlOutcome } from '../../components/device-control/model';
@@ -29,7 +29,6 @@ interface ChartHandle {
 }
 
 interface Fields {
-  services?: Services;
   latest: Partial<Record<VitalKey, Latest>>;
   points: Record<VitalKey, Point[]>;
   online: Record<string, boolean>;
@@ -61,12 +60,7 @@ definePage({
       return instanceFields<Fields>(this, () => ({ latest: {}, points: { temperature: [], heartRate: [], spo2: [] }, online: {}, loadSeq: 0, shown: false }));
     },
     services(): Services {
-      const f = this.fields();
-      f.services ??= appServices();
-      return f.services;
-    },
-    onLoad() {
-      this.services();
+      return servicesOf(this);
     },
     onShow() {
       this.fields().shown = true;

@@ -4,18 +4,15 @@
  * remove members, leave).
  */
 import type { PatientProfile } from '../../lib/core';
-import { definePage, instanceFields } from '../../common/component';
+import { definePage } from '../../common/component';
 import { errorText } from '../../common/errors';
 import { dateText, dateTimeText } from '../../common/time';
 import { formOf, ProfileForm } from '../../components/profile-form/model';
 import type { Services } from '../../services/index';
-import { appServices } from '../../services/provider';
+import { servicesOf } from '../../services/provider';
 import { describe, sexText } from '../me/view-model';
 import { codeFromScan, DeviceRow, deviceRow, inviteText, MemberRow, memberRows } from './view-model';
 
-interface Fields {
-  services?: Services;
-}
 
 definePage({
   data: {
@@ -44,13 +41,10 @@ definePage({
   },
   methods: {
     services(): Services {
-      const f = instanceFields<Fields>(this, () => ({}));
-      f.services ??= appServices();
-      return f.services;
+      return servicesOf(this);
     },
     onLoad(query: Record<string, string | undefined>) {
       this.setData({ patientId: query.id ?? '' });
-      this.services();
     },
     onShow() {
       void this.load();

@@ -1,5 +1,6 @@
 /** Real mini program services against a real local stack (function host over HTTP, broker over WebSocket). */
 import type { Stack } from '../../../local-cloud/stack';
+import { startStack, tempDir } from '../../helpers/stack';
 import { createServices } from '../../../miniprogram/services/index';
 import type { AppConfig } from '../../../miniprogram/services/config';
 import { nodePlatform } from './platform';
@@ -32,4 +33,26 @@ export async function closePhones(): Promise<void> {
   const all = [...open];
   open.clear();
   await Promise.all(all.map((close) => close()));
+}
+
+/**
+ * One real stack for a test file (ephemeral ports, SQLite in a temp dir); phones are closed after
+ * each test and the stack after the file. Returns the accessor for the running stack.
+ */
+export function useLocalStack(): () => Stack {
+  let dir: ReturnType<typeof tempDir> | undefined;
+  let stack: Stack | undefined;
+  beforeAll(async () => {
+    dir = tempDir();
+    stack = await startStack(dir.path);
+  });
+  afterEach(() => closePhones());
+  afterAll(async () => {
+    await stack?.close();
+    dir?.remove();
+  });
+  return () => {
+    if (!stack) throw new Error('the stack starts in beforeAll');
+    return stack;
+  };
 }
