@@ -7,23 +7,32 @@
  * drawn — a stand-in for the phone's canvas, not for the code under test.
  */
 import * as path from 'node:path';
-import * as simulate from 'miniprogram-simulate';
 import type { ECharts } from '../../miniprogram/lib/echarts';
+import type { SimNode, Simulate } from '../../preview/simulate-types';
 import type * as Adapter from '../../miniprogram/components/chart/canvas-adapter';
 import { historyChartOption, liveChartOption, Point } from '../../core/charts';
+
+// Typed locally (preview/simulate-types): the package's own typings clash with the mini program's.
+// Loaded first, so `wx` exists when echarts loads, as on a phone (zrender then sees a mini program).
+const simulate = require('miniprogram-simulate') as Simulate; // eslint-disable-line @typescript-eslint/no-require-imports
+type Rendered = SimNode & { detach(): void };
 
 const ROOT = path.resolve(__dirname, '../../miniprogram');
 const COMPONENT = path.join(ROOT, 'components/chart/index');
 const NOW = Date.UTC(2024, 4, 1, 8, 0, 0);
 
-/** jsdom's document (the root tsconfig has no DOM types). */
-const doc = (globalThis as unknown as { document: { createElement(tag: string): unknown } }).document;
-
-function styleOf(el: { dom?: unknown } | undefined): string {
-  return (el?.dom as { getAttribute(name: string): string | null } | undefined)?.getAttribute('style') ?? '';
+/** Renders the chart component attached to a jsdom parent. */
+function render(id: string, props: Record<string, unknown>): Rendered {
+  const comp = simulate.render(id, props) as Rendered;
+  comp.attach((globalThis as unknown as { document: { createElement(tag: string): Element } }).document.createElement('parent-wrapper'));
+  return comp;
 }
 
-/** Loaded after miniprogram-simulate has installed `wx`, as echarts is on a phone (zrender sees a mini program). */
+function styleOf(el: SimNode | undefined): string {
+  return el?.dom?.getAttribute('style') ?? '';
+}
+
+/** The modules the component uses, from the current registry (after miniprogram-simulate's `wx`). */
 function load(): { lib: typeof import('../../miniprogram/lib/echarts'); adapter: typeof Adapter } {
   return { lib: require('../../miniprogram/lib/echarts'), adapter: require('../../miniprogram/components/chart/canvas-adapter') };
 }
@@ -35,8 +44,7 @@ beforeEach(() => {
 describe('chart component (rendered)', () => {
   test('renders a 2d canvas with the height in rpx and the placeholder while empty', () => {
     const id = simulate.load(COMPONENT, { rootPath: ROOT });
-    const comp = simulate.render(id, { height: 300, placeholder: '暂无数据' });
-    comp.attach(doc.createElement('parent-wrapper') as Parameters<typeof comp.attach>[0]);
+    const comp = render(id, { height: 300, placeholder: '暂无数据' });
 
     const canvas = comp.querySelector('#canvas');
     expect(canvas).toBeDefined();
@@ -55,8 +63,7 @@ describe('chart component (rendered)', () => {
 
   test('default height is 400 rpx; an option property hides the placeholder', () => {
     const id = simulate.load(COMPONENT, { rootPath: ROOT });
-    const comp = simulate.render(id, { placeholder: '暂无数据', option: liveChartOption('spo2', [[NOW - 1000, 97]], NOW, 60_000) });
-    comp.attach(doc.createElement('parent-wrapper') as Parameters<typeof comp.attach>[0]);
+    const comp = render(id, { placeholder: '暂无数据', option: liveChartOption('spo2', [[NOW - 1000, 97]], NOW, 60_000) });
     expect(styleOf(comp.querySelector('#canvas'))).toMatch(/height: 400r?px/);
     expect(comp.querySelector('.chart__placeholder')).toBeUndefined();
     comp.detach();
@@ -78,8 +85,7 @@ describe('chart component with a canvas (injected host)', () => {
       },
     });
     const points = heartRatePoints(60);
-    const comp = simulate.render(id, { option: liveChartOption('heartRate', points, NOW, 60_000), placeholder: '暂无数据' });
-    comp.attach(doc.createElement('parent-wrapper') as Parameters<typeof comp.attach>[0]);
+    const comp = render(id, { option: liveChartOption('heartRate', points, NOW, 60_000), placeholder: '暂无数据' });
 
     const inst = comp.instance as unknown as { getChart(): ECharts | undefined; appendPoint(i: number, p: [number, number], w?: number): void };
     const chart = inst.getChart();
@@ -94,7 +100,8 @@ describe('chart component with a canvas (injected host)', () => {
     const canvas = comp.querySelector('#canvas')!;
     canvas.dispatchEvent('touchstart', { touches: [{ x, y }], changedTouches: [{ x, y }] });
     canvas.dispatchEvent('touchend', { touches: [], changedTouches: [{ x, y }] });
-    await simulate.sleep(0);
+    // (The simulator dispatches touches asynchronously.)
+    await new Promise((r) => setTimeout(r, 0));
     chart!.getZr().refreshImmediately();
     expect(c.texts()).toContain('72 bpm');
 

@@ -1,0 +1,221 @@
+/**
+ * The chart option builders shared by the mini program and the previews: what series they make
+ * from readings and buckets, and that echarts renders them (SVG on the server, as the preview
+ * tool does).
+ */
+import * as echarts from 'echarts';
+import type { HistoryResult } from '../../core/api';
+import type { Bucket } from '../../core/history';
+import { ChartOption, formatVital, historyChartOption, liveChartOption, Point, pointsOf, VITAL_STYLES } from '../../core/charts';
+import type { Reading, VitalKey } from '../../core/vitals';
+
+const T0 = Date.UTC(2024, 4, 1, 8, 0, 0);
+const S = 1000;
+const M = 60 * S;
+
+interface Series {
+  name: string;
+  type: string;
+  stack?: string;
+  data: Array<[number, number | null]>;
+  areaStyle?: unknown;
+}
+
+const seriesOf = (o: ChartOption) => o.series as Series[];
+const yAxisOf = (o: ChartOption) => o.yAxis as { min: number; max: number };
+const xAxisOf = (o: ChartOption) => o.xAxis as { min: number; max: number };
+
+function raw(readings: Reading[]): HistoryResult {
+  return { deviceId: 'd1', from: T0, to: T0 + 60 * M, kind: 'raw', readings };
+}
+
+function buckets(widthMs: number, list: Bucket[]): HistoryResult {
+  return { patientId: 'p1', from: T0, to: T0 + 60 * M, kind: 'buckets', widthMs, buckets: list };
+}
+
+const stats = (min: number, avg: number, max: number, n = 10) => ({ min, avg, max, n });
+
+describe('historyChartOption, raw readings', () => {
+  test.each<[string, Reading[], VitalKey, Array<[number, number | null]>]>([
+    ['one line, no gap at exactly 3 min', [{ ts: T0, heartRate: 70 }, { ts: T0 + 3 * M, heartRate: 72 }], 'heartRate', [[T0, 70], [T0 + 3 * M, 72]]],
+    ['a gap over 3 min breaks the line', [{ ts: T0, heartRate: 70 }, { ts: T0 + 3 * M + 1, heartRate: 72 }], 'heartRate', [[T0, 70], [T0 + 1, null], [T0 + 3 * M + 1, 72]]],
+    ['readings without the vital are skipped', [{ ts: T0, spo2: 97 }, { ts: T0 + S, heartRate: 71 }, { ts: T0 + 2 * S, spo2: 96 }], 'spo2', [[T0, 97], [T0 + 2 * S, 96]]],
+    ['two gaps', [{ ts: T0, temperature: 36.5 }, { ts: T0 + 10 * M, temperature: 36.6 }, { ts: T0 + 11 * M, temperature: 36.7 }, { ts: T0 + 20 * M, temperature: 36.8 }], 'temperature',
+      [[T0, 36.5], [T0 + 1, null], [T0 + 10 * M, 36.6], [T0 + 11 * M, 36.7], [T0 + 11 * M + 1, null], [T0 + 20 * M, 36.8]]],
+    ['no readings: an empty line', [], 'heartRate', []],
+  ])('%s', (_name, readings, key, expected) => {
+    const o = historyChartOption(key, raw(readings));
+    const s = seriesOf(o);
+    expect(s).toHaveLength(1);
+    expect(s[0]).toMatchObject({ type: 'line', name: VITAL_STYLES[key].label });
+    expect(s[0].data).toEqual(expected);
+    expect(xAxisOf(o)).toMatchObject({ type: 'time', min: T0, max: T0 + 60 * M });
+  });
+});
+
+describe('historyChartOption, buckets', () => {
+  test.each<[string, number, Bucket[], { min: unknown[]; spread: unknown[]; avg: unknown[] }]>([
+    ['band = min stacked with max − min, average line', M,
+      [{ t: T0, n: 10, heartRate: stats(60, 70, 80) }, { t: T0 + M, n: 10, heartRate: stats(65.5, 70, 90.25) }],
+      { min: [[T0, 60], [T0 + M, 65.5]], spread: [[T0, 20], [T0 + M, 24.75]], avg: [[T0, 70], [T0 + M, 70]] }],
+    ['buckets without the vital are left out', M,
+      [{ t: T0, n: 3, spo2: stats(95, 96, 97) }, { t: T0 + M, n: 2 }, { t: T0 + 2 * M, n: 1, spo2: stats(94, 94, 94) }],
+      { min: [[T0, 95], [T0 + 2 * M, 94]], spread: [[T0, 2], [T0 + 2 * M, 0]], avg: [[T0, 96], [T0 + 2 * M, 94]] }],
+    ['more than 3 bucket widths apart: a gap in every series', M,
+      [{ t: T0, n: 1, spo2: stats(95, 96, 97) }, { t: T0 + 4 * M, n: 1, spo2: stats(93, 95, 96) }],
+      {
+        min: [[T0, 95], [T0 + 1, null], [T0 + 4 * M, 93]],
+        spread: [[T0, 2], [T0 + 1, null], [T0 + 4 * M, 3]],
+        avg: [[T0, 96], [T0 + 1, null], [T0 + 4 * M, 95]],
+      }],
+  ])('%s', (_name, width, list, expected) => {
+    const key: VitalKey = list.some((b) => b.heartRate) ? 'heartRate' : 'spo2';
+    const s = seriesOf(historyChartOption(key, buckets(width, list)));
+    expect(s.map((x) => x.name)).toEqual(['最低', '范围', '平均']);
+    expect(s[0].stack).toBe('band');
+    expect(s[1].stack).toBe('band');
+    expect(s[1].areaStyle).toBeDefined();
+    expect(s[0].data).toEqual(expected.min);
+    expect(s[1].data).toEqual(expected.spread);
+    expect(s[2].data).toEqual(expected.avg);
+  });
+
+  test('the tooltip shows average, min, max and the count', () => {
+    const list: Bucket[] = [{ t: T0, n: 12, heartRate: stats(60, 70.4, 80, 12) }];
+    const o = historyChartOption('heartRate', buckets(M, list));
+    const formatter = (o.tooltip as { formatter: (p: unknown[]) => string }).formatter;
+    expect(formatter([{ axisValue: T0, dataIndex: 0, seriesName: '平均' }])).toBe('心率（bpm）<br/>平均 70<br/>最低 60　最高 80<br/>12 次测量');
+    expect(formatter([{ axisValue: T0, dataIndex: 0, seriesName: '最低' }])).toBe('');
+  });
+});
+
+describe('liveChartOption', () => {
+  const now = T0 + 10 * M;
+  test.each<[string, Point[], number, Point[]]>([
+    ['keeps the last window', [[now - 2 * M, 70], [now - M, 71], [now - 30 * S, 72], [now, 73]], M, [[now - M, 71], [now - 30 * S, 72], [now, 73]]],
+    ['drops points from the future', [[now - S, 70], [now + S, 71]], M, [[now - S, 70]]],
+    ['nothing in the window', [[now - 5 * M, 70]], M, []],
+  ])('%s', (_name, points, windowMs, expected) => {
+    const o = liveChartOption('heartRate', points, now, windowMs);
+    expect(seriesOf(o)[0].data).toEqual(expected);
+    expect(xAxisOf(o)).toMatchObject({ min: now - windowMs, max: now });
+  });
+
+  test('symbols only while there are few points', () => {
+    const few = Array.from({ length: 5 }, (_, i) => [now - i * S, 70] as Point);
+    const many = Array.from({ length: 50 }, (_, i) => [now - i * S, 70] as Point);
+    expect((seriesOf(liveChartOption('heartRate', few, now, M))[0] as unknown as { showSymbol: boolean }).showSymbol).toBe(true);
+    expect((seriesOf(liveChartOption('heartRate', many, now, M))[0] as unknown as { showSymbol: boolean }).showSymbol).toBe(false);
+  });
+});
+
+describe('value axis', () => {
+  const now = T0;
+  /** Widened bounds are rounded outwards to a readable step: at most 5 (whole units) or 0.5 (decimals) beyond the data. */
+  const slack = (key: VitalKey) => (VITAL_STYLES[key].decimals === 0 ? 5 : 0.5);
+
+  function axes(key: VitalKey, values: number[]) {
+    const points = values.map((v, i) => [now - (values.length - i) * S, v] as Point);
+    const readings = points.map(([ts, v]) => ({ ts, [key]: v }) as Reading);
+    return [yAxisOf(liveChartOption(key, points, now, M)), yAxisOf(historyChartOption(key, { ...raw(readings), from: now - M, to: now }))];
+  }
+
+  test.each<[string, VitalKey, number[]]>([
+    ['heart rate inside the frame', 'heartRate', [70, 80]],
+    ['SpO2 inside the frame', 'spo2', [95, 99]],
+    ['temperature inside the frame', 'temperature', [36.5, 37.2]],
+    ['no values', 'temperature', []],
+  ])('%s: the vital frame', (_name, key, values) => {
+    for (const y of axes(key, values)) expect(y).toMatchObject({ min: VITAL_STYLES[key].axisMin, max: VITAL_STYLES[key].axisMax });
+  });
+
+  test.each<[string, VitalKey, number[], 'min' | 'max', number]>([
+    ['a high heart rate widens the top', 'heartRate', [70, 163], 'max', 163],
+    ['a low heart rate widens the bottom', 'heartRate', [33, 70], 'min', 33],
+    ['a low SpO2 widens the bottom', 'spo2', [82, 97], 'min', 82],
+    ['a fever widens the top', 'temperature', [36.5, 40.3], 'max', 40.3],
+    ['a cold reading widens the bottom', 'temperature', [34.2, 36.5], 'min', 34.2],
+  ])('%s', (_name, key, values, side, extreme) => {
+    const style = VITAL_STYLES[key];
+    for (const y of axes(key, values)) {
+      if (side === 'max') {
+        expect(y.max).toBeGreaterThanOrEqual(extreme);
+        expect(y.max - extreme).toBeLessThanOrEqual(slack(key));
+        expect(y.min).toBe(style.axisMin);
+      } else {
+        expect(y.min).toBeLessThanOrEqual(extreme);
+        expect(extreme - y.min).toBeLessThanOrEqual(slack(key));
+        expect(y.max).toBe(style.axisMax);
+      }
+    }
+  });
+
+  test('buckets widen by their min and max, not the average', () => {
+    const o = historyChartOption('heartRate', buckets(M, [{ t: T0, n: 5, heartRate: stats(31, 70, 151) }]));
+    const y = yAxisOf(o);
+    expect(y.min).toBeLessThanOrEqual(31);
+    expect(y.max).toBeGreaterThanOrEqual(151);
+  });
+});
+
+describe('helpers', () => {
+  test('pointsOf and formatVital', () => {
+    expect(pointsOf([{ ts: 1, heartRate: 70 }, { ts: 2 }, { ts: 3, heartRate: 71 }], 'heartRate')).toEqual([[1, 70], [3, 71]]);
+    expect(formatVital('temperature', 36.54)).toBe('36.5');
+    expect(formatVital('heartRate', 71.6)).toBe('72');
+    expect(formatVital('spo2', undefined)).toBe('--');
+    expect(formatVital('spo2', Number.NaN)).toBe('--');
+  });
+});
+
+describe('rendered by echarts (SVG on the server, as the previews are)', () => {
+  function svg(option: ChartOption, width = 600, height = 300): string {
+    const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+    try {
+      chart.setOption(option as echarts.EChartsOption);
+      return chart.renderToSVGString();
+    } finally {
+      chart.dispose();
+    }
+  }
+
+  /** The `d` of each path stroked in `color` (the series lines; grid and axes are grey). */
+  const strokedPaths = (s: string, color: string) =>
+    (s.match(/<path [^>]*>/g) ?? []).filter((p) => p.includes(`stroke="${color}"`)).map((p) => /d="([^"]*)"/.exec(p)?.[1] ?? '');
+  const count = (d: string, command: string) => d.split(command).length - 1;
+
+  test('a live chart', () => {
+    const now = T0 + 5 * M;
+    const points = Array.from({ length: 120 }, (_, i) => [now - (120 - i) * S, 70 + Math.round(5 * Math.sin(i / 10))] as Point);
+    const s = svg(liveChartOption('heartRate', points, now, 3 * M));
+    expect(s.startsWith('<svg')).toBe(true);
+    expect(s).toContain('width="600"');
+    const lines = strokedPaths(s, VITAL_STYLES.heartRate.color);
+    expect(lines).toHaveLength(1);
+    expect(count(lines[0], 'M')).toBe(1);
+    expect(count(lines[0], 'L')).toBeGreaterThan(100);
+  });
+
+  test('raw history with a gap', () => {
+    const readings: Reading[] = [
+      ...Array.from({ length: 30 }, (_, i) => ({ ts: T0 + i * 10 * S, spo2: 96 + (i % 3) })),
+      ...Array.from({ length: 30 }, (_, i) => ({ ts: T0 + 30 * M + i * 10 * S, spo2: 95 + (i % 2) })),
+    ];
+    const s = svg(historyChartOption('spo2', raw(readings)));
+    const lines = strokedPaths(s, VITAL_STYLES.spo2.color);
+    expect(lines).toHaveLength(1);
+    // The gap splits the line in two: the path moves (M) twice.
+    expect(count(lines[0], 'M')).toBe(2);
+  });
+
+  test('buckets: a band and an average line', () => {
+    const list: Bucket[] = Array.from({ length: 48 }, (_, i) => ({ t: T0 + i * M, n: 60, temperature: stats(36.2 + (i % 4) / 10, 36.6, 37.1) }));
+    const s = svg(historyChartOption('temperature', buckets(M, list)));
+    // The band: an area in the vital's colour, see-through.
+    expect(s).toMatch(new RegExp(`<path [^>]*fill="${VITAL_STYLES.temperature.color}"[^>]*fill-opacity="0\\.15"`));
+    // The average line.
+    const lines = strokedPaths(s, VITAL_STYLES.temperature.color);
+    expect(lines).toHaveLength(1);
+    expect(count(lines[0], 'L')).toBe(47);
+  });
+});
