@@ -74,9 +74,11 @@ export function freshSimulator(root: string): { simulate: Simulate; document: Do
   const dom = new JSDOM('<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>', { pretendToBeVisual: true });
   const g = globalThis as Record<string, unknown>;
   for (const k of GLOBALS) g[k] = (dom.window as unknown as Record<string, unknown>)[k];
-  for (const key of Object.keys(require.cache)) {
+  // `Module._cache` is `require.cache` (the mini program typings, loaded by the type check too, redeclare `require`).
+  const cache = (Module as unknown as { _cache: Record<string, unknown> })._cache;
+  for (const key of Object.keys(cache)) {
     if (/node_modules[\\/](miniprogram-simulate|j-component)[\\/]/.test(key) || key.startsWith(join(root, 'pages')) || key.startsWith(join(root, 'components'))) {
-      delete require.cache[key];
+      delete cache[key];
     }
   }
   // Loaded here, not at import: each picture needs its own simulator state.
