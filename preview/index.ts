@@ -9,7 +9,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { componentScenes, pageScenes } from './scenes';
-import { estimateTextWidths, renderScene } from './render';
+import { estimateTextWidths } from './chart-svg';
+import { renderScene } from './render';
 import { prepareCopy } from './simulate-host';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -5,8 +5,8 @@
  * simulator's `wx-*` elements so the browser lays them out like WeChat.
  */
 import { join } from 'node:path';
-import * as echarts from 'echarts';
 import type { ChartOption } from '../core/charts';
+import { chartSvg } from './chart-svg';
 import type { Services } from '../miniprogram/services/index';
 import { appStyles, freshSimulator } from './simulate-host';
 
@@ -54,32 +54,6 @@ wx-switch[data-preview-checked="true"]::after { left: 22px; }
 .preview-component { padding: 24px; box-sizing: content-box; }
 .chart-stub { width: 100%; display: flex; align-items: center; justify-content: center; color: #bfbfbf; font-size: 24px; }
 `;
-
-/**
- * Text widths for echarts' server-side layout. Node has no canvas to measure with (and jsdom's
- * canvas is a stub), so widths are estimated from the font size: CJK glyphs are square, Latin
- * digits and letters about 0.56 em.
- */
-export function estimateTextWidths(): void {
-  echarts.setPlatformAPI({
-    measureText(text: string, font?: string) {
-      const size = Number(/(\d+(?:\.\d+)?)px/.exec(font ?? '')?.[1] ?? 12);
-      let em = 0;
-      for (const ch of text) em += /[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 1 : 0.56;
-      return { width: em * size };
-    },
-  });
-}
-
-export function chartSvg(option: ChartOption, width: number, height: number): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
-  try {
-    chart.setOption(option as echarts.EChartsOption);
-    return chart.renderToSVGString();
-  } finally {
-    chart.dispose();
-  }
-}
 
 const settle = async (rounds = 20) => {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));

@@ -3,7 +3,7 @@
  * from readings and buckets, and that echarts renders them (SVG on the server, as the preview
  * tool does).
  */
-import * as echarts from 'echarts';
+import { chartSvg } from '../../preview/chart-svg';
 import type { HistoryResult } from '../../core/api';
 import type { Bucket } from '../../core/history';
 import { ChartOption, formatVital, historyChartOption, liveChartOption, Point, pointsOf, VITAL_STYLES } from '../../core/charts';
@@ -169,15 +169,7 @@ describe('helpers', () => {
 });
 
 describe('rendered by echarts (SVG on the server, as the previews are)', () => {
-  function svg(option: ChartOption, width = 600, height = 300): string {
-    const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
-    try {
-      chart.setOption(option as echarts.EChartsOption);
-      return chart.renderToSVGString();
-    } finally {
-      chart.dispose();
-    }
-  }
+  const svg = (option: ChartOption, width = 600, height = 300) => chartSvg(option, width, height);
 
   /** The `d` of each path stroked in `color` (the series lines; grid and axes are grey). */
   const strokedPaths = (s: string, color: string) =>
