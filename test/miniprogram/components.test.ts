@@ -84,13 +84,17 @@ describe('device-control', () => {
     expect(seen).toEqual([]);
   });
 
-  test('"measure now" is off while automatic measurement is switched off', async () => {
-    const comp = renderComponent('components/device-control/index', { online: true, enabled: false, intervalS: 60 });
+  test.each([
+    ['automatic measurement is switched off', { online: true, enabled: false }],
+    ['the device is offline', { online: false, enabled: true }],
+  ])('"measure now" is off while %s', async (_why, props) => {
+    const comp = renderComponent('components/device-control/index', { ...props, intervalS: 60 });
     const seen = events(comp);
     comp.querySelector('.measure')!.dispatchEvent('tap');
     await settle();
     expect(comp.querySelector('.measure')!.dom!.className).toContain('disabled');
     expect(seen).toEqual([]);
+    expect(comp.querySelector('.hint') !== undefined).toBe(!props.online);
   });
 });
 

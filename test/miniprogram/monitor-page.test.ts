@@ -35,7 +35,7 @@ test('a reading the device publishes over MQTT updates the tiles and the live ch
   const device: MqttClient = await connectDevice(stack(), creds);
   cleanups.push(() => device.endAsync(true));
   const { page, charts } = open(phone.services);
-  await until(() => page.data.state === 'ready' && page.data.live === '实时', 'the page to go live');
+  await until(() => page.data.state === 'ready' && page.data.live === 'live', 'the page to go live');
   expect(tileTexts(page)[1]).toContain('--');
 
   await publish(device, topics.propertyPost(creds), buildRequest('1', 'thing.event.property.post', { BodyTemperature: 38.4, HeartRate: 118, SpO2: 91 }));
@@ -90,7 +90,7 @@ test('"measure now" on a terminal makes it measure, and the new reading arrives 
   cleanups.push(() => terminal.stop());
   await terminal.start();
   const { page } = open(phone.services);
-  await until(() => page.data.state === 'ready' && page.data.live === '实时', 'the page to go live');
+  await until(() => page.data.state === 'ready' && page.data.live === 'live', 'the page to go live');
   const before = page.data.tiles[1].value;
   page.querySelector('.control')!.dispatchEvent('measure', {});
   await until(() => page.data.control.pending === 'measure', 'the command to be sent');
@@ -105,7 +105,7 @@ test('another family\'s device is not shown and its readings never reach this pa
   const device = await connectDevice(stack(), theirs.creds);
   cleanups.push(() => device.endAsync(true));
   const { page } = open(mine.phone.services);
-  await until(() => page.data.state === 'ready' && page.data.live === '实时', 'the page');
+  await until(() => page.data.state === 'ready' && page.data.live === 'live', 'the page');
   await publish(device, topics.propertyPost(theirs.creds), buildRequest('1', 'thing.event.property.post', { HeartRate: 150 }));
   await new Promise((r) => setTimeout(r, 100));
   expect(page.data.devices.map((d: { id: string }) => d.id)).toEqual([mine.creds.deviceId]);

@@ -38,7 +38,7 @@ defineComponent({
       if (intervalS !== undefined && intervalS !== this.data.intervalS) this.triggerEvent('interval', { intervalS });
     },
     onMeasure() {
-      if (this.data.pending || !this.data.enabled) return;
+      if (this.data.pending || !this.data.enabled || !this.data.online) return;
       this.triggerEvent('measure', {});
     },
   },

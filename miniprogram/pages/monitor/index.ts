@@ -5,6 +5,7 @@
  */
 import { ChartOption, liveChartOption, pointsOf, Point, Settings, VITAL_ORDER, VitalKey } from '../../lib/core';
 import { definePage, instanceFields } from '../../common/component';
+import { errorText } from '../../common/errors';
 import type { PatientTab } from '../../components/patient-tabs/index';
 import type { Services } from '../../services/index';
 import { servicesOf } from '../../services/provider';
@@ -49,7 +50,9 @@ definePage({
     deviceId: '',
     tiles: [] as Tile[],
     vital: 'heartRate' as VitalKey,
-    live: '',
+    /** The realtime connection's status and what it says to the user. */
+    live: 'idle',
+    liveText: '',
     liveEmpty: false,
     deviceLabel: '',
     control: { online: false, enabled: true, intervalS: 60, pending: '', outcome: null as ControlOutcome | null },
@@ -124,7 +127,7 @@ definePage({
       f.off?.();
       f.off = realtime.on((e) => this.onRealtime(e));
       const w = await realtime.watch(devices.map((d) => d.id));
-      if (!w.ok) this.setData({ live: `${REALTIME_TEXT.error}：${w.message}` });
+      if (!w.ok) this.setData({ live: 'error', liveText: `${REALTIME_TEXT.error}：${errorText(w)}` });
     },
     async loadControl(deviceId: string) {
       if (!deviceId) return;
@@ -160,7 +163,7 @@ definePage({
     },
     onRealtime(e: RealtimeEvent) {
       const f = this.fields();
-      if (e.type === 'status') return this.setData({ live: REALTIME_TEXT[e.status] ?? '' });
+      if (e.type === 'status') return this.setData({ live: e.status, liveText: REALTIME_TEXT[e.status] ?? '' });
       if (!(e.deviceId in f.online)) return;
       if (e.type === 'presence') {
         f.online[e.deviceId] = e.online;

@@ -29,7 +29,8 @@ export function tileOf(vital: VitalKey, latest: Latest | undefined, online: bool
   const base = { vital, label: s.label, unit: s.unit, color: s.color };
   if (!latest) return { ...base, value: '--', time: '', state: online ? 'empty' : 'offline' };
   const state: TileState = !online ? 'offline' : now - latest.ts > staleAfterMs(intervalS) ? 'stale' : 'fresh';
-  const time = state === 'fresh' ? readingTime(latest.ts, now) : `${readingTime(latest.ts, now)} · ${ago(latest.ts, now)}`;
+  // An old value says how old it is; the clock time would not fit the tile beside it.
+  const time = state === 'fresh' ? readingTime(latest.ts, now) : ago(latest.ts, now);
   return { ...base, value: formatVital(vital, latest.value), time, state };
 }
 
@@ -83,7 +84,7 @@ export const PENDING_TEXT: Record<CommandKind, string> = {
 export const REALTIME_TEXT: Record<string, string> = {
   idle: '',
   connecting: '正在连接实时数据…',
-  live: '实时',
+  live: '实时数据已连接',
   reconnecting: '连接中断，正在重连…',
   error: '实时连接失败',
 };
