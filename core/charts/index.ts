@@ -47,16 +47,20 @@ export function pointsOf(readings: readonly Reading[], key: VitalKey): Point[] {
   return out;
 }
 
+/** Label steps a value axis may use: whole, readable numbers. */
+const NICE_STEPS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 25, 50, 100];
+
 function yAxis(style: VitalStyle, values: number[]) {
-  // Round widened bounds to a readable step (5 bpm / 5 %, 0.5 °C), so labels stay whole numbers.
-  const step = style.decimals === 0 ? 5 : 0.5;
-  const lo = values.length ? Math.min(...values) : style.axisMin;
-  const hi = values.length ? Math.max(...values) : style.axisMax;
+  const lo = Math.min(style.axisMin, ...values);
+  const hi = Math.max(style.axisMax, ...values);
+  // About five labels on multiples of a readable step (20 bpm, 5 %, 1 °C for the usual frame),
+  // with the bounds on that step so the first and last labels are round too.
+  const step = NICE_STEPS.find((s) => s >= (hi - lo) / 5) ?? 100;
   return {
     type: 'value',
-    min: Math.min(style.axisMin, Math.floor(lo / step) * step),
-    max: Math.max(style.axisMax, Math.ceil(hi / step) * step),
-    splitNumber: 4,
+    min: Math.floor(lo / step) * step,
+    max: Math.ceil(hi / step) * step,
+    interval: step,
     axisLabel: { color: '#8c8c8c', fontSize: 11 },
     splitLine: { lineStyle: { color: '#f0f0f0' } },
   };
@@ -107,8 +111,10 @@ export function liveChartOption(key: VitalKey, points: readonly Point[], now: nu
   };
 }
 
-/** Gaps longer than this many bucket widths (or 3 minutes of raw data) break the line. */
+/** Gaps longer than this many bucket widths, or readings' usual spacing, break the line. */
 const GAP_FACTOR = 3;
+/** Raw readings closer than this are never split, whatever their usual spacing (3 minutes). */
+const MIN_RAW_GAP_MS = 180_000;
 
 function withGaps(points: Point[], gapMs: number): Array<Point | [number, null]> {
   const out: Array<Point | [number, null]> = [];
@@ -117,6 +123,13 @@ function withGaps(points: Point[], gapMs: number): Array<Point | [number, null]>
     out.push(points[i]);
   }
   return out;
+}
+
+/** The gap that breaks a raw line: three times the readings' median spacing (devices measure every 1 s to 1 h). */
+function rawGapMs(points: readonly Point[]): number {
+  const steps = points.slice(1).map(([t], i) => t - points[i][0]).sort((a, b) => a - b);
+  const median = steps.length ? steps[Math.floor(steps.length / 2)] : 0;
+  return Math.max(MIN_RAW_GAP_MS, GAP_FACTOR * median);
 }
 
 function bucketBand(buckets: readonly Bucket[], key: VitalKey) {
@@ -143,7 +156,7 @@ export function historyChartOption(key: VitalKey, result: HistoryResult): ChartO
     const pts = pointsOf(result.readings, key);
     return {
       ...frame(style, result.from, result.to, pts.map(([, v]) => v)),
-      series: [{ name: style.label, type: 'line', showSymbol: pts.length < 40, symbolSize: 4, lineStyle: { color: style.color, width: 1.5 }, itemStyle: { color: style.color }, data: withGaps(pts, 180_000) }],
+      series: [{ name: style.label, type: 'line', showSymbol: pts.length < 40, symbolSize: 4, lineStyle: { color: style.color, width: 1.5 }, itemStyle: { color: style.color }, data: withGaps(pts, rawGapMs(pts)) }],
     };
   }
   const { min, spread, avg } = bucketBand(result.buckets, key);

@@ -38,10 +38,13 @@ const stats = (min: number, avg: number, max: number, n = 10) => ({ min, avg, ma
 describe('historyChartOption, raw readings', () => {
   test.each<[string, Reading[], VitalKey, Array<[number, number | null]>]>([
     ['one line, no gap at exactly 3 min', [{ ts: T0, heartRate: 70 }, { ts: T0 + 3 * M, heartRate: 72 }], 'heartRate', [[T0, 70], [T0 + 3 * M, 72]]],
-    ['a gap over 3 min breaks the line', [{ ts: T0, heartRate: 70 }, { ts: T0 + 3 * M + 1, heartRate: 72 }], 'heartRate', [[T0, 70], [T0 + 1, null], [T0 + 3 * M + 1, 72]]],
+    ['readings a minute apart, then 10 min of silence: the line breaks', [{ ts: T0, heartRate: 70 }, { ts: T0 + M, heartRate: 71 }, { ts: T0 + 2 * M, heartRate: 72 }, { ts: T0 + 12 * M, heartRate: 73 }], 'heartRate',
+      [[T0, 70], [T0 + M, 71], [T0 + 2 * M, 72], [T0 + 2 * M + 1, null], [T0 + 12 * M, 73]]],
     ['readings without the vital are skipped', [{ ts: T0, spo2: 97 }, { ts: T0 + S, heartRate: 71 }, { ts: T0 + 2 * S, spo2: 96 }], 'spo2', [[T0, 97], [T0 + 2 * S, 96]]],
-    ['two gaps', [{ ts: T0, temperature: 36.5 }, { ts: T0 + 10 * M, temperature: 36.6 }, { ts: T0 + 11 * M, temperature: 36.7 }, { ts: T0 + 20 * M, temperature: 36.8 }], 'temperature',
-      [[T0, 36.5], [T0 + 1, null], [T0 + 10 * M, 36.6], [T0 + 11 * M, 36.7], [T0 + 11 * M + 1, null], [T0 + 20 * M, 36.8]]],
+    ['a slow interval (every 5 min) stays one line', [0, 5, 10, 15].map((m, i) => ({ ts: T0 + m * M, temperature: 36.5 + i / 10 })), 'temperature',
+      [[T0, 36.5], [T0 + 5 * M, 36.6], [T0 + 10 * M, 36.7], [T0 + 15 * M, 36.8]]],
+    ['1-s readings are never split by gaps under 3 min', [{ ts: T0, spo2: 97 }, { ts: T0 + S, spo2: 97 }, { ts: T0 + 2 * S, spo2: 96 }, { ts: T0 + 2 * S + 3 * M, spo2: 95 }], 'spo2',
+      [[T0, 97], [T0 + S, 97], [T0 + 2 * S, 96], [T0 + 2 * S + 3 * M, 95]]],
     ['no readings: an empty line', [], 'heartRate', []],
   ])('%s', (_name, readings, key, expected) => {
     const o = historyChartOption(key, raw(readings));
@@ -111,42 +114,38 @@ describe('liveChartOption', () => {
 
 describe('value axis', () => {
   const now = T0;
-  /** Widened bounds are rounded outwards to a readable step: at most 5 (whole units) or 0.5 (decimals) beyond the data. */
-  const slack = (key: VitalKey) => (VITAL_STYLES[key].decimals === 0 ? 5 : 0.5);
 
   function axes(key: VitalKey, values: number[]) {
     const points = values.map((v, i) => [now - (values.length - i) * S, v] as Point);
     const readings = points.map(([ts, v]) => ({ ts, [key]: v }) as Reading);
-    return [yAxisOf(liveChartOption(key, points, now, M)), yAxisOf(historyChartOption(key, { ...raw(readings), from: now - M, to: now }))];
+    return [yAxisOf(liveChartOption(key, points, now, M)), yAxisOf(historyChartOption(key, { ...raw(readings), from: now - M, to: now }))] as Array<{ min: number; max: number; interval: number }>;
   }
 
-  test.each<[string, VitalKey, number[]]>([
-    ['heart rate inside the frame', 'heartRate', [70, 80]],
-    ['SpO2 inside the frame', 'spo2', [95, 99]],
-    ['temperature inside the frame', 'temperature', [36.5, 37.2]],
-    ['no values', 'temperature', []],
-  ])('%s: the vital frame', (_name, key, values) => {
-    for (const y of axes(key, values)) expect(y).toMatchObject({ min: VITAL_STYLES[key].axisMin, max: VITAL_STYLES[key].axisMax });
+  test.each<[VitalKey, number[], { min: number; max: number; interval: number }]>([
+    ['heartRate', [70, 80], { min: 40, max: 120, interval: 20 }],
+    ['spo2', [95, 99], { min: 85, max: 100, interval: 5 }],
+    ['temperature', [36.5, 37.2], { min: 35, max: 39, interval: 1 }],
+    ['temperature', [], { min: 35, max: 39, interval: 1 }],
+  ])('%s %j inside the usual frame: round labels every step', (key, values, expected) => {
+    for (const y of axes(key, values)) expect(y).toMatchObject(expected);
   });
 
-  test.each<[string, VitalKey, number[], 'min' | 'max', number]>([
-    ['a high heart rate widens the top', 'heartRate', [70, 163], 'max', 163],
-    ['a low heart rate widens the bottom', 'heartRate', [33, 70], 'min', 33],
-    ['a low SpO2 widens the bottom', 'spo2', [82, 97], 'min', 82],
-    ['a fever widens the top', 'temperature', [36.5, 40.3], 'max', 40.3],
-    ['a cold reading widens the bottom', 'temperature', [34.2, 36.5], 'min', 34.2],
-  ])('%s', (_name, key, values, side, extreme) => {
+  test.each<[string, VitalKey, number[]]>([
+    ['a high heart rate', 'heartRate', [70, 163]],
+    ['a low heart rate', 'heartRate', [33, 70]],
+    ['a low SpO2', 'spo2', [82, 97]],
+    ['a fever', 'temperature', [36.5, 40.3]],
+    ['a cold reading', 'temperature', [34.2, 36.5]],
+  ])('%s widens the axis to round bounds that keep the usual frame', (_name, key, values) => {
     const style = VITAL_STYLES[key];
     for (const y of axes(key, values)) {
-      if (side === 'max') {
-        expect(y.max).toBeGreaterThanOrEqual(extreme);
-        expect(y.max - extreme).toBeLessThanOrEqual(slack(key));
-        expect(y.min).toBe(style.axisMin);
-      } else {
-        expect(y.min).toBeLessThanOrEqual(extreme);
-        expect(extreme - y.min).toBeLessThanOrEqual(slack(key));
-        expect(y.max).toBe(style.axisMax);
-      }
+      expect(y.min).toBeLessThanOrEqual(Math.min(style.axisMin, ...values));
+      expect(y.max).toBeGreaterThanOrEqual(Math.max(style.axisMax, ...values));
+      expect(Math.min(style.axisMin, ...values) - y.min).toBeLessThan(y.interval);
+      expect(y.max - Math.max(style.axisMax, ...values)).toBeLessThan(y.interval);
+      // Bounds are multiples of the step (up to float error), so every label is round.
+      expect(Math.abs(y.min / y.interval - Math.round(y.min / y.interval))).toBeLessThan(1e-9);
+      expect((y.max - y.min) / y.interval).toBeLessThanOrEqual(6);
     }
   });
 
@@ -155,59 +154,5 @@ describe('value axis', () => {
     const y = yAxisOf(o);
     expect(y.min).toBeLessThanOrEqual(31);
     expect(y.max).toBeGreaterThanOrEqual(151);
-  });
-});
-
-describe('helpers', () => {
-  test('pointsOf and formatVital', () => {
-    expect(pointsOf([{ ts: 1, heartRate: 70 }, { ts: 2 }, { ts: 3, heartRate: 71 }], 'heartRate')).toEqual([[1, 70], [3, 71]]);
-    expect(formatVital('temperature', 36.54)).toBe('36.5');
-    expect(formatVital('heartRate', 71.6)).toBe('72');
-    expect(formatVital('spo2', undefined)).toBe('--');
-    expect(formatVital('spo2', Number.NaN)).toBe('--');
-  });
-});
-
-describe('rendered by echarts (SVG on the server, as the previews are)', () => {
-  const svg = (option: ChartOption, width = 600, height = 300) => chartSvg(option, width, height);
-
-  /** The `d` of each path stroked in `color` (the series lines; grid and axes are grey). */
-  const strokedPaths = (s: string, color: string) =>
-    (s.match(/<path [^>]*>/g) ?? []).filter((p) => p.includes(`stroke="${color}"`)).map((p) => /d="([^"]*)"/.exec(p)?.[1] ?? '');
-  const count = (d: string, command: string) => d.split(command).length - 1;
-
-  test('a live chart', () => {
-    const now = T0 + 5 * M;
-    const points = Array.from({ length: 120 }, (_, i) => [now - (120 - i) * S, 70 + Math.round(5 * Math.sin(i / 10))] as Point);
-    const s = svg(liveChartOption('heartRate', points, now, 3 * M));
-    expect(s.startsWith('<svg')).toBe(true);
-    expect(s).toContain('width="600"');
-    const lines = strokedPaths(s, VITAL_STYLES.heartRate.color);
-    expect(lines).toHaveLength(1);
-    expect(count(lines[0], 'M')).toBe(1);
-    expect(count(lines[0], 'L')).toBeGreaterThan(100);
-  });
-
-  test('raw history with a gap', () => {
-    const readings: Reading[] = [
-      ...Array.from({ length: 30 }, (_, i) => ({ ts: T0 + i * 10 * S, spo2: 96 + (i % 3) })),
-      ...Array.from({ length: 30 }, (_, i) => ({ ts: T0 + 30 * M + i * 10 * S, spo2: 95 + (i % 2) })),
-    ];
-    const s = svg(historyChartOption('spo2', raw(readings)));
-    const lines = strokedPaths(s, VITAL_STYLES.spo2.color);
-    expect(lines).toHaveLength(1);
-    // The gap splits the line in two: the path moves (M) twice.
-    expect(count(lines[0], 'M')).toBe(2);
-  });
-
-  test('buckets: a band and an average line', () => {
-    const list: Bucket[] = Array.from({ length: 48 }, (_, i) => ({ t: T0 + i * M, n: 60, temperature: stats(36.2 + (i % 4) / 10, 36.6, 37.1) }));
-    const s = svg(historyChartOption('temperature', buckets(M, list)));
-    // The band: an area in the vital's colour, see-through.
-    expect(s).toMatch(new RegExp(`<path [^>]*fill="${VITAL_STYLES.temperature.color}"[^>]*fill-opacity="0\\.15"`));
-    // The average line.
-    const lines = strokedPaths(s, VITAL_STYLES.temperature.color);
-    expect(lines).toHaveLength(1);
-    expect(count(lines[0], 'L')).toBe(47);
   });
 });
