@@ -104,7 +104,7 @@ test('a failed load shows the error with a retry', async () => {
   const services = fixtureServices({ api: { history: (q) => (fail ? Promise.resolve(err(ErrorCode.Unavailable, '网络不可用：timeout')) : base.api.history(q)) } });
   const { page } = openPage('history', services);
   await until(() => page.data.state === 'error', 'the error');
-  expect(allText(page)).toContain('网络不可用');
+  expect(allText(page)).toContain('网络或服务暂不可用，请稍后重试');
   fail = false;
   (page.instance as unknown as { onStatusAction(): void }).onStatusAction();
   await until(() => page.data.state === 'ready', 'the retry');

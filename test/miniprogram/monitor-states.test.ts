@@ -61,7 +61,7 @@ test('an unreachable backend shows an error with a retry that loads again', asyn
   const services = fixtureServices({ api: { patients: () => (fail ? Promise.resolve(err(ErrorCode.Unavailable, '网络不可用')) : base.api.patients()) } });
   const { page } = openPage('monitor', services);
   await until(() => page.data.state === 'error', 'the error');
-  expect(page.dom!.textContent).toContain('网络不可用');
+  expect(page.dom!.textContent).toContain('网络或服务暂不可用，请稍后重试');
   fail = false;
   (page.instance as unknown as { onStatusAction(): void }).onStatusAction();
   await until(() => page.data.state === 'ready', 'the retry');

@@ -52,7 +52,7 @@ describe('npm run preview', () => {
     ['monitor-command-pending', ['正在请求设备测量']],
     ['monitor-command-queued', ['设备上线后自动生效', '5 分钟']],
     ['monitor-empty', ['还没有关注的家人']],
-    ['monitor-error', ['网络不可用']],
+    ['monitor-error', ['网络或服务暂不可用']],
     ['history-7-days', ['阴影为最低–最高范围', '<svg']],
     ['history-empty', ['这段时间没有测量数据']],
     ['me-new-user', ['欢迎使用家人健康守护']],

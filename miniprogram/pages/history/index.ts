@@ -5,6 +5,7 @@
  */
 import { ChartOption, historyChartOption, HistoryResult, VITAL_ORDER, VitalKey } from '../../lib/core';
 import { definePage, instanceFields } from '../../common/component';
+import { errorText } from '../../common/errors';
 import { dateText } from '../../common/time';
 import { presetRange, Preset } from '../../components/range-picker/model';
 import type { PatientTab } from '../../components/patient-tabs/index';
@@ -51,7 +52,7 @@ definePage({
     },
     async loadPatients() {
       const r = await this.services().api.patients();
-      if (!r.ok) return this.setData({ state: 'error', message: r.message });
+      if (!r.ok) return this.setData({ state: 'error', message: errorText(r) });
       if (!r.data.length) return this.setData({ state: 'empty', patients: [] });
       const patients = r.data.map((p) => ({ id: p.id, name: p.name }));
       const patientId = patients.some((p) => p.id === this.data.patientId) ? this.data.patientId : patients[0].id;
@@ -70,7 +71,7 @@ definePage({
       this.setData({ state: 'loading', range: { from, to }, maxDate: dateText(now), rangeText: `${dateText(from)} 至 ${dateText(Math.min(to, now) - 1)}` });
       const r = await this.services().api.history({ patientId: this.data.patientId, from, to: Math.min(to, now + 1), maxPoints: MAX_POINTS });
       if (seq !== f.seq) return;
-      if (!r.ok) return this.setData({ state: 'error', message: r.message });
+      if (!r.ok) return this.setData({ state: 'error', message: errorText(r) });
       f.result = r.data;
       const summaries = summarize(r.data);
       const empty = summaries.every((s) => s.n === 0);

@@ -98,7 +98,7 @@ definePage({
       if (!this.data.patients.length) this.setData({ state: 'loading' });
       const r = await api.patients();
       if (seq !== this.fields().loadSeq) return;
-      if (!r.ok) return this.setData({ state: 'error', message: r.message });
+      if (!r.ok) return this.setData({ state: 'error', message: errorText(r) });
       if (!r.data.length) return this.setData({ state: 'empty', patients: [] });
       const patients = r.data.map((p) => ({ id: p.id, name: p.name }));
       const patientId = patients.some((p) => p.id === this.data.patientId) ? this.data.patientId : patients[0].id;
@@ -113,7 +113,7 @@ definePage({
         api.history({ patientId, from: now() - LIVE_WINDOW_MS, to: now() + 1, maxPoints: 600 }),
       ]);
       if (seq !== f.loadSeq) return;
-      if (!detail.ok) return this.setData({ state: 'error', message: detail.message });
+      if (!detail.ok) return this.setData({ state: 'error', message: errorText(detail) });
       const devices = detail.data.devices.map((d) => ({ id: d.id, label: d.label || d.deviceName, online: d.online }));
       f.online = Object.fromEntries(devices.map((d) => [d.id, d.online]));
       f.latest = latestOfDevices(detail.data.devices);
