@@ -40,7 +40,7 @@ export const MEMBERS: MemberRecord[] = [
 ];
 
 export function patientDetail(p: PatientSummary = PATIENTS[0], devices: DeviceStatus[] = [DEVICE]): PatientDetail {
-  return { ...p, members: p.role === 'owner' ? MEMBERS : [{ ...MEMBERS[0], patientId: p.id, userName: '李娜' }, { ...MEMBERS[1], patientId: p.id, userId: USER.id, userName: USER.name }], devices };
+  return { ...p, members: p.role === 'owner' ? MEMBERS : [{ ...MEMBERS[0], patientId: p.id, userId: 'u_lina', userName: '李娜' }, { ...MEMBERS[1], patientId: p.id, userId: USER.id, userName: USER.name }], devices };
 }
 
 /** Plausible vitals at time `t`, deterministic: a daily rhythm (lower at night) plus small wobbles. */
