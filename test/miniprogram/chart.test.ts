@@ -40,6 +40,14 @@ function load(): { lib: typeof import('../../miniprogram/lib/echarts'); adapter:
 beforeEach(() => {
   jest.resetModules();
 });
+afterEach(() => {
+  delete (globalThis as { getApp?: unknown }).getApp;
+});
+
+/** Makes `getApp()` answer with an app holding this chart host, as an app may. */
+function provideChartHost(chartHost: unknown): void {
+  (globalThis as unknown as { getApp: () => unknown }).getApp = () => ({ chartHost });
+}
 
 describe('chart component (rendered)', () => {
   test('renders a 2d canvas with the height in rpx and the placeholder while empty', () => {
@@ -73,11 +81,10 @@ describe('chart component (rendered)', () => {
 describe('chart component with a canvas (injected host)', () => {
   test('draws the option on ready, shows the tooltip on a tap, disposes on detach', async () => {
     const id = simulate.load(COMPONENT, { rootPath: ROOT });
-    // The module miniprogram-simulate just loaded (same registry): give it a recording canvas.
-    const mod = require(COMPONENT) as { setChartHost(host: unknown): void };
+    // The app gives the chart its platform, here a recording canvas.
     const c = recordingCanvas();
     const queried: string[] = [];
-    mod.setChartHost({
+    provideChartHost({
       pixelRatio: () => 3,
       queryCanvas: (_component: unknown, selector: string, done: (r: unknown) => void) => {
         queried.push(selector);

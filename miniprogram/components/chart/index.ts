@@ -17,7 +17,7 @@
  * The canvas is a native component drawn above ordinary views: anything laid over it (like the
  * placeholder) must be a `cover-view`, and a page should not put popups over a chart without one.
  */
-import { defineComponent } from '../../common/component';
+import { defineComponent, instanceFields } from '../../common/component';
 import { init, setPlatformAPI, useChartParts } from '../../lib/echarts';
 import type { ChartOption } from '../../lib/core';
 import { appendToOption, CanvasAdapter, CanvasNode, Chart, DataPoint, forwardTouch, isEmptyOption, pixelRatioOf, startChart, stopChart, TouchLike, TouchPhase } from './canvas-adapter';
@@ -43,11 +43,13 @@ export const wxChartHost: ChartHost = {
   },
 };
 
-let host: ChartHost = wxChartHost;
-
-/** Replaces the platform for the charts created from now on (tests give a canvas this way). */
-export function setChartHost(next: ChartHost): void {
-  host = next;
+/**
+ * The platform for a chart: the app's `chartHost` when it has one (tests give a canvas this way,
+ * as miniprogram-simulate has none), else `wx`.
+ */
+function hostOf(): ChartHost {
+  const app = typeof getApp === 'function' ? getApp<{ chartHost?: ChartHost }>({ allowDefault: true }) : undefined;
+  return app?.chartHost ?? wxChartHost;
 }
 
 interface ChartState {
@@ -58,17 +60,8 @@ interface ChartState {
   disposed?: boolean;
 }
 
-/** Per-instance state (the chart is not data: it must never go through `setData`). */
-const states = new WeakMap<object, ChartState>();
-
-function stateOf(component: object): ChartState {
-  let s = states.get(component);
-  if (!s) {
-    s = {};
-    states.set(component, s);
-  }
-  return s;
-}
+/** Per-instance state, kept off `data`: the chart must never go through `setData`. */
+const stateOf = (component: object): ChartState => instanceFields<ChartState>(component, () => ({}));
 
 defineComponent({
   properties: {
@@ -90,7 +83,7 @@ defineComponent({
   lifetimes: {
     ready() {
       const state = stateOf(this);
-      const platform = host;
+      const platform = hostOf();
       platform.queryCanvas(this, '#canvas', (canvas) => {
         if (!canvas || state.disposed || state.chart) return;
         const { chart, adapter } = startChart({ init, setPlatformAPI, useChartParts }, canvas.node, canvas, platform.pixelRatio());
@@ -105,7 +98,6 @@ defineComponent({
       if (state.chart && state.adapter) stopChart(state.chart, state.adapter);
       state.chart = undefined;
       state.adapter = undefined;
-      states.delete(this);
     },
   },
 
