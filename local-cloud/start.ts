@@ -46,6 +46,7 @@ async function main(): Promise<void> {
       `  Functions (HTTP)       http://${shown}:${ports.http}/functions/<name>   health: /health`,
       `  Data                   ${config.dataDir}   (admin token in ${config.dataDir}/admin-token)`,
       `  Demo devices           ${config.demoDevices} (every ${config.demoIntervalS} s)`,
+      ...started.demo.labels.map((d) => `    ${d.deviceName.padEnd(8)} bind code ${d.bindCode}   ${d.label}`),
       'Ctrl+C stops.',
     ].join('\n'),
   );

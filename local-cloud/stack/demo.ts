@@ -2,6 +2,7 @@
  * Demo devices for `npm start`: registered once (names `demo-1`…), credentials kept in the
  * database, run in-process against the local broker so the system shows live data at once.
  */
+import { formatCode } from '../../core/codes';
 import { newBindCode, newSecret } from '../../backend/ids';
 import type { Store } from '../../backend/store/types';
 import { createDevice, EmulatedDevice } from '../../device-emulator/device';
@@ -22,8 +23,17 @@ export interface DemoOptions {
   stateDir: string;
 }
 
+/** What a person needs to bind a demo device in the mini program (the code on its "label"). */
+export interface DemoLabel {
+  deviceName: string;
+  label: string;
+  /** Shown as `XXXXX-XXXXX`. */
+  bindCode: string;
+}
+
 export async function startDemoDevices(opts: DemoOptions) {
   const devices: EmulatedDevice[] = [];
+  const labels: DemoLabel[] = [];
   try {
     for (let i = 1; i <= opts.count; i++) {
       const deviceName = `demo-${i}`;
@@ -44,6 +54,7 @@ export async function startDemoDevices(opts: DemoOptions) {
       });
       await device.start();
       devices.push(device);
+      labels.push({ deviceName, label: record.label, bindCode: formatCode(record.bindCode) });
     }
   } catch (e) {
     await Promise.all(devices.map((d) => d.stop()));
@@ -51,6 +62,7 @@ export async function startDemoDevices(opts: DemoOptions) {
   }
   return {
     devices,
+    labels,
     stop: () => Promise.all(devices.map((d) => d.stop())).then(() => undefined),
   };
 }

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { functionClient } from '../helpers/http';
 import { tempDir } from '../helpers/stack';
 
 const root = join(__dirname, '..', '..');
@@ -25,8 +26,18 @@ function run(env: Record<string, string>) {
 test('starts, reports where it listens, and stops cleanly on SIGTERM', async () => {
   const dir = tempDir();
   const p = run({ DATA_DIR: dir.path, MQTT_PORT: '0', MQTT_WS_PORT: '0', HTTP_PORT: '0', DEMO_DEVICES: '1', HOST: '127.0.0.1' });
-  await p.output(/local stack is up/);
+  await p.output(/Ctrl\+C stops/);
   expect(p.text()).toMatch(/MQTT \(devices\)\s+mqtt:\/\/127\.0\.0\.1:\d+/);
+
+  // The demo device's bind code is printed, and binding it in the mini program's way works.
+  const code = /demo-1\s+bind code ([0-9A-Z]{5}-[0-9A-Z]{5})/.exec(p.text())?.[1];
+  expect(code).toBeDefined();
+  const port = /Functions \(HTTP\)\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(p.text())![1];
+  const http = functionClient(() => Number(port));
+  const token = await http.login('starter');
+  const patient = await http.data('patients', { action: 'create', name: '王奶奶' }, token);
+  expect(await http.data('devices', { action: 'bind', patientId: patient.id, code }, token)).toMatchObject({ deviceId: 'rpmDemo0001/demo-1' });
+
   p.child.kill('SIGTERM');
   expect(await p.exited).toBe(0);
   expect(p.text()).toMatch(/stopped; all acknowledged readings are stored/);
