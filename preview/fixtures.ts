@@ -6,7 +6,7 @@
 import type { Bucket, Reading, Result } from '../core';
 import type { DeviceStatus, HistoryResult, MemberRecord, PatientDetail, PatientSummary, UserRecord } from '../core/api';
 import type { Api } from '../miniprogram/services/api';
-import type { Services, Ui } from '../miniprogram/services/index';
+import type { Services, Timer, Ui } from '../miniprogram/services/index';
 import type { RealtimeClient, RealtimeEvent } from '../miniprogram/services/realtime/index';
 
 /** 2026-11-27 10:00 in China (UTC+8). */
@@ -133,8 +133,21 @@ export function silentUi(): Ui {
   return { toast: () => undefined, confirm: async () => true, scanCode: async () => undefined, navigateTo: () => undefined, switchTab: () => undefined, copy: () => undefined, setTitle: () => undefined };
 }
 
-/** Services from fixtures; `api` entries override single calls (errors, never-settling promises). */
-export function fixtureServices(opts: { api?: Partial<Api>; now?: number; ui?: Ui; devCode?: string } = {}): Services & { realtime: ReturnType<typeof fixtureRealtime> } {
+/** Services from fixtures. */
+export interface FixtureOptions {
+  /** Single calls replaced (errors, never-settling promises). */
+  api?: Partial<Api>;
+  /** The fixed time of the data, ms. Default NOW. */
+  now?: number;
+  /** The clock the page reads; default fixed at `now`. */
+  clock?: () => number;
+  /** Default: timers that never fire, so pictures and tests stay deterministic. */
+  timer?: Timer;
+  ui?: Ui;
+  devCode?: string;
+}
+
+export function fixtureServices(opts: FixtureOptions = {}): Services & { realtime: ReturnType<typeof fixtureRealtime> } {
   const now = opts.now ?? NOW;
   const realtime = fixtureRealtime();
   return {
@@ -149,9 +162,8 @@ export function fixtureServices(opts: { api?: Partial<Api>; now?: number; ui?: U
     },
     realtime,
     ui: opts.ui ?? silentUi(),
-    now: () => now,
-    // Timers never fire on their own in fixtures: pictures and tests stay deterministic.
-    timer: { setTimeout: () => 0, clearTimeout: () => undefined },
+    now: opts.clock ?? (() => now),
+    timer: opts.timer ?? { setTimeout: () => 0, clearTimeout: () => undefined },
     mode: 'local',
   } as Services & { realtime: ReturnType<typeof fixtureRealtime> };
 }

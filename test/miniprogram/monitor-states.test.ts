@@ -8,6 +8,7 @@ import { err, ErrorCode } from '../../core';
 import type { Result } from '../../core';
 import type { CommandReply } from '../../core/api';
 import { DEVICE, fixtureServices, never, NOW } from '../../preview/fixtures';
+import { createManualClock } from '../helpers/manual-clock';
 import { until } from '../helpers/until';
 import { openPage, textOf } from './helpers/render';
 import { recordingUi } from './helpers/platform';
@@ -107,4 +108,21 @@ test('hiding the page stops the realtime connection; showing it watches the devi
   inst.onShow?.();
   await until(() => services.realtime.watched.length === 2, 'watching again');
   inst.onUnload?.();
+});
+
+test('as time passes without readings, the tiles turn stale and the live chart empties, then scroll no more once hidden', async () => {
+  const clock = createManualClock(NOW);
+  const services = fixtureServices({ clock: clock.now, timer: { setTimeout: (fn, ms) => clock.setTimeout(fn, ms) as number, clearTimeout: (id) => clock.clearTimeout(id) } });
+  const { page, charts, inst } = openPage('monitor', services);
+  await until(() => page.data.state === 'ready', 'the page');
+  expect(page.data.tiles.map((t: { state: string }) => t.state)).toEqual(['fresh', 'fresh', 'fresh']);
+  expect(page.data.liveEmpty).toBe(false);
+  clock.advance(4 * 60_000);
+  expect(page.data.tiles.map((t: { state: string }) => t.state)).toEqual(['stale', 'stale', 'stale']);
+  expect(page.data.tiles[1].time).toBe('4 分钟前');
+  clock.advance(7 * 60_000);
+  await until(() => page.data.liveEmpty === true, 'the chart to empty');
+  expect(charts.last('live')!.xAxis).toMatchObject({ max: NOW + 11 * 60_000 });
+  inst.onHide?.();
+  expect(clock.pending()).toBe(0);
 });

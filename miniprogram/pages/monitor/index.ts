@@ -15,7 +15,7 @@ import type { ControlOutcome } from '../../components/device-control/model';
 
 /** The live chart's window: the last 10 minutes. */
 const LIVE_WINDOW_MS = 10 * 60_000;
-/** Tiles re-check staleness this often while shown, ms. */
+/** Tiles re-check staleness, and the live chart scrolls, this often while shown, ms. */
 const TICK_MS = 15_000;
 const FACTORY: Settings = { enabled: true, intervalS: 60 };
 
@@ -70,8 +70,10 @@ definePage({
       void this.load();
       const { timer } = this.services();
       const f = this.fields();
+      // Ages, staleness and the chart's window move on even when no reading arrives.
       const loop = () => {
         this.renderTiles();
+        this.renderChart();
         f.tick = timer.setTimeout(loop, TICK_MS);
       };
       if (f.tick === undefined) f.tick = timer.setTimeout(loop, TICK_MS);
@@ -151,14 +153,16 @@ definePage({
       this.setData({ tiles, devices, deviceLabel: current?.label ?? '', 'control.online': current?.online ?? false });
     },
     renderChart() {
-      const f = this.fields();
-      const points = f.points[this.data.vital];
+      const points = this.fields().points[this.data.vital];
+      const now = this.services().now();
+      // Drawn with the time and vital of when it runs: a setData callback can run after later draws.
       const draw = () => {
         const chart = this.selectComponent('#live') as unknown as ChartHandle | null;
-        chart?.setOption(liveChartOption(this.data.vital, points, this.services().now(), LIVE_WINDOW_MS), true);
+        chart?.setOption(liveChartOption(this.data.vital, this.fields().points[this.data.vital], this.services().now(), LIVE_WINDOW_MS), true);
       };
+      const empty = !points.some(([t]) => t >= now - LIVE_WINDOW_MS);
       // The placeholder changes only when the chart turns empty or not; otherwise no setData at all.
-      if (this.data.liveEmpty !== (points.length === 0)) this.setData({ liveEmpty: points.length === 0 }, draw);
+      if (this.data.liveEmpty !== empty) this.setData({ liveEmpty: empty }, draw);
       else draw();
     },
     onRealtime(e: RealtimeEvent) {
