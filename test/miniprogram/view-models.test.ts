@@ -11,6 +11,7 @@ import { codeFromScan, inviteText, memberRows } from '../../miniprogram/pages/pa
 import { describe as describePatient } from '../../miniprogram/pages/me/view-model';
 import { profileFrom } from '../../miniprogram/components/profile-form/model';
 import { presetRange } from '../../miniprogram/components/range-picker/model';
+import { patientTabs } from '../../miniprogram/components/patient-tabs/model';
 import { errorText } from '../../miniprogram/common/errors';
 
 const NOW = Date.UTC(2026, 10, 27, 2, 0, 0);
@@ -143,5 +144,22 @@ describe('people', () => {
     expect(errorText(err(ErrorCode.NotFound, 'no device has this code'), 'bind')).toBe('没有找到该绑定码对应的设备');
     expect(errorText(err(ErrorCode.NotFound, 'no such invite code'), 'redeem')).toBe('邀请码不存在，请核对后重试');
     expect(errorText(err(ErrorCode.RateLimited, 'slow down'))).toBe('操作太频繁，请稍后再试');
+  });
+});
+
+describe('patient tabs', () => {
+  const list = [
+    { id: 'a', name: '王秀英', sex: 'female' as const, notes: '', createdAt: 0, role: 'owner' as const },
+    { id: 'b', name: '李建国', sex: 'male' as const, notes: '', createdAt: 0, role: 'family' as const },
+  ];
+  test.each([
+    ['the chosen patient is still followed', 'b', 'b'],
+    ['the chosen patient is gone (left or removed)', 'gone', 'a'],
+    ['nothing chosen yet', '', 'a'],
+  ])('%s → %s', (_why, current, chosen) => {
+    expect(patientTabs(list, current)).toEqual({ patients: [{ id: 'a', name: '王秀英' }, { id: 'b', name: '李建国' }], patientId: chosen });
+  });
+  test('no patients: no choice', () => {
+    expect(patientTabs([], 'a')).toEqual({ patients: [], patientId: '' });
   });
 });

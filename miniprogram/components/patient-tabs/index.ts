@@ -1,10 +1,6 @@
 /** The patients a user follows, as tabs; choosing one tells the page. Hidden for a single patient. */
 import { defineComponent } from '../../common/component';
-
-export interface PatientTab {
-  id: string;
-  name: string;
-}
+import type { PatientTab } from './model';
 
 defineComponent({
   properties: {

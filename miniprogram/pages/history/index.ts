@@ -8,7 +8,7 @@ import { definePage, instanceFields } from '../../common/component';
 import { errorText } from '../../common/errors';
 import { dateText } from '../../common/time';
 import { presetRange, Preset } from '../../components/range-picker/model';
-import type { PatientTab } from '../../components/patient-tabs/index';
+import { PatientTab, patientTabs } from '../../components/patient-tabs/model';
 import type { Services } from '../../services/index';
 import { servicesOf } from '../../services/provider';
 import { resolutionNote, summarize, VitalSummary } from './view-model';
@@ -54,8 +54,7 @@ definePage({
       const r = await this.services().api.patients();
       if (!r.ok) return this.setData({ state: 'error', message: errorText(r) });
       if (!r.data.length) return this.setData({ state: 'empty', patients: [] });
-      const patients = r.data.map((p) => ({ id: p.id, name: p.name }));
-      const patientId = patients.some((p) => p.id === this.data.patientId) ? this.data.patientId : patients[0].id;
+      const { patients, patientId } = patientTabs(r.data, this.data.patientId);
       this.setData({ patients, patientId });
       if (this.data.preset === 'custom') await this.loadRange(this.data.range.from, this.data.range.to);
       else await this.loadPreset(this.data.preset);

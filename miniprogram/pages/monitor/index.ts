@@ -6,7 +6,7 @@
 import { ChartOption, liveChartOption, pointsOf, Point, Settings, VITAL_ORDER, VitalKey } from '../../lib/core';
 import { definePage, instanceFields } from '../../common/component';
 import { errorText } from '../../common/errors';
-import type { PatientTab } from '../../components/patient-tabs/index';
+import { PatientTab, patientTabs } from '../../components/patient-tabs/model';
 import type { Services } from '../../services/index';
 import { servicesOf } from '../../services/provider';
 import type { RealtimeEvent } from '../../services/realtime/index';
@@ -102,8 +102,7 @@ definePage({
       if (seq !== this.fields().loadSeq) return;
       if (!r.ok) return this.setData({ state: 'error', message: errorText(r) });
       if (!r.data.length) return this.setData({ state: 'empty', patients: [] });
-      const patients = r.data.map((p) => ({ id: p.id, name: p.name }));
-      const patientId = patients.some((p) => p.id === this.data.patientId) ? this.data.patientId : patients[0].id;
+      const { patients, patientId } = patientTabs(r.data, this.data.patientId);
       this.setData({ patients, patientId });
       await this.loadPatient(patientId, seq);
     },
