@@ -61,10 +61,9 @@ describe('chart component (rendered)', () => {
     expect(comp.querySelector('.chart__placeholder')?.dom?.textContent).toBe('暂无数据');
 
     // Pages call the methods through selectComponent: without a canvas they just keep the option.
-    const inst = comp.instance as unknown as { setOption(o: object, notMerge?: boolean): void; appendPoint(i: number, p: [number, number], w?: number): void; getChart(): unknown };
+    const inst = comp.instance as unknown as { setOption(o: object, notMerge?: boolean): void; getChart(): unknown };
     inst.setOption(liveChartOption('heartRate', [[NOW - 1000, 72]], NOW, 60_000));
     expect(comp.querySelector('.chart__placeholder')).toBeUndefined();
-    inst.appendPoint(0, [NOW + 1000, 73], 60_000);
     expect(inst.getChart()).toBeUndefined();
     comp.detach();
   });
@@ -94,7 +93,7 @@ describe('chart component with a canvas (injected host)', () => {
     const points = heartRatePoints(60);
     const comp = render(id, { option: liveChartOption('heartRate', points, NOW, 60_000), placeholder: '暂无数据' });
 
-    const inst = comp.instance as unknown as { getChart(): ECharts | undefined; appendPoint(i: number, p: [number, number], w?: number): void };
+    const inst = comp.instance as unknown as { getChart(): ECharts | undefined };
     const chart = inst.getChart();
     expect(queried).toEqual(['#canvas']);
     expect(chart).toBeDefined();
@@ -111,9 +110,6 @@ describe('chart component with a canvas (injected host)', () => {
     await new Promise((r) => setTimeout(r, 0));
     chart!.getZr().refreshImmediately();
     expect(c.texts()).toContain('72 bpm');
-
-    inst.appendPoint(0, [NOW + 1000, 75], 60_000);
-    expect((chart!.getOption() as { series: Array<{ data: unknown[] }> }).series[0].data).toHaveLength(60);
 
     comp.detach();
     expect(chart!.isDisposed()).toBe(true);
@@ -201,7 +197,7 @@ describe('canvas adapter + echarts', () => {
     expect(c.texts()).toContain('心率');
   });
 
-  test('history buckets draw a band and an average line; appendPoint patches one series', () => {
+  test('history buckets draw a band and an average line', () => {
     const { lib, adapter } = load();
     const c = recordingCanvas();
     chart = adapter.startChart(lib, c.node, { width: 320, height: 200 }, 1).chart;
@@ -209,16 +205,6 @@ describe('canvas adapter + echarts', () => {
     chart.setOption(historyChartOption('spo2', { deviceId: 'd1', from: NOW, to: NOW + 20 * 60_000, kind: 'buckets', widthMs: 60_000, buckets }), { notMerge: true });
     expect(c.count('fill')).toBeGreaterThan(0);
     expect(c.count('lineTo')).toBeGreaterThan(30);
-
-    const live = liveChartOption('heartRate', heartRatePoints(10), NOW, 60_000);
-    chart.setOption(live, { notMerge: true });
-    const { option, patch } = adapter.appendToOption(live, 0, [NOW + 1000, 130], 60_000);
-    chart.setOption(patch);
-    const shown = chart.getOption() as { series: Array<{ data: unknown[] }>; yAxis: Array<{ max: number }>; xAxis: Array<{ max: number }> };
-    expect(shown.series[0].data).toHaveLength(11);
-    expect(shown.xAxis[0].max).toBe(NOW + 1000);
-    expect(shown.yAxis[0].max).toBe(130);
-    expect((option.series as Array<{ data: unknown[] }>)[0].data).toHaveLength(11);
   });
 });
 
@@ -261,15 +247,10 @@ describe('canvas adapter (pure parts)', () => {
     expect(adapter.measureText('心率', '10px sans-serif').width).toBe(20);
   });
 
-  test('appendToOption: window, widened axis, other series untouched', () => {
+  test('an option is empty when no series has a point', () => {
     const { adapter } = load();
-    const base = { xAxis: { type: 'time', min: 0, max: 10 }, yAxis: { min: 50, max: 120 }, series: [{ data: [[1, 60]] }, { data: [[1, 70], [5, 71]] }] };
-    const { option, patch } = adapter.appendToOption(base, 1, [12, 40], 10);
-    expect(patch).toEqual({ xAxis: { min: 2, max: 12 }, yAxis: { min: 40, max: 120 }, series: [{}, { data: [[5, 71], [12, 40]] }] });
-    expect(option.xAxis).toEqual({ type: 'time', min: 2, max: 12 });
-    expect(base.series[1].data).toHaveLength(2);
-    expect(adapter.isEmptyOption(option)).toBe(false);
+    expect(adapter.isEmptyOption({ series: [{ data: [[1, 60]] }, { data: [] }] })).toBe(false);
     expect(adapter.isEmptyOption({ series: [{ data: [] }] })).toBe(true);
-    expect(() => adapter.appendToOption(base, 2, [1, 1])).toThrow(RangeError);
+    expect(adapter.isEmptyOption(null)).toBe(true);
   });
 });

@@ -194,66 +194,18 @@ export function forwardTouch(chart: ZrChart, phase: TouchPhase, e: TouchLike): v
   for (const [name, event] of zrEventsFor(phase, e)) handler.dispatch(name, event);
 }
 
-// ---- Live appends ----------------------------------------------------------------------------
+// ---- Options ----------------------------------------------------------------------------
 
 /** A chart option as the core builders make it (structural, like core's `ChartOption`). */
 export type Option = Record<string, unknown>;
-export type DataPoint = [ts: number, value: number | null];
-
-interface AxisBounds {
-  min?: unknown;
-  max?: unknown;
-}
 
 function seriesList(option: Option): Option[] {
   const s = option.series;
   return Array.isArray(s) ? (s as Option[]) : s && typeof s === 'object' ? [s as Option] : [];
 }
 
-function firstAxis(axis: unknown): AxisBounds | undefined {
-  const a = Array.isArray(axis) ? axis[0] : axis;
-  return a && typeof a === 'object' ? (a as AxisBounds) : undefined;
-}
-
 /** True when no series has a point to draw. */
 export function isEmptyOption(option: Option | null | undefined): boolean {
   if (!option) return true;
   return !seriesList(option).some((s) => Array.isArray(s.data) && s.data.length > 0);
-}
-
-/**
- * Appends one point to series `seriesIndex` of `option`. Returns the new full option (new arrays;
- * `option` is not changed) and the small patch to merge into the chart: that series' data, with
- * `windowMs` the time axis moved to end at the point (older points dropped), and the value axis
- * widened when the point is outside its bounds.
- */
-export function appendToOption(option: Option, seriesIndex: number, point: DataPoint, windowMs?: number): { option: Option; patch: Option } {
-  const list = seriesList(option);
-  const target = list[seriesIndex];
-  if (!target) throw new RangeError(`chart: no series ${seriesIndex}`);
-  const [t, v] = point;
-  let data = [...((Array.isArray(target.data) ? target.data : []) as DataPoint[]), point];
-  const patch: Option = {};
-  const next: Option = { ...option };
-  if (windowMs !== undefined && windowMs > 0) {
-    const from = t - windowMs;
-    data = data.filter((p) => Array.isArray(p) && p[0] >= from);
-    const x = { ...(firstAxis(option.xAxis) ?? {}), min: from, max: t };
-    patch.xAxis = { min: from, max: t };
-    next.xAxis = x;
-  }
-  const y = firstAxis(option.yAxis);
-  if (y && typeof v === 'number' && Number.isFinite(v)) {
-    const lo = typeof y.min === 'number' && v < y.min ? Math.floor(v) : undefined;
-    const hi = typeof y.max === 'number' && v > y.max ? Math.ceil(v) : undefined;
-    if (lo !== undefined || hi !== undefined) {
-      const bounds = { min: lo ?? y.min, max: hi ?? y.max };
-      patch.yAxis = bounds;
-      next.yAxis = { ...y, ...bounds };
-    }
-  }
-  // Series merge by index: empty objects leave the others as they are.
-  patch.series = list.map((_, i) => (i === seriesIndex ? { data } : {})).slice(0, seriesIndex + 1);
-  next.series = list.map((s, i) => (i === seriesIndex ? { ...s, data } : s));
-  return { option: next, patch };
 }

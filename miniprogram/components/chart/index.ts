@@ -7,7 +7,7 @@
  * - `placeholder`: shown while the option has no points.
  *
  * Pages should prefer the methods: they take the component with `this.selectComponent('#chart')`
- * and call `setOption(option, notMerge?)` or `appendPoint(seriesIndex, [ts, value], windowMs?)`.
+ * and call `setOption(option, notMerge?)` with an option from the core builders.
  * That avoids pushing a growing option through `setData` every second, and keeps the option's
  * functions (the core builders' tooltip formatters), which data passed through a property loses
  * on the phone because `setData` copies data as JSON.
@@ -20,7 +20,7 @@
 import { defineComponent, instanceFields } from '../../common/component';
 import { init, setPlatformAPI, useChartParts } from '../../lib/echarts';
 import type { ChartOption } from '../../lib/core';
-import { appendToOption, CanvasAdapter, CanvasNode, Chart, DataPoint, forwardTouch, isEmptyOption, pixelRatioOf, startChart, stopChart, TouchLike, TouchPhase } from './canvas-adapter';
+import { CanvasAdapter, CanvasNode, Chart, forwardTouch, isEmptyOption, pixelRatioOf, startChart, stopChart, TouchLike, TouchPhase } from './canvas-adapter';
 
 /** What the component needs from the platform (the real one is `wx` and the selector query). */
 export interface ChartHost {
@@ -107,19 +107,6 @@ defineComponent({
       const state = stateOf(this);
       state.option = notMerge || !state.option ? option : { ...state.option, ...option };
       state.chart?.setOption(option, { notMerge });
-      this.updateEmpty();
-    },
-
-    /**
-     * Adds `[ts, value]` to series `seriesIndex` and redraws only that series. With `windowMs`
-     * the time axis then ends at `ts` and older points are dropped (the live chart).
-     */
-    appendPoint(seriesIndex: number, point: DataPoint, windowMs?: number) {
-      const state = stateOf(this);
-      if (!state.option) return;
-      const { option, patch } = appendToOption(state.option, seriesIndex, point, windowMs);
-      state.option = option;
-      state.chart?.setOption(patch);
       this.updateEmpty();
     },
 
