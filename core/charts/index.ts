@@ -37,6 +37,17 @@ export function formatVital(key: VitalKey, value: number | undefined): string {
 
 export type Point = [ts: number, value: number];
 
+/**
+ * A text's width where no canvas can measure it (server-side SVG, a chart whose canvas is gone),
+ * from the font's px size: ASCII about 0.55 em, CJK and other glyphs a full em.
+ */
+export function estimateTextWidth(text: string, font?: string): number {
+  const size = Number(/(\d+(?:\.\d+)?)px/.exec(font ?? '')?.[1]) || 12;
+  let em = 0;
+  for (const ch of text) em += ch.charCodeAt(0) < 128 ? 0.55 : 1;
+  return em * size;
+}
+
 /** The points of one vital in a list of readings, oldest first. */
 export function pointsOf(readings: readonly Reading[], key: VitalKey): Point[] {
   const out: Point[] = [];

@@ -10,6 +10,7 @@
  * component's `bindtouch*` handlers and `forwardTouch`).
  */
 import type * as EchartsLib from '../../lib/echarts';
+import { estimateTextWidth } from '../../lib/core';
 
 /** The part of a 2d context zrender uses outside drawing (text measuring). */
 export interface MeasureContext {
@@ -97,10 +98,7 @@ export function measureText(text: string, font?: string): { width: number } {
     ctx.font = font || DEFAULT_FONT;
     return { width: ctx.measureText(text).width };
   }
-  const size = Number(/(\d+(?:\.\d+)?)px/.exec(font || DEFAULT_FONT)?.[1]) || 12;
-  let width = 0;
-  for (const ch of text) width += ch.charCodeAt(0) < 128 ? size * 0.55 : size;
-  return { width };
+  return { width: estimateTextWidth(text, font || DEFAULT_FONT) };
 }
 
 function isMeasureContext(ctx: unknown): ctx is MeasureContext {
