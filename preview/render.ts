@@ -5,8 +5,8 @@
  * simulator's `wx-*` elements so the browser lays them out like WeChat.
  */
 import { join } from 'node:path';
-import type { ChartOption } from '../core/charts';
 import { chartSvg } from './chart-svg';
+import { recordCharts } from './chart-stub';
 import type { Services } from '../miniprogram/services/index';
 import { appStyles, freshSimulator } from './simulate-host';
 
@@ -61,23 +61,10 @@ const settle = async (rounds = 20) => {
 
 export async function renderScene(scene: Scene, root: string): Promise<string> {
   const { simulate, document, mount } = freshSimulator(root);
-  const options = new Map<string, ChartOption>();
-  let next = 0;
-  const chartId = simulate.load({
-    template: '<view class="chart-stub" data-key="{{key}}" style="height: {{height}}px">{{placeholder}}</view>',
-    properties: { height: { type: Number, value: 400 }, placeholder: { type: String, value: '' } },
-    data: { key: '' },
-    methods: {
-      setOption(option: ChartOption) {
-        const key = `chart${next++}`;
-        options.set(key, option);
-        (this as unknown as { setData(d: Record<string, unknown>): void }).setData({ key });
-      },
-    },
-  });
+  const charts = recordCharts(simulate);
   const isPage = scene.path.startsWith('pages/');
   if (scene.services) (globalThis as Record<string, unknown>).getApp = () => ({ services: scene.services });
-  const id = simulate.load(join(root, scene.path, 'index'), { rootPath: root, usingComponents: { chart: chartId } });
+  const id = simulate.load(join(root, scene.path, 'index'), { rootPath: root, usingComponents: { chart: charts.id } });
   const comp = simulate.render(id, scene.props ?? {});
   const box = mount();
   box.classList.add(isPage ? 'preview-page' : 'preview-component');
@@ -95,7 +82,7 @@ export async function renderScene(scene: Scene, root: string): Promise<string> {
   }
   for (const el of Array.from(document.querySelectorAll('.chart-stub'))) {
     const key = el.getAttribute('data-key');
-    const option = key ? options.get(key) : undefined;
+    const option = key ? charts.byKey.get(key) : undefined;
     if (!option || el.textContent?.trim()) continue;
     // The option's sizes are CSS px of a 375-px-wide phone; the picture is at 750 rpx, so ×2.
     const height = parseFloat((el as HTMLElement).style.height) || 400;

@@ -69,11 +69,17 @@ const GLOBALS = ['window', 'document', 'Node', 'HTMLElement', 'Element', 'Event'
 export type { Simulate } from './simulate-types';
 import type { Simulate } from './simulate-types';
 
-/** A new document and a new simulator (modules of the simulator and of the copy reloaded). */
-export function freshSimulator(root: string): { simulate: Simulate; document: Document; mount(): HTMLElement } {
+/** A new jsdom document, installed as the globals miniprogram-simulate uses. */
+export function installDom(): Document {
   const dom = new JSDOM('<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>', { pretendToBeVisual: true });
   const g = globalThis as Record<string, unknown>;
   for (const k of GLOBALS) g[k] = (dom.window as unknown as Record<string, unknown>)[k];
+  return dom.window.document;
+}
+
+/** A new document and a new simulator (modules of the simulator and of the copy reloaded). */
+export function freshSimulator(root: string): { simulate: Simulate; document: Document; mount(): HTMLElement } {
+  const document = installDom();
   // `Module._cache` is `require.cache` (the mini program typings, loaded by the type check too, redeclare `require`).
   const cache = (Module as unknown as { _cache: Record<string, unknown> })._cache;
   for (const key of Object.keys(cache)) {
@@ -83,7 +89,6 @@ export function freshSimulator(root: string): { simulate: Simulate; document: Do
   }
   // Loaded here, not at import: each picture needs its own simulator state.
   const simulate = require('miniprogram-simulate') as Simulate; // eslint-disable-line @typescript-eslint/no-require-imports
-  const document = dom.window.document;
   return {
     simulate,
     document,

@@ -9,47 +9,21 @@
  * browser (mqtt.js decides at import; aedes needs Node's timers).
  */
 import { join } from 'node:path';
-import { JSDOM } from 'jsdom';
-import type { ChartOption } from '../../../miniprogram/lib/core';
 import type { Services } from '../../../miniprogram/services/index';
 
 export const MINIPROGRAM_ROOT = join(__dirname, '..', '..', '..', 'miniprogram');
 
+import { recordCharts } from '../../../preview/chart-stub';
+import { installDom } from '../../../preview/simulate-host';
 import type { SimNode, Simulate } from '../../../preview/simulate-types';
 
 export type Rendered = SimNode;
 
-const DOM_GLOBALS = ['window', 'document', 'Node', 'HTMLElement', 'Element', 'Event', 'CustomEvent', 'getComputedStyle', 'MutationObserver'];
-
 /** A fresh document and simulator (modules reset: the simulator cannot load a path twice). */
 function simulator(): Simulate {
   jest.resetModules();
-  const dom = new JSDOM('<!doctype html><html><head></head><body></body></html>');
-  const g = globalThis as unknown as Record<string, unknown>;
-  for (const k of DOM_GLOBALS) g[k] = (dom.window as unknown as Record<string, unknown>)[k];
+  installDom();
   return require('miniprogram-simulate') as Simulate; // eslint-disable-line @typescript-eslint/no-require-imports
-}
-
-export interface ChartRecorder {
-  /** Options drawn, by the chart element's id. */
-  byId: Map<string, ChartOption[]>;
-  last(id: string): ChartOption | undefined;
-}
-
-function chartRecorder(simulate: Simulate): { id: string; recorder: ChartRecorder } {
-  const byId = new Map<string, ChartOption[]>();
-  const id = simulate.load({
-    template: '<view class="chart-stub" style="height: {{height}}rpx">{{placeholder}}</view>',
-    properties: { height: { type: Number, value: 400 }, placeholder: { type: String, value: '' } },
-    methods: {
-      setOption(this: { id: string }, option: ChartOption) {
-        const list = byId.get(this.id) ?? [];
-        list.push(option);
-        byId.set(this.id, list);
-      },
-    },
-  });
-  return { id, recorder: { byId, last: (cid) => byId.get(cid)?.at(-1) } };
 }
 
 /** Makes `getApp()` answer with an app holding these services, as `app.ts` does in WeChat. */
@@ -61,14 +35,14 @@ export function provideApp(services: Services): void {
 export function openPage(name: string, services: Services, query: Record<string, string> = {}) {
   provideApp(services);
   const simulate = simulator();
-  const chart = chartRecorder(simulate);
-  const id = simulate.load(join(MINIPROGRAM_ROOT, 'pages', name, 'index'), { rootPath: MINIPROGRAM_ROOT, usingComponents: { chart: chart.id } } );
+  const charts = recordCharts(simulate);
+  const id = simulate.load(join(MINIPROGRAM_ROOT, 'pages', name, 'index'), { rootPath: MINIPROGRAM_ROOT, usingComponents: { chart: charts.id } } );
   const page = simulate.render(id);
   page.attach((globalThis as unknown as { document: Document }).document.createElement('parent-wrapper'));
   const inst = page.instance as unknown as { onLoad?: (q: Record<string, string>) => void; onShow?: () => void; onHide?: () => void; onUnload?: () => void };
   inst.onLoad?.(query);
   inst.onShow?.();
-  return { page, charts: chart.recorder, inst };
+  return { page, charts, inst };
 }
 
 /** Renders a component with properties. */
