@@ -31,10 +31,10 @@ export function definePage<TData extends Data, TMethods extends Methods, TCustom
 
 /**
  * Per-instance state that is not view data (services, timers, chart points): kept on the
- * instance, outside `data`, so it never goes through `setData`.
+ * instance, outside `data`, so it never goes through `setData`. `slot` names the holder, so
+ * different users of one instance (a page and `servicesOf`) keep apart.
  */
-export function instanceFields<T extends object>(instance: object, init: () => T): T {
-  const holder = instance as { __fields?: T };
-  holder.__fields ??= init();
-  return holder.__fields;
+export function instanceFields<T extends object>(instance: object, init: () => T, slot = '__fields'): T {
+  const holder = instance as Record<string, T | undefined>;
+  return (holder[slot] ??= init());
 }

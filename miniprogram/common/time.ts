@@ -34,8 +34,10 @@ export function startOfDay(ts: number): number {
 
 /** Parses `YYYY-MM-DD` as local midnight; undefined when it is not a date. */
 export function parseDate(text: string): number | undefined {
-  const d = dayjs(text, 'YYYY-MM-DD');
-  return /^\d{4}-\d{2}-\d{2}$/.test(text) && d.isValid() ? d.valueOf() : undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return undefined;
+  // dayjs reads `YYYY-MM-DD` as local midnight (no format plugin needed).
+  const d = dayjs(text);
+  return d.isValid() && d.format('YYYY-MM-DD') === text ? d.valueOf() : undefined;
 }
 
 /** Whole years between a `YYYY-MM-DD` birth date and now. */

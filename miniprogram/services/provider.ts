@@ -3,6 +3,7 @@
  * `onLaunch`. Pages ask when they load, not at import time, so tests give the page an app with
  * stand-in services the same way (test/miniprogram/helpers.ts).
  */
+import { instanceFields } from '../common/component';
 import type { Services } from './index';
 
 export interface ServiceHost {
@@ -17,7 +18,5 @@ export function appServices(): Services {
 
 /** The services for a page, looked up when it first needs them and kept on the instance. */
 export function servicesOf(instance: object): Services {
-  const holder = instance as { __services?: Services };
-  holder.__services ??= appServices();
-  return holder.__services;
+  return instanceFields(instance, appServices, '__services');
 }

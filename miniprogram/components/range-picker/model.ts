@@ -4,7 +4,6 @@ import { startOfDay } from '../../common/time';
 export type Preset = 'today' | '24h' | '7d' | '30d' | 'custom';
 
 export const DAY_MS = 86_400_000;
-const DAY = DAY_MS;
 
 export const PRESETS: ReadonlyArray<{ key: Preset; label: string }> = [
   { key: 'today', label: '今天' },
@@ -20,10 +19,10 @@ export function presetRange(preset: Exclude<Preset, 'custom'>, now: number): { f
     case 'today':
       return { from: startOfDay(now), to: now };
     case '24h':
-      return { from: now - DAY, to: now };
+      return { from: now - DAY_MS, to: now };
     case '7d':
-      return { from: now - 7 * DAY, to: now };
+      return { from: now - 7 * DAY_MS, to: now };
     case '30d':
-      return { from: now - 30 * DAY, to: now };
+      return { from: now - 30 * DAY_MS, to: now };
   }
 }
