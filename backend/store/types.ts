@@ -5,9 +5,9 @@
  */
 import type { Bucket, Reading } from '../../core';
 import type { RejectKind } from '../../core/alink';
-import type { AuditEntry, DeviceState, DeviceStatus, MemberRecord, PatientProfile, PatientRecord, Role, Settings, UserRecord } from '../../core/api';
+import type { AuditEntry, DeviceState, DeviceStatus, MemberRecord, PatientProfile, PatientRecord, Role, Settings, UserProfilePatch, UserRecord } from '../../core/api';
 
-export type { AuditEntry, CommandResult, DeviceState, DeviceStatus, MemberRecord, PatientProfile, PatientRecord, Role, Settings, Sex, UserRecord } from '../../core/api';
+export type { AuditEntry, CommandResult, DeviceState, DeviceStatus, MemberRecord, PatientProfile, PatientRecord, Role, Settings, Sex, UserProfilePatch, UserRecord } from '../../core/api';
 
 /** How strictly a device's login timestamp is checked; see docs/protocol.md "Freshness". */
 export type LoginPolicy = 'compat' | 'strict';
@@ -129,6 +129,8 @@ export interface PeopleStore {
   /** The user with this platform identity, created on first sight. */
   userForOpenid(openid: string, name: string, now: number): Promise<UserRecord>;
   findUserByOpenid(openid: string): Promise<UserRecord | undefined>;
+  /** Changes the user's display name and/or avatar; returns the updated record (undefined: no such user). */
+  updateUser(id: string, patch: UserProfilePatch): Promise<UserRecord | undefined>;
   createSession(s: SessionRecord): Promise<void>;
   getSession(id: string): Promise<SessionRecord | undefined>;
   revokeSession(id: string, at: number): Promise<void>;

@@ -15,7 +15,18 @@ export interface UserRecord {
   /** Platform identity: the WeChat OPENID on CloudBase, `dev:{code}` with the local sign-in. */
   openid: string;
   name: string;
+  /**
+   * Avatar the user chose (WeChat's avatar fill-in): a CloudBase `cloud://` file id, or a URL the
+   * local function host serves. Absent until the user picks one.
+   */
+  avatarUrl?: string;
   createdAt: number;
+}
+
+/** What a user may change about themselves (`auth.updateProfile`). */
+export interface UserProfilePatch {
+  name?: string;
+  avatarUrl?: string;
 }
 
 /** Limits of a patient profile, checked by the functions and shown by the forms. */
