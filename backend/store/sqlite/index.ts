@@ -46,6 +46,7 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
     stats: lift(devices.stats),
     userForOpenid: lift(people.userForOpenid),
     findUserByOpenid: lift(people.findUserByOpenid),
+    updateUser: lift(people.updateUser),
     createSession: lift(people.createSession),
     getSession: lift(people.getSession),
     revokeSession: lift(people.revokeSession),

@@ -153,4 +153,12 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_by_device ON audit (device_id, at);
     `,
   },
+  {
+    version: 4,
+    name: 'user avatars',
+    sql: `
+      -- A CloudBase file id or a URL the function host serves; NULL until the user picks one.
+      ALTER TABLE users ADD COLUMN avatar_url TEXT;
+    `,
+  },
 ];

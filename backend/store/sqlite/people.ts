@@ -9,16 +9,21 @@ import type {
   Role,
   SessionRecord,
   Sex,
+  UserProfilePatch,
   UserRecord,
 } from '../types';
 import type { Db } from './database';
 
-interface UserRow { id: string; openid: string; name: string; created_at: number }
+interface UserRow { id: string; openid: string; name: string; avatar_url: string | null; created_at: number }
 interface SessionRow { id: string; user_id: string; created_at: number; expires_at: number; revoked_at: number | null }
 interface PatientRow { id: string; name: string; birth_date: string | null; sex: string; notes: string; created_at: number }
 interface InviteRow { patient_id: string; expires_at: number; redeemed_by: string | null }
 
-const toUser = (r: UserRow): UserRecord => ({ id: r.id, openid: r.openid, name: r.name, createdAt: r.created_at });
+function toUser(r: UserRow): UserRecord {
+  const u: UserRecord = { id: r.id, openid: r.openid, name: r.name, createdAt: r.created_at };
+  if (r.avatar_url !== null) u.avatarUrl = r.avatar_url;
+  return u;
+}
 
 function toPatient(r: PatientRow): PatientRecord {
   const p: PatientRecord = { id: r.id, name: r.name, sex: r.sex as Sex, notes: r.notes, createdAt: r.created_at };
@@ -30,6 +35,8 @@ export function createPeopleTables(db: Db) {
   const q = {
     userByOpenid: db.prepare('SELECT * FROM users WHERE openid = ?'),
     insertUser: db.prepare('INSERT INTO users (id, openid, name, created_at) VALUES (?, ?, ?, ?)'),
+    userById: db.prepare('SELECT * FROM users WHERE id = ?'),
+    updateUser: db.prepare('UPDATE users SET name = coalesce(?, name), avatar_url = coalesce(?, avatar_url) WHERE id = ?'),
     insertSession: db.prepare('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)'),
     session: db.prepare('SELECT * FROM sessions WHERE id = ?'),
     revoke: db.prepare('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
@@ -69,6 +76,11 @@ export function createPeopleTables(db: Db) {
     },
     findUserByOpenid(openid: string): UserRecord | undefined {
       const r = q.userByOpenid.get(openid) as UserRow | undefined;
+      return r ? toUser(r) : undefined;
+    },
+    updateUser(id: string, patch: UserProfilePatch): UserRecord | undefined {
+      q.updateUser.run(patch.name ?? null, patch.avatarUrl ?? null, id);
+      const r = q.userById.get(id) as UserRow | undefined;
       return r ? toUser(r) : undefined;
     },
     createSession(s: SessionRecord): void {
