@@ -1,8 +1,9 @@
-/** `auth`: sign in, who am I, sign out. */
+/** `auth`: sign in, who am I, change my name and avatar, sign out. */
 import { defineFunction } from '../../backend/runtime/handler';
 import { login, logout } from './handlers/login';
 import { me } from './handlers/me';
+import { updateProfile } from './handlers/profile';
 
-const fn = defineFunction('auth', { actions: { login, me, logout }, defaultAction: 'me', allow: ['user', 'anonymous'] });
+const fn = defineFunction('auth', { actions: { login, me, updateProfile, logout }, defaultAction: 'me', allow: ['user', 'anonymous'] });
 export const createHandler = fn.createHandler;
 export const main = fn.main;

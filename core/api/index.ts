@@ -16,8 +16,10 @@ export interface UserRecord {
   openid: string;
   name: string;
   /**
-   * Avatar the user chose (WeChat's avatar fill-in): a CloudBase `cloud://` file id, or a URL the
-   * local function host serves. Absent until the user picks one.
+   * Avatar the user chose (WeChat's avatar fill-in): a CloudBase file id
+   * (`cloud://<env>.<bucket>/avatars/<user id>/<file>`, shown directly by `<image>`), or a path the
+   * local function host serves (`/files/avatars/<name>`; clients resolve it against the host they
+   * call). Absent until the user picks one.
    */
   avatarUrl?: string;
   createdAt: number;
@@ -49,6 +51,8 @@ export interface MemberRecord {
   patientId: string;
   userId: string;
   userName: string;
+  /** The member's avatar, as in `UserRecord.avatarUrl`. */
+  avatarUrl?: string;
   role: Role;
   since: number;
 }

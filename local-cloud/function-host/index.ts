@@ -5,6 +5,7 @@
  *
  *   POST /functions/<name>   body: the event (JSON)  →  200, body: the function's result
  *   GET  /health             →  200, `{ok: true, data: {...}}`
+ *   POST /files/avatars, GET /files/avatars/<name>   avatars of signed-in users (files.ts)
  *
  * Callers are identified by `Authorization: Bearer <token>` only (admin token → admin, service
  * token → service, e.g. a production broker's webhook); the event body never carries identity.
@@ -16,6 +17,8 @@ import type { Caller } from '../../backend/runtime/context';
 import type { FunctionRunner } from '../function-runner';
 import type { MqttAuthEndpoints } from './mqtt-auth';
 import { closeServer, listen } from '../net/listen';
+import { AvatarFilesOptions, createAvatarFiles } from './files';
+import { readBody, send } from './http';
 
 export interface FunctionHostOptions {
   /** Runs the functions (in a worker thread or in-process). */
@@ -32,6 +35,8 @@ export interface FunctionHostOptions {
   health?: () => Promise<Record<string, unknown>>;
   /** Largest accepted request body, bytes. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** Where uploaded avatars are kept (`$DATA_DIR/files`); without it `/files/…` answers 404. */
+  files?: AvatarFilesOptions;
 }
 
 function sameToken(a: string, b: string): boolean {
@@ -40,32 +45,9 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= limit) return void chunks.push(c);
-      // Answer at once but keep draining (discarding) so the client can read the 413; a body
-      // far beyond the limit is cut off.
-      chunks.length = 0;
-      resolve('too-large');
-      if (size > limit * 16) req.destroy();
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 export function createFunctionHost(opts: FunctionHostOptions) {
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
+  const files = opts.files ? createAvatarFiles(opts.files) : undefined;
 
   function invoke(name: string, event: unknown, caller: Caller): Promise<Result<unknown>> {
     return opts.runner.invoke(name, event, { request_id: randomUUID(), caller });
@@ -88,6 +70,10 @@ export function createFunctionHost(opts: FunctionHostOptions) {
     }
     if (req.method === 'POST' && (url.pathname === '/mqtt/auth' || url.pathname === '/mqtt/acl') && opts.mqttAuth) {
       return handleMqttAuth(req, res, url.pathname === '/mqtt/auth' ? 'auth' : 'acl', opts.mqttAuth);
+    }
+    if (url.pathname.startsWith('/files/')) {
+      if (!files) return send(res, 404, err(ErrorCode.NotFound, 'this host keeps no files'));
+      return files.handle(req, res, url.pathname, () => callerFrom(req));
     }
     const m = /^\/functions\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
     if (!m) return send(res, 404, err(ErrorCode.NotFound, 'not found: use POST /functions/<name> or GET /health'));
@@ -136,6 +122,8 @@ export function createFunctionHost(opts: FunctionHostOptions) {
   return {
     invoke,
     server,
+    /** Avatar uploads (`stats`: stored, refused by reason), when the host keeps files. */
+    files,
     listen: (port: number, host: string) => listen(server, { port, host, service: 'the function host (HTTP)', envVar: 'HTTP_PORT' }),
     /** Safe to call twice. */
     close(): Promise<void> {

@@ -47,7 +47,7 @@ export function createPeopleTables(db: Db) {
     patientsOf: db.prepare(`SELECT p.*, m.role FROM patient_members m JOIN patients p ON p.id = m.patient_id
       WHERE m.user_id = ? ORDER BY p.created_at`),
     role: db.prepare('SELECT role FROM patient_members WHERE patient_id = ? AND user_id = ?'),
-    members: db.prepare(`SELECT m.patient_id, m.user_id, u.name, m.role, m.since FROM patient_members m
+    members: db.prepare(`SELECT m.patient_id, m.user_id, u.name, u.avatar_url, m.role, m.since FROM patient_members m
       JOIN users u ON u.id = m.user_id WHERE m.patient_id = ? ORDER BY m.role DESC, m.since`),
     removeMember: db.prepare("DELETE FROM patient_members WHERE patient_id = ? AND user_id = ? AND role = 'family'"),
     insertInvite: db.prepare('INSERT INTO invites (code, patient_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
@@ -114,8 +114,12 @@ export function createPeopleTables(db: Db) {
       return (q.role.get(patientId, userId) as { role: Role } | undefined)?.role;
     },
     members(patientId: string): MemberRecord[] {
-      const rows = q.members.all(patientId) as Array<{ patient_id: string; user_id: string; name: string; role: Role; since: number }>;
-      return rows.map((r) => ({ patientId: r.patient_id, userId: r.user_id, userName: r.name, role: r.role, since: r.since }));
+      const rows = q.members.all(patientId) as Array<{ patient_id: string; user_id: string; name: string; avatar_url: string | null; role: Role; since: number }>;
+      return rows.map((r) => {
+        const m: MemberRecord = { patientId: r.patient_id, userId: r.user_id, userName: r.name, role: r.role, since: r.since };
+        if (r.avatar_url !== null) m.avatarUrl = r.avatar_url;
+        return m;
+      });
     },
     removeMember(patientId: string, userId: string): boolean {
       return q.removeMember.run(patientId, userId).changes === 1;

@@ -6,21 +6,20 @@
  */
 import { err, ErrorCode, ok } from '../../../core';
 import type { Handler } from '../../../backend/runtime/handler';
+import { displayName, NAME_RULE } from '../rules';
 
 const CODE_RE = /^[A-Za-z0-9_-]{3,32}$/;
 
-function displayName(raw: unknown, fallback: string): string | undefined {
-  if (raw === undefined) return fallback;
-  if (typeof raw !== 'string') return undefined;
-  const name = raw.trim();
-  return name.length >= 1 && name.length <= 32 ? name : undefined;
+/** The name given at sign-in, the fallback when none is given, or undefined when it breaks the rule. */
+function nameAtSignIn(raw: unknown, fallback: string): string | undefined {
+  return raw === undefined ? fallback : displayName(raw);
 }
 
 export const login: Handler = async ({ event, caller, deps }) => {
   const now = deps.now();
   if (caller.kind === 'user') {
-    const name = displayName(event.name, '微信用户');
-    if (name === undefined) return err(ErrorCode.BadRequest, '"name" must be 1–32 characters');
+    const name = nameAtSignIn(event.name, '微信用户');
+    if (name === undefined) return err(ErrorCode.BadRequest, NAME_RULE);
     return ok({ user: await deps.store.userForOpenid(caller.openid, name, now) });
   }
   if (!deps.sessions) return err(ErrorCode.Unauthenticated, 'sign in through WeChat');
@@ -28,8 +27,8 @@ export const login: Handler = async ({ event, caller, deps }) => {
   if (typeof code !== 'string' || !CODE_RE.test(code)) {
     return err(ErrorCode.BadRequest, '"code" must be 3–32 letters, digits, "-" or "_"');
   }
-  const name = displayName(event.name, code);
-  if (name === undefined) return err(ErrorCode.BadRequest, '"name" must be 1–32 characters');
+  const name = nameAtSignIn(event.name, code);
+  if (name === undefined) return err(ErrorCode.BadRequest, NAME_RULE);
   const user = await deps.store.userForOpenid(`dev:${code}`, name, now);
   const session = await deps.sessions.issue(user, now);
   return ok({ user, token: session.token, expiresAt: session.expiresAt });
