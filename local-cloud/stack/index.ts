@@ -82,6 +82,7 @@ export async function createStack(opts: StackOptions) {
     serviceToken,
     resolveBearer: (token) => sessions.resolve(token, now()),
     health: async () => ({ devicesOnline: broker?.onlineDevices() ?? 0, ...(await store.stats()) }),
+    files: { dir: join(opts.dataDir, 'files'), log: opts.log },
   });
   const flow = createMessageFlow({
     now,
