@@ -1,11 +1,88 @@
-/** The CloudBase document database adapter of the store interface (`@cloudbase/node-sdk`). */
+/**
+ * The CloudBase document database adapter of the store interface (`@cloudbase/node-sdk`).
+ * docs/cloudbase.md lists the collections, their indexes and security rules, and how CloudBase's
+ * limits shaped them; test/store/cloudbase.test.ts runs the store contract against it.
+ */
 import type { Store } from '../types';
+import { CloudbaseDb, openCloudbaseDb } from './db';
+import { createDevices } from './devices';
+import { createReadings } from './readings';
+import { createPeople } from './people';
+import { createBindings } from './bindings';
+import { createControl } from './control';
 import type { CloudbaseStoreOptions } from './options';
 
 export { cloudbaseOptionsFromEnv, insideCloudbase } from './options';
 export type { CloudbaseStoreOptions } from './options';
+export { COLLECTIONS } from './db';
 
-// IN PROGRESS (being written in this session): replaced by the real adapter before commit.
-export function createCloudbaseStore(_opts: CloudbaseStoreOptions): Store {
-  throw new Error('CloudBase store: not written yet');
+export interface CloudbaseStoreExtras {
+  /** Creates the adapter's collections that do not exist yet (also done on first use). */
+  ensureCollections(): Promise<void>;
+  /** The underlying database connection and collection names. */
+  cloudbase: CloudbaseDb;
+}
+
+export function createCloudbaseStore(opts: CloudbaseStoreOptions, now: () => number = Date.now): Store & CloudbaseStoreExtras {
+  const cdb = openCloudbaseDb(opts);
+  const devices = createDevices(cdb);
+  const readings = createReadings(cdb, now);
+  const people = createPeople(cdb, devices.all);
+  const bindings = createBindings(cdb, devices.all);
+  const control = createControl(cdb);
+  let closed = false;
+  const open = <A extends unknown[], R>(f: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    if (closed) throw new Error('CloudBase store is closed');
+    return f(...args);
+  };
+  return {
+    cloudbase: cdb,
+    ensureCollections: () => cdb.ensureCollections(),
+    createDevice: open(devices.create),
+    getDevice: open(devices.get),
+    listDevices: open(devices.list),
+    deviceStatus: open(devices.status),
+    appendReadings: open(async (items) => {
+      const { result, devices: deltas } = await readings.append(items);
+      await devices.applyDeltas(deltas);
+      return result;
+    }),
+    applyPresence: open(devices.applyPresence),
+    resetPresence: open(devices.resetPresence),
+    countRejections: open(devices.countRejections),
+    countReadings: open(readings.count),
+    queryRaw: open(readings.raw),
+    queryBuckets: open(readings.buckets),
+    stats: open(devices.stats),
+    userForOpenid: open(people.userForOpenid),
+    findUserByOpenid: open(people.findUserByOpenid),
+    updateUser: open(people.updateUser),
+    createSession: open(people.createSession),
+    getSession: open(people.getSession),
+    revokeSession: open(people.revokeSession),
+    createPatient: open(people.createPatient),
+    getPatient: open(people.getPatient),
+    updatePatient: open(people.updatePatient),
+    patientsOf: open(people.patientsOf),
+    roleOf: open(people.roleOf),
+    members: open(people.members),
+    removeMember: open(people.removeMember),
+    createInvite: open(people.createInvite),
+    redeemInvite: open(people.redeemInvite),
+    deviceByBindCode: open(devices.byBindCode),
+    currentBinding: open(bindings.current),
+    bindDevice: open(bindings.bind),
+    unbindDevice: open(bindings.unbind),
+    bindingsOfPatient: open(bindings.ofPatient),
+    devicesOfUser: open(bindings.devicesOfUser),
+    deviceState: open(control.state),
+    setDesired: open(control.setDesired),
+    setReported: open(control.setReported),
+    appendAudit: open(control.appendAudit),
+    auditOf: open(control.auditOf),
+    async close() {
+      // The SDK keeps no connection open (one HTTPS request per call): nothing to release.
+      closed = true;
+    },
+  };
 }

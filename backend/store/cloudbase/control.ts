@@ -1,0 +1,68 @@
+/**
+ * Desired and reported device settings, and the audit trail of commands, on CloudBase.
+ *
+ *   device_state { _id: "{pk}:{dn}", desired: {enabled, intervalS, at, by}, reported: {enabled, intervalS, at} }
+ *   audit        { _id, at, userId, patientId, deviceId, action, params, result, detail }
+ */
+import { randomBytes } from 'node:crypto';
+import type { AuditEntry, CommandResult, DeviceState, Settings } from '../types';
+import { CloudbaseDb, docsOf, firstDoc, isDuplicate, must } from './db';
+import { deviceKeyOf } from './keys';
+
+export function createControl(cdb: CloudbaseDb) {
+  const { db } = cdb;
+  const _ = db.command;
+  const states = () => db.collection(cdb.name('device_state'));
+  const audit = () => db.collection(cdb.name('audit'));
+  let seq = 0;
+
+  /** Sets one whole field of the device's state document, creating the document if needed. */
+  async function put(deviceId: string, field: 'desired' | 'reported', value: Record<string, unknown>): Promise<void> {
+    const id = deviceKeyOf(deviceId);
+    const update = async () => must(await cdb.run(() => states().doc(id).update({ [field]: _.set(value) }))).updated as number;
+    if ((await update()) > 0) return;
+    try {
+      must(await cdb.run(() => states().add({ _id: id, deviceId, [field]: value })));
+    } catch (e) {
+      if (!isDuplicate(e)) throw e;
+      await update();
+    }
+  }
+
+  return {
+    async state(deviceId: string): Promise<DeviceState> {
+      const d = firstDoc(await cdb.run(() => states().doc(deviceKeyOf(deviceId)).get()));
+      const out: DeviceState = {};
+      const desired = d?.desired as (Settings & { at: number; by: string }) | undefined;
+      const reported = d?.reported as (Settings & { at: number }) | undefined;
+      if (desired) out.desired = { enabled: desired.enabled, intervalS: desired.intervalS, at: desired.at, by: desired.by };
+      if (reported) out.reported = { enabled: reported.enabled, intervalS: reported.intervalS, at: reported.at };
+      return out;
+    },
+    setDesired: (deviceId: string, s: Settings, at: number, by: string) => put(deviceId, 'desired', { enabled: s.enabled, intervalS: s.intervalS, at, by }),
+    setReported: (deviceId: string, s: Settings, at: number) => put(deviceId, 'reported', { enabled: s.enabled, intervalS: s.intervalS, at }),
+    async appendAudit(e: AuditEntry): Promise<void> {
+      // Ids sort by time and then by order of writing within this instance, so entries of one
+      // millisecond keep their order (newest first on reading); the random part keeps instances apart.
+      const _id = `${String(e.at).padStart(15, '0')}-${String(seq++ % 1e6).padStart(6, '0')}-${randomBytes(4).toString('hex')}`;
+      const data = { _id, at: e.at, userId: e.userId, patientId: e.patientId ?? null, deviceId: e.deviceId, action: e.action, params: e.params, result: e.result, detail: e.detail };
+      must(await cdb.run(() => audit().add(data)));
+    },
+    async auditOf(deviceId: string, limit: number): Promise<AuditEntry[]> {
+      const q = audit().where({ deviceId }).orderBy('at', 'desc').orderBy('_id', 'desc').limit(Math.min(limit, 1000));
+      return docsOf(await cdb.run(() => q.get())).map((d) => {
+        const e: AuditEntry = {
+          at: d.at as number,
+          userId: d.userId as string,
+          deviceId: d.deviceId as string,
+          action: d.action as string,
+          params: (d.params ?? {}) as Record<string, unknown>,
+          result: d.result as CommandResult,
+          detail: d.detail as string,
+        };
+        if (typeof d.patientId === 'string') e.patientId = d.patientId;
+        return e;
+      });
+    },
+  };
+}

@@ -1,0 +1,192 @@
+/**
+ * Device documents on CloudBase: registry, presence, counters, and the rejection counts.
+ *
+ *   devices    { _id: "{pk}:{dn}", deviceId, productKey, deviceName, secret, label, loginPolicy,
+ *                createdAt, bindCode, online, presenceAt, readings, lastTs, lastReading }
+ *   rejections { _id: "{pk}:{dn}:{kind}", deviceId, kind, count, firstAt, lastAt, lastDetail }
+ */
+import { AppError, ErrorCode, Reading } from '../../../core';
+import type { RejectKind } from '../../../core/alink';
+import type { DeviceRecord, DeviceStatus, NewDevice, PresenceEvent, RejectionEvent, StoreStats } from '../types';
+import { CloudbaseDb, Doc, docsOf, firstDoc, isDuplicate, must, PAGE } from './db';
+import { deviceKeyOf, rejectionKey } from './keys';
+import type { DeviceDelta } from './readings';
+
+function toRecord(d: Doc): DeviceRecord {
+  return {
+    id: d.deviceId as string,
+    productKey: d.productKey as string,
+    deviceName: d.deviceName as string,
+    secret: d.secret as string,
+    label: d.label as string,
+    loginPolicy: d.loginPolicy === 'strict' ? 'strict' : 'compat',
+    createdAt: d.createdAt as number,
+    bindCode: d.bindCode as string,
+  };
+}
+
+function toStatus(d: Doc, rejections: Partial<Record<RejectKind, number>>): DeviceStatus {
+  const s: DeviceStatus = {
+    id: d.deviceId as string,
+    productKey: d.productKey as string,
+    deviceName: d.deviceName as string,
+    label: d.label as string,
+    online: d.online === true,
+    readings: (d.readings as number | undefined) ?? 0,
+    rejections,
+  };
+  if (typeof d.presenceAt === 'number') s.presenceAt = d.presenceAt;
+  if (d.lastReading && typeof d.lastReading === 'object') s.lastReading = d.lastReading as Reading;
+  return s;
+}
+
+const byName = (a: DeviceStatus, b: DeviceStatus) =>
+  a.productKey < b.productKey ? -1 : a.productKey > b.productKey ? 1 : a.deviceName < b.deviceName ? -1 : a.deviceName > b.deviceName ? 1 : 0;
+
+export function createDevices(cdb: CloudbaseDb) {
+  const { db } = cdb;
+  const _ = db.command;
+  const devices = () => db.collection(cdb.name('devices'));
+  const rejections = () => db.collection(cdb.name('rejections'));
+
+  async function doc(id: string): Promise<Doc | undefined> {
+    return firstDoc(await cdb.run(() => devices().doc(deviceKeyOf(id)).get()));
+  }
+
+  /** Every document matching `where`, paged by `_id` past the 1000 cap. */
+  async function all(coll: () => ReturnType<typeof devices>, where: Record<string, unknown>): Promise<Doc[]> {
+    const out: Doc[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const q = coll()
+        .where(after === undefined ? where : { ...where, _id: _.gt(after) })
+        .orderBy('_id', 'asc')
+        .limit(PAGE);
+      const page = docsOf(await cdb.run(() => q.get()));
+      out.push(...page);
+      if (page.length < PAGE) return out;
+      after = page[page.length - 1]!._id as string;
+    }
+  }
+
+  async function rejectionsOf(where: Record<string, unknown>): Promise<Map<string, Partial<Record<RejectKind, number>>>> {
+    const out = new Map<string, Partial<Record<RejectKind, number>>>();
+    for (const r of await all(rejections, where)) {
+      const m = out.get(r.deviceId as string) ?? {};
+      m[r.kind as RejectKind] = r.count as number;
+      out.set(r.deviceId as string, m);
+    }
+    return out;
+  }
+
+  return {
+    all,
+    async create(d: NewDevice, now: number): Promise<DeviceRecord> {
+      const deviceId = `${d.productKey}/${d.deviceName}`;
+      const data = {
+        _id: deviceKeyOf(deviceId),
+        deviceId,
+        productKey: d.productKey,
+        deviceName: d.deviceName,
+        secret: d.secret,
+        label: d.label ?? '',
+        loginPolicy: d.loginPolicy ?? 'compat',
+        createdAt: now,
+        bindCode: d.bindCode,
+        online: false,
+        presenceAt: null,
+        readings: 0,
+        lastTs: null,
+        lastReading: null,
+      };
+      try {
+        must(await cdb.run(() => devices().add(data)));
+      } catch (e) {
+        if (isDuplicate(e)) throw new AppError(ErrorCode.Conflict, `device ${deviceId} already exists`);
+        throw e;
+      }
+      return toRecord(data);
+    },
+    async get(id: string): Promise<DeviceRecord | undefined> {
+      const d = await doc(id);
+      return d ? toRecord(d) : undefined;
+    },
+    async byBindCode(code: string): Promise<DeviceRecord | undefined> {
+      const [d] = docsOf(await cdb.run(() => devices().where({ bindCode: code }).limit(1).get()));
+      return d ? toRecord(d) : undefined;
+    },
+    async list(): Promise<DeviceStatus[]> {
+      const rej = await rejectionsOf({});
+      return (await all(devices, {})).map((d) => toStatus(d, rej.get(d.deviceId as string) ?? {})).sort(byName);
+    },
+    async status(id: string): Promise<DeviceStatus | undefined> {
+      const d = await doc(id);
+      return d ? toStatus(d, (await rejectionsOf({ deviceId: id })).get(id) ?? {}) : undefined;
+    },
+    /**
+     * One conditional update per event: it applies only if no later change was stored, so events
+     * arriving out of order (or redelivered) never turn a device back.
+     */
+    async applyPresence(events: PresenceEvent[]): Promise<void> {
+      for (const e of events) {
+        const stale = { _id: deviceKeyOf(e.deviceId), presenceAt: _.or(_.eq(null), _.lte(e.at)) };
+        must(await cdb.run(() => devices().where(stale).update({ online: e.online, presenceAt: e.at })));
+      }
+    },
+    async resetPresence(at: number): Promise<void> {
+      must(await cdb.run(() => devices().where({ online: true }).update({ online: false, presenceAt: at })));
+    },
+    /** Counts per device and kind; a missing counter is created, racing creators fall back to incrementing. */
+    async countRejections(events: RejectionEvent[]): Promise<void> {
+      const grouped = new Map<string, { e: RejectionEvent; n: number; first: number }>();
+      for (const e of events) {
+        const k = rejectionKey(e.deviceId, e.kind);
+        const g = grouped.get(k);
+        if (g) {
+          g.n++;
+          g.first = Math.min(g.first, e.at);
+          if (e.at >= g.e.at) g.e = e;
+        } else grouped.set(k, { e, n: 1, first: e.at });
+      }
+      for (const [id, { e, n, first }] of grouped) {
+        const last = { lastAt: e.at, lastDetail: e.detail.slice(0, 500) };
+        const inc = async () => must(await cdb.run(() => rejections().doc(id).update({ count: _.inc(n), ...last }))).updated as number;
+        if ((await inc()) > 0) continue;
+        try {
+          must(await cdb.run(() => rejections().add({ _id: id, deviceId: e.deviceId, kind: e.kind, count: n, firstAt: first, ...last })));
+        } catch (err) {
+          if (!isDuplicate(err)) throw err;
+          await inc();
+        }
+      }
+    },
+    /** Adds a batch's new readings to the device's counter and moves its latest reading forward. */
+    async applyDeltas(deltas: Map<string, DeviceDelta>): Promise<void> {
+      for (const [deviceId, d] of deltas) {
+        if (d.added === 0 && !d.last) continue;
+        await cdb.run(() =>
+          db.runTransaction(async (tx: { collection(n: string): ReturnType<typeof devices> }) => {
+            const ref = tx.collection(cdb.name('devices')).doc(deviceKeyOf(deviceId));
+            const cur = firstDoc(await ref.field({ readings: true, lastTs: true }).get());
+            if (!cur) return;
+            const patch: Record<string, unknown> = {};
+            if (d.added) patch.readings = ((cur.readings as number | undefined) ?? 0) + d.added;
+            if (d.last && (typeof cur.lastTs !== 'number' || d.last.ts >= cur.lastTs)) {
+              patch.lastTs = d.last.ts;
+              patch.lastReading = _.set(d.last);
+            }
+            if (Object.keys(patch).length) must(await ref.update(patch));
+          }),
+        );
+      }
+    },
+    async stats(): Promise<StoreStats> {
+      const $ = db.command.aggregate;
+      const res = await cdb.run(() => devices().aggregate().group({ _id: null, devices: $.sum(1), readings: $.sum('$readings') }).end());
+      const row = docsOf(res as { data?: unknown })[0];
+      return { devices: (row?.devices as number | undefined) ?? 0, readings: (row?.readings as number | undefined) ?? 0 };
+    },
+  };
+}
+
+export type CloudbaseDevices = ReturnType<typeof createDevices>;

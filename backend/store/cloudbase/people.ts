@@ -1,0 +1,189 @@
+/**
+ * Users, sessions, patients, family members and invites on CloudBase.
+ *
+ *   users    { _id: "u_{hash of openid}", openid, name, avatarUrl?, createdAt }
+ *   sessions { _id, userId, createdAt, expiresAt, revokedAt }
+ *   patients { _id, name, birthDate, sex, notes, createdAt }
+ *   members  { _id: "{patientId}:{userId}", patientId, userId, role, since }
+ *   invites  { _id: code, patientId, createdBy, createdAt, expiresAt, redeemedBy, redeemedAt }
+ *
+ * A user's id is derived from the OPENID, so two first sign-ins racing create one user (the
+ * second insert is a duplicate) without a unique index or a transaction.
+ */
+import { createHash } from 'node:crypto';
+import type {
+  InviteRecord,
+  MemberRecord,
+  PatientProfile,
+  PatientRecord,
+  RedeemOutcome,
+  Role,
+  SessionRecord,
+  Sex,
+  UserProfilePatch,
+  UserRecord,
+} from '../types';
+import { CloudbaseDb, Doc, docsOf, firstDoc, isDuplicate, must } from './db';
+import { memberKey } from './keys';
+
+type AllOf = (coll: () => ReturnType<CloudbaseDb['db']['collection']>, where: Record<string, unknown>) => Promise<Doc[]>;
+
+export const userIdFor = (openid: string): string => `u_${createHash('sha256').update(openid).digest('hex').slice(0, 16)}`;
+
+function toUser(d: Doc): UserRecord {
+  const u: UserRecord = { id: d._id as string, openid: d.openid as string, name: d.name as string, createdAt: d.createdAt as number };
+  if (typeof d.avatarUrl === 'string') u.avatarUrl = d.avatarUrl;
+  return u;
+}
+
+function toPatient(d: Doc): PatientRecord {
+  const p: PatientRecord = { id: d._id as string, name: d.name as string, sex: d.sex as Sex, notes: d.notes as string, createdAt: d.createdAt as number };
+  if (typeof d.birthDate === 'string') p.birthDate = d.birthDate;
+  return p;
+}
+
+/** CloudBase `_.in` takes a bounded list; ask in chunks. */
+const IN_CHUNK = 100;
+function chunks<T>(xs: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += IN_CHUNK) out.push(xs.slice(i, i + IN_CHUNK));
+  return out;
+}
+
+export function createPeople(cdb: CloudbaseDb, all: AllOf) {
+  const { db } = cdb;
+  const _ = db.command;
+  const c = (n: Parameters<CloudbaseDb['name']>[0]) => () => db.collection(cdb.name(n));
+  const users = c('users');
+  const sessions = c('sessions');
+  const patients = c('patients');
+  const members = c('members');
+  const invites = c('invites');
+  const get = async (coll: () => ReturnType<typeof users>, id: string) => firstDoc(await cdb.run(() => coll().doc(id).get()));
+
+  async function byIds(coll: () => ReturnType<typeof users>, ids: string[]): Promise<Map<string, Doc>> {
+    const out = new Map<string, Doc>();
+    for (const part of chunks([...new Set(ids)])) for (const d of await all(coll, { _id: _.in(part) })) out.set(d._id as string, d);
+    return out;
+  }
+
+  async function addMember(patientId: string, userId: string, role: Role, since: number): Promise<boolean> {
+    try {
+      must(await cdb.run(() => members().add({ _id: memberKey(patientId, userId), patientId, userId, role, since })));
+      return true;
+    } catch (e) {
+      if (isDuplicate(e)) return false;
+      throw e;
+    }
+  }
+
+  async function roleOf(patientId: string, userId: string): Promise<Role | undefined> {
+    return (await get(members, memberKey(patientId, userId)))?.role as Role | undefined;
+  }
+
+  return {
+    async userForOpenid(openid: string, name: string, now: number): Promise<UserRecord> {
+      const id = userIdFor(openid);
+      const found = await get(users, id);
+      if (found) return toUser(found);
+      try {
+        must(await cdb.run(() => users().add({ _id: id, openid, name, createdAt: now })));
+        return { id, openid, name, createdAt: now };
+      } catch (e) {
+        if (!isDuplicate(e)) throw e;
+        return toUser((await get(users, id)) as Doc);
+      }
+    },
+    async findUserByOpenid(openid: string): Promise<UserRecord | undefined> {
+      const d = await get(users, userIdFor(openid));
+      return d ? toUser(d) : undefined;
+    },
+    async updateUser(id: string, patch: UserProfilePatch): Promise<UserRecord | undefined> {
+      const data: Record<string, unknown> = {};
+      if (patch.name !== undefined) data.name = patch.name;
+      if (patch.avatarUrl !== undefined) data.avatarUrl = patch.avatarUrl;
+      if (Object.keys(data).length) must(await cdb.run(() => users().doc(id).update(data)));
+      const d = await get(users, id);
+      return d ? toUser(d) : undefined;
+    },
+    async createSession(s: SessionRecord): Promise<void> {
+      must(await cdb.run(() => sessions().add({ _id: s.id, userId: s.userId, createdAt: s.createdAt, expiresAt: s.expiresAt, revokedAt: null })));
+    },
+    async getSession(id: string): Promise<SessionRecord | undefined> {
+      const d = await get(sessions, id);
+      if (!d) return undefined;
+      const s: SessionRecord = { id, userId: d.userId as string, createdAt: d.createdAt as number, expiresAt: d.expiresAt as number };
+      if (typeof d.revokedAt === 'number') s.revokedAt = d.revokedAt;
+      return s;
+    },
+    async revokeSession(id: string, at: number): Promise<void> {
+      must(await cdb.run(() => sessions().where({ _id: id, revokedAt: _.eq(null) }).update({ revokedAt: at })));
+    },
+    /** Two writes (patient, then owner); a patient left without its owner by a failure is unreachable and harmless. */
+    async createPatient(p: PatientRecord, ownerId: string): Promise<void> {
+      must(await cdb.run(() => patients().add({ _id: p.id, name: p.name, birthDate: p.birthDate ?? null, sex: p.sex, notes: p.notes, createdAt: p.createdAt })));
+      await addMember(p.id, ownerId, 'owner', p.createdAt);
+    },
+    async getPatient(id: string): Promise<PatientRecord | undefined> {
+      const d = await get(patients, id);
+      return d ? toPatient(d) : undefined;
+    },
+    async updatePatient(id: string, p: PatientProfile): Promise<void> {
+      must(await cdb.run(() => patients().doc(id).update({ name: p.name, birthDate: p.birthDate ?? null, sex: p.sex, notes: p.notes })));
+    },
+    async patientsOf(userId: string): Promise<Array<PatientRecord & { role: Role }>> {
+      const ms = await all(members, { userId });
+      const ps = await byIds(patients, ms.map((m) => m.patientId as string));
+      return ms
+        .flatMap((m) => {
+          const p = ps.get(m.patientId as string);
+          return p ? [{ ...toPatient(p), role: m.role as Role }] : [];
+        })
+        .sort((a, b) => a.createdAt - b.createdAt);
+    },
+    roleOf,
+    async members(patientId: string): Promise<MemberRecord[]> {
+      const ms = await all(members, { patientId });
+      const us = await byIds(users, ms.map((m) => m.userId as string));
+      return ms
+        .map((m) => {
+          const u = us.get(m.userId as string);
+          const r: MemberRecord = { patientId, userId: m.userId as string, userName: (u?.name as string | undefined) ?? '', role: m.role as Role, since: m.since as number };
+          if (typeof u?.avatarUrl === 'string') (r as MemberRecord & { avatarUrl?: string }).avatarUrl = u.avatarUrl;
+          return r;
+        })
+        .sort((a, b) => (a.role === b.role ? a.since - b.since : a.role === 'owner' ? -1 : 1));
+    },
+    async removeMember(patientId: string, userId: string): Promise<boolean> {
+      const res = must(await cdb.run(() => members().where({ _id: memberKey(patientId, userId), role: 'family' }).remove()));
+      return (res as { deleted?: number }).deleted === 1;
+    },
+    async createInvite(i: InviteRecord): Promise<void> {
+      const data = { _id: i.code, patientId: i.patientId, createdBy: i.createdBy, createdAt: i.createdAt, expiresAt: i.expiresAt, redeemedBy: null, redeemedAt: null };
+      must(await cdb.run(() => invites().add(data)));
+    },
+    /**
+     * The invite is taken with one conditional update (only while unredeemed), so two people racing
+     * for one code cannot both join. If joining then fails, the same person redeeming again
+     * finishes it instead of finding the code used.
+     */
+    async redeemInvite(code: string, userId: string, now: number): Promise<{ outcome: RedeemOutcome; patientId?: string }> {
+      const inv = await get(invites, code);
+      if (!inv) return { outcome: 'unknown' };
+      const patientId = inv.patientId as string;
+      if (inv.redeemedBy !== null && inv.redeemedBy !== undefined) {
+        if (inv.redeemedBy === userId && !(await roleOf(patientId, userId))) {
+          await addMember(patientId, userId, 'family', inv.redeemedAt as number);
+          return { outcome: 'joined', patientId };
+        }
+        return { outcome: 'used' };
+      }
+      if ((inv.expiresAt as number) <= now) return { outcome: 'expired' };
+      if (await roleOf(patientId, userId)) return { outcome: 'already-member', patientId };
+      const taken = must(await cdb.run(() => invites().where({ _id: code, redeemedBy: _.eq(null) }).update({ redeemedBy: userId, redeemedAt: now })));
+      if ((taken as { updated?: number }).updated !== 1) return { outcome: 'used' };
+      await addMember(patientId, userId, 'family', now);
+      return { outcome: 'joined', patientId };
+    },
+  };
+}

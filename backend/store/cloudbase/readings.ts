@@ -1,0 +1,239 @@
+/**
+ * Readings on CloudBase: idempotent appends into per-device hour documents (hour-doc.ts), and
+ * history read from their summaries. A batch is not one all-or-nothing transaction (CloudBase
+ * transactions hold single-document operations only): each device-hour is its own transaction,
+ * and because every one of them is idempotent, retrying a failed batch stores each reading once.
+ */
+import { addToAccumulator, Bucket, BucketAccumulator, emptyBucket, finishBucket, Reading } from '../../../core';
+import type { AppendResult, BucketQuery, RawQuery, ReadingBatchItem, Segment } from '../types';
+import { CloudbaseDb, Doc, docsOf, firstDoc, must, PAGE } from './db';
+import {
+  expiredIds,
+  HOUR,
+  HourDoc,
+  hourDocId,
+  hourOf,
+  MergeItem,
+  mergeIntoHour,
+  messageKey,
+  MINUTE,
+  readingsOf,
+  Summary,
+} from './hour-doc';
+import { deviceKeyOf } from './keys';
+
+/** How long a message id is remembered to recognise redelivery (as the SQLite adapter). */
+export const MESSAGE_ID_TTL_MS = 24 * HOUR;
+/** Device-hour transactions run at once for one batch. */
+const PARALLEL = 8;
+
+/** What one device's part of a batch changed, for the device document's counters. */
+export interface DeviceDelta {
+  added: number;
+  last: Reading | undefined;
+}
+
+function addSummary(b: BucketAccumulator, s: Summary): void {
+  b.n += s[0] as number;
+  const vital = [b.temperature, b.heartRate, b.spo2];
+  for (let k = 0; k < 3; k++) {
+    const o = 1 + k * 4;
+    if (!s[o]) continue;
+    addToAccumulator(vital[k]!, s[o] as number, s[o + 1] as number, s[o + 2] as number, s[o + 3] as number);
+  }
+}
+
+function addReading(b: BucketAccumulator, r: Reading): void {
+  b.n += 1;
+  if (r.temperature !== undefined) addToAccumulator(b.temperature, 1, r.temperature, r.temperature, r.temperature);
+  if (r.heartRate !== undefined) addToAccumulator(b.heartRate, 1, r.heartRate, r.heartRate, r.heartRate);
+  if (r.spo2 !== undefined) addToAccumulator(b.spo2, 1, r.spo2, r.spo2, r.spo2);
+}
+
+/** Runs `f` over `xs` with at most `n` at a time; rejects with the first failure after all settle. */
+async function eachLimited<T>(xs: T[], n: number, f: (x: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  const worker = async () => {
+    while (next < xs.length) {
+      const x = xs[next++] as T;
+      try {
+        await f(x);
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, xs.length) }, worker));
+  if (failure !== undefined) throw failure;
+}
+
+export function createReadings(cdb: CloudbaseDb, now: () => number) {
+  const { db } = cdb;
+  const coll = () => db.collection(cdb.name('readings'));
+  const _ = db.command;
+
+  /** Hour documents of a device with `hour` in [h0, h1), oldest first, paged past the 1000 cap. */
+  async function hourDocs(deviceId: string, h0: number, h1: number, fields?: Record<string, boolean>): Promise<Doc[]> {
+    const out: Doc[] = [];
+    let from = h0;
+    while (from < h1) {
+      let q = coll().where({ deviceId, hour: _.gte(from).and(_.lt(h1)) }).orderBy('hour', 'asc').limit(PAGE);
+      if (fields) q = q.field({ ...fields, hour: true });
+      const page = docsOf(await cdb.run(() => q.get()));
+      out.push(...page);
+      if (page.length < PAGE) break;
+      from = (page[page.length - 1]!.hour as number) + 1;
+    }
+    return out;
+  }
+
+  async function fullHourDoc(deviceId: string, hour: number): Promise<Partial<HourDoc> | undefined> {
+    return firstDoc(await cdb.run(() => coll().doc(hourDocId(deviceKeyOf(deviceId), hour)).get())) as Partial<HourDoc> | undefined;
+  }
+
+  /** One device-hour, in one single-document transaction (retried by the SDK on conflict). */
+  async function appendHour(deviceId: string, hour: number, items: MergeItem[]) {
+    const id = hourDocId(deviceKeyOf(deviceId), hour);
+    const minutes = new Set(items.flatMap((i) => i.readings.map((r) => Math.floor((r.ts - hour) / MINUTE))));
+    const fields: Record<string, boolean> = { n: true, m: true, last: true, ids: true };
+    for (const min of minutes) fields[`r.${min}`] = true;
+    return cdb.run(() =>
+      db.runTransaction(async (tx: { collection(n: string): ReturnType<typeof coll> }) => {
+        const ref = tx.collection(cdb.name('readings')).doc(id);
+        const current = firstDoc(await ref.field(fields).get()) as Partial<HourDoc> | undefined;
+        const merged = mergeIntoHour(deviceId, hour, current, items, MESSAGE_ID_TTL_MS);
+        if (merged.created) {
+          must(await ref.set(merged.patch));
+        } else {
+          const patch: Record<string, unknown> = { ...merged.patch };
+          const expired = expiredIds(current?.ids, now(), MESSAGE_ID_TTL_MS);
+          if (expired.length) patch.ids = { ...(merged.patch.ids ?? {}), ...Object.fromEntries(expired.map((k) => [k, _.remove()])) };
+          if (Object.keys(patch).length) must(await ref.update(patch));
+        }
+        return merged;
+      }),
+    ) as Promise<ReturnType<typeof mergeIntoHour>>;
+  }
+
+  return {
+    /**
+     * Stores the items, one transaction per device-hour. Idempotent: a redelivered message changes
+     * nothing and is reported as a duplicate; after a failure (thrown), calling again with the same
+     * items stores every reading exactly once.
+     */
+    async append(items: ReadingBatchItem[]): Promise<{ result: AppendResult; devices: Map<string, DeviceDelta> }> {
+      const groups = new Map<string, { deviceId: string; hour: number; items: MergeItem[]; itemIndex: number[] }>();
+      items.forEach((item, i) => {
+        const msgKey = item.msgId === undefined ? undefined : messageKey(item.msgId, item.fingerprint ?? '');
+        const byHour = new Map<number, Reading[]>();
+        for (const r of item.readings) byHour.set(hourOf(r.ts), [...(byHour.get(hourOf(r.ts)) ?? []), r]);
+        for (const [hour, readings] of byHour) {
+          const key = `${item.deviceId}\n${hour}`;
+          const g = groups.get(key) ?? { deviceId: item.deviceId, hour, items: [], itemIndex: [] };
+          g.items.push({ msgKey, receivedAt: item.receivedAt, readings });
+          g.itemIndex.push(i);
+          groups.set(key, g);
+        }
+      });
+      // An item is a duplicate when every hour it touches had already taken it.
+      const duplicate = items.map((it) => it.readings.length > 0);
+      const devices = new Map<string, DeviceDelta>();
+      let written = 0;
+      await eachLimited([...groups.values()], PARALLEL, async (g) => {
+        const merged = await appendHour(g.deviceId, g.hour, g.items);
+        merged.duplicate.forEach((dup, k) => {
+          if (!dup) duplicate[g.itemIndex[k]!] = false;
+        });
+        written += merged.written;
+        const d = devices.get(g.deviceId) ?? { added: 0, last: undefined };
+        d.added += merged.added;
+        if (merged.last && (!d.last || merged.last.ts >= d.last.ts)) d.last = merged.last;
+        devices.set(g.deviceId, d);
+      });
+      return { result: { duplicate, written }, devices };
+    },
+
+    async count(segments: Segment[], cap: number): Promise<number> {
+      let total = 0;
+      for (const { deviceId, from, to } of segments) {
+        if (total >= cap || from >= to) continue;
+        const inner0 = Math.ceil(from / HOUR) * HOUR;
+        const inner1 = Math.floor(to / HOUR) * HOUR;
+        if (inner0 < inner1) for (const d of await hourDocs(deviceId, inner0, inner1, { n: true })) total += d.n as number;
+        for (const h of new Set([hourOf(from), hourOf(to - 1)])) {
+          if (h >= inner0 && h + HOUR <= inner1) continue;
+          const doc = await fullHourDoc(deviceId, h);
+          if (doc?.r) total += readingsOf({ hour: h, r: doc.r }).filter((r) => r.ts >= from && r.ts < to).length;
+        }
+      }
+      return Math.min(total, cap);
+    },
+
+    async raw(query: RawQuery): Promise<Reading[]> {
+      const rows: Reading[] = [];
+      for (const { deviceId, from, to } of query.segments) {
+        if (from >= to) continue;
+        // Page through whole hour documents, stopping once this segment has given `limit` readings.
+        let h = hourOf(from);
+        let got = 0;
+        while (h < to && got < query.limit) {
+          const page = await hourDocs(deviceId, h, Math.min(to, h + 24 * HOUR));
+          for (const doc of page) {
+            const rs = readingsOf(doc as Pick<HourDoc, 'hour' | 'r'>).filter((r) => r.ts >= from && r.ts < to);
+            rows.push(...rs);
+            got += rs.length;
+          }
+          h += 24 * HOUR;
+        }
+      }
+      rows.sort((a, b) => a.ts - b.ts);
+      return rows.slice(0, query.limit);
+    },
+
+    /**
+     * Whole hours inside a segment come from hour summaries (when the width is whole hours) or
+     * minute summaries; the partial hours at either end from their documents' minute summaries
+     * and raw readings, so results equal a raw scan exactly.
+     */
+    async buckets(query: BucketQuery): Promise<Bucket[]> {
+      const w = query.widthMs;
+      const acc = new Map<number, BucketAccumulator>();
+      const at = (t: number): BucketAccumulator => {
+        const k = Math.floor(t / w) * w;
+        let b = acc.get(k);
+        if (!b) acc.set(k, (b = emptyBucket(k)));
+        return b;
+      };
+      const byMinutes = w % MINUTE === 0;
+      for (const { deviceId, from, to } of query.segments) {
+        if (from >= to) continue;
+        const inner0 = Math.ceil(from / HOUR) * HOUR;
+        const inner1 = Math.floor(to / HOUR) * HOUR;
+        if (inner0 < inner1) {
+          const fields: Record<string, boolean> = w % HOUR === 0 ? { s: true } : byMinutes ? { m: true } : { r: true };
+          for (const doc of await hourDocs(deviceId, inner0, inner1, fields)) {
+            const hour = doc.hour as number;
+            if (w % HOUR === 0) addSummary(at(hour), doc.s as Summary);
+            else if (byMinutes) for (const [min, s] of Object.entries((doc.m ?? {}) as Record<string, Summary>)) addSummary(at(hour + Number(min) * MINUTE), s);
+            else for (const r of readingsOf(doc as Pick<HourDoc, 'hour' | 'r'>)) addReading(at(r.ts), r);
+          }
+        }
+        for (const h of new Set([hourOf(from), hourOf(to - 1)])) {
+          if (h >= inner0 && h + HOUR <= inner1) continue;
+          const doc = await fullHourDoc(deviceId, h);
+          if (!doc) continue;
+          for (const [min, s] of Object.entries(doc.m ?? {})) {
+            const m0 = h + Number(min) * MINUTE;
+            if (byMinutes && m0 >= from && m0 + MINUTE <= to) {
+              addSummary(at(m0), s);
+              continue;
+            }
+            for (const r of readingsOf({ hour: h, r: { [min]: doc.r?.[min] ?? {} } })) if (r.ts >= from && r.ts < to) addReading(at(r.ts), r);
+          }
+        }
+      }
+      return [...acc.values()].sort((a, b) => a.t - b.t).map(finishBucket);
+    },
+  };
+}
