@@ -4,6 +4,7 @@
  */
 import { Bucket, Reading } from '../../core';
 import type { Store } from '../../backend/store/types';
+import { runPeopleContract } from './contract-people';
 
 export interface StoreFactory {
   /** A fresh, empty store. */
@@ -61,6 +62,51 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       await store.close();
       await factory.dispose();
     });
+
+    runPeopleContract(() => store);
+
+    test('stats count devices and stored readings', async () => {
+      await store.createDevice(dev('bed-1'), T0);
+      await store.createDevice(dev('bed-2'), T0);
+      const r = (ts: number) => ({ ts, heartRate: 70 });
+      await store.appendReadings([{ deviceId: 'pk0000test1/bed-1', receivedAt: T0, readings: [r(T0), r(T0 + 1000)] }, { deviceId: 'pk0000test1/bed-2', receivedAt: T0, readings: [r(T0)] }]);
+      expect(await store.stats()).toEqual({ devices: 2, readings: 3 });
+    });
+
+    test('a batch retried after a failure stores every reading once (idempotent and retry-safe)', async () => {
+      await store.createDevice(dev('bed-1'), T0);
+      await store.createDevice(dev('bed-2'), T0);
+      // Readings across an hour boundary and two devices, some without a message id.
+      const items = [
+        { deviceId: 'pk0000test1/bed-1', msgId: '1', fingerprint: 'f1', receivedAt: T0, readings: [{ ts: T0 + 3_599_000, heartRate: 70 }, { ts: T0 + 3_601_000, heartRate: 71 }] },
+        { deviceId: 'pk0000test1/bed-2', receivedAt: T0, readings: [{ ts: T0 + 5000, spo2: 97 }] },
+        { deviceId: 'pk0000test1/bed-1', msgId: '2', fingerprint: 'f2', receivedAt: T0, readings: [{ ts: T0 + 3_602_000, temperature: 36.6 }] },
+      ];
+      expect((await store.appendReadings(items)).duplicate).toEqual([false, false, false]);
+      const again = await store.appendReadings(items);
+      expect(again.duplicate).toEqual([true, false, true]);
+      const all = { from: T0, to: T0 + 7_200_000 };
+      expect(await store.queryRaw({ segments: [{ deviceId: 'pk0000test1/bed-1', ...all }], limit: 10 })).toEqual([
+        { ts: T0 + 3_599_000, heartRate: 70 }, { ts: T0 + 3_601_000, heartRate: 71 }, { ts: T0 + 3_602_000, temperature: 36.6 },
+      ]);
+      expect(await store.countReadings([{ deviceId: 'pk0000test1/bed-2', ...all }], 10)).toBe(1);
+      expect((await store.deviceStatus('pk0000test1/bed-1'))?.readings).toBe(3);
+      expect((await store.deviceStatus('pk0000test1/bed-1'))?.lastReading).toEqual({ ts: T0 + 3_602_000, temperature: 36.6 });
+    });
+
+    test('more than 1000 devices, and history over more than 1000 hours, come back whole', async () => {
+      const many = Array.from({ length: 1003 }, (_, i) => `bed-${String(i).padStart(4, '0')}`);
+      for (const [i, n] of many.entries()) await store.createDevice({ ...dev(n), bindCode: `M${String(i).padStart(9, '0')}` }, T0);
+      expect((await store.listDevices()).map((d) => d.deviceName)).toEqual(many);
+      const id = 'pk0000test1/bed-0000';
+      const hours = 1010;
+      const readings = Array.from({ length: hours }, (_, i) => ({ ts: T0 + i * 3_600_000 + 1000, heartRate: 60 + (i % 40) }));
+      await store.appendReadings(readings.map((r, i) => ({ deviceId: id, msgId: String(i), fingerprint: 'x', receivedAt: r.ts, readings: [r] })));
+      const seg = [{ deviceId: id, from: T0, to: T0 + hours * 3_600_000 }];
+      expect(await store.countReadings(seg, 5000)).toBe(hours);
+      expect(await store.queryRaw({ segments: seg, limit: 5000 })).toHaveLength(hours);
+      expectBucketsEqual(await store.queryBuckets({ segments: seg, widthMs: 86_400_000 }), bruteBuckets(readings, seg[0].from, seg[0].to, 86_400_000));
+    }, 120_000);
 
     test('creates a device and refuses a second one with the same name', async () => {
       const d = await store.createDevice(dev('bed-1'), T0);

@@ -1,0 +1,132 @@
+/**
+ * The store contract, second half: users, sessions, patients, families, invites, bindings and
+ * remote control. Run by `runStoreContract` for every adapter.
+ */
+import type { Store } from '../../backend/store/types';
+
+const T0 = Date.UTC(2026, 0, 1);
+const device = (name: string) => ({ productKey: 'pk0000test1', deviceName: name, secret: 's3cret-value', bindCode: `B${name.replace(/\W/g, '').toUpperCase()}`.padEnd(10, '0').slice(0, 10) });
+const patient = (id: string, at = T0) => ({ id, name: `patient ${id}`, sex: 'female' as const, notes: '', createdAt: at });
+
+export function runPeopleContract(getStore: () => Store): void {
+  describe('users and sessions', () => {
+    test('a user is created on first sight of an openid and found again; the profile can change', async () => {
+      const store = getStore();
+      const a = await store.userForOpenid('openid-a', '张三', T0);
+      expect(await store.userForOpenid('openid-a', 'other name', T0 + 1)).toEqual(a);
+      expect(await store.findUserByOpenid('openid-a')).toEqual(a);
+      expect(await store.findUserByOpenid('openid-b')).toBeUndefined();
+      const b = await store.userForOpenid('openid-b', '李四', T0);
+      expect(b.id).not.toBe(a.id);
+      expect(await store.updateUser(a.id, { avatarUrl: 'cloud://env.bucket/avatars/a.png' })).toEqual({ ...a, avatarUrl: 'cloud://env.bucket/avatars/a.png' });
+      expect(await store.updateUser(a.id, { name: '张三丰' })).toEqual({ ...a, name: '张三丰', avatarUrl: 'cloud://env.bucket/avatars/a.png' });
+      expect(await store.updateUser('u_nobody', { name: 'x' })).toBeUndefined();
+    });
+
+    test('first sign-ins racing for one openid make one user', async () => {
+      const store = getStore();
+      const users = await Promise.all([1, 2, 3, 4].map((i) => store.userForOpenid('openid-race', `n${i}`, T0)));
+      expect(new Set(users.map((u) => u.id)).size).toBe(1);
+    });
+
+    test('sessions are stored and revoked once', async () => {
+      const store = getStore();
+      const u = await store.userForOpenid('dev:alice', 'alice', T0);
+      await store.createSession({ id: 's1', userId: u.id, createdAt: T0, expiresAt: T0 + 1000 });
+      expect(await store.getSession('s1')).toEqual({ id: 's1', userId: u.id, createdAt: T0, expiresAt: T0 + 1000 });
+      await store.revokeSession('s1', T0 + 10);
+      await store.revokeSession('s1', T0 + 20);
+      expect((await store.getSession('s1'))?.revokedAt).toBe(T0 + 10);
+      expect(await store.getSession('nope')).toBeUndefined();
+    });
+  });
+
+  describe('patients, families and invites', () => {
+    test('the creator owns the patient; profiles update; members list owner first', async () => {
+      const store = getStore();
+      const owner = await store.userForOpenid('o', 'owner', T0);
+      const fam = await store.userForOpenid('f', 'family', T0);
+      await store.createPatient({ ...patient('p1'), birthDate: '1950-02-03' }, owner.id);
+      await store.createPatient(patient('p2', T0 + 5), owner.id);
+      expect(await store.getPatient('p1')).toEqual({ ...patient('p1'), birthDate: '1950-02-03' });
+      await store.updatePatient('p1', { name: '王奶奶', sex: 'female', notes: 'COPD' });
+      expect(await store.getPatient('p1')).toEqual({ id: 'p1', name: '王奶奶', sex: 'female', notes: 'COPD', createdAt: T0 });
+      expect((await store.patientsOf(owner.id)).map((p) => [p.id, p.role])).toEqual([['p1', 'owner'], ['p2', 'owner']]);
+      expect(await store.roleOf('p1', owner.id)).toBe('owner');
+      expect(await store.roleOf('p1', fam.id)).toBeUndefined();
+
+      await store.createInvite({ code: 'INV1', patientId: 'p1', createdBy: owner.id, createdAt: T0, expiresAt: T0 + 1000 });
+      expect(await store.redeemInvite('INV1', owner.id, T0 + 1)).toEqual({ outcome: 'already-member', patientId: 'p1' });
+      expect(await store.redeemInvite('INV1', fam.id, T0 + 2)).toEqual({ outcome: 'joined', patientId: 'p1' });
+      expect(await store.redeemInvite('INV1', fam.id, T0 + 3)).toEqual({ outcome: 'used' });
+      expect(await store.redeemInvite('NOPE', fam.id, T0 + 3)).toEqual({ outcome: 'unknown' });
+      await store.createInvite({ code: 'INV2', patientId: 'p2', createdBy: owner.id, createdAt: T0, expiresAt: T0 + 1000 });
+      expect(await store.redeemInvite('INV2', fam.id, T0 + 1000)).toEqual({ outcome: 'expired' });
+
+      const members = await store.members('p1');
+      expect(members.map((m) => [m.userId, m.userName, m.role, m.since])).toEqual([[owner.id, 'owner', 'owner', T0], [fam.id, 'family', 'family', T0 + 2]]);
+      expect(await store.removeMember('p1', owner.id)).toBe(false); // the owner cannot be removed
+      expect(await store.removeMember('p1', fam.id)).toBe(true);
+      expect(await store.removeMember('p1', fam.id)).toBe(false);
+      expect(await store.roleOf('p1', fam.id)).toBeUndefined();
+    });
+
+    test('two people racing for one invite: exactly one joins', async () => {
+      const store = getStore();
+      const owner = await store.userForOpenid('o', 'owner', T0);
+      await store.createPatient(patient('p1'), owner.id);
+      await store.createInvite({ code: 'RACE', patientId: 'p1', createdBy: owner.id, createdAt: T0, expiresAt: T0 + 10_000 });
+      const people = await Promise.all(['x', 'y', 'z'].map((n) => store.userForOpenid(n, n, T0)));
+      const outcomes = await Promise.all(people.map((u) => store.redeemInvite('RACE', u.id, T0 + 1)));
+      expect(outcomes.map((o) => o.outcome).sort()).toEqual(['joined', 'used', 'used']);
+      expect(await store.members('p1')).toHaveLength(2);
+    });
+  });
+
+  describe('bindings', () => {
+    test('binding moves a device between patients; history keeps every binding; users see current devices', async () => {
+      const store = getStore();
+      const owner = await store.userForOpenid('o', 'owner', T0);
+      await store.createPatient(patient('p1'), owner.id);
+      await store.createPatient(patient('p2'), owner.id);
+      const d = await store.createDevice(device('bed-1'), T0);
+      expect(await store.deviceByBindCode(d.bindCode)).toEqual(d);
+      expect(await store.deviceByBindCode('NOPE000000')).toBeUndefined();
+      expect(await store.currentBinding(d.id)).toBeUndefined();
+      await store.bindDevice(d.id, 'p1', owner.id, T0 + 10);
+      expect(await store.currentBinding(d.id)).toEqual({ deviceId: d.id, patientId: 'p1', from: T0 + 10, boundBy: owner.id });
+      expect(await store.devicesOfUser(owner.id)).toEqual([d.id]);
+      await store.bindDevice(d.id, 'p2', owner.id, T0 + 20);
+      expect(await store.bindingsOfPatient('p1')).toEqual([{ deviceId: d.id, patientId: 'p1', from: T0 + 10, to: T0 + 20, boundBy: owner.id }]);
+      expect((await store.currentBinding(d.id))?.patientId).toBe('p2');
+      expect(await store.unbindDevice(d.id, T0 + 30)).toBe(true);
+      expect(await store.unbindDevice(d.id, T0 + 40)).toBe(false);
+      expect(await store.currentBinding(d.id)).toBeUndefined();
+      expect(await store.bindingsOfPatient('p2')).toEqual([{ deviceId: d.id, patientId: 'p2', from: T0 + 20, to: T0 + 30, boundBy: owner.id }]);
+      expect(await store.devicesOfUser(owner.id)).toEqual([]);
+    });
+  });
+
+  describe('remote control', () => {
+    test('desired and reported settings are kept apart; the audit reads newest first', async () => {
+      const store = getStore();
+      const d = await store.createDevice(device('bed-1'), T0);
+      expect(await store.deviceState(d.id)).toEqual({});
+      await store.setReported(d.id, { enabled: true, intervalS: 60 }, T0 + 1);
+      await store.setDesired(d.id, { enabled: false, intervalS: 30 }, T0 + 2, 'u1');
+      await store.setDesired(d.id, { enabled: true, intervalS: 10 }, T0 + 3, 'u2');
+      expect(await store.deviceState(d.id)).toEqual({
+        desired: { enabled: true, intervalS: 10, at: T0 + 3, by: 'u2' },
+        reported: { enabled: true, intervalS: 60, at: T0 + 1 },
+      });
+      const entry = { userId: 'u1', deviceId: d.id, action: 'set', params: { enabled: true }, result: 'acked' as const, detail: '' };
+      await store.appendAudit({ ...entry, at: T0 + 1, patientId: 'p1' });
+      await store.appendAudit({ ...entry, at: T0 + 2, action: 'measureNow', params: {} });
+      await store.appendAudit({ ...entry, at: T0 + 2, action: 'third', result: 'timeout' });
+      const audit = await store.auditOf(d.id, 10);
+      expect(audit.map((a) => a.action)).toEqual(['third', 'measureNow', 'set']);
+      expect(audit[2]).toEqual({ ...entry, at: T0 + 1, patientId: 'p1' });
+      expect(await store.auditOf(d.id, 1)).toHaveLength(1);
+    });
+  });
+}
