@@ -171,7 +171,17 @@ export interface Store extends PeopleStore, ControlStore {
   getDevice(id: string): Promise<DeviceRecord | undefined>;
   listDevices(): Promise<DeviceStatus[]>;
   deviceStatus(id: string): Promise<DeviceStatus | undefined>;
-  /** Appends readings idempotently in one transaction: all items are stored, or none. */
+  /**
+   * Appends readings, idempotent and retry-safe — the guarantee every adapter keeps:
+   * - a redelivered message (same device, `msgId` and `fingerprint` within 24 h) changes nothing
+   *   and is reported as a duplicate; vitals of one instant from separate messages merge;
+   * - when the call resolves, every item is stored;
+   * - when it rejects, any part of the batch may be stored, and calling again with the same items
+   *   stores each reading exactly once (the broker retries the batch and acknowledges nothing
+   *   before it resolves).
+   * SQLite happens to store a batch all-or-nothing; CloudBase cannot (its transactions hold one
+   * document), so callers must not rely on more than the above.
+   */
   appendReadings(items: ReadingBatchItem[]): Promise<AppendResult>;
   /** Applies presence changes; an event older than the device's last change is ignored. */
   applyPresence(events: PresenceEvent[]): Promise<void>;
