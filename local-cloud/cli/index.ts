@@ -5,8 +5,11 @@
  *   device list [--json]                                                 → devices, online, last reading
  *   history <deviceId> [--from -1h] [--to now] [--max-points 500] [--json]
  *
- * Options: --url (default http://127.0.0.1:$HTTP_PORT), --data-dir (default $DATA_DIR or ./data).
+ * Options: --url (default http://127.0.0.1:$HTTP_PORT), --data-dir (default $DATA_DIR or ./data),
+ * --vars-file FILE (variables to load first, e.g. STORE=cloudbase with CloudBase API keys; never
+ * commit it). `STORE` picks the store the CLI works on (see invoker.ts).
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DeviceStatus } from '../../backend/store/types';
@@ -18,9 +21,24 @@ const USAGE = `usage:
   npm run cli -- device create [--name NAME] [--product-key PK] [--label TEXT] [--strict]
   npm run cli -- device list [--json]
   npm run cli -- history <deviceId> [--from -1h] [--to now] [--max-points 500] [--json]
-options: --url http://127.0.0.1:3000  --data-dir ./data`;
+options: --url http://127.0.0.1:3000  --data-dir ./data  --vars-file FILE
+  STORE=cloudbase (in the environment or --vars-file) works on a CloudBase environment instead:
+  CLOUDBASE_ENV, TENCENTCLOUD_SECRETID, TENCENTCLOUD_SECRETKEY (see docs/deploy.md)`;
 
 class UsageError extends Error {}
+
+/**
+ * `--vars-file`: adds the variables of a dotenv file to `process.env` (Node's own parser,
+ * `process.loadEnvFile`; variables already set in the shell win), which keeps API keys out of
+ * shell history. Not named `--env-file`: Node 20 claims that flag anywhere on the command line,
+ * even after the script, and exits when the file is missing.
+ */
+function loadEnvFile(file: string): void {
+  const load = (process as { loadEnvFile?: (path: string) => void }).loadEnvFile;
+  if (!load) throw new Error('--vars-file needs Node.js 20.12 or later');
+  if (!existsSync(file)) throw new Error(`--vars-file ${file}: no such file`);
+  load(resolve(file));
+}
 
 function unwrap<T>(r: Awaited<ReturnType<Invoke>>): T {
   if (!r.ok) throw new Error(`${r.code}: ${r.message}`);
@@ -58,6 +76,7 @@ async function run(argv: string[]): Promise<void> {
     options: {
       url: { type: 'string' },
       'data-dir': { type: 'string' },
+      'vars-file': { type: 'string' },
       name: { type: 'string' },
       'product-key': { type: 'string' },
       label: { type: 'string' },
@@ -71,6 +90,7 @@ async function run(argv: string[]): Promise<void> {
   });
   if (values.help || positionals.length === 0) throw new UsageError('');
   const [cmd, sub] = positionals;
+  if (values['vars-file']) loadEnvFile(values['vars-file']);
   const dataDir = resolve(values['data-dir'] ?? process.env.DATA_DIR ?? './data');
   const url = values.url ?? `http://127.0.0.1:${process.env.HTTP_PORT ?? 3000}`;
   const invoker = await createInvoker({ url, dataDir });

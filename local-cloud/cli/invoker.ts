@@ -1,10 +1,15 @@
 /**
- * How the CLI reaches the functions: over HTTP when the local stack is running (so the running
- * broker sees new devices at once), otherwise in-process against the same SQLite data folder.
+ * How the CLI reaches the functions, by the store `STORE` selects (`backend/runtime/environment`):
+ * - `sqlite` (default): over HTTP when the local stack is running (so the running broker sees new
+ *   devices at once), otherwise in-process against the same SQLite data folder;
+ * - `cloudbase`: in-process against the CloudBase database, with the API keys from the environment
+ *   (`cloudbaseOptionsFromEnv`). This is how operators act on a CloudBase deployment: the deployed
+ *   functions only ever see WeChat users, never an operator (docs/deploy.md).
+ * Either way the in-process functions run as `admin`, the operator at the keyboard.
  */
 import type { Result } from '../../core';
 import { createLogger } from '../../backend/runtime/deps';
-import { createSqliteStore } from '../../backend/store/sqlite';
+import { openStoreFromEnv, storeKindOf } from '../../backend/runtime/environment';
 import { buildFunctions } from '../stack/functions';
 import { readToken } from '../stack/tokens';
 
@@ -26,8 +31,10 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
-export async function createInvoker(opts: { url: string; dataDir: string; token?: string }): Promise<Invoker> {
-  const token = opts.token ?? readToken(opts.dataDir, 'admin-token');
+export async function createInvoker(opts: { url: string; dataDir: string; token?: string; env?: NodeJS.ProcessEnv }): Promise<Invoker> {
+  const env = opts.env ?? process.env;
+  const kind = storeKindOf(env);
+  const token = kind === 'sqlite' ? (opts.token ?? readToken(opts.dataDir, 'admin-token')) : undefined;
   if (token && (await reachable(opts.url))) {
     return {
       via: opts.url,
@@ -42,10 +49,10 @@ export async function createInvoker(opts: { url: string; dataDir: string; token?
       close: async () => undefined,
     };
   }
-  const store = createSqliteStore({ dataDir: opts.dataDir });
+  const store = await openStoreFromEnv({ ...env, DATA_DIR: opts.dataDir });
   const functions = buildFunctions({ store, now: Date.now, log: createLogger() });
   return {
-    via: `${opts.dataDir} (stack not running)`,
+    via: kind === 'cloudbase' ? `CloudBase environment ${env.CLOUDBASE_ENV ?? env.TCB_ENV ?? ''}` : `${opts.dataDir} (stack not running)`,
     invoke: (name, event) => functions[name](event, { caller: { kind: 'admin' } }),
     close: () => store.close(),
   };
