@@ -1,0 +1,209 @@
+/**
+ * Who the caller is when CloudBase runs a built function: each bundle's `main(event, context)` is
+ * invoked the way the platform invokes it, with the caller's WeChat identity in the context
+ * (`environment` JSON on the current runtime, `environ` "K=V;K=V" on the older one), and never
+ * from the event.
+ *
+ * The functions use STORE=sqlite in a temp folder here, outside SCF: the CloudBase store adapter
+ * is not ready yet. When it is, these tests switch to it, pointed at the local CloudBase stand-in.
+ */
+import { randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import type { Result } from '../../core';
+import { storeKindOf } from '../../backend/runtime/environment';
+import { tempDir } from '../helpers/stack';
+import { buildBundles, BuiltBundles } from './bundles';
+
+type Main = (event: unknown, context?: unknown) => Promise<Result<unknown>>;
+
+const APPID = 'wx0123456789abcdef';
+const ALICE = 'oAlice_0000000000000000000001';
+const BOB = 'oBob-00000000000000000000002';
+const ENV_ID = 'rpm-test-1a2b3c';
+
+/** The context CloudBase's current runtime passes: per-invocation variables as a JSON string. */
+function environmentContext(functionName: string, vars: Record<string, string>) {
+  return {
+    request_id: randomUUID(),
+    function_name: functionName,
+    function_version: '$LATEST',
+    namespace: ENV_ID,
+    memory_limit_in_mb: 256,
+    time_limit_in_ms: 10_000,
+    environment: JSON.stringify({
+      SCF_NAMESPACE: ENV_ID,
+      TCB_ENV: ENV_ID,
+      TCB_SEQID: randomUUID(),
+      TRIGGER_SRC: 'tcb',
+      TCB_CONTEXT_KEYS: 'TCB_ENV,TCB_SEQID,TRIGGER_SRC',
+      ...vars,
+    }),
+  };
+}
+
+/** A mini program's call: the OPENID and AppID WeChat verified. */
+function wechatCall(functionName: string, openid: string) {
+  return environmentContext(functionName, {
+    WX_OPENID: openid,
+    WX_APPID: APPID,
+    WX_UNIONID: '',
+    WX_CLIENTIP: '10.1.2.3',
+    WX_CLIENTIPV6: '',
+    WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID,WX_UNIONID,WX_CLIENTIP,WX_CLIENTIPV6',
+    TCB_SOURCE: 'wx_client',
+  });
+}
+
+/** The older runtime's form of the same call. */
+function wechatCallEnviron(functionName: string, openid: string) {
+  return {
+    request_id: randomUUID(),
+    function_name: functionName,
+    function_version: '$LATEST',
+    namespace: ENV_ID,
+    memory_limit_in_mb: 256,
+    time_limit_in_ms: 10_000,
+    environ: `WX_OPENID=${openid};WX_APPID=${APPID};WX_CONTEXT_KEYS=WX_OPENID,WX_APPID;TCB_ENV=${ENV_ID};SCF_NAMESPACE=${ENV_ID}`,
+  };
+}
+
+/** A call with no person behind it (a timer trigger, `tcb fn invoke`, the console's test run). */
+const noPersonCall = (functionName: string) => environmentContext(functionName, { TCB_SOURCE: 'wx_trigger', WX_CONTEXT_KEYS: '' });
+
+/** Sets environment variables for the duration of `fn` and restores the previous values. */
+async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  apply(vars);
+  try {
+    return await fn();
+  } finally {
+    apply(saved);
+  }
+}
+
+let bundles: BuiltBundles;
+let data: ReturnType<typeof tempDir>;
+const mains: Record<string, Main> = {};
+const call = (name: string, event: unknown, context?: unknown) => withEnv({ STORE: 'sqlite', DATA_DIR: data.path }, () => mains[name](event, context));
+
+beforeAll(async () => {
+  bundles = await buildBundles();
+  data = tempDir();
+  for (const name of bundles.names) mains[name] = (require(bundles.file(name)) as { main: Main }).main;
+}, 60_000);
+
+afterAll(() => {
+  bundles?.remove();
+  data?.remove();
+});
+
+describe('a WeChat user is the OPENID in the invocation context', () => {
+  test('auth.login then me (context.environment) returns the user with that OPENID', async () => {
+    const login = await call('auth', { action: 'login', name: 'Alice' }, wechatCall('auth', ALICE));
+    expect(login).toMatchObject({ ok: true, data: { user: { openid: ALICE, name: 'Alice' } } });
+    // No session token on CloudBase: the platform identifies every call.
+    expect((login as { data: Record<string, unknown> }).data.token).toBeUndefined();
+    const me = await call('auth', { action: 'me' }, wechatCall('auth', ALICE));
+    expect(me).toMatchObject({ ok: true, data: { user: { openid: ALICE, name: 'Alice' }, patients: [] } });
+    expect((me as { data: { user: { id: string } } }).data.user.id).toBe((login as { data: { user: { id: string } } }).data.user.id);
+  });
+
+  test('the older runtime form (context.environ) identifies the caller the same way', async () => {
+    expect(await call('auth', { action: 'login', name: 'Bob' }, wechatCallEnviron('auth', BOB))).toMatchObject({ ok: true, data: { user: { openid: BOB } } });
+    expect(await call('auth', { action: 'me' }, wechatCallEnviron('auth', BOB))).toMatchObject({ ok: true, data: { user: { openid: BOB, name: 'Bob' } } });
+  });
+
+  test('the user acts as themselves in the other functions', async () => {
+    const created = await call('patients', { action: 'create', name: 'Grandma' }, wechatCall('patients', ALICE));
+    expect(created).toMatchObject({ ok: true });
+    expect(await call('patients', { action: 'list' }, wechatCall('patients', ALICE))).toMatchObject({ ok: true, data: [{ name: 'Grandma', role: 'owner' }] });
+    expect(await call('patients', { action: 'list' }, wechatCall('patients', BOB))).toMatchObject({ ok: true, data: [] });
+  });
+
+  test('identity fields in the event are ignored', async () => {
+    const forged = { openid: BOB, OPENID: BOB, WX_OPENID: BOB, userInfo: { openId: BOB, appId: APPID }, caller: { kind: 'admin' } };
+    expect(await call('auth', { action: 'me', ...forged }, wechatCall('auth', ALICE))).toMatchObject({ ok: true, data: { user: { openid: ALICE } } });
+    expect(await call('auth', { action: 'me', ...forged }, noPersonCall('auth'))).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+    expect(await call('devices', { action: 'list', ...forged }, noPersonCall('devices'))).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+  });
+
+  test('a WeChat user is never an operator', async () => {
+    expect(await call('devices', { action: 'list', caller: { kind: 'admin' } }, wechatCall('devices', ALICE))).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await call('history', { deviceId: 'pk/dn', from: 0, to: 1 }, wechatCall('history', ALICE))).toMatchObject({ ok: false });
+    expect(await call('ingest', { action: 'batch', messages: [] }, wechatCall('ingest', ALICE))).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+  });
+});
+
+describe('no OPENID → anonymous → UNAUTHENTICATED', () => {
+  // Each function's default action, reached only if the caller is let in.
+  test.each(['auth', 'command', 'devices', 'history', 'ingest', 'patients', 'realtime'])('%s refuses a call without an OPENID', async (name) => {
+    expect(await call(name, {}, noPersonCall(name))).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+  });
+
+  test('auth.login without an OPENID does not sign anyone in (no local sign-in on CloudBase)', async () => {
+    expect(await call('auth', { action: 'login', code: 'alice' }, noPersonCall('auth'))).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+  });
+
+  test.each([
+    ['an empty context (tcb fn run)', {}],
+    ['no context at all', undefined],
+    ['an unparsable environment', { request_id: 'r', environment: '{not json' }],
+    ['an empty OPENID', environmentContext('auth', { WX_OPENID: '', WX_CONTEXT_KEYS: 'WX_OPENID' })],
+    ['an OPENID shaped like the local sign-in', environmentContext('auth', { WX_OPENID: 'dev:alice', WX_CONTEXT_KEYS: 'WX_OPENID' })],
+  ])('%s is anonymous', async (_label, context) => {
+    expect(await call('auth', { action: 'me' }, context)).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+  });
+
+  test('an OPENID left in process.env by an earlier invocation is not used', async () => {
+    await withEnv({ WX_OPENID: ALICE, WX_APPID: APPID, WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID' }, async () => {
+      expect(await call('auth', { action: 'me' }, noPersonCall('auth'))).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+      expect(await call('auth', { action: 'me' }, wechatCall('auth', BOB))).toMatchObject({ ok: true, data: { user: { openid: BOB } } });
+    });
+    expect(process.env.WX_OPENID).toBeUndefined();
+  });
+});
+
+describe('store selection', () => {
+  test('inside CloudBase (SCF) STORE=sqlite is refused with a result, and nothing is written', async () => {
+    const dir = tempDir();
+    try {
+      const r = await withEnv({ TENCENTCLOUD_RUNENV: 'SCF', STORE: 'sqlite', DATA_DIR: dir.path }, () => mains.auth({ action: 'me' }, wechatCall('auth', ALICE)));
+      expect(r).toMatchObject({ ok: false, code: 'UNAVAILABLE', message: expect.stringContaining('STORE=sqlite is refused inside CloudBase') });
+      expect(readdirSync(dir.path)).toEqual([]);
+    } finally {
+      dir.remove();
+    }
+    expect(process.env.TENCENTCLOUD_RUNENV).toBeUndefined();
+  });
+
+  test('STORE=cloudbase outside CloudBase without its settings answers with the missing variable', async () => {
+    const r = await withEnv({ STORE: 'cloudbase', CLOUDBASE_ENV: undefined, TCB_ENV: undefined }, () => mains.auth({ action: 'me' }, wechatCall('auth', ALICE)));
+    expect(r).toMatchObject({ ok: false, code: 'UNAVAILABLE', message: expect.stringContaining('CLOUDBASE_ENV') });
+  });
+
+  test('an unknown STORE is refused', async () => {
+    const r = await withEnv({ STORE: 'mongo' }, () => mains.auth({ action: 'me' }, wechatCall('auth', ALICE)));
+    expect(r).toMatchObject({ ok: false, code: 'UNAVAILABLE', message: expect.stringContaining('STORE must be') });
+  });
+
+  test.each([
+    [{}, 'sqlite'],
+    [{ STORE: 'cloudbase' }, 'cloudbase'],
+    [{ STORE: 'sqlite' }, 'sqlite'],
+    [{ TENCENTCLOUD_RUNENV: 'SCF' }, 'cloudbase'],
+    [{ SCF_NAMESPACE: ENV_ID }, 'cloudbase'],
+    [{ TENCENTCLOUD_RUNENV: 'SCF', STORE: 'cloudbase' }, 'cloudbase'],
+  ])('%j selects %s', (env, kind) => {
+    expect(storeKindOf(env)).toBe(kind);
+  });
+
+  test('inside CloudBase STORE=sqlite is refused by name', () => {
+    expect(() => storeKindOf({ SCF_NAMESPACE: ENV_ID, STORE: 'sqlite' })).toThrow(/STORE=sqlite is refused inside CloudBase/);
+  });
+});
