@@ -2,15 +2,17 @@
  * Device documents on CloudBase: registry, presence, counters, and the rejection counts.
  *
  *   devices    { _id: "{pk}:{dn}", deviceId, productKey, deviceName, secret, label, loginPolicy,
- *                createdAt, bindCode, online, presenceAt, readings, lastTs, lastReading }
+ *                createdAt, bindCode, online, presenceAt }
+ * A device's reading count and latest reading come from its hour documents (readings.ts), so
+ * storing readings never writes the device document.
  *   rejections { _id: "{pk}:{dn}:{kind}", deviceId, kind, count, firstAt, lastAt, lastDetail }
  */
-import { AppError, ErrorCode, Reading } from '../../../core';
+import { AppError, ErrorCode } from '../../../core';
 import type { RejectKind } from '../../../core/alink';
 import type { DeviceRecord, DeviceStatus, NewDevice, PresenceEvent, RejectionEvent, StoreStats } from '../types';
 import { CloudbaseDb, Doc, docsOf, firstDoc, isDuplicate, must, PAGE } from './db';
 import { deviceKeyOf, rejectionKey } from './keys';
-import type { DeviceDelta } from './readings';
+import type { DeviceReadings } from './readings';
 
 function toRecord(d: Doc): DeviceRecord {
   return {
@@ -25,25 +27,25 @@ function toRecord(d: Doc): DeviceRecord {
   };
 }
 
-function toStatus(d: Doc, rejections: Partial<Record<RejectKind, number>>): DeviceStatus {
+function toStatus(d: Doc, rejections: Partial<Record<RejectKind, number>>, r: DeviceReadings | undefined): DeviceStatus {
   const s: DeviceStatus = {
     id: d.deviceId as string,
     productKey: d.productKey as string,
     deviceName: d.deviceName as string,
     label: d.label as string,
     online: d.online === true,
-    readings: (d.readings as number | undefined) ?? 0,
+    readings: r?.readings ?? 0,
     rejections,
   };
   if (typeof d.presenceAt === 'number') s.presenceAt = d.presenceAt;
-  if (d.lastReading && typeof d.lastReading === 'object') s.lastReading = d.lastReading as Reading;
+  if (r?.last) s.lastReading = r.last;
   return s;
 }
 
 const byName = (a: DeviceStatus, b: DeviceStatus) =>
   a.productKey < b.productKey ? -1 : a.productKey > b.productKey ? 1 : a.deviceName < b.deviceName ? -1 : a.deviceName > b.deviceName ? 1 : 0;
 
-export function createDevices(cdb: CloudbaseDb) {
+export function createDevices(cdb: CloudbaseDb, perDevice: (ids: string[]) => Promise<Map<string, DeviceReadings>>) {
   const { db } = cdb;
   const _ = db.command;
   const devices = () => db.collection(cdb.name('devices'));
@@ -95,9 +97,6 @@ export function createDevices(cdb: CloudbaseDb) {
         bindCode: d.bindCode,
         online: false,
         presenceAt: null,
-        readings: 0,
-        lastTs: null,
-        lastReading: null,
       };
       try {
         must(await cdb.run(() => devices().add(data)));
@@ -117,11 +116,15 @@ export function createDevices(cdb: CloudbaseDb) {
     },
     async list(): Promise<DeviceStatus[]> {
       const rej = await rejectionsOf({});
-      return (await all(devices, {})).map((d) => toStatus(d, rej.get(d.deviceId as string) ?? {})).sort(byName);
+      const docs = await all(devices, {});
+      const counts = await perDevice(docs.map((d) => d.deviceId as string));
+      return docs.map((d) => toStatus(d, rej.get(d.deviceId as string) ?? {}, counts.get(d.deviceId as string))).sort(byName);
     },
     async status(id: string): Promise<DeviceStatus | undefined> {
       const d = await doc(id);
-      return d ? toStatus(d, (await rejectionsOf({ deviceId: id })).get(id) ?? {}) : undefined;
+      if (!d) return undefined;
+      const [rej, counts] = await Promise.all([rejectionsOf({ deviceId: id }), perDevice([id])]);
+      return toStatus(d, rej.get(id) ?? {}, counts.get(id));
     },
     /**
      * One conditional update per event: it applies only if no later change was stored, so events
@@ -160,31 +163,12 @@ export function createDevices(cdb: CloudbaseDb) {
         }
       }
     },
-    /** Adds a batch's new readings to the device's counter and moves its latest reading forward. */
-    async applyDeltas(deltas: Map<string, DeviceDelta>): Promise<void> {
-      for (const [deviceId, d] of deltas) {
-        if (d.added === 0 && !d.last) continue;
-        await cdb.run(() =>
-          db.runTransaction(async (tx: { collection(n: string): ReturnType<typeof devices> }) => {
-            const ref = tx.collection(cdb.name('devices')).doc(deviceKeyOf(deviceId));
-            const cur = firstDoc(await ref.field({ readings: true, lastTs: true }).get());
-            if (!cur) return;
-            const patch: Record<string, unknown> = {};
-            if (d.added) patch.readings = ((cur.readings as number | undefined) ?? 0) + d.added;
-            if (d.last && (typeof cur.lastTs !== 'number' || d.last.ts >= cur.lastTs)) {
-              patch.lastTs = d.last.ts;
-              patch.lastReading = _.set(d.last);
-            }
-            if (Object.keys(patch).length) must(await ref.update(patch));
-          }),
-        );
-      }
-    },
     async stats(): Promise<StoreStats> {
+      const count = must(await cdb.run(() => devices().count())) as { total?: number };
       const $ = db.command.aggregate;
-      const res = await cdb.run(() => devices().aggregate().group({ _id: null, devices: $.sum(1), readings: $.sum('$readings') }).end());
+      const res = await cdb.run(() => db.collection(cdb.name('readings')).aggregate().group({ _id: null, n: $.sum('$n') }).end());
       const row = docsOf(res as { data?: unknown })[0];
-      return { devices: (row?.devices as number | undefined) ?? 0, readings: (row?.readings as number | undefined) ?? 0 };
+      return { devices: count.total ?? 0, readings: (row?.n as number | undefined) ?? 0 };
     },
   };
 }

@@ -118,12 +118,8 @@ export interface MergeResult {
   created: boolean;
   /** Per item: its readings for this hour were already stored (a redelivery). */
   duplicate: boolean[];
-  /** New measurement instants (readings merged into an existing instant are not counted). */
-  added: number;
   /** Readings written or merged. */
   written: number;
-  /** The latest reading of the hour after the merge. */
-  last: Reading | undefined;
 }
 
 /**
@@ -146,7 +142,6 @@ export function mergeIntoHour(
   const newIds: Record<string, number> = {};
   const touched = new Set<string>();
   const duplicate: boolean[] = [];
-  let added = 0;
   let written = 0;
   for (const item of items) {
     const seen = item.msgKey === undefined ? undefined : ids[item.msgKey];
@@ -164,7 +159,6 @@ export function mergeIntoHour(
       const old = byMs[ms];
       const v = toVitals(reading);
       byMs[ms] = old ? [v[0] ?? old[0], v[1] ?? old[1], v[2] ?? old[2]] : v;
-      if (!old) added++;
       written++;
       touched.add(min);
     }
@@ -178,10 +172,9 @@ export function mergeIntoHour(
       if (!last || ts >= last[0]) last = [ts, ...v];
     }
   }
-  const lastReading = last ? toReading(last[0], [last[1], last[2], last[3]]) : undefined;
   const n = s[0] as number;
   if (!current) {
-    return { patch: { deviceId, hour, n, s, m, r, last, ids }, created: true, duplicate, added, written, last: lastReading };
+    return { patch: { deviceId, hour, n, s, m, r, last, ids }, created: true, duplicate, written };
   }
   const patch: Partial<HourDoc> = {};
   if (touched.size) {
@@ -192,7 +185,7 @@ export function mergeIntoHour(
     patch.r = Object.fromEntries([...touched].map((k) => [k, r[k] ?? {}]));
   }
   if (Object.keys(newIds).length) patch.ids = newIds;
-  return { patch, created: false, duplicate, added, written, last: lastReading };
+  return { patch, created: false, duplicate, written };
 }
 
 /** Message keys older than the TTL, to drop from the document when it is next written. */

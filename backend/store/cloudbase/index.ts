@@ -25,8 +25,8 @@ export interface CloudbaseStoreExtras {
 
 export function createCloudbaseStore(opts: CloudbaseStoreOptions, now: () => number = Date.now): Store & CloudbaseStoreExtras {
   const cdb = openCloudbaseDb(opts);
-  const devices = createDevices(cdb);
   const readings = createReadings(cdb, now);
+  const devices = createDevices(cdb, readings.perDevice);
   const people = createPeople(cdb, devices.all);
   const bindings = createBindings(cdb, devices.all);
   const control = createControl(cdb);
@@ -42,11 +42,7 @@ export function createCloudbaseStore(opts: CloudbaseStoreOptions, now: () => num
     getDevice: open(devices.get),
     listDevices: open(devices.list),
     deviceStatus: open(devices.status),
-    appendReadings: open(async (items) => {
-      const { result, devices: deltas } = await readings.append(items);
-      await devices.applyDeltas(deltas);
-      return result;
-    }),
+    appendReadings: open(readings.append),
     applyPresence: open(devices.applyPresence),
     resetPresence: open(devices.resetPresence),
     countRejections: open(devices.countRejections),

@@ -19,6 +19,7 @@ import {
   MINUTE,
   readingsOf,
   Summary,
+  toReading,
 } from './hour-doc';
 import { deviceKeyOf } from './keys';
 
@@ -27,9 +28,9 @@ export const MESSAGE_ID_TTL_MS = 24 * HOUR;
 /** Device-hour transactions run at once for one batch. */
 const PARALLEL = 8;
 
-/** What one device's part of a batch changed, for the device document's counters. */
-export interface DeviceDelta {
-  added: number;
+/** A device's reading count and latest reading, summed over its hour documents. */
+export interface DeviceReadings {
+  readings: number;
   last: Reading | undefined;
 }
 
@@ -122,7 +123,7 @@ export function createReadings(cdb: CloudbaseDb, now: () => number) {
      * nothing and is reported as a duplicate; after a failure (thrown), calling again with the same
      * items stores every reading exactly once.
      */
-    async append(items: ReadingBatchItem[]): Promise<{ result: AppendResult; devices: Map<string, DeviceDelta> }> {
+    async append(items: ReadingBatchItem[]): Promise<AppendResult> {
       const groups = new Map<string, { deviceId: string; hour: number; items: MergeItem[]; itemIndex: number[] }>();
       items.forEach((item, i) => {
         const msgKey = item.msgId === undefined ? undefined : messageKey(item.msgId, item.fingerprint ?? '');
@@ -138,7 +139,6 @@ export function createReadings(cdb: CloudbaseDb, now: () => number) {
       });
       // An item is a duplicate when every hour it touches had already taken it.
       const duplicate = items.map((it) => it.readings.length > 0);
-      const devices = new Map<string, DeviceDelta>();
       let written = 0;
       await eachLimited([...groups.values()], PARALLEL, async (g) => {
         const merged = await appendHour(g.deviceId, g.hour, g.items);
@@ -146,12 +146,35 @@ export function createReadings(cdb: CloudbaseDb, now: () => number) {
           if (!dup) duplicate[g.itemIndex[k]!] = false;
         });
         written += merged.written;
-        const d = devices.get(g.deviceId) ?? { added: 0, last: undefined };
-        d.added += merged.added;
-        if (merged.last && (!d.last || merged.last.ts >= d.last.ts)) d.last = merged.last;
-        devices.set(g.deviceId, d);
       });
-      return { result: { duplicate, written }, devices };
+      return { duplicate, written };
+    },
+
+    /**
+     * Reading counts and latest readings of devices, from their hour documents in one aggregation
+     * per 100 devices: kept out of the device documents so that storing readings writes nothing
+     * but the hour documents (ingest is where the write quota goes; this is read when people look).
+     */
+    async perDevice(deviceIds: string[]): Promise<Map<string, DeviceReadings>> {
+      const out = new Map<string, DeviceReadings>();
+      const $ = db.command.aggregate;
+      for (let i = 0; i < deviceIds.length; i += 100) {
+        const part = deviceIds.slice(i, i + 100);
+        const res = await cdb.run(() =>
+          coll()
+            .aggregate()
+            .match({ deviceId: _.in(part) })
+            .sort({ deviceId: 1, hour: -1 })
+            .group({ _id: '$deviceId', n: $.sum('$n'), last: $.first('$last') })
+            .limit(part.length)
+            .end(),
+        );
+        for (const row of docsOf(res as { data?: unknown })) {
+          const last = row.last as HourDoc['last'];
+          out.set(row._id as string, { readings: row.n as number, last: last ? toReading(last[0], [last[1], last[2], last[3]]) : undefined });
+        }
+      }
+      return out;
     },
 
     async count(segments: Segment[], cap: number): Promise<number> {

@@ -1,0 +1,73 @@
+/**
+ * The store contract against the CloudBase adapter: the real `@cloudbase/node-sdk` talking to the
+ * local stand-in (test/helpers/cloudbase-server), which executes its requests on mingo and
+ * enforces CloudBase's limits (1000 documents per read, single-document transactions, collections
+ * that must exist). docs/cloudbase-stand-in.md says what this does not prove; the opt-in live run
+ * is test/store/cloudbase-live.test.ts.
+ */
+import { createCloudbaseStore } from '../../backend/store/cloudbase';
+import type { Store } from '../../backend/store/types';
+import { CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
+import { runStoreContract } from './contract';
+
+let server: CloudbaseServer;
+let run = 0;
+beforeAll(async () => {
+  server = await startCloudbaseServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const open = (prefix: string): Store =>
+  createCloudbaseStore({ env: server.env, secretId: 'test-id', secretKey: 'test-key', serviceUrl: server.serviceUrl, collectionPrefix: prefix });
+
+// Every store gets collections of its own (created on first use), so each test starts empty.
+runStoreContract('CloudBase (stand-in)', {
+  async open() {
+    return open(`t${++run}_`);
+  },
+  async dispose() {},
+});
+
+describe('CloudBase adapter', () => {
+  const T0 = Date.UTC(2026, 0, 1);
+  const id = 'pk0000test1/bed-1';
+  const oneHz = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ ts: from + i * 1000, heartRate: 60 + (i % 30), spo2: 95 + (i % 4) }));
+
+  test('creates its collections on first use', async () => {
+    const store = open('fresh_');
+    await store.createDevice({ productKey: 'pk0000test1', deviceName: 'bed-1', secret: 's3cret-value', bindCode: 'ABCDEF1234' }, T0);
+    expect(server.documents('fresh_devices')).toHaveLength(1);
+  });
+
+  test('one write stores a whole batch of a device-hour; a redelivered batch writes nothing new', async () => {
+    const store = open('quota_');
+    await store.createDevice({ productKey: 'pk0000test1', deviceName: 'bed-1', secret: 's3cret-value', bindCode: 'ABCDEF1234' }, T0);
+    server.resetStats();
+    const batch = [{ deviceId: id, msgId: '1', fingerprint: 'a', receivedAt: T0, readings: oneHz(T0, 300) }];
+    await store.appendReadings(batch);
+    // The hour document is the only document written for 300 readings.
+    expect(server.stats().docsWritten).toBe(1);
+    server.resetStats();
+    expect((await store.appendReadings(batch)).duplicate).toEqual([true]);
+    expect(server.stats().docsWritten).toBe(0);
+  });
+
+  test('a 30-day history reads summaries of hours, not readings', async () => {
+    const store = open('month_');
+    await store.createDevice({ productKey: 'pk0000test1', deviceName: 'bed-1', secret: 's3cret-value', bindCode: 'ABCDEF1234' }, T0);
+    const days = 30;
+    // Two minutes of 1 Hz data in every hour for 30 days: 720 hour documents.
+    for (let d = 0; d < days; d++) {
+      const items = Array.from({ length: 24 }, (_, h) => ({ deviceId: id, receivedAt: T0, readings: oneHz(T0 + (d * 24 + h) * 3_600_000 + 600_000, 120) }));
+      await store.appendReadings(items);
+    }
+    server.resetStats();
+    const buckets = await store.queryBuckets({ segments: [{ deviceId: id, from: T0 + 1234, to: T0 + days * 86_400_000 - 1234 }], widthMs: 2 * 3_600_000 });
+    expect(buckets).toHaveLength(days * 12);
+    expect(buckets.reduce((n, b) => n + b.n, 0)).toBe(days * 24 * 120);
+    const { docsRead } = server.stats();
+    expect(docsRead).toBeLessThanOrEqual(days * 24 + 2);
+  }, 60_000);
+});
