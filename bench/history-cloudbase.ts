@@ -48,7 +48,7 @@ async function ingestPattern(server: CloudbaseServer, devices: number, batches: 
   return { written: s.docsWritten, read: s.docsRead };
 }
 
-async function main(): Promise<void> {
+export async function benchCloudbaseHistory(): Promise<void> {
   const server = await startCloudbaseServer();
   const dev = (i: number) => `benchProduct/bench-${i}`;
   let msg = 0;
@@ -111,8 +111,3 @@ async function main(): Promise<void> {
     }),
   );
 }
-
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});

@@ -5,17 +5,28 @@
  * table (what the query would cost without the per-minute rollups).
  *
  * BENCH_DAYS (default 30) sizes the data; the last line is JSON.
+ *
+ * `--store cloudbase` measures the CloudBase adapter's quota use instead (history-cloudbase.ts).
  */
 import { createMemoryLogger } from '../backend/runtime/deps';
 import { createSqliteStore } from '../backend/store/sqlite';
 import { buildFunctions } from '../local-cloud/stack/functions';
 import type { Reading } from '../core';
 import { envInt, percentile, round, tempDir } from './lib';
+import { benchCloudbaseHistory } from './history-cloudbase';
 
 const DAYS = envInt('BENCH_DAYS', 30);
 const RUNS = 20;
 
+function storeArg(argv: string[]): 'sqlite' | 'cloudbase' {
+  const i = argv.indexOf('--store');
+  const v = i < 0 ? 'sqlite' : argv[i + 1];
+  if (v !== 'sqlite' && v !== 'cloudbase') throw new Error(`--store must be sqlite or cloudbase, got ${v ?? 'nothing'}`);
+  return v;
+}
+
 async function main(): Promise<void> {
+  if (storeArg(process.argv.slice(2)) === 'cloudbase') return benchCloudbaseHistory();
   const dir = tempDir('rpm-bench-history-');
   const store = createSqliteStore({ dataDir: dir.path, synchronous: 'normal' });
   await store.createDevice({ productKey: 'benchProduct', deviceName: 'bench-1', secret: 'x', bindCode: 'BENCH00001' }, 0);
