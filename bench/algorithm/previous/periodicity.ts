@@ -1,0 +1,99 @@
+/**
+ * Pulse-rate estimators that look at the whole window rather than at single beats:
+ * a normalised autocorrelation with a sub-harmonic guard, and a Hann-windowed DFT evaluated on a
+ * fine frequency grid (Goertzel recurrence) for sub-bin refinement and for the spectral
+ * ratio-of-ratios.
+ */
+import { parabolicOffset } from './stats';
+
+// Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
+const { PI, cos, floor, log, max, min, sin, sqrt } = Math;
+
+/**
+ * Autocorrelation normalised over the overlapping part of the window for lags 0..maxLag, so a
+ * perfectly periodic signal scores 1 at its period even in a short window.
+ */
+export function autocorrelation(x: Float64Array, maxLag: number): Float64Array {
+  const n = x.length;
+  const top = min(maxLag, n - 2);
+  const ac = new Float64Array(max(top + 1, 0));
+  const cum = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) cum[i + 1] = cum[i] + x[i] * x[i];
+  for (let k = 0; k <= top; k++) {
+    let s = 0;
+    for (let i = 0; i + k < n; i++) s += x[i] * x[i + k];
+    const e1 = cum[n - k];
+    const e2 = cum[n] - cum[k];
+    ac[k] = e1 > 0 && e2 > 0 ? s / sqrt(e1 * e2) : 0;
+  }
+  return ac;
+}
+
+/** Period in samples (fractional) and the autocorrelation at that lag. */
+export interface PeriodEstimate {
+  lag: number;
+  strength: number;
+}
+
+/**
+ * Picks the pulse period from the autocorrelation between `minLag` and `maxLag` samples.
+ * Multiples of the period also peak, sometimes higher (beat-to-beat variability makes the first
+ * peak broader), so the SHORTEST lag whose peak reaches 85 % of the best one wins; a dicrotic
+ * wave only produces a weak peak at half the period, far below that bar.
+ */
+export function estimatePeriod(x: Float64Array, minLag: number, maxLag: number): PeriodEstimate | undefined {
+  const ac = autocorrelation(x, maxLag + 1);
+  const hi = min(maxLag, ac.length - 2);
+  const peaks: number[] = [];
+  for (let k = max(1, floor(minLag)); k <= hi; k++) {
+    if (ac[k] > 0 && ac[k] >= ac[k - 1] && ac[k] > ac[k + 1]) peaks.push(k);
+  }
+  if (peaks.length === 0) return undefined;
+  const best = max(...peaks.map((k) => ac[k]));
+  const k = peaks.find((p) => ac[p] >= 0.85 * best) ?? peaks[0];
+  return { lag: k + parabolicOffset(ac[k - 1], ac[k], ac[k + 1]), strength: ac[k] };
+}
+
+/** Complex DFT value of `x` at `freqHz` (Goertzel recurrence). */
+export function dftAt(x: Float64Array, freqHz: number, sampleRateHz: number): { re: number; im: number } {
+  const w = (2 * PI * freqHz) / sampleRateHz;
+  const coeff = 2 * cos(w);
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < x.length; i++) {
+    const s0 = x[i] + coeff * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  // X(w) = e^{jw(N-1)}·(s1 − e^{−jw}·s2); only magnitudes and cross-products are used, so the
+  // common phase factor is dropped.
+  return { re: s1 - s2 * cos(w), im: s2 * sin(w) };
+}
+
+/** Hann-windowed copy of `x`. */
+export function hann(x: Float64Array): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = x[i] * (0.5 - 0.5 * cos((2 * PI * i) / max(1, n - 1)));
+  return out;
+}
+
+/**
+ * Frequency (Hz) of the largest power of `windowed` between `loHz` and `hiHz`, searched on a
+ * 0.01 Hz grid (0.6 bpm) and refined by parabolic interpolation of the log power.
+ */
+export function spectralPeak(windowed: Float64Array, sampleRateHz: number, loHz: number, hiHz: number): number | undefined {
+  const step = 0.01;
+  const count = floor((hiHz - loHz) / step) + 1;
+  if (count < 3 || windowed.length < 4) return undefined;
+  const power = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const c = dftAt(windowed, loHz + i * step, sampleRateHz);
+    power[i] = c.re * c.re + c.im * c.im;
+  }
+  let best = 0;
+  for (let i = 1; i < count; i++) if (power[i] > power[best]) best = i;
+  if (best === 0 || best === count - 1) return loHz + best * step;
+  const lp = (p: number) => log(p + 1e-300);
+  return loHz + (best + parabolicOffset(lp(power[best - 1]), lp(power[best]), lp(power[best + 1]))) * step;
+}

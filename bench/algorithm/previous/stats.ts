@@ -1,0 +1,93 @@
+/**
+ * Small numeric helpers shared by the on-device algorithm. All functions are pure and allocate
+ * at most one copy of their input, so they suit a microcontroller-sized budget.
+ */
+
+// Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
+const { floor, max, min, sqrt } = Math;
+
+/** Samples as the algorithm accepts them: plain arrays or typed arrays. */
+export type Samples = ArrayLike<number>;
+
+export function mean(x: Samples, from = 0, to = x.length): number {
+  let s = 0;
+  for (let i = from; i < to; i++) s += x[i];
+  return to > from ? s / (to - from) : 0;
+}
+
+export function variance(x: Samples): number {
+  const m = mean(x);
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += (x[i] - m) * (x[i] - m);
+  return x.length > 1 ? s / x.length : 0;
+}
+
+export function std(x: Samples): number {
+  return sqrt(variance(x));
+}
+
+/** Median of a copy of `x` (NaN for an empty input). */
+export function median(x: Samples): number {
+  return quantile(x, 0.5);
+}
+
+/** Linear-interpolated quantile `q` in [0, 1] of a copy of `x` (NaN for an empty input). */
+export function quantile(x: Samples, q: number): number {
+  if (x.length === 0) return Number.NaN;
+  const s = Float64Array.from(x).sort();
+  const pos = min(max(q, 0), 1) * (s.length - 1);
+  const lo = floor(pos);
+  const hi = min(lo + 1, s.length - 1);
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+}
+
+/** Pearson correlation of two equally long series (0 when either is constant). */
+export function correlation(a: Samples, b: Samples): number {
+  const n = min(a.length, b.length);
+  const ma = mean(a, 0, n);
+  const mb = mean(b, 0, n);
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const da = a[i] - ma;
+    const db = b[i] - mb;
+    sab += da * db;
+    saa += da * da;
+    sbb += db * db;
+  }
+  return saa > 0 && sbb > 0 ? sab / sqrt(saa * sbb) : 0;
+}
+
+/** `x` minus its least-squares straight line (removes slow drift before filtering). */
+export function detrendLinear(x: Samples): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n);
+  if (n === 0) return out;
+  const tm = (n - 1) / 2;
+  const xm = mean(x);
+  let stx = 0;
+  let stt = 0;
+  for (let i = 0; i < n; i++) {
+    stx += (i - tm) * (x[i] - xm);
+    stt += (i - tm) * (i - tm);
+  }
+  const slope = stt > 0 ? stx / stt : 0;
+  for (let i = 0; i < n; i++) out[i] = x[i] - xm - slope * (i - tm);
+  return out;
+}
+
+/**
+ * Vertex offset of the parabola through (-1, ym), (0, y0), (1, yp): the sub-sample position of
+ * a peak or trough, in [-0.5, 0.5] when y0 is the local extreme.
+ */
+export function parabolicOffset(ym: number, y0: number, yp: number): number {
+  const den = ym - 2 * y0 + yp;
+  if (den === 0) return 0;
+  const d = (0.5 * (ym - yp)) / den;
+  return max(-0.5, min(0.5, d));
+}
+
+export function clamp(x: number, lo: number, hi: number): number {
+  return min(hi, max(lo, x));
+}
