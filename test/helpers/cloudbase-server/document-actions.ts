@@ -16,7 +16,8 @@ import { checkPipeline } from './operators';
 import {
   Params, boolParam, dataParam, documentsParam, limitParam, offsetParam, orderParam, projectionParam, queryParam,
 } from './params';
-import { aggregate, find, matches } from './query-engine';
+import { find, matches } from './query-engine';
+import { runPipeline } from './pipeline';
 import type { ActionContext, ActionResult } from './context';
 import { nextVersion, upsertDocument, writeSpec } from './write-helpers';
 
@@ -108,7 +109,7 @@ export function aggregateDocuments(p: Params, ctx: ActionContext): ActionResult 
   const pipeline = stagesParam(p, ctx.now);
   checkPipeline(pipeline);
   const limited = pipeline.some((s) => '$limit' in s) ? pipeline : [...pipeline, { $limit: AGGREGATE_DEFAULT_LIMIT }];
-  const out = aggregate(c.list(), limited, (name) => ctx.db.find(name)?.list() ?? []);
+  const out = runPipeline(c.list(), limited, (name) => ctx.db.find(name)?.list() ?? []);
   ctx.counters.docsRead += out.length;
   return { data: { list: out.map(stringifyEjson) } };
 }

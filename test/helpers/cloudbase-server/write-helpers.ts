@@ -5,11 +5,12 @@
  * `$set` with dotted paths), and the document an upsert creates.
  */
 import { invalidParam } from './errors';
-import { Doc, isPlainObject, stringifyEjson } from './ejson';
+import { Doc, isPlainObject, sameValue } from './ejson';
 import { checkDocument, checkFieldNames } from './document-rules';
 import { checkUpdate } from './operators';
 import { newId } from './params';
 import { applyUpdate } from './query-engine';
+import { checkUpdateAgainst } from './update-checks';
 
 /** `set()` data: a whole new document body, no operators, `_id` left alone. */
 export function checkReplacement(data: unknown): Doc {
@@ -30,8 +31,9 @@ export function writeSpec(data: unknown, merge: boolean): WriteSpec {
 
 /** The document after the write, or null if it would be unchanged. */
 export function nextVersion(current: Doc, spec: WriteSpec, condition: Doc): Doc | null {
+  if (spec.merge) checkUpdateAgainst(current, spec.data as Record<string, Record<string, unknown>>);
   const next = spec.merge ? applyUpdate(current, spec.data, condition) : { _id: current._id, ...spec.data };
-  if (!next || stringifyEjson(next) === stringifyEjson(current)) return null;
+  if (!next || sameValue(next, current)) return null;
   checkDocument(next, 'the updated document');
   return next;
 }
