@@ -23,9 +23,9 @@ export interface CloudbaseStoreExtras {
   cloudbase: CloudbaseDb;
 }
 
-export function createCloudbaseStore(opts: CloudbaseStoreOptions, now: () => number = Date.now): Store & CloudbaseStoreExtras {
+export function createCloudbaseStore(opts: CloudbaseStoreOptions): Store & CloudbaseStoreExtras {
   const cdb = openCloudbaseDb(opts);
-  const readings = createReadings(cdb, now);
+  const readings = createReadings(cdb);
   const devices = createDevices(cdb, readings.perDevice);
   const people = createPeople(cdb, devices.all);
   const bindings = createBindings(cdb, devices.all);

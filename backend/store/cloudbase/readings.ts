@@ -69,7 +69,7 @@ async function eachLimited<T>(xs: T[], n: number, f: (x: T) => Promise<void>): P
   if (failure !== undefined) throw failure;
 }
 
-export function createReadings(cdb: CloudbaseDb, now: () => number) {
+export function createReadings(cdb: CloudbaseDb) {
   const { db } = cdb;
   const coll = () => db.collection(cdb.name('readings'));
   const _ = db.command;
@@ -108,7 +108,9 @@ export function createReadings(cdb: CloudbaseDb, now: () => number) {
           must(await ref.set(merged.patch));
         } else {
           const patch: Record<string, unknown> = { ...merged.patch };
-          const expired = expiredIds(current?.ids, now(), MESSAGE_ID_TTL_MS);
+          // Forget ids by the batch's own clock (as the redelivery check does), not the function's.
+          const newest = Math.max(...items.map((i) => i.receivedAt));
+          const expired = expiredIds(current?.ids, newest, MESSAGE_ID_TTL_MS);
           if (expired.length) patch.ids = { ...(merged.patch.ids ?? {}), ...Object.fromEntries(expired.map((k) => [k, _.remove()])) };
           if (Object.keys(patch).length) must(await ref.update(patch));
         }
