@@ -6,6 +6,7 @@
 import type { Bucket, Reading, Result } from '../core';
 import type { DeviceStatus, HistoryResult, MemberRecord, PatientDetail, PatientSummary, UserRecord } from '../core/api';
 import type { Api } from '../miniprogram/services/api';
+import type { Avatars } from '../miniprogram/services/avatar';
 import type { Services, Timer, Ui } from '../miniprogram/services/index';
 import type { RealtimeClient, RealtimeEvent } from '../miniprogram/services/realtime/index';
 
@@ -16,6 +17,19 @@ const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
 export const USER: UserRecord = { id: 'u_me', openid: 'dev:preview', name: '张伟', createdAt: NOW - 30 * DAY };
+
+/** An avatar the local host would store (the fixtures show it as `AVATAR_PICTURE`). */
+export const AVATAR_REF = '/files/avatars/5f0c2d9a7e3b41c8a6d2e9f1b4c7a8d3.jpg';
+
+/** A drawn portrait standing in for a user's photo: an inline SVG, so pictures need no files. */
+export const AVATAR_PICTURE = `data:image/svg+xml;utf8,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><rect width="100" height="100" fill="#ffd8a8"/>' +
+    '<circle cx="50" cy="40" r="19" fill="#f0a868"/><path d="M14 100c4-24 18-34 36-34s32 10 36 34z" fill="#4c6ef5"/>' +
+    '<path d="M31 36c0-14 9-21 19-21s19 7 19 21c-5-6-11-9-19-9s-14 3-19 9z" fill="#5c3d2e"/></svg>',
+)}`;
+
+/** The signed-in user after choosing an avatar. */
+export const USER_WITH_AVATAR: UserRecord = { ...USER, avatarUrl: AVATAR_REF };
 
 export const DEVICE: DeviceStatus = {
   id: 'rpm/bedside-01',
@@ -36,7 +50,7 @@ export const PATIENTS: PatientSummary[] = [
 
 export const MEMBERS: MemberRecord[] = [
   { patientId: 'p_mom', userId: 'u_me', userName: '张伟', role: 'owner', since: NOW - 20 * DAY },
-  { patientId: 'p_mom', userId: 'u_sis', userName: '张丽', role: 'family', since: NOW - 5 * DAY },
+  { patientId: 'p_mom', userId: 'u_sis', userName: '张丽', avatarUrl: AVATAR_REF, role: 'family', since: NOW - 5 * DAY },
 ];
 
 export function patientDetail(p: PatientSummary = PATIENTS[0], devices: DeviceStatus[] = [DEVICE]): PatientDetail {
@@ -88,6 +102,7 @@ export function fixtureApi(now = NOW): Api {
     login: () => okOf({ user: USER, token: 't', expiresAt: now + 7 * DAY }),
     me: () => okOf({ user: USER, patients: PATIENTS.map((p) => ({ id: p.id, name: p.name, role: p.role })) }),
     logout: () => okOf({ signedOut: true as const }),
+    updateProfile: (patch) => okOf({ ...USER, ...patch }),
     patients: () => okOf(PATIENTS),
     patient: (id) => okOf(patientDetail(PATIENTS.find((p) => p.id === id) ?? PATIENTS[0])),
     createPatient: (profile) => okOf({ ...profile, id: 'p_new', createdAt: now, role: 'owner' as const }),
@@ -145,22 +160,34 @@ export interface FixtureOptions {
   timer?: Timer;
   ui?: Ui;
   devCode?: string;
+  /** The signed-in user; default `USER` (no avatar). */
+  user?: UserRecord;
+  /** Avatar upload replaced (errors, never-settling). */
+  avatars?: Partial<Avatars>;
+}
+
+/** Avatars from fixtures: uploads succeed with `AVATAR_REF`, every stored avatar shows `AVATAR_PICTURE`. */
+export function fixtureAvatars(): Avatars {
+  return { upload: () => okOf(AVATAR_REF), source: (ref) => (ref ? AVATAR_PICTURE : '') };
 }
 
 export function fixtureServices(opts: FixtureOptions = {}): Services & { realtime: ReturnType<typeof fixtureRealtime> } {
   const now = opts.now ?? NOW;
   const realtime = fixtureRealtime();
+  let user = opts.user ?? USER;
   return {
     api: { ...fixtureApi(now), ...opts.api },
     session: {
-      ensure: async () => ({ ok: true, data: USER }),
+      ensure: async () => ({ ok: true, data: user }),
       token: () => 't',
-      user: () => USER,
+      user: () => user,
+      remember: (u: UserRecord) => void (user = u),
       clear: () => undefined,
       useDevCode: () => undefined,
       devCode: () => opts.devCode ?? 'wxpreview01',
     },
     realtime,
+    avatars: { ...fixtureAvatars(), ...opts.avatars },
     ui: opts.ui ?? silentUi(),
     now: opts.clock ?? (() => now),
     timer: opts.timer ?? { setTimeout: () => 0, clearTimeout: () => undefined },

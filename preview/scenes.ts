@@ -1,6 +1,6 @@
 /** Every page and component in its main states, from fixtures. */
 import { err, ErrorCode } from '../core';
-import { DEVICE, fixtureServices, never, NOW, PATIENTS, patientDetail } from './fixtures';
+import { AVATAR_PICTURE, DEVICE, fixtureServices, never, NOW, PATIENTS, patientDetail, USER_WITH_AVATAR } from './fixtures';
 import type { Scene } from './render';
 
 const unavailable = () => Promise.resolve(err(ErrorCode.Unavailable, '网络不可用：request:fail timeout'));
@@ -60,6 +60,20 @@ export function pageScenes(): Scene[] {
     { name: 'history-error', path: 'pages/history', services: fixtureServices({ api: { history: unavailable } }) },
     { name: 'me-with-patients', path: 'pages/me', services: fixtureServices() },
     { name: 'me-new-user', path: 'pages/me', services: fixtureServices({ api: { patients: async () => ({ ok: true, data: [] }) } }) },
+    { name: 'me-profile-avatar', path: 'pages/me', services: fixtureServices({ user: USER_WITH_AVATAR }) },
+    { name: 'me-edit-nickname', path: 'pages/me', services: fixtureServices({ user: USER_WITH_AVATAR }), act: ({ instance }) => void (instance.onEditName as () => void)() },
+    {
+      name: 'me-avatar-error',
+      path: 'pages/me',
+      services: fixtureServices({ avatars: { upload: async () => err(ErrorCode.PayloadTooLarge, 'the image is over 512 KiB') } }),
+      act: ({ instance }) => (instance.onChooseAvatar as (e: unknown) => Promise<void>)({ detail: { avatarUrl: 'wxfile://tmp_big.jpg' } }),
+    },
+    {
+      name: 'me-avatar-uploading',
+      path: 'pages/me',
+      services: fixtureServices({ avatars: { upload: never } }),
+      act: ({ instance }) => void (instance.onChooseAvatar as (e: unknown) => Promise<void>)({ detail: { avatarUrl: 'wxfile://tmp_1.jpg' } }),
+    },
     { name: 'me-add-patient', path: 'pages/me', services: fixtureServices(), act: ({ instance }) => void (instance.onStartCreate as () => void)() },
     {
       name: 'me-redeem-error',
@@ -108,6 +122,8 @@ export function componentScenes(): Scene[] {
     { name: 'alert-banner-warning', path: 'components/alert-banner', props: { text: '王秀英 体温 38.2 °C，高于 37.3 °C（10:00）', level: 'warning' } },
     { name: 'patient-tabs', path: 'components/patient-tabs', props: { patients: PATIENTS.map((p) => ({ id: p.id, name: p.name })), selected: 'p_mom' } },
     { name: 'range-picker-custom', path: 'components/range-picker', props: { selected: 'custom', customFrom: '2026-11-01', customTo: '2026-11-20', maxDate: '2026-11-27' } },
+    { name: 'user-avatar-picture', path: 'components/user-avatar', width: 128, props: { src: AVATAR_PICTURE, name: '张伟', size: 'large' } },
+    { name: 'user-avatar-initial', path: 'components/user-avatar', width: 128, props: { src: '', name: '张伟', size: 'large' } },
     { name: 'profile-form', path: 'components/profile-form', props: { initial: { name: '王秀英', sexIndex: 0, birthDate: '1948-03-12', notes: '高血压' }, today: '2026-11-27' } },
   ];
 }

@@ -1,8 +1,9 @@
 /**
  * Runs miniprogram-simulate outside jest, on a copy of the mini program made for pictures:
- * - The simulator renders built-in tags (`input`, `switch` …) as bare `wx-*` elements without
- *   their values, so the copy's WXML also passes those values as `data-preview-*` attributes,
- *   which the pictures' CSS shows. The product's WXML is not touched.
+ * - The simulator renders built-in tags (`input`, `switch`, `image` …) as bare `wx-*` elements
+ *   without their values, so the copy's WXML also passes those values as `data-preview-*`
+ *   attributes, which the pictures' CSS (or, for images, an `<img>` the renderer adds) shows. The
+ *   product's WXML is not touched.
  * - `.ts` sources are resolved before same-named `.json` files (simulate `require`s `…/index`;
  *   Node would pick `index.json`).
  * - Each picture gets a fresh jsdom document and a fresh simulator (it cannot load a path twice).
@@ -18,11 +19,11 @@ export const MINIPROGRAM_ROOT = resolve(__dirname, '..', 'miniprogram');
 type Resolver = (request: string, ...rest: unknown[]) => string;
 const M = Module as unknown as { _resolveFilename: Resolver };
 
-/** Copies an attribute of built-in form tags into `data-preview-<name>` (rendered by the simulator). */
+/** Copies an attribute of built-in form tags and images into `data-preview-<name>` (rendered by the simulator). */
 export function annotateBuiltins(wxml: string): string {
-  return wxml.replace(/<(input|textarea|switch)\b([^>]*?)(\/?)>/g, (_all, tag: string, attrs: string, selfClose: string) => {
+  return wxml.replace(/<(input|textarea|switch|image)\b([^>]*?)(\/?)>/g, (_all, tag: string, attrs: string, selfClose: string) => {
     const extra: string[] = [];
-    for (const name of ['value', 'placeholder', 'checked']) {
+    for (const name of ['value', 'placeholder', 'checked', 'src']) {
       const m = new RegExp(`\\s${name}="([^"]*)"`).exec(attrs);
       if (m) extra.push(`data-preview-${name}="${m[1]}"`);
     }

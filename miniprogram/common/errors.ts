@@ -4,7 +4,7 @@
  */
 import { Err, ErrorCode } from '../lib/core';
 
-export type Situation = 'general' | 'redeem' | 'bind' | 'profile' | 'invite' | 'member';
+export type Situation = 'general' | 'redeem' | 'bind' | 'profile' | 'invite' | 'member' | 'avatar' | 'nickname';
 
 const BY_SITUATION: Partial<Record<Situation, Partial<Record<ErrorCode, string>>>> = {
   redeem: {
@@ -22,6 +22,12 @@ const BY_SITUATION: Partial<Record<Situation, Partial<Record<ErrorCode, string>>
     [ErrorCode.BadRequest]: '请检查填写的内容：姓名 1–32 个字，出生日期不能晚于今天，备注不超过 500 字',
     [ErrorCode.Forbidden]: '只有管理者可以修改资料',
   },
+  avatar: {
+    [ErrorCode.BadRequest]: '这张图片用不了，请换一张照片（JPG 或 PNG）',
+    [ErrorCode.PayloadTooLarge]: '图片太大了（不能超过 512 KB），请换一张',
+    [ErrorCode.Unavailable]: '头像没有上传成功，请检查网络后再试',
+  },
+  nickname: { [ErrorCode.BadRequest]: '昵称为 1–32 个字，请修改后再保存' },
   invite: { [ErrorCode.Forbidden]: '只有管理者可以邀请家人' },
   member: { [ErrorCode.Forbidden]: '只有管理者可以移除家人' },
 };

@@ -21,6 +21,8 @@ import type {
   Result,
   SetReply,
   Settings,
+  UserProfilePatch,
+  UserRecord,
 } from '../lib/core';
 import type { CallFunction } from './transport';
 
@@ -39,6 +41,8 @@ export function createApi(call: CallFunction) {
     login: (event: { code?: string; name?: string }) => call<LoginResult>('auth', { action: 'login', ...event }),
     me: () => call<MeResult>('auth', { action: 'me' }),
     logout: () => call<{ signedOut: true }>('auth', { action: 'logout' }),
+    /** Changes the caller's own display name and/or avatar; answers with the updated user. */
+    updateProfile: (patch: UserProfilePatch) => call<UserRecord>('auth', { action: 'updateProfile', ...patch }),
 
     patients: () => call<PatientSummary[]>('patients', { action: 'list' }),
     patient: (patientId: string) => call<PatientDetail>('patients', { action: 'get', patientId }),

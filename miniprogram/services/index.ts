@@ -5,6 +5,7 @@
  */
 import type { ConnectSocket } from '../lib/mqtt';
 import { createApi } from './api';
+import { CloudFiles, createAvatars, UploadFileFn } from './avatar';
 import type { AppConfig } from './config';
 import { createRealtimeClient, RealtimeClient } from './realtime/index';
 import { createSession, StorageLike, withSession } from './session';
@@ -31,10 +32,12 @@ export interface Ui {
 /** The side effects the services need. */
 export interface Platform {
   request: RequestFn;
+  /** `wx.uploadFile`: the avatar upload to the local function host. */
+  uploadFile: UploadFileFn;
   connectSocket: ConnectSocket;
   storage: StorageLike;
   /** `wx.cloud`, initialised; required in `cloud` mode. */
-  cloud?: CloudLike;
+  cloud?: CloudLike & CloudFiles;
   now: () => number;
   random: () => number;
   timer: Timer;
@@ -64,7 +67,16 @@ export function createServices(platform: Platform, config: AppConfig) {
     now: platform.now,
     timer: platform.timer,
   });
-  return { api, session, realtime, ui: platform.ui, now: platform.now, timer: platform.timer, mode: config.mode };
+  const avatars = createAvatars({
+    mode: config.mode,
+    functionsUrl: config.local.functionsUrl,
+    uploadFile: platform.uploadFile,
+    cloud: platform.cloud,
+    session,
+    now: platform.now,
+    random: platform.random,
+  });
+  return { api, session, realtime, avatars, ui: platform.ui, now: platform.now, timer: platform.timer, mode: config.mode };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -74,6 +74,11 @@ export function createSession(opts: SessionOptions) {
     },
     token: (): string | undefined => saved()?.token,
     user: (): UserRecord | undefined => saved()?.user,
+    /** Keeps the signed-in user's record current after they changed it (name, avatar). */
+    remember(user: UserRecord) {
+      const s = saved();
+      if (s && s.user.id === user.id) opts.storage.setStorageSync(SESSION_KEY, { ...s, user });
+    },
     /** Forgets the session (it was refused, or the user signed out). */
     clear: () => opts.storage.removeStorageSync(SESSION_KEY),
     /** Local development only: sign in as another user (to try family sharing with two accounts). */

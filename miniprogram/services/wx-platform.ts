@@ -6,10 +6,14 @@ export function wxPlatform(config: AppConfig): Platform {
   let cloud: Platform['cloud'];
   if (config.mode === 'cloud' && wx.cloud) {
     wx.cloud.init({ env: config.cloud.env || undefined, traceUser: true });
-    cloud = { callFunction: (o) => wx.cloud.callFunction(o) as Promise<{ result?: unknown }> };
+    cloud = {
+      callFunction: (o) => wx.cloud.callFunction(o) as Promise<{ result?: unknown }>,
+      uploadFile: (o) => wx.cloud.uploadFile(o),
+    };
   }
   return {
     request: (o) => wx.request({ ...o, dataType: '其他', responseType: 'text' }),
+    uploadFile: (o) => wx.uploadFile(o),
     connectSocket: (o) => wx.connectSocket({ url: o.url, protocols: o.protocols }),
     storage: { getStorageSync: (k) => wx.getStorageSync(k), setStorageSync: (k, v) => wx.setStorageSync(k, v), removeStorageSync: (k) => wx.removeStorageSync(k) },
     cloud,

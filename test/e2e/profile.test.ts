@@ -35,7 +35,7 @@ describe('display name and avatar', () => {
   /** The way `wx.uploadFile({name: 'file', filePath})` sends it: multipart form-data with a filename. */
   async function upload(bytes: Buffer, token?: string, filename = 'tmp_avatar.png', type = 'image/png') {
     const form = new FormData();
-    form.append('file', new Blob([bytes], { type }), filename);
+    form.append('file', new Blob([new Uint8Array(bytes)], { type }), filename);
     const r = await fetch(`${base()}/files/avatars`, { method: 'POST', body: form, headers: bearer(token) });
     return { status: r.status, body: (await r.json()) as Json };
   }

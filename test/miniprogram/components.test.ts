@@ -187,3 +187,34 @@ describe('patient-tabs and alert-banner', () => {
     expect(textOf(some, '.banner')).toBe('体温 38.2 °C');
   });
 });
+
+describe('user-avatar', () => {
+  test('with a picture it shows the picture, in the size asked for', async () => {
+    const comp = renderComponent('components/user-avatar/index', { src: 'cloud://env-1.bucket/avatars/u_1/a.jpg', name: '张伟', size: 'large' });
+    await settle();
+    expect(comp.querySelector('.picture')).toBeDefined();
+    expect(comp.querySelector('.initial')).toBeUndefined();
+    expect(comp.querySelector('.avatar')?.dom?.className).toContain('large');
+  });
+
+  test('without a picture it shows the first character of the name, and 我 without a name', async () => {
+    const comp = renderComponent('components/user-avatar/index', { src: '', name: '李娜' });
+    await settle();
+    expect(textOf(comp, '.initial')).toBe('李');
+    const nameless = renderComponent('components/user-avatar/index', { src: '' });
+    await settle();
+    expect(textOf(nameless, '.initial')).toBe('我');
+  });
+
+  test('a picture that does not load falls back to the initial, until another picture is given', async () => {
+    const comp = renderComponent('components/user-avatar/index', { src: 'http://127.0.0.1:9/files/avatars/gone.png', name: '王芳' });
+    await settle();
+    call(comp, 'onError');
+    await settle();
+    expect(comp.querySelector('.picture')).toBeUndefined();
+    expect(textOf(comp, '.initial')).toBe('王');
+    call(comp, 'setData', { src: 'cloud://env-1.bucket/avatars/u_1/b.jpg' });
+    await settle();
+    expect(comp.querySelector('.picture')).toBeDefined();
+  });
+});

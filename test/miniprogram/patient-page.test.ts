@@ -4,6 +4,9 @@
  * 家人详情 against the real stack: profile editing, binding and unbinding devices by their label
  * code, inviting family, and what a family member (not the owner) may do.
  */
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createDevice } from '../helpers/stack';
 import { until } from '../helpers/until';
 import { ownerWithDevice } from './helpers/family';
@@ -126,4 +129,27 @@ test('a page for a patient the user does not follow shows an error, not data', a
   await until(() => page.data.state === 'error', 'the error');
   expect(allText(page)).toContain('内容不存在或你已不再关注该家人');
   expect(allText(page)).not.toContain('王秀英');
+});
+
+test('family members are shown with the avatar they chose, or the first character of their name', async () => {
+  const { phone, patientId } = await ownerWithDevice(stack(), 'pp-avatar-owner');
+  const picture = join(tmpdir(), `rpm-avatar-${process.pid}.png`);
+  writeFileSync(picture, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));
+  const uploaded = await phone.services.avatars.upload(picture);
+  rmSync(picture);
+  if (!uploaded.ok) throw new Error(uploaded.message);
+  expect((await phone.services.api.updateProfile({ avatarUrl: uploaded.data, name: '张伟' })).ok).toBe(true);
+  const invite = await phone.services.api.createInvite(patientId);
+  if (!invite.ok) throw new Error(invite.message);
+  const guest = phoneServices(stack(), 'pp-avatar-guest');
+  expect((await guest.services.api.redeemInvite(invite.data.code)).ok).toBe(true);
+
+  const { page } = openPage('patient', guest.services, { id: patientId });
+  await until(() => page.data.state === 'ready', 'the page');
+  const [owner, me] = page.querySelectorAll('.member-avatar');
+  expect(owner.data.src).toBe(`http://127.0.0.1:${stack().ports.http}${uploaded.data}`);
+  expect(owner.querySelector('.picture')).toBeDefined();
+  expect(me.data.src).toBe('');
+  expect((me.dom?.textContent ?? '').trim()).toBe('P');
+  expect(textOf(page, '.member')).toContain('张伟');
 });

@@ -2,7 +2,10 @@
  * The mini program's service layer in Node: HTTP to the real function host, the session kept in
  * storage, a refused session signed in again, and every failure turned into a typed result.
  */
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ErrorCode } from '../../core';
 import { createServices } from '../../miniprogram/services/index';
@@ -55,6 +58,23 @@ test('an expired stored session is not sent; a new one is made first', async () 
   const s = createServices(np.platform, localConfig(stack()));
   expect(await s.api.patients()).toEqual({ ok: true, data: [] });
   expect(s.session.token()).not.toBe('stale');
+});
+
+test('an avatar upload with a revoked session signs in again, once, and succeeds', async () => {
+  const phone = phoneServices(stack(), 'avatar-revoked');
+  expect((await phone.services.api.logout()).ok).toBe(true);
+  const file = join(tmpdir(), `rpm-svc-avatar-${process.pid}.png`);
+  writeFileSync(file, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));
+  try {
+    expect(await phone.services.avatars.upload(file)).toEqual({ ok: true, data: expect.stringMatching(/^\/files\/avatars\/[0-9a-f]{32}\.png$/) });
+  } finally {
+    rmSync(file);
+  }
+});
+
+test('an avatar file that cannot be read is UNAVAILABLE, with the reason', async () => {
+  const phone = phoneServices(stack(), 'avatar-missing');
+  expect(await phone.services.avatars.upload('/nonexistent/tmp_avatar.jpg')).toMatchObject({ ok: false, code: ErrorCode.Unavailable, message: expect.stringContaining('uploadFile:fail') });
 });
 
 describe('failures become results', () => {

@@ -8,7 +8,9 @@ import type { CommandReply, HistoryResult } from '../../core/api';
 import { outcomeOf, staleAfterMs, tileOf, mergeLatest, Latest } from '../../miniprogram/pages/monitor/view-model';
 import { resolutionNote, summarize } from '../../miniprogram/pages/history/view-model';
 import { codeFromScan, inviteText, memberRows } from '../../miniprogram/pages/patient/view-model';
-import { describe as describePatient } from '../../miniprogram/pages/me/view-model';
+import { describe as describePatient, nicknameFrom } from '../../miniprogram/pages/me/view-model';
+import { avatarSource } from '../../miniprogram/services/avatar';
+import { initialOf } from '../../miniprogram/components/user-avatar/model';
 import { profileFrom } from '../../miniprogram/components/profile-form/model';
 import { presetRange } from '../../miniprogram/components/range-picker/model';
 import { patientTabs } from '../../miniprogram/components/patient-tabs/model';
@@ -128,8 +130,49 @@ describe('people', () => {
       { patientId: 'p', userId: 'me', userName: '张伟', role: 'owner' as const, since: 0 },
       { patientId: 'p', userId: 'sis', userName: '张丽', role: 'family' as const, since: 0 },
     ];
-    expect(memberRows(members, 'me', true).map((m) => [m.name, m.isMe, m.removable])).toEqual([['张伟', true, false], ['张丽', false, true]]);
-    expect(memberRows(members, 'sis', false).every((m) => !m.removable)).toBe(true);
+    const noPicture = () => '';
+    expect(memberRows(members, 'me', true, noPicture).map((m) => [m.name, m.isMe, m.removable])).toEqual([['张伟', true, false], ['张丽', false, true]]);
+    expect(memberRows(members, 'sis', false, noPicture).every((m) => !m.removable)).toBe(true);
+  });
+
+  test('a member row shows the avatar the member chose, resolved for this mode, or none', () => {
+    const members = [
+      { patientId: 'p', userId: 'me', userName: '张伟', avatarUrl: '/files/avatars/0123456789abcdef0123456789abcdef.png', role: 'owner' as const, since: 0 },
+      { patientId: 'p', userId: 'sis', userName: '张丽', role: 'family' as const, since: 0 },
+    ];
+    const local = (ref: string | undefined) => avatarSource(ref, 'local', 'http://192.168.1.10:3000/');
+    expect(memberRows(members, 'me', true, local).map((m) => m.avatarSrc)).toEqual(['http://192.168.1.10:3000/files/avatars/0123456789abcdef0123456789abcdef.png', '']);
+  });
+
+  test.each([
+    [undefined, 'local', ''],
+    ['/files/avatars/a.png', 'local', 'http://127.0.0.1:3000/files/avatars/a.png'],
+    ['/files/avatars/a.png', 'cloud', ''],
+    ['cloud://env-1.bucket/avatars/u_1/a.jpg', 'cloud', 'cloud://env-1.bucket/avatars/u_1/a.jpg'],
+    ['cloud://env-1.bucket/avatars/u_1/a.jpg', 'local', ''],
+    ['javascript:alert(1)', 'cloud', ''],
+  ] as const)('the avatar reference %s shows in %s mode as %j', (ref, mode, src) => {
+    expect(avatarSource(ref, mode, 'http://127.0.0.1:3000')).toBe(src);
+  });
+
+  test.each([
+    ['张伟', '张'],
+    ['  alice', 'A'],
+    ['😀 笑笑', '😀'],
+    ['', '我'],
+    ['   ', '我'],
+  ])('the avatar without a picture shows the first character of %j', (name, initial) => {
+    expect(initialOf(name)).toBe(initial);
+  });
+
+  test.each([
+    ['  李娜 ', { ok: true, name: '李娜' }],
+    ['', { ok: false, message: '请填写昵称' }],
+    ['   ', { ok: false, message: '请填写昵称' }],
+    ['名'.repeat(33), { ok: false, message: '昵称最多 32 个字' }],
+    [undefined, { ok: false, message: '请填写昵称' }],
+  ])('the nickname %j is %j', (raw, expected) => {
+    expect(nicknameFrom(raw)).toEqual(expected);
   });
 
   test.each([

@@ -1,5 +1,6 @@
 /**
- * 我的: who is signed in, the patients they follow (tap for profile, devices and family), adding a
+ * 我的: who is signed in — with the avatar and nickname they chose through WeChat's avatar and
+ * nickname fill-in — the patients they follow (tap for profile, devices and family), adding a
  * patient and joining a family with an invite code. A new user lands on a guide to do either.
  */
 import { normalizeCode } from '../../lib/core';
@@ -8,7 +9,7 @@ import { errorText } from '../../common/errors';
 import { dateText } from '../../common/time';
 import type { Services } from '../../services/index';
 import { servicesOf } from '../../services/provider';
-import { PatientItem, patientItem } from './view-model';
+import { nicknameFrom, PatientItem, patientItem } from './view-model';
 import type { PatientProfile } from '../../lib/core';
 
 
@@ -18,6 +19,12 @@ definePage({
     message: '',
     userName: '',
     userId: '',
+    avatarSrc: '',
+    avatarBusy: false,
+    editingName: false,
+    nameInput: '',
+    nameBusy: false,
+    profileError: '',
     local: false,
     devCode: '',
     devInput: '',
@@ -38,7 +45,7 @@ definePage({
       void this.load();
     },
     async load() {
-      const { api, session, now, mode } = this.services();
+      const { api, session, avatars, now, mode } = this.services();
       if (!this.data.userId) this.setData({ state: 'loading' });
       const r = await api.patients();
       if (!r.ok) return this.setData({ state: 'error', message: errorText(r) });
@@ -47,11 +54,65 @@ definePage({
         state: 'ready',
         userName: user?.name ?? '',
         userId: user?.id ?? '',
+        avatarSrc: avatars.source(user?.avatarUrl),
         local: mode === 'local',
         devCode: session.devCode() ?? '',
         patients: r.data.map((p) => patientItem(p, now())),
         today: dateText(now()),
       });
+    },
+    /** WeChat's avatar fill-in gives a temporary file: upload it, then store it on the profile. */
+    async onChooseAvatar(e: WechatMiniprogram.CustomEvent<{ avatarUrl?: string }>) {
+      const path = e.detail.avatarUrl;
+      if (!path || this.data.avatarBusy) return;
+      const { api, avatars, session, ui } = this.services();
+      this.setData({ avatarBusy: true, profileError: '' });
+      const uploaded = await avatars.upload(path);
+      if (!uploaded.ok) return this.setData({ avatarBusy: false, profileError: errorText(uploaded, 'avatar') });
+      const r = await api.updateProfile({ avatarUrl: uploaded.data });
+      if (!r.ok) return this.setData({ avatarBusy: false, profileError: errorText(r, 'avatar') });
+      session.remember(r.data);
+      this.setData({ avatarBusy: false, avatarSrc: avatars.source(r.data.avatarUrl) });
+      ui.toast('头像已更新');
+    },
+    onEditName() {
+      this.setData({ editingName: true, nameInput: this.data.userName, profileError: '' });
+    },
+    onCancelName() {
+      this.setData({ editingName: false, profileError: '' });
+    },
+    onNameInput(e: WechatMiniprogram.Input) {
+      this.setData({ nameInput: e.detail.value, profileError: '' });
+    },
+    /** Picking the WeChat nickname above the keyboard may only show up here. */
+    onNameBlur(e: WechatMiniprogram.InputBlur) {
+      this.setData({ nameInput: e.detail.value });
+    },
+    /** WeChat checks a nickname after blur and empties the field when it fails. */
+    onNameReview(e: WechatMiniprogram.CustomEvent<{ pass: boolean; timeout: boolean }>) {
+      if (!e.detail.pass && !e.detail.timeout) this.setData({ nameInput: '', profileError: '这个昵称没有通过微信的检查，请换一个' });
+    },
+    /** The keyboard's 完成 key. */
+    onNameConfirm(e: WechatMiniprogram.InputConfirm) {
+      return this.saveName(e.detail.value);
+    },
+    /** The 保存 button: the form's value is what is left after WeChat's check. */
+    onNameSubmit(e: WechatMiniprogram.FormSubmit) {
+      const value = (e.detail.value as { nickname?: unknown }).nickname;
+      return this.saveName(typeof value === 'string' ? value : this.data.nameInput);
+    },
+    async saveName(raw: string) {
+      if (this.data.nameBusy) return;
+      const checked = nicknameFrom(raw);
+      if (!checked.ok) return this.setData({ profileError: checked.message });
+      if (checked.name === this.data.userName) return this.setData({ editingName: false, profileError: '' });
+      const { api, session, ui } = this.services();
+      this.setData({ nameBusy: true, profileError: '' });
+      const r = await api.updateProfile({ name: checked.name });
+      if (!r.ok) return this.setData({ nameBusy: false, profileError: errorText(r, 'nickname') });
+      session.remember(r.data);
+      this.setData({ nameBusy: false, editingName: false, userName: r.data.name });
+      ui.toast('昵称已保存');
     },
     onOpenPatient(e: WechatMiniprogram.TouchEvent<{}, {}, { id: string }>) {
       this.services().ui.navigateTo(`/pages/patient/index?id=${encodeURIComponent(e.currentTarget.dataset.id)}`);

@@ -1,5 +1,5 @@
-/** Pure rules of the personal pages: how a patient is described. */
-import type { PatientProfile, PatientSummary, Role, Sex } from '../../lib/core';
+/** Pure rules of the personal pages: how a patient is described, what a nickname may be. */
+import { PatientProfile, PatientSummary, PROFILE_LIMITS, Role, Sex } from '../../lib/core';
 import { ageOf } from '../../common/time';
 import { SEXES } from '../../components/profile-form/model';
 
@@ -26,4 +26,15 @@ export interface PatientItem {
 
 export function patientItem(p: PatientSummary, now: number): PatientItem {
   return { id: p.id, name: p.name, role: p.role, roleText: ROLE_TEXT[p.role], meta: describe(p, now) };
+}
+
+/**
+ * The nickname to save, or what to fix first. The same limit as the function's (1–32 characters
+ * after trimming), checked here only to answer at once; the function decides.
+ */
+export function nicknameFrom(raw: unknown): { ok: true; name: string } | { ok: false; message: string } {
+  const name = typeof raw === 'string' ? raw.trim() : '';
+  if (!name) return { ok: false, message: '请填写昵称' };
+  if (name.length > PROFILE_LIMITS.nameMaxChars) return { ok: false, message: `昵称最多 ${PROFILE_LIMITS.nameMaxChars} 个字` };
+  return { ok: true, name };
 }

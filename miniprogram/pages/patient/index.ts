@@ -50,7 +50,7 @@ definePage({
       void this.load();
     },
     async load() {
-      const { api, session, now } = this.services();
+      const { api, session, avatars, now } = this.services();
       if (!this.data.patientId) return this.setData({ state: 'error', message: '缺少家人编号' });
       const r = await api.patient(this.data.patientId);
       if (!r.ok) return this.setData({ state: 'error', message: errorText(r) });
@@ -67,7 +67,7 @@ definePage({
         form: formOf(p),
         today: dateText(now()),
         devices: p.devices.map((d) => deviceRow(d, now())),
-        members: memberRows(p.members, session.user()?.id ?? '', isOwner),
+        members: memberRows(p.members, session.user()?.id ?? '', isOwner, avatars.source),
       });
       this.services().ui.setTitle(p.name);
     },

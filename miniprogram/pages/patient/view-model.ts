@@ -19,6 +19,8 @@ export function deviceRow(d: DeviceStatus, now: number): DeviceRow {
 export interface MemberRow {
   userId: string;
   name: string;
+  /** What the avatar shows ('' = the name's first character). */
+  avatarSrc: string;
   roleText: string;
   since: string;
   isMe: boolean;
@@ -26,10 +28,12 @@ export interface MemberRow {
   removable: boolean;
 }
 
-export function memberRows(members: readonly MemberRecord[], meId: string, iAmOwner: boolean): MemberRow[] {
+/** `avatarSource` turns a stored avatar reference into an `<image>` source (`services.avatars.source`). */
+export function memberRows(members: readonly MemberRecord[], meId: string, iAmOwner: boolean, avatarSource: (ref: string | undefined) => string): MemberRow[] {
   return members.map((m) => ({
     userId: m.userId,
     name: m.userName,
+    avatarSrc: avatarSource(m.avatarUrl),
     roleText: ROLE_TEXT[m.role],
     since: dateTimeText(m.since),
     isMe: m.userId === meId,
