@@ -74,18 +74,28 @@ export function createReadings(cdb: CloudbaseDb) {
   const coll = () => db.collection(cdb.name('readings'));
   const _ = db.command;
 
-  /** Hour documents of a device with `hour` in [h0, h1), oldest first, paged past the 1000 cap. */
-  async function hourDocs(deviceId: string, h0: number, h1: number, fields?: Record<string, boolean>): Promise<Doc[]> {
-    const out: Doc[] = [];
+  /**
+   * Hour documents of a device with `hour` in [h0, h1), oldest first, a page at a time past the
+   * 1000 cap. Pages start at `firstPage` documents and grow tenfold, so a caller that stops early
+   * (a count that reached its cap, a raw query that has its rows) reads little.
+   */
+  async function* hourPages(deviceId: string, h0: number, h1: number, fields?: Record<string, boolean>, firstPage = PAGE): AsyncGenerator<Doc[]> {
     let from = h0;
+    let size = Math.min(firstPage, PAGE);
     while (from < h1) {
-      let q = coll().where({ deviceId, hour: _.gte(from).and(_.lt(h1)) }).orderBy('hour', 'asc').limit(PAGE);
+      let q = coll().where({ deviceId, hour: _.gte(from).and(_.lt(h1)) }).orderBy('hour', 'asc').limit(size);
       if (fields) q = q.field({ ...fields, hour: true });
       const page = docsOf(await cdb.run(() => q.get()));
-      out.push(...page);
-      if (page.length < PAGE) break;
+      if (page.length) yield page;
+      if (page.length < size) return;
       from = (page[page.length - 1]!.hour as number) + 1;
+      size = Math.min(size * 10, PAGE);
     }
+  }
+
+  async function hourDocs(deviceId: string, h0: number, h1: number, fields?: Record<string, boolean>): Promise<Doc[]> {
+    const out: Doc[] = [];
+    for await (const page of hourPages(deviceId, h0, h1, fields)) out.push(...page);
     return out;
   }
 
@@ -185,9 +195,14 @@ export function createReadings(cdb: CloudbaseDb) {
         if (total >= cap || from >= to) continue;
         const inner0 = Math.ceil(from / HOUR) * HOUR;
         const inner1 = Math.floor(to / HOUR) * HOUR;
-        if (inner0 < inner1) for (const d of await hourDocs(deviceId, inner0, inner1, { n: true })) total += d.n as number;
+        if (inner0 < inner1) {
+          for await (const page of hourPages(deviceId, inner0, inner1, { n: true }, 10)) {
+            for (const d of page) total += d.n as number;
+            if (total >= cap) break;
+          }
+        }
         for (const h of new Set([hourOf(from), hourOf(to - 1)])) {
-          if (h >= inner0 && h + HOUR <= inner1) continue;
+          if (total >= cap || (h >= inner0 && h + HOUR <= inner1)) continue;
           const doc = await fullHourDoc(deviceId, h);
           if (doc?.r) total += readingsOf({ hour: h, r: doc.r }).filter((r) => r.ts >= from && r.ts < to).length;
         }
@@ -199,17 +214,15 @@ export function createReadings(cdb: CloudbaseDb) {
       const rows: Reading[] = [];
       for (const { deviceId, from, to } of query.segments) {
         if (from >= to) continue;
-        // Page through whole hour documents, stopping once this segment has given `limit` readings.
-        let h = hourOf(from);
+        // Whole hour documents, a growing page at a time, until this segment has given `limit` readings.
         let got = 0;
-        while (h < to && got < query.limit) {
-          const page = await hourDocs(deviceId, h, Math.min(to, h + 24 * HOUR));
+        for await (const page of hourPages(deviceId, hourOf(from), to, undefined, 2)) {
           for (const doc of page) {
             const rs = readingsOf(doc as Pick<HourDoc, 'hour' | 'r'>).filter((r) => r.ts >= from && r.ts < to);
             rows.push(...rs);
             got += rs.length;
           }
-          h += 24 * HOUR;
+          if (got >= query.limit) break;
         }
       }
       rows.sort((a, b) => a.ts - b.ts);
