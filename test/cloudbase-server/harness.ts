@@ -55,3 +55,8 @@ export async function rawPost(server: CloudbaseServer, body: string, path = '/ad
 export function rawAction(server: CloudbaseServer, action: string, params: Record<string, unknown> = {}) {
   return rawPost(server, JSON.stringify({ action, envName: server.env, ...params }));
 }
+
+/** `db.command.mod(divisor, remainder)`: the SDK reads `arguments`, its typings declare no parameters. */
+export function modOf(db: Db, divisor: number, remainder: number): ReturnType<Db['command']['eq']> {
+  return (db.command.mod as unknown as (d: number, r: number) => ReturnType<Db['command']['eq']>)(divisor, remainder);
+}
