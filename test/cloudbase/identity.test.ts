@@ -4,8 +4,9 @@
  * (`environment` JSON on the current runtime, `environ` "K=V;K=V" on the older one), and never
  * from the event.
  *
- * The functions use STORE=sqlite in a temp folder here, outside SCF: the CloudBase store adapter
- * is not ready yet. When it is, these tests switch to it, pointed at the local CloudBase stand-in.
+ * The functions run as they do on CloudBase: inside SCF (so the store is CloudBase's, by default),
+ * with the platform's temporary keys in the environment, and the SDK's requests going to the local
+ * CloudBase stand-in (test/helpers/cloudbase-server) instead of Tencent's API.
  */
 import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
@@ -13,6 +14,7 @@ import type { Result } from '../../core';
 import { storeKindOf } from '../../backend/runtime/environment';
 import { tempDir } from '../helpers/stack';
 import { buildBundles, BuiltBundles } from './bundles';
+import { CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
 
 type Main = (event: unknown, context?: unknown) => Promise<Result<unknown>>;
 
@@ -88,19 +90,30 @@ async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Pr
 }
 
 let bundles: BuiltBundles;
-let data: ReturnType<typeof tempDir>;
+let server: CloudbaseServer;
 const mains: Record<string, Main> = {};
-const call = (name: string, event: unknown, context?: unknown) => withEnv({ STORE: 'sqlite', DATA_DIR: data.path }, () => mains[name](event, context));
+/** What SCF puts in a CloudBase function's environment, with the SDK pointed at the stand-in. */
+const insideCloudbase = () => ({
+  TENCENTCLOUD_RUNENV: 'SCF',
+  SCF_NAMESPACE: server.env,
+  TCB_ENV: server.env,
+  TENCENTCLOUD_SECRETID: 'scf-temporary-id',
+  TENCENTCLOUD_SECRETKEY: 'scf-temporary-key',
+  TENCENTCLOUD_SESSIONTOKEN: 'scf-temporary-token',
+  CLOUDBASE_SERVICE_URL: server.serviceUrl,
+  STORE: undefined,
+});
+const call = (name: string, event: unknown, context?: unknown) => withEnv(insideCloudbase(), () => mains[name](event, context));
 
 beforeAll(async () => {
+  server = await startCloudbaseServer();
   bundles = await buildBundles();
-  data = tempDir();
   for (const name of bundles.names) mains[name] = (require(bundles.file(name)) as { main: Main }).main;
 }, 60_000);
 
-afterAll(() => {
+afterAll(async () => {
   bundles?.remove();
-  data?.remove();
+  await server?.close();
 });
 
 describe('a WeChat user is the OPENID in the invocation context', () => {

@@ -48,10 +48,14 @@ export function cloudbaseOptionsFromEnv(env: NodeJS.ProcessEnv): CloudbaseStoreO
   else if (!inside) throw new AppError(ErrorCode.Unavailable, 'STORE=cloudbase needs CLOUDBASE_ENV (the CloudBase environment id)');
   const secretId = pick('TENCENTCLOUD_SECRETID');
   const secretKey = pick('TENCENTCLOUD_SECRETKEY');
-  if (!inside && !secretId) throw new AppError(ErrorCode.Unavailable, 'STORE=cloudbase outside CloudBase needs TENCENTCLOUD_SECRETID (an API key id)');
-  if (!inside && !secretKey) throw new AppError(ErrorCode.Unavailable, 'STORE=cloudbase outside CloudBase needs TENCENTCLOUD_SECRETKEY (an API key secret)');
-  if (secretId) opts.secretId = secretId;
-  if (secretKey) opts.secretKey = secretKey;
+  // Checked inside CloudBase too, where the runtime sets them: without them @cloudbase/node-sdk
+  // 3.18 rejects a promise nobody awaits (TcbApiHttpRequester.prepareCredentials in
+  // dist/utils/tcbapirequester.js), which ends a Node process; a clear error is better.
+  const where = inside ? 'inside CloudBase (the function runtime normally sets it)' : 'outside CloudBase';
+  if (!secretId) throw new AppError(ErrorCode.Unavailable, `STORE=cloudbase ${where} needs TENCENTCLOUD_SECRETID (an API key id)`);
+  if (!secretKey) throw new AppError(ErrorCode.Unavailable, `STORE=cloudbase ${where} needs TENCENTCLOUD_SECRETKEY (an API key secret)`);
+  opts.secretId = secretId;
+  opts.secretKey = secretKey;
   const token = pick('TENCENTCLOUD_SESSIONTOKEN');
   if (token) opts.sessionToken = token;
   const url = pick('CLOUDBASE_SERVICE_URL');
