@@ -63,8 +63,10 @@ export function runPeopleContract(getStore: () => Store): void {
       await store.createInvite({ code: 'INV2', patientId: 'p2', createdBy: owner.id, createdAt: T0, expiresAt: T0 + 1000 });
       expect(await store.redeemInvite('INV2', fam.id, T0 + 1000)).toEqual({ outcome: 'expired' });
 
+      await store.updateUser(fam.id, { avatarUrl: 'cloud://env.bucket/avatars/f.png' });
       const members = await store.members('p1');
       expect(members.map((m) => [m.userId, m.userName, m.role, m.since])).toEqual([[owner.id, 'owner', 'owner', T0], [fam.id, 'family', 'family', T0 + 2]]);
+      expect(members.map((m) => m.avatarUrl)).toEqual([undefined, 'cloud://env.bucket/avatars/f.png']);
       expect(await store.removeMember('p1', owner.id)).toBe(false); // the owner cannot be removed
       expect(await store.removeMember('p1', fam.id)).toBe(true);
       expect(await store.removeMember('p1', fam.id)).toBe(false);

@@ -149,7 +149,7 @@ export function createPeople(cdb: CloudbaseDb, all: AllOf) {
         .map((m) => {
           const u = us.get(m.userId as string);
           const r: MemberRecord = { patientId, userId: m.userId as string, userName: (u?.name as string | undefined) ?? '', role: m.role as Role, since: m.since as number };
-          if (typeof u?.avatarUrl === 'string') (r as MemberRecord & { avatarUrl?: string }).avatarUrl = u.avatarUrl;
+          if (typeof u?.avatarUrl === 'string') r.avatarUrl = u.avatarUrl;
           return r;
         })
         .sort((a, b) => (a.role === b.role ? a.since - b.since : a.role === 'owner' ? -1 : 1));
