@@ -43,7 +43,8 @@ export function insertDocuments(p: Params, ctx: ActionContext): ActionResult {
 
 export function getDocuments(p: Params, ctx: ActionContext): ActionResult {
   const c = ctx.db.collection(p.collectionName);
-  const docs = find(c.list(), queryParam(p, ctx.now), {
+  const query = queryParam(p, ctx.now);
+  const docs = find(c.candidates(query), query, {
     order: orderParam(p, ctx.now),
     offset: offsetParam(p),
     limit: limitParam(p),
@@ -55,14 +56,15 @@ export function getDocuments(p: Params, ctx: ActionContext): ActionResult {
 
 export function countDocuments(p: Params, ctx: ActionContext): ActionResult {
   const c = ctx.db.collection(p.collectionName);
-  return { data: { total: matches(c.list(), queryParam(p, ctx.now)).length } };
+  const query = queryParam(p, ctx.now);
+  return { data: { total: matches(c.candidates(query), query).length } };
 }
 
 export function modifyDocuments(p: Params, ctx: ActionContext): ActionResult {
   const c = ctx.db.collection(p.collectionName);
   const query = queryParam(p, ctx.now);
   const spec = writeSpec(dataParam(p, ctx.now), boolParam(p, 'merge', true));
-  const found = matches(c.list(), query);
+  const found = matches(c.candidates(query), query);
   const targets = boolParam(p, 'multi', false) ? found : found.slice(0, 1);
   let updated = 0;
   for (const doc of targets) {
@@ -81,7 +83,8 @@ export function modifyDocuments(p: Params, ctx: ActionContext): ActionResult {
 
 export function removeDocuments(p: Params, ctx: ActionContext): ActionResult {
   const c = ctx.db.collection(p.collectionName);
-  const found = matches(c.list(), queryParam(p, ctx.now));
+  const query = queryParam(p, ctx.now);
+  const found = matches(c.candidates(query), query);
   const targets = boolParam(p, 'multi', false) ? found : found.slice(0, 1);
   for (const doc of targets) ctx.db.remove(c, doc._id);
   ctx.counters.docsWritten += targets.length;
@@ -93,7 +96,7 @@ export function modifyAndReturn(p: Params, ctx: ActionContext): ActionResult {
   const c = ctx.db.collection(p.collectionName);
   const query = queryParam(p, ctx.now);
   const spec = writeSpec(dataParam(p, ctx.now), true);
-  const target = matches(c.list(), query)[0];
+  const target = matches(c.candidates(query), query)[0];
   if (!target) return { data: { updated: 0, doc: null } };
   const next = nextVersion(target, spec, query);
   if (next) {

@@ -44,7 +44,8 @@ export function find(docs: Doc[], query: Doc, opts: FindOptions): Doc[] {
   return engine(() => {
     let cursor = new Query(query, baseOptions()).find<Doc>(docs, opts.projection);
     if (opts.order && Object.keys(opts.order).length) cursor = cursor.sort(opts.order);
-    return cursor.skip(opts.offset).limit(opts.limit).all().map((d) => deepClone(d));
+    // The results are only serialised, never mutated, so the stored objects need no copy.
+    return cursor.skip(opts.offset).limit(opts.limit).all();
   });
 }
 
@@ -62,5 +63,6 @@ export function applyUpdate(doc: Doc, update: Doc, condition: Doc): Doc | null {
 }
 
 export function aggregate(docs: Doc[], pipeline: Doc[], resolver: Resolver): Doc[] {
-  return engine(() => new Aggregator(pipeline, baseOptions(resolver)).run<Doc>(docs).map((d) => deepClone(d)));
+  // CLONE_INPUT: stages like $addFields must not write into the stored documents.
+  return engine(() => new Aggregator(pipeline, baseOptions(resolver)).run<Doc>(docs));
 }

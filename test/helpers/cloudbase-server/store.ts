@@ -34,6 +34,17 @@ export class Collection {
   list(): Doc[] {
     return [...this.docs.values()].map((s) => s.doc);
   }
+
+  /**
+   * The documents a query can match: just one when it names a scalar `_id` (what every
+   * `doc(id)` call sends), so by-id calls do not scan the collection; the query still runs on it.
+   */
+  candidates(query: Doc): Doc[] {
+    const id = query._id;
+    if (typeof id !== 'string' && typeof id !== 'number') return this.list();
+    const found = this.get(id);
+    return found ? [found.doc] : [];
+  }
 }
 
 export class Database {
