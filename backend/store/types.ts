@@ -156,8 +156,28 @@ export interface PeopleStore {
   devicesOfUser(userId: string): Promise<string[]>;
 }
 
+/**
+ * A device's reply to a command. With an external broker the reply reaches the broker's webhook
+ * in one function instance while the command waits in another, so it meets the waiting command
+ * through storage.
+ */
+export interface CommandReplyRecord {
+  deviceId: string;
+  /** The Alink message id of the command the device answers. */
+  id: string;
+  /** Alink reply code: 200 success, anything else a refusal. */
+  code: number;
+  message?: string;
+  data: Record<string, unknown>;
+  /** When the reply arrived, ms. */
+  at: number;
+}
+
 /** Remote control: desired/reported settings and the audit trail of commands. */
 export interface ControlStore {
+  /** Keeps a device's reply (a second reply with the same id replaces the first). */
+  recordCommandReply(reply: CommandReplyRecord): Promise<void>;
+  commandReply(deviceId: string, id: string): Promise<CommandReplyRecord | undefined>;
   deviceState(deviceId: string): Promise<DeviceState>;
   setDesired(deviceId: string, settings: Settings, at: number, by: string): Promise<void>;
   setReported(deviceId: string, settings: Settings, at: number): Promise<void>;

@@ -130,5 +130,18 @@ export function runPeopleContract(getStore: () => Store): void {
       expect(audit[2]).toEqual({ ...entry, at: T0 + 1, patientId: 'p1' });
       expect(await store.auditOf(d.id, 1)).toHaveLength(1);
     });
+
+    test("a device's reply to a command is kept for the command waiting for it", async () => {
+      const store = getStore();
+      const d = await store.createDevice(device('bed-1'), T0);
+      expect(await store.commandReply(d.id, '4294967295')).toBeUndefined();
+      await store.recordCommandReply({ deviceId: d.id, id: '4294967295', code: 200, data: { MeasureEnabled: 1, MeasureInterval: 30 }, at: T0 });
+      await store.recordCommandReply({ deviceId: d.id, id: '7', code: 460, message: 'bad params', data: {}, at: T0 + 1 });
+      expect(await store.commandReply(d.id, '4294967295')).toEqual({ deviceId: d.id, id: '4294967295', code: 200, data: { MeasureEnabled: 1, MeasureInterval: 30 }, at: T0 });
+      expect(await store.commandReply(d.id, '7')).toEqual({ deviceId: d.id, id: '7', code: 460, message: 'bad params', data: {}, at: T0 + 1 });
+      // A redelivered reply replaces the first.
+      await store.recordCommandReply({ deviceId: d.id, id: '7', code: 200, data: { a: 1 }, at: T0 + 2 });
+      expect((await store.commandReply(d.id, '7'))?.code).toBe(200);
+    });
   });
 }

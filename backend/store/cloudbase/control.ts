@@ -3,9 +3,10 @@
  *
  *   device_state { _id: "{pk}:{dn}", desired: {enabled, intervalS, at, by}, reported: {enabled, intervalS, at} }
  *   audit        { _id, at, userId, patientId, deviceId, action, params, result, detail }
+ *   command_replies { _id: "{pk}:{dn}:{id}", deviceId, id, code, message, data, at }
  */
 import { randomBytes } from 'node:crypto';
-import type { AuditEntry, CommandResult, DeviceState, Settings } from '../types';
+import type { AuditEntry, CommandReplyRecord, CommandResult, DeviceState, Settings } from '../types';
 import { CloudbaseDb, docsOf, firstDoc, isDuplicate, must } from './db';
 import { deviceKeyOf } from './keys';
 
@@ -14,6 +15,8 @@ export function createControl(cdb: CloudbaseDb) {
   const _ = db.command;
   const states = () => db.collection(cdb.name('device_state'));
   const audit = () => db.collection(cdb.name('audit'));
+  const replies = () => db.collection(cdb.name('command_replies'));
+  const replyId = (deviceId: string, id: string) => `${deviceKeyOf(deviceId)}:${id}`;
   let seq = 0;
 
   /** Sets one whole field of the device's state document, creating the document if needed. */
@@ -41,6 +44,18 @@ export function createControl(cdb: CloudbaseDb) {
     },
     setDesired: (deviceId: string, s: Settings, at: number, by: string) => put(deviceId, 'desired', { enabled: s.enabled, intervalS: s.intervalS, at, by }),
     setReported: (deviceId: string, s: Settings, at: number) => put(deviceId, 'reported', { enabled: s.enabled, intervalS: s.intervalS, at }),
+    async recordCommandReply(r: CommandReplyRecord): Promise<void> {
+      const data = { deviceId: r.deviceId, id: r.id, code: r.code, message: r.message ?? null, data: r.data, at: r.at };
+      // set() replaces or creates: a redelivered reply rewrites the same document.
+      must(await cdb.run(() => replies().doc(replyId(r.deviceId, r.id)).set(data)));
+    },
+    async commandReply(deviceId: string, id: string): Promise<CommandReplyRecord | undefined> {
+      const d = firstDoc(await cdb.run(() => replies().doc(replyId(deviceId, id)).get()));
+      if (!d) return undefined;
+      const out: CommandReplyRecord = { deviceId, id, code: d.code as number, data: (d.data ?? {}) as Record<string, unknown>, at: d.at as number };
+      if (typeof d.message === 'string') out.message = d.message;
+      return out;
+    },
     async appendAudit(e: AuditEntry): Promise<void> {
       // Ids sort by time and then by order of writing within this instance, so entries of one
       // millisecond keep their order (newest first on reading); the random part keeps instances apart.

@@ -27,6 +27,7 @@ export const COLLECTIONS = [
   'bindings',
   'device_state',
   'audit',
+  'command_replies',
 ] as const;
 export type CollectionName = (typeof COLLECTIONS)[number];
 

@@ -75,6 +75,8 @@ export function createCloudbaseStore(opts: CloudbaseStoreOptions): Store & Cloud
     setDesired: open(control.setDesired),
     setReported: open(control.setReported),
     appendAudit: open(control.appendAudit),
+    recordCommandReply: open(control.recordCommandReply),
+    commandReply: open(control.commandReply),
     auditOf: open(control.auditOf),
     async close() {
       // The SDK keeps no connection open (one HTTPS request per call): nothing to release.

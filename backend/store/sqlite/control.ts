@@ -1,5 +1,5 @@
 /** Desired and reported device settings, and the audit trail of commands. */
-import type { AuditEntry, CommandResult, DeviceState, Settings } from '../types';
+import type { AuditEntry, CommandReplyRecord, CommandResult, DeviceState, Settings } from '../types';
 import type { Db } from './database';
 
 interface StateRow {
@@ -23,6 +23,9 @@ interface AuditRow {
   detail: string;
 }
 
+/** How long a device's reply to a command is kept. */
+export const REPLY_TTL_MS = 86_400_000;
+
 export function createControlTables(db: Db, rowId: (deviceId: string) => number | undefined) {
   const q = {
     state: db.prepare('SELECT * FROM device_state WHERE device_id = ?'),
@@ -34,7 +37,11 @@ export function createControlTables(db: Db, rowId: (deviceId: string) => number 
       reported_at = excluded.reported_at`),
     audit: db.prepare('INSERT INTO audit (at, user_id, patient_id, device_id, action, params, result, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     auditOf: db.prepare('SELECT * FROM audit WHERE device_id = ? ORDER BY at DESC, id DESC LIMIT ?'),
+    putReply: db.prepare('INSERT OR REPLACE INTO command_replies (device_id, id, code, message, data, at) VALUES (?, ?, ?, ?, ?, ?)'),
+    reply: db.prepare('SELECT * FROM command_replies WHERE device_id = ? AND id = ?'),
+    forgetReplies: db.prepare('DELETE FROM command_replies WHERE at < ?'),
   };
+  let repliesSincePurge = 0;
   const need = (deviceId: string) => {
     const id = rowId(deviceId);
     if (id === undefined) throw new Error(`unknown device ${deviceId}`);
@@ -58,6 +65,22 @@ export function createControlTables(db: Db, rowId: (deviceId: string) => number 
     },
     setReported(deviceId: string, s: Settings, at: number): void {
       q.reported.run(need(deviceId), s.enabled ? 1 : 0, s.intervalS, at);
+    },
+    recordCommandReply(r: CommandReplyRecord): void {
+      q.putReply.run(need(r.deviceId), r.id, r.code, r.message ?? null, JSON.stringify(r.data), r.at);
+      // Replies matter for as long as a command waits (seconds): forget those older than a day.
+      if (++repliesSincePurge >= 100) {
+        repliesSincePurge = 0;
+        q.forgetReplies.run(r.at - REPLY_TTL_MS);
+      }
+    },
+    commandReply(deviceId: string, id: string): CommandReplyRecord | undefined {
+      const d = rowId(deviceId);
+      const r = d === undefined ? undefined : (q.reply.get(d, id) as { code: number; message: string | null; data: string; at: number } | undefined);
+      if (!r) return undefined;
+      const out: CommandReplyRecord = { deviceId, id, code: r.code, data: JSON.parse(r.data) as Record<string, unknown>, at: r.at };
+      if (r.message !== null) out.message = r.message;
+      return out;
     },
     appendAudit(e: AuditEntry): void {
       q.audit.run(e.at, e.userId, e.patientId ?? null, e.deviceId, e.action, JSON.stringify(e.params), e.result, e.detail);

@@ -69,6 +69,8 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
     setDesired: lift(control.setDesired),
     setReported: lift(control.setReported),
     appendAudit: lift(control.appendAudit),
+    recordCommandReply: lift(control.recordCommandReply),
+    commandReply: lift(control.commandReply),
     auditOf: lift(control.auditOf),
     async close() {
       if (closed) return;

@@ -161,4 +161,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE users ADD COLUMN avatar_url TEXT;
     `,
   },
+  {
+    version: 5,
+    name: 'device replies to commands (for commands sent through an external broker)',
+    sql: `
+      CREATE TABLE command_replies (
+        device_id INTEGER NOT NULL REFERENCES devices (id),
+        id TEXT NOT NULL,
+        code INTEGER NOT NULL,
+        message TEXT,
+        data TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (device_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX command_replies_by_age ON command_replies (at);
+    `,
+  },
 ];
