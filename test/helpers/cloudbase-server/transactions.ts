@@ -16,7 +16,7 @@
  */
 import { randomBytes } from 'crypto';
 import { invalidParam, transactionConflict, transactionFail } from './errors';
-import { Doc, deepClone } from './ejson';
+import type { Doc } from './ejson';
 import { Collection, Database, idKey } from './store';
 
 interface PendingWrite {
@@ -69,16 +69,19 @@ export class TransactionManager {
     this.open.delete(t.id);
   }
 
-  /** The document as this transaction sees it (its own pending write first). */
+  /**
+   * The document as this transaction sees it (its own pending write first). Not a copy: callers
+   * never mutate documents (updates are applied to copies, see query-engine.ts `applyUpdate`).
+   */
   read(t: Transaction, c: Collection, id: unknown): Doc | null {
     const k = key(c, id);
     const pending = t.writes.get(k);
-    if (pending) return pending.doc && deepClone(pending.doc);
+    if (pending) return pending.doc;
     const version = c.versionOf(id);
     this.guard(t, version > t.snapshot, `document ${JSON.stringify(id)} in ${c.name} changed after the transaction started`);
     if (!t.reads.has(k)) t.reads.set(k, { collection: c, id, version });
     const stored = c.get(id);
-    return stored ? deepClone(stored.doc) : null;
+    return stored ? stored.doc : null;
   }
 
   /** Records a write (doc null = delete); visible to this transaction only until commit. */
@@ -89,7 +92,7 @@ export class TransactionManager {
     const version = c.versionOf(id);
     this.guard(t, version > t.snapshot, `document ${JSON.stringify(id)} in ${c.name} changed after the transaction started`);
     const base = t.writes.get(k)?.baseVersion ?? version;
-    t.writes.set(k, { collection: c, id, doc: doc && deepClone(doc), baseVersion: base });
+    t.writes.set(k, { collection: c, id, doc, baseVersion: base });
   }
 
   /** Validates everything read and written, then applies the writes; returns documents written. */
