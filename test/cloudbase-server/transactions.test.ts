@@ -120,6 +120,20 @@ describe('conflicts', () => {
     expect(h.server.documents(c)).toEqual([{ _id: 'counter', n: 101 }]);
   });
 
+  test('runTransaction gives up after four attempts (times = 3 retries) and rethrows the conflict', async () => {
+    const c = await seeded([{ _id: 'hot', n: 0 }]);
+    let attempts = 0;
+    const e = await rejection(h.db.runTransaction(async (t: any) => {
+      attempts++;
+      await t.collection(c).doc('hot').get();
+      await h.db.collection(c).doc('hot').update({ n: h.db.command.inc(1) });
+      await t.collection(c).doc('hot').update({ n: -1 });
+    }));
+    expect(e.code).toBe('DATABASE_TRANSACTION_CONFLICT');
+    expect(attempts).toBe(4);
+    expect(h.server.documents(c)).toEqual([{ _id: 'hot', n: 4 }]);
+  });
+
   test('concurrent runTransactions incrementing one counter: one side retries, no increment is lost', async () => {
     const c = await seeded([{ _id: 'counter', n: 0 }]);
     const attempts = [0, 0];
