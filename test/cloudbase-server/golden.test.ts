@@ -25,7 +25,7 @@ const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 type Entry = Omit<RecordedRequest, 'action'> & { action: string };
 
-export function normalise(r: RecordedRequest): Entry {
+function normalise(r: RecordedRequest): Entry {
   const query = { ...r.query, ...(r.query.seqId !== undefined ? { seqId: '<seqId>' } : {}) };
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(r.headers)) headers[k] = normaliseHeader(k, v);
@@ -51,7 +51,7 @@ function normaliseHeader(name: string, value: string): string {
 }
 
 /** Differences between expected and actual entries, as readable paths; empty when equal. */
-export function diffGolden(expected: unknown, actual: unknown, at = '$'): string[] {
+function diffGolden(expected: unknown, actual: unknown, at = '$'): string[] {
   if (typeof expected !== 'object' || expected === null || typeof actual !== 'object' || actual === null) {
     return Object.is(expected, actual) ? [] : [`${at}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`];
   }
