@@ -1,15 +1,30 @@
 /**
- * `npm run bench:algorithm`: heart-rate / SpO2 accuracy of the on-device algorithm against
- * Maxim's reference algorithm (the baseline), on (a) every synthetic scenario and (b) the real
- * OxiWear recordings in shared/data/ppg, plus the cost of one window for each.
- * The last line printed is one JSON object of the figures (units in the keys).
+ * `npm run bench:algorithm`: heart rate and SpO2 of the on-device algorithm ("ours", through its
+ * tracker), the previous algorithm (frozen copy) and Maxim's reference, side by side, on
+ *  1. every synthetic scenario (8 s windows, 1 s hop, 3 seeds);
+ *  2. synthetic conditions no real recording has: other sample rates, 4 s windows (3–4 beats),
+ *     weak perfusion, a red channel without pulse;
+ *  3. OxiWear proto1 (MAXM86161 kit, finger): whole recordings and 4 s sliding windows, SpO2
+ *     calibrated leave-one-out;
+ *  4. OxiWear proto2 (prototype, EAR, 25 Hz), held out of every design choice: whole recordings
+ *     and 8 s sliding windows, with the finger curve transferred as is and with a one-point
+ *     offset re-fit (cross-validated), plus the recording made with the sensor unattached.
+ * Columns: HR± / SpO2± = mean absolute error (bpm / %), HR% / SpO2% = windows with a value,
+ * const± = MAE of the data set's median SpO2 on the same windows, r = correlation with the reference.
+ * The last line printed is one JSON object of all figures, units in the keys.
  */
-import fs from 'node:fs';
-import path from 'node:path';
+import { MAXM86161_FINGER } from '../device-emulator/algorithm/calibrations';
 import { SCENARIOS } from '../device-emulator/signal/scenarios';
-import { round, summarise, type DatasetFigures, type WindowScore } from './algorithm/metrics';
-import { analyseRecordings, fullCalibration, scoreRecordings } from './algorithm/real';
-import { runSyntheticScenario } from './algorithm/synthetic';
+import { proto1Streams, proto2Streams } from './algorithm/datasets';
+import type { WindowScore } from './algorithm/metrics';
+import { reasonSummary } from './algorithm/metrics';
+import { applier, asPublished, fitOn, leaveOneOut, onePointRefit, runStreams, scoreWith, type RunResult, type Stream } from './algorithm/real';
+import { put, report, TABLE_HEADER, type Figures } from './algorithm/report';
+import { ALGORITHMS, type AlgorithmName } from './algorithm/runners';
+import { runSyntheticScenario, type SyntheticRunOptions } from './algorithm/synthetic';
+
+type PerAlgorithm<T> = Record<AlgorithmName, T>;
+const each = <T>(f: (a: AlgorithmName) => T): PerAlgorithm<T> => Object.fromEntries(ALGORITHMS.map((a) => [a, f(a)])) as PerAlgorithm<T>;
 
 /** Scored seconds per scenario: one full cycle (two for the 2-minute cycles). */
 const DURATION_S: Record<(typeof SCENARIOS)[number], number> = {
@@ -23,125 +38,115 @@ const DURATION_S: Record<(typeof SCENARIOS)[number], number> = {
   'low-perfusion': 600,
 };
 const SEEDS = [1, 2, 3];
-/** Shared data folder: CI clones the repository with shared/ beside it, so never hard-code /work. */
-const SHARED_PPG_DIR = path.resolve(__dirname, '../../shared/data/ppg');
+const cost = each(() => ({ ns: 0, windows: 0 }));
 
-type Figures = Record<string, number | null>;
-const put = (json: Figures, key: string, v: number, digits = 2) => (json[key] = Number.isFinite(v) ? round(v, digits) : null);
-const fmt = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
-
-function row(label: string, ours: DatasetFigures, base: DatasetFigures): string {
-  const cells = [
-    label.padEnd(26),
-    fmt(ours.hrMae).padStart(7),
-    fmt(ours.spo2Mae).padStart(7),
-    fmt(ours.validPct, 1).padStart(6),
-    fmt(ours.artefactValidPct, 1).padStart(6),
-    '│',
-    fmt(base.hrMae).padStart(7),
-    fmt(base.spo2Mae).padStart(7),
-    fmt(base.validPct, 1).padStart(6),
-    fmt(base.artefactValidPct, 1).padStart(6),
-  ];
-  return cells.join(' ');
-}
-
-function record(json: Figures, prefix: string, ours: DatasetFigures, base: DatasetFigures): void {
-  put(json, `${prefix}_hr_mae_bpm`, ours.hrMae);
-  put(json, `${prefix}_spo2_mae_pct`, ours.spo2Mae);
-  put(json, `${prefix}_valid_pct`, ours.validPct, 1);
-  put(json, `baseline_${prefix}_hr_mae_bpm`, base.hrMae);
-  put(json, `baseline_${prefix}_spo2_mae_pct`, base.spo2Mae);
-  put(json, `baseline_${prefix}_valid_pct`, base.validPct, 1);
-}
-
-const header = `${'data set'.padEnd(26)} ${'HR MAE'.padStart(7)} ${'SpO2'.padStart(7)} ${'valid'.padStart(6)} ${'art.v'.padStart(6)} │ ${'HR MAE'.padStart(7)} ${'SpO2'.padStart(7)} ${'valid'.padStart(6)} ${'art.v'.padStart(6)}`;
-
-/** Time spent inside each algorithm and the number of windows it covers. */
-interface Cost {
-  oursNs: number;
-  baseNs: number;
-  windows: number;
-}
-
-function benchSynthetic(json: Figures, cost: Cost): void {
-  const pooledOurs: WindowScore[] = [];
-  const pooledBase: WindowScore[] = [];
+function synthetic(json: Figures): void {
+  console.log('\n1. Synthetic scenarios (8 s windows, 1 s hop; Maxim on the last 4 s; SpO2 with each one\'s own curve)');
+  const pooled = each(() => [] as WindowScore[]);
   for (const name of SCENARIOS) {
-    const ours: WindowScore[] = [];
-    const base: WindowScore[] = [];
+    const scores = each(() => [] as WindowScore[]);
     for (const seed of SEEDS) {
       const run = runSyntheticScenario(name, { durationS: DURATION_S[name], seed });
-      ours.push(...run.ours);
-      base.push(...run.baseline);
-      cost.oursNs += run.oursNs;
-      cost.baseNs += run.baselineNs;
-      cost.windows += run.ours.length;
+      for (const a of ALGORITHMS) {
+        scores[a].push(...run[a].scores);
+        pooled[a].push(...run[a].scores);
+        cost[a].ns += run[a].ns;
+        cost[a].windows += run[a].windows;
+      }
     }
-    pooledOurs.push(...ours);
-    pooledBase.push(...base);
-    const o = summarise(ours);
-    const b = summarise(base);
-    console.log(row(`synthetic: ${name}`, o, b));
-    record(json, `synthetic_${name.replace(/-/g, '_')}`, o, b);
+    report(json, `synthetic ${name}`, `synthetic_${name.replace(/-/g, '_')}`, scores);
   }
-  const so = summarise(pooledOurs);
-  const sb = summarise(pooledBase);
-  console.log(row('synthetic: all (pooled)', so, sb));
-  record(json, 'synthetic', so, sb);
+  report(json, 'synthetic, pooled', 'synthetic', pooled);
 }
 
-function benchReal(json: Figures, cost: Cost): void {
-  const oxiwear = path.join(SHARED_PPG_DIR, 'oxiwear', 'proto1');
-  if (!fs.existsSync(oxiwear)) {
-    console.log(`\n(real recordings not found at ${oxiwear}; skipped)`);
-    json.real_files = 0;
+const STRESS: Array<[string, string, Omit<SyntheticRunOptions, 'seed' | 'durationS'>]> = [
+  ['12.5 Hz', 'rate_12_5hz', { sampleRateHz: 12.5 }],
+  ['50 Hz', 'rate_50hz', { sampleRateHz: 50 }],
+  ['100 Hz', 'rate_100hz', { sampleRateHz: 100 }],
+  ['4 s windows (3–5 beats)', 'window_4s', { windowS: 4 }],
+  ['perfusion ×0.3', 'perfusion_x0_3', { perfusionScale: 0.3 }],
+  ['perfusion ×0.1', 'perfusion_x0_1', { perfusionScale: 0.1 }],
+  ['red pulse ×0.2', 'red_pulse_x0_2', { redPulseScale: 0.2 }],
+  ['red channel without pulse', 'red_no_pulse', { redPulseScale: 0 }],
+];
+
+function generalisation(json: Figures): void {
+  console.log('\n2. Synthetic conditions not in any real recording (normal seed 4 + hypoxia seed 5, 300 s each)');
+  for (const [label, key, opts] of STRESS) {
+    const scores = each(() => [] as WindowScore[]);
+    for (const [scenario, seed] of [['normal', 4], ['hypoxia', 5]] as const) {
+      const run = runSyntheticScenario(scenario, { ...opts, seed, durationS: 300 });
+      for (const a of ALGORITHMS) scores[a].push(...run[a].scores);
+    }
+    report(json, label, `stress_${key}`, scores);
+    if (key.startsWith('red')) console.log(`${''.padEnd(34)} ours without SpO2: ${reasonSummary(scores.ours)}`);
+  }
+}
+
+function runAll(streams: readonly Stream[], windowS: number): PerAlgorithm<RunResult> {
+  return each((a) => {
+    const r = runStreams(streams, a, windowS);
+    return r;
+  });
+}
+
+function realFinger(json: Figures): void {
+  const streams = proto1Streams();
+  if (streams.length === 0) {
+    console.log('\n(OxiWear proto1 not found in shared/data/ppg; real-data sections skipped)');
     return;
   }
-  const results = analyseRecordings(oxiwear);
-  for (const r of results) {
-    cost.oursNs += r.oursNs;
-    cost.baseNs += r.baselineNs;
-    cost.windows += 1;
+  console.log(`\n3. OxiWear proto1, MAXM86161 kit on a finger, ${streams.length} files of 2.5–6.7 s (64 → 25 Hz); SpO2 leave-one-out calibrated`);
+  const runs = runAll(streams, 4);
+  for (const [mode, label] of [['whole', 'whole recordings'], ['windows', '4 s windows, 1 s hop']] as const) {
+    report(json, `finger: ${label}`, `finger_${mode}`, each((a) => leaveOneOut(a, streams, runs[a], mode)));
   }
-  const s = scoreRecordings(results);
-  const unflagged = (xs: WindowScore[]) => xs.filter((_, i) => !results[i].reference.flagged);
-  console.log('');
-  console.log(row(`real: oxiwear (${results.length} files)`, summarise(s.ours), summarise(s.baseline)));
-  console.log(row('  SpO2 uncal. / recal.', summarise(s.oursUncalibrated), summarise(s.baselineRecalibrated)));
-  console.log(row(`  names without "_" (${unflagged(s.ours).length})`, summarise(unflagged(s.ours)), summarise(unflagged(s.baseline))));
-  const cal = fullCalibration(results);
-  console.log(
-    `\nOxiWear SpO2 with leave-one-out calibration (ours) vs the published curve (baseline); second row: ours with the default\n` +
-      `synthetic-MAX30102 curve vs the baseline's ratios recalibrated leave-one-out. Curve fitted on all files (deploy, not a score):\n` +
-      `SpO2 = ${cal.a.toFixed(2)} ${cal.b < 0 ? '−' : '+'} ${Math.abs(cal.b).toFixed(2)}·R`,
-  );
-  record(json, 'real', summarise(s.ours), summarise(s.baseline));
-  put(json, 'real_spo2_mae_uncalibrated_pct', summarise(s.oursUncalibrated).spo2Mae);
-  put(json, 'baseline_real_spo2_mae_recalibrated_pct', summarise(s.baselineRecalibrated).spo2Mae);
-  put(json, 'real_unflagged_hr_mae_bpm', summarise(unflagged(s.ours)).hrMae);
-  put(json, 'real_unflagged_spo2_mae_pct', summarise(unflagged(s.ours)).spo2Mae);
-  put(json, 'baseline_real_unflagged_hr_mae_bpm', summarise(unflagged(s.baseline)).hrMae);
-  put(json, 'baseline_real_unflagged_spo2_mae_pct', summarise(unflagged(s.baseline)).spo2Mae);
-  json.real_files = results.length;
+  const unflagged = streams.map((s) => !s.flagged);
+  const loo = each((a) => leaveOneOut(a, streams, runs[a], 'whole').filter((_, i) => unflagged[i]));
+  report(json, 'finger: whole, names without "_"', 'finger_whole_unflagged', loo);
+  report(json, "finger: whole, Maxim's published curve", 'finger_whole_published', { maxim: asPublished(streams, runs.maxim, 'whole') });
+  const deploy = fitOn('ours', streams, runs.ours, () => true, 'deploy');
+  if (deploy) {
+    const c = deploy.curve;
+    console.log(`   deploy curve (all files, ours, not a score): SpO2 = ${c.a.toFixed(2)} − ${(-c.b).toFixed(2)}·R on R ∈ [${deploy.ratioRange.map((r) => r.toFixed(3)).join(', ')}]`);
+    put(json, 'ours_finger_deploy_curve_a_pct', c.a);
+    put(json, 'ours_finger_deploy_curve_b_pct', c.b);
+  }
+  heldOutEar(json, streams, runs);
+}
+
+function heldOutEar(json: Figures, finger: readonly Stream[], fingerRuns: PerAlgorithm<RunResult>): void {
+  const { attached, unattached } = proto2Streams();
+  console.log(`\n4. HELD OUT: OxiWear proto2, prototype on the EAR, ${attached.length} files of 5–34 s at 25 Hz (references 95–97 %)`);
+  const runs = runAll(attached, 8);
+  // The finger curve each algorithm would ship (fitted on all of proto1) — ours also has its domain.
+  const fingerCal = each((a) => fitOn(a, finger, fingerRuns[a], () => true, `${a}-finger`));
+  for (const [mode, label] of [['whole', 'whole recordings'], ['windows', '8 s windows, 1 s hop']] as const) {
+    report(json, `ear, finger curve: ${label}`, `ear_transfer_${mode}`, each((a) => scoreWith(attached, runs[a], mode, () => fingerCal[a] && applier(a, fingerCal[a]))));
+    console.log(`${''.padEnd(34)} ours without SpO2: ${reasonSummary(scoreWith(attached, runs.ours, mode, () => fingerCal.ours && applier('ours', fingerCal.ours)))}`);
+    report(json, `ear, one-point re-fit: ${label}`, `ear_refit_${mode}`, each((a) => (fingerCal[a] ? onePointRefit(a, attached, runs[a], mode, fingerCal[a]) : [])));
+  }
+  const off = runAll(unattached, 3);
+  for (const a of ALGORITHMS) {
+    const w = off[a].readings.flatMap((r) => [r.whole, ...r.windows]);
+    const hr = w.filter((r) => r.heartRate !== undefined).length;
+    put(json, `${a}_unattached_hr_given_pct`, (100 * hr) / w.length, 1);
+  }
+  const reasons = off.ours.readings.flatMap((r) => [r.whole, ...r.windows].map((x) => x.reason ?? 'reading'));
+  console.log(`   sensor unattached (3 s windows + whole): ours says ${[...new Set(reasons)].join(', ')}; heart rate given by ours/previous/maxim: ` +
+    ALGORITHMS.map((a) => `${json[`${a}_unattached_hr_given_pct`]} %`).join(' / '));
+  json.ours_deployed_finger_calibration = MAXM86161_FINGER.id;
 }
 
 function main(): void {
   const json: Figures = {};
-  const cost: Cost = { oursNs: 0, baseNs: 0, windows: 0 };
-  console.log('Heart rate (bpm) and SpO2 (%) mean absolute error; valid = windows with a reading (%);');
-  console.log('art.v = windows spoilt by finger-off/motion that still gave a reading (%). Left: ours, right: Maxim baseline.\n');
-  console.log(`${''.padEnd(26)} ${'── ours (8 s windows, 1 s hop) ──'.padEnd(30)}   ── baseline (4 s, 1 s hop) ──`);
-  console.log(header);
-  benchSynthetic(json, cost);
-  benchReal(json, cost);
-  const usOurs = cost.oursNs / cost.windows / 1000;
-  const usBase = cost.baseNs / cost.windows / 1000;
-  console.log(
-    `\nCost per window: ours ${usOurs.toFixed(0)} µs, baseline ${usBase.toFixed(0)} µs (${cost.windows} windows; real time allows 1 000 000 µs per 1 s hop).`,
-  );
-  put(json, 'us_per_window', usOurs, 0);
-  put(json, 'baseline_us_per_window', usBase, 0);
+  console.log(TABLE_HEADER);
+  synthetic(json);
+  generalisation(json);
+  realFinger(json);
+  const us = each((a) => cost[a].ns / Math.max(1, cost[a].windows) / 1000);
+  console.log(`\nCost per 8 s window at 25 Hz (section 1): ours ${us.ours.toFixed(0)} µs (with tracker), previous ${us.previous.toFixed(0)} µs, Maxim ${us.maxim.toFixed(0)} µs (4 s) — ${cost.ours.windows} windows each; the hop is 1 000 000 µs.`);
+  for (const a of ALGORITHMS) put(json, `${a}_us_per_window`, us[a], 0);
   console.log(JSON.stringify(json));
 }
 

@@ -1,104 +1,125 @@
 /**
- * Scores both algorithms on the real OxiWear recordings: each file (after the LED-settling
- * samples) is resampled from 64 Hz to the device's 25 Hz and analysed as ONE window, and the
- * readings are compared with the file's reference oximeter values.
- *
- * SpO2 calibration is sensor-specific, so the MAXM86161 needs its own curve. It is fitted with
- * leave-one-out cross-validation: each recording's SpO2 comes from a line fitted to the OTHER
- * recordings' (R, reference) pairs, so no reading is scored with a curve that saw it. The
- * baseline is scored as published (fixed Maxim curve) and, for fairness, also recalibrated the
- * same way from its own ratios.
+ * Real recordings through the three algorithms, as whole recordings (one window per file) and as
+ * sliding windows with a 1 s hop, and the cross-validated calibrations that turn their ratios
+ * into SpO2:
+ *  - `leaveOneOut`: each file's SpO2 from a robust line fitted to the OTHER files' whole-recording
+ *    ratios (a calibration study with that file left out);
+ *  - `transfer`: a curve fitted on another data set (finger → ear), applied as is;
+ *  - `onePointRefit`: for each file, every OTHER file in turn serves as the single reference
+ *    reading of a one-point offset re-fit of the transferred curve (calibration.ts).
+ * Ours applies a curve only inside its fitted domain (refusing outside); the previous algorithm
+ * and Maxim's, which have no domain, get the curve as they used it (capped at 100 %).
  */
-import { analyzePpgWindow } from '../../device-emulator/algorithm/analyze';
-import { fitCalibration, spo2FromRatio, type CalibrationPoint, type Spo2Calibration } from '../../device-emulator/algorithm/calibration';
-import { maximReference } from '../../device-emulator/algorithm/maxim-baseline';
-import { resample } from '../../device-emulator/algorithm/resample';
-import type { PpgAnalysis } from '../../device-emulator/algorithm/types';
+import { calibrate, calibrationFromPoints, refitOffset, type SensorCalibration } from '../../device-emulator/algorithm/calibration';
 import type { WindowScore } from './metrics';
-import { loadOxiwearFolder, OXIWEAR_SETTLING_SAMPLES, type OxiwearReference } from './oxiwear';
+import { createRunner, windowEnds, type AlgorithmName, type Reading } from './runners';
 
-export const DEVICE_RATE_HZ = 25;
-
-export interface RecordingResult {
+export interface Stream {
   name: string;
-  reference: OxiwearReference;
-  seconds: number;
-  ours: PpgAnalysis;
-  baseline: ReturnType<typeof maximReference>;
-  oursNs: number;
-  baselineNs: number;
+  reference: { spo2: number; heartRate: number };
+  red: Float64Array;
+  ir: Float64Array;
+  ambient?: Float64Array;
+  fs: number;
 }
 
-export function analyseRecordings(dir: string): RecordingResult[] {
-  return loadOxiwearFolder(dir).map((rec) => {
-    const ir = resample(rec.ir.slice(OXIWEAR_SETTLING_SAMPLES), rec.sampleRateHz, DEVICE_RATE_HZ);
-    const red = resample(rec.red.slice(OXIWEAR_SETTLING_SAMPLES), rec.sampleRateHz, DEVICE_RATE_HZ);
-    const t0 = process.hrtime.bigint();
-    const ours = analyzePpgWindow(red, ir, DEVICE_RATE_HZ);
-    const t1 = process.hrtime.bigint();
-    const baseline = maximReference(red, ir, DEVICE_RATE_HZ);
-    const t2 = process.hrtime.bigint();
-    return {
-      name: rec.name,
-      reference: rec.reference,
-      seconds: ir.length / DEVICE_RATE_HZ,
-      ours,
-      baseline,
-      oursNs: Number(t1 - t0),
-      baselineNs: Number(t2 - t1),
-    };
+export interface StreamReadings {
+  whole: Reading;
+  windows: Reading[];
+}
+
+export interface RunResult {
+  readings: StreamReadings[];
+  ns: number;
+  windows: number;
+}
+
+/** Whole recording (fresh tracker) and sliding windows (fresh tracker, in order) per stream. */
+export function runStreams(streams: readonly Stream[], name: AlgorithmName, windowS: number, hopS = 1): RunResult {
+  let ns = 0;
+  let windows = 0;
+  const readings = streams.map((s) => {
+    const wholeRunner = createRunner(name, s.fs);
+    const whole = wholeRunner.run(s.red, s.ir, s.fs, s.ambient);
+    const runner = createRunner(name, s.fs);
+    const win = Math.round(windowS * s.fs);
+    const slid = windowEnds(s.ir.length, win, Math.round(hopS * s.fs)).map((end) =>
+      runner.run(s.red.subarray(end - win, end), s.ir.subarray(end - win, end), s.fs, s.ambient?.subarray(end - win, end)),
+    );
+    ns += runner.ns + wholeRunner.ns;
+    windows += runner.windows + wholeRunner.windows;
+    return { whole, windows: slid };
+  });
+  return { readings, ns, windows };
+}
+
+/** A calibration as the algorithm would use it: ours refuses outside the domain, others cap. */
+export type Apply = (ratio: number) => number | undefined;
+
+export function applier(name: AlgorithmName, cal: SensorCalibration): Apply {
+  return (ratio) => {
+    const c = calibrate(ratio, cal);
+    if (name === 'ours') return c.inDomain ? c.spo2 : undefined;
+    return Math.min(100, c.spo2);
+  };
+}
+
+/** Calibration fitted on the whole-recording ratios of `streams` (indices in `use`). */
+export function fitOn(name: AlgorithmName, streams: readonly Stream[], run: RunResult, use: (i: number) => boolean, id: string): SensorCalibration | undefined {
+  const pts = streams
+    .map((s, i) => ({ i, ratio: run.readings[i].whole.ratio, spo2: s.reference.spo2 }))
+    .filter((p): p is { i: number; ratio: number; spo2: number } => use(p.i) && p.ratio !== undefined && Number.isFinite(p.ratio));
+  if (pts.length < 3) return undefined;
+  return calibrationFromPoints(pts, { id, sensor: name, site: 'training set', fittedOn: `${pts.length} recordings` });
+}
+
+function scored(s: Stream, r: Reading, apply: Apply | undefined): WindowScore {
+  return {
+    truthHeartRate: s.reference.heartRate,
+    truthSpo2: s.reference.spo2,
+    clean: true,
+    heartRate: r.heartRate,
+    spo2: apply && r.ratio !== undefined ? apply(r.ratio) : undefined,
+    reason: r.reason,
+  };
+}
+
+export type Mode = 'whole' | 'windows';
+const pick = (r: StreamReadings, mode: Mode) => (mode === 'whole' ? [r.whole] : r.windows);
+
+/** Scores with one calibration per stream, `calFor(i)` (undefined: no SpO2). */
+export function scoreWith(streams: readonly Stream[], run: RunResult, mode: Mode, calFor: (i: number) => Apply | undefined): WindowScore[] {
+  return streams.flatMap((s, i) => {
+    const apply = calFor(i);
+    return pick(run.readings[i], mode).map((r) => scored(s, r, apply));
+  });
+}
+
+export function leaveOneOut(name: AlgorithmName, streams: readonly Stream[], run: RunResult, mode: Mode): WindowScore[] {
+  return scoreWith(streams, run, mode, (i) => {
+    const cal = fitOn(name, streams, run, (j) => j !== i, `loo-${i}`);
+    return cal && applier(name, cal);
   });
 }
 
 /**
- * Leave-one-out SpO2: for every item with a ratio, the SpO2 predicted by a robust straight line
- * fitted to all other items. Items without a ratio map to undefined.
+ * One-point re-fit, cross-validated: stream i is scored once per other stream j that has a
+ * whole-recording ratio, with `parent` moved through j's (ratio, reference).
  */
-export function leaveOneOutSpo2(items: ReadonlyArray<{ ratio?: number; spo2: number }>): Array<number | undefined> {
-  const points = items.map((it, i) => ({ i, ratio: it.ratio, spo2: it.spo2 })).filter((p): p is { i: number; ratio: number; spo2: number } => p.ratio !== undefined);
-  return items.map((it, i) => {
-    if (it.ratio === undefined) return undefined;
-    const cal = fitCalibration(points.filter((p) => p.i !== i));
-    return spo2FromRatio(it.ratio, cal);
+export function onePointRefit(name: AlgorithmName, streams: readonly Stream[], run: RunResult, mode: Mode, parent: SensorCalibration): WindowScore[] {
+  const out: WindowScore[] = [];
+  streams.forEach((s, i) => {
+    streams.forEach((t, j) => {
+      const ratio = run.readings[j].whole.ratio;
+      if (j === i || ratio === undefined) return;
+      const apply = applier(name, refitOffset(parent, { ratio, spo2: t.reference.spo2 }));
+      for (const r of pick(run.readings[i], mode)) out.push(scored(s, r, apply));
+    });
   });
+  return out;
 }
 
-/** Calibration fitted on every usable recording (the curve to deploy; not an error estimate). */
-export function fullCalibration(results: readonly RecordingResult[]): Spo2Calibration {
-  const pts: CalibrationPoint[] = results.filter((r) => r.ours.valid && r.ours.ratio !== undefined).map((r) => ({ ratio: r.ours.ratio as number, spo2: r.reference.spo2 }));
-  return fitCalibration(pts);
-}
-
-export interface RealScores {
-  /** Ours with leave-one-out calibration. */
-  ours: WindowScore[];
-  /** Ours with the default (synthetic MAX30102) curve, i.e. uncalibrated for this sensor. */
-  oursUncalibrated: WindowScore[];
-  /** Baseline as published. */
-  baseline: WindowScore[];
-  /** Baseline ratios recalibrated with the same leave-one-out procedure. */
-  baselineRecalibrated: WindowScore[];
-}
-
-export function scoreRecordings(results: readonly RecordingResult[]): RealScores {
-  const ref = (r: RecordingResult) => ({ truthHeartRate: r.reference.heartRate, truthSpo2: r.reference.spo2, clean: true });
-  const oursLoo = leaveOneOutSpo2(results.map((r) => ({ ratio: r.ours.valid ? r.ours.ratio : undefined, spo2: r.reference.spo2 })));
-  const baseLoo = leaveOneOutSpo2(results.map((r) => ({ ratio: r.baseline.spo2Valid ? r.baseline.ratioX100 / 100 : undefined, spo2: r.reference.spo2 })));
-  const baseHr = (r: RecordingResult) => (r.baseline.heartRateValid ? r.baseline.heartRate : undefined);
-  return {
-    ours: results.map((r, i) => ({ ...ref(r), valid: r.ours.valid, heartRate: r.ours.heartRate, spo2: r.ours.valid ? oursLoo[i] : undefined })),
-    oursUncalibrated: results.map((r) => ({ ...ref(r), valid: r.ours.valid, heartRate: r.ours.heartRate, spo2: r.ours.spo2 })),
-    baseline: results.map((r) => ({
-      ...ref(r),
-      valid: r.baseline.heartRateValid && r.baseline.spo2Valid,
-      heartRate: baseHr(r),
-      spo2: r.baseline.spo2Valid ? r.baseline.spo2 : undefined,
-    })),
-    baselineRecalibrated: results.map((r, i) => ({
-      ...ref(r),
-      valid: r.baseline.heartRateValid && r.baseline.spo2Valid,
-      heartRate: baseHr(r),
-      spo2: baseLoo[i],
-    })),
-  };
+/** Readings with the algorithm's own SpO2 (Maxim's published curve), no recalibration. */
+export function asPublished(streams: readonly Stream[], run: RunResult, mode: Mode): WindowScore[] {
+  return streams.flatMap((s, i) => pick(run.readings[i], mode).map((r) => ({ ...scored(s, r, undefined), spo2: r.spo2 })));
 }

@@ -1,12 +1,12 @@
 /**
- * Runs our algorithm and the Maxim baseline over a synthetic scenario the way the terminal
- * would: a window ending every second (hop 1 s), 8 s for ours and the reference design's 4 s
- * buffer (100 samples at 25 Hz) for the baseline, each scored against the truth at the window end.
+ * Runs the three algorithms over a synthetic scenario the way the terminal would: a window ending
+ * every second (hop 1 s), each reading scored against the truth at the window end. Options
+ * synthesise conditions no real recording here has: other sample rates, weaker perfusion and a
+ * red channel without pulse.
  */
-import { analyzePpgWindow } from '../../device-emulator/algorithm/analyze';
-import { maximReference } from '../../device-emulator/algorithm/maxim-baseline';
 import { createPpgSynthesizer } from '../../device-emulator/signal/ppg-synth';
 import type { WindowScore } from './metrics';
+import { ALGORITHMS, createRunner, type AlgorithmName } from './runners';
 
 export interface SyntheticRunOptions {
   /** Seconds of scenario to score (from t = 0). */
@@ -14,29 +14,30 @@ export interface SyntheticRunOptions {
   seed: number;
   /** Default 25. */
   sampleRateHz?: number;
-  /** Our window, s. Default 8. */
+  /** Window, s. Default 8. */
   windowS?: number;
-  /** Baseline window, s. Default 4 (BUFFER_SIZE of the reference code). */
-  baselineWindowS?: number;
+  /** Pulse amplitude multiplier (both channels). Default 1. */
+  perfusionScale?: number;
+  /** Red pulse multiplier (0 = red channel without pulse). Default 1. */
+  redPulseScale?: number;
 }
 
-export interface SyntheticRun {
-  ours: WindowScore[];
-  baseline: WindowScore[];
-  /** Wall time spent inside each algorithm, ns (synthesis excluded). */
-  oursNs: number;
-  baselineNs: number;
-}
+export type SyntheticRun = Record<AlgorithmName, { scores: WindowScore[]; ns: number; windows: number }>;
 
 export function runSyntheticScenario(scenario: string, opts: SyntheticRunOptions): SyntheticRun {
   const fs = opts.sampleRateHz ?? 25;
   const windowS = opts.windowS ?? 8;
   const win = Math.round(windowS * fs);
-  const baseWin = Math.round((opts.baselineWindowS ?? 4) * fs);
-  const synth = createPpgSynthesizer({ scenario, seed: opts.seed, sampleRateHz: fs });
+  const synth = createPpgSynthesizer({
+    scenario,
+    seed: opts.seed,
+    sampleRateHz: fs,
+    perfusionScale: opts.perfusionScale,
+    redPulseScale: opts.redPulseScale,
+  });
   const first = -win;
   const all = synth.samples(first, Math.round(opts.durationS * fs) + win + 1);
-  const out: SyntheticRun = { ours: [], baseline: [], oursNs: 0, baselineNs: 0 };
+  const runners = ALGORITHMS.map((name) => ({ name, runner: createRunner(name, fs), scores: [] as WindowScore[] }));
   for (let tS = 1; tS <= opts.durationS; tS++) {
     const end = Math.round(tS * fs) - first + 1; // exclusive index of the sample at tS
     const truth = synth.scenario.truthAt(tS * 1000);
@@ -45,22 +46,14 @@ export function runSyntheticScenario(scenario: string, opts: SyntheticRunOptions
       const tr = synth.scenario.truthAt(s * 1000);
       if (!tr.fingerOn || tr.motion) clean = false;
     }
-    const base = { truthHeartRate: truth.heartRate, truthSpo2: truth.spo2, clean };
-
-    const t0 = process.hrtime.bigint();
-    const a = analyzePpgWindow(all.red.subarray(end - win, end), all.ir.subarray(end - win, end), fs);
-    const t1 = process.hrtime.bigint();
-    const b = maximReference(all.red.subarray(end - baseWin, end), all.ir.subarray(end - baseWin, end), fs);
-    const t2 = process.hrtime.bigint();
-    out.oursNs += Number(t1 - t0);
-    out.baselineNs += Number(t2 - t1);
-    out.ours.push({ ...base, valid: a.valid, heartRate: a.heartRate, spo2: a.spo2 });
-    out.baseline.push({
-      ...base,
-      valid: b.heartRateValid && b.spo2Valid,
-      heartRate: b.heartRateValid ? b.heartRate : undefined,
-      spo2: b.spo2Valid ? b.spo2 : undefined,
-    });
+    const red = all.red.subarray(end - win, end);
+    const ir = all.ir.subarray(end - win, end);
+    for (const r of runners) {
+      const reading = r.runner.run(red, ir, fs);
+      r.scores.push({ truthHeartRate: truth.heartRate, truthSpo2: truth.spo2, clean, heartRate: reading.heartRate, spo2: reading.spo2, reason: reading.reason });
+    }
   }
+  const out = {} as SyntheticRun;
+  for (const r of runners) out[r.name] = { scores: r.scores, ns: r.runner.ns, windows: r.runner.windows };
   return out;
 }

@@ -1,14 +1,13 @@
 /**
  * SpO2 calibration: SpO2 = a + b·R + c·R² (%), where R is the ratio of ratios
- * (AC_red/DC_red) / (AC_ir/DC_ir).
+ * (AC_red/DC_red) / (AC_ir/DC_ir), together with the DOMAIN the curve is valid on.
  *
  * Pulse oximeters are calibrated empirically because scattering in tissue makes Beer–Lambert
  * predictions unusable (J. G. Webster, "Design of Pulse Oximeters", 1997, ch. 7); the curve
- * depends on the LED wavelengths, the photodiode and the body site, so it is an option of the
- * algorithm. The default is the quadratic Maxim publishes with its MAX30102 reference design
- * (MAXREFDES117#, algorithm.cpp): SpO2 = −45.060·R² + 30.354·R + 94.845. Our synthetic MAX30102 model
- * uses the same curve (device-emulator/signal/spo2-curve.ts), so the default is exact on
- * synthetic data and must be re-fitted (see `fitCalibration`) for any other sensor.
+ * depends on the LED wavelengths, the photodiode and the body site, so it is configuration per
+ * sensor class and site (calibrations.ts), and it is only trusted on the range of ratios it was
+ * fitted on: ISO 80601-2-61 requires the declared accuracy range to be the one covered by the
+ * calibration study. Outside it a reading is refused or flagged uncalibrated, never clamped.
  */
 
 // Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
@@ -21,21 +20,40 @@ export interface Spo2Calibration {
   c: number;
 }
 
-/** Maxim's published MAX30102 curve; also the curve of our synthetic sensor. */
-export const MAX30102_CALIBRATION: Spo2Calibration = Object.freeze({ a: 94.845, b: 30.354, c: -45.06 });
+/** A curve as configuration: what it is for and where it may be used. */
+export interface SensorCalibration {
+  /** Stable identifier, e.g. 'max30102-finger'. */
+  id: string;
+  /** Sensor class (part and optical front end). */
+  sensor: string;
+  /** Body site the curve was fitted for. */
+  site: string;
+  curve: Spo2Calibration;
+  /** [lowest, highest] ratio of the points the curve was fitted on. */
+  ratioRange: readonly [number, number];
+  /** Where the curve comes from (data set, number of points, procedure). */
+  fittedOn: string;
+}
 
 /**
- * SpO2 (%) for ratio `r`. A concave quadratic rises again left of its vertex, which is not
- * physical (lower R always means more oxyhaemoglobin), so R is clamped to the vertex there; the
- * result is capped at 100 %.
+ * SpO2 (%) for ratio `r` on the curve alone (no domain check). A concave quadratic rises again
+ * left of its vertex, which is not physical (lower R always means more oxyhaemoglobin), so R is
+ * held at the vertex there. Nothing is capped: the domain check (`calibrate`) decides whether
+ * the value may be used.
  */
-export function spo2FromRatio(r: number, cal: Spo2Calibration = MAX30102_CALIBRATION): number {
+export function spo2FromRatio(r: number, cal: Spo2Calibration): number {
   let x = r;
   if (cal.c < 0) {
     const vertex = -cal.b / (2 * cal.c);
     if (x < vertex) x = vertex;
   }
-  return min(100, cal.a + cal.b * x + cal.c * x * x);
+  return cal.a + cal.b * x + cal.c * x * x;
+}
+
+/** The curve's value and whether `r` lies on the fitted range. */
+export function calibrate(r: number, cal: SensorCalibration): { spo2: number; inDomain: boolean } {
+  const [lo, hi] = cal.ratioRange;
+  return { spo2: spo2FromRatio(r, cal.curve), inDomain: Number.isFinite(r) && r >= lo && r <= hi };
 }
 
 /** A ratio measured on a recording and the reference SpO2 (%) for it. */
@@ -103,4 +121,51 @@ export function fitCalibration(points: readonly CalibrationPoint[], options: Cal
     }
   }
   return { a: coef[0], b: coef[1], c: coef[2] ?? 0 };
+}
+
+/** Calibration configuration fitted to (R, reference) points; the domain is the points' ratio range. */
+export function calibrationFromPoints(
+  points: readonly CalibrationPoint[],
+  meta: { id: string; sensor: string; site: string; fittedOn: string },
+  options: CalibrationFitOptions = {},
+): SensorCalibration {
+  const ratios = points.map((p) => p.ratio);
+  return { ...meta, curve: fitCalibration(points, options), ratioRange: [min(...ratios), max(...ratios)] };
+}
+
+/**
+ * One-point offset re-fit for a new sensor (or site) of a known class: keep the parent curve's
+ * shape (its slope carries the physics of the two wavelengths) and move it so that it passes
+ * through one (R, reference) pair taken against a reference oximeter. The domain is the parent's
+ * SpO2 range mapped back through the moved curve, so the re-fit claims no saturations the parent
+ * was not fitted on. Procedure: docs/algorithm.md, "Calibrating a new sensor".
+ */
+export function refitOffset(parent: SensorCalibration, point: CalibrationPoint, id = `${parent.id}+offset`): SensorCalibration {
+  const shift = point.spo2 - spo2FromRatio(point.ratio, parent.curve);
+  const curve = { ...parent.curve, a: parent.curve.a + shift };
+  const [r0, r1] = parent.ratioRange;
+  const s0 = spo2FromRatio(r0, parent.curve);
+  const s1 = spo2FromRatio(r1, parent.curve);
+  const lo = ratioForSpo2(curve, max(s0, s1), point.ratio);
+  const hi = ratioForSpo2(curve, min(s0, s1), point.ratio);
+  return {
+    id,
+    sensor: parent.sensor,
+    site: parent.site,
+    curve,
+    ratioRange: [min(lo, hi), max(lo, hi)],
+    fittedOn: `one-point offset re-fit of ${parent.id} at R = ${point.ratio.toFixed(3)}, reference ${point.spo2} %`,
+  };
+}
+
+/** Ratio at which a decreasing curve reaches `spo2` (bisection, bracketing `near`). */
+function ratioForSpo2(cal: Spo2Calibration, spo2: number, near: number): number {
+  let lo = near - 2;
+  let hi = near + 2;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (spo2FromRatio(mid, cal) > spo2) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
 }

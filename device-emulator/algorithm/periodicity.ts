@@ -39,9 +39,11 @@ export interface PeriodEstimate {
  * Picks the pulse period from the autocorrelation between `minLag` and `maxLag` samples.
  * Multiples of the period also peak, sometimes higher (beat-to-beat variability makes the first
  * peak broader), so the SHORTEST lag whose peak reaches 85 % of the best one wins; a dicrotic
- * wave only produces a weak peak at half the period, far below that bar.
+ * wave only produces a weak peak at half the period, far below that bar. With `hintLag` (the
+ * period of the recent track) a peak within ±15 % of it is preferred if it reaches 60 % of the
+ * best: continuity settles the harmonic ambiguity that one short window cannot.
  */
-export function estimatePeriod(x: Float64Array, minLag: number, maxLag: number): PeriodEstimate | undefined {
+export function estimatePeriod(x: Float64Array, minLag: number, maxLag: number, hintLag?: number): PeriodEstimate | undefined {
   const ac = autocorrelation(x, maxLag + 1);
   const hi = min(maxLag, ac.length - 2);
   const peaks: number[] = [];
@@ -50,8 +52,23 @@ export function estimatePeriod(x: Float64Array, minLag: number, maxLag: number):
   }
   if (peaks.length === 0) return undefined;
   const best = max(...peaks.map((k) => ac[k]));
-  const k = peaks.find((p) => ac[p] >= 0.85 * best) ?? peaks[0];
+  let k = peaks.find((p) => ac[p] >= 0.85 * best) ?? peaks[0];
+  if (hintLag !== undefined) {
+    const near = peaks.filter((p) => Math.abs(p - hintLag) <= 0.15 * hintLag && ac[p] >= 0.6 * best);
+    if (near.length > 0) k = near.reduce((a, b) => (ac[b] > ac[a] ? b : a));
+  }
   return { lag: k + parabolicOffset(ac[k - 1], ac[k], ac[k + 1]), strength: ac[k] };
+}
+
+/**
+ * Autocorrelation `r` at `lagS` seconds against chance: r·√N, where N = 2·B·(T − lag) counts the
+ * independent samples of a signal of bandwidth B Hz in the overlapping part of a T-second
+ * window. For noise r has a standard deviation of ≈ 1/√N (M. S. Bartlett, 1946), so z is
+ * comparable between a 3-beat 4 s window and a 10-beat 8 s one where a fixed threshold on r is
+ * not: short windows need a larger r to show the same evidence.
+ */
+export function periodicityZ(r: number, windowS: number, lagS: number, bandwidthHz: number): number {
+  return r * sqrt(max(1, 2 * bandwidthHz * (windowS - lagS)));
 }
 
 /** Complex DFT value of `x` at `freqHz` (Goertzel recurrence). */

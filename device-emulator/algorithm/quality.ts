@@ -1,124 +1,126 @@
 /**
- * Signal-quality indices and the gates that turn them into "valid" or a reason.
+ * Signal-quality gates: separate ones for the heart rate (one clean channel) and for SpO2 (both
+ * channels pulsing together), and a reason that names the cause when a gate fails.
  *
- * The indices follow the usual PPG SQI families (C. Orphanidou et al., "Signal-quality indices
- * for the electrocardiogram and photoplethysmogram: derivation and applications to wireless
- * monitoring", IEEE J. Biomed. Health Inform. 19(3), 2015; M. Elgendi, "Optimal signal quality
- * index for photoplethysmogram signals", Bioengineering 3(4), 2016): physiological plausibility
- * (perfusion index, rate range), beat-to-beat consistency (interval variation, template
- * correlation), periodicity, agreement between independent estimators, and red/IR coherence
- * (both wavelengths see the same arterial pulse; motion and ambient light break that).
+ * The indices follow the usual PPG SQI families (C. Orphanidou et al., IEEE J. Biomed. Health
+ * Inform. 19(3), 2015; M. Elgendi, Bioengineering 3(4), 2016), but every threshold is relative:
+ * periodicity against chance for the window length, pulse power against the window's own
+ * residual, residual against the sensor's own noise floor — none is an absolute perfusion or
+ * count level that holds for one board only. Gates come in two levels: `ACQUIRE` for a window
+ * on its own, and the looser `HOLD` for a window whose rate agrees with the recent track (Schmitt-
+ * trigger hysteresis: lock is hard to get and easy to keep, so a reading does not flicker on and
+ * off at the margin).
  */
-import type { Beat } from './beats';
-import { clamp, correlation, mean } from './stats';
-import type { InvalidReason, SignalQualityIndices } from './types';
+import type { HeartRateReason, SignalQualityIndices, Spo2Reason } from './types';
+import { clamp } from './stats';
 
-// Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
-const { floor, max, min, round, sqrt } = Math;
+export interface RateGates {
+  minPeriodicityZ: number;
+  /** Mean pulse-bin power over mean residual-bin power, rate channel (≈ 1 for noise). */
+  minPulseSnr: number;
+  minTemplateCorrelation: number;
+  maxIbiVariation: number;
+  maxIbiOutlierShare: number;
+  maxRateDisagreement: number;
+}
 
-/** Thresholds of the gates (documented in docs/algorithm.md). */
 export const QUALITY_LIMITS = Object.freeze({
   /** A rate is only trusted from at least 3 beats (2 intervals) ... */
   minBeats: 3,
   /** ... spanning at least 2.5 periods of the window (no sub-harmonic from 1–2 cycles). */
   minPeriodsInWindow: 2.5,
-  minPeriodicity: 0.6,
-  minTemplateCorrelation: 0.8,
-  minRedIrCorrelation: 0.75,
-  maxIbiVariation: 0.12,
-  maxIbiOutlierShare: 0.4,
-  maxRateDisagreement: 0.08,
-  maxRatioDisagreement: 0.2,
+  ACQUIRE: Object.freeze<RateGates>({
+    minPeriodicityZ: 4,
+    minPulseSnr: 4,
+    minTemplateCorrelation: 0.8,
+    maxIbiVariation: 0.12,
+    maxIbiOutlierShare: 0.4,
+    maxRateDisagreement: 0.08,
+  }),
+  HOLD: Object.freeze<RateGates>({
+    minPeriodicityZ: 3,
+    minPulseSnr: 2.5,
+    minTemplateCorrelation: 0.7,
+    maxIbiVariation: 0.15,
+    maxIbiOutlierShare: 0.5,
+    maxRateDisagreement: 0.1,
+  }),
+  /** A window holds the track when its rate is within this share of the track's. */
+  trackTolerance: 0.12,
+  /** The red channel carries the pulse when its pulse SNR reaches this (same scale as IR). */
+  minRedPulseSnr: 4,
   /**
-   * Relative standard error of R. The regression residual also holds genuine red/IR shape
-   * differences, so clean real windows already reach 3–6 %; noise-dominated ones exceed 10 %.
+   * Relative standard error of R: 10 % of R is ≈ 2 % SpO2 on the finger curves, the accuracy
+   * pulse oximeters are specified to (ISO 80601-2-61).
    */
   maxRatioUncertainty: 0.1,
+  /** Motion: largest/median 1 s RMS of the band-passed signal, and slow level shift in % of DC. */
   maxEnvelopeRatio: 3,
   maxDcShiftPct: 6,
-  /** Softer motion signature used to name the reason once the window has failed anyway. */
+  /** Softer motion signature used to name the reason once a window has failed anyway. */
   motionHintEnvelopeRatio: 2,
   motionHintDcShiftPct: 3,
-  maxLowDcShare: 0.1,
-  /** Below this perfusion index (%) a failed window is blamed on perfusion rather than noise. */
-  weakPulsePi: 0.25,
+  /**
+   * Residual per bin up to this multiple of the white-noise floor counts as "only sensor noise":
+   * a failed window is then blamed on a weak pulse (low perfusion), not on interference.
+   */
+  maxResidualOverFloorForWeakPulse: 4,
 });
 
-/**
- * Mean correlation of each beat with the average beat. Beats are cut from 0.3 periods before to
- * 0.7 periods after their onset, resampled to 16 points so that rate changes do not matter.
- */
-export function templateCorrelation(v: Float64Array, beats: readonly Beat[], period: number): number {
-  const points = 16;
-  const segments: Float64Array[] = [];
-  for (const b of beats) {
-    const start = b.onset - 0.3 * period;
-    const end = b.onset + 0.7 * period;
-    if (start < 0 || end > v.length - 1) continue;
-    const seg = new Float64Array(points);
-    for (let k = 0; k < points; k++) {
-      const t = start + ((end - start) * k) / (points - 1);
-      const i = min(floor(t), v.length - 2);
-      seg[k] = v[i] + (v[i + 1] - v[i]) * (t - i);
-    }
-    segments.push(seg);
-  }
-  if (segments.length < 2) return segments.length === 1 ? 1 : 0;
-  const template = new Float64Array(points);
-  for (const s of segments) for (let k = 0; k < points; k++) template[k] += s[k] / segments.length;
-  return mean(segments.map((s) => correlation(s, template)));
+const L = QUALITY_LIMITS;
+
+/** Heart-rate gates met at level `g`. */
+export function rateConsistent(q: SignalQualityIndices, g: RateGates): boolean {
+  return (
+    q.beats >= L.minBeats &&
+    q.periodsInWindow >= L.minPeriodsInWindow &&
+    q.periodicityZ >= g.minPeriodicityZ &&
+    (q.rateChannel === 'ir' ? q.pulseSnrIr : q.pulseSnrRed) >= g.minPulseSnr &&
+    q.templateCorrelation >= g.minTemplateCorrelation &&
+    q.ibiVariation <= g.maxIbiVariation &&
+    q.ibiOutlierShare <= g.maxIbiOutlierShare &&
+    q.rateDisagreement <= g.maxRateDisagreement
+  );
 }
 
-/** Largest over median RMS of consecutive 1 s segments of `x`. */
-export function envelopeRatio(x: Float64Array, sampleRateHz: number): number {
-  const len = max(2, round(sampleRateHz));
-  const rms: number[] = [];
-  for (let s = 0; s + len <= x.length; s += len) {
-    let e = 0;
-    for (let i = s; i < s + len; i++) e += x[i] * x[i];
-    rms.push(sqrt(e / len));
+export function isMoving(q: SignalQualityIndices): boolean {
+  return q.envelopeRatio > L.maxEnvelopeRatio || q.dcShift > L.maxDcShiftPct;
+}
+
+const motionHint = (q: SignalQualityIndices) => q.envelopeRatio > L.motionHintEnvelopeRatio || q.dcShift > L.motionHintDcShiftPct;
+
+/** Weak pulse: only sensor noise competes with it (or, without floor bins, its SNR is low). */
+const weakPulse = (residualOverFloor: number, snr: number) =>
+  Number.isFinite(residualOverFloor) ? residualOverFloor <= L.maxResidualOverFloorForWeakPulse : snr < L.ACQUIRE.minPulseSnr;
+
+/** Why a window without a trustworthy rate failed, once contact and hard motion are ruled out. */
+export function failureReason(q: SignalQualityIndices): HeartRateReason {
+  if (motionHint(q)) return 'motion';
+  return weakPulse(q.residualOverFloor, q.rateChannel === 'ir' ? q.pulseSnrIr : q.pulseSnrRed) ? 'low-perfusion' : 'low-quality';
+}
+
+/** SpO2 gates for a window whose heart rate is valid; undefined = pass. */
+export function judgeSpo2(q: SignalQualityIndices, ratio: number): Spo2Reason | undefined {
+  if (!(q.pulseSnrRed >= L.minRedPulseSnr) || !(ratio > 0)) return 'red-no-pulse';
+  if (!(q.ratioUncertainty <= L.maxRatioUncertainty)) {
+    if (motionHint(q)) return 'motion';
+    return weakPulse(q.redResidualOverFloor, q.pulseSnrRed) ? 'low-perfusion' : 'low-quality';
   }
-  if (rms.length < 2) return 1;
-  const sorted = [...rms].sort((a, b) => a - b);
-  const med = sorted[floor((sorted.length - 1) / 2)];
-  return med > 0 ? sorted[sorted.length - 1] / med : Number.POSITIVE_INFINITY;
+  return undefined;
 }
 
 /** Sub-scores in [0, 1] averaged into one quality figure. */
 export function qualityScore(q: SignalQualityIndices): number {
+  const db = (x: number) => 10 * Math.log10(Math.max(x, 1e-9));
   const parts = [
-    clamp((q.periodicity - 0.3) / 0.6, 0, 1),
+    clamp((q.periodicityZ - 2) / 6, 0, 1),
+    clamp((db(q.rateChannel === 'ir' ? q.pulseSnrIr : q.pulseSnrRed) - 3) / 17, 0, 1),
     clamp((q.templateCorrelation - 0.6) / 0.35, 0, 1),
-    clamp((q.redIrCorrelation - 0.5) / 0.45, 0, 1),
     clamp(1 - q.ibiVariation / 0.25, 0, 1),
     clamp(1 - q.ibiOutlierShare / 0.6, 0, 1),
-    clamp(1 - q.ratioDisagreement / 0.3, 0, 1),
+    clamp(q.coherence, 0, 1),
     clamp(1 - q.ratioUncertainty / 0.15, 0, 1),
     clamp(1 - (q.envelopeRatio - 1.5) / 3, 0, 1),
   ];
   return parts.reduce((a, b) => a + b, 0) / parts.length;
-}
-
-/** What, if anything, makes the window untrustworthy. `undefined` means valid. */
-export function judge(q: SignalQualityIndices, minPerfusionIndex: number, hasPulse: boolean): InvalidReason | undefined {
-  const L = QUALITY_LIMITS;
-  const movement = q.envelopeRatio > L.maxEnvelopeRatio || q.dcShift > L.maxDcShiftPct;
-  const consistent =
-    hasPulse &&
-    q.beats >= L.minBeats &&
-    q.periodsInWindow >= L.minPeriodsInWindow &&
-    q.periodicity >= L.minPeriodicity &&
-    q.templateCorrelation >= L.minTemplateCorrelation &&
-    q.redIrCorrelation >= L.minRedIrCorrelation &&
-    q.ibiVariation <= L.maxIbiVariation &&
-    q.ibiOutlierShare <= L.maxIbiOutlierShare &&
-    q.rateDisagreement <= L.maxRateDisagreement &&
-    q.ratioDisagreement <= L.maxRatioDisagreement &&
-    q.ratioUncertainty <= L.maxRatioUncertainty;
-  if (q.lowDcShare > L.maxLowDcShare && !(consistent && q.lowDcShare === 1)) return 'no-finger';
-  if (movement) return 'motion';
-  if (hasPulse && q.perfusionIndex < minPerfusionIndex) return 'low-perfusion';
-  if (consistent) return undefined;
-  if (q.envelopeRatio > L.motionHintEnvelopeRatio || q.dcShift > L.motionHintDcShiftPct) return 'motion';
-  return q.perfusionIndex < L.weakPulsePi ? 'low-perfusion' : 'low-quality';
 }

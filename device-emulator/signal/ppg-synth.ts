@@ -38,6 +38,13 @@ export interface PpgSynthesizerOptions {
   sampleRateHz?: number;
   /** On-chip averaging factor (conversions per output sample); default 4. */
   averaging?: number;
+  /** Multiplies the pulse amplitude of both channels (perfusion stress tests); default 1. */
+  perfusionScale?: number;
+  /**
+   * Multiplies the red channel's pulse only: 0 = a red channel without pulse (an LED or
+   * photodiode path that fails, or a site where red light does not reach pulsatile tissue); default 1.
+   */
+  redPulseScale?: number;
 }
 
 export interface PpgWindow {
@@ -69,6 +76,8 @@ export function createPpgSynthesizer(options: PpgSynthesizerOptions): PpgSynthes
   const profile = createProfile(seed);
   const train = new BeatTrain(scenario, profile, seed);
   const conversionRate = fs * avg;
+  const piScale = options.perfusionScale ?? 1;
+  const redScale = options.redPulseScale ?? 1;
 
   function samples(firstIndex: number, count: number): PpgWindow {
     const red = new Float64Array(count);
@@ -90,10 +99,10 @@ export function createPpgSynthesizer(options: PpgSynthesizerOptions): PpgSynthes
         let p = 0;
         for (let b = first; b < beats.length && beats[b].t <= t + 0.2; b++) p += beats[b].amplitude * beats[b].pulse(t - beats[b].t);
         const d = scenario.drive(t);
-        const mIr = (d.perfusionIndex / 100) * (1 + 0.1 * smoothNoise(seed, Stream.perfusion, t, 30));
+        const mIr = piScale * (d.perfusionIndex / 100) * (1 + 0.1 * smoothNoise(seed, Stream.perfusion, t, 30));
         // Tissue optics and probe pressure move R by a couple of per cent without any change in
         // saturation — part of why pulse oximeters are specified at ±2 % SpO2 (ISO 80601-2-61).
-        const mRed = ratioForSpo2(d.spo2) * (1 + 0.02 * smoothNoise(seed, Stream.ratioDrift, t, 40)) * mIr;
+        const mRed = redScale * ratioForSpo2(d.spo2) * (1 + 0.02 * smoothNoise(seed, Stream.ratioDrift, t, 40)) * mIr;
         const breath = sin(train.respirationPhase(t));
         const drift = 0.01 * smoothNoise(seed, Stream.dcDrift, t, 40);
         const artefact =

@@ -2,13 +2,16 @@
  * Vitals source for the device emulator: a synthetic patient (device-emulator/signal) seen
  * through the emulated MAX30102 + MAX30205 and analysed by the on-device algorithm
  * (device-emulator/algorithm), exactly as the terminal firmware would: each `measure(at)`
- * synthesises the 8 s of raw samples ending at `at`, runs the HR/SpO2 algorithm on them, and
- * estimates body temperature from the last 30 s of probe readings.
+ * synthesises the raw samples ending at `at` and runs the HR/SpO2 algorithm on 8 s windows,
+ * and estimates body temperature from the last 30 s of probe readings. The terminal runs the
+ * algorithm every second with a rate tracker (algorithm/tracker.ts); `measure` replays the
+ * windows of the TRACK_WINDOWS seconds before `at` through a fresh tracker, so the reading has
+ * the tracker's continuity and still depends on nothing but `at`.
  *
  * Deterministic: the same (scenario, seed, sampleRateHz, startedAt) gives the same measurement
  * for the same `at`, whatever order the calls come in.
  */
-import { analyzePpgWindow } from '../algorithm/analyze';
+import { createPpgTracker } from '../algorithm/tracker';
 import { estimateBodyTemperature, type TemperatureSample } from '../algorithm/temperature';
 import { createPpgSynthesizer } from '../signal/ppg-synth';
 import { assertScenarioName, isScenarioName, SCENARIOS, type ScenarioName } from '../signal/scenarios';
@@ -20,6 +23,8 @@ export type { Measurement, VitalsSource } from './types';
 
 /** Analysis window of each measurement, s. */
 export const PPG_WINDOW_S = 8;
+/** Windows (1 s apart) run through the tracker for each measurement, the last ending at `at`. */
+export const TRACK_WINDOWS = 4;
 /** Probe history used for the temperature estimate, s (one reading per second). */
 export const TEMPERATURE_HISTORY_S = 30;
 
@@ -58,14 +63,19 @@ export function createPpgVitalsSource(opts: PpgVitalsSourceOptions): VitalsSourc
     measure(at: number): Measurement {
       const tS = (at - startedAt) / 1000;
       const m: Measurement = { at };
-      const w = synth.window(tS - PPG_WINDOW_S, tS);
-      const a = analyzePpgWindow(w.red, w.ir, fs);
-      if (a.valid && a.heartRate !== undefined && a.spo2 !== undefined) {
-        m.heartRate = Math.round(a.heartRate);
-        m.spo2 = round1(Math.min(100, a.spo2));
-      } else {
-        m.invalidReason = a.reason ?? 'low-quality';
+      const span = PPG_WINDOW_S + TRACK_WINDOWS - 1;
+      const w = synth.window(tS - span, tS);
+      const win = Math.round(PPG_WINDOW_S * fs);
+      const tracker = createPpgTracker(fs);
+      let a = tracker.analyze(w.red.subarray(0, win), w.ir.subarray(0, win));
+      for (let k = 1; k < TRACK_WINDOWS; k++) {
+        const end = w.ir.length - Math.round((TRACK_WINDOWS - 1 - k) * fs);
+        a = tracker.analyze(w.red.subarray(end - win, end), w.ir.subarray(end - win, end));
       }
+      if (a.heartRateValid && a.heartRate !== undefined) m.heartRate = Math.round(a.heartRate);
+      else m.invalidReason = a.heartRateReason ?? 'low-quality';
+      if (a.spo2Valid && a.spo2 !== undefined) m.spo2 = round1(a.spo2);
+      else m.spo2InvalidReason = a.spo2Reason ?? m.invalidReason ?? 'low-quality';
       const from = tS - (TEMPERATURE_HISTORY_S - 1);
       const history: TemperatureSample[] = probe.readings(from, 1, TEMPERATURE_HISTORY_S).map((celsius, i) => ({ tS: from + i, celsius }));
       const temp = estimateBodyTemperature(history);

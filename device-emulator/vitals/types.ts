@@ -1,4 +1,5 @@
 /** Contract between the device emulator and a source of vital signs. */
+import type { HeartRateReason, Spo2Reason } from '../algorithm/types';
 
 /** One measurement as the terminal reports it. Times are ms since the Unix epoch (UTC). */
 export interface Measurement {
@@ -6,8 +7,13 @@ export interface Measurement {
   bodyTemperature?: number; // °C, 1 decimal
   heartRate?: number; // beats/min, integer
   spo2?: number; // %, 1 decimal
-  /** Set when the device could not produce a trustworthy HR/SpO2 (then heartRate/spo2 are absent). */
-  invalidReason?: 'no-finger' | 'motion' | 'low-perfusion' | 'low-quality';
+  /** Set when the device could not produce a trustworthy heart rate (then heartRate and spo2 are absent). */
+  invalidReason?: HeartRateReason;
+  /**
+   * Set whenever spo2 is absent: the heart-rate reason, or why SpO2 alone was withheld
+   * ('red-no-pulse', 'out-of-calibration', …) while the heart rate was reported.
+   */
+  spo2InvalidReason?: Spo2Reason;
 }
 
 export interface VitalsSource {

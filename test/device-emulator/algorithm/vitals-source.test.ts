@@ -40,7 +40,7 @@ describe('PPG vitals source', () => {
   });
 
   it.each([
-    ['finger-off', 62, 'no-finger'],
+    ['finger-off', 62, 'no-contact'],
     ['motion', 45, 'motion'],
     ['low-perfusion', 300, 'low-perfusion'],
   ] as const)('%s at %p s reports %p instead of numbers', (scenario, s, reason) => {
