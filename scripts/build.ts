@@ -83,6 +83,8 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
   command: { timeout: 20 },
   // Up to 1000 messages per batch, each database write an HTTP request.
   ingest: { timeout: 60 },
+  // EMQX's login and topic checks (a read or two) and its webhook (one event, or a batch of them).
+  broker: { timeout: 20 },
 };
 
 /**

@@ -2,7 +2,7 @@
  * The MQTT policy for every client: devices (Alink signature, their own topic tree) and people
  * (short-lived signed credentials, read-only access to the devices of the patients they follow).
  * The embedded broker calls it from its hooks; production brokers reach the same code through the
- * HTTP authentication/authorization endpoints (local-cloud/function-host/mqtt-auth.ts).
+ * HTTP authentication/authorization endpoints (backend/mqtt-policy/http.ts, the `broker` function).
  */
 import { deviceIdOf, parseDeviceId, ParsedTopic, parseUsername } from '../../core/alink';
 import { AuthenticatedDevice, ConnackCode, createDeviceAuth, deviceMayPublish, deviceMaySubscribe } from '../device-auth';

@@ -29,3 +29,16 @@ export async function requireDeviceAccess(deps: FunctionDeps, deviceId: unknown,
   if (!binding || !role) throw new AppError(ErrorCode.NotFound, `no device ${deviceId} among your patients' devices`);
   return { deviceId, patientId: binding.patientId, role };
 }
+
+/**
+ * These users' access changed (removed from a family, device unbound): the broker must drop what
+ * they may no longer read. The change is already stored and stands if the broker cannot be told;
+ * that is logged, and their real-time credentials still expire within the hour.
+ */
+export async function accessChanged(deps: FunctionDeps, userIds: string[]): Promise<void> {
+  try {
+    await deps.notify?.({ type: 'access-changed', userIds });
+  } catch (e) {
+    deps.log.warn(`access changed for ${userIds.length} user(s) but the broker was not told: ${(e as Error).message}`);
+  }
+}

@@ -3,6 +3,8 @@ import type { Store } from '../store/types';
 import type { SessionService } from '../auth/sessions';
 import type { UserCredentials } from '../mqtt-policy/user-credentials';
 import type { DeviceControl } from './control';
+import type { BrokerApi } from '../broker-api/types';
+import type { MqttPolicy } from '../mqtt-policy';
 
 /** Something other parts of the backend must react to (the broker re-checks open sessions). */
 export type BackendEvent = { type: 'access-changed'; userIds: string[] };
@@ -25,8 +27,18 @@ export interface FunctionDeps {
   realtime?: UserCredentials;
   /** Commands to devices through the broker. */
   control?: DeviceControl;
-  /** Tells the rest of the backend about changes it must act on. */
-  notify?: (event: BackendEvent) => void;
+  /**
+   * Tells the rest of the backend about changes it must act on. Awaited: on CloudBase the function
+   * ends when its answer is sent, so the reaction (disconnecting people through the broker) must
+   * be done by then.
+   */
+  notify?: (event: BackendEvent) => void | Promise<void>;
+  /** Publishing and disconnecting through the broker from outside it (an external broker's API). */
+  broker?: BrokerApi;
+  /** The MQTT login and topic policy, for a broker that asks over HTTP (`broker` function). */
+  mqttPolicy?: MqttPolicy;
+  /** Settings of the broker's webhook (`broker.webhook`). */
+  brokerHook?: { maxEventAgeMs?: number };
 }
 
 export interface LoggerOptions {

@@ -4,18 +4,8 @@
  * property sets carry the device's settings, which are stored as its reported state; when a device
  * (re)subscribes to its commands, a desired state it has not reported yet is sent to it again.
  */
-import { randomBytes } from 'node:crypto';
-import {
-  buildRequest,
-  deviceIdOf,
-  Method,
-  parseDeviceId,
-  parseReply,
-  parseTopic,
-  reported,
-  settingsFromProperties,
-  topics,
-} from '../../core/alink';
+import { deviceIdOf, parseDeviceId, parseReply, parseTopic, settingsFromProperties } from '../../core/alink';
+import { desiredStateMessage, newMessageId, requestMessage } from '../../backend/device-control/messages';
 import type { CommandOutcome, DeviceControl, DeviceRequest } from '../../backend/runtime/control';
 import type { Logger } from '../../backend/runtime/deps';
 import type { Store } from '../../backend/store/types';
@@ -40,9 +30,8 @@ export function createDeviceControl(opts: DeviceControlOptions) {
     request(deviceId: string, req: DeviceRequest, timeoutMs: number): Promise<CommandOutcome> {
       const ref = parseDeviceId(deviceId);
       if (!ref || !opts.isOnline(deviceId)) return Promise.resolve({ status: 'timeout', offline: true });
-      const id = `c${randomBytes(6).toString('hex')}`;
-      const topic = req.kind === 'set' ? topics.propertySet(ref) : topics.service(ref, req.identifier);
-      const method = req.kind === 'set' ? Method.PropertySet : Method.service(req.identifier);
+      const id = newMessageId();
+      const { topic, payload } = requestMessage(ref, req, id);
       return new Promise<CommandOutcome>((resolve) => {
         const key = `${deviceId}:${id}`;
         const timer = setTimeout(() => {
@@ -54,7 +43,7 @@ export function createDeviceControl(opts: DeviceControlOptions) {
           pending.delete(key);
           resolve(o);
         });
-        opts.publish(topic, buildRequest(id, method, req.params)).catch(() => pending.get(key)?.({ status: 'timeout', offline: true }));
+        opts.publish(topic, payload).catch(() => pending.get(key)?.({ status: 'timeout', offline: true }));
       });
     },
   };
@@ -78,11 +67,9 @@ export function createDeviceControl(opts: DeviceControlOptions) {
     },
     /** A device (re)subscribed to its commands: send it the desired state it has not reported yet. */
     async onDeviceListening(deviceId: string): Promise<void> {
-      const { desired, reported: rep } = await opts.store.deviceState(deviceId);
-      if (!desired || (rep && rep.enabled === desired.enabled && rep.intervalS === desired.intervalS)) return;
       const ref = parseDeviceId(deviceId);
-      if (!ref) return;
-      await opts.publish(topics.propertySet(ref), buildRequest(`sync${desired.at}`, Method.PropertySet, reported(desired)));
+      const message = ref && desiredStateMessage(ref, await opts.store.deviceState(deviceId));
+      if (message) await opts.publish(message.topic, message.payload);
     },
   };
 }

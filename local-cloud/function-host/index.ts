@@ -15,7 +15,8 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { err, ErrorCode, Result } from '../../core';
 import type { Caller } from '../../backend/runtime/context';
 import type { FunctionRunner } from '../function-runner';
-import type { MqttAuthEndpoints } from './mqtt-auth';
+import type { MqttAuthEndpoints } from '../../backend/mqtt-policy/http';
+import { httpFromResult } from '../../backend/runtime/http-event';
 import { closeServer, listen } from '../net/listen';
 import { AvatarFilesOptions, createAvatarFiles } from './files';
 import { readBody, send } from './http';
@@ -71,6 +72,7 @@ export function createFunctionHost(opts: FunctionHostOptions) {
     if (req.method === 'POST' && (url.pathname === '/mqtt/auth' || url.pathname === '/mqtt/acl') && opts.mqttAuth) {
       return handleMqttAuth(req, res, url.pathname === '/mqtt/auth' ? 'auth' : 'acl', opts.mqttAuth);
     }
+    if (req.method === 'POST' && url.pathname === '/mqtt/webhook') return handleWebhook(req, res);
     if (url.pathname.startsWith('/files/')) {
       if (!files) return send(res, 404, err(ErrorCode.NotFound, 'this host keeps no files'));
       return files.handle(req, res, url.pathname, () => callerFrom(req));
@@ -110,6 +112,27 @@ export function createFunctionHost(opts: FunctionHostOptions) {
       parsed = {};
     }
     return send(res, 200, kind === 'auth' ? await endpoints.auth(parsed) : await endpoints.acl(parsed));
+  }
+
+  /**
+   * A production broker's rule-engine webhook (EMQX): the service token, then the `broker`
+   * function's `webhook` action; the status says whether to resend (backend/runtime/http-event.ts).
+   */
+  async function handleWebhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const caller = await callerFrom(req);
+    if (caller === 'invalid' || caller.kind !== 'service') return send(res, 401, err(ErrorCode.Unauthenticated, 'service token required'));
+    if (!opts.runner.names.includes('broker')) return send(res, 404, err(ErrorCode.NotFound, 'this host runs no broker function'));
+    const body = await readBody(req, maxBody);
+    if (body === 'too-large') return send(res, 413, err(ErrorCode.PayloadTooLarge, `request body over ${maxBody} bytes`));
+    let events: unknown;
+    try {
+      events = JSON.parse(body.toString('utf8'));
+    } catch {
+      return send(res, 400, err(ErrorCode.BadRequest, 'request body is not valid JSON'));
+    }
+    const answer = httpFromResult(await invoke('broker', { action: 'webhook', events }, caller));
+    res.writeHead(answer.statusCode, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+    res.end(answer.body);
   }
 
   const server = createServer((req, res) => {

@@ -7,10 +7,12 @@
 import { err, ErrorCode, Result } from '../../core';
 import { createSessionService } from '../../backend/auth/sessions';
 import { createUserCredentials } from '../../backend/mqtt-policy/user-credentials';
+import { createMqttPolicy } from '../../backend/mqtt-policy';
 import type { FunctionContext } from '../../backend/runtime/context';
 import type { CloudFunction } from '../../backend/runtime/handler';
 import type { FunctionDeps } from '../../backend/runtime/deps';
 import * as auth from '../../cloudfunctions/auth/index.ts';
+import * as broker from '../../cloudfunctions/broker/index.ts';
 import * as command from '../../cloudfunctions/command/index.ts';
 import * as devices from '../../cloudfunctions/devices/index.ts';
 import * as history from '../../cloudfunctions/history/index.ts';
@@ -21,6 +23,7 @@ import * as realtime from '../../cloudfunctions/realtime/index.ts';
 export function buildFunctions(deps: FunctionDeps): Record<string, CloudFunction> {
   return {
     auth: auth.createHandler(deps),
+    broker: broker.createHandler(deps),
     command: command.createHandler(deps),
     devices: devices.createHandler(deps),
     history: history.createHandler(deps),
@@ -32,14 +35,15 @@ export function buildFunctions(deps: FunctionDeps): Record<string, CloudFunction
 
 /**
  * The functions as the local host runs them (in its worker thread or in-process): with the local
- * sign-in and real-time credentials, both signed with the host's secret.
+ * sign-in, real-time credentials and the MQTT policy, all keyed by the host's secret.
  */
-export function buildLocalFunctions(deps: Omit<FunctionDeps, 'sessions' | 'realtime'> & { secret: string }): Record<string, CloudFunction> {
+export function buildLocalFunctions(deps: Omit<FunctionDeps, 'sessions' | 'realtime' | 'mqttPolicy'> & { secret: string }): Record<string, CloudFunction> {
   const { secret, ...rest } = deps;
   return buildFunctions({
     ...rest,
     sessions: createSessionService({ store: deps.store, secret }),
     realtime: createUserCredentials(secret),
+    mqttPolicy: createMqttPolicy({ store: deps.store, now: deps.now, secret }),
   });
 }
 

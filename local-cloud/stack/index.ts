@@ -12,7 +12,7 @@ import type { IngestResult } from '../../cloudfunctions/ingest/messages';
 import { createBroker } from '../broker';
 import { createDeviceControl } from '../broker/device-control';
 import { createFunctionHost } from '../function-host';
-import { createMqttAuthEndpoints } from '../function-host/mqtt-auth';
+import { createMqttAuthEndpoints } from '../../backend/mqtt-policy/http';
 import { createMessageFlow } from '../message-flow';
 import type { RateLimit } from '../message-flow/rate-limiter';
 import { buildLocalFunctions } from './functions';

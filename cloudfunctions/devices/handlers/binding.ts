@@ -6,7 +6,7 @@
  */
 import { err, ErrorCode, ok } from '../../../core';
 import { BIND_CODE_LENGTH, isCode, normalizeCode } from '../../../core/codes';
-import { OWNER, requireRole } from '../../../backend/runtime/access';
+import { accessChanged, OWNER, requireRole } from '../../../backend/runtime/access';
 import type { Handler } from '../../../backend/runtime/handler';
 import type { FunctionDeps } from '../../../backend/runtime/deps';
 import { requireUser } from '../../../backend/runtime/users';
@@ -14,7 +14,7 @@ import { requireUser } from '../../../backend/runtime/users';
 /** The followers of a patient lost a device: their open real-time sessions are re-checked. */
 async function notifyMembers(deps: FunctionDeps, patientId: string): Promise<void> {
   const members = await deps.store.members(patientId);
-  deps.notify?.({ type: 'access-changed', userIds: members.map((m) => m.userId) });
+  await accessChanged(deps, members.map((m) => m.userId));
 }
 
 export const bind: Handler = async ({ event, caller, deps }) => {

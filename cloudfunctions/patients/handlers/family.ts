@@ -6,7 +6,7 @@
 import { AppError, err, ErrorCode, ok } from '../../../core';
 import { INVITE_CODE_LENGTH, isCode, normalizeCode } from '../../../core/codes';
 import { newInviteCode } from '../../../backend/ids';
-import { ANY_ROLE, OWNER, requireRole } from '../../../backend/runtime/access';
+import { accessChanged, ANY_ROLE, OWNER, requireRole } from '../../../backend/runtime/access';
 import type { Handler } from '../../../backend/runtime/handler';
 import { requireUser } from '../../../backend/runtime/users';
 
@@ -53,7 +53,7 @@ export const removeMember: Handler = async ({ event, caller, deps }) => {
   if (!(await deps.store.removeMember(event.patientId as string, event.userId))) {
     throw new AppError(ErrorCode.NotFound, 'no such family member');
   }
-  deps.notify?.({ type: 'access-changed', userIds: [event.userId] });
+  await accessChanged(deps, [event.userId]);
   return ok({ removed: event.userId });
 };
 
@@ -62,6 +62,6 @@ export const leave: Handler = async ({ event, caller, deps }) => {
   const role = await requireRole(deps, event.patientId, user.id, ANY_ROLE);
   if (role === 'owner') return err(ErrorCode.BadRequest, 'the owner cannot leave their own patient');
   await deps.store.removeMember(event.patientId as string, user.id);
-  deps.notify?.({ type: 'access-changed', userIds: [user.id] });
+  await accessChanged(deps, [user.id]);
   return ok({ left: event.patientId });
 };

@@ -1,7 +1,9 @@
 /**
  * MQTT authentication and authorization over HTTP, in the shape EMQX's HTTP authenticator and
  * authorizer call, so a production broker enforces exactly the policy of the embedded one
- * (backend/mqtt-policy). Configure EMQX with the service token as a header:
+ * (backend/mqtt-policy). Served by the `broker` function (cloudfunctions/broker) — on CloudBase through
+ * the HTTP access service, locally by the function host. Configure EMQX with the shared secret as
+ * `Authorization: Bearer <secret>` (docs/deploy.md):
  *
  *   POST /mqtt/auth  {"clientid", "username", "password"}          → {"result": "allow" | "deny", "is_superuser": false}
  *   POST /mqtt/acl   {"clientid", "username", "topic", "action"}    → {"result": "allow" | "deny"}
@@ -9,7 +11,7 @@
  * `action` is `publish` or `subscribe` (EMQX placeholders ${clientid}, ${username}, ${password},
  * ${topic}, ${action}). Anything malformed is denied.
  */
-import type { MqttPolicy } from '../../backend/mqtt-policy';
+import type { MqttPolicy } from './index';
 
 type Body = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);

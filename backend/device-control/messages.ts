@@ -1,0 +1,35 @@
+/**
+ * Command messages to a device, shared by both ways of reaching it (the embedded broker's
+ * in-process control and the polling control for an external broker).
+ *
+ * Alink message ids are strings of decimal digits that fit an unsigned 32-bit integer
+ * (Alibaba Cloud IoT, "Alink协议": `id` "取值范围0~4294967295"); firmware built on the Link SDK
+ * parses them as such, so the backend's own ids keep to that form.
+ */
+import { randomInt } from 'node:crypto';
+import { buildRequest, DeviceRef, Method, reported, topics } from '../../core/alink';
+import type { DeviceRequest } from '../runtime/control';
+import type { DeviceState } from '../store/types';
+
+const ID_SPACE = 4_294_967_296;
+
+/** A fresh random Alink message id. */
+export const newMessageId = (): string => String(randomInt(0, ID_SPACE));
+
+/** The topic and payload that carry a request to a device. */
+export function requestMessage(ref: DeviceRef, req: DeviceRequest, id: string): { topic: string; payload: string } {
+  const topic = req.kind === 'set' ? topics.propertySet(ref) : topics.service(ref, req.identifier);
+  const method = req.kind === 'set' ? Method.PropertySet : Method.service(req.identifier);
+  return { topic, payload: buildRequest(id, method, req.params) };
+}
+
+/**
+ * The property set that brings a device to the state people asked for, or undefined when it
+ * already reports that state. Its id derives from when the state was asked for, so sending it
+ * twice (the device reconnected twice) sends the same message.
+ */
+export function desiredStateMessage(ref: DeviceRef, state: DeviceState): { topic: string; payload: string } | undefined {
+  const { desired, reported: rep } = state;
+  if (!desired || (rep && rep.enabled === desired.enabled && rep.intervalS === desired.intervalS)) return undefined;
+  return { topic: topics.propertySet(ref), payload: buildRequest(String(desired.at % ID_SPACE), Method.PropertySet, reported(desired)) };
+}
