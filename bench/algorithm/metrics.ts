@@ -33,6 +33,8 @@ export interface DatasetFigures {
   spo2Corr: number;
   /** Share of windows spoilt by finger-off or motion that still gave a heart rate, % (NaN if none). */
   artefactHrPct: number;
+  /** Heart-rate MAE on those windows, bpm: a reading through an artefact only harms when wrong. */
+  artefactHrMae: number;
 }
 
 const pct = (num: number, den: number) => (den > 0 ? (100 * num) / den : Number.NaN);
@@ -81,6 +83,7 @@ export function summarise(scores: readonly WindowScore[]): DatasetFigures {
       withSpo2.map((s) => s.truthSpo2),
     ),
     artefactHrPct: pct(spoilt.filter((s) => s.heartRate !== undefined).length, spoilt.length),
+    artefactHrMae: mae(spoilt.map((s) => [s.heartRate, s.truthHeartRate])),
   };
 }
 

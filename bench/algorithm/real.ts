@@ -74,13 +74,16 @@ export function fitOn(name: AlgorithmName, streams: readonly Stream[], run: RunR
 }
 
 function scored(s: Stream, r: Reading, apply: Apply | undefined): WindowScore {
+  const spo2 = apply && r.ratio !== undefined ? apply(r.ratio) : undefined;
   return {
     truthHeartRate: s.reference.heartRate,
     truthSpo2: s.reference.spo2,
     clean: true,
     heartRate: r.heartRate,
-    spo2: apply && r.ratio !== undefined ? apply(r.ratio) : undefined,
-    reason: r.reason,
+    spo2,
+    // A ratio the (cross-validated) curve refused is out of its calibration, whatever the
+    // algorithm's own default curve said.
+    reason: spo2 === undefined && r.ratio !== undefined ? 'out-of-calibration' : r.reason,
   };
 }
 

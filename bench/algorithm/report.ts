@@ -37,6 +37,7 @@ export function report(json: Figures, label: string, key: string, scores: Partia
     put(json, `${a}_${key}_spo2_const_mae_pct`, f.spo2ConstMae);
     put(json, `${a}_${key}_spo2_corr`, f.spo2Corr);
     if (Number.isFinite(f.artefactHrPct)) put(json, `${a}_${key}_artefact_hr_pct`, f.artefactHrPct, 1);
+    if (Number.isFinite(f.artefactHrMae)) put(json, `${a}_${key}_artefact_hr_mae_bpm`, f.artefactHrMae);
     return cells(f);
   });
   console.log(`${`${label} (${n})`.padEnd(LABEL)} ${parts.join(' │ ')}`);

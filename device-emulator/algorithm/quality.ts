@@ -30,7 +30,7 @@ export const QUALITY_LIMITS = Object.freeze({
   /** ... spanning at least 2.5 periods of the window (no sub-harmonic from 1–2 cycles). */
   minPeriodsInWindow: 2.5,
   ACQUIRE: Object.freeze<RateGates>({
-    minPeriodicityZ: 4,
+    minPeriodicityZ: 3,
     minPulseSnr: 4,
     minTemplateCorrelation: 0.8,
     maxIbiVariation: 0.12,
@@ -38,7 +38,7 @@ export const QUALITY_LIMITS = Object.freeze({
     maxRateDisagreement: 0.08,
   }),
   HOLD: Object.freeze<RateGates>({
-    minPeriodicityZ: 3,
+    minPeriodicityZ: 2.5,
     minPulseSnr: 2.5,
     minTemplateCorrelation: 0.7,
     maxIbiVariation: 0.15,
@@ -69,13 +69,17 @@ export const QUALITY_LIMITS = Object.freeze({
 
 const L = QUALITY_LIMITS;
 
-/** Heart-rate gates met at level `g`. */
+/**
+ * Heart-rate gates met at level `g`. The pulse SNR is NaN when a window is so short (< ≈ 3 s)
+ * that the harmonics' bins leave fewer than 3 residual bins; it is then not gated, and the
+ * window-length-aware periodicity, template and interval tests decide alone.
+ */
 export function rateConsistent(q: SignalQualityIndices, g: RateGates): boolean {
   return (
     q.beats >= L.minBeats &&
     q.periodsInWindow >= L.minPeriodsInWindow &&
     q.periodicityZ >= g.minPeriodicityZ &&
-    (q.rateChannel === 'ir' ? q.pulseSnrIr : q.pulseSnrRed) >= g.minPulseSnr &&
+    !((q.rateChannel === 'ir' ? q.pulseSnrIr : q.pulseSnrRed) < g.minPulseSnr) &&
     q.templateCorrelation >= g.minTemplateCorrelation &&
     q.ibiVariation <= g.maxIbiVariation &&
     q.ibiOutlierShare <= g.maxIbiOutlierShare &&
@@ -101,7 +105,7 @@ export function failureReason(q: SignalQualityIndices): HeartRateReason {
 
 /** SpO2 gates for a window whose heart rate is valid; undefined = pass. */
 export function judgeSpo2(q: SignalQualityIndices, ratio: number): Spo2Reason | undefined {
-  if (!(q.pulseSnrRed >= L.minRedPulseSnr) || !(ratio > 0)) return 'red-no-pulse';
+  if (q.pulseSnrRed < L.minRedPulseSnr || !(ratio > 0)) return 'red-no-pulse';
   if (!(q.ratioUncertainty <= L.maxRatioUncertainty)) {
     if (motionHint(q)) return 'motion';
     return weakPulse(q.redResidualOverFloor, q.pulseSnrRed) ? 'low-perfusion' : 'low-quality';

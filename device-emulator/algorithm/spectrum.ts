@@ -170,6 +170,8 @@ export function windowSpectrum(
     out.coherence[j - 1] = sx > 0 && sy > 0 ? (sr * sr + si * si) / (sx * sy) : 0;
   }
   const per = (s: number, c: number) => (c > 0 ? s / c : Number.NaN);
+  // Fewer than 3 residual bins (windows under ≈ 3 s) cannot estimate a residual level.
+  if (acc.nr < 3) acc.ir = acc.rr = Number.NaN;
   return {
     ir: { pulse: per(acc.ip, acc.np), residual: per(acc.ir, acc.nr), floor: floorOf(fr, fi) },
     red: { pulse: per(acc.rp, acc.np), residual: per(acc.rr, acc.nr), floor: floorOf(gr, gi) },
