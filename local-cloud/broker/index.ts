@@ -2,7 +2,7 @@
  * The embedded MQTT broker: aedes with the device policy hooks, listening on TCP and on
  * WebSocket (path `/mqtt`, for mini programs and browsers).
  */
-import { Aedes, Client } from 'aedes';
+import { Aedes, AedesOptions, Client } from 'aedes';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { createWebSocketStream, WebSocketServer } from 'ws';
@@ -42,10 +42,35 @@ function isSubscribed(client: Client, topic: string): boolean {
   return subs[topic] !== undefined || Object.keys(subs).some((filter) => topicMatches(filter, topic));
 }
 
+/** aedes keeps the connected clients by id; its type definitions leave the field out. */
+function connectedClients(aedes: Aedes): Record<string, Client> {
+  return (aedes as Aedes & { clients: Record<string, Client> }).clients;
+}
+
+/**
+ * The parts of aedes' persistence (aedes-persistence 11, in memory by default) that hold a
+ * client's session between connections; aedes' type definitions type it `any`.
+ */
+interface SessionStore {
+  cleanSubscriptions(client: { id: string }): Promise<unknown>;
+  outgoingStream(client: { id: string }): AsyncIterable<{ messageId?: number }>;
+  outgoingClearMessageId(client: { id: string }, packet: { messageId?: number }): Promise<unknown>;
+  cleanIncoming?(client: { id: string }): Promise<unknown>;
+  delWill(client: { id: string }): Promise<unknown>;
+}
+
 export async function createBroker(opts: BrokerOptions) {
   const policy = createBrokerHooks(opts);
+  // The user name each client logged in with, for `clientIdsOf` (aedes does not keep it).
+  const usernames = new WeakMap<Client, string>();
+  const authenticate: NonNullable<AedesOptions['authenticate']> = (client, username, password, done) =>
+    policy.hooks.authenticate!(client, username, password, (error, success) => {
+      if (!error && success && username) usernames.set(client, username);
+      done(error, success);
+    });
   const aedes = await Aedes.createBroker({
     ...policy.hooks,
+    authenticate,
     // Alink client ids carry their signing parameters and are far longer than MQTT 3.1's 23.
     maxClientsIdLength: 256,
   });
@@ -98,12 +123,35 @@ export async function createBroker(opts: BrokerOptions) {
       stats: policy.stats,
       onlineDevices: policy.onlineCount,
       isOnline: (deviceId: string) => policy.clientsOf(deviceId).size > 0,
-      /** Publishes from the broker itself (not subject to the device ACL). */
-      publish(topic: string, payload: string, qos: 0 | 1 = 0): Promise<void> {
+      /** Publishes from the broker itself (not subject to the device ACL); `retain` default false. */
+      publish(topic: string, payload: string, qos: 0 | 1 = 0, retain = false): Promise<void> {
         return new Promise((resolve, reject) =>
-          aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain: false, dup: false }, (e) => (e ? reject(e) : resolve())),
+          aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain, dup: false }, (e) => (e ? reject(e) : resolve())),
         );
       },
+      /** Ids of the connected clients that logged in with this user name. */
+      clientIdsOf(username: string): string[] {
+        return Object.values(connectedClients(aedes))
+          .filter((c) => !c.closed && usernames.get(c) === username)
+          .map((c) => c.id);
+      },
+      /**
+       * Disconnects the client with this id, if connected, and discards its session (persistent
+       * subscriptions, queued and in-flight messages, will), so reconnecting with clean=false
+       * starts afresh. A message published while the kick runs may still be queued for it.
+       */
+      async kickClient(clientId: string): Promise<void> {
+        const client = connectedClients(aedes)[clientId];
+        if (client) await new Promise<void>((r) => client.close(() => r()));
+        const store = (aedes as Aedes & { persistence: SessionStore }).persistence;
+        const ref = { id: clientId };
+        await store.cleanSubscriptions(ref);
+        for await (const packet of store.outgoingStream(ref)) await store.outgoingClearMessageId(ref, packet);
+        await store.cleanIncoming?.(ref);
+        await store.delWill(ref);
+      },
+      /** True once `close` has begun. */
+      isClosed: () => closing !== undefined || aedes.closed,
       /**
        * Sends a QoS 0 message to a device's own sessions that subscribed to a matching filter,
        * without routing it through the broker: used for `post_reply`, which only the device
