@@ -65,26 +65,36 @@ export interface FunctionSpec {
   openapi?: string[];
   /** Timer triggers (`triggers`), at most one. Default none. */
   triggers?: TimerTrigger[];
+  /**
+   * Environment variables whose values are the deployer's (secrets, the broker's address): in
+   * `cloudbaserc.json` as `{{env.NAME}}`, which the CLI fills from `.env` / `.env.local` at deploy
+   * (never committed); not in `config.json` — with a DevTools upload, set them in the console
+   * (云函数 → 版本与配置 → 环境变量). Default none.
+   */
+  variables?: string[];
 }
+
+/** The external broker: commands, replies and disconnections through EMQX's REST API (backend/runtime/broker-environment.ts). */
+const EMQX = ['BROKER', 'EMQX_API_URL', 'EMQX_API_KEY', 'EMQX_API_SECRET'];
 
 /**
  * Every cloud function. A folder with an `index.ts` that is missing here, or an entry without a
  * folder, fails the build. None calls a WeChat open API or runs on a timer yet.
  */
 export const FUNCTIONS: Record<string, FunctionSpec> = {
-  // One or two database round trips each.
+  // One or two database round trips each; patients and devices disconnect people who lose access.
   auth: { timeout: 10 },
-  patients: { timeout: 10 },
-  devices: { timeout: 10 },
-  realtime: { timeout: 10 },
+  patients: { timeout: 10, variables: EMQX },
+  devices: { timeout: 10, variables: EMQX },
+  realtime: { timeout: 10, variables: ['REALTIME_SECRET'] },
   // A 30-day query reads a few hundred summary documents or runs an aggregation.
   history: { timeout: 20 },
   // Waits up to 15 s (`timeoutMs` ≤ 15 000) for the device's reply, then stores the outcome.
-  command: { timeout: 20 },
+  command: { timeout: 20, variables: EMQX },
   // Up to 1000 messages per batch, each database write an HTTP request.
   ingest: { timeout: 60 },
   // EMQX's login and topic checks (a read or two) and its webhook (one event, or a batch of them).
-  broker: { timeout: 20 },
+  broker: { timeout: 20, variables: ['REALTIME_SECRET', 'BROKER_HOOK_SECRET', ...EMQX] },
 };
 
 /**
@@ -151,12 +161,13 @@ function packageJson(name: string, sdkVersion: string): unknown {
 }
 
 /** The platform configuration of one function, in the field names DevTools and the CLI share. */
-function platformConfig(spec: FunctionSpec) {
+function platformConfig(spec: FunctionSpec, deployerValues = false) {
+  const deployer = deployerValues ? Object.fromEntries((spec.variables ?? []).map((v) => [v, `{{env.${v}}}`])) : {};
   return {
     timeout: spec.timeout,
     memorySize: spec.memorySize ?? 256,
     runtime: RUNTIME,
-    envVariables: ENV_VARIABLES,
+    envVariables: { ...ENV_VARIABLES, ...deployer },
     ...(spec.triggers?.length ? { triggers: spec.triggers } : {}),
   };
 }
@@ -176,7 +187,7 @@ function cloudbaserc(names: string[]): unknown {
     functions: names.map((name) => ({
       name,
       handler: HANDLER,
-      ...platformConfig(FUNCTIONS[name]),
+      ...platformConfig(FUNCTIONS[name] as FunctionSpec, true),
       // The cloud runs `npm install` with the folder's package.json (default false).
       installDependency: true,
       ignore: UPLOAD_IGNORE,

@@ -14,6 +14,9 @@ export type { RealtimeCredentials } from '../../core/api';
 export const REALTIME_TTL_MS = 3_600_000;
 const USERNAME_PREFIX = 'user:';
 
+/** The MQTT username a person's credentials carry (brokers list a person's sessions by it). */
+export const mqttUsernameOf = (userId: string): string => `${USERNAME_PREFIX}${userId}`;
+
 /** What a person may read of a device: telemetry, raw waveform, presence and command replies. */
 export function readableTopics(d: DeviceRef): string[] {
   return [
@@ -32,7 +35,7 @@ export function createUserCredentials(secret: string, ttlMs = REALTIME_TTL_MS) {
       const expiresAt = now + ttlMs;
       return {
         clientId: `${user.id}.${randomBytes(4).toString('hex')}`,
-        username: `${USERNAME_PREFIX}${user.id}`,
+        username: mqttUsernameOf(user.id),
         password: signer.sign({ typ: 'mqtt', sub: user.id, oid: user.openid, exp: expiresAt }),
         expiresAt,
         topics: devices.flatMap(readableTopics),

@@ -13,6 +13,7 @@
  *   (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/guide/functions/mechanism.html) —
  *   and concurrent instances do not share it, so SQLite there would silently lose data.
  * - Anywhere else an unset `STORE` means `sqlite`, the embedded default.
+ * - The broker's settings (`REALTIME_SECRET`, `BROKER`, EMQX's API): broker-environment.ts.
  *
  * The adapters are imported on demand, so a bundled function loads `better-sqlite3` (a native
  * module the CloudBase build does not install) only when `STORE=sqlite`.
@@ -21,6 +22,7 @@ import { AppError, err, ErrorCode, Result, toErr } from '../../core';
 import { cloudbaseOptionsFromEnv, insideCloudbase } from '../store/cloudbase/options';
 import type { Store } from '../store/types';
 import { createLogger, FunctionDeps, Logger } from './deps';
+import { brokerDepsFromEnv } from './broker-environment';
 
 export type StoreKind = 'sqlite' | 'cloudbase';
 
@@ -68,7 +70,13 @@ export function depsFromEnvironment(env: NodeJS.ProcessEnv = process.env, log: L
         return openFailure(thrown, log);
       }
       try {
-        return await fn({ store, now: Date.now, log });
+        let extra;
+        try {
+          extra = brokerDepsFromEnv(env, store, Date.now);
+        } catch (thrown) {
+          return openFailure(thrown, log);
+        }
+        return await fn({ store, now: Date.now, log, ...extra });
       } finally {
         // A failed close must not replace the answer the function already has.
         await store.close().catch((e: unknown) => log.warn(`closing the store failed: ${(e as Error)?.message ?? String(e)}`));

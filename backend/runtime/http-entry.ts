@@ -1,7 +1,7 @@
 /**
  * A function's `main` for callers that speak plain HTTP through CloudBase's HTTP access service
  * (a production broker): checks the shared secret, turns the request into the function's event
- * (`action` from the last path segment, the JSON body as the event or as one field of it), runs the
+ * (`action` from the last path segment, the JSON body in one field of it), runs the
  * function as a `service` caller and answers with an integration response whose status tells the
  * caller whether to retry (http-event.ts). Any other invocation goes to `main` unchanged, where the
  * router refuses callers that are not services.
@@ -16,8 +16,14 @@ export interface HttpEntryOptions {
   name: string;
   /** Actions reachable as the last path segment (`/mqtt/webhook` → `webhook`). */
   actions: readonly string[];
-  /** Actions whose whole body goes into one event field (e.g. a list), instead of being the event. */
-  bodyField?: Readonly<Record<string, string>>;
+  /**
+   * The event field each action's parsed JSON body goes into (never spread into the event: a body's
+   * own `action`, as in EMQX's authorization request, must not choose the function's action).
+   * A body that is not valid JSON: BAD_REQUEST, unless the action is listed in `lenient`.
+   */
+  bodyField: Readonly<Record<string, string>>;
+  /** Actions that take an unreadable body as `undefined` and answer on their own terms. */
+  lenient?: readonly string[];
   /** Environment variable holding the shared secret. Default `BROKER_HOOK_SECRET`. */
   secretVar?: string;
 }
@@ -38,15 +44,8 @@ export function httpEntry(main: CloudFunction, opts: HttpEntryOptions, env: Node
     } catch {
       body = undefined;
     }
-    const field = opts.bodyField?.[action];
-    let fnEvent: Record<string, unknown>;
-    if (field) {
-      if (body === undefined) return httpFromResult(err(ErrorCode.BadRequest, `${opts.name}: the body is not valid JSON`));
-      fnEvent = { action, [field]: body };
-    } else {
-      // A body that is not a JSON object becomes an empty event, which the action refuses on its own terms.
-      fnEvent = { ...(body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {}), action };
-    }
+    if (body === undefined && !opts.lenient?.includes(action)) return httpFromResult(err(ErrorCode.BadRequest, `${opts.name}: the body is not valid JSON`));
+    const fnEvent = { action, [opts.bodyField[action] ?? 'body']: body };
     return httpFromResult(await main(fnEvent, { ...context, caller: { kind: 'service', name: opts.name } }));
   };
 }

@@ -15,46 +15,12 @@ import { storeKindOf } from '../../backend/runtime/environment';
 import { tempDir } from '../helpers/stack';
 import { buildBundles, BuiltBundles } from './bundles';
 import { CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
+import { APPID, ENV_ID, environmentContext, scfEnvironment, wechatCall, withEnv } from './scf';
 
 type Main = (event: unknown, context?: unknown) => Promise<Result<unknown>>;
 
-const APPID = 'wx0123456789abcdef';
 const ALICE = 'oAlice_0000000000000000000001';
 const BOB = 'oBob-00000000000000000000002';
-const ENV_ID = 'rpm-test-1a2b3c';
-
-/** The context CloudBase's current runtime passes: per-invocation variables as a JSON string. */
-function environmentContext(functionName: string, vars: Record<string, string>) {
-  return {
-    request_id: randomUUID(),
-    function_name: functionName,
-    function_version: '$LATEST',
-    namespace: ENV_ID,
-    memory_limit_in_mb: 256,
-    time_limit_in_ms: 10_000,
-    environment: JSON.stringify({
-      SCF_NAMESPACE: ENV_ID,
-      TCB_ENV: ENV_ID,
-      TCB_SEQID: randomUUID(),
-      TRIGGER_SRC: 'tcb',
-      TCB_CONTEXT_KEYS: 'TCB_ENV,TCB_SEQID,TRIGGER_SRC',
-      ...vars,
-    }),
-  };
-}
-
-/** A mini program's call: the OPENID and AppID WeChat verified. */
-function wechatCall(functionName: string, openid: string) {
-  return environmentContext(functionName, {
-    WX_OPENID: openid,
-    WX_APPID: APPID,
-    WX_UNIONID: '',
-    WX_CLIENTIP: '10.1.2.3',
-    WX_CLIENTIPV6: '',
-    WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID,WX_UNIONID,WX_CLIENTIP,WX_CLIENTIPV6',
-    TCB_SOURCE: 'wx_client',
-  });
-}
 
 /** The older runtime's form of the same call. */
 function wechatCallEnviron(functionName: string, openid: string) {
@@ -72,37 +38,10 @@ function wechatCallEnviron(functionName: string, openid: string) {
 /** A call with no person behind it (a timer trigger, `tcb fn invoke`, the console's test run). */
 const noPersonCall = (functionName: string) => environmentContext(functionName, { TCB_SOURCE: 'wx_trigger', WX_CONTEXT_KEYS: '' });
 
-/** Sets environment variables for the duration of `fn` and restores the previous values. */
-async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  const apply = (values: Record<string, string | undefined>) => {
-    for (const [k, v] of Object.entries(values)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  };
-  apply(vars);
-  try {
-    return await fn();
-  } finally {
-    apply(saved);
-  }
-}
-
 let bundles: BuiltBundles;
 let server: CloudbaseServer;
 const mains: Record<string, Main> = {};
-/** What SCF puts in a CloudBase function's environment, with the SDK pointed at the stand-in. */
-const insideCloudbase = () => ({
-  TENCENTCLOUD_RUNENV: 'SCF',
-  SCF_NAMESPACE: server.env,
-  TCB_ENV: server.env,
-  TENCENTCLOUD_SECRETID: 'scf-temporary-id',
-  TENCENTCLOUD_SECRETKEY: 'scf-temporary-key',
-  TENCENTCLOUD_SESSIONTOKEN: 'scf-temporary-token',
-  CLOUDBASE_SERVICE_URL: server.serviceUrl,
-  STORE: undefined,
-});
+const insideCloudbase = () => scfEnvironment(server);
 const call = (name: string, event: unknown, context?: unknown) => withEnv(insideCloudbase(), () => mains[name](event, context));
 
 beforeAll(async () => {

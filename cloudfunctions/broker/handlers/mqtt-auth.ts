@@ -9,9 +9,12 @@ import { createMqttAuthEndpoints } from '../../../backend/mqtt-policy/http';
 import type { Handler } from '../../../backend/runtime/handler';
 
 const notConfigured = () => err(ErrorCode.Unavailable, 'broker: REALTIME_SECRET is not set, so logins cannot be checked');
+/** EMQX's request (`event.request`): anything but an object is an empty request, which is denied. */
+const request = (event: Record<string, unknown>): Record<string, unknown> =>
+  event.request && typeof event.request === 'object' && !Array.isArray(event.request) ? (event.request as Record<string, unknown>) : {};
 
 export const auth: Handler = async ({ event, deps }) =>
-  deps.mqttPolicy ? ok(await createMqttAuthEndpoints(deps.mqttPolicy).auth(event)) : notConfigured();
+  deps.mqttPolicy ? ok(await createMqttAuthEndpoints(deps.mqttPolicy).auth(request(event))) : notConfigured();
 
 export const acl: Handler = async ({ event, deps }) =>
-  deps.mqttPolicy ? ok(await createMqttAuthEndpoints(deps.mqttPolicy).acl(event)) : notConfigured();
+  deps.mqttPolicy ? ok(await createMqttAuthEndpoints(deps.mqttPolicy).acl(request(event))) : notConfigured();
