@@ -1,5 +1,6 @@
 /** `npm start` settings from environment variables, with defaults and clear errors. */
 import { resolve } from 'node:path';
+import { emqxOptionsFromEnv, EmqxBrokerApiOptions } from '../backend/broker-api/emqx';
 
 export interface StartConfig {
   mqttPort: number;
@@ -11,6 +12,11 @@ export interface StartConfig {
   demoIntervalS: number;
   /** SQLite durability: `full` (default) survives power loss, `normal` only a process crash. */
   synchronous: 'full' | 'normal';
+  /**
+   * `BROKER`: unset (default) — the embedded broker; `emqx` — an external EMQX, reached through its
+   * REST API (`EMQX_API_URL`, `EMQX_API_KEY`, `EMQX_API_SECRET`, `EMQX_API_TIMEOUT_MS`).
+   */
+  emqx?: EmqxBrokerApiOptions;
 }
 
 export class ConfigError extends Error {
@@ -31,8 +37,21 @@ function sync(raw: string | undefined): 'full' | 'normal' {
   throw new ConfigError(`SQLITE_SYNC=${raw} is invalid: expected full or normal`);
 }
 
+function broker(env: NodeJS.ProcessEnv): EmqxBrokerApiOptions | undefined {
+  const kind = env.BROKER?.trim();
+  if (!kind || kind === 'embedded') return undefined;
+  if (kind !== 'emqx') throw new ConfigError(`BROKER=${kind} is invalid: expected emqx (or unset for the embedded broker)`);
+  try {
+    return emqxOptionsFromEnv(env);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): StartConfig {
+  const emqx = broker(env);
   return {
+    ...(emqx ? { emqx } : {}),
     mqttPort: int(env, 'MQTT_PORT', 1883, 0, 65535),
     mqttWsPort: int(env, 'MQTT_WS_PORT', 8083, 0, 65535),
     httpPort: int(env, 'HTTP_PORT', 3000, 0, 65535),

@@ -3,12 +3,39 @@
  * live status; SIGINT/SIGTERM shut it down in order (every acknowledged reading is stored).
  */
 import { createLogger } from '../backend/runtime/deps';
-import { ConfigError, readConfig } from './config';
+import { ConfigError, readConfig, StartConfig } from './config';
+import { createExternalBrokerStack } from './stack/external';
 import { PortInUseError } from './net/listen';
 import { createStack, Stack } from './stack';
 
+/** `BROKER=emqx`: only the function host runs here; EMQX calls it and is called through its API. */
+async function mainExternal(config: StartConfig & { emqx: NonNullable<StartConfig['emqx']> }): Promise<void> {
+  const stack = await createExternalBrokerStack({ ...config, emqx: config.emqx, log: createLogger() });
+  const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  console.log(
+    [
+      'Remote patient monitor — functions up, broker: EMQX (external)',
+      `  Functions (HTTP)       http://${shown}:${stack.ports.http}/functions/<name>   health: /health`,
+      `  For EMQX               POST /mqtt/auth, /mqtt/acl, /mqtt/webhook with Authorization: Bearer <${config.dataDir}/service-token>`,
+      `  EMQX REST API          ${config.emqx.baseUrl}`,
+      `  Data                   ${config.dataDir}   (admin token in ${config.dataDir}/admin-token)`,
+      'Ctrl+C stops.',
+    ].join('\n'),
+  );
+  const stop = (signal: string) => {
+    console.log(`${signal}: stopping…`);
+    stack.close().then(() => process.exit(0), (e: Error) => {
+      console.error(`shutdown failed: ${e.message}`);
+      process.exit(1);
+    });
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
+  if (config.emqx) return mainExternal({ ...config, emqx: config.emqx });
   const log = createLogger();
   // Signal handlers come first, so a signal during start-up also ends in an orderly shutdown.
   const starting = createStack({ ...config, log });

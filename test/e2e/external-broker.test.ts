@@ -1,0 +1,90 @@
+/**
+ * `BROKER=emqx npm start`: the local function host with an external broker. EMQX is played by its
+ * REST API's stand-in (test/broker-api/fake-emqx.ts) plus this test posting what EMQX's
+ * authenticator and rule engine would post to the host over real HTTP.
+ */
+import { buildLogin, buildReply, Method, parseDeviceId, parseRequest, topics } from '../../core/alink';
+import { createMemoryLogger } from '../../backend/runtime/deps';
+import { readConfig } from '../../local-cloud/config';
+import { createExternalBrokerStack, ExternalBrokerStack } from '../../local-cloud/stack/external';
+import { FakeEmqx, startFakeEmqx } from '../broker-api/fake-emqx';
+import { functionClient } from '../helpers/http';
+import { tempDir } from '../helpers/stack';
+
+const TOKEN = 'service-token-for-emqx';
+
+describe('local stack with an external broker', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let emqx: FakeEmqx;
+  let stack: ExternalBrokerStack;
+  beforeEach(async () => {
+    dir = tempDir();
+    emqx = await startFakeEmqx();
+    stack = await createExternalBrokerStack({
+      dataDir: dir.path,
+      emqx: { baseUrl: emqx.url, apiKey: emqx.apiKey, apiSecret: emqx.apiSecret },
+      httpPort: 0,
+      host: '127.0.0.1',
+      log: createMemoryLogger(),
+      serviceToken: TOKEN,
+    });
+  });
+  afterEach(async () => {
+    await stack.close();
+    await emqx.close();
+    dir.remove();
+  });
+
+  const post = async (path: string, body: unknown) => {
+    const r = await fetch(`http://127.0.0.1:${stack.ports.http}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(body),
+    });
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  };
+
+  test('BROKER=emqx needs the EMQX API settings, by name', () => {
+    expect(() => readConfig({ BROKER: 'emqx' })).toThrow(/EMQX_API_URL/);
+    expect(() => readConfig({ BROKER: 'mosquitto' })).toThrow(/BROKER=mosquitto is invalid/);
+    expect(readConfig({ BROKER: 'emqx', EMQX_API_URL: 'http://127.0.0.1:18083', EMQX_API_KEY: 'k', EMQX_API_SECRET: 's' }).emqx).toMatchObject({ baseUrl: 'http://127.0.0.1:18083' });
+    expect(readConfig({}).emqx).toBeUndefined();
+  });
+
+  test('a device logs in, reports and obeys a command; a family member is cut off when removed', async () => {
+    const fn = functionClient(() => stack.ports.http);
+    const created = await stack.invoke('devices', { action: 'create', name: 'bed-0001' }, { kind: 'admin' });
+    if (!created.ok) throw new Error(created.message);
+    const d = created.data as { deviceId: string; productKey: string; deviceName: string; deviceSecret: string; bindCode: string };
+    const ref = parseDeviceId(d.deviceId)!;
+    const login = buildLogin(d, { timestamp: Date.now() });
+    expect((await post('/mqtt/auth', { clientid: login.clientId, username: login.username, password: login.password })).body.result).toBe('allow');
+    const device = emqx.connect(login.clientId, login.username);
+    device.subscribe(topics.propertySet(ref), 1);
+    const t = Date.now();
+    expect(await post('/mqtt/webhook', { event: 'client.connected', clientid: login.clientId, username: login.username, timestamp: t, connected_at: t })).toMatchObject({ status: 200 });
+
+    const alice = await fn.login('alice');
+    const bob = await fn.login('bob');
+    const patient = await fn.data('patients', { action: 'create', name: 'Mum' }, alice);
+    await fn.data('devices', { action: 'bind', patientId: patient.id, code: d.bindCode }, alice);
+    const invite = await fn.data('patients', { action: 'createInvite', patientId: patient.id }, alice);
+    await fn.data('patients', { action: 'redeemInvite', code: invite.code }, bob);
+
+    device.on('message', (m: { topic: string; payload: string }) => {
+      const req = parseRequest(m.payload)!;
+      const at = Date.now();
+      const payload = buildReply({ id: req.id, code: 200, method: Method.PropertySet, data: { MeasureEnabled: 0, MeasureInterval: 60 } });
+      void post('/mqtt/webhook', { event: 'message.publish', clientid: login.clientId, username: login.username, topic: topics.propertySetReply(ref), payload, qos: 0, timestamp: at, publish_received_at: at });
+    });
+    expect(await fn.data('command', { action: 'set', deviceId: d.deviceId, settings: { enabled: false } }, bob)).toMatchObject({ result: 'acked', pending: false });
+
+    const rt = await fn.data('realtime', { action: 'credentials' }, bob);
+    const session = emqx.connect(rt.clientId as string, rt.username as string);
+    const dropped = new Promise<void>((resolve) => session.once('close', () => resolve()));
+    const bobId = ((await fn.data('auth', { action: 'me' }, bob)).user as { id: string }).id;
+    await fn.data('patients', { action: 'removeMember', patientId: patient.id, userId: bobId }, alice);
+    await dropped;
+    expect(emqx.violations).toEqual([]);
+  });
+});
