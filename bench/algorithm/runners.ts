@@ -4,8 +4,9 @@
  *  - previous: the frozen pre-issue-17 algorithm (bench/algorithm/previous), stateless, 8 s;
  *  - maxim: Maxim's MAXREFDES117# reference, on the last 4 s of each window (its buffer).
  * Each reading keeps the raw ratio and whether the SpO2 gates other than calibration passed,
- * so the benchmark can apply cross-validated calibrations itself.
+ * so the benchmark can apply cross-validated calibrations itself. Also: the cost per window.
  */
+import { createPpgSynthesizer } from '../../device-emulator/signal/ppg-synth';
 import { maximReference } from '../../device-emulator/algorithm/maxim-baseline';
 import { createPpgTracker } from '../../device-emulator/algorithm/tracker';
 import type { PpgAlgorithmOptions } from '../../device-emulator/algorithm/types';
@@ -84,4 +85,35 @@ export function windowEnds(length: number, win: number, hop: number): number[] {
   const ends: number[] = [];
   for (let end = win; end <= length; end += hop) ends.push(end);
   return ends;
+}
+
+/**
+ * Cost per window, measured apart from the accuracy runs: the same 60 synthetic 8 s windows
+ * (25 Hz, normal and hypoxia) through each algorithm in 15 rounds. The machine is shared, so
+ * the median round is reported with the best one (the least disturbed by other load).
+ */
+export interface Cost {
+  medianUs: number;
+  bestUs: number;
+}
+
+export function measureCost(name: AlgorithmName, rounds = 15): Cost {
+  const fs = 25;
+  const windows: Array<{ red: Float64Array; ir: Float64Array }> = [];
+  for (const scenario of ['normal', 'hypoxia']) {
+    const s = createPpgSynthesizer({ scenario, seed: 11, sampleRateHz: fs });
+    for (let t = 20; t < 20 + 30 * 9; t += 9) {
+      const w = s.window(t - 8, t);
+      windows.push({ red: w.red, ir: w.ir });
+    }
+  }
+  const perRound: number[] = [];
+  const runner = createRunner(name, fs);
+  for (let r = 0; r <= rounds; r++) {
+    const before = runner.ns;
+    for (const w of windows) runner.run(w.red, w.ir, fs);
+    if (r > 0) perRound.push((runner.ns - before) / windows.length / 1000); // round 0 warms up the JIT
+  }
+  perRound.sort((a, b) => a - b);
+  return { medianUs: perRound[perRound.length >> 1], bestUs: perRound[0] };
 }

@@ -24,7 +24,8 @@ export const MAX30102_FINGER: SensorCalibration = Object.freeze({
 
 /**
  * Maxim MAXM86161 evaluation kit on a finger: robust (L1) line fitted by `npm run
- * bench:algorithm` to all 54 usable OxiWear proto1 recordings (one subject, reference 70–98 %),
+ * bench:algorithm` ("deploy curve") to the whole-recording ratios of the 54 OxiWear proto1 files
+ * whose SpO2 gates pass (one subject, reference 70–98 %),
  * ratios as the current algorithm measures them. For deployment only: the benchmark never scores
  * with it (it refits leave-one-out).
  */
@@ -32,8 +33,8 @@ export const MAXM86161_FINGER: SensorCalibration = Object.freeze({
   id: 'maxm86161-finger',
   sensor: 'MAXM86161 evaluation kit, reflective, 19-bit',
   site: 'finger',
-  curve: Object.freeze({ a: 114.06, b: -37.6, c: 0 }),
-  ratioRange: Object.freeze([0.43, 1.14] as const),
+  curve: Object.freeze({ a: 113.53, b: -36.2, c: 0 }),
+  ratioRange: Object.freeze([0.426, 1.232] as const),
   fittedOn: 'OxiWear proto1, 54 recordings, one subject, 70–98 % (L1 line)',
 });
 

@@ -1,6 +1,6 @@
 import { analyzePpgWindow } from '../../../device-emulator/algorithm/analyze';
 import { estimatePeriod } from '../../../device-emulator/algorithm/periodicity';
-import { createPpgTracker, INITIAL_TRACKER_STATE, stepTracker } from '../../../device-emulator/algorithm/tracker';
+import { createPpgTracker, INITIAL_TRACKER_STATE, stepTracker, type TrackerState } from '../../../device-emulator/algorithm/tracker';
 import { createPpgSynthesizer } from '../../../device-emulator/signal/ppg-synth';
 
 const FS = 25;
@@ -48,7 +48,7 @@ describe('rate tracker', () => {
     const off = stream('finger-off', 1, 58, 58)[0];
     expect(stepTracker({ heartRate: 70, misses: 0 }, off.red, off.ir, FS).state).toEqual(INITIAL_TRACKER_STATE);
     const flat = new Float64Array(WIN).fill(90000);
-    let state = { heartRate: 70, misses: 0 };
+    let state: TrackerState = { heartRate: 70, misses: 0 };
     for (let k = 1; k <= 3; k++) {
       state = stepTracker(state, flat.map((v, i) => v + ((i * 7919) % 13)), flat, FS).state;
       expect(state).toEqual({ heartRate: 70, misses: k });
