@@ -11,7 +11,8 @@
  * `event` names the kind (a message rule's output may lack it: then `topic` + `payload` mean a
  * publish). Times are ms; EMQX 4's connected_at/disconnected_at were seconds, recognised by size.
  * Devices are named by the username their Alink login used (`{deviceName}&{productKey}`), which
- * EMQX checked through POST /mqtt/auth — never by anything in the payload.
+ * EMQX checked through POST /mqtt/auth — never by anything in the payload. Events of anyone else
+ * (people, EMQX's API publishing the backend's own commands) are well-formed and ignored.
  */
 import { deviceIdOf, parseUsername } from '../../core/alink';
 
@@ -39,9 +40,9 @@ function one(raw: unknown, i: number): BrokerEvent | string {
   const e = raw as Record<string, unknown>;
   const at = ms(e.timestamp);
   if (at === undefined) return `events[${i}]: "timestamp" (ms) is required`;
-  if (!str(e.username)) return `events[${i}]: "username" is required`;
   const event = e.event ?? (str(e.topic) && e.payload !== undefined ? 'message.publish' : undefined);
-  const login = parseUsername(e.username);
+  // No user name: published through EMQX's own API (the backend's commands) or a bridge.
+  const login = str(e.username) ? parseUsername(e.username) : { ok: false as const };
   const deviceId = login.ok ? deviceIdOf(login.value) : undefined;
   switch (event) {
     case 'message.publish': {
