@@ -27,7 +27,7 @@ import { detrendLinear, mean } from './stats';
 import type { HeartRateReason, PpgAlgorithmOptions, PpgAnalysis, SignalQualityIndices, Spo2Reason } from './types';
 
 // Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
-const { abs, ceil, floor, max, min, round } = Math;
+const { abs, ceil, floor, min, round } = Math;
 
 const DEFAULTS = Object.freeze({
   minHeartRate: 30,
