@@ -51,6 +51,23 @@ describe('local stack with an external broker', () => {
     expect(readConfig({}).emqx).toBeUndefined();
   });
 
+  test('EMQX failing to take the replies changes nothing about what is stored', async () => {
+    const created = await stack.invoke('devices', { action: 'create', name: 'bed-0002' }, { kind: 'admin' });
+    if (!created.ok) throw new Error(created.message);
+    const d = created.data as { deviceId: string };
+    const ref = parseDeviceId(d.deviceId)!;
+    const username = `${ref.deviceName}&${ref.productKey}`;
+    emqx.intercept({ method: 'POST', path: '/api/v5/publish' }, (_r, res) => res.writeHead(503).end(), 10);
+    const at = Date.now();
+    const payload = JSON.stringify({ id: '1', version: '1.0', method: Method.PropertyPost, params: { HeartRate: { value: 70, time: at } } });
+    const events = [
+      { event: 'client.connected', clientid: 'c', username, timestamp: at, connected_at: at },
+      { event: 'message.publish', clientid: 'c', username, topic: topics.propertyPost(ref), payload, qos: 1, timestamp: at, publish_received_at: at },
+    ];
+    expect(await post('/mqtt/webhook', events)).toMatchObject({ status: 200, body: { stored: 1 } });
+    expect(await stack.store.deviceStatus(d.deviceId)).toMatchObject({ online: true, readings: 1 });
+  });
+
   test('a device logs in, reports and obeys a command; a family member is cut off when removed', async () => {
     const fn = functionClient(() => stack.ports.http);
     const created = await stack.invoke('devices', { action: 'create', name: 'bed-0001' }, { kind: 'admin' });

@@ -71,6 +71,9 @@ export function runPeopleContract(getStore: () => Store): void {
       expect(await store.removeMember('p1', fam.id)).toBe(true);
       expect(await store.removeMember('p1', fam.id)).toBe(false);
       expect(await store.roleOf('p1', fam.id)).toBeUndefined();
+      // A removed member cannot come back with the code they joined with.
+      expect(await store.redeemInvite('INV1', fam.id, T0 + 4)).toEqual({ outcome: 'used' });
+      expect(await store.roleOf('p1', fam.id)).toBeUndefined();
     });
 
     test('two people racing for one invite: exactly one joins', async () => {
@@ -139,6 +142,9 @@ export function runPeopleContract(getStore: () => Store): void {
       await store.recordCommandReply({ deviceId: d.id, id: '7', code: 460, message: 'bad params', data: {}, at: T0 + 1 });
       expect(await store.commandReply(d.id, '4294967295')).toEqual({ deviceId: d.id, id: '4294967295', code: 200, data: { MeasureEnabled: 1, MeasureInterval: 30 }, at: T0 });
       expect(await store.commandReply(d.id, '7')).toEqual({ deviceId: d.id, id: '7', code: 460, message: 'bad params', data: {}, at: T0 + 1 });
+      // Whatever keys the device chose are kept as they were.
+      await store.recordCommandReply({ deviceId: d.id, id: '8', code: 200, data: { $where: 1, 'a.b': { c: [1, 'x'] } }, at: T0 });
+      expect((await store.commandReply(d.id, '8'))?.data).toEqual({ $where: 1, 'a.b': { c: [1, 'x'] } });
       // A redelivered reply replaces the first.
       await store.recordCommandReply({ deviceId: d.id, id: '7', code: 200, data: { a: 1 }, at: T0 + 2 });
       expect((await store.commandReply(d.id, '7'))?.code).toBe(200);

@@ -124,6 +124,16 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       expect((await store.deviceStatus('pk0000test1/bed-1'))?.readings).toBe(1);
     });
 
+    test('a message that comes back after its id expired is stored, and recognised from then on', async () => {
+      await store.createDevice(dev('bed-1'), T0);
+      const item = { deviceId: 'pk0000test1/bed-1', msgId: '9', fingerprint: 'f', receivedAt: T0, readings: [{ ts: T0, heartRate: 70 }] };
+      const later = T0 + 25 * 3_600_000;
+      expect((await store.appendReadings([item])).duplicate).toEqual([false]);
+      expect((await store.appendReadings([{ ...item, receivedAt: later }])).duplicate).toEqual([false]);
+      expect((await store.appendReadings([{ ...item, receivedAt: later + 1000 }])).duplicate).toEqual([true]);
+      expect((await store.deviceStatus('pk0000test1/bed-1'))?.readings).toBe(1);
+    });
+
     test('a message id reused after a device reboot, with other content, is stored', async () => {
       await store.createDevice(dev('bed-1'), T0);
       const base = { deviceId: 'pk0000test1/bed-1', msgId: '1', receivedAt: T0 };

@@ -3,7 +3,7 @@
  *
  *   device_state { _id: "{pk}:{dn}", desired: {enabled, intervalS, at, by}, reported: {enabled, intervalS, at} }
  *   audit        { _id, at, userId, patientId, deviceId, action, params, result, detail }
- *   command_replies { _id: "{pk}:{dn}:{id}", deviceId, id, code, message, data, at }
+ *   command_replies { _id: "{pk}:{dn}:{id}", deviceId, id, code, message, data (JSON text), at }
  */
 import { randomBytes } from 'node:crypto';
 import type { AuditEntry, CommandReplyRecord, CommandResult, DeviceState, Settings } from '../types';
@@ -45,14 +45,16 @@ export function createControl(cdb: CloudbaseDb) {
     setDesired: (deviceId: string, s: Settings, at: number, by: string) => put(deviceId, 'desired', { enabled: s.enabled, intervalS: s.intervalS, at, by }),
     setReported: (deviceId: string, s: Settings, at: number) => put(deviceId, 'reported', { enabled: s.enabled, intervalS: s.intervalS, at }),
     async recordCommandReply(r: CommandReplyRecord): Promise<void> {
-      const data = { deviceId: r.deviceId, id: r.id, code: r.code, message: r.message ?? null, data: r.data, at: r.at };
+      // The device's `data` is kept as JSON text: its keys are the device's (they may hold `$` or
+      // `.`, which CloudBase refuses as field names), and nobody queries inside it.
+      const data = { deviceId: r.deviceId, id: r.id, code: r.code, message: r.message ?? null, data: JSON.stringify(r.data), at: r.at };
       // set() replaces or creates: a redelivered reply rewrites the same document.
       must(await cdb.run(() => replies().doc(replyId(r.deviceId, r.id)).set(data)));
     },
     async commandReply(deviceId: string, id: string): Promise<CommandReplyRecord | undefined> {
       const d = firstDoc(await cdb.run(() => replies().doc(replyId(deviceId, id)).get()));
       if (!d) return undefined;
-      const out: CommandReplyRecord = { deviceId, id, code: d.code as number, data: (d.data ?? {}) as Record<string, unknown>, at: d.at as number };
+      const out: CommandReplyRecord = { deviceId, id, code: d.code as number, data: JSON.parse((d.data as string | undefined) ?? '{}') as Record<string, unknown>, at: d.at as number };
       if (typeof d.message === 'string') out.message = d.message;
       return out;
     },

@@ -49,6 +49,7 @@ function codeOf(e: unknown): string {
 
 export const isNotExist = (e: unknown): boolean => /COLLECTION_NOT_EXIST|collection not exist|不存在/i.test(codeOf(e));
 export const isDuplicate = (e: unknown): boolean => /DUPLICATE|E11000|duplicate key/i.test(codeOf(e));
+export const isConflict = (e: unknown): boolean => /TRANSACTION_CONFLICT|WriteConflict/i.test(codeOf(e));
 const isAlreadyExists = (e: unknown): boolean => /ALREADY_EXIST|already exist|已存在/i.test(codeOf(e));
 
 /**

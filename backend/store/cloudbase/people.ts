@@ -5,7 +5,7 @@
  *   sessions { _id, userId, createdAt, expiresAt, revokedAt }
  *   patients { _id, name, birthDate, sex, notes, createdAt }
  *   members  { _id: "{patientId}:{userId}", patientId, userId, role, since }
- *   invites  { _id: code, patientId, createdBy, createdAt, expiresAt, redeemedBy, redeemedAt }
+ *   invites  { _id: code, patientId, createdBy, createdAt, expiresAt, redeemedBy, redeemedAt, joined }
  *
  * A user's id is derived from the OPENID, so two first sign-ins racing create one user (the
  * second insert is a duplicate) without a unique index or a transaction.
@@ -75,6 +75,12 @@ export function createPeople(cdb: CloudbaseDb, all: AllOf) {
       if (isDuplicate(e)) return false;
       throw e;
     }
+  }
+
+  /** Adds the member an invite admits, then marks the invite as having done so. */
+  async function join(code: string, patientId: string, userId: string, since: number): Promise<void> {
+    await addMember(patientId, userId, 'family', since);
+    must(await cdb.run(() => invites().doc(code).update({ joined: true })));
   }
 
   async function roleOf(patientId: string, userId: string): Promise<Role | undefined> {
@@ -165,15 +171,17 @@ export function createPeople(cdb: CloudbaseDb, all: AllOf) {
     /**
      * The invite is taken with one conditional update (only while unredeemed), so two people racing
      * for one code cannot both join. If joining then fails, the same person redeeming again
-     * finishes it instead of finding the code used.
+     * finishes it instead of finding the code used; once joined, the code is used for good.
      */
     async redeemInvite(code: string, userId: string, now: number): Promise<{ outcome: RedeemOutcome; patientId?: string }> {
       const inv = await get(invites, code);
       if (!inv) return { outcome: 'unknown' };
       const patientId = inv.patientId as string;
       if (inv.redeemedBy !== null && inv.redeemedBy !== undefined) {
-        if (inv.redeemedBy === userId && !(await roleOf(patientId, userId))) {
-          await addMember(patientId, userId, 'family', inv.redeemedAt as number);
+        // Finishing a redemption that failed half-way (the invite taken, the member not added) —
+        // never re-admitting someone who joined with it and was removed since.
+        if (inv.redeemedBy === userId && inv.joined !== true) {
+          await join(code, patientId, userId, inv.redeemedAt as number);
           return { outcome: 'joined', patientId };
         }
         return { outcome: 'used' };
@@ -182,7 +190,7 @@ export function createPeople(cdb: CloudbaseDb, all: AllOf) {
       if (await roleOf(patientId, userId)) return { outcome: 'already-member', patientId };
       const taken = must(await cdb.run(() => invites().where({ _id: code, redeemedBy: _.eq(null) }).update({ redeemedBy: userId, redeemedAt: now })));
       if ((taken as { updated?: number }).updated !== 1) return { outcome: 'used' };
-      await addMember(patientId, userId, 'family', now);
+      await join(code, patientId, userId, now);
       return { outcome: 'joined', patientId };
     },
   };

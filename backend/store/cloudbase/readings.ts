@@ -6,7 +6,7 @@
  */
 import { addToAccumulator, Bucket, BucketAccumulator, emptyBucket, finishBucket, Reading } from '../../../core';
 import type { AppendResult, BucketQuery, RawQuery, ReadingBatchItem, Segment } from '../types';
-import { CloudbaseDb, Doc, docsOf, firstDoc, must, PAGE } from './db';
+import { CloudbaseDb, Doc, docsOf, firstDoc, isConflict, must, PAGE } from './db';
 import {
   expiredIds,
   HOUR,
@@ -27,6 +27,9 @@ import { deviceKeyOf } from './keys';
 export const MESSAGE_ID_TTL_MS = 24 * HOUR;
 /** Device-hour transactions run at once for one batch. */
 const PARALLEL = 8;
+/** Attempts of one device-hour transaction (each of them the SDK's own up to 4) before a batch fails. */
+const CONFLICT_ATTEMPTS = 8;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A device's reading count and latest reading, summed over its hour documents. */
 export interface DeviceReadings {
@@ -103,8 +106,24 @@ export function createReadings(cdb: CloudbaseDb) {
     return firstDoc(await cdb.run(() => coll().doc(hourDocId(deviceKeyOf(deviceId), hour)).get())) as Partial<HourDoc> | undefined;
   }
 
-  /** One device-hour, in one single-document transaction (retried by the SDK on conflict). */
-  async function appendHour(deviceId: string, hour: number, items: MergeItem[]) {
+  /**
+   * One device-hour, in one single-document transaction. The SDK retries a conflicting transaction
+   * only 3 times, at once; writers racing for one document (a device replaying its backlog through
+   * a webhook that takes one message per request) can outlast that, so conflicts are retried here
+   * too, after jittered, growing pauses.
+   */
+  async function appendHour(deviceId: string, hour: number, items: MergeItem[]): Promise<ReturnType<typeof mergeIntoHour>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await appendHourOnce(deviceId, hour, items);
+      } catch (e) {
+        if (!isConflict(e) || attempt >= CONFLICT_ATTEMPTS) throw e;
+        await sleep(Math.random() * Math.min(2000, 25 * 2 ** attempt));
+      }
+    }
+  }
+
+  async function appendHourOnce(deviceId: string, hour: number, items: MergeItem[]) {
     const id = hourDocId(deviceKeyOf(deviceId), hour);
     const minutes = new Set(items.flatMap((i) => i.readings.map((r) => Math.floor((r.ts - hour) / MINUTE))));
     const fields: Record<string, boolean> = { n: true, m: true, last: true, ids: true };
@@ -120,7 +139,8 @@ export function createReadings(cdb: CloudbaseDb) {
           const patch: Record<string, unknown> = { ...merged.patch };
           // Forget ids by the batch's own clock (as the redelivery check does), not the function's.
           const newest = Math.max(...items.map((i) => i.receivedAt));
-          const expired = expiredIds(current?.ids, newest, MESSAGE_ID_TTL_MS);
+          // An id stored again in this very write (its message came back after expiring) stays.
+          const expired = expiredIds(current?.ids, newest, MESSAGE_ID_TTL_MS).filter((k) => !(k in (merged.patch.ids ?? {})));
           if (expired.length) patch.ids = { ...(merged.patch.ids ?? {}), ...Object.fromEntries(expired.map((k) => [k, _.remove()])) };
           if (Object.keys(patch).length) must(await ref.update(patch));
         }
