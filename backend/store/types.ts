@@ -5,6 +5,7 @@
  */
 import type { Bucket, Reading } from '../../core';
 import type { RejectKind } from '../../core/alink';
+import type { AlertAck, AlertRecord, AlertRules, ConditionState, DeliveryRecord, Severity, SnoozeRecord } from '../../core/alerts';
 import type { AuditEntry, DeviceState, DeviceStatus, MemberRecord, PatientProfile, PatientRecord, Role, Settings, UserProfilePatch, UserRecord } from '../../core/api';
 
 export type { AuditEntry, CommandResult, DeviceState, DeviceStatus, MemberRecord, PatientProfile, PatientRecord, Role, Settings, Sex, UserProfilePatch, UserRecord } from '../../core/api';
@@ -186,7 +187,76 @@ export interface ControlStore {
   auditOf(deviceId: string, limit: number): Promise<AuditEntry[]>;
 }
 
-export interface Store extends PeopleStore, ControlStore {
+/** A patient's alert rules and who set them last. */
+export interface AlertRulesRecord {
+  rules: AlertRules;
+  updatedAt: number;
+  updatedBy: string;
+}
+
+/** One change of a patient's rules: who, when, what (`path: before → after` lines). */
+export interface RuleChange {
+  patientId: string;
+  at: number;
+  by: string;
+  changes: string[];
+}
+
+/** What may change on an alert after it is raised. */
+export interface AlertPatch {
+  severity?: Severity;
+  message?: string;
+  value?: number;
+  notifiedAt?: number;
+  escalations?: number;
+  resolvedAt?: number;
+  resolveNote?: string;
+}
+
+export interface AlertPage {
+  /** Newest first. */
+  alerts: AlertRecord[];
+  /** Pass as `before` for the next page; absent on the last page. */
+  next?: string;
+}
+
+/**
+ * Alerts: rules, the state of each patient's conditions between evaluations, the alerts
+ * themselves with their delivery history, snoozes and WeChat subscription quota.
+ */
+export interface AlertStore {
+  alertRules(patientId: string): Promise<AlertRulesRecord | undefined>;
+  /** Stores new rules and the change in the patient's rule history. */
+  setAlertRules(patientId: string, rec: AlertRulesRecord, change: RuleChange): Promise<void>;
+  /** Newest first. */
+  ruleChanges(patientId: string, limit: number): Promise<RuleChange[]>;
+  /** Condition states of a patient, by condition key. */
+  conditionStates(patientId: string): Promise<Record<string, ConditionState>>;
+  /** Replaces the given conditions' states (null deletes one). */
+  putConditionStates(patientId: string, states: Record<string, ConditionState | null>): Promise<void>;
+  /** Creates the alert unless one with its id exists (idempotent); true when created. */
+  createAlert(a: AlertRecord): Promise<boolean>;
+  getAlert(id: string): Promise<AlertRecord | undefined>;
+  updateAlert(id: string, patch: AlertPatch): Promise<void>;
+  /** Records the first acknowledgement; false when already acknowledged (or unknown). */
+  acknowledgeAlert(id: string, ack: AlertAck): Promise<boolean>;
+  addDeliveries(id: string, deliveries: DeliveryRecord[]): Promise<void>;
+  /** Unresolved alerts of one patient, or of every patient when `patientId` is undefined; oldest first. */
+  activeAlerts(patientId?: string): Promise<AlertRecord[]>;
+  /** A patient's alerts, newest first, `limit` per page, after the cursor `before`. */
+  alertHistory(patientId: string, before: string | undefined, limit: number): Promise<AlertPage>;
+  /** Sets (or with `until` in the past, ends) the snooze of a patient and kind. */
+  setSnooze(s: SnoozeRecord): Promise<void>;
+  snoozes(patientId: string): Promise<SnoozeRecord[]>;
+  /** Adds one-time WeChat subscription sends the user accepted; returns the new count. */
+  addSubscribeQuota(userId: string, templateId: string, n: number): Promise<number>;
+  /** Takes one send from the user's quota for the template; false when none is left. */
+  takeSubscribeQuota(userId: string, templateId: string): Promise<boolean>;
+  /** Remaining sends by template id. */
+  subscribeQuota(userId: string): Promise<Record<string, number>>;
+}
+
+export interface Store extends PeopleStore, ControlStore, AlertStore {
   createDevice(d: NewDevice, now: number): Promise<DeviceRecord>;
   getDevice(id: string): Promise<DeviceRecord | undefined>;
   listDevices(): Promise<DeviceStatus[]>;

@@ -28,6 +28,12 @@ export const COLLECTIONS = [
   'device_state',
   'audit',
   'command_replies',
+  'alert_rules',
+  'alert_rule_changes',
+  'alert_conditions',
+  'alerts',
+  'alert_snoozes',
+  'subscribe_quota',
 ] as const;
 export type CollectionName = (typeof COLLECTIONS)[number];
 

@@ -10,6 +10,7 @@ import { createReadings } from './readings';
 import { createPeople } from './people';
 import { createBindings } from './bindings';
 import { createControl } from './control';
+import { createAlerts } from './alerts';
 import type { CloudbaseStoreOptions } from './options';
 
 export { cloudbaseOptionsFromEnv, insideCloudbase } from './options';
@@ -30,6 +31,7 @@ export function createCloudbaseStore(opts: CloudbaseStoreOptions): Store & Cloud
   const people = createPeople(cdb, devices.all);
   const bindings = createBindings(cdb, devices.all);
   const control = createControl(cdb);
+  const alerts = createAlerts(cdb);
   let closed = false;
   const open = <A extends unknown[], R>(f: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
     if (closed) throw new Error('CloudBase store is closed');
@@ -78,6 +80,23 @@ export function createCloudbaseStore(opts: CloudbaseStoreOptions): Store & Cloud
     recordCommandReply: open(control.recordCommandReply),
     commandReply: open(control.commandReply),
     auditOf: open(control.auditOf),
+    alertRules: open(alerts.rules),
+    setAlertRules: open(alerts.setRules),
+    ruleChanges: open(alerts.ruleChanges),
+    conditionStates: open(alerts.states),
+    putConditionStates: open(alerts.putStates),
+    createAlert: open(alerts.create),
+    getAlert: open(alerts.get),
+    updateAlert: open(alerts.update),
+    acknowledgeAlert: open(alerts.acknowledge),
+    addDeliveries: open(alerts.addDeliveries),
+    activeAlerts: open(alerts.active),
+    alertHistory: open(alerts.history),
+    setSnooze: open(alerts.setSnooze),
+    snoozes: open(alerts.snoozes),
+    addSubscribeQuota: open(alerts.addQuota),
+    takeSubscribeQuota: open(alerts.takeQuota),
+    subscribeQuota: open(alerts.quota),
     async close() {
       // The SDK keeps no connection open (one HTTPS request per call): nothing to release.
       closed = true;

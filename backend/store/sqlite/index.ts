@@ -7,6 +7,7 @@ import { createReadingTable } from './readings';
 import { createPeopleTables } from './people';
 import { createBindingTable } from './bindings';
 import { createControlTables } from './control';
+import { createAlertTables } from './alerts';
 
 export interface SqliteStoreOptions extends Partial<OpenOptions> {
   /** Folder holding `monitor.db` (ignored when `file` is given). Default `./data`. */
@@ -24,6 +25,7 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
   const people = createPeopleTables(db);
   const bindings = createBindingTable(db, devices.rowId);
   const control = createControlTables(db, devices.rowId);
+  const alerts = createAlertTables(db);
   let closed = false;
   // better-sqlite3 is synchronous; the interface is async because other adapters are not.
   const lift =
@@ -72,6 +74,23 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
     recordCommandReply: lift(control.recordCommandReply),
     commandReply: lift(control.commandReply),
     auditOf: lift(control.auditOf),
+    alertRules: lift(alerts.rules),
+    setAlertRules: lift(alerts.setRules),
+    ruleChanges: lift(alerts.ruleChanges),
+    conditionStates: lift(alerts.states),
+    putConditionStates: lift(alerts.putStates),
+    createAlert: lift(alerts.create),
+    getAlert: lift(alerts.get),
+    updateAlert: lift(alerts.update),
+    acknowledgeAlert: lift(alerts.acknowledge),
+    addDeliveries: lift(alerts.addDeliveries),
+    activeAlerts: lift(alerts.active),
+    alertHistory: lift(alerts.history),
+    setSnooze: lift(alerts.setSnooze),
+    snoozes: lift(alerts.snoozes),
+    addSubscribeQuota: lift(alerts.addQuota),
+    takeSubscribeQuota: lift(alerts.takeQuota),
+    subscribeQuota: lift(alerts.quota),
     async close() {
       if (closed) return;
       closed = true;

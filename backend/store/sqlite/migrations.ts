@@ -177,4 +177,55 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX command_replies_by_age ON command_replies (at);
     `,
   },
+  {
+    version: 6,
+    name: 'alerts: rules and their history, condition states, alerts with deliveries, snoozes, WeChat subscription quota',
+    sql: `
+      CREATE TABLE alert_rules (
+        patient_id TEXT PRIMARY KEY,
+        rules TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        updated_by TEXT NOT NULL
+      );
+      CREATE TABLE alert_rule_changes (
+        id INTEGER PRIMARY KEY,
+        patient_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        by TEXT NOT NULL,
+        changes TEXT NOT NULL
+      );
+      CREATE INDEX alert_rule_changes_by_patient ON alert_rule_changes (patient_id, at);
+      -- The state machine of each patient's conditions between evaluations (JSON).
+      CREATE TABLE alert_conditions (
+        patient_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        state TEXT NOT NULL,
+        PRIMARY KEY (patient_id, key)
+      ) WITHOUT ROWID;
+      -- One row per alert (episode); the record itself, with its delivery history, as JSON.
+      CREATE TABLE alerts (
+        id TEXT PRIMARY KEY,
+        patient_id TEXT NOT NULL,
+        raised_at INTEGER NOT NULL,
+        active INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX alerts_by_patient ON alerts (patient_id, raised_at, id);
+      CREATE INDEX alerts_active ON alerts (active, patient_id);
+      CREATE TABLE alert_snoozes (
+        patient_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        until INTEGER NOT NULL,
+        by TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (patient_id, kind)
+      ) WITHOUT ROWID;
+      CREATE TABLE subscribe_quota (
+        user_id TEXT NOT NULL,
+        template_id TEXT NOT NULL,
+        remaining INTEGER NOT NULL,
+        PRIMARY KEY (user_id, template_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
