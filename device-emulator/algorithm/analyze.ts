@@ -165,7 +165,7 @@ export function analyzePpgWindow(red: ArrayLike<number>, ir: ArrayLike<number>, 
   if (isMoving(sqi)) return invalid('motion', sqi, quality, ratio);
   if (!rateOk) return invalid(failureReason(sqi), sqi, quality, ratio);
 
-  let spo2Reason: Spo2Reason | undefined = judgeSpo2(sqi, ratio ?? Number.NaN);
+  let spo2Reason: Spo2Reason | undefined = judgeSpo2(sqi, ratio ?? Number.NaN, cal.ratioRange[0]);
   let spo2: number | undefined;
   let uncalibratedSpo2: number | undefined;
   if (spo2Reason === undefined && ratio !== undefined) {

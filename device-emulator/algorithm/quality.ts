@@ -103,12 +103,19 @@ export function failureReason(q: SignalQualityIndices): HeartRateReason {
   return weakPulse(q.residualOverFloor, q.rateChannel === 'ir' ? q.pulseSnrIr : q.pulseSnrRed) ? 'low-perfusion' : 'low-quality';
 }
 
-/** SpO2 gates for a window whose heart rate is valid; undefined = pass. */
-export function judgeSpo2(q: SignalQualityIndices, ratio: number): Spo2Reason | undefined {
+/**
+ * SpO2 gates for a window whose heart rate is valid; undefined = pass. `minCalibratedRatio`: the
+ * lower end of the calibration's domain.
+ */
+export function judgeSpo2(q: SignalQualityIndices, ratio: number, minCalibratedRatio: number): Spo2Reason | undefined {
   if (q.pulseSnrRed < L.minRedPulseSnr || !(ratio > 0)) return 'red-no-pulse';
   if (!(q.ratioUncertainty <= L.maxRatioUncertainty)) {
     if (motionHint(q)) return 'motion';
-    return weakPulse(q.redResidualOverFloor, q.pulseSnrRed) ? 'low-perfusion' : 'low-quality';
+    if (!weakPulse(q.redResidualOverFloor, q.pulseSnrRed)) return 'low-quality';
+    // Low perfusion weakens both wavelengths alike, keeping R physiological. A red pulse smaller,
+    // relative to IR, than half the lowest ratio the calibration knows is no saturation at all:
+    // the red channel's own failure.
+    return ratio < 0.5 * minCalibratedRatio ? 'red-no-pulse' : 'low-perfusion';
   }
   return undefined;
 }

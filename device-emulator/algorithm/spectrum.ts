@@ -37,48 +37,36 @@ export interface WindowSpectrum {
   isPulse: Uint8Array;
 }
 
-/** cos/sin of 2πm/n for m < n, for the last n used (windows keep their length in a stream). */
-let twiddle = { n: 0, cos: new Float64Array(0), sin: new Float64Array(0) };
-function twiddles(n: number) {
-  if (twiddle.n !== n) {
-    const c = new Float64Array(n);
-    const s = new Float64Array(n);
-    for (let m = 0; m < n; m++) {
-      c[m] = cos((2 * PI * m) / n);
-      s[m] = sin((2 * PI * m) / n);
-    }
-    twiddle = { n, cos: c, sin: s };
-  }
-  return twiddle;
-}
-
-/** Rectangular-window DFT of `a` and `b` at bins k0 … k1; returns [are, aim, bre, bim]. */
+/**
+ * Rectangular-window DFT of `a` and `b` at bins k0 … k1 by the Goertzel recurrence (one multiply
+ * and two adds per sample and channel; G. Goertzel, Am. Math. Monthly 65(1), 1958); returns
+ * [are, aim, bre, bim]. For an integer bin, X[k] = (s₁·cos w − s₂) + j·s₁·sin w exactly.
+ */
 function dftBins(a: Float64Array, b: Float64Array, k0: number, k1: number): Float64Array[] {
   const n = a.length;
   const count = max(0, k1 - k0 + 1);
   const out = [0, 1, 2, 3].map(() => new Float64Array(count));
-  const t = twiddles(n);
   for (let j = 0; j < count; j++) {
-    const k = k0 + j;
-    let m = 0;
-    let ar = 0;
-    let ai = 0;
-    let br = 0;
-    let bi = 0;
+    const w = (2 * PI * (k0 + j)) / n;
+    const c = cos(w);
+    const coeff = 2 * c;
+    let a1 = 0;
+    let a2 = 0;
+    let b1 = 0;
+    let b2 = 0;
     for (let i = 0; i < n; i++) {
-      const c = t.cos[m];
-      const s = t.sin[m];
-      ar += a[i] * c;
-      ai -= a[i] * s;
-      br += b[i] * c;
-      bi -= b[i] * s;
-      m += k;
-      if (m >= n) m -= n;
+      const a0 = a[i] + coeff * a1 - a2;
+      a2 = a1;
+      a1 = a0;
+      const b0 = b[i] + coeff * b1 - b2;
+      b2 = b1;
+      b1 = b0;
     }
-    out[0][j] = ar;
-    out[1][j] = ai;
-    out[2][j] = br;
-    out[3][j] = bi;
+    const s = sin(w);
+    out[0][j] = a1 * c - a2;
+    out[1][j] = a1 * s;
+    out[2][j] = b1 * c - b2;
+    out[3][j] = b1 * s;
   }
   return out;
 }
@@ -142,9 +130,9 @@ export function windowSpectrum(
     }
   }
   // Floor: from 0.5 Hz above the band to 0.4·fs (resampled recordings are anti-alias filtered
-  // at 0.4 of the new rate), at most 24 bins.
+  // at 0.4 of the new rate), at most 16 bins — enough for a median.
   const g0 = ceil((hiHz + 0.5) * perHz) - 1;
-  const g1 = min(floor(0.4 * fs * perHz), g0 + 24) + 1;
+  const g1 = min(floor(0.4 * fs * perHz), g0 + 16) + 1;
   const [fr, fi, gr, gi] = dftBins(irRaw, redRaw, g0, g1);
   const floorOf = (re: Float64Array, im: Float64Array) =>
     re.length > 4 ? medianOf(Float64Array.from({ length: re.length - 2 }, (_, j) => hannPower(re, im, j + 1))) / LN2 : Number.NaN;

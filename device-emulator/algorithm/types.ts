@@ -46,7 +46,7 @@ export interface SignalQualityIndices {
   residualOverFloor: number;
   /** Same for the red channel. */
   redResidualOverFloor: number;
-  /** Red/IR magnitude-squared coherence over the pulse harmonics, coherence-weighted (0–1). */
+  /** Red/IR magnitude-squared coherence over the pulse harmonics (0–1). */
   coherence: number;
   /** Coefficient of variation of the accepted inter-beat intervals (within ±25 % of the median). */
   ibiVariation: number;

