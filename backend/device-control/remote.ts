@@ -4,12 +4,11 @@
  * — another function instance, perhaps another machine — which records it (`recordCommandReply`);
  * this side looks for it with growing pauses until the command's time is up.
  *
- * Whether the device is connected is the presence the webhook stored (client.connected /
- * client.disconnected events, ordered by their time), so a command to an offline device answers
- * at once instead of waiting out its timeout.
+ * Whether the device is connected the broker says (its sessions by the device's user name), so a
+ * command to an offline device answers at once instead of waiting out its timeout.
  */
 import { AppError, ErrorCode } from '../../core';
-import { parseDeviceId } from '../../core/alink';
+import { DeviceRef, deviceUsername, parseDeviceId } from '../../core/alink';
 import type { BrokerApi } from '../broker-api/types';
 import type { CommandOutcome, DeviceControl, DeviceRequest } from '../runtime/control';
 import type { Store } from '../store/types';
@@ -35,11 +34,19 @@ export function createRemoteDeviceControl(opts: RemoteControlOptions): DeviceCon
   const maxPoll = opts.maxPollMs ?? 1000;
   const newId = opts.newId ?? newMessageId;
 
+  /** Whether the device has a session now: the broker knows best, and asking it costs no database read. */
+  async function connected(ref: DeviceRef): Promise<boolean> {
+    try {
+      return (await opts.broker.clientsOf(deviceUsername(ref))).length > 0;
+    } catch (e) {
+      throw new AppError(ErrorCode.Unavailable, `the broker could not be asked about the device: ${(e as Error).message}`);
+    }
+  }
+
   return {
     async request(deviceId: string, req: DeviceRequest, timeoutMs: number): Promise<CommandOutcome> {
       const ref = parseDeviceId(deviceId);
-      const status = ref ? await opts.store.deviceStatus(deviceId) : undefined;
-      if (!ref || !status?.online) return { status: 'timeout', offline: true };
+      if (!ref || !(await connected(ref))) return { status: 'timeout', offline: true };
       const id = newId();
       const { topic, payload } = requestMessage(ref, req, id);
       const deadline = opts.now() + timeoutMs;

@@ -59,6 +59,9 @@ export function parseClientId(clientId: string): Parsed<ClientIdParams> {
   return { ok: true, value: { id: m[1], secureMode, signMethod, timestamp } };
 }
 
+/** The MQTT username of a device's Alink login: `{deviceName}&{productKey}`. */
+export const deviceUsername = (d: { deviceName: string; productKey: string }): string => `${d.deviceName}&${d.productKey}`;
+
 export function parseUsername(username: string): Parsed<UsernameParams> {
   const amp = username.indexOf('&');
   if (amp < 0) return { ok: false, message: 'username must be "{deviceName}&{productKey}"' };
@@ -110,7 +113,7 @@ export function buildLogin(creds: DeviceCredentials, opts: LoginOptions = {}) {
   const content = signContent({ id, deviceName: creds.deviceName, productKey: creds.productKey, timestamp });
   return {
     clientId: `${id}|${fields.join(',')}|`,
-    username: `${creds.deviceName}&${creds.productKey}`,
+    username: deviceUsername(creds),
     password: sign(creds.deviceSecret, content, signMethod),
   };
 }

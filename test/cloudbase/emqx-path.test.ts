@@ -134,6 +134,7 @@ test('a device and a family member, from login to command to losing access', asy
   expect((await http('/mqtt/acl', { clientid: rt.clientId, username: rt.username, topic: topics.propertyPost(ref), action: 'subscribe' })).body.result).toBe('deny');
 
   // The device goes offline: a command answers at once.
+  device.end();
   const gone = Date.now();
   await http('/mqtt/webhook', { event: 'client.disconnected', clientid: login.clientId, username: login.username, reason: 'normal', timestamp: gone, disconnected_at: gone });
   expect(JSON.parse(emqx.retained.get(topics.presence(ref)) ?? '{}')).toMatchObject({ online: false });
