@@ -8,14 +8,13 @@
  * with the platform's temporary keys in the environment, and the SDK's requests going to the local
  * CloudBase stand-in (test/helpers/cloudbase-server) instead of Tencent's API.
  */
-import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import type { Result } from '../../core';
 import { storeKindOf } from '../../backend/runtime/environment';
 import { tempDir } from '../helpers/stack';
 import { buildBundles, BuiltBundles } from './bundles';
 import { CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
-import { APPID, ENV_ID, environmentContext, scfEnvironment, wechatCall, withEnv } from './scf';
+import { APPID, ENV_ID, environContext, environmentContext, scfEnvironment, wechatCall, withEnv } from './scf';
 
 type Main = (event: unknown, context?: unknown) => Promise<Result<unknown>>;
 
@@ -23,17 +22,8 @@ const ALICE = 'oAlice_0000000000000000000001';
 const BOB = 'oBob-00000000000000000000002';
 
 /** The older runtime's form of the same call. */
-function wechatCallEnviron(functionName: string, openid: string) {
-  return {
-    request_id: randomUUID(),
-    function_name: functionName,
-    function_version: '$LATEST',
-    namespace: ENV_ID,
-    memory_limit_in_mb: 256,
-    time_limit_in_ms: 10_000,
-    environ: `WX_OPENID=${openid};WX_APPID=${APPID};WX_CONTEXT_KEYS=WX_OPENID,WX_APPID;TCB_ENV=${ENV_ID};SCF_NAMESPACE=${ENV_ID}`,
-  };
-}
+const wechatCallEnviron = (functionName: string, openid: string) =>
+  environContext(functionName, `WX_OPENID=${openid};WX_APPID=${APPID};WX_CONTEXT_KEYS=WX_OPENID,WX_APPID;TCB_ENV=${ENV_ID};SCF_NAMESPACE=${ENV_ID}`);
 
 /** A call with no person behind it (a timer trigger, `tcb fn invoke`, the console's test run). */
 const noPersonCall = (functionName: string) => environmentContext(functionName, { TCB_SOURCE: 'wx_trigger', WX_CONTEXT_KEYS: '' });

@@ -36,15 +36,25 @@ export async function withEnv<T>(vars: Record<string, string | undefined>, fn: (
   }
 }
 
+/** What every invocation context carries besides the caller's variables. */
+const invocation = (functionName: string) => ({
+  request_id: randomUUID(),
+  function_name: functionName,
+  function_version: '$LATEST',
+  namespace: ENV_ID,
+  memory_limit_in_mb: 256,
+  time_limit_in_ms: 10_000,
+});
+
+/** The older runtime's form: per-invocation variables as "K=V;K=V". */
+export function environContext(functionName: string, environ: string) {
+  return { ...invocation(functionName), environ };
+}
+
 /** The context CloudBase's current runtime passes: per-invocation variables as a JSON string. */
 export function environmentContext(functionName: string, vars: Record<string, string>) {
   return {
-    request_id: randomUUID(),
-    function_name: functionName,
-    function_version: '$LATEST',
-    namespace: ENV_ID,
-    memory_limit_in_mb: 256,
-    time_limit_in_ms: 10_000,
+    ...invocation(functionName),
     environment: JSON.stringify({
       SCF_NAMESPACE: ENV_ID,
       TCB_ENV: ENV_ID,
