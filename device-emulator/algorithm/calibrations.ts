@@ -33,7 +33,7 @@ export const MAXM86161_FINGER: SensorCalibration = Object.freeze({
   id: 'maxm86161-finger',
   sensor: 'MAXM86161 evaluation kit, reflective, 19-bit',
   site: 'finger',
-  curve: Object.freeze({ a: 113.53, b: -36.2, c: 0 }),
+  curve: Object.freeze({ a: 113.52, b: -36.2, c: 0 }),
   ratioRange: Object.freeze([0.426, 1.232] as const),
   fittedOn: 'OxiWear proto1, 54 recordings, one subject, 70–98 % (L1 line)',
 });
