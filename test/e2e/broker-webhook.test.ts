@@ -69,6 +69,7 @@ describe('broker webhook', () => {
     const stale = Date.now() - 11 * 60_000;
     const old = publish(d.username, topics.propertyPost(d.ref), post('2', stale), stale);
     const fresh = publish(d.username, topics.propertyPost(d.ref), post('3', Date.now()));
+    expect(await hook(old)).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST', message: expect.stringContaining('outside the time window') } });
     expect(await hook([old, fresh])).toMatchObject({ status: 200, body: { events: 2, stale: 1, stored: 1 } });
     expect((await stack.store.deviceStatus(d.deviceId))?.readings).toBe(1);
   });

@@ -10,8 +10,9 @@
  *   lacks — all through the broker's API, and none of them worth a redelivery if they fail.
  *
  * The answer is 200 only when everything is stored (events outside the time window are counted as
- * `stale` and dropped), 400 for a request that can never succeed (EMQX must not resend it), 503
- * when storage failed (EMQX resends; storing twice is harmless).
+ * `stale` and dropped), 400 for a request that can never succeed — malformed, or every event
+ * outside the window (EMQX must not resend it) — and 503 when storage failed (EMQX resends;
+ * storing twice is harmless).
  * With an external broker, a device's PUBACK means "EMQX has it", and EMQX's retries of this
  * webhook are what brings it to storage (docs/deploy.md, "EMQX").
  */
@@ -81,6 +82,10 @@ export const webhook: Handler = async (input) => {
   // since resending would not make it any younger.
   const fresh = parsed.events.filter((e) => Math.abs(now - e.at) <= maxAge);
   const stale = parsed.events.length - fresh.length;
+  if (fresh.length === 0) {
+    const e = parsed.events[0] as BrokerEvent;
+    return err(ErrorCode.BadRequest, `every event is outside the time window: events[0] is ${Math.round((now - e.at) / 1000)} s from now; accepted within ${maxAge / 1000} s`);
+  }
   if (stale) deps.log.once(`webhook-stale:${Math.floor(now / 60_000)}`, `broker webhook: ${stale} event(s) older than ${maxAge / 1000} s refused`);
   const messages: IngestMessage[] = [];
   let commandReplies = 0;
