@@ -15,6 +15,7 @@
  */
 import { SCENARIOS } from '../device-emulator/signal/scenarios';
 import { put, reasonSummary, report, TABLE_HEADER, type Figures, type WindowScore } from './algorithm/metrics';
+import { PROTO2_DIR } from './algorithm/proto2';
 import { applier, asPublished, fitOn, leaveOneOut, onePointRefit, proto1Streams, proto2Streams, runStreams, scoreWith, type RunResult, type Stream } from './algorithm/real';
 import { ALGORITHMS, measureCost, type AlgorithmName } from './algorithm/runners';
 import { runSyntheticScenario, type SyntheticRunOptions } from './algorithm/synthetic';
@@ -110,6 +111,10 @@ function realFinger(json: Figures): void {
 
 function heldOutEar(json: Figures, finger: readonly Stream[], fingerRuns: PerAlgorithm<RunResult>): void {
   const { attached, unattached } = proto2Streams();
+  if (attached.length === 0) {
+    console.log(`\n(OxiWear proto2 not found at ${PROTO2_DIR}; the held-out ear section is skipped)`);
+    return;
+  }
   console.log(`\n4. HELD OUT: OxiWear proto2, prototype on the EAR, ${attached.length} files of 5–34 s at 25 Hz (references 95–97 %)`);
   const runs = runAll(attached, 8);
   // The finger curve each algorithm would ship (fitted on all of proto1) — ours also has its domain.

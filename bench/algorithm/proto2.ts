@@ -1,6 +1,8 @@
 /**
  * Reader for the OxiWear proto2 recordings (the authors' prototype on the ear, 24.995 Hz;
- * bench/algorithm/recordings/oxiwear-proto2/README.md). One header row `1,2,3,4,5,6`, then
+ * shared/data/ppg/oxiwear/README.txt, section 2). They are the authors' data, not ours to
+ * redistribute: they are read from `shared/data/ppg/oxiwear/proto2` beside the repository (or
+ * `PPG_PROTO2_DIR`) and everything that uses them says so and skips when they are absent. One header row `1,2,3,4,5,6`, then
  * rows `IR,ambient,red[,,,]`. File names `<date>-<time>-<SpO2>-<HR>[-notes].csv` carry the
  * reference finger-oximeter reading, where a four-digit value is a range (`9596` = 95–96); the
  * middle of a range is the reference. `unattached` files have no reference.
@@ -8,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const PROTO2_DIR = path.resolve(__dirname, 'recordings/oxiwear-proto2');
+export const PROTO2_DIR = process.env.PPG_PROTO2_DIR ?? path.resolve(__dirname, '../../../shared/data/ppg/oxiwear/proto2');
 export const PROTO2_SAMPLE_RATE_HZ = 24.995;
 
 export interface Proto2Recording {
@@ -46,7 +48,9 @@ export function parseProto2Csv(text: string): Pick<Proto2Recording, 'ir' | 'red'
   };
 }
 
+/** The recordings, or none when the folder is absent. */
 export function loadProto2Folder(dir = PROTO2_DIR): Proto2Recording[] {
+  if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
     .filter((f) => f.toLowerCase().endsWith('.csv'))
