@@ -77,9 +77,14 @@ export interface FunctionSpec {
 /** The external broker: commands, replies and disconnections through EMQX's REST API (backend/runtime/broker-environment.ts). */
 const EMQX = ['BROKER', 'EMQX_API_URL', 'EMQX_API_KEY', 'EMQX_API_SECRET'];
 
+/** Alerts: WeChat subscription messages (docs/alerts.md). */
+const ALERT_VARIABLES = ['ALERT_WECHAT_TEMPLATE_ID', 'ALERT_WECHAT_PAGE', 'ALERT_WECHAT_STATE'];
+const SUBSCRIBE = ['subscribeMessage.send'];
+
 /**
  * Every cloud function. A folder with an `index.ts` that is missing here, or an entry without a
- * folder, fails the build. None calls a WeChat open API or runs on a timer yet.
+ * folder, fails the build. `ingest` and `broker` raise alerts as readings arrive and `alerts`
+ * escalates them, so those three send subscription messages.
  */
 export const FUNCTIONS: Record<string, FunctionSpec> = {
   // One or two database round trips each; patients and devices disconnect people who lose access.
@@ -92,9 +97,16 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
   // Waits up to 15 s (`timeoutMs` ≤ 15 000) for the device's reply, then stores the outcome.
   command: { timeout: 20, variables: EMQX },
   // Up to 1000 messages per batch, each database write an HTTP request.
-  ingest: { timeout: 60 },
+  ingest: { timeout: 60, openapi: SUBSCRIBE, variables: ALERT_VARIABLES },
   // EMQX's login and topic checks (a read or two) and its webhook (one event, or a batch of them).
-  broker: { timeout: 20, variables: ['REALTIME_SECRET', 'BROKER_HOOK_SECRET', ...EMQX] },
+  broker: { timeout: 20, openapi: SUBSCRIBE, variables: ['REALTIME_SECRET', 'BROKER_HOOK_SECRET', ...EMQX, ...ALERT_VARIABLES] },
+  // The timer's check: every bound device (a read or two each) and escalations; every minute.
+  alerts: {
+    timeout: 60,
+    openapi: SUBSCRIBE,
+    variables: [...EMQX, ...ALERT_VARIABLES],
+    triggers: [{ name: 'alertsCheck', type: 'timer', config: '0 * * * * * *' }],
+  },
 };
 
 /**

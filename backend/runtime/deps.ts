@@ -5,9 +5,13 @@ import type { UserCredentials } from '../mqtt-policy/user-credentials';
 import type { DeviceControl } from './control';
 import type { BrokerApi } from '../broker-api/types';
 import type { MqttPolicy } from '../mqtt-policy';
+import type { AlertHostDeps } from '../alerts';
 
 /** Something other parts of the backend must react to (the broker re-checks open sessions). */
-export type BackendEvent = { type: 'access-changed'; userIds: string[] };
+export type BackendEvent =
+  | { type: 'access-changed'; userIds: string[] }
+  /** Publish on a topic through the host's embedded broker (alerts on the local stack). */
+  | { type: 'publish'; topic: string; payload: string };
 
 export interface Logger {
   info(message: string): void;
@@ -39,6 +43,8 @@ export interface FunctionDeps {
   mqttPolicy?: MqttPolicy;
   /** Settings of the broker's webhook (`broker.webhook`). */
   brokerHook?: { maxEventAgeMs?: number };
+  /** How alerts are published and sent (backend/alerts); absent: from the environment. */
+  alerts?: AlertHostDeps;
 }
 
 export interface LoggerOptions {

@@ -254,6 +254,8 @@ export interface AlertStore {
   takeSubscribeQuota(userId: string, templateId: string): Promise<boolean>;
   /** Remaining sends by template id. */
   subscribeQuota(userId: string): Promise<Record<string, number>>;
+  /** The platform identity (OPENID) of a user, to address a WeChat message; undefined for an unknown user. */
+  openidOf(userId: string): Promise<string | undefined>;
 }
 
 export interface Store extends PeopleStore, ControlStore, AlertStore {

@@ -11,6 +11,7 @@ import { createMqttPolicy } from '../../backend/mqtt-policy';
 import type { FunctionContext } from '../../backend/runtime/context';
 import type { CloudFunction } from '../../backend/runtime/handler';
 import type { FunctionDeps } from '../../backend/runtime/deps';
+import * as alerts from '../../cloudfunctions/alerts/index.ts';
 import * as auth from '../../cloudfunctions/auth/index.ts';
 import * as broker from '../../cloudfunctions/broker/index.ts';
 import * as command from '../../cloudfunctions/command/index.ts';
@@ -22,6 +23,7 @@ import * as realtime from '../../cloudfunctions/realtime/index.ts';
 
 export function buildFunctions(deps: FunctionDeps): Record<string, CloudFunction> {
   return {
+    alerts: alerts.createHandler(deps),
     auth: auth.createHandler(deps),
     broker: broker.createHandler(deps),
     command: command.createHandler(deps),
@@ -39,8 +41,12 @@ export function buildFunctions(deps: FunctionDeps): Record<string, CloudFunction
  */
 export function buildLocalFunctions(deps: Omit<FunctionDeps, 'sessions' | 'realtime' | 'mqttPolicy'> & { secret: string }): Record<string, CloudFunction> {
   const { secret, ...rest } = deps;
+  // Without a broker API, alerts are published by asking the host (its embedded broker) through `notify`.
+  const notify = rest.notify;
+  const alerts = rest.alerts ?? (rest.broker || !notify ? undefined : { publish: async (topic: string, payload: string) => notify({ type: 'publish', topic, payload }) });
   return buildFunctions({
     ...rest,
+    alerts,
     sessions: createSessionService({ store: deps.store, secret }),
     realtime: createUserCredentials(secret),
     mqttPolicy: createMqttPolicy({ store: deps.store, now: deps.now, secret }),

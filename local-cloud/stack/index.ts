@@ -19,6 +19,7 @@ import { buildLocalFunctions } from './functions';
 import { createInlineRunner, createWorkerRunner, FunctionRunner } from '../function-runner';
 import { startDemoDevices } from './demo';
 import { loadOrCreateToken } from './tokens';
+import { startAlertTimer } from './alert-timer';
 import { createSessionService } from '../../backend/auth/sessions';
 
 export interface StackOptions {
@@ -46,6 +47,8 @@ export interface StackOptions {
    * so storage work does not slow the broker; `process` — on the main thread.
    */
   functionsIn?: 'worker' | 'process';
+  /** Seconds between alert checks (no data, offline, escalation: `alerts.check`); 0 = none. Default 60. */
+  alertCheckIntervalS?: number;
 }
 
 export async function createStack(opts: StackOptions) {
@@ -66,6 +69,7 @@ export async function createStack(opts: StackOptions) {
   });
   // Functions report access changes; the broker closes sessions that lost what they subscribed to.
   const onEvent = (e: BackendEvent) => {
+    if (e.type === 'publish') return void broker?.publish(e.topic, e.payload, 1).catch((err: Error) => opts.log.warn(`publish on ${e.topic} failed: ${err.message}`));
     if (e.type === 'access-changed') void broker?.recheckUsers(e.userIds).catch((err: Error) => opts.log.warn(`re-check failed: ${err.message}`));
   };
   const runner: FunctionRunner =
@@ -110,6 +114,7 @@ export async function createStack(opts: StackOptions) {
     });
     const b = broker;
     b.aedes.on('publish', (packet) => deviceControl.onPublish(packet.topic, packet.payload as Buffer));
+    const alertTimer = startAlertTimer({ intervalMs: (opts.alertCheckIntervalS ?? 60) * 1000, invoke: functionHost.invoke, log: opts.log });
     const demo = await startDemoDevices({
       count: opts.demoDevices ?? 0,
       intervalS: opts.demoIntervalS ?? 5,
@@ -140,6 +145,7 @@ export async function createStack(opts: StackOptions) {
       close(): Promise<void> {
         closing ??= (async () => {
           await demo.stop();
+          await alertTimer.stop();
           await b.close();
           await flow.idle();
           await functionHost.close();

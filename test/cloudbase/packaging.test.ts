@@ -20,9 +20,9 @@ const folders = readdirSync(join(ROOT, 'cloudfunctions'), { withFileTypes: true 
   .map((d) => d.name)
   .sort();
 
-test('the function folders are the eight functions', () => {
+test('the function folders are the nine functions', () => {
   expect(names).toEqual(folders);
-  expect(folders).toEqual(['auth', 'broker', 'command', 'devices', 'history', 'ingest', 'patients', 'realtime']);
+  expect(folders).toEqual(['alerts', 'auth', 'broker', 'command', 'devices', 'history', 'ingest', 'patients', 'realtime']);
 });
 
 test('the committed configuration files equal what npm run build generates', () => {

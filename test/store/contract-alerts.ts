@@ -122,5 +122,12 @@ export function runAlertContract(getStore: () => Store): void {
       expect(await store.subscribeQuota('u1')).toEqual({ 'tmpl-a': 0, 'tmpl-b': 1 });
       expect(await store.subscribeQuota('u2')).toEqual({});
     });
+
+    test("a user's OPENID is found by user id", async () => {
+      const store = getStore();
+      const u = await store.userForOpenid('openid-x', 'x', T0);
+      expect(await store.openidOf(u.id)).toBe('openid-x');
+      expect(await store.openidOf('u_nobody')).toBeUndefined();
+    });
   });
 }

@@ -177,5 +177,9 @@ export function createAlerts(cdb: CloudbaseDb) {
       for (const d of await all(quota, { userId })) out[d.templateId as string] = d.remaining as number;
       return out;
     },
+    async openidOf(userId: string): Promise<string | undefined> {
+      const d = await get(c('users'), userId);
+      return typeof d?.openid === 'string' ? d.openid : undefined;
+    },
   };
 }

@@ -97,6 +97,7 @@ export function createCloudbaseStore(opts: CloudbaseStoreOptions): Store & Cloud
     addSubscribeQuota: open(alerts.addQuota),
     takeSubscribeQuota: open(alerts.takeQuota),
     subscribeQuota: open(alerts.quota),
+    openidOf: open(alerts.openidOf),
     async close() {
       // The SDK keeps no connection open (one HTTPS request per call): nothing to release.
       closed = true;

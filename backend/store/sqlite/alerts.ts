@@ -37,6 +37,7 @@ export function createAlertTables(db: Db) {
       ON CONFLICT (user_id, template_id) DO UPDATE SET remaining = remaining + excluded.remaining RETURNING remaining`),
     takeQuota: db.prepare('UPDATE subscribe_quota SET remaining = remaining - 1 WHERE user_id = ? AND template_id = ? AND remaining > 0'),
     quota: db.prepare('SELECT template_id, remaining FROM subscribe_quota WHERE user_id = ?'),
+    openid: db.prepare('SELECT openid FROM users WHERE id = ?'),
   };
   const parse = (rows: unknown[]) => (rows as Array<{ body: string }>).map((r) => JSON.parse(r.body) as AlertRecord);
   const get = (id: string) => {
@@ -134,6 +135,9 @@ export function createAlertTables(db: Db) {
       const out: Record<string, number> = {};
       for (const r of q.quota.all(userId) as Array<{ template_id: string; remaining: number }>) out[r.template_id] = r.remaining;
       return out;
+    },
+    openidOf(userId: string): string | undefined {
+      return (q.openid.get(userId) as { openid: string } | undefined)?.openid;
     },
   };
 }

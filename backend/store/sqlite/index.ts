@@ -91,6 +91,7 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
     addSubscribeQuota: lift(alerts.addQuota),
     takeSubscribeQuota: lift(alerts.takeQuota),
     subscribeQuota: lift(alerts.quota),
+    openidOf: lift(alerts.openidOf),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,13 +1,14 @@
 /**
  * Stores a batch of device messages: decodes and validates telemetry, appends all readings of the
  * batch in one idempotent transaction, applies presence, and counts every rejection per device
- * and kind. Returns the reply for each message; if storage fails the whole batch fails, so the
+ * and kind, then evaluates alerts over the new readings (backend/alerts). Returns the reply for each message; if storage fails the whole batch fails, so the
  * broker does not acknowledge anything that was not stored.
  */
 import { createHash } from 'node:crypto';
 import { err, ErrorCode, ok } from '../../../core';
 import { buildReply, decodePropertyPost, deviceIdOf, Method, parseDeviceId, parseTopic, RejectKind, ReplyCode, topics } from '../../../core/alink';
 import type { Handler } from '../../../backend/runtime/handler';
+import { alertEngineOf } from '../../../backend/alerts';
 import type { PresenceEvent, ReadingBatchItem, RejectionEvent } from '../../../backend/store/types';
 import { IngestReply, IngestResult, parseBatch } from '../messages';
 
@@ -84,6 +85,15 @@ export const batch: Handler = async ({ event, deps }) => {
   const appended = items.length ? await store.appendReadings(items) : { duplicate: [], written: 0 };
   if (presence.length) await store.applyPresence(presence);
   if (rejections.length) await store.countRejections(rejections);
+  // Alerts right after the readings are stored. They are stored whatever happens here, so a failure
+  // is logged and the batch still succeeds (the timer's check and the next batch catch up).
+  if (items.length) {
+    try {
+      await alertEngineOf(deps).onReadings(items, appended.duplicate);
+    } catch (e) {
+      log.warn(`alert evaluation failed: ${(e as Error)?.stack ?? String(e)}`);
+    }
+  }
   const duplicates = appended.duplicate.filter(Boolean).length;
   // Encoded here, once, so the broker only forwards bytes (and a production broker's webhook can too).
   const encoded = replies.map((r, i) => {
