@@ -6,7 +6,12 @@ export interface StartConfig {
   mqttPort: number;
   mqttWsPort: number;
   httpPort: number;
+  /** `HOST`: interface of the function host (local sign-in!). Default `127.0.0.1`. */
   host: string;
+  /** `MQTT_HOST`: interface of the broker (TCP and WebSocket), reachable by devices. Default `0.0.0.0`. */
+  mqttHost: string;
+  /** `HTTP_ALLOWED_HOSTS`: comma-separated host names (besides IP addresses and `localhost`) requests may name. */
+  allowedHosts: string[];
   dataDir: string;
   demoDevices: number;
   demoIntervalS: number;
@@ -55,7 +60,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): StartConfig {
     mqttPort: int(env, 'MQTT_PORT', 1883, 0, 65535),
     mqttWsPort: int(env, 'MQTT_WS_PORT', 8083, 0, 65535),
     httpPort: int(env, 'HTTP_PORT', 3000, 0, 65535),
-    host: env.HOST || '0.0.0.0',
+    host: env.HOST || '127.0.0.1',
+    mqttHost: env.MQTT_HOST || '0.0.0.0',
+    allowedHosts: (env.HTTP_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     dataDir: resolve(env.DATA_DIR || './data'),
     demoDevices: int(env, 'DEMO_DEVICES', 3, 0, 1000),
     demoIntervalS: int(env, 'DEMO_INTERVAL_S', 5, 1, 3600),

@@ -9,9 +9,25 @@ import { PortInUseError } from './net/listen';
 import { createStack, Stack } from './stack';
 
 /** `BROKER=emqx`: only the function host runs here; EMQX calls it and is called through its API. */
+/** Loopback addresses: only this machine can reach a service bound to one. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** Said at start-up when the function host, with its development sign-in, is reachable from other machines. */
+function exposureWarning(config: StartConfig, port: number): string[] {
+  if (isLoopback(config.host)) return [];
+  return [
+    `warning: the function host listens on ${config.host}: anyone who can reach port ${port} can sign in as any`,
+    '         local user (the development sign-in takes no password). Use it only on a trusted network; HOST=127.0.0.1 keeps it local.',
+  ];
+}
+
+const shownHost = (host: string) => (host === '0.0.0.0' || host === '::' ? 'localhost' : host);
+
 async function mainExternal(config: StartConfig & { emqx: NonNullable<StartConfig['emqx']> }): Promise<void> {
   const stack = await createExternalBrokerStack({ ...config, emqx: config.emqx, log: createLogger() });
-  const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  const shown = shownHost(config.host);
   console.log(
     [
       'Remote patient monitor — functions up, broker: EMQX (external)',
@@ -19,6 +35,7 @@ async function mainExternal(config: StartConfig & { emqx: NonNullable<StartConfi
       `  For EMQX               POST /mqtt/auth, /mqtt/acl, /mqtt/webhook with Authorization: Bearer <${config.dataDir}/service-token>`,
       `  EMQX REST API          ${config.emqx.baseUrl}`,
       `  Data                   ${config.dataDir}   (admin token in ${config.dataDir}/admin-token)`,
+      ...exposureWarning(config, stack.ports.http),
       'Ctrl+C stops.',
     ].join('\n'),
   );
@@ -64,16 +81,18 @@ async function main(): Promise<void> {
   const started = await starting;
   if (stopping) return;
   const { ports } = started;
-  const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  const shown = shownHost(config.host);
+  const mqttShown = shownHost(config.mqttHost);
   console.log(
     [
       'Remote patient monitor — local stack is up',
-      `  MQTT (devices)         mqtt://${shown}:${ports.mqtt}`,
-      `  MQTT over WebSocket    ws://${shown}:${ports.mqttWs}/mqtt`,
+      `  MQTT (devices)         mqtt://${mqttShown}:${ports.mqtt}${config.mqttHost === '0.0.0.0' ? '   (all interfaces: MQTT_HOST)' : ''}`,
+      `  MQTT over WebSocket    ws://${mqttShown}:${ports.mqttWs}/mqtt`,
       `  Functions (HTTP)       http://${shown}:${ports.http}/functions/<name>   health: /health`,
       `  Data                   ${config.dataDir}   (admin token in ${config.dataDir}/admin-token)`,
       `  Demo devices           ${config.demoDevices} (every ${config.demoIntervalS} s)`,
       ...started.demo.labels.map((d) => `    ${d.deviceName.padEnd(8)} bind code ${d.bindCode}   ${d.label}`),
+      ...exposureWarning(config, ports.http),
       'Ctrl+C stops.',
     ].join('\n'),
   );

@@ -5,7 +5,7 @@
  * the HTTP access service, locally by the function host. Configure EMQX with the shared secret as
  * `Authorization: Bearer <secret>` (docs/deploy.md):
  *
- *   POST /mqtt/auth  {"clientid", "username", "password"}          → {"result": "allow" | "deny", "is_superuser": false}
+ *   POST /mqtt/auth  {"clientid", "username", "password", "peerhost"?} → {"result": "allow" | "deny", "is_superuser": false}
  *   POST /mqtt/acl   {"clientid", "username", "topic", "action"}    → {"result": "allow" | "deny"}
  *
  * `action` is `publish` or `subscribe` (EMQX placeholders ${clientid}, ${username}, ${password},
@@ -21,7 +21,8 @@ export function createMqttAuthEndpoints(policy: MqttPolicy) {
     async auth(body: Body): Promise<{ result: 'allow' | 'deny'; is_superuser: false }> {
       const clientId = str(body.clientid);
       if (clientId === undefined) return { result: 'deny', is_superuser: false };
-      const login = await policy.authenticate(clientId, str(body.username), str(body.password));
+      // `peerhost` (EMQX's ${peerhost}), when sent, lets failed logins back off per source address.
+      const login = await policy.authenticate(clientId, str(body.username), str(body.password), str(body.peerhost));
       return { result: login.ok ? 'allow' : 'deny', is_superuser: false };
     },
     async acl(body: Body): Promise<{ result: 'allow' | 'deny' }> {

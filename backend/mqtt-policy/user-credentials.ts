@@ -31,22 +31,30 @@ export function readableTopics(d: DeviceRef): string[] {
 export function createUserCredentials(secret: string, ttlMs = REALTIME_TTL_MS) {
   const signer = createTokenSigner(secret);
   return {
-    issue(user: UserRecord, devices: DeviceRef[], now: number): RealtimeCredentials {
+    /**
+     * `sessionId`: the local sign-in session the credentials come from; the broker refuses them
+     * once that session has ended (logout). CloudBase callers have none.
+     */
+    issue(user: UserRecord, devices: DeviceRef[], now: number, sessionId?: string): RealtimeCredentials {
       const expiresAt = now + ttlMs;
       return {
         clientId: `${user.id}.${randomBytes(4).toString('hex')}`,
         username: mqttUsernameOf(user.id),
-        password: signer.sign({ typ: 'mqtt', sub: user.id, oid: user.openid, exp: expiresAt }),
+        password: signer.sign({ typ: 'mqtt', sub: user.id, oid: user.openid, exp: expiresAt, ...(sessionId ? { sid: sessionId } : {}) }),
         expiresAt,
         topics: devices.flatMap(readableTopics),
       };
     },
-    /** The user id a CONNECT stands for, or undefined; only for usernames of the `user:` form. */
-    verify(username: string, password: string | undefined, now: number): string | undefined {
+    /** Who a CONNECT stands for (user, sign-in session), or undefined; only for `user:` usernames. */
+    verify(username: string, password: string | undefined, now: number): { userId: string; sessionId?: string } | undefined {
       if (!username.startsWith(USERNAME_PREFIX) || !password) return undefined;
       const check = signer.verify(password, 'mqtt', now);
-      return check.ok && `${USERNAME_PREFIX}${check.claims.sub}` === username ? check.claims.sub : undefined;
+      if (!check.ok || `${USERNAME_PREFIX}${check.claims.sub}` !== username) return undefined;
+      return { userId: check.claims.sub, ...(typeof check.claims.sid === 'string' ? { sessionId: check.claims.sid } : {}) };
     },
+    /** Whether a client id is one this user's credentials name: `{userId}.{1–32 letters/digits}`. */
+    ownsClientId: (userId: string, clientId: string) =>
+      clientId.startsWith(`${userId}.`) && /^[A-Za-z0-9]{1,32}$/.test(clientId.slice(userId.length + 1)),
     isUserLogin: (username: string | undefined) => username?.startsWith(USERNAME_PREFIX) === true,
     /** The user id named by a `user:` username (already authenticated by the broker). */
     userIdOf: (username: string) => username.slice(USERNAME_PREFIX.length),

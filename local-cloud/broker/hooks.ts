@@ -4,13 +4,15 @@
  * PUBACK, device presence, and re-checking people's subscriptions when their access changes.
  */
 import type { AedesOptions, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
-import type { MqttIdentity, MqttPolicy } from '../../backend/mqtt-policy';
+import type { MqttIdentity, MqttLogin, MqttPolicy } from '../../backend/mqtt-policy';
+import { ConnackCode } from '../../backend/device-auth';
 import type { Logger } from '../../backend/runtime/deps';
 import { parseTopic } from '../../core/alink';
 import type { MessageFlow } from '../message-flow';
 
 export interface BrokerStats {
   loginsAccepted: number;
+  /** By reason; `client-id-not-owned` counts takeover attempts, `rate-limited` guessers held off. */
   loginsRefused: Record<string, number>;
   publishDenied: number;
   subscribeDenied: number;
@@ -23,6 +25,15 @@ export interface HookDeps {
   flow: MessageFlow;
   log: Logger;
 }
+
+/** The address a client connects from (TCP socket, or the WebSocket's HTTP request). */
+function sourceOf(client: Client): string | undefined {
+  const c = client as Client & { conn?: { remoteAddress?: string }; req?: { socket?: { remoteAddress?: string } } };
+  return c.conn?.remoteAddress ?? c.req?.socket?.remoteAddress;
+}
+
+/** One log line per reason per minute at most: a flood of bad logins is counted, not logged. */
+const minute = () => Math.floor(Date.now() / 60_000);
 
 export function createBrokerHooks(deps: HookDeps) {
   const sessions = new WeakMap<Client, MqttIdentity>();
@@ -49,16 +60,22 @@ export function createBrokerHooks(deps: HookDeps) {
 
   const hooks: Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'> = {
     authenticate(client, username, password, done) {
-      deps.policy.authenticate(client.id, username ?? undefined, password?.toString('utf8')).then(
-        (login) => {
+      deps.policy.authenticate(client.id, username ?? undefined, password?.toString('utf8'), sourceOf(client)).then(
+        (checked) => {
+          // People never keep a session across connections: what would be queued for it meanwhile
+          // (or kept after they lose access) must not reach them. The mini program connects clean.
+          const login: MqttLogin =
+            checked.ok && checked.identity.kind === 'user' && !client.clean
+              ? { ok: false, returnCode: ConnackCode.NotAuthorized, reason: 'persistent-session', message: `${username}: people must connect with a clean session` }
+              : checked;
           if (login.ok) {
             sessions.set(client, login.identity);
             stats.loginsAccepted++;
             return done(null, true);
           }
           stats.loginsRefused[login.reason] = (stats.loginsRefused[login.reason] ?? 0) + 1;
-          deps.log.once(`login:${login.reason}:${username}`, `login refused (${login.reason}): ${login.message}`);
-          done(Object.assign(new Error(login.message), { returnCode: login.returnCode }) as AuthenticateError, null);
+          deps.log.once(`login:${login.reason}:${minute()}`, `login refused (${login.reason}): ${login.message} (more this minute are only counted)`);
+          done(Object.assign(new Error(login.message), { returnCode: login.returnCode, refused: true }) as AuthenticateError, null);
         },
         (e: unknown) => {
           deps.log.warn(`login check failed: ${(e as Error)?.message}`);
@@ -135,9 +152,10 @@ export function createBrokerHooks(deps: HookDeps) {
       return identity.device.deviceId;
     },
     /**
-     * Access of these users changed (removed from a family, device unbound): any session holding a
-     * subscription they may no longer have is closed at once; the client reconnects with fresh
-     * credentials and subscribes to what it may read now.
+     * Access of these users changed (removed from a family, device unbound, signed out): any
+     * session holding a subscription they may no longer have, or whose sign-in session ended, is
+     * closed at once (people's sessions are clean, so nothing of it is kept); the client reconnects
+     * with fresh credentials and subscribes to what it may read now.
      */
     async recheckUsers(userIds: readonly string[], filtersOf: (c: Client) => string[]): Promise<number> {
       let closed = 0;
@@ -146,7 +164,10 @@ export function createBrokerHooks(deps: HookDeps) {
         if (clients.length === 0) continue;
         const allowed = await deps.policy.userTopics(userId);
         for (const c of clients) {
-          if (filtersOf(c).every((f) => allowed.has(f))) continue;
+          const identity = sessions.get(c);
+          // Signed out: credentials from that session no longer hold, whatever they subscribed to.
+          const ended = identity?.kind === 'user' && identity.sessionId !== undefined && !(await deps.policy.sessionLive(userId, identity.sessionId));
+          if (!ended && filtersOf(c).every((f) => allowed.has(f))) continue;
           c.close();
           closed++;
         }

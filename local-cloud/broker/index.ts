@@ -90,7 +90,11 @@ export async function createBroker(opts: BrokerOptions) {
     const setTopic = topics.propertySet(ref);
     if (subscriptions.some((s) => topicMatches(s.topic, setTopic))) opts.onDeviceListening(deviceId);
   });
-  aedes.on('clientError', (c, e) => opts.log.once(`client-error:${c?.id}:${e.message}`, `mqtt client ${c?.id}: ${e.message}`));
+  aedes.on('clientError', (c, e) => {
+    // A refused login is counted and logged (once a minute per reason) by the hooks already.
+    if ((e as Error & { refused?: boolean }).refused) return;
+    opts.log.once(`client-error:${e.message}:${Math.floor(Date.now() / 60_000)}`, `mqtt client ${c?.id}: ${e.message}`);
+  });
   aedes.on('connectionError', (c, e) => opts.log.once(`conn-error:${e.message}`, `mqtt connection error: ${e.message}`));
 
   const maxPacket = opts.maxPacketBytes ?? 256 * 1024;

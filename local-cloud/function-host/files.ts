@@ -121,8 +121,8 @@ export function createAvatarFiles(opts: AvatarFilesOptions) {
     const ext = sniffImage(file);
     if (!ext) return refuse(res, 415, 'not-an-image', ErrorCode.BadRequest, 'the file is not a PNG, JPEG, WebP or GIF image');
     const name = `${randomBytes(16).toString('hex')}.${ext}`;
-    await mkdir(avatarsDir, { recursive: true });
-    await writeFile(join(avatarsDir, name), file, { flag: 'wx' });
+    await mkdir(avatarsDir, { recursive: true, mode: 0o700 });
+    await writeFile(join(avatarsDir, name), file, { flag: 'wx', mode: 0o600 });
     stats.stored++;
     send(res, 200, { ok: true, data: { url: `/files/avatars/${name}` } });
   }

@@ -25,3 +25,30 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 
     req.on('error', reject);
   });
 }
+
+/** Whether a parsed JSON value nests deeper than `limit` arrays/objects (checked without recursion). */
+export function tooDeep(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (v === null || typeof v !== 'object') continue;
+    if (depth + 1 > limit) return true;
+    for (const child of Object.values(v as Record<string, unknown>)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * Whether a `Host` header names this host: an IP address (v4, or v6 in brackets), `localhost`, or
+ * one of `names` — never another domain, which is what a DNS-rebinding page sends. A request
+ * without one (HTTP/1.0 tools) passes.
+ */
+export function hostAllowed(header: string | undefined, names: readonly string[]): boolean {
+  if (header === undefined) return true;
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::\d{1,5})?$/.exec(header.trim());
+  if (!m) return false;
+  const host = m[1].toLowerCase();
+  if (host.startsWith('[') || /^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return true;
+  if (host === 'localhost') return true;
+  return names.some((n) => n.toLowerCase() === host);
+}

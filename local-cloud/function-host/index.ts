@@ -18,8 +18,9 @@ import type { FunctionRunner } from '../function-runner';
 import type { MqttAuthEndpoints } from '../../backend/mqtt-policy/http';
 import { httpFromResult } from '../../backend/runtime/http-event';
 import { closeServer, listen } from '../net/listen';
+import { createGuessLimiter, LimitRule, retryText } from '../../backend/rate-limit';
 import { AvatarFilesOptions, createAvatarFiles } from './files';
-import { readBody, send } from './http';
+import { hostAllowed, readBody, send, tooDeep } from './http';
 
 export interface FunctionHostOptions {
   /** Runs the functions (in a worker thread or in-process). */
@@ -38,7 +39,27 @@ export interface FunctionHostOptions {
   maxBodyBytes?: number;
   /** Where uploaded avatars are kept (`$DATA_DIR/files`); without it `/files/…` answers 404. */
   files?: AvatarFilesOptions;
+  /**
+   * Host names (besides `localhost` and IP addresses) that requests may name in their `Host`
+   * header (`HTTP_ALLOWED_HOSTS`); any other name is refused, so a web page whose domain was
+   * re-bound to this machine (DNS rebinding) cannot call the functions.
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * Limits on guessing: sign-in per source address and per code, invite redemption and bind-code
+   * entry per source and per account (backend/rate-limit). `false` turns them off. Key prefixes:
+   * `ip`, `code`, `account`.
+   */
+  limits?: false | Record<string, Partial<LimitRule>>;
+  /** Clock for the limits; default `Date.now`. */
+  now?: () => number;
 }
+
+/** Deepest JSON nesting a request body may have. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Codes that mean a guessed code was wrong (unknown, used, expired, malformed). */
+const WRONG_GUESS: ReadonlySet<string> = new Set([ErrorCode.NotFound, ErrorCode.Conflict, ErrorCode.BadRequest]);
 
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -49,6 +70,27 @@ function sameToken(a: string, b: string): boolean {
 export function createFunctionHost(opts: FunctionHostOptions) {
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
   const files = opts.files ? createAvatarFiles(opts.files) : undefined;
+  const limiter =
+    opts.limits === false
+      ? undefined
+      : createGuessLimiter({ now: opts.now ?? Date.now, rules: { ip: { burst: 60, perMinute: 120 }, code: { burst: 20, perMinute: 30 }, ...(opts.limits ?? {}) } });
+
+  /**
+   * The limiter keys of a call that checks a guessable secret, or undefined: sign-in (per source
+   * address and per code: on the local host anyone who knows a code is that user), invite
+   * redemption and bind-code entry (per source address and per signed-in account).
+   */
+  function guessKeys(name: string, event: unknown, caller: Caller, req: IncomingMessage): string[] | undefined {
+    const action = event && typeof event === 'object' ? (event as Record<string, unknown>).action : undefined;
+    const ip = `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+    const account = caller.kind === 'user' ? `account:${caller.openid}` : `account:${caller.kind}`;
+    if (name === 'auth' && action === 'login') {
+      const code = (event as Record<string, unknown>).code;
+      return [ip, `code:${typeof code === 'string' ? code.slice(0, 64).toLowerCase() : ''}`];
+    }
+    if ((name === 'patients' && action === 'redeemInvite') || (name === 'devices' && action === 'bind')) return [ip, account];
+    return undefined;
+  }
 
   function invoke(name: string, event: unknown, caller: Caller): Promise<Result<unknown>> {
     return opts.runner.invoke(name, event, { request_id: randomUUID(), caller });
@@ -65,7 +107,15 @@ export function createFunctionHost(opts: FunctionHostOptions) {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://local');
+    if (!hostAllowed(req.headers.host, opts.allowedHosts ?? [])) {
+      return send(res, 403, err(ErrorCode.Forbidden, `Host "${String(req.headers.host).slice(0, 100)}" is not a name of this host; add it to HTTP_ALLOWED_HOSTS`));
+    }
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://local');
+    } catch {
+      return send(res, 400, err(ErrorCode.BadRequest, 'malformed request target'));
+    }
     if (req.method === 'GET' && url.pathname === '/health') {
       return send(res, 200, { ok: true, data: { status: 'up', ...(opts.health ? await opts.health() : {}) } });
     }
@@ -95,8 +145,20 @@ export function createFunctionHost(opts: FunctionHostOptions) {
       } catch {
         return send(res, 400, err(ErrorCode.BadRequest, 'request body is not valid JSON'));
       }
+      if (tooDeep(event, MAX_JSON_DEPTH)) return send(res, 400, err(ErrorCode.BadRequest, `request body is nested deeper than ${MAX_JSON_DEPTH} levels`));
     }
-    send(res, 200, await invoke(m[1], event, caller));
+    const keys = limiter && guessKeys(m[1], event, caller, req);
+    if (keys) {
+      const allowed = limiter.attempt(keys);
+      if (!allowed.ok) {
+        res.setHeader('retry-after', String(Math.ceil(allowed.retryAfterMs / 1000)));
+        return send(res, 429, err(ErrorCode.RateLimited, `too many attempts; try again in ${retryText(allowed.retryAfterMs)}`));
+      }
+    }
+    const result = await invoke(m[1], event, caller);
+    if (keys && !result.ok && WRONG_GUESS.has(result.code)) limiter?.failure(keys);
+    else if (keys && result.ok) limiter?.success(keys.slice(1));
+    send(res, 200, result);
   }
 
   /** Only the service token may ask (the production broker); anything unreadable is denied. */
@@ -107,7 +169,7 @@ export function createFunctionHost(opts: FunctionHostOptions) {
     let parsed: Record<string, unknown> = {};
     try {
       const v: unknown = body === 'too-large' ? {} : JSON.parse(body.toString('utf8'));
-      if (v && typeof v === 'object' && !Array.isArray(v)) parsed = v as Record<string, unknown>;
+      if (v && typeof v === 'object' && !Array.isArray(v) && !tooDeep(v, MAX_JSON_DEPTH)) parsed = v as Record<string, unknown>;
     } catch {
       parsed = {};
     }
@@ -130,6 +192,7 @@ export function createFunctionHost(opts: FunctionHostOptions) {
     } catch {
       return send(res, 400, err(ErrorCode.BadRequest, 'request body is not valid JSON'));
     }
+    if (tooDeep(events, MAX_JSON_DEPTH)) return send(res, 400, err(ErrorCode.BadRequest, `request body is nested deeper than ${MAX_JSON_DEPTH} levels`));
     const answer = httpFromResult(await invoke('broker', { action: 'webhook', events }, caller));
     res.writeHead(answer.statusCode, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
     res.end(answer.body);
@@ -139,6 +202,12 @@ export function createFunctionHost(opts: FunctionHostOptions) {
     handle(req, res).catch(() => {
       if (!res.headersSent) send(res, 500, err(ErrorCode.Internal, 'internal error'));
     });
+  });
+  // A request Node cannot parse (malformed request line or headers): 400 with a JSON body.
+  server.on('clientError', (e: Error & { code?: string }, socket) => {
+    if (!socket.writable || e.code === 'ECONNRESET') return void socket.destroy();
+    const body = JSON.stringify(err(ErrorCode.BadRequest, 'malformed HTTP request'));
+    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
 
   let closing: Promise<void> | undefined;

@@ -79,7 +79,13 @@ export async function createWorkerRunner(
       const id = nextId++;
       return new Promise((resolve) => {
         pending.set(id, resolve);
-        worker.postMessage({ type: 'invoke', id, name, event, context } satisfies ToWorker);
+        try {
+          worker.postMessage({ type: 'invoke', id, name, event, context } satisfies ToWorker);
+        } catch (e) {
+          // An event that cannot be copied to the worker (too deeply nested): answered, not leaked.
+          pending.delete(id);
+          resolve(err(ErrorCode.BadRequest, `the event cannot be passed to the function: ${(e as Error).message}`));
+        }
       });
     },
     close() {

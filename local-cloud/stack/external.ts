@@ -23,6 +23,7 @@ import { createFunctionHost } from '../function-host';
 import { createInlineRunner } from '../function-runner';
 import { buildLocalFunctions } from './functions';
 import { loadOrCreateToken } from './tokens';
+import { secureDataDir } from './data-dir';
 
 export interface ExternalStackOptions {
   dataDir: string;
@@ -30,8 +31,10 @@ export interface ExternalStackOptions {
   emqx: EmqxBrokerApiOptions;
   /** Default 3000; 0 picks a free port. */
   httpPort?: number;
-  /** Default `0.0.0.0`. */
+  /** Default `127.0.0.1` (set `HOST` so that EMQX can reach it). */
   host?: string;
+  /** Host names besides IP addresses and `localhost` that requests may name (`HTTP_ALLOWED_HOSTS`). */
+  allowedHosts?: readonly string[];
   log: Logger;
   now?: () => number;
   synchronous?: 'full' | 'normal';
@@ -43,6 +46,7 @@ export interface ExternalStackOptions {
 export async function createExternalBrokerStack(opts: ExternalStackOptions) {
   const now = opts.now ?? Date.now;
   const broker = createEmqxBrokerApi(opts.emqx);
+  if (secureDataDir(opts.dataDir) > 0) opts.log.info('data folder: permissions tightened to owner-only (0700/0600)');
   const store = createSqliteStore({ dataDir: opts.dataDir, synchronous: opts.synchronous });
   const adminToken = loadOrCreateToken(opts.dataDir, 'admin-token', opts.adminToken);
   const serviceToken = loadOrCreateToken(opts.dataDir, 'service-token', opts.serviceToken);
@@ -60,10 +64,11 @@ export async function createExternalBrokerStack(opts: ExternalStackOptions) {
     serviceToken,
     resolveBearer: (token) => sessions.resolve(token, now()),
     health: async () => ({ broker: 'emqx', ...(await store.stats()) }),
+    allowedHosts: opts.allowedHosts,
   });
   let httpPort: number;
   try {
-    httpPort = await functionHost.listen(opts.httpPort ?? 3000, opts.host ?? '0.0.0.0');
+    httpPort = await functionHost.listen(opts.httpPort ?? 3000, opts.host ?? '127.0.0.1');
   } catch (e) {
     await store.close();
     throw e;

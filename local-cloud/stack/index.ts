@@ -20,6 +20,7 @@ import { createInlineRunner, createWorkerRunner, FunctionRunner } from '../funct
 import { startDemoDevices } from './demo';
 import { loadOrCreateToken } from './tokens';
 import { startAlertTimer } from './alert-timer';
+import { secureDataDir } from './data-dir';
 import { createSessionService } from '../../backend/auth/sessions';
 
 export interface StackOptions {
@@ -29,8 +30,12 @@ export interface StackOptions {
   mqttPort?: number;
   mqttWsPort?: number;
   httpPort?: number;
-  /** Interface to bind. Default `0.0.0.0`. */
+  /** Interface the function host binds. Default `127.0.0.1`. */
   host?: string;
+  /** Interface the broker binds (devices connect from the LAN). Default `host` if given, else `0.0.0.0`. */
+  mqttHost?: string;
+  /** Host names besides IP addresses and `localhost` that HTTP requests may name (`HTTP_ALLOWED_HOSTS`). */
+  allowedHosts?: readonly string[];
   /** Demo devices to run in-process (0 = none). Default 0 here; `npm start` defaults to 3. */
   demoDevices?: number;
   /** Measurement period of demo devices, seconds. Default 5. */
@@ -53,6 +58,7 @@ export interface StackOptions {
 
 export async function createStack(opts: StackOptions) {
   const now = opts.now ?? Date.now;
+  if (secureDataDir(opts.dataDir) > 0) opts.log.info('data folder: permissions tightened to owner-only (0700/0600)');
   const store = createSqliteStore({ dataDir: opts.dataDir, synchronous: opts.synchronous });
   await store.resetPresence(now());
   const adminToken = loadOrCreateToken(opts.dataDir, 'admin-token', opts.adminToken);
@@ -70,13 +76,13 @@ export async function createStack(opts: StackOptions) {
   // Functions report access changes; the broker closes sessions that lost what they subscribed to.
   const onEvent = (e: BackendEvent) => {
     if (e.type === 'publish') return void broker?.publish(e.topic, e.payload, 1).catch((err: Error) => opts.log.warn(`publish on ${e.topic} failed: ${err.message}`));
-    if (e.type === 'access-changed') void broker?.recheckUsers(e.userIds).catch((err: Error) => opts.log.warn(`re-check failed: ${err.message}`));
+    if (e.type === 'access-changed') return broker?.recheckUsers(e.userIds).then(() => undefined, (err: Error) => opts.log.warn(`re-check failed: ${err.message}`));
   };
   const runner: FunctionRunner =
     opts.functionsIn === 'process'
       ? createInlineRunner(buildLocalFunctions({ store, now, log: opts.log, secret: sessionSecret, notify: onEvent, control: deviceControl.control }))
       : await createWorkerRunner({ dataDir: opts.dataDir, synchronous: opts.synchronous, sessionSecret }, opts.log, onEvent, deviceControl.control);
-  const host = opts.host ?? '0.0.0.0';
+  const host = opts.host ?? '127.0.0.1';
 
   const mqttPolicy = createMqttPolicy({ store, now, secret: sessionSecret });
   const functionHost = createFunctionHost({
@@ -87,6 +93,7 @@ export async function createStack(opts: StackOptions) {
     resolveBearer: (token) => sessions.resolve(token, now()),
     health: async () => ({ devicesOnline: broker?.onlineDevices() ?? 0, ...(await store.stats()) }),
     files: { dir: join(opts.dataDir, 'files'), log: opts.log },
+    allowedHosts: opts.allowedHosts,
   });
   const flow = createMessageFlow({
     now,
@@ -110,7 +117,7 @@ export async function createStack(opts: StackOptions) {
       log: opts.log,
       tcpPort: opts.mqttPort ?? 1883,
       wsPort: opts.mqttWsPort ?? 8083,
-      host,
+      host: opts.mqttHost ?? opts.host ?? '0.0.0.0',
     });
     const b = broker;
     b.aedes.on('publish', (packet) => deviceControl.onPublish(packet.topic, packet.payload as Buffer));

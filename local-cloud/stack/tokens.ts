@@ -12,7 +12,7 @@ export type TokenName = 'admin-token' | 'service-token' | 'session-secret';
 export function loadOrCreateToken(dataDir: string, name: TokenName, override?: string): string {
   const existing = override || readToken(dataDir, name);
   if (existing) return existing;
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const token = randomBytes(24).toString('base64url');
   writeFileSync(join(dataDir, name), `${token}\n`, { mode: 0o600 });
   return token;

@@ -7,7 +7,9 @@ describe('npm start settings', () => {
       mqttPort: 1883,
       mqttWsPort: 8083,
       httpPort: 3000,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
+      mqttHost: '0.0.0.0',
+      allowedHosts: [],
       dataDir: resolve('./data'),
       demoDevices: 3,
       demoIntervalS: 5,
@@ -23,6 +25,14 @@ describe('npm start settings', () => {
     [{ SQLITE_SYNC: 'off' }, /SQLITE_SYNC=off is invalid/],
   ])('rejects %j with a clear message', (env, message) => {
     expect(() => readConfig(env)).toThrow(message);
+  });
+
+  test('the function host binds loopback by default; the broker and allowed host names are separate settings', () => {
+    expect(readConfig({ HOST: '0.0.0.0', MQTT_HOST: '192.168.1.5', HTTP_ALLOWED_HOSTS: 'monitor.lan, pc.local' })).toMatchObject({
+      host: '0.0.0.0',
+      mqttHost: '192.168.1.5',
+      allowedHosts: ['monitor.lan', 'pc.local'],
+    });
   });
 
   test('reads overrides', () => {

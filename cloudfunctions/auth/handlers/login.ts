@@ -6,6 +6,7 @@
  */
 import { err, ErrorCode, ok } from '../../../core';
 import type { Handler } from '../../../backend/runtime/handler';
+import { accessChanged } from '../../../backend/runtime/access';
 import { displayName, NAME_RULE } from '../rules';
 
 const CODE_RE = /^[A-Za-z0-9_-]{3,32}$/;
@@ -34,8 +35,15 @@ export const login: Handler = async ({ event, caller, deps }) => {
   return ok({ user, token: session.token, expiresAt: session.expiresAt });
 };
 
+/**
+ * Ends the sign-in session; MQTT credentials issued from it stop working at once (the broker
+ * checks the session at CONNECT and closes that user's open connections whose session ended; with
+ * EMQX every open connection of the user is disconnected and reconnects with fresh credentials).
+ */
 export const logout: Handler = async ({ caller, deps }) => {
   if (caller.kind !== 'user') return err(ErrorCode.Unauthenticated, 'sign in first');
   if (caller.sessionId) await deps.store.revokeSession(caller.sessionId, deps.now());
+  const user = await deps.store.findUserByOpenid(caller.openid);
+  if (user) await accessChanged(deps, [user.id]);
   return ok({ signedOut: true });
 };

@@ -12,5 +12,6 @@ export const credentials: Handler = async ({ caller, deps }) => {
   const user = await requireUser(caller, deps);
   if (!deps.realtime) return err(ErrorCode.Unavailable, 'real-time credentials are not configured on this host');
   const devices = (await deps.store.devicesOfUser(user.id)).flatMap((id) => parseDeviceId(id) ?? []);
-  return ok(deps.realtime.issue(user, devices, deps.now()));
+  // Tied to the local sign-in session, so they end at logout (CloudBase callers have none).
+  return ok(deps.realtime.issue(user, devices, deps.now(), caller.kind === 'user' ? caller.sessionId : undefined));
 };
