@@ -10,6 +10,7 @@
 import type { Result } from '../../core';
 import { createLogger } from '../../backend/runtime/deps';
 import { openStoreFromEnv, storeKindOf } from '../../backend/runtime/environment';
+import { secureDataDir } from '../stack/data-dir';
 import { buildFunctions } from '../stack/functions';
 import { readToken } from '../stack/tokens';
 
@@ -49,6 +50,7 @@ export async function createInvoker(opts: { url: string; dataDir: string; token?
       close: async () => undefined,
     };
   }
+  if (kind === 'sqlite') secureDataDir(opts.dataDir); // owner-only, as `npm start` makes it
   const store = await openStoreFromEnv({ ...env, DATA_DIR: opts.dataDir });
   const functions = buildFunctions({ store, now: Date.now, log: createLogger() });
   return {
