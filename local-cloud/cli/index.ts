@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import type { DeviceStatus } from '../../backend/store/types';
 import type { HistoryResult } from '../../core/api';
 import { createInvoker, Invoke } from './invoker';
-import { formatTime, parseTimeArg } from './time-arg';
+import { formatTime, joinRelativeTimes, parseTimeArg } from './time-arg';
 
 const USAGE = `usage:
   npm run cli -- device create [--name NAME] [--product-key PK] [--label TEXT] [--strict]
@@ -71,7 +71,7 @@ function printHistory(h: HistoryResult): void {
 
 async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: joinRelativeTimes(argv),
     allowPositionals: true,
     options: {
       url: { type: 'string' },

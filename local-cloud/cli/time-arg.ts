@@ -16,3 +16,24 @@ export function parseTimeArg(value: string, now: number): number {
 export function formatTime(ms: number): string {
   return dayjs(ms).format('YYYY-MM-DD HH:mm:ss');
 }
+
+/** Options whose value is a time, and so may look like a flag (`-15m`). */
+const TIME_OPTIONS = new Set(['--from', '--to']);
+
+/**
+ * `--from -15m` as the README writes it: node:util's parseArgs would take `-15m` for an option and
+ * refuse the command ("argument is ambiguous"), so a relative time after a time option is joined
+ * to it (`--from=-15m`) before parsing.
+ */
+export function joinRelativeTimes(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const next = argv[i + 1];
+    if (TIME_OPTIONS.has(a) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
