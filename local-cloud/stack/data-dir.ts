@@ -11,8 +11,12 @@ import { join } from 'node:path';
 export const DIR_MODE = 0o700;
 export const FILE_MODE = 0o600;
 
-/** Creates the folder owner-only (or repairs it) and makes every file in it owner-only. Returns the number of modes changed. */
-export function secureDataDir(dataDir: string, databaseFile = 'monitor.db'): number {
+/**
+ * Creates the folder owner-only (or repairs it) and makes every file in it owner-only. Returns the
+ * number of modes changed. A mode that cannot be changed (a file system without Unix modes, a file
+ * owned by someone else) is reported to `warn` and does not stop the start.
+ */
+export function secureDataDir(dataDir: string, warn?: (message: string) => void, databaseFile = 'monitor.db'): number {
   mkdirSync(dataDir, { recursive: true, mode: DIR_MODE });
   const db = join(dataDir, databaseFile);
   if (!existsSync(db)) closeSync(openSync(db, 'a', FILE_MODE)); // an empty file is an empty SQLite database
@@ -22,8 +26,12 @@ export function secureDataDir(dataDir: string, databaseFile = 'monitor.db'): num
     if (st.isSymbolicLink()) return; // never follow links out of the folder
     const want = st.isDirectory() ? DIR_MODE : FILE_MODE;
     if ((st.mode & 0o777) !== want) {
-      chmodSync(path, want);
-      changed++;
+      try {
+        chmodSync(path, want);
+        changed++;
+      } catch (e) {
+        warn?.(`could not make ${path} owner-only (${want.toString(8)}): ${(e as Error).message}`);
+      }
     }
     if (st.isDirectory() && depth < 8) for (const name of readdirSync(path)) fix(join(path, name), depth + 1);
   };

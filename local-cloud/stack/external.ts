@@ -46,7 +46,7 @@ export interface ExternalStackOptions {
 export async function createExternalBrokerStack(opts: ExternalStackOptions) {
   const now = opts.now ?? Date.now;
   const broker = createEmqxBrokerApi(opts.emqx);
-  if (secureDataDir(opts.dataDir) > 0) opts.log.info('data folder: permissions tightened to owner-only (0700/0600)');
+  if (secureDataDir(opts.dataDir, (m) => opts.log.warn(m)) > 0) opts.log.info('data folder: permissions tightened to owner-only (0700/0600)');
   const store = createSqliteStore({ dataDir: opts.dataDir, synchronous: opts.synchronous });
   const adminToken = loadOrCreateToken(opts.dataDir, 'admin-token', opts.adminToken);
   const serviceToken = loadOrCreateToken(opts.dataDir, 'service-token', opts.serviceToken);

@@ -58,7 +58,7 @@ export interface StackOptions {
 
 export async function createStack(opts: StackOptions) {
   const now = opts.now ?? Date.now;
-  if (secureDataDir(opts.dataDir) > 0) opts.log.info('data folder: permissions tightened to owner-only (0700/0600)');
+  if (secureDataDir(opts.dataDir, (m) => opts.log.warn(m)) > 0) opts.log.info('data folder: permissions tightened to owner-only (0700/0600)');
   const store = createSqliteStore({ dataDir: opts.dataDir, synchronous: opts.synchronous });
   await store.resetPresence(now());
   const adminToken = loadOrCreateToken(opts.dataDir, 'admin-token', opts.adminToken);
