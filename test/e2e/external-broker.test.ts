@@ -104,4 +104,18 @@ describe('local stack with an external broker', () => {
     await dropped;
     expect(emqx.violations).toEqual([]);
   });
+
+  test('logout disconnects the user\'s EMQX sessions and /mqtt/auth refuses the credentials of the ended session', async () => {
+    const fn = functionClient(() => stack.ports.http);
+    const alice = await fn.login('alice');
+    const rt = await fn.data('realtime', { action: 'credentials' }, alice);
+    const auth = () => post('/mqtt/auth', { clientid: rt.clientId, username: rt.username, password: rt.password, peerhost: '10.0.0.7' });
+    expect((await auth()).body.result).toBe('allow');
+    const session = emqx.connect(rt.clientId as string, rt.username as string);
+    const dropped = new Promise<void>((resolve) => session.once('close', () => resolve()));
+    await fn.data('auth', { action: 'logout' }, alice);
+    await dropped;
+    expect((await auth()).body.result).toBe('deny');
+    expect(emqx.violations).toEqual([]);
+  });
 });
