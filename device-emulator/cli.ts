@@ -1,7 +1,9 @@
 /**
  * `npm run emulator -- [options]`: runs emulated bedside terminals against any MQTT broker.
+ * The entry point is local-cloud/emulator.ts, which hands in how to reach the functions (to create
+ * devices): the emulator itself depends on core only, like a real terminal's firmware.
  *
- *   --broker URL            mqtt://host:1883 or ws://host:8083/mqtt (default mqtt://127.0.0.1:1883)
+ *   --broker URL            mqtt://host:1883 or ws://host:8083/mqtt (default mqtt://127.0.0.1:$MQTT_PORT, 1883)
  *   --credentials FILE      devices to run (JSON from `npm run cli -- device create`, one or an array)
  *   --devices N             without --credentials: create/reuse N devices on the local stack
  *                           (remembered in $DATA_DIR/emulator-devices.json). Default 1.
@@ -18,7 +20,7 @@ import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deviceIdOf, type DeviceCredentials } from '../core/alink';
-import { createInvoker } from '../local-cloud/cli/invoker';
+import type { Invoke } from '../core/api';
 import { ensureCredentials, readCredentials } from './credentials';
 import { createDevice, EmulatedDevice } from './device';
 import { createFileStateStore } from './device/state-store';
@@ -31,9 +33,20 @@ function positiveInt(name: string, v: string | undefined, fallback: number): num
   return n;
 }
 
-async function credentials(values: { credentials?: string; devices?: string; url?: string }, dataDir: string): Promise<DeviceCredentials[]> {
+/** How the emulator reaches the functions to create its devices (injected by the entry point). */
+export interface EmulatorCliDeps {
+  openInvoker(opts: { url: string; dataDir: string }): Promise<{ invoke: Invoke; close(): Promise<void> }>;
+  env?: NodeJS.ProcessEnv;
+}
+
+async function credentials(
+  values: { credentials?: string; devices?: string; url?: string },
+  dataDir: string,
+  deps: EmulatorCliDeps,
+  env: NodeJS.ProcessEnv,
+): Promise<DeviceCredentials[]> {
   if (values.credentials) return readCredentials(values.credentials);
-  const invoker = await createInvoker({ url: values.url ?? `http://127.0.0.1:${process.env.HTTP_PORT ?? 3000}`, dataDir });
+  const invoker = await deps.openInvoker({ url: values.url ?? `http://127.0.0.1:${env.HTTP_PORT ?? 3000}`, dataDir });
   try {
     return await ensureCredentials(join(dataDir, 'emulator-devices.json'), positiveInt('devices', values.devices, 1), invoker.invoke);
   } finally {
@@ -52,10 +65,14 @@ function statusLine(devices: EmulatedDevice[]): string {
   ].join(' · ');
 }
 
-async function main(): Promise<void> {
+/** Runs the emulator with these arguments until SIGINT/SIGTERM. */
+export async function runEmulatorCli(argv: string[], deps: EmulatorCliDeps): Promise<void> {
+  const env = deps.env ?? process.env;
   const { values } = parseArgs({
+    args: argv,
     options: {
-      broker: { type: 'string', default: 'mqtt://127.0.0.1:1883' },
+      // The same settings `npm start` was given, so one environment serves both.
+      broker: { type: 'string', default: `mqtt://127.0.0.1:${env.MQTT_PORT || 1883}` },
       credentials: { type: 'string' },
       devices: { type: 'string' },
       scenario: { type: 'string', default: 'normal' },
@@ -74,10 +91,10 @@ async function main(): Promise<void> {
   const scenarios = values.scenario.split(',').map((s) => s.trim());
   const now = Date.now();
   scenarios.forEach(checkSourceName); // fail before creating any device
-  const dataDir = resolve(values['data-dir'] ?? process.env.DATA_DIR ?? './data');
+  const dataDir = resolve(values['data-dir'] ?? env.DATA_DIR ?? './data');
   const stateDir = resolve(values['state-dir'] ?? join(dataDir, 'emulator-state'));
   if (values.fresh) rmSync(stateDir, { recursive: true, force: true });
-  const creds = await credentials(values, dataDir);
+  const creds = await credentials(values, dataDir, deps, env);
   const devices = creds.map((c, i) =>
     createDevice({
       brokerUrl: values.broker,
@@ -104,8 +121,3 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
-
-main().catch((e: unknown) => {
-  console.error(`error: ${(e as Error).message}`);
-  process.exit(1);
-});

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { DeviceCredentials } from '../core/alink';
-import type { Invoke } from '../local-cloud/cli/invoker';
+import type { Invoke } from '../core/api';
 
 export function readCredentials(file: string): DeviceCredentials[] {
   let parsed: unknown;

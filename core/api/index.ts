@@ -5,7 +5,14 @@
  */
 import type { RejectKind } from '../alink/codes';
 import type { Bucket } from '../history';
+import type { Result } from '../result';
 import type { Reading } from '../vitals';
+
+/**
+ * Calls a cloud function by name with an event, however it is reached (HTTP to the local host,
+ * in-process, `wx.cloud`); tools that only need "call a function" (the emulator, the CLI) take one.
+ */
+export type Invoke = (name: string, event: Record<string, unknown>) => Promise<Result<unknown>>;
 
 export type Role = 'owner' | 'family';
 export type Sex = 'female' | 'male' | 'other' | 'unknown';

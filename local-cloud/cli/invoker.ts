@@ -8,13 +8,14 @@
  * Either way the in-process functions run as `admin`, the operator at the keyboard.
  */
 import type { Result } from '../../core';
+import type { Invoke } from '../../core/api';
 import { createLogger } from '../../backend/runtime/deps';
 import { openStoreFromEnv, storeKindOf } from '../../backend/runtime/environment';
 import { secureDataDir } from '../stack/data-dir';
 import { buildFunctions } from '../stack/functions';
 import { readToken } from '../stack/tokens';
 
-export type Invoke = (name: string, event: Record<string, unknown>) => Promise<Result<unknown>>;
+export type { Invoke } from '../../core/api';
 
 export interface Invoker {
   invoke: Invoke;

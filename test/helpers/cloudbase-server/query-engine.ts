@@ -5,14 +5,15 @@
  * mingo's own errors (e.g. `$inc` on a string) surface as DATABASE_REQUEST_FAILED, as CloudBase
  * passes MongoDB's errors on.
  */
-import { Aggregator, ProcessingMode, Query, update as mingoUpdate } from 'mingo';
-import type { Options } from 'mingo/types/types';
+import { Aggregator, find as mingoFind, ProcessingMode, Query, update as mingoUpdate } from 'mingo';
 import { requestFailed } from './errors';
 import { Doc, deepClone } from './ejson';
 
 export type Resolver = (collection: string) => Doc[];
+/** mingo's options (its `Options` type is not exported from the package's entry point). */
+type Options = NonNullable<Parameters<typeof mingoFind>[3]>;
 
-const baseOptions = (resolver?: Resolver): Partial<Options> => ({
+const baseOptions = (resolver?: Resolver): Options => ({
   scriptEnabled: false,
   processingMode: ProcessingMode.CLONE_INPUT,
   ...(resolver ? { collectionResolver: resolver } : {}),
