@@ -14,7 +14,8 @@
  * acknowledged here means committed. The two runs alternate for BENCH_ROUNDS rounds (default 5)
  * and medians are reported, because loopback throughput on a shared machine varies by tens of
  * percent from run to run. BENCH_SYNC=normal measures SQLite `synchronous=NORMAL` instead of the
- * default FULL. The last line is JSON.
+ * default FULL; BENCH_BOUND=1 binds every device to a patient, so that alerts are evaluated for
+ * each batch (unbound devices cost one binding lookup). The last line is JSON.
  */
 import { Aedes } from 'aedes';
 import { createServer } from 'node:net';
@@ -28,6 +29,8 @@ const K = envInt('BENCH_DEVICES', 100);
 const M = envInt('BENCH_MESSAGES', 200);
 const WINDOW = envInt('BENCH_WINDOW', 20);
 const ROUNDS = envInt('BENCH_ROUNDS', 5);
+/** BENCH_BOUND=1: every device bound to a patient, so each batch is also evaluated for alerts (docs/alerts.md). */
+const BOUND = envInt('BENCH_BOUND', 0) > 0;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -111,6 +114,12 @@ async function backend(): Promise<{ rate: number; p50: number; p99: number; stor
     const r = await stack.invoke('devices', { action: 'create', deviceName: `bench-${k}` }, { kind: 'admin' });
     if (!r.ok) throw new Error(r.message);
     devices.push(r.data as DeviceCredentials);
+    if (BOUND) {
+      const d = r.data as DeviceCredentials & { deviceId: string };
+      const owner = await stack.store.userForOpenid(`bench-owner-${k}`, `owner ${k}`, Date.now());
+      await stack.store.createPatient({ id: `p-bench-${k}`, name: `patient ${k}`, sex: 'female', notes: '', createdAt: Date.now() }, owner.id);
+      await stack.store.bindDevice(d.deviceId, `p-bench-${k}`, owner.id, Date.now() - 2 * 86_400_000);
+    }
   }
   const clients = await Promise.all(devices.map((d) => connect(url, buildLogin(d, { timestamp: Date.now() }))));
   await Promise.all(clients.map((c, k) => c.subscribeAsync(topics.propertyPostReply(devices[k]), { qos: 0 })));
@@ -127,7 +136,7 @@ async function backend(): Promise<{ rate: number; p50: number; p99: number; stor
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:ingest — ${K} devices × ${M} readings, QoS 1, window ${WINDOW}, ${ROUNDS} rounds`);
+  console.log(`bench:ingest — ${K} devices × ${M} readings, QoS 1, window ${WINDOW}, ${ROUNDS} rounds${BOUND ? ', devices bound to patients (alerts evaluated)' : ''}`);
   await baseline(); // warm-up: JIT and sockets
   const raws: number[] = [];
   const runs: Array<Awaited<ReturnType<typeof backend>>> = [];
@@ -156,7 +165,7 @@ async function main(): Promise<void> {
       backend_vs_baseline_pct: round(100 * ratio),
       commit_latency_p50_ms: round(p50, 2),
       commit_latency_p99_ms: round(p99, 2),
-      sqlite_synchronous: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full',
+      sqlite_synchronous: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full', alerts_evaluated: BOUND,
       readings_lost: lost,
     }),
   );

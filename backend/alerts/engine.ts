@@ -151,8 +151,8 @@ export function createAlertEngine(opts: AlertEngineOptions) {
     return { state: s };
   }
 
-  /** Evaluates one patient's new readings (of one or more devices). */
-  async function evaluatePatient(patientId: string, byDevice: Map<string, Reading[]>, now: number): Promise<void> {
+  /** Evaluates one patient's new readings (of one or more devices); returns the changed condition states to store. */
+  async function evaluatePatient(patientId: string, byDevice: Map<string, Reading[]>, now: number): Promise<Record<string, ConditionState | null>> {
     const rules = await rulesOf(patientId);
     const states = await store.conditionStates(patientId);
     const changed: Record<string, ConditionState | null> = {};
@@ -221,13 +221,14 @@ export function createAlertEngine(opts: AlertEngineOptions) {
       states[sensorKey] = st;
       changed[sensorKey] = st;
     }
-    // State first: if delivering fails, the episode is still recorded as raised (the alert id is stable).
-    await store.putConditionStates(patientId, changed);
+    // Alerts first, then (the caller) the state: if writing the state fails, the next evaluation raises
+    // the same episode again under the same id, which creates nothing (a repeated clear or upgrade is a no-op).
     if (events.length || deviceEvents.length) {
       const snoozes = await store.snoozes(patientId);
       for (const e of events) await applyVitalEvent(patientId, e, snoozes, now);
       for (const run of deviceEvents) await run();
     }
+    return changed;
   }
 
   return {
@@ -253,7 +254,10 @@ export function createAlertEngine(opts: AlertEngineOptions) {
         byPatient.set(binding.patientId, m);
       }
       const now = opts.now();
-      for (const [patientId, m] of byPatient) await evaluatePatient(patientId, m, now);
+      const updates: Record<string, Record<string, ConditionState | null>> = {};
+      for (const [patientId, m] of byPatient) updates[patientId] = await evaluatePatient(patientId, m, now);
+      // One write for the whole batch (one SQLite transaction).
+      if (byPatient.size) await store.putConditionStates(updates);
     },
 
     /**
@@ -321,8 +325,8 @@ export function createAlertEngine(opts: AlertEngineOptions) {
             }
           }
         }
-        if (Object.keys(changed).length) await store.putConditionStates(patientId, changed);
         for (const run of todo) await run();
+        if (Object.keys(changed).length) await store.putConditionStates({ [patientId]: changed });
       }
       // Escalation: urgent, unacknowledged, not snoozed, not re-sent for escalateAfterS.
       const rulesCache = new Map<string, AlertRules>();

@@ -232,8 +232,11 @@ export interface AlertStore {
   ruleChanges(patientId: string, limit: number): Promise<RuleChange[]>;
   /** Condition states of a patient, by condition key. */
   conditionStates(patientId: string): Promise<Record<string, ConditionState>>;
-  /** Replaces the given conditions' states (null deletes one). */
-  putConditionStates(patientId: string, states: Record<string, ConditionState | null>): Promise<void>;
+  /**
+   * Replaces the given conditions' states (null deletes one), for one or more patients at once:
+   * `{patientId: {conditionKey: state}}` (SQLite: one transaction; CloudBase: one write per patient).
+   */
+  putConditionStates(updates: Record<string, Record<string, ConditionState | null>>): Promise<void>;
   /** Creates the alert unless one with its id exists (idempotent); true when created. */
   createAlert(a: AlertRecord): Promise<boolean>;
   getAlert(id: string): Promise<AlertRecord | undefined>;

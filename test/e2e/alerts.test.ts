@@ -219,3 +219,34 @@ describe('alerts', () => {
     expect((got.changes as Array<{ by: string; changes: string[] }>)[0]).toMatchObject({ by: ids.alice, changes: expect.arrayContaining(['spo2Scale: 1 → 2', 'escalateAfterS: 600 → 300']) });
   });
 });
+
+describe('alerts with the functions in their worker thread (as npm start runs them)', () => {
+  test('an alert raised by ingest in the worker is published on the patient topic by the main thread broker', async () => {
+    const dir = tempDir();
+    const stack = await startStack(dir.path, { functionsIn: 'worker', alertCheckIntervalS: 0 });
+    try {
+      const topicsSeen: string[] = [];
+      stack.broker.aedes.on('publish', (packet) => {
+        if (packet.topic.startsWith('/alerts/')) topicsSeen.push(packet.topic);
+      });
+      const { data, login } = functionClient(() => stack.ports.http);
+      const alice = await login('alice');
+      const patient = await data('patients', { action: 'create', name: 'P' }, alice);
+      const device = await createDevice(stack);
+      await data('devices', { action: 'bind', patientId: patient.id, code: device.bindCode }, alice);
+      const c = await connectDevice(stack, device);
+      const t = Date.now() + 1000;
+      for (let i = 0; i < 3; i++) {
+        await publish(c, topics.propertyPost(device), buildRequest(String(i + 1), 'thing.event.property.post', { SpO2: { value: 88, time: t + i * 1000 } }));
+      }
+      await c.endAsync();
+      const active = (await data('alerts', { action: 'active', patientId: patient.id }, alice)) as unknown as AlertRecord[];
+      expect(active.map((a) => a.kind)).toEqual(['spo2']);
+      for (let i = 0; i < 50 && !topicsSeen.length; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(topicsSeen).toEqual([alertTopic(patient.id as string)]);
+    } finally {
+      await stack.close();
+      dir.remove();
+    }
+  });
+});

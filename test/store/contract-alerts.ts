@@ -44,12 +44,13 @@ export function runAlertContract(getStore: () => Store): void {
       expect(await store.conditionStates('p1')).toEqual({});
       const a = { ...emptyCondition(), lastTs: T0 };
       const b = { ...emptyCondition(), lastTs: T0 + 1, runFrom: [T0, null, null], runCount: [1, 0, 0] };
-      await store.putConditionStates('p1', { 'vital:spo2': a, 'device:no-data:pk0000test1:bed.1': b });
+      await store.putConditionStates({ p1: { 'vital:spo2': a, 'device:no-data:pk0000test1:bed.1': b }, p3: { 'vital:spo2': a } });
       expect(await store.conditionStates('p1')).toEqual({ 'vital:spo2': a, 'device:no-data:pk0000test1:bed.1': b });
       const a2 = { ...a, lastTs: T0 + 9, active: { alertId: 'x', severity: 'urgent' as const, normalFrom: null, normalCount: 0 } };
-      await store.putConditionStates('p1', { 'vital:spo2': a2, 'device:no-data:pk0000test1:bed.1': null });
+      await store.putConditionStates({ p1: { 'vital:spo2': a2, 'device:no-data:pk0000test1:bed.1': null } });
       expect(await store.conditionStates('p1')).toEqual({ 'vital:spo2': a2 });
       expect(await store.conditionStates('p2')).toEqual({});
+      expect(await store.conditionStates('p3')).toEqual({ 'vital:spo2': a });
     });
 
     test('an alert is created once per id; updates, deliveries and one acknowledgement are kept', async () => {

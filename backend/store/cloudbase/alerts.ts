@@ -79,6 +79,19 @@ export function createAlerts(cdb: CloudbaseDb) {
     }
   }
 
+  /** One patient's condition document: the changed keys set or removed, the document created if missing. */
+  async function putStatesOf(patientId: string, states: Record<string, ConditionState | null>): Promise<void> {
+    const entries = Object.entries(states);
+    if (!entries.length) return;
+    const update: Record<string, unknown> = {};
+    const init: Record<string, unknown> = {};
+    for (const [k, v] of entries) {
+      update[`c.${encodeKey(k)}`] = v === null ? _.remove() : _.set(v);
+      if (v !== null) init[encodeKey(k)] = v;
+    }
+    await upsert(conditions, patientId, update, () => ({ patientId, c: init }));
+  }
+
   return {
     async rules(patientId: string): Promise<AlertRulesRecord | undefined> {
       const d = await get(rules, patientId);
@@ -101,16 +114,8 @@ export function createAlerts(cdb: CloudbaseDb) {
       for (const [k, v] of Object.entries((d?.c ?? {}) as Record<string, ConditionState>)) out[decodeKey(k)] = v;
       return out;
     },
-    async putStates(patientId: string, states: Record<string, ConditionState | null>): Promise<void> {
-      const entries = Object.entries(states);
-      if (!entries.length) return;
-      const update: Record<string, unknown> = {};
-      const init: Record<string, unknown> = {};
-      for (const [k, v] of entries) {
-        update[`c.${encodeKey(k)}`] = v === null ? _.remove() : _.set(v);
-        if (v !== null) init[encodeKey(k)] = v;
-      }
-      await upsert(conditions, patientId, update, () => ({ patientId, c: init }));
+    async putStates(updates: Record<string, Record<string, ConditionState | null>>): Promise<void> {
+      for (const [patientId, states] of Object.entries(updates)) await putStatesOf(patientId, states);
     },
     async create(a: AlertRecord): Promise<boolean> {
       const { id, ...rest } = a;

@@ -75,10 +75,12 @@ export function createAlertTables(db: Db) {
       for (const r of q.states.all(patientId) as Array<{ key: string; state: string }>) out[r.key] = JSON.parse(r.state) as ConditionState;
       return out;
     },
-    putStates: db.transaction((patientId: string, states: Record<string, ConditionState | null>) => {
-      for (const [k, v] of Object.entries(states)) {
-        if (v === null) q.delState.run(patientId, k);
-        else q.putState.run(patientId, k, JSON.stringify(v));
+    putStates: db.transaction((updates: Record<string, Record<string, ConditionState | null>>) => {
+      for (const [patientId, states] of Object.entries(updates)) {
+        for (const [k, v] of Object.entries(states)) {
+          if (v === null) q.delState.run(patientId, k);
+          else q.putState.run(patientId, k, JSON.stringify(v));
+        }
       }
     }),
     create(a: AlertRecord): boolean {
