@@ -80,12 +80,26 @@ export function rawHistory(from: number, to: number, stepMs = 5000): HistoryResu
   return { patientId: 'p_mom', from, to, kind: 'raw', readings: rawReadings(from, to, stepMs) };
 }
 
-/** Hourly buckets with a night-time gap (device off from 01:00 to 05:00 on one day). */
+/** Local midnight of the day `days` before NOW's (the preview runs in China's time zone; tests in the machine's). */
+function dayStart(days: number): number {
+  const d = new Date(NOW);
+  d.setHours(0, 0, 0, 0);
+  d.setDate(d.getDate() - days);
+  return d.getTime();
+}
+
+/**
+ * Hourly buckets with a night-time gap (device off from 01:00 to 05:00 on one day), a whole day
+ * without data (four days before NOW's) and a fever in the evening two days before.
+ */
 export function bucketHistory(from: number, to: number, widthMs = HOUR): HistoryResult {
   const buckets: Bucket[] = [];
   for (let t = Math.ceil(from / widthMs) * widthMs; t < to; t += widthMs) {
     if (t > to - 2 * DAY && t < to - 2 * DAY + 4 * HOUR) continue;
-    const v = vitalsAt(t);
+    if (t >= dayStart(4) && t < dayStart(3)) continue;
+    const fever = t >= dayStart(2) + 18 * HOUR && t < dayStart(2) + 22 * HOUR;
+    const base = vitalsAt(t);
+    const v = fever ? { ...base, temperature: 38.5, heartRate: 98 } : base;
     const stat = (avg: number, spread: number, d: number) => ({ min: +(avg - spread).toFixed(d), avg: +avg.toFixed(d), max: +(avg + spread).toFixed(d), n: 60 });
     buckets.push({ t, n: 60, heartRate: stat(v.heartRate!, 9, 1), spo2: stat(v.spo2!, 1.5, 1), temperature: stat(v.temperature!, 0.2, 2) });
   }

@@ -1,6 +1,6 @@
 /** Every page and component in its main states, from fixtures. */
 import { err, ErrorCode } from '../core';
-import { AVATAR_PICTURE, DEVICE, fixtureServices, never, NOW, PATIENTS, patientDetail, USER_WITH_AVATAR } from './fixtures';
+import { AVATAR_PICTURE, DEVICE, fixtureServices, never, NOW, PATIENTS, patientDetail, silentUi, USER_WITH_AVATAR } from './fixtures';
 import type { Scene } from './render';
 
 const unavailable = () => Promise.resolve(err(ErrorCode.Unavailable, '网络不可用：request:fail timeout'));
@@ -36,6 +36,19 @@ export function pageScenes(): Scene[] {
       }),
     },
     {
+      name: 'monitor-measurement-off',
+      path: 'pages/monitor',
+      services: fixtureServices({
+        api: { controlState: async (deviceId) => ({ ok: true, data: { deviceId, online: true, desired: { enabled: false, intervalS: 60, at: NOW - 2 * 3_600_000, by: 'u_sis' }, audit: [] } }) },
+      }),
+    },
+    {
+      name: 'monitor-confirm-off',
+      path: 'pages/monitor',
+      services: fixtureServices({ ui: { ...silentUi(), confirm: never } }),
+      act: ({ instance }) => void (instance.onToggle as (e: unknown) => void)({ detail: { enabled: false } }),
+    },
+    {
       name: 'monitor-command-pending',
       path: 'pages/monitor',
       services: fixtureServices({ api: { measureNow: never } }),
@@ -51,6 +64,7 @@ export function pageScenes(): Scene[] {
     },
     { name: 'history-today', path: 'pages/history', services: fixtureServices() },
     { name: 'history-7-days', path: 'pages/history', services: fixtureServices(), act: ({ instance }) => void (instance.onPreset as (e: unknown) => void)({ detail: { preset: '7d' } }) },
+    { name: 'history-30-days', path: 'pages/history', services: fixtureServices(), act: ({ instance }) => void (instance.onPreset as (e: unknown) => void)({ detail: { preset: '30d' } }) },
     { name: 'history-loading', path: 'pages/history', services: fixtureServices({ api: { history: never } }) },
     {
       name: 'history-empty',
@@ -59,6 +73,21 @@ export function pageScenes(): Scene[] {
     },
     { name: 'history-error', path: 'pages/history', services: fixtureServices({ api: { history: unavailable } }) },
     { name: 'me-with-patients', path: 'pages/me', services: fixtureServices() },
+    {
+      name: 'me-patient-offline',
+      path: 'pages/me',
+      services: fixtureServices({
+        api: {
+          myDevices: async () => ({
+            ok: true,
+            data: [
+              { ...DEVICE, patientId: 'p_mom', lastReading: { ts: NOW - 60_000, temperature: 36.5, heartRate: 76, spo2: 92 } },
+              { ...offlineDevice, id: 'rpm/bedside-02', patientId: 'p_dad' },
+            ],
+          }),
+        },
+      }),
+    },
     { name: 'me-new-user', path: 'pages/me', services: fixtureServices({ api: { patients: async () => ({ ok: true, data: [] }) } }) },
     { name: 'me-profile-avatar', path: 'pages/me', services: fixtureServices({ user: USER_WITH_AVATAR }) },
     { name: 'me-edit-nickname', path: 'pages/me', services: fixtureServices({ user: USER_WITH_AVATAR }), act: ({ instance }) => void (instance.onEditName as () => void)() },
@@ -106,13 +135,14 @@ export function pageScenes(): Scene[] {
 }
 
 export function componentScenes(): Scene[] {
-  const tile = { vital: 'heartRate', label: '心率', unit: 'bpm', color: '#f5222d' };
+  const tile = { vital: 'heartRate', label: '心率', unit: '次/分', range: '正常 51–90' };
   return [
     { name: 'vital-tile-fresh', path: 'components/vital-tile', width: 230, props: { ...tile, value: '74', time: '09:59:40', state: 'fresh', selected: true } },
+    { name: 'vital-tile-out-of-range', path: 'components/vital-tile', width: 230, props: { ...tile, value: '112', time: '10:00:00', state: 'fresh', flag: '偏快' } },
     { name: 'vital-tile-stale', path: 'components/vital-tile', width: 230, props: { ...tile, value: '71', time: '09:15:02 · 44 分钟前', state: 'stale' } },
     { name: 'vital-tile-offline', path: 'components/vital-tile', width: 230, props: { ...tile, value: '71', time: '09:15:02 · 44 分钟前', state: 'offline' } },
     { name: 'vital-tile-empty', path: 'components/vital-tile', width: 230, props: { ...tile, value: '--', state: 'empty' } },
-    { name: 'device-control-idle', path: 'components/device-control', props: { online: true, enabled: true, intervalS: 60, deviceLabel: '卧室床旁终端' } },
+    { name: 'device-control-idle', path: 'components/device-control', props: { online: true, enabled: true, intervalS: 60, deviceLabel: '卧室床旁终端', changed: '张丽于 09:00:00 修改了设置' } },
     { name: 'device-control-pending', path: 'components/device-control', props: { online: true, enabled: true, intervalS: 60, pending: 'measure', outcome: { kind: 'pending', text: '正在请求设备测量…' } } },
     { name: 'device-control-failed', path: 'components/device-control', props: { online: true, enabled: true, intervalS: 60, outcome: { kind: 'failed', text: '设备未响应（超时），请稍后重试' } } },
     { name: 'device-control-offline', path: 'components/device-control', props: { online: false, enabled: false, intervalS: 300, outcome: { kind: 'queued', text: '设备离线：设置已保存，设备上线后自动生效' } } },

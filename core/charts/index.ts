@@ -5,7 +5,7 @@
  */
 import type { HistoryResult } from '../api';
 import type { Bucket } from '../history';
-import { Reading, VitalKey, VITALS } from '../vitals';
+import { NORMAL_RANGES, Reading, VitalKey, VITALS } from '../vitals';
 
 /** An echarts option object (kept structural so this library needs no echarts import). */
 export type ChartOption = Record<string, unknown>;
@@ -23,11 +23,28 @@ export interface VitalStyle {
   decimals: number;
 }
 
+/**
+ * One calm line colour for every vital: colour is kept for status (out of the normal range,
+ * offline), so a normal heart rate is never drawn red. Units are the words Chinese families use.
+ */
+const LINE_COLOR = '#1677ff';
+
 export const VITAL_STYLES: Record<VitalKey, VitalStyle> = {
-  temperature: { key: 'temperature', label: '体温', unit: '°C', color: '#fa8c16', axisMin: 35, axisMax: 39, decimals: 1 },
-  heartRate: { key: 'heartRate', label: '心率', unit: 'bpm', color: '#f5222d', axisMin: 40, axisMax: 120, decimals: 0 },
-  spo2: { key: 'spo2', label: '血氧', unit: '%', color: '#1677ff', axisMin: 85, axisMax: 100, decimals: 0 },
+  temperature: { key: 'temperature', label: '体温', unit: '°C', color: LINE_COLOR, axisMin: 35, axisMax: 39, decimals: 1 },
+  heartRate: { key: 'heartRate', label: '心率', unit: '次/分', color: LINE_COLOR, axisMin: 40, axisMax: 120, decimals: 0 },
+  spo2: { key: 'spo2', label: '血氧', unit: '%', color: LINE_COLOR, axisMin: 85, axisMax: 100, decimals: 0 },
 };
+
+/** The normal range's band behind a chart's line (echarts markArea, drawn under the series). */
+export function normalBand(key: VitalKey) {
+  const r = NORMAL_RANGES[key];
+  return {
+    silent: true,
+    itemStyle: { color: 'rgba(82, 196, 26, 0.14)' },
+    label: { show: true, position: 'insideTopLeft', color: '#237804', fontSize: 11, formatter: '正常范围' },
+    data: [[{ yAxis: r.low }, { yAxis: r.high }]],
+  };
+}
 
 export const VITAL_ORDER: readonly VitalKey[] = VITALS.map((v) => v.key);
 
@@ -90,7 +107,7 @@ function frame(style: VitalStyle, from: number, to: number, values: number[]): C
         color: '#8c8c8c',
         fontSize: 11,
         hideOverlap: true,
-        formatter: { year: '{yyyy}', month: '{M}月', day: '{MM}-{dd}', hour: '{HH}:{mm}', minute: '{HH}:{mm}', second: '{HH}:{mm}:{ss}', millisecond: '{HH}:{mm}:{ss}' },
+        formatter: { year: '{yyyy}年', month: '{M}月', day: '{M}月{d}日', hour: '{HH}:{mm}', minute: '{HH}:{mm}', second: '{HH}:{mm}:{ss}', millisecond: '{HH}:{mm}:{ss}' },
       },
       axisLine: { lineStyle: { color: '#d9d9d9' } },
       splitLine: { show: false },
@@ -116,6 +133,7 @@ export function liveChartOption(key: VitalKey, points: readonly Point[], now: nu
         connectNulls: false,
         lineStyle: { color: style.color, width: 2 },
         itemStyle: { color: style.color },
+        markArea: normalBand(key),
         data: shown,
       },
     ],
@@ -160,18 +178,19 @@ function bucketBand(buckets: readonly Bucket[], key: VitalKey) {
 /**
  * One vital of a `history` answer: a line of raw readings, or for buckets the average as a line
  * over a shaded min–max band (a transparent "min" series with the spread stacked on it).
+ * `gapMs` overrides the distance that breaks the line (a daily summary breaks at a missing day).
  */
-export function historyChartOption(key: VitalKey, result: HistoryResult): ChartOption {
+export function historyChartOption(key: VitalKey, result: HistoryResult, opts: { gapMs?: number } = {}): ChartOption {
   const style = VITAL_STYLES[key];
   if (result.kind === 'raw') {
     const pts = pointsOf(result.readings, key);
     return {
       ...frame(style, result.from, result.to, pts.map(([, v]) => v)),
-      series: [{ name: style.label, type: 'line', showSymbol: pts.length < 40, symbolSize: 4, lineStyle: { color: style.color, width: 1.5 }, itemStyle: { color: style.color }, data: withGaps(pts, rawGapMs(pts)) }],
+      series: [{ name: style.label, type: 'line', showSymbol: pts.length < 40, symbolSize: 4, lineStyle: { color: style.color, width: 1.5 }, itemStyle: { color: style.color }, markArea: normalBand(key), data: withGaps(pts, rawGapMs(pts)) }],
     };
   }
   const { min, spread, avg } = bucketBand(result.buckets, key);
-  const gap = result.widthMs * GAP_FACTOR;
+  const gap = opts.gapMs ?? result.widthMs * GAP_FACTOR;
   const values = result.buckets.flatMap((b) => (b[key] ? [b[key]!.min, b[key]!.max] : []));
   const base = frame(style, result.from, result.to, values);
   return {
@@ -192,7 +211,7 @@ export function historyChartOption(key: VitalKey, result: HistoryResult): ChartO
     series: [
       { name: '最低', type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, data: withGaps(min, gap), silent: true },
       { name: '范围', type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: style.color, opacity: 0.15 }, data: withGaps(spread, gap), silent: true },
-      { name: '平均', type: 'line', showSymbol: avg.length < 40, symbolSize: 4, lineStyle: { color: style.color, width: 2 }, itemStyle: { color: style.color }, data: withGaps(avg, gap) },
+      { name: '平均', type: 'line', showSymbol: avg.length < 40, symbolSize: 4, lineStyle: { color: style.color, width: 2 }, itemStyle: { color: style.color }, markArea: normalBand(key), data: withGaps(avg, gap) },
     ],
   };
 }

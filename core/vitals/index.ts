@@ -63,3 +63,33 @@ export function checkVital(spec: VitalSpec, value: unknown): VitalCheck {
   const f = 10 ** spec.decimals;
   return { ok: true, value: Math.round(value * f) / f };
 }
+
+/**
+ * The range a family is shown as normal for each vital: the values NEWS2 scores 0 (Royal College
+ * of Physicians, National Early Warning Score 2, chart 1; SpO2 scale 1), the same bands the alert
+ * rules start from (`core/alerts`), so a tile never calls "normal" what an alert calls abnormal.
+ * Inclusive; values are compared after rounding to `NORMAL_DECIMALS`.
+ */
+export interface NormalRange {
+  low: number;
+  high: number;
+}
+
+export const NORMAL_RANGES: Readonly<Record<VitalKey, NormalRange>> = {
+  temperature: { low: 36.1, high: 38.0 },
+  heartRate: { low: 51, high: 90 },
+  spo2: { low: 96, high: 100 },
+};
+
+/** Decimals a value is rounded to before it is compared with its normal range (as the alert bands do). */
+export const NORMAL_DECIMALS: Readonly<Record<VitalKey, number>> = { temperature: 1, heartRate: 0, spo2: 0 };
+
+export type RangeLevel = 'low' | 'normal' | 'high';
+
+/** Where a value sits against its vital's normal range. */
+export function rangeLevel(key: VitalKey, value: number): RangeLevel {
+  const f = 10 ** NORMAL_DECIMALS[key];
+  const v = Math.round(value * f) / f;
+  const r = NORMAL_RANGES[key];
+  return v < r.low ? 'low' : v > r.high ? 'high' : 'normal';
+}

@@ -46,3 +46,22 @@ export function ageOf(birthDate: string | undefined, now: number): number | unde
   const b = dayjs(birthDate);
   return b.isValid() ? dayjs(now).diff(b, 'year') : undefined;
 }
+
+const WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
+
+/** A day as people say it: `今天`, `昨天`, `11月25日 周三`, `2025年11月25日` in another year. */
+export function dayLabel(ts: number, now: number): string {
+  const d = dayjs(ts).startOf('day');
+  const today = dayjs(now).startOf('day');
+  const diff = Math.round((today.valueOf() - d.valueOf()) / 86_400_000);
+  if (diff === 0) return '今天';
+  if (diff === 1) return '昨天';
+  if (d.year() === today.year()) return `${d.month() + 1}月${d.date()}日 ${WEEKDAYS[d.day()]}`;
+  return `${d.year()}年${d.month() + 1}月${d.date()}日`;
+}
+
+/** `11月25日`, or with the year when it is not this year's. */
+export function shortDate(ts: number, now: number): string {
+  const d = dayjs(ts);
+  return d.year() === dayjs(now).year() ? `${d.month() + 1}月${d.date()}日` : `${d.year()}年${d.month() + 1}月${d.date()}日`;
+}

@@ -109,7 +109,7 @@ describe('chart component with a canvas (injected host)', () => {
     // (The simulator dispatches touches asynchronously.)
     await new Promise((r) => setTimeout(r, 0));
     chart!.getZr().refreshImmediately();
-    expect(c.texts()).toContain('72 bpm');
+    expect(c.texts()).toContain('72 次/分');
 
     comp.detach();
     expect(chart!.isDisposed()).toBe(true);
@@ -193,7 +193,7 @@ describe('canvas adapter + echarts', () => {
     expect(tips.length).toBeGreaterThan(0);
     expect(tips[tips.length - 1].dataIndex).toBe(55);
     // Point 55 is 70 + 55 % 5 = 70; the core formatter adds the unit.
-    expect(c.texts()).toContain('70 bpm');
+    expect(c.texts()).toContain('70 次/分');
     expect(c.texts()).toContain('心率');
   });
 

@@ -22,7 +22,7 @@ function events(comp: Comp) {
 const call = (comp: Comp, name: string, arg?: unknown) => (comp.instance as unknown as Record<string, (a: unknown) => void>)[name](arg);
 
 describe('vital-tile', () => {
-  const tile = { vital: 'heartRate', label: '心率', unit: 'bpm', value: '74', time: '09:59:40' };
+  const tile = { vital: 'heartRate', label: '心率', unit: '次/分', value: '74', time: '09:59:40', range: '正常 51–90' };
   test.each([
     ['fresh', ''],
     ['stale', '数据较旧'],
@@ -32,9 +32,18 @@ describe('vital-tile', () => {
     const comp = renderComponent('components/vital-tile/index', { ...tile, state });
     await settle();
     expect(textOf(comp, '.value')).toBe('74');
-    expect(textOf(comp, '.unit')).toBe('bpm');
+    expect(textOf(comp, '.unit')).toBe('次/分');
+    expect(textOf(comp, '.range')).toBe('正常 51–90');
+    expect(comp.querySelector('.flag')).toBeFalsy();
     expect(textOf(comp, '.time')).toBe('09:59:40');
     expect(comp.querySelector('.note') ? textOf(comp, '.note') : '').toBe(note);
+  });
+
+  test('a value outside the normal range is marked with a word, not colour alone', async () => {
+    const comp = renderComponent('components/vital-tile/index', { ...tile, value: '112', state: 'fresh', flag: '偏快' });
+    await settle();
+    expect(textOf(comp, '.flag')).toBe('偏快');
+    expect(comp.querySelector('.tile')!.dom!.className).toContain('alarm');
   });
 
   test('a tap asks to chart its vital', async () => {
@@ -54,6 +63,14 @@ describe('device-control', () => {
     expect(textOf(comp, '.value')).toBe('5 分钟');
     expect(textOf(comp, '.outcome')).toBe('设备离线：设置已保存');
     expect(allText(comp)).toContain('卧室床旁终端');
+    expect(comp.querySelector('.changed')).toBeFalsy();
+  });
+
+  test('shows who last changed the settings', async () => {
+    const comp = renderComponent('components/device-control/index', { online: true, enabled: true, intervalS: 60, changed: '张丽于 09:00:00 修改了设置' });
+    await settle();
+    expect(textOf(comp, '.changed')).toBe('张丽于 09:00:00 修改了设置');
+    expect(textOf(comp, '.presence')).toBe('设备在线');
   });
 
   test('switch, interval and "measure now" emit their commands', async () => {

@@ -8,6 +8,7 @@ import { buildRequest, topics } from '../../core/alink';
 import { err, ErrorCode } from '../../core';
 import type { HistoryQuery } from '../../miniprogram/services/api';
 import { fixtureServices, NOW } from '../../preview/fixtures';
+import { dayLabel, startOfDay } from '../../miniprogram/common/time';
 import { connectDevice, publish } from '../helpers/stack';
 import { until } from '../helpers/until';
 import { useLocalStack } from './helpers/services';
@@ -58,10 +59,11 @@ test('a day range without readings shows the empty state', async () => {
 });
 
 test.each([
-  ['24h', DAY],
-  ['7d', 7 * DAY],
-  ['30d', 30 * DAY],
-])('the %s preset asks for that span ending now', async (preset, span) => {
+  ['24h', DAY, DAY],
+  // Whole calendar days, today included: from midnight 6 (29) days ago.
+  ['7d', 6 * DAY, 7 * DAY],
+  ['30d', 29 * DAY, 30 * DAY],
+])('the %s preset asks for that span ending now', async (preset, least, most) => {
   const asked: HistoryQuery[] = [];
   const base = fixtureServices();
   const services = fixtureServices({ api: { history: (q) => (asked.push(q), base.api.history(q)) } });
@@ -69,9 +71,10 @@ test.each([
   await until(() => page.data.state === 'ready', 'today');
   (page.instance as unknown as { onPreset(e: unknown): void }).onPreset({ detail: { preset } });
   await until(() => asked.length === 2 && page.data.state === 'ready', 'the preset');
-  expect(asked[1].to - asked[1].from).toBeGreaterThanOrEqual(span);
-  expect(asked[1].to - asked[1].from).toBeLessThanOrEqual(span + 1);
+  expect(asked[1].to - asked[1].from).toBeGreaterThanOrEqual(least);
+  expect(asked[1].to - asked[1].from).toBeLessThanOrEqual(most + 1);
   expect(asked[1].to).toBeGreaterThanOrEqual(NOW);
+  if (preset !== '24h') expect(new Date(asked[1].from).getHours()).toBe(0);
 });
 
 test('a bucketed range draws the average over a min–max band and explains the resolution', async () => {
@@ -79,11 +82,30 @@ test('a bucketed range draws the average over a min–max band and explains the 
   const { page, charts } = openPage('history', services);
   await until(() => page.data.state === 'ready', 'today');
   (page.instance as unknown as { onPreset(e: unknown): void }).onPreset({ detail: { preset: '7d' } });
-  await until(() => page.data.note.includes('1 小时'), 'the bucketed answer');
+  await until(() => page.data.note.includes('一天的平均值'), 'the daily summary');
   await until(() => (charts.byId.get('chart-spo2')?.length ?? 0) >= 2, 'the redraw');
-  const names = (charts.last('chart-spo2')!.series as Series[]).map((s) => s.name);
-  expect(names).toEqual(['最低', '范围', '平均']);
-  expect(allText(page)).toContain('阴影为最低–最高范围');
+  const series = charts.last('chart-spo2')!.series as Array<Series & { data: unknown[]; markArea?: unknown }>;
+  expect(series.map((s) => s.name)).toEqual(['最低', '范围', '平均']);
+  // One point per day (7 days, one of them without data), over the normal range's band.
+  expect(series[2].data.filter((p) => Array.isArray(p) && p[1] !== null)).toHaveLength(6);
+  expect(series[2].markArea).toBeDefined();
+  expect(allText(page)).toContain('阴影为当天最低–最高');
+  // The daily summary: newest day first, natural names, the missing day and the fever explained.
+  expect(page.data.days.map((d: { day: string }) => d.day)).toEqual([0, 1, 2, 3, 4, 5, 6].map((n) => dayLabel(startOfDay(NOW) - n * DAY + 3_600_000, NOW)));
+  expect(page.data.days.slice(0, 2).map((d: { day: string }) => d.day)).toEqual(['今天', '昨天']);
+  expect(page.data.days[2]).toMatchObject({ level: 'attention', summary: '体温偏高 4 小时，心率偏快 4 小时' });
+  expect(page.data.days[4]).toMatchObject({ level: 'nodata', summary: '没有数据：设备离线或测量已关闭' });
+  expect(allText(page)).toMatch(/最近 7 天（\d+月\d+日–今天）/);
+});
+
+test('30 days list the newest 7 days first, the rest on request', async () => {
+  const { page } = openPage('history', fixtureServices());
+  await until(() => page.data.state === 'ready', 'today');
+  (page.instance as unknown as { onPreset(e: unknown): void }).onPreset({ detail: { preset: '30d' } });
+  await until(() => page.data.days.length === 30, 'the daily summary');
+  expect(allText(page)).toContain('显示全部 30 天');
+  (page.instance as unknown as { onShowAllDays(): void }).onShowAllDays();
+  expect(page.data.daysShown).toBe(30);
 });
 
 test('a custom range loads whole days, the end day included', async () => {

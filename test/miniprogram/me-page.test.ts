@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { err, ErrorCode } from '../../core';
 import { createServices } from '../../miniprogram/services/index';
 import { fixtureServices } from '../../preview/fixtures';
+import type { PatientItem } from '../../miniprogram/pages/me/view-model';
 import { tempDir } from '../helpers/stack';
 import { until } from '../helpers/until';
 import { nodePlatform } from './helpers/platform';
@@ -20,7 +21,7 @@ test('a new user is guided to add a patient or redeem an invite', async () => {
   const { page } = openPage('me', services);
   await until(() => page.data.state === 'ready', 'page ready');
   expect(allText(page)).toContain('欢迎使用家人健康守护');
-  expect(allText(page)).toContain('添加被监护人');
+  expect(allText(page)).toContain('添加家人');
   expect(allText(page)).toContain('加入家庭');
 });
 
@@ -63,6 +64,37 @@ test('redeeming a family invite shows the patient as followed, with the family r
   expect(ui.toasts).toEqual(['已加入，可以查看家人的数据了']);
   expect(allText(page)).toContain('李建国');
   expect(textOf(page, '.patient')).toContain('家人');
+  // The status line comes from the real devices.mine: no device bound yet.
+  expect(textOf(page, '.pstatus')).toContain('还没有绑定设备');
+});
+
+test('each followed patient has a status line: all well, or the device offline for how long', async () => {
+  const { DEVICE, NOW } = await import('../../preview/fixtures');
+  const services = fixtureServices({
+    api: {
+      myDevices: async () => ({
+        ok: true,
+        data: [
+          { ...DEVICE, patientId: 'p_mom' },
+          { ...DEVICE, id: 'rpm/dad', patientId: 'p_dad', online: false, presenceAt: NOW - 45 * 60_000, lastReading: { ts: NOW - 46 * 60_000, heartRate: 70 } },
+        ],
+      }),
+    },
+  });
+  const { page } = openPage('me', services);
+  await until(() => page.data.state === 'ready', 'page ready');
+  expect(page.data.patients.map((p: PatientItem) => [p.name, p.status?.level, p.status?.title])).toEqual([
+    ['王秀英', 'ok', '一切正常'],
+    ['李建国', 'offline', '设备离线 45 分钟'],
+  ]);
+  expect(allText(page)).toContain('设备离线 45 分钟');
+});
+
+test('without the devices the list still shows the patients', async () => {
+  const services = fixtureServices({ api: { myDevices: async () => err(ErrorCode.Unavailable, 'down') } });
+  const { page } = openPage('me', services);
+  await until(() => page.data.state === 'ready', 'page ready');
+  expect(page.data.patients.map((p: PatientItem) => [p.name, p.status])).toEqual([['王秀英', undefined], ['李建国', undefined]]);
 });
 
 test.each([

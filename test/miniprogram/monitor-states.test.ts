@@ -12,6 +12,8 @@ import { createManualClock } from '../helpers/manual-clock';
 import { until } from '../helpers/until';
 import { openPage, textOf } from './helpers/render';
 import { recordingUi } from './helpers/platform';
+import { readingTime } from '../../miniprogram/common/time';
+import type { Tile } from '../../miniprogram/pages/monitor/view-model';
 
 beforeEach(() => jest.resetModules());
 
@@ -125,4 +127,89 @@ test('as time passes without readings, the tiles turn stale and the live chart e
   expect(charts.last('live')!.xAxis).toMatchObject({ max: NOW + 11 * 60_000 });
   inst.onHide?.();
   expect(clock.pending()).toBe(0);
+});
+
+describe('at a glance', () => {
+  const offline = { ...DEVICE, online: false, presenceAt: NOW - 42 * 60_000, lastReading: { ts: NOW - 45 * 60_000, temperature: 36.4, heartRate: 71, spo2: 96 } };
+
+  test('a patient whose readings are normal: 一切正常 with the time, and every tile its normal range', async () => {
+    const { page } = openPage('monitor', fixtureServices());
+    await until(() => page.data.status?.level === 'ok', 'the status');
+    expect(textOf(page, '.status-card')).toContain('一切正常');
+    expect(textOf(page, '.status-card')).toContain(`最新数据 ${readingTime(NOW - 20_000, NOW)}`);
+    expect(page.data.tiles.map((t: Tile) => t.range)).toEqual(['正常 36.1–38', '正常 51–90', '正常 96–100']);
+    expect(page.data.tiles[1].unit).toBe('次/分');
+    expect(textOf(page, '.live-row')).toContain('实时数据已连接');
+  });
+
+  test('a worrying reading turns the status to 需要关注 and marks the tiles with words', async () => {
+    const services = fixtureServices();
+    const { page } = openPage('monitor', services);
+    await until(() => page.data.status?.level === 'ok', 'the status');
+    services.realtime.emit({ type: 'reading', deviceId: DEVICE.id, reading: { ts: NOW, temperature: 38.2, heartRate: 112, spo2: 91 } });
+    await until(() => page.data.status?.level === 'attention', 'the new status');
+    expect(textOf(page, '.status-card')).toContain('需要关注：体温偏高、心率偏快、血氧偏低');
+    expect(page.data.tiles.map((t: Tile) => t.flag)).toEqual(['偏高', '偏快', '偏低']);
+  });
+
+  test('an offline device: the status, the connection line, the tiles and the control card all say so', async () => {
+    const services = fixtureServices({
+      api: {
+        patient: async (id) => ({ ok: true, data: { ...(await fixtureServices().api.patient(id) as { ok: true; data: import('../../core/api').PatientDetail }).data, devices: [offline] } }),
+        controlState: async (deviceId) => ({ ok: true, data: { deviceId, online: false, audit: [] } }),
+      },
+    });
+    const { page } = openPage('monitor', services);
+    await until(() => page.data.status?.level === 'offline', 'the status');
+    expect(textOf(page, '.status-card')).toContain('设备离线 42 分钟');
+    expect(textOf(page, '.live-row')).toContain('正在等待设备上线');
+    expect(textOf(page, '.live-row')).not.toContain('实时数据已连接');
+    expect(page.data.tiles.every((t: Tile) => t.state === 'offline')).toBe(true);
+    expect(textOf(page, '.control')).toContain('设备离线');
+    expect(textOf(page, '.control')).not.toContain('设备在线');
+  });
+
+  test('a command that finds the device offline turns the chip offline too: chip and message agree', async () => {
+    const services = fixtureServices({
+      api: { setMeasurement: async () => ({ ok: true, data: { result: 'timeout', detail: 'device offline', offline: true, desired: { enabled: true, intervalS: 300 }, pending: true } }) },
+    });
+    const { page } = openPage('monitor', services);
+    await until(() => page.data.control.online, 'online at first');
+    page.querySelector('.control')!.dispatchEvent('interval', { detail: { intervalS: 300 } });
+    await until(() => page.data.control.outcome?.kind === 'queued', 'the outcome');
+    expect(page.data.control.online).toBe(false);
+    expect(textOf(page, '.control')).not.toContain('设备在线');
+    expect(page.data.status?.level).toBe('offline');
+  });
+
+  test('turning measurement off asks first; cancelling keeps it on', async () => {
+    const ui = recordingUi();
+    ui.confirmAnswer = false;
+    const sent: unknown[] = [];
+    const base = fixtureServices();
+    const services = fixtureServices({ ui, api: { setMeasurement: (d, s) => (sent.push(s), base.api.setMeasurement(d, s)) } });
+    const { page } = openPage('monitor', services);
+    await until(() => page.data.state === 'ready', 'the page');
+    page.querySelector('.control')!.dispatchEvent('toggle', { detail: { enabled: false } });
+    await until(() => ui.confirms.length === 1, 'the question');
+    expect(ui.confirms[0]).toBe('关闭自动测量？');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sent).toEqual([]);
+    expect(page.data.control.enabled).toBe(true);
+    ui.confirmAnswer = true;
+    page.querySelector('.control')!.dispatchEvent('toggle', { detail: { enabled: false } });
+    await until(() => sent.length === 1, 'the command');
+    expect(sent[0]).toEqual({ enabled: false });
+    await until(() => page.data.control.changed.startsWith('你于'), 'who changed it');
+    expect(textOf(page, '.control')).toContain('修改了设置');
+  });
+
+  test('the control card shows who last changed the settings', async () => {
+    const services = fixtureServices({
+      api: { controlState: async (deviceId) => ({ ok: true, data: { deviceId, online: true, desired: { enabled: true, intervalS: 300, at: NOW - 3_600_000, by: 'u_sis' }, audit: [] } }) },
+    });
+    const { page } = openPage('monitor', services);
+    await until(() => page.data.control.changed !== '', 'the change');
+    expect(page.data.control.changed).toBe(`张丽于 ${readingTime(NOW - 3_600_000, NOW)} 修改了设置`);
+  });
 });

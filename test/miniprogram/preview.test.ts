@@ -53,7 +53,7 @@ describe('npm run preview', () => {
     ['monitor-command-queued', ['设备上线后自动生效', '5 分钟']],
     ['monitor-empty', ['还没有关注的家人']],
     ['monitor-error', ['网络或服务暂不可用']],
-    ['history-7-days', ['阴影为最低–最高范围', '<svg']],
+    ['history-7-days', ['每日概况', '没有数据：设备离线或测量已关闭', '体温偏高 4 小时', '正常范围', '<svg']],
     ['history-empty', ['这段时间没有测量数据']],
     ['me-new-user', ['欢迎使用家人健康守护']],
     ['me-redeem-error', ['邀请码已被使用或已过期']],

@@ -13,6 +13,14 @@ import { avatarSource } from '../../miniprogram/services/avatar';
 import { initialOf } from '../../miniprogram/components/user-avatar/model';
 import { profileFrom } from '../../miniprogram/components/profile-form/model';
 import { presetRange } from '../../miniprogram/components/range-picker/model';
+import { startOfDay, dayLabel } from '../../miniprogram/common/time';
+import { durationText, levelWord, normalRangeText, patientStatus, Snapshot, snapshotOf } from '../../miniprogram/common/status';
+import { changedByText, connectionLine } from '../../miniprogram/pages/monitor/view-model';
+import { dailyBuckets, dayRows, historyQuery, rangeLabel } from '../../miniprogram/pages/history/view-model';
+import { patientItem } from '../../miniprogram/pages/me/view-model';
+import { DEVICE, PATIENTS } from '../../preview/fixtures';
+import { NORMAL_RANGES, rangeLevel } from '../../core/vitals';
+import { defaultRules } from '../../core/alerts';
 import { patientTabs } from '../../miniprogram/components/patient-tabs/model';
 import { errorText } from '../../miniprogram/common/errors';
 
@@ -83,16 +91,20 @@ describe('history', () => {
       ],
     };
     expect(summarize(buckets)[1]).toMatchObject({ n: 4, min: '60', avg: '75', max: '90' });
-    expect(resolutionNote(buckets)).toBe('每个点为 1 小时内的平均值，阴影为最低–最高范围；点击图表查看数值');
-    expect(resolutionNote(raw)).toBe('每个点为一次测量；点击图表查看数值');
+    expect(resolutionNote(buckets)).toMatch(/^每个点为 1 小时内的平均值，浅蓝阴影为最低–最高范围；绿色区域为正常范围；曲线中断处表示那段时间没有数据/);
+    expect(resolutionNote(raw)).toMatch(/^每个点为一次测量；/);
+    expect(resolutionNote(buckets, true)).toMatch(/^每个点为一天的平均值/);
+  });
+
+  test('preset 24h spans a day ending now', () => {
+    expect(presetRange('24h', NOW)).toEqual({ from: NOW - 86_400_000, to: NOW });
   });
 
   test.each([
-    ['24h', 86_400_000],
-    ['7d', 7 * 86_400_000],
-    ['30d', 30 * 86_400_000],
-  ] as const)('preset %s spans %d ms ending now', (preset, span) => {
-    expect(presetRange(preset, NOW)).toEqual({ from: NOW - span, to: NOW });
+    ['7d', 6],
+    ['30d', 29],
+  ] as const)('preset %s covers whole calendar days, today included', (preset, daysBack) => {
+    expect(presetRange(preset, NOW)).toEqual({ from: startOfDay(NOW) - daysBack * 86_400_000, to: NOW });
   });
 
   test('"today" starts at local midnight', () => {
@@ -204,5 +216,136 @@ describe('patient tabs', () => {
   });
   test('no patients: no choice', () => {
     expect(patientTabs([], 'a')).toEqual({ patients: [], patientId: '' });
+  });
+});
+
+describe('status at a glance', () => {
+  const MIN = 60_000;
+  const snap = (over: Partial<Snapshot> = {}): Snapshot => ({
+    devices: 1,
+    online: true,
+    latest: { temperature: { ts: NOW - MIN, value: 36.6 }, heartRate: { ts: NOW - MIN, value: 74 }, spo2: { ts: NOW - MIN, value: 97 } },
+    staleAfterMs: 3 * MIN,
+    ...over,
+  });
+
+  test('the normal ranges are where the alert rules score 0 (a tile never contradicts an alert)', () => {
+    const bands = defaultRules().bands;
+    for (const key of ['temperature', 'heartRate', 'spo2'] as const) {
+      const r = NORMAL_RANGES[key];
+      const scored = (v: number) => bands[key].some((b) => (b.min === null || v >= b.min) && (b.max === null || v <= b.max));
+      const step = key === 'temperature' ? 0.1 : 1;
+      expect(scored(r.low)).toBe(false);
+      expect(scored(r.high)).toBe(false);
+      expect(scored(Math.round((r.low - step) * 10) / 10)).toBe(true);
+      if (key !== 'spo2') expect(scored(Math.round((r.high + step) * 10) / 10)).toBe(true);
+    }
+    expect(rangeLevel('spo2', 95.6)).toBe('normal');
+    expect(rangeLevel('spo2', 95.4)).toBe('low');
+    expect(rangeLevel('temperature', 38.04)).toBe('normal');
+  });
+
+  test('words and ranges read the way families say them', () => {
+    expect(levelWord('heartRate', 112)).toBe('偏快');
+    expect(levelWord('heartRate', 45)).toBe('偏慢');
+    expect(levelWord('spo2', 91)).toBe('偏低');
+    expect(levelWord('temperature', 38.2)).toBe('偏高');
+    expect(levelWord('heartRate', 74)).toBe('');
+    expect(normalRangeText('temperature')).toBe('正常 36.1–38');
+    expect(normalRangeText('heartRate')).toBe('正常 51–90');
+    expect(durationText(45 * MIN)).toBe('45 分钟');
+    expect(durationText(3 * 3_600_000)).toBe('3 小时');
+  });
+
+  test.each<[string, Partial<Snapshot>, string, string]>([
+    ['all fine', {}, 'ok', '一切正常'],
+    ['a low SpO2', { latest: { spo2: { ts: NOW - MIN, value: 91 }, heartRate: { ts: NOW - MIN, value: 112 } } }, 'attention', '需要关注：心率偏快、血氧偏低'],
+    ['offline since 45 minutes', { online: false, offlineSince: NOW - 45 * MIN }, 'offline', '设备离线 45 分钟'],
+    ['offline, no presence time: the last reading', { online: false }, 'offline', '设备离线 1 分钟'],
+    ['nothing today', { latest: { heartRate: { ts: startOfDay(NOW) - MIN, value: 70 } } }, 'nodata', '今天还没有数据'],
+    ['never any reading', { latest: {} }, 'nodata', '今天还没有数据'],
+    ['measurement off', { measuring: false }, 'nodata', '测量已关闭'],
+    ['quiet for 20 minutes', { latest: { heartRate: { ts: NOW - 20 * MIN, value: 70 } } }, 'nodata', '已有 20 分钟没有新数据'],
+    ['no device', { devices: 0 }, 'nodevice', '还没有绑定设备'],
+  ])('%s', (_name, over, level, title) => {
+    expect(patientStatus(snap(over), NOW)).toMatchObject({ level, title });
+  });
+
+  test('the detail gives the time of the latest reading; offline wins over an old abnormal value', () => {
+    expect(patientStatus(snap(), NOW).detail).toMatch(/^最新数据 \d\d:\d\d:\d\d$/);
+    const off = patientStatus(snap({ online: false, offlineSince: NOW - 45 * MIN, latest: { spo2: { ts: NOW - 46 * MIN, value: 90 } } }), NOW);
+    expect(off).toMatchObject({ level: 'offline', title: '设备离线 45 分钟' });
+    expect(off.detail).toMatch(/^最后数据 /);
+  });
+
+  test('a snapshot of stored devices: any online device counts, the latest presence change dates the offline state', () => {
+    const a = { ...DEVICE, id: 'a', online: false, presenceAt: NOW - 50 * MIN };
+    const b = { ...DEVICE, id: 'b', online: false, presenceAt: NOW - 45 * MIN };
+    expect(snapshotOf([a, b], MIN)).toMatchObject({ devices: 2, online: false, offlineSince: NOW - 45 * MIN });
+    expect(snapshotOf([a, { ...b, online: true }], MIN)).toMatchObject({ online: true, offlineSince: undefined });
+    expect(patientItem(PATIENTS[0], NOW, [a]).status).toMatchObject({ level: 'offline', title: '设备离线 50 分钟' });
+    expect(patientItem(PATIENTS[0], NOW).status).toBeUndefined();
+  });
+
+  test('tiles carry the normal range and a word outside it', () => {
+    expect(tileOf('heartRate', { ts: NOW - 1000, value: 112 }, true, 60, NOW)).toMatchObject({ unit: '次/分', range: '正常 51–90', flag: '偏快' });
+    expect(tileOf('heartRate', { ts: NOW - 1000, value: 74 }, true, 60, NOW)).toMatchObject({ flag: '' });
+  });
+
+  test('the connection line never shows green beside an offline device', () => {
+    expect(connectionLine('live', '', true).tone).toBe('live');
+    expect(connectionLine('live', '', false)).toEqual({ tone: 'idle', text: '手机已连接，正在等待设备上线' });
+    expect(connectionLine('error', '实时连接失败：x', true)).toEqual({ tone: 'error', text: '实时连接失败：x' });
+  });
+
+  test('who changed the settings', () => {
+    expect(changedByText({ by: 'u_sis', at: NOW - 3_600_000 }, { u_sis: '张丽' }, 'u_me', NOW)).toMatch(/^张丽于 \d\d:\d\d:\d\d 修改了设置$/);
+    expect(changedByText({ by: 'u_me', at: NOW }, {}, 'u_me', NOW)).toMatch(/^你于 /);
+    expect(changedByText({ by: 'u_gone', at: NOW }, {}, 'u_me', NOW)).toMatch(/^家人于 /);
+    expect(changedByText(undefined, {}, 'u_me', NOW)).toBe('');
+  });
+});
+
+describe('history by day', () => {
+  const H = 3_600_000;
+  const D = 24 * H;
+  const today = startOfDay(NOW);
+  const b = (t: number, hr: [number, number, number], n = 60) => ({ t, n, heartRate: { min: hr[0], avg: hr[1], max: hr[2], n } });
+  const result: HistoryResult = {
+    patientId: 'p',
+    from: today - 2 * D,
+    to: NOW,
+    kind: 'buckets',
+    widthMs: H,
+    buckets: [b(today - 2 * D + H, [60, 70, 80]), b(today - 2 * D + 2 * H, [90, 100, 110]), b(today + H, [55, 65, 75])],
+  };
+
+  test('hourly buckets merge into local days', () => {
+    const days = dailyBuckets(result);
+    expect(days.map((d) => d.t)).toEqual([today - 2 * D, today]);
+    expect(days[0].heartRate).toEqual({ min: 60, avg: 85, max: 110, n: 120 });
+  });
+
+  test('rows: newest first, natural names, hours out of range, days without data explained', () => {
+    const rows = dayRows(result, today - 2 * D, NOW, NOW);
+    expect(rows.map((r) => [r.day, r.level, r.summary])).toEqual([
+      ['今天', 'ok', '全天正常'],
+      ['昨天', 'nodata', '没有数据：设备离线或测量已关闭'],
+      [dayLabel(today - 2 * D, NOW), 'attention', '心率偏快 1 小时'],
+    ]);
+    expect(rows[2].cells[1]).toMatchObject({ text: '60–110', flag: '偏快' });
+  });
+
+  test('long ranges ask for hourly buckets; short ones for what fits', () => {
+    expect(historyQuery('p', NOW - 7 * D, NOW, 300)).toMatchObject({ mode: 'buckets', maxPoints: 300 });
+    expect(historyQuery('p', NOW - 30 * D, NOW, 300)).toMatchObject({ mode: 'buckets', maxPoints: 721 });
+    expect(historyQuery('p', NOW - D, NOW, 300)).toEqual({ patientId: 'p', from: NOW - D, to: NOW, maxPoints: 300 });
+  });
+
+  test('ranges in words', () => {
+    expect(rangeLabel(today, NOW, NOW)).toBe('今天');
+    expect(rangeLabel(NOW - D, NOW, NOW)).toBe('最近 24 小时');
+    expect(rangeLabel(today - 6 * D, NOW, NOW)).toBe('最近 7 天（11月21日–今天）');
+    expect(rangeLabel(new Date(2026, 10, 1).getTime(), new Date(2026, 10, 3).getTime(), NOW)).toBe('11月1日–11月2日');
   });
 });

@@ -16,6 +16,8 @@ defineComponent({
     /** What happened to the last command. */
     outcome: { type: Object, value: null as ControlOutcome | null },
     deviceLabel: { type: String, value: '' },
+    /** Who last changed the settings and when (`张丽于 11-26 20:15 修改了设置`), or ``. */
+    changed: { type: String, value: '' },
   },
   data: {
     intervalLabels: INTERVALS_S.map(intervalText),

@@ -20,9 +20,10 @@ export function presetRange(preset: Exclude<Preset, 'custom'>, now: number): { f
       return { from: startOfDay(now), to: now };
     case '24h':
       return { from: now - DAY_MS, to: now };
+    // Whole calendar days, today included: a daily summary then has 7 (30) full rows.
     case '7d':
-      return { from: now - 7 * DAY_MS, to: now };
+      return { from: startOfDay(startOfDay(now) - 6 * DAY_MS + DAY_MS / 2), to: now };
     case '30d':
-      return { from: now - 30 * DAY_MS, to: now };
+      return { from: startOfDay(startOfDay(now) - 29 * DAY_MS + DAY_MS / 2), to: now };
   }
 }

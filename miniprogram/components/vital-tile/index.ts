@@ -1,6 +1,7 @@
 /**
- * One vital sign as a large tile: value, unit, the reading's time, and a marker when the value is
- * old (stale) or the device is offline — a family member must never mistake an old number for now.
+ * One vital sign as a large tile: value, unit, its normal range, the reading's time, and markers
+ * a family member cannot miss — a value outside the normal range in red with a word (偏高, 偏快 …,
+ * never colour alone), and an old value (stale) or an offline device greyed with its age.
  */
 import { defineComponent } from '../../common/component';
 
@@ -17,7 +18,10 @@ defineComponent({
     /** When the reading was taken, already formatted. */
     time: { type: String, value: '' },
     state: { type: String, value: 'empty' },
-    color: { type: String, value: '#1677ff' },
+    /** The normal range, `正常 51–90`. */
+    range: { type: String, value: '' },
+    /** The word for a value outside the normal range (`偏快`), or ``. */
+    flag: { type: String, value: '' },
     selected: { type: Boolean, value: false },
   },
   data: { note: NOTES.empty },

@@ -11,7 +11,7 @@ import { presetRange, Preset } from '../../components/range-picker/model';
 import { PatientTab, patientTabs } from '../../components/patient-tabs/model';
 import type { Services } from '../../services/index';
 import { servicesOf } from '../../services/provider';
-import { resolutionNote, summarize, VitalSummary } from './view-model';
+import { dailyResult, DayRow, dayRows, DAILY_FROM_MS, historyQuery, rangeLabel, resolutionNote, summarize, VitalSummary } from './view-model';
 
 /** Points per chart: enough for a phone's width, small enough to draw at once. */
 const MAX_POINTS = 300;
@@ -23,6 +23,8 @@ interface ChartHandle {
 interface Fields {
   seq: number;
   result?: HistoryResult;
+  /** Drawn by day (ranges of two days or more). */
+  daily: boolean;
 }
 
 definePage({
@@ -38,11 +40,15 @@ definePage({
     range: { from: 0, to: 0 },
     rangeText: '',
     summaries: [] as VitalSummary[],
+    /** The daily summary, newest day first (long ranges only). */
+    days: [] as DayRow[],
+    /** Days shown before 显示全部 (a 30-day list is long). */
+    daysShown: 7,
     note: '',
   },
   methods: {
     fields(): Fields {
-      return instanceFields<Fields>(this, () => ({ seq: 0 }));
+      return instanceFields<Fields>(this, () => ({ seq: 0, daily: false }));
     },
     services(): Services {
       return servicesOf(this);
@@ -67,25 +73,33 @@ definePage({
       const f = this.fields();
       const seq = ++f.seq;
       const now = this.services().now();
-      this.setData({ state: 'loading', range: { from, to }, maxDate: dateText(now), rangeText: `${dateText(from)} 至 ${dateText(Math.min(to, now) - 1)}` });
-      const r = await this.services().api.history({ patientId: this.data.patientId, from, to: Math.min(to, now + 1), maxPoints: MAX_POINTS });
+      this.setData({ state: 'loading', range: { from, to }, maxDate: dateText(now), rangeText: rangeLabel(from, to, now) });
+      const end = Math.min(to, now + 1);
+      const r = await this.services().api.history(historyQuery(this.data.patientId, from, end, MAX_POINTS));
       if (seq !== f.seq) return;
       if (!r.ok) return this.setData({ state: 'error', message: errorText(r) });
       f.result = r.data;
+      f.daily = end - from >= DAILY_FROM_MS && r.data.kind === 'buckets';
       const summaries = summarize(r.data);
       const empty = summaries.every((s) => s.n === 0);
+      const days = f.daily ? dayRows(r.data, from, end, now) : [];
       // Charts are drawn once the view has the chart components (setData's callback).
-      this.setData({ state: empty ? 'empty' : 'ready', summaries, note: resolutionNote(r.data), message: '' }, () => {
+      this.setData({ state: empty ? 'empty' : 'ready', summaries, days, daysShown: 7, note: resolutionNote(r.data, f.daily), message: '' }, () => {
         if (!empty) this.drawCharts();
       });
     },
     drawCharts() {
-      const result = this.fields().result;
+      const { result, daily } = this.fields();
       if (!result) return;
+      // A daily summary: one point per day, the line broken where a whole day is missing.
+      const shown = daily ? dailyResult(result) : result;
       for (const k of VITAL_ORDER) {
         const chart = this.selectComponent(`#chart-${k}`) as unknown as ChartHandle | null;
-        chart?.setOption(historyChartOption(k as VitalKey, result), true);
+        chart?.setOption(historyChartOption(k as VitalKey, shown, daily ? { gapMs: 1.5 * 86_400_000 } : {}), true);
       }
+    },
+    onShowAllDays() {
+      this.setData({ daysShown: this.data.days.length });
     },
     onSelectPatient(e: WechatMiniprogram.CustomEvent<{ id: string }>) {
       this.setData({ patientId: e.detail.id });

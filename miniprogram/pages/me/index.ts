@@ -47,8 +47,10 @@ definePage({
     async load() {
       const { api, session, avatars, now, mode } = this.services();
       if (!this.data.userId) this.setData({ state: 'loading' });
-      const r = await api.patients();
+      const [r, mine] = await Promise.all([api.patients(), api.myDevices()]);
       if (!r.ok) return this.setData({ state: 'error', message: errorText(r) });
+      // Without the devices the list still shows the patients, only without their status.
+      const devicesOf = (id: string) => (mine.ok ? mine.data.filter((d) => d.patientId === id) : undefined);
       const user = session.user();
       this.setData({
         state: 'ready',
@@ -57,7 +59,7 @@ definePage({
         avatarSrc: avatars.source(user?.avatarUrl),
         local: mode === 'local',
         devCode: session.devCode() ?? '',
-        patients: r.data.map((p) => patientItem(p, now())),
+        patients: r.data.map((p) => patientItem(p, now(), devicesOf(p.id))),
         today: dateText(now()),
       });
     },

@@ -1,6 +1,7 @@
 /** Pure rules of the personal pages: how a patient is described, what a nickname may be. */
-import { PatientProfile, PatientSummary, PROFILE_LIMITS, Role, Sex } from '../../lib/core';
+import { DeviceStatus, PatientProfile, PatientSummary, PROFILE_LIMITS, Role, Sex } from '../../lib/core';
 import { ageOf } from '../../common/time';
+import { PatientStatus, patientStatus, snapshotOf } from '../../common/status';
 import { SEXES } from '../../components/profile-form/model';
 
 export const ROLE_TEXT: Record<Role, string> = { owner: '管理者', family: '家人' };
@@ -22,10 +23,20 @@ export interface PatientItem {
   role: Role;
   roleText: string;
   meta: string;
+  /** The one-line status, when the devices are known. */
+  status?: PatientStatus;
 }
 
-export function patientItem(p: PatientSummary, now: number): PatientItem {
-  return { id: p.id, name: p.name, role: p.role, roleText: ROLE_TEXT[p.role], meta: describe(p, now) };
+/**
+ * Without the device's measurement interval (up to 1 hour), the list calls a connected device
+ * quiet only after an hour and a half without a reading; the monitor page knows the interval.
+ */
+export const LIST_STALE_AFTER_MS = 90 * 60_000;
+
+export function patientItem(p: PatientSummary, now: number, devices?: readonly DeviceStatus[]): PatientItem {
+  const item: PatientItem = { id: p.id, name: p.name, role: p.role, roleText: ROLE_TEXT[p.role], meta: describe(p, now) };
+  if (devices) item.status = patientStatus(snapshotOf(devices, LIST_STALE_AFTER_MS), now);
+  return item;
 }
 
 /**

@@ -10,7 +10,8 @@ import { PatientTab, patientTabs } from '../../components/patient-tabs/model';
 import type { Services } from '../../services/index';
 import { servicesOf } from '../../services/provider';
 import type { RealtimeEvent } from '../../services/realtime/index';
-import { CommandKind, Latest, latestOfDevices, mergeLatest, outcomeOf, PENDING_TEXT, REALTIME_TEXT, Tile, tileOf } from './view-model';
+import { changedByText, CommandKind, connectionLine, Latest, latestOfDevices, mergeLatest, outcomeOf, PENDING_TEXT, REALTIME_TEXT, staleAfterMs, Tile, tileOf } from './view-model';
+import { PatientStatus, patientStatus } from '../../common/status';
 import type { ControlOutcome } from '../../components/device-control/model';
 
 /** The live chart's window: the last 10 minutes. */
@@ -23,6 +24,7 @@ interface DeviceView {
   id: string;
   label: string;
   online: boolean;
+  presenceAt?: number;
 }
 
 interface ChartHandle {
@@ -38,6 +40,13 @@ interface Fields {
   loadSeq: number;
   /** Between onShow and onHide: a load finishing after the page was hidden must not start listening. */
   shown: boolean;
+  /** Last presence change per device (ms), for "设备离线 45 分钟". */
+  presenceAt: Record<string, number | undefined>;
+  /** Member names by user id, for "张丽于 … 修改了设置". */
+  names: Record<string, string>;
+  patientName: string;
+  /** Measurement switched on, per device, as last known. */
+  measuring: Record<string, boolean | undefined>;
 }
 
 definePage({
@@ -54,13 +63,17 @@ definePage({
     live: 'idle',
     liveText: '',
     liveEmpty: false,
+    /** The connection line (phone and device together): tone `live` | `idle` | `connecting` | `error`. */
+    conn: { tone: 'idle', text: '' },
+    /** The patient's one-line status. */
+    status: null as PatientStatus | null,
     deviceLabel: '',
-    control: { online: false, enabled: true, intervalS: 60, pending: '', outcome: null as ControlOutcome | null },
+    control: { online: false, enabled: true, intervalS: 60, pending: '', outcome: null as ControlOutcome | null, changed: '' },
     alert: '',
   },
   methods: {
     fields(): Fields {
-      return instanceFields<Fields>(this, () => ({ latest: {}, points: { temperature: [], heartRate: [], spo2: [] }, online: {}, loadSeq: 0, shown: false }));
+      return instanceFields<Fields>(this, () => ({ latest: {}, points: { temperature: [], heartRate: [], spo2: [] }, online: {}, loadSeq: 0, shown: false, presenceAt: {}, names: {}, patientName: '', measuring: {} }));
     },
     services(): Services {
       return servicesOf(this);
@@ -117,6 +130,10 @@ definePage({
       if (!detail.ok) return this.setData({ state: 'error', message: errorText(detail) });
       const devices = detail.data.devices.map((d) => ({ id: d.id, label: d.label || d.deviceName, online: d.online }));
       f.online = Object.fromEntries(devices.map((d) => [d.id, d.online]));
+      f.presenceAt = Object.fromEntries(detail.data.devices.map((d) => [d.id, d.presenceAt]));
+      f.names = Object.fromEntries(detail.data.members.map((m) => [m.userId, m.userName]));
+      f.patientName = detail.data.name;
+      f.measuring = {};
       f.latest = latestOfDevices(detail.data.devices);
       const readings = recent.ok && recent.data.kind === 'raw' ? recent.data.readings : [];
       f.points = { temperature: pointsOf(readings, 'temperature'), heartRate: pointsOf(readings, 'heartRate'), spo2: pointsOf(readings, 'spo2') };
@@ -135,8 +152,11 @@ definePage({
       const r = await this.services().api.controlState(deviceId);
       if (!r.ok) return;
       const s = r.data.desired ?? r.data.reported ?? FACTORY;
-      this.setData({ 'control.enabled': s.enabled, 'control.intervalS': s.intervalS });
-      this.fields().online[deviceId] = r.data.online;
+      const f = this.fields();
+      const me = this.services().session.user()?.id ?? '';
+      this.setData({ 'control.enabled': s.enabled, 'control.intervalS': s.intervalS, 'control.changed': changedByText(r.data.desired, f.names, me, this.services().now()) });
+      f.online[deviceId] = r.data.online;
+      f.measuring[deviceId] = s.enabled;
       this.renderTiles();
     },
     anyOnline(): boolean {
@@ -149,7 +169,27 @@ definePage({
       const tiles = VITAL_ORDER.map((k) => tileOf(k, f.latest[k], online, this.data.control.intervalS, this.services().now()));
       const devices = this.data.devices.map((d) => ({ ...d, online: f.online[d.id] ?? false }));
       const current = devices.find((d) => d.id === this.data.deviceId);
-      this.setData({ tiles, devices, deviceLabel: current?.label ?? '', 'control.online': current?.online ?? false });
+      this.setData({ tiles, devices, deviceLabel: current?.label ?? '', 'control.online': current?.online ?? false, status: this.statusNow(), conn: connectionLine(this.data.live, this.data.liveText, online) });
+    },
+    /** The one-line answer to "is she OK": from presence, the newest values and the measurement switch. */
+    statusNow(): PatientStatus {
+      const f = this.fields();
+      const ids = this.data.devices.map((d) => d.id);
+      const online = ids.some((id) => f.online[id]);
+      const since = ids.map((id) => f.presenceAt[id] ?? 0).filter((t) => t > 0);
+      const known = ids.map((id) => f.measuring[id]).filter((m): m is boolean => m !== undefined);
+      return patientStatus(
+        {
+          devices: ids.length,
+          online,
+          offlineSince: online || !since.length ? undefined : Math.max(...since),
+          latest: f.latest,
+          // Off only when every device whose setting is known is off.
+          measuring: known.length === ids.length && known.every((m) => !m) ? false : undefined,
+          staleAfterMs: staleAfterMs(this.data.control.intervalS),
+        },
+        this.services().now(),
+      );
     },
     renderChart() {
       const points = this.fields().points[this.data.vital];
@@ -166,10 +206,14 @@ definePage({
     },
     onRealtime(e: RealtimeEvent) {
       const f = this.fields();
-      if (e.type === 'status') return this.setData({ live: e.status, liveText: REALTIME_TEXT[e.status] ?? '' });
+      if (e.type === 'status') {
+        const liveText = REALTIME_TEXT[e.status] ?? '';
+        return this.setData({ live: e.status, liveText, conn: connectionLine(e.status, liveText, this.anyOnline()) });
+      }
       if (!(e.deviceId in f.online)) return;
       if (e.type === 'presence') {
         f.online[e.deviceId] = e.online;
+        f.presenceAt[e.deviceId] = e.at;
         return this.renderTiles();
       }
       const wasOnline = f.online[e.deviceId];
@@ -185,7 +229,7 @@ definePage({
       const now = this.services().now();
       const patch: Record<string, Tile> = {};
       for (const k of changed) patch[`tiles[${VITAL_ORDER.indexOf(k)}]`] = tileOf(k, f.latest[k], true, this.data.control.intervalS, now);
-      if (changed.length) this.setData(patch);
+      if (changed.length) this.setData({ ...patch, status: this.statusNow() });
       if (!wasOnline) this.renderTiles();
       if (e.reading[this.data.vital] !== undefined) this.renderChart();
     },
@@ -204,13 +248,39 @@ definePage({
     },
     async command(kind: CommandKind, run: () => ReturnType<Services['api']['measureNow']>, revert?: () => void) {
       this.setData({ 'control.pending': kind, 'control.outcome': { kind: 'pending', text: PENDING_TEXT[kind] } });
+      const deviceId = this.data.deviceId;
       const r = await run();
       const outcome = outcomeOf(kind, r);
       if (outcome.kind === 'failed' && kind !== 'measure') revert?.();
       this.setData({ 'control.pending': '', 'control.outcome': outcome });
+      // The chip, the tiles and the status follow what the command learned about the connection.
+      if (r.ok && deviceId === this.data.deviceId) {
+        const f = this.fields();
+        const online = !r.data.offline;
+        if (f.online[deviceId] !== online) {
+          f.online[deviceId] = online;
+          if (!online) f.presenceAt[deviceId] ??= this.services().now();
+        }
+        if (kind === 'enabled' && outcome.kind !== 'failed') f.measuring[deviceId] = this.data.control.enabled;
+        if (kind !== 'measure' && outcome.kind !== 'failed') {
+          const me = this.services().session.user()?.id ?? '';
+          this.setData({ 'control.changed': changedByText({ by: me, at: this.services().now() }, f.names, me, this.services().now()) });
+        }
+        this.renderTiles();
+      }
     },
-    onToggle(e: WechatMiniprogram.CustomEvent<{ enabled: boolean }>) {
+    async onToggle(e: WechatMiniprogram.CustomEvent<{ enabled: boolean }>) {
       const before = this.data.control.enabled;
+      if (!e.detail.enabled) {
+        const name = this.fields().patientName || '家人';
+        const ok = await this.services().ui.confirm('关闭自动测量？', `关闭后${name}的设备将停止测量，所有关注${name}的家人都看不到新数据，直到有人重新打开。`);
+        if (!ok) {
+          // The switch already moved on screen: move it back.
+          this.setData({ 'control.enabled': false });
+          this.setData({ 'control.enabled': before });
+          return;
+        }
+      }
       this.setData({ 'control.enabled': e.detail.enabled });
       void this.command('enabled', () => this.services().api.setMeasurement(this.data.deviceId, { enabled: e.detail.enabled }), () => this.setData({ 'control.enabled': before }));
     },

@@ -3,20 +3,22 @@ import { CommandReply, DeviceStatus, formatVital, Reading, Result, VITAL_ORDER, 
 import type { ControlOutcome } from '../../components/device-control/model';
 import type { TileState } from '../../components/vital-tile/index';
 import { ago, readingTime } from '../../common/time';
+import { levelWord, normalRangeText } from '../../common/status';
+import type { Latest } from '../../common/status';
 
-export interface Latest {
-  ts: number;
-  value: number;
-}
+export type { Latest };
 
 export interface Tile {
   vital: VitalKey;
   label: string;
   unit: string;
-  color: string;
   value: string;
   time: string;
   state: TileState;
+  /** `正常 51–90`. */
+  range: string;
+  /** `偏快` when the value is outside its normal range, else ``. */
+  flag: string;
 }
 
 /** A reading is stale after three missed measurements, and never sooner than 2 minutes. */
@@ -26,12 +28,12 @@ export function staleAfterMs(intervalS: number): number {
 
 export function tileOf(vital: VitalKey, latest: Latest | undefined, online: boolean, intervalS: number, now: number): Tile {
   const s = VITAL_STYLES[vital];
-  const base = { vital, label: s.label, unit: s.unit, color: s.color };
-  if (!latest) return { ...base, value: '--', time: '', state: online ? 'empty' : 'offline' };
+  const base = { vital, label: s.label, unit: s.unit, range: normalRangeText(vital) };
+  if (!latest) return { ...base, value: '--', time: '', state: online ? 'empty' : 'offline', flag: '' };
   const state: TileState = !online ? 'offline' : now - latest.ts > staleAfterMs(intervalS) ? 'stale' : 'fresh';
   // An old value says how old it is; the clock time would not fit the tile beside it.
   const time = state === 'fresh' ? readingTime(latest.ts, now) : ago(latest.ts, now);
-  return { ...base, value: formatVital(vital, latest.value), time, state };
+  return { ...base, value: formatVital(vital, latest.value), time, state, flag: levelWord(vital, latest.value) };
 }
 
 /** Keeps the newest value per vital. Returns the vitals that changed. */
@@ -88,3 +90,21 @@ export const REALTIME_TEXT: Record<string, string> = {
   reconnecting: '连接中断，正在重连…',
   error: '实时连接失败',
 };
+
+/**
+ * The connection line under the status: it speaks of the phone's connection and the device's
+ * presence together, so a connected app never looks green beside a device that is offline.
+ */
+export function connectionLine(live: string, liveText: string, anyOnline: boolean): { tone: string; text: string } {
+  if (live === 'live') return anyOnline ? { tone: 'live', text: '实时数据已连接，新数据会自动显示' } : { tone: 'idle', text: '手机已连接，正在等待设备上线' };
+  if (live === 'error') return { tone: 'error', text: liveText || REALTIME_TEXT.error };
+  if (live === 'connecting' || live === 'reconnecting') return { tone: 'connecting', text: REALTIME_TEXT[live] };
+  return { tone: 'idle', text: '未连接实时数据' };
+}
+
+/** `张丽 11-26 20:15 修改了设置`: who last changed the device's settings, from its desired settings. */
+export function changedByText(desired: { at: number; by: string } | undefined, names: Record<string, string>, me: string, now: number): string {
+  if (!desired) return '';
+  const who = desired.by === me ? '你' : names[desired.by] ?? '家人';
+  return `${who}于 ${readingTime(desired.at, now)} 修改了设置`;
+}
