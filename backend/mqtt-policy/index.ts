@@ -8,7 +8,7 @@ import { deviceIdOf, parseClientId, parseDeviceId, ParsedTopic, parseUsername, P
 import { AuthenticatedDevice, ConnackCode, createDeviceAuth, deviceMayPublish, deviceMaySubscribe } from '../device-auth';
 import { createGuessLimiter, GuessLimiter, LimitRule, retryText } from '../rate-limit';
 import type { Store } from '../store/types';
-import { createUserCredentials, readableTopics } from './user-credentials';
+import { createUserCredentials, patientTopics, readableTopics } from './user-credentials';
 
 /** A person's identity carries the local sign-in session their credentials came from, if any. */
 export type MqttIdentity = { kind: 'device'; device: AuthenticatedDevice } | { kind: 'user'; userId: string; sessionId?: string };
@@ -135,13 +135,17 @@ export function createMqttPolicy(opts: MqttPolicyOptions) {
     return { ok: true, identity };
   }
 
-  /** Topics a user may read now: those of devices currently bound to patients they follow. */
+  /** Topics a user may read now: those of devices currently bound to patients they follow, and those patients' alerts. */
   async function userTopics(userId: string): Promise<Set<string>> {
     const ids = await opts.store.devicesOfUser(userId);
-    return new Set(ids.flatMap((id) => {
-      const ref = parseDeviceId(id);
-      return ref ? readableTopics(ref) : [];
-    }));
+    const patients = await opts.store.patientsOf(userId);
+    return new Set([
+      ...ids.flatMap((id) => {
+        const ref = parseDeviceId(id);
+        return ref ? readableTopics(ref) : [];
+      }),
+      ...patients.flatMap((p) => patientTopics(p.id)),
+    ]);
   }
 
   return {

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DeviceRef, MEASURE_NOW_SERVICE, topics } from '../../core/alink';
+import { alertTopic } from '../../core/alerts';
 import { createTokenSigner } from '../auth/session-token';
 import type { RealtimeCredentials, UserRecord } from '../../core/api';
 
@@ -26,6 +27,11 @@ export function readableTopics(d: DeviceRef): string[] {
     topics.propertySetReply(d),
     topics.serviceReply(d, MEASURE_NOW_SERVICE),
   ];
+}
+
+/** What a person may read of a patient they follow: its alerts (docs/alerts.md). */
+export function patientTopics(patientId: string): string[] {
+  return [alertTopic(patientId)];
 }
 
 export function createUserCredentials(secret: string, ttlMs = REALTIME_TTL_MS) {

@@ -9,7 +9,7 @@ import { alertTopic, AlertRecord } from '../../core/alerts';
 import { buildRequest, topics } from '../../core/alink';
 import { createPpgVitalsSource } from '../../device-emulator/vitals/ppg-source';
 import { functionClient } from '../helpers/http';
-import { connectDevice, createDevice, publish, startStack, tempDir } from '../helpers/stack';
+import { connect, connectDevice, createDevice, nextMessage, publish, startStack, subscribe, tempDir } from '../helpers/stack';
 
 type Json = Record<string, unknown>;
 type Sent = { at: number; spo2?: number; heartRate?: number; bodyTemperature?: number };
@@ -151,7 +151,21 @@ describe('alerts', () => {
     const { alice, carol, bob, patientId, device, ids } = await family();
     await data('alerts', { action: 'subscribed', templateId: TEMPLATE, count: 5 }, alice);
     await data('alerts', { action: 'subscribed', templateId: TEMPLATE, count: 5 }, carol);
+    // Members read the patient's alert topic with their real-time credentials; a stranger may not subscribe.
+    const mqttAs = async (token: string) => {
+      const cr = await data('realtime', { action: 'credentials' }, token);
+      return { topics: cr.topics as string[], client: await connect(`ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`, { clientId: cr.clientId as string, username: cr.username as string, password: cr.password as string }) };
+    };
+    const carolRt = await mqttAs(carol);
+    const bobRt = await mqttAs(bob);
+    expect(carolRt.topics).toContain(alertTopic(patientId));
+    expect(bobRt.topics).not.toContain(alertTopic(patientId));
+    expect(await subscribe(carolRt.client, alertTopic(patientId))).toBe(1);
+    expect(await subscribe(bobRt.client, alertTopic(patientId))).toBe(128);
+    const raised = nextMessage(carolRt.client, alertTopic(patientId));
     const c = await send(device, [0, 1, 2].map((i) => ({ at: clock - 30_000 + i * 10_000, spo2: 88, heartRate: 80 })));
+    expect(JSON.parse(await raised)).toMatchObject({ type: 'alert', reason: 'raise', alert: { patientId, kind: 'spo2', severity: 'urgent' } });
+    await Promise.all([carolRt.client.endAsync(true), bobRt.client.endAsync(true)]);
     const [a] = (await data('alerts', { action: 'active', patientId }, carol)) as unknown as AlertRecord[];
     expect(a).toMatchObject({ kind: 'spo2', severity: 'urgent', escalations: 0 });
 
