@@ -7,8 +7,9 @@ import { tempDir } from '../helpers/stack';
 
 const root = join(__dirname, '..', '..');
 
-function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'local-cloud/start.ts')], { cwd: root, env: { ...process.env, ...env } });
+function run(env: Record<string, string>, viaNpm = false) {
+  const [cmd, args] = viaNpm ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', join(root, 'local-cloud/start.ts')]];
+  const child = spawn(cmd as string, args as string[], { cwd: root, env: { ...process.env, ...env } });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -70,5 +71,19 @@ test('the function host stays on loopback by default, and says so when it is exp
   expect(exposed.text()).toMatch(/warning: the function host listens on 0\.0\.0\.0: anyone who can reach port \d+ can sign in as any/);
   exposed.child.kill('SIGTERM');
   expect(await exposed.exited).toBe(0);
+  dir.remove();
+}, 30_000);
+
+test('SIGTERM to the npm process (a supervisor, `kill PID`) stops the whole stack in order', async () => {
+  const dir = tempDir();
+  const p = run({ DATA_DIR: dir.path, MQTT_PORT: '0', MQTT_WS_PORT: '0', HTTP_PORT: '0', DEMO_DEVICES: '1', HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1' }, true);
+  await p.output(/Ctrl\+C stops/);
+  const port = /Functions \(HTTP\)\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(p.text())![1];
+  expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+  p.child.kill('SIGTERM');
+  expect(await p.exited).toBe(0);
+  expect(p.text()).toMatch(/stopped; all acknowledged readings are stored/);
+  // Nothing is left holding the ports: the stack itself stopped, not only npm.
+  await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
   dir.remove();
 }, 30_000);
