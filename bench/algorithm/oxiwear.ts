@@ -78,16 +78,20 @@ export function parseOxiwearCsv(text: string): OxiwearSamples {
   return out;
 }
 
-/** Loads every recording of `dir` (sorted by name). */
-export function loadOxiwearFolder(dir: string): OxiwearRecording[] {
+/**
+ * Every `.csv` recording of `dir`, sorted by name, read with the folder's own name and content
+ * parsers (none when the folder is absent).
+ */
+export function loadCsvFolder<R, C>(dir: string, parseName: (name: string) => R, parseCsv: (text: string) => C, sampleRateHz: number) {
+  if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
     .filter((f) => f.toLowerCase().endsWith('.csv'))
     .sort()
-    .map((name) => ({
-      name,
-      reference: parseOxiwearFileName(name),
-      sampleRateHz: OXIWEAR_SAMPLE_RATE_HZ,
-      ...parseOxiwearCsv(fs.readFileSync(path.join(dir, name), 'utf8')),
-    }));
+    .map((name) => ({ name, reference: parseName(name), sampleRateHz, ...parseCsv(fs.readFileSync(path.join(dir, name), 'utf8')) }));
+}
+
+/** Loads every recording of `dir` (sorted by name). */
+export function loadOxiwearFolder(dir: string): OxiwearRecording[] {
+  return loadCsvFolder(dir, parseOxiwearFileName, parseOxiwearCsv, OXIWEAR_SAMPLE_RATE_HZ);
 }

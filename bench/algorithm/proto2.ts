@@ -7,8 +7,8 @@
  * reference finger-oximeter reading, where a four-digit value is a range (`9596` = 95–96); the
  * middle of a range is the reference. `unattached` files have no reference.
  */
-import fs from 'node:fs';
 import path from 'node:path';
+import { loadCsvFolder } from './oxiwear';
 
 export const PROTO2_DIR = process.env.PPG_PROTO2_DIR ?? path.resolve(__dirname, '../../../shared/data/ppg/oxiwear/proto2');
 export const PROTO2_SAMPLE_RATE_HZ = 24.995;
@@ -50,15 +50,5 @@ export function parseProto2Csv(text: string): Pick<Proto2Recording, 'ir' | 'red'
 
 /** The recordings, or none when the folder is absent. */
 export function loadProto2Folder(dir = PROTO2_DIR): Proto2Recording[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.toLowerCase().endsWith('.csv'))
-    .sort()
-    .map((name) => ({
-      name,
-      reference: parseProto2FileName(name),
-      sampleRateHz: PROTO2_SAMPLE_RATE_HZ,
-      ...parseProto2Csv(fs.readFileSync(path.join(dir, name), 'utf8')),
-    }));
+  return loadCsvFolder(dir, parseProto2FileName, parseProto2Csv, PROTO2_SAMPLE_RATE_HZ);
 }
