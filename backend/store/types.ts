@@ -6,9 +6,9 @@
 import type { Bucket, Reading } from '../../core';
 import type { RejectKind } from '../../core/alink';
 import type { AlertAck, AlertRecord, AlertRules, ConditionState, DeliveryRecord, Severity, SnoozeRecord } from '../../core/alerts';
-import type { AuditEntry, DeviceState, DeviceStatus, MemberRecord, PatientProfile, PatientRecord, Role, Settings, UserProfilePatch, UserRecord } from '../../core/api';
+import type { AuditEntry, DeviceAttributeValue, DeviceState, DeviceStatus, MemberRecord, PatientProfile, PatientRecord, Role, Settings, UserProfilePatch, UserRecord } from '../../core/api';
 
-export type { AuditEntry, CommandResult, DeviceState, DeviceStatus, MemberRecord, PatientProfile, PatientRecord, Role, Settings, Sex, UserProfilePatch, UserRecord } from '../../core/api';
+export type { AuditEntry, CommandResult, DeviceAttributeValue, DeviceState, DeviceStatus, MemberRecord, PatientProfile, PatientRecord, Role, Settings, Sex, UserProfilePatch, UserRecord } from '../../core/api';
 
 /** How strictly a device's login timestamp is checked; see docs/protocol.md "Freshness". */
 export type LoginPolicy = 'compat' | 'strict';
@@ -62,6 +62,21 @@ export interface PresenceEvent {
   online: boolean;
   at: number;
 }
+
+/**
+ * What a device says about itself besides readings: its firmware version (OTA inform) and the
+ * latest values of non-vital properties and tags. Attributes merge into those kept (one key's new
+ * value replaces its old one; others stay).
+ */
+export interface DeviceInfoUpdate {
+  deviceId: string;
+  firmwareVersion?: string;
+  attributes?: Record<string, DeviceAttributeValue>;
+  at: number;
+}
+
+/** At most this many attributes are kept per device; further new keys are dropped. */
+export const MAX_DEVICE_ATTRIBUTES = 64;
 
 export interface RejectionEvent {
   /** Device id, or `unknown` when the sender could not be identified. */
@@ -283,6 +298,11 @@ export interface Store extends PeopleStore, ControlStore, AlertStore {
   /** Marks every device offline (the broker restarted, so no session survives). */
   resetPresence(at: number): Promise<void>;
   countRejections(events: RejectionEvent[]): Promise<void>;
+  /**
+   * Records firmware versions and attributes (in order; a later update wins). Unknown devices
+   * are ignored. Shown by `listDevices`/`deviceStatus`.
+   */
+  updateDeviceInfo(updates: DeviceInfoUpdate[]): Promise<void>;
   /** Number of readings in the segments, counting at most `cap` (so the check stays cheap). */
   countReadings(segments: Segment[], cap: number): Promise<number>;
   queryRaw(q: RawQuery): Promise<Reading[]>;

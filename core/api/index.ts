@@ -77,7 +77,17 @@ export interface DeviceStatus {
   readings: number;
   /** Bad messages counted per kind. */
   rejections: Partial<Record<RejectKind, number>>;
+  /** Firmware version the device last reported (Alink OTA inform), if any. */
+  firmwareVersion?: string;
+  /**
+   * The device's latest values of properties that are not vitals (e.g. `MACAddress`) and of its
+   * tags, as last posted; absent until it posts one.
+   */
+  attributes?: Record<string, DeviceAttributeValue>;
 }
+
+/** A non-vital property or tag value as kept: objects and arrays are kept as JSON text. */
+export type DeviceAttributeValue = string | number | boolean;
 
 /** How a device measures: on/off and the interval between measurements (s). */
 export interface Settings {

@@ -6,6 +6,7 @@ import { Bucket, Reading } from '../../core';
 import type { Store } from '../../backend/store/types';
 import { runPeopleContract } from './contract-people';
 import { runAlertContract } from './contract-alerts';
+import { runDeviceInfoContract } from './contract-device-info';
 
 export interface StoreFactory {
   /** A fresh, empty store. */
@@ -66,6 +67,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
 
     runPeopleContract(() => store);
     runAlertContract(() => store);
+    runDeviceInfoContract(() => store);
 
     test('stats count devices and stored readings', async () => {
       await store.createDevice(dev('bed-1'), T0);

@@ -2,14 +2,18 @@
  * Device documents on CloudBase: registry, presence, counters, and the rejection counts.
  *
  *   devices    { _id: "{pk}:{dn}", deviceId, productKey, deviceName, secret, label, loginPolicy,
- *                createdAt, bindCode, online, presenceAt }
+ *                createdAt, bindCode, online, presenceAt, firmwareVersion?, attributes? }
+ * `attributes` is an object of the latest value per key (strings, numbers, booleans);
+ * `updateDeviceInfo` reads, merges and writes it (two devices never share a document, and one
+ * device's messages are stored one batch at a time, so there is no lost update in practice).
  * A device's reading count and latest reading come from its hour documents (readings.ts), so
  * storing readings never writes the device document.
  *   rejections { _id: "{pk}:{dn}:{kind}", deviceId, kind, count, firstAt, lastAt, lastDetail }
  */
 import { AppError, ErrorCode } from '../../../core';
 import type { RejectKind } from '../../../core/alink';
-import type { DeviceRecord, DeviceStatus, NewDevice, PresenceEvent, RejectionEvent, StoreStats } from '../types';
+import type { DeviceAttributeValue, DeviceInfoUpdate, DeviceRecord, DeviceStatus, NewDevice, PresenceEvent, RejectionEvent, StoreStats } from '../types';
+import { mergeAttributes } from '../attributes';
 import { CloudbaseDb, Doc, docsOf, firstDoc, isDuplicate, must, PAGE } from './db';
 import { deviceKeyOf, rejectionKey } from './keys';
 import type { DeviceReadings } from './readings';
@@ -39,6 +43,8 @@ function toStatus(d: Doc, rejections: Partial<Record<RejectKind, number>>, r: De
   };
   if (typeof d.presenceAt === 'number') s.presenceAt = d.presenceAt;
   if (r?.last) s.lastReading = r.last;
+  if (typeof d.firmwareVersion === 'string') s.firmwareVersion = d.firmwareVersion;
+  if (d.attributes && typeof d.attributes === 'object') s.attributes = d.attributes as Record<string, DeviceAttributeValue>;
   return s;
 }
 
@@ -161,6 +167,20 @@ export function createDevices(cdb: CloudbaseDb, perDevice: (ids: string[]) => Pr
           if (!isDuplicate(err)) throw err;
           await inc();
         }
+      }
+    },
+    async updateDeviceInfo(updates: DeviceInfoUpdate[]): Promise<void> {
+      for (const u of updates) {
+        const patch: Record<string, unknown> = {};
+        if (u.firmwareVersion !== undefined) patch.firmwareVersion = u.firmwareVersion;
+        if (u.attributes && Object.keys(u.attributes).length) {
+          const d = await doc(u.deviceId);
+          if (!d) continue;
+          const kept = d.attributes && typeof d.attributes === 'object' ? (d.attributes as Record<string, DeviceAttributeValue>) : {};
+          // Replaced whole (`set`): a plain object would be merged field by field by the SDK.
+          patch.attributes = _.set(mergeAttributes(kept, u.attributes));
+        }
+        if (Object.keys(patch).length) must(await cdb.run(() => devices().doc(deviceKeyOf(u.deviceId)).update(patch)));
       }
     },
     async stats(): Promise<StoreStats> {

@@ -48,6 +48,7 @@ export function createCloudbaseStore(opts: CloudbaseStoreOptions): Store & Cloud
     applyPresence: open(devices.applyPresence),
     resetPresence: open(devices.resetPresence),
     countRejections: open(devices.countRejections),
+    updateDeviceInfo: open(devices.updateDeviceInfo),
     countReadings: open(readings.count),
     queryRaw: open(readings.raw),
     queryBuckets: open(readings.buckets),

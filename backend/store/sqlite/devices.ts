@@ -2,7 +2,8 @@
 import type { Reading } from '../../../core';
 import { deviceIdOf, parseDeviceId, type RejectKind } from '../../../core/alink';
 import { AppError, ErrorCode } from '../../../core';
-import type { DeviceRecord, DeviceStatus, LoginPolicy, NewDevice, PresenceEvent, RejectionEvent } from '../types';
+import { mergeAttributes } from '../attributes';
+import type { DeviceAttributeValue, DeviceInfoUpdate, DeviceRecord, DeviceStatus, LoginPolicy, NewDevice, PresenceEvent, RejectionEvent } from '../types';
 import type { Db } from './database';
 
 interface DeviceRow {
@@ -18,6 +19,8 @@ interface DeviceRow {
   last_ts: number | null;
   reading_count: number;
   bind_code: string;
+  firmware_version: string | null;
+  attributes: string | null;
 }
 
 interface ReadingRow {
@@ -70,6 +73,7 @@ export function createDeviceTable(db: Db) {
       INSERT INTO rejections (device_key, kind, count, first_at, last_at, last_detail) VALUES (?, ?, 1, ?, ?, ?)
       ON CONFLICT (device_key, kind) DO UPDATE SET count = count + 1, last_at = excluded.last_at, last_detail = excluded.last_detail`),
     stats: db.prepare('SELECT count(*) AS devices, coalesce(sum(reading_count), 0) AS readings FROM devices'),
+    info: db.prepare('UPDATE devices SET firmware_version = coalesce(?, firmware_version), attributes = coalesce(?, attributes) WHERE id = ?'),
   };
 
   function row(id: string): DeviceRow | undefined {
@@ -93,6 +97,8 @@ export function createDeviceTable(db: Db) {
     };
     if (r.presence_at !== null) s.presenceAt = r.presence_at;
     if (last) s.lastReading = toReading(last);
+    if (r.firmware_version !== null) s.firmwareVersion = r.firmware_version;
+    if (r.attributes !== null) s.attributes = JSON.parse(r.attributes) as Record<string, DeviceAttributeValue>;
     return s;
   }
 
@@ -143,6 +149,17 @@ export function createDeviceTable(db: Db) {
     },
     countRejections(events: RejectionEvent[]): void {
       for (const e of events) q.reject.run(e.deviceId, e.kind, e.at, e.at, e.detail.slice(0, 500));
+    },
+    updateInfo(updates: DeviceInfoUpdate[]): void {
+      for (const u of updates) {
+        const r = row(u.deviceId);
+        if (!r) continue;
+        let attributes: string | null = null;
+        if (u.attributes && Object.keys(u.attributes).length) {
+          attributes = JSON.stringify(mergeAttributes(r.attributes === null ? {} : (JSON.parse(r.attributes) as Record<string, DeviceAttributeValue>), u.attributes));
+        }
+        q.info.run(u.firmwareVersion ?? null, attributes, r.id);
+      }
     },
     stats(): { devices: number; readings: number } {
       return q.stats.get() as { devices: number; readings: number };

@@ -42,6 +42,7 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
     applyPresence: lift(db.transaction((events: Parameters<Store['applyPresence']>[0]) => devices.applyPresence(events, devices.rowId))),
     resetPresence: lift(devices.resetPresence),
     countRejections: lift(db.transaction(devices.countRejections)),
+    updateDeviceInfo: lift(db.transaction(devices.updateInfo)),
     countReadings: lift(readings.count),
     queryRaw: lift(readings.raw),
     queryBuckets: lift(readings.buckets),

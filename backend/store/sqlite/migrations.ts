@@ -228,4 +228,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    name: 'device firmware version and latest attributes (non-vital properties, tags)',
+    sql: `
+      ALTER TABLE devices ADD COLUMN firmware_version TEXT;
+      -- JSON object of the latest value per key; NULL until the device posts one.
+      ALTER TABLE devices ADD COLUMN attributes TEXT;
+    `,
+  },
 ];
