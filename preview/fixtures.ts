@@ -178,6 +178,8 @@ export interface FixtureOptions {
   user?: UserRecord;
   /** Avatar upload replaced (errors, never-settling). */
   avatars?: Partial<Avatars>;
+  /** 大字模式 on. */
+  bigText?: boolean;
 }
 
 /** Avatars from fixtures: uploads succeed with `AVATAR_REF`, every stored avatar shows `AVATAR_PICTURE`. */
@@ -202,6 +204,7 @@ export function fixtureServices(opts: FixtureOptions = {}): Services & { realtim
     },
     realtime,
     avatars: { ...fixtureAvatars(), ...opts.avatars },
+    display: { bigText: () => opts.bigText ?? false, setBigText: () => undefined },
     ui: opts.ui ?? silentUi(),
     now: opts.clock ?? (() => now),
     timer: opts.timer ?? { setTimeout: () => 0, clearTimeout: () => undefined },

@@ -1,6 +1,6 @@
 /** Every page and component in its main states, from fixtures. */
 import { err, ErrorCode } from '../core';
-import { AVATAR_PICTURE, DEVICE, fixtureServices, never, NOW, PATIENTS, patientDetail, silentUi, USER_WITH_AVATAR } from './fixtures';
+import { AVATAR_PICTURE, DEVICE, fixtureServices, never, NOW, PATIENTS, patientDetail, USER_WITH_AVATAR } from './fixtures';
 import type { Scene } from './render';
 
 const unavailable = () => Promise.resolve(err(ErrorCode.Unavailable, '网络不可用：request:fail timeout'));
@@ -43,12 +43,6 @@ export function pageScenes(): Scene[] {
       }),
     },
     {
-      name: 'monitor-confirm-off',
-      path: 'pages/monitor',
-      services: fixtureServices({ ui: { ...silentUi(), confirm: never } }),
-      act: ({ instance }) => void (instance.onToggle as (e: unknown) => void)({ detail: { enabled: false } }),
-    },
-    {
       name: 'monitor-command-pending',
       path: 'pages/monitor',
       services: fixtureServices({ api: { measureNow: never } }),
@@ -62,6 +56,7 @@ export function pageScenes(): Scene[] {
       }),
       act: ({ instance }) => void (instance.onInterval as (e: unknown) => void)({ detail: { intervalS: 300 } }),
     },
+    { name: 'monitor-big-text', path: 'pages/monitor', services: fixtureServices({ bigText: true }) },
     { name: 'history-today', path: 'pages/history', services: fixtureServices() },
     { name: 'history-7-days', path: 'pages/history', services: fixtureServices(), act: ({ instance }) => void (instance.onPreset as (e: unknown) => void)({ detail: { preset: '7d' } }) },
     { name: 'history-30-days', path: 'pages/history', services: fixtureServices(), act: ({ instance }) => void (instance.onPreset as (e: unknown) => void)({ detail: { preset: '30d' } }) },
@@ -88,6 +83,8 @@ export function pageScenes(): Scene[] {
         },
       }),
     },
+    { name: 'me-opened-from-invite-card', path: 'pages/me', services: fixtureServices(), query: { invite: 'K7Q2M9XD' } },
+    { name: 'me-big-text', path: 'pages/me', services: fixtureServices({ bigText: true }) },
     { name: 'me-new-user', path: 'pages/me', services: fixtureServices({ api: { patients: async () => ({ ok: true, data: [] }) } }) },
     { name: 'me-profile-avatar', path: 'pages/me', services: fixtureServices({ user: USER_WITH_AVATAR }) },
     { name: 'me-edit-nickname', path: 'pages/me', services: fixtureServices({ user: USER_WITH_AVATAR }), act: ({ instance }) => void (instance.onEditName as () => void)() },
@@ -142,7 +139,7 @@ export function componentScenes(): Scene[] {
     { name: 'vital-tile-stale', path: 'components/vital-tile', width: 230, props: { ...tile, value: '71', time: '09:15:02 · 44 分钟前', state: 'stale' } },
     { name: 'vital-tile-offline', path: 'components/vital-tile', width: 230, props: { ...tile, value: '71', time: '09:15:02 · 44 分钟前', state: 'offline' } },
     { name: 'vital-tile-empty', path: 'components/vital-tile', width: 230, props: { ...tile, value: '--', state: 'empty' } },
-    { name: 'device-control-idle', path: 'components/device-control', props: { online: true, enabled: true, intervalS: 60, deviceLabel: '卧室床旁终端', changed: '张丽于 09:00:00 修改了设置' } },
+    { name: 'device-control-idle', path: 'components/device-control', props: { online: true, enabled: true, intervalS: 60, deviceLabel: '卧室床旁终端', changed: '张丽于今天 09:00修改了设置' } },
     { name: 'device-control-pending', path: 'components/device-control', props: { online: true, enabled: true, intervalS: 60, pending: 'measure', outcome: { kind: 'pending', text: '正在请求设备测量…' } } },
     { name: 'device-control-failed', path: 'components/device-control', props: { online: true, enabled: true, intervalS: 60, outcome: { kind: 'failed', text: '设备未响应（超时），请稍后重试' } } },
     { name: 'device-control-offline', path: 'components/device-control', props: { online: false, enabled: false, intervalS: 300, outcome: { kind: 'queued', text: '设备离线：设置已保存，设备上线后自动生效' } } },

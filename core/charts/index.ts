@@ -41,7 +41,7 @@ export function normalBand(key: VitalKey) {
   return {
     silent: true,
     itemStyle: { color: 'rgba(82, 196, 26, 0.14)' },
-    label: { show: true, position: 'insideTopLeft', color: '#237804', fontSize: 11, formatter: '正常范围' },
+    label: { show: true, position: 'insideTopLeft', color: '#135200', fontSize: 14, formatter: '正常范围' },
     data: [[{ yAxis: r.low }, { yAxis: r.high }]],
   };
 }
@@ -89,7 +89,7 @@ function yAxis(style: VitalStyle, values: number[]) {
     min: Math.floor(lo / step) * step,
     max: Math.ceil(hi / step) * step,
     interval: step,
-    axisLabel: { color: '#8c8c8c', fontSize: 11 },
+    axisLabel: { color: '#595959', fontSize: 14 },
     splitLine: { lineStyle: { color: '#f0f0f0' } },
   };
 }
@@ -97,15 +97,15 @@ function yAxis(style: VitalStyle, values: number[]) {
 function frame(style: VitalStyle, from: number, to: number, values: number[]): ChartOption {
   return {
     animation: false,
-    grid: { left: 40, right: 16, top: 24, bottom: 28 },
+    grid: { left: 44, right: 20, top: 24, bottom: 32 },
     xAxis: {
       type: 'time',
       min: from,
       max: to,
       splitNumber: 4,
       axisLabel: {
-        color: '#8c8c8c',
-        fontSize: 11,
+        color: '#595959',
+        fontSize: 14,
         hideOverlap: true,
         formatter: { year: '{yyyy}年', month: '{M}月', day: '{M}月{d}日', hour: '{HH}:{mm}', minute: '{HH}:{mm}', second: '{HH}:{mm}:{ss}', millisecond: '{HH}:{mm}:{ss}' },
       },

@@ -65,3 +65,10 @@ export function shortDate(ts: number, now: number): string {
   const d = dayjs(ts);
   return d.year() === dayjs(now).year() ? `${d.month() + 1}月${d.date()}日` : `${d.year()}年${d.month() + 1}月${d.date()}日`;
 }
+
+/** `今天 08:00`, `昨天 20:15`, `11月25日 20:15`: a moment as people say it. */
+export function whenText(ts: number, now: number): string {
+  const day = dayLabel(ts, now);
+  const time = dayjs(ts).format('HH:mm');
+  return `${day.replace(/ 周.$/, '')} ${time}`;
+}

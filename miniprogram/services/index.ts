@@ -5,6 +5,7 @@
  */
 import type { ConnectSocket } from '../lib/mqtt';
 import { createApi } from './api';
+import { createDisplay } from './display';
 import { CloudFiles, createAvatars, UploadFileFn } from './avatar';
 import type { AppConfig } from './config';
 import { createRealtimeClient, RealtimeClient } from './realtime/index';
@@ -27,6 +28,10 @@ export interface Ui {
   switchTab(url: string): void;
   copy(text: string): void;
   setTitle(title: string): void;
+  /** Ends the pull-down refresh animation (`wx.stopPullDownRefresh`). */
+  stopPullDownRefresh?(): void;
+  /** `wx.makePhoneCall`: opens the phone's dialler with the number. */
+  call?(phoneNumber: string): void;
 }
 
 /** The side effects the services need. */
@@ -42,6 +47,8 @@ export interface Platform {
   random: () => number;
   timer: Timer;
   ui: Ui;
+  /** WeChat's font size setting in px (`wx.getAppBaseInfo().fontSizeSetting`), when known. */
+  fontSizeSetting?: () => number | undefined;
 }
 
 export function createServices(platform: Platform, config: AppConfig) {
@@ -76,7 +83,8 @@ export function createServices(platform: Platform, config: AppConfig) {
     now: platform.now,
     random: platform.random,
   });
-  return { api, session, realtime, avatars, ui: platform.ui, now: platform.now, timer: platform.timer, mode: config.mode };
+  const display = createDisplay(platform.storage, platform.fontSizeSetting);
+  return { api, session, realtime, avatars, display, ui: platform.ui, now: platform.now, timer: platform.timer, mode: config.mode };
 }
 
 export type Services = ReturnType<typeof createServices>;

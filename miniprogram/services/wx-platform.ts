@@ -30,6 +30,15 @@ export function wxPlatform(config: AppConfig): Platform {
       switchTab: (url) => void wx.switchTab({ url }),
       copy: (data) => void wx.setClipboardData({ data }),
       setTitle: (title) => void wx.setNavigationBarTitle({ title }),
+      stopPullDownRefresh: () => void wx.stopPullDownRefresh(),
+      call: (phoneNumber) => void wx.makePhoneCall({ phoneNumber }),
+    },
+    fontSizeSetting: () => {
+      try {
+        return wx.getAppBaseInfo().fontSizeSetting;
+      } catch {
+        return undefined;
+      }
     },
   };
 }

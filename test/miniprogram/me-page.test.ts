@@ -286,3 +286,53 @@ describe('avatar and nickname', () => {
     expect(page.data.profileError).toBe('');
   });
 });
+
+describe('sharing and reading', () => {
+  test('opened from an invite card: the code is filled in and one tap on 加入 joins', async () => {
+    const redeemed: string[] = [];
+    const base = fixtureServices();
+    const services = fixtureServices({ api: { redeemInvite: (code) => (redeemed.push(code), base.api.redeemInvite(code)) } });
+    const { page } = openPage('me', services);
+    (page.instance as unknown as { onLoad(q: unknown): void }).onLoad({ invite: 'k7q2m9xd' });
+    await until(() => page.data.state === 'ready', 'page ready');
+    expect(page.data.redeemCode).toBe('K7Q2M9XD');
+    expect(allText(page)).toContain('家人邀请你一起照看');
+    await (page.instance as unknown as { onRedeem(): Promise<void> }).onRedeem();
+    expect(redeemed).toEqual(['K7Q2M9XD']);
+  });
+
+  test('大字模式 is stored and switches the page at once; WeChat\'s large font turns it on by default', async () => {
+    const { createDisplay } = await import('../../miniprogram/services/display');
+    const store = new Map<string, unknown>();
+    const storage = { getStorageSync: (k: string) => store.get(k) ?? '', setStorageSync: (k: string, v: unknown) => void store.set(k, v), removeStorageSync: (k: string) => void store.delete(k) };
+    let font: number | undefined = 17;
+    const display = createDisplay(storage, () => font);
+    expect(display.bigText()).toBe(false);
+    font = 22;
+    expect(display.bigText()).toBe(true);
+    display.setBigText(false);
+    expect(display.bigText()).toBe(false);
+
+    const services = { ...fixtureServices(), display };
+    const { page } = openPage('me', services);
+    await until(() => page.data.state === 'ready', 'page ready');
+    expect(page.data.big).toBe(false);
+    (page.instance as unknown as { onBigText(e: unknown): void }).onBigText({ detail: { value: true } });
+    expect(page.data.big).toBe(true);
+    expect(display.bigText()).toBe(true);
+    expect(page.querySelector('.page')!.dom!.className).toContain('big');
+  });
+
+  test('pull-to-refresh loads again and ends the animation', async () => {
+    let stopped = 0;
+    let loads = 0;
+    const base = fixtureServices();
+    const services = fixtureServices({ ui: { ...base.ui, stopPullDownRefresh: () => void stopped++ }, api: { patients: () => (loads++, base.api.patients()) } });
+    const { page } = openPage('me', services);
+    await until(() => page.data.state === 'ready', 'page ready');
+    const before = loads;
+    await (page.instance as unknown as { onPullDownRefresh(): Promise<void> }).onPullDownRefresh();
+    expect(loads).toBe(before + 1);
+    expect(stopped).toBe(1);
+  });
+});

@@ -12,7 +12,7 @@ import { createManualClock } from '../helpers/manual-clock';
 import { until } from '../helpers/until';
 import { openPage, textOf } from './helpers/render';
 import { recordingUi } from './helpers/platform';
-import { readingTime } from '../../miniprogram/common/time';
+import { readingTime, whenText } from '../../miniprogram/common/time';
 import type { Tile } from '../../miniprogram/pages/monitor/view-model';
 
 beforeEach(() => jest.resetModules());
@@ -210,6 +210,6 @@ describe('at a glance', () => {
     });
     const { page } = openPage('monitor', services);
     await until(() => page.data.control.changed !== '', 'the change');
-    expect(page.data.control.changed).toBe(`张丽于 ${readingTime(NOW - 3_600_000, NOW)} 修改了设置`);
+    expect(page.data.control.changed).toBe(`张丽于${whenText(NOW - 3_600_000, NOW)}修改了设置`);
   });
 });

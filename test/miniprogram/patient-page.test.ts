@@ -102,6 +102,11 @@ test('an invite lets a relative join; they see the patient without owner control
   expect(textOf(owner.page, '.invite-code')).toBe(`${code.slice(0, 4)} ${code.slice(4)}`);
   call(owner.page, 'onCopyInvite');
   expect(phone.ui.copied).toEqual([code]);
+  // The WeChat share card opens 我的 with this code filled in.
+  expect(textOf(owner.page, '.share')).toBe('发给微信里的家人');
+  const card = call<{ title: string; path: string }>(owner.page, 'onShareAppMessage');
+  expect(card.path).toBe(`/pages/me/index?invite=${code}`);
+  expect(card.title).toMatch(/^邀请你一起照看/);
 
   const relative = phoneServices(stack(), 'pp-fam-relative');
   const joined = await relative.services.api.redeemInvite(code);

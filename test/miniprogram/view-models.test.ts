@@ -299,9 +299,9 @@ describe('status at a glance', () => {
   });
 
   test('who changed the settings', () => {
-    expect(changedByText({ by: 'u_sis', at: NOW - 3_600_000 }, { u_sis: '张丽' }, 'u_me', NOW)).toMatch(/^张丽于 \d\d:\d\d:\d\d 修改了设置$/);
-    expect(changedByText({ by: 'u_me', at: NOW }, {}, 'u_me', NOW)).toMatch(/^你于 /);
-    expect(changedByText({ by: 'u_gone', at: NOW }, {}, 'u_me', NOW)).toMatch(/^家人于 /);
+    expect(changedByText({ by: 'u_sis', at: NOW - 3_600_000 }, { u_sis: '张丽' }, 'u_me', NOW)).toMatch(/^张丽于今天 \d\d:\d\d修改了设置$/);
+    expect(changedByText({ by: 'u_me', at: NOW }, {}, 'u_me', NOW)).toMatch(/^你于今天 /);
+    expect(changedByText({ by: 'u_gone', at: NOW }, {}, 'u_me', NOW)).toMatch(/^家人于今天 /);
     expect(changedByText(undefined, {}, 'u_me', NOW)).toBe('');
   });
 });

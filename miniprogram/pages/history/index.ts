@@ -29,6 +29,8 @@ interface Fields {
 
 definePage({
   data: {
+    /** 大字模式 (services/display). */
+    big: false,
     state: 'loading',
     message: '',
     patients: [] as PatientTab[],
@@ -54,7 +56,12 @@ definePage({
       return servicesOf(this);
     },
     onShow() {
+      this.setData({ big: this.services().display.bigText() });
       void this.loadPatients();
+    },
+    async onPullDownRefresh() {
+      await this.loadPatients();
+      this.services().ui.stopPullDownRefresh?.();
     },
     async loadPatients() {
       const r = await this.services().api.patients();

@@ -15,6 +15,8 @@ import type { PatientProfile } from '../../lib/core';
 
 definePage({
   data: {
+    /** 大字模式 (services/display). */
+    big: false,
     state: 'loading',
     message: '',
     userName: '',
@@ -35,6 +37,8 @@ definePage({
     redeemCode: '',
     redeemBusy: false,
     redeemError: '',
+    /** Opened from a share card with an invite. */
+    invited: false,
     today: '',
   },
   methods: {
@@ -42,7 +46,22 @@ definePage({
       return servicesOf(this);
     },
     onShow() {
+      this.setData({ big: this.services().display.bigText() });
       void this.load();
+    },
+    async onPullDownRefresh() {
+      await this.load();
+      this.services().ui.stopPullDownRefresh?.();
+    },
+    /** 大字模式 switched in 我的: stored, and this page follows at once (the others on their next show). */
+    onBigText(e: WechatMiniprogram.SwitchChange) {
+      this.services().display.setBigText(e.detail.value);
+      this.setData({ big: e.detail.value });
+    },
+    /** Opened from a family member's share card: the invite code is filled in, one tap on 加入 joins. */
+    onLoad(query: Record<string, string | undefined>) {
+      const code = query.invite ? normalizeCode(decodeURIComponent(query.invite)) : '';
+      if (code) this.setData({ redeemCode: code, invited: true });
     },
     async load() {
       const { api, session, avatars, now, mode } = this.services();

@@ -51,6 +51,8 @@ interface Fields {
 
 definePage({
   data: {
+    /** 大字模式 (services/display). */
+    big: false,
     state: 'loading',
     message: '',
     patients: [] as PatientTab[],
@@ -79,6 +81,7 @@ definePage({
       return servicesOf(this);
     },
     onShow() {
+      this.setData({ big: this.services().display.bigText() });
       this.fields().shown = true;
       void this.load();
       const { timer } = this.services();
@@ -93,6 +96,10 @@ definePage({
     },
     onHide() {
       this.pause();
+    },
+    async onPullDownRefresh() {
+      await this.load();
+      this.services().ui.stopPullDownRefresh?.();
     },
     onUnload() {
       this.pause();

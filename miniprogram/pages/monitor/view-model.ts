@@ -2,7 +2,7 @@
 import { CommandReply, DeviceStatus, formatVital, Reading, Result, VITAL_ORDER, VITAL_STYLES, VitalKey } from '../../lib/core';
 import type { ControlOutcome } from '../../components/device-control/model';
 import type { TileState } from '../../components/vital-tile/index';
-import { ago, readingTime } from '../../common/time';
+import { ago, readingTime, whenText } from '../../common/time';
 import { levelWord, normalRangeText } from '../../common/status';
 import type { Latest } from '../../common/status';
 
@@ -102,9 +102,9 @@ export function connectionLine(live: string, liveText: string, anyOnline: boolea
   return { tone: 'idle', text: '未连接实时数据' };
 }
 
-/** `张丽 11-26 20:15 修改了设置`: who last changed the device's settings, from its desired settings. */
+/** `张丽于昨天 20:15修改了设置`: who last changed the device's settings, from its desired settings. */
 export function changedByText(desired: { at: number; by: string } | undefined, names: Record<string, string>, me: string, now: number): string {
   if (!desired) return '';
   const who = desired.by === me ? '你' : names[desired.by] ?? '家人';
-  return `${who}于 ${readingTime(desired.at, now)} 修改了设置`;
+  return `${who}于${whenText(desired.at, now)}修改了设置`;
 }

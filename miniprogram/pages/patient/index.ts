@@ -11,11 +11,13 @@ import { formOf, ProfileForm } from '../../components/profile-form/model';
 import type { Services } from '../../services/index';
 import { servicesOf } from '../../services/provider';
 import { describe, sexText } from '../me/view-model';
-import { codeFromScan, DeviceRow, deviceRow, inviteText, MemberRow, memberRows } from './view-model';
+import { codeFromScan, DeviceRow, deviceRow, inviteText, MemberRow, memberRows, shareInvitePath } from './view-model';
 
 
 definePage({
   data: {
+    /** 大字模式 (services/display). */
+    big: false,
     state: 'loading',
     message: '',
     patientId: '',
@@ -47,7 +49,17 @@ definePage({
       this.setData({ patientId: query.id ?? '' });
     },
     onShow() {
+      this.setData({ big: this.services().display.bigText() });
       void this.load();
+    },
+    /**
+     * The share card for an invite: it opens the mini program on 我的 with the code filled in.
+     * Without an invite, the card opens the app's home page.
+     */
+    onShareAppMessage(): { title: string; path: string } {
+      const inv = this.data.invite;
+      if (!inv) return { title: '家人健康守护', path: '/pages/monitor/index' };
+      return { title: `邀请你一起照看${this.data.name || '家人'}`, path: shareInvitePath(inv.code) };
     },
     async load() {
       const { api, session, avatars, now } = this.services();

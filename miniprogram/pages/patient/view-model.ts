@@ -54,3 +54,8 @@ export function codeFromScan(text: string): string {
 export function inviteText(code: string): string {
   return code.length === 8 ? `${code.slice(0, 4)} ${code.slice(4)}` : code;
 }
+
+/** Where a shared invite card opens: 我的, with the code filled in. */
+export function shareInvitePath(code: string): string {
+  return `/pages/me/index?invite=${encodeURIComponent(code)}`;
+}
