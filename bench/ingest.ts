@@ -30,7 +30,7 @@ const M = envInt('BENCH_MESSAGES', 200);
 const WINDOW = envInt('BENCH_WINDOW', 20);
 const ROUNDS = envInt('BENCH_ROUNDS', 5);
 /** BENCH_BOUND=1: every device bound to a patient, so each batch is also evaluated for alerts (docs/alerts.md). */
-const BOUND = envInt('BENCH_BOUND', 0) > 0;
+const BOUND = process.env.BENCH_BOUND === '1';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
