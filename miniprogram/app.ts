@@ -10,6 +10,10 @@ import { wxPlatform } from './services/wx-platform';
 App<ServiceHost>({
   services: undefined,
   onLaunch() {
-    this.services = createServices(wxPlatform(APP_CONFIG), APP_CONFIG);
+    const services = createServices(wxPlatform(APP_CONFIG), APP_CONFIG);
+    this.services = services;
+    // WeChat asks before the first use of an API that touches personal data; the page's
+    // privacy-sheet shows the request (services/privacy.ts). Base library 2.32.3 and later.
+    if (typeof wx.onNeedPrivacyAuthorization === 'function') wx.onNeedPrivacyAuthorization((resolve) => services.privacy.need(resolve as never));
   },
 });

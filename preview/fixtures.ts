@@ -9,6 +9,7 @@ import type { Api } from '../miniprogram/services/api';
 import type { Avatars } from '../miniprogram/services/avatar';
 import type { Services, Timer, Ui } from '../miniprogram/services/index';
 import type { RealtimeClient, RealtimeEvent } from '../miniprogram/services/realtime/index';
+import { createPrivacyGate, PrivacyGate } from '../miniprogram/services/privacy';
 
 /** 2026-11-27 10:00 in China (UTC+8). */
 export const NOW = Date.UTC(2026, 10, 27, 2, 0, 0);
@@ -180,6 +181,8 @@ export interface FixtureOptions {
   avatars?: Partial<Avatars>;
   /** 大字模式 on. */
   bigText?: boolean;
+  /** The privacy gate (a waiting request shows the privacy sheet). */
+  privacy?: PrivacyGate;
 }
 
 /** Avatars from fixtures: uploads succeed with `AVATAR_REF`, every stored avatar shows `AVATAR_PICTURE`. */
@@ -205,6 +208,7 @@ export function fixtureServices(opts: FixtureOptions = {}): Services & { realtim
     realtime,
     avatars: { ...fixtureAvatars(), ...opts.avatars },
     display: { bigText: () => opts.bigText ?? false, setBigText: () => undefined },
+    privacy: opts.privacy ?? createPrivacyGate(),
     ui: opts.ui ?? silentUi(),
     now: opts.clock ?? (() => now),
     timer: opts.timer ?? { setTimeout: () => 0, clearTimeout: () => undefined },

@@ -2,9 +2,17 @@
 import { err, ErrorCode } from '../core';
 import { AVATAR_PICTURE, DEVICE, fixtureServices, never, NOW, PATIENTS, patientDetail, USER_WITH_AVATAR } from './fixtures';
 import type { Scene } from './render';
+import { createPrivacyGate } from '../miniprogram/services/privacy';
 
 const unavailable = () => Promise.resolve(err(ErrorCode.Unavailable, '网络不可用：request:fail timeout'));
 const offlineDevice = { ...DEVICE, online: false, presenceAt: NOW - 42 * 60_000, lastReading: { ts: NOW - 45 * 60_000, temperature: 36.4, heartRate: 71, spo2: 96 } };
+
+/** A privacy request WeChat is waiting on (the first use of the clipboard, say). */
+function waitingPrivacy() {
+  const gate = createPrivacyGate();
+  gate.need(() => undefined);
+  return gate;
+}
 
 /** The live page after the device sent a worrying reading over MQTT. */
 function readingArrives(): Scene {
@@ -84,6 +92,7 @@ export function pageScenes(): Scene[] {
       }),
     },
     { name: 'me-opened-from-invite-card', path: 'pages/me', services: fixtureServices(), query: { invite: 'K7Q2M9XD' } },
+    { name: 'me-privacy-request', path: 'pages/me', services: fixtureServices({ privacy: waitingPrivacy() }) },
     { name: 'me-big-text', path: 'pages/me', services: fixtureServices({ bigText: true }) },
     { name: 'me-new-user', path: 'pages/me', services: fixtureServices({ api: { patients: async () => ({ ok: true, data: [] }) } }) },
     { name: 'me-profile-avatar', path: 'pages/me', services: fixtureServices({ user: USER_WITH_AVATAR }) },

@@ -6,6 +6,7 @@
 import type { ConnectSocket } from '../lib/mqtt';
 import { createApi } from './api';
 import { createDisplay } from './display';
+import { createPrivacyGate } from './privacy';
 import { CloudFiles, createAvatars, UploadFileFn } from './avatar';
 import type { AppConfig } from './config';
 import { createRealtimeClient, RealtimeClient } from './realtime/index';
@@ -32,6 +33,8 @@ export interface Ui {
   stopPullDownRefresh?(): void;
   /** `wx.makePhoneCall`: opens the phone's dialler with the number. */
   call?(phoneNumber: string): void;
+  /** `wx.openPrivacyContract`: the privacy guide declared for the mini program. */
+  openPrivacyContract?(): void;
 }
 
 /** The side effects the services need. */
@@ -84,7 +87,8 @@ export function createServices(platform: Platform, config: AppConfig) {
     random: platform.random,
   });
   const display = createDisplay(platform.storage, platform.fontSizeSetting);
-  return { api, session, realtime, avatars, display, ui: platform.ui, now: platform.now, timer: platform.timer, mode: config.mode };
+  const privacy = createPrivacyGate();
+  return { api, session, realtime, avatars, display, privacy, ui: platform.ui, now: platform.now, timer: platform.timer, mode: config.mode };
 }
 
 export type Services = ReturnType<typeof createServices>;

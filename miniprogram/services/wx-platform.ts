@@ -32,6 +32,7 @@ export function wxPlatform(config: AppConfig): Platform {
       setTitle: (title) => void wx.setNavigationBarTitle({ title }),
       stopPullDownRefresh: () => void wx.stopPullDownRefresh(),
       call: (phoneNumber) => void wx.makePhoneCall({ phoneNumber }),
+      openPrivacyContract: () => void wx.openPrivacyContract({}),
     },
     fontSizeSetting: () => {
       try {

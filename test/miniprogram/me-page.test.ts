@@ -336,3 +336,22 @@ describe('sharing and reading', () => {
     expect(stopped).toBe(1);
   });
 });
+
+describe('privacy', () => {
+  test('a privacy request WeChat waits on shows the sheet; 同意 answers with the agree button and hides it', async () => {
+    const { createPrivacyGate } = await import('../../miniprogram/services/privacy');
+    const privacy = createPrivacyGate();
+    const { page } = openPage('me', fixtureServices({ privacy }));
+    await until(() => page.data.state === 'ready', 'page ready');
+    expect(allText(page)).not.toContain('使用前请阅读隐私说明');
+    const answers: unknown[] = [];
+    privacy.need((a) => answers.push(a));
+    await until(() => allText(page).includes('使用前请阅读隐私说明'), 'the sheet');
+    privacy.agree('privacy-agree');
+    expect(answers).toEqual([{ event: 'agree', buttonId: 'privacy-agree' }]);
+    await until(() => !allText(page).includes('使用前请阅读隐私说明'), 'the sheet to close');
+    privacy.need((a) => answers.push(a));
+    privacy.decline();
+    expect(answers[1]).toEqual({ event: 'disagree' });
+  });
+});
