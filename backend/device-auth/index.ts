@@ -20,6 +20,8 @@ import {
   ParsedTopic,
   deviceIdOf,
   devicePrefix,
+  isUplink,
+  topics,
 } from '../../core/alink';
 import type { Store } from '../store/types';
 
@@ -83,18 +85,26 @@ export function createDeviceAuth(opts: DeviceAuthOptions) {
 }
 
 /**
- * Topics a device may publish to: its own uplink topics (property post, event posts, replies to
- * commands). Everything else, including its own downlink topics, is denied.
+ * Topics a device may publish to: its own uplink topics — property post and batch post, event
+ * posts, replies to commands, tags, desired-property get, RRPC responses, clock sync requests,
+ * OTA version and progress, and its custom `/{pk}/{dn}/user/…` topics. Everything else, including
+ * its own downlink topics, is denied.
  */
 export function deviceMayPublish(device: AuthenticatedDevice, topic: string | ParsedTopic | undefined): boolean {
   const t = typeof topic === 'string' ? parseTopic(topic) : topic;
   if (!t || t.productKey !== device.productKey || t.deviceName !== device.deviceName) return false;
-  return t.kind === 'property.post' || t.kind === 'event.post' || t.kind === 'property.set.reply' || t.kind === 'service.reply';
+  return isUplink(t.kind);
 }
 
-/** Subscriptions a device may make: filters entirely inside its own `/sys/{pk}/{dn}/` subtree. */
+/**
+ * Subscriptions a device may make: filters entirely inside its own `/sys/{pk}/{dn}/` subtree or its
+ * custom `/{pk}/{dn}/user/` subtree, its clock-sync response, its OTA upgrade topic, and RRPC
+ * requests on its own topics (`/ext/rrpc/+/…`).
+ */
 export function deviceMaySubscribe(device: AuthenticatedDevice, filter: string): boolean {
   // Product keys and device names cannot contain `+` or `#`, so a filter that starts with the
   // literal prefix can only match inside the subtree, whatever wildcards follow.
-  return filter.startsWith(devicePrefix(device));
+  const { productKey: pk, deviceName: dn } = device;
+  const prefixes = [devicePrefix(device), `/${pk}/${dn}/user/`, `/ext/rrpc/+/${pk}/${dn}/user/`, `/ext/rrpc/+/sys/${pk}/${dn}/`];
+  return prefixes.some((p) => filter.startsWith(p)) || filter === topics.ntpResponse(device) || filter === topics.otaUpgrade(device);
 }

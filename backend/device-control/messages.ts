@@ -7,7 +7,7 @@
  * parses them as such, so the backend's own ids keep to that form.
  */
 import { randomInt } from 'node:crypto';
-import { buildRequest, DeviceRef, Method, reported, topics } from '../../core/alink';
+import { buildRequest, DeviceRef, Method, reported, settingsFromProperties, topics } from '../../core/alink';
 import type { DeviceRequest } from '../runtime/control';
 import type { DeviceState } from '../store/types';
 
@@ -31,5 +31,29 @@ export function requestMessage(ref: DeviceRef, req: DeviceRequest, id: string): 
 export function desiredStateMessage(ref: DeviceRef, state: DeviceState): { topic: string; payload: string } | undefined {
   const { desired, reported: rep } = state;
   if (!desired || (rep && rep.enabled === desired.enabled && rep.intervalS === desired.intervalS)) return undefined;
-  return { topic: topics.propertySet(ref), payload: buildRequest(String(desired.at % ID_SPACE), Method.PropertySet, reported(desired)) };
+  return { topic: topics.propertySet(ref), payload: buildRequest(desiredMessageId(desired), Method.PropertySet, reported(desired)) };
+}
+
+/** The id of the property set that carries a desired state (derived from when it was asked for). */
+export const desiredMessageId = (desired: { at: number }): string => String(desired.at % ID_SPACE);
+
+/**
+ * The settings a successful `property/set` reply confirms: those in its `data` when the device
+ * lists them (this system's terminals), otherwise — Alink's standard reply carries `data: {}`,
+ * meaning "applied what was sent" — what was sent: `sent` when the caller knows it, or the desired
+ * state when the reply answers the message that carried it.
+ */
+export function confirmedSettings(
+  replyId: string,
+  data: Record<string, unknown>,
+  state: DeviceState,
+  sent?: Record<string, unknown>,
+): { enabled: boolean; intervalS: number } | undefined {
+  const listed = settingsFromProperties(data);
+  if (listed) return listed;
+  if (Object.keys(data).length > 0) return undefined;
+  const fromSent = sent && settingsFromProperties(sent);
+  if (fromSent) return fromSent;
+  const { desired } = state;
+  return desired && replyId === desiredMessageId(desired) ? { enabled: desired.enabled, intervalS: desired.intervalS } : undefined;
 }

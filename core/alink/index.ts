@@ -4,3 +4,4 @@ export * from './codes';
 export * from './property-post';
 export * from './messages';
 export * from './settings';
+export * from './link-sdk';

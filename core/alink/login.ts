@@ -11,11 +11,16 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type SignMethod = 'hmacsha256' | 'hmacsha1';
-const HASH: Record<SignMethod, string> = { hmacsha256: 'sha256', hmacsha1: 'sha1' };
+export type SignMethod = 'hmacsha256' | 'hmacsha1' | 'hmacmd5';
+const HASH: Record<SignMethod, string> = { hmacsha256: 'sha256', hmacsha1: 'sha1', hmacmd5: 'md5' };
+/** Alink's sign method when the client id names none. */
+export const DEFAULT_SIGN_METHOD: SignMethod = 'hmacmd5';
 
-/** securemode 2 = TLS, 3 = plain TCP (Alink's values). */
-export type SecureMode = 2 | 3;
+/**
+ * Alink's documented secure modes: 2 = TLS, 3 = plain TCP, -2 = TLS as used by the "一型一密免预注册"
+ * login (accepted like 2; the password must still be the device-secret signature).
+ */
+export type SecureMode = 2 | 3 | -2;
 
 export interface ClientIdParams {
   id: string;
@@ -23,6 +28,8 @@ export interface ClientIdParams {
   signMethod: SignMethod;
   /** The `timestamp` field as sent (ms; wall clock or device uptime), if present. */
   timestamp?: string;
+  /** `_ss=1`: the Link SDK expects the broker to subscribe it to its downlink topics. */
+  autoSubscribe: boolean;
 }
 
 export interface UsernameParams {
@@ -47,16 +54,17 @@ export function parseClientId(clientId: string): Parsed<ClientIdParams> {
     fields.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
   }
   const secureMode = Number(fields.get('securemode'));
-  if (secureMode !== 2 && secureMode !== 3) return { ok: false, message: 'securemode must be 2 (TLS) or 3 (TCP)' };
-  const signMethod = (fields.get('signmethod') ?? '').toLowerCase();
-  if (signMethod !== 'hmacsha256' && signMethod !== 'hmacsha1') {
-    return { ok: false, message: 'signmethod must be hmacsha256 or hmacsha1' };
+  if (secureMode !== 2 && secureMode !== 3 && secureMode !== -2) return { ok: false, message: 'securemode must be 2 (TLS), 3 (TCP) or -2 (TLS)' };
+  const signMethod = (fields.get('signmethod') ?? DEFAULT_SIGN_METHOD).toLowerCase();
+  if (signMethod !== 'hmacsha256' && signMethod !== 'hmacsha1' && signMethod !== 'hmacmd5') {
+    return { ok: false, message: 'signmethod must be hmacsha256, hmacsha1 or hmacmd5' };
   }
+  const autoSubscribe = fields.get('_ss') === '1';
   const timestamp = fields.get('timestamp');
   if (timestamp !== undefined && !/^\d{1,16}$/.test(timestamp)) {
     return { ok: false, message: 'timestamp must be a whole number of milliseconds' };
   }
-  return { ok: true, value: { id: m[1], secureMode, signMethod, timestamp } };
+  return { ok: true, value: { id: m[1], secureMode, signMethod, timestamp, autoSubscribe } };
 }
 
 /** The MQTT username of a device's Alink login: `{deviceName}&{productKey}`. */
@@ -101,6 +109,10 @@ export interface LoginOptions {
   signMethod?: SignMethod;
   /** Default 3 (plain TCP). */
   secureMode?: SecureMode;
+  /** Adds `_ss=1` (the Link SDK's automatic subscription). */
+  autoSubscribe?: boolean;
+  /** Leaves `signmethod` out of the client id (Alink then means hmacmd5, which `signMethod` must be). */
+  omitSignMethod?: boolean;
 }
 
 /** Builds the CONNECT credentials a device sends (used by the emulator and the tests). */
@@ -108,8 +120,10 @@ export function buildLogin(creds: DeviceCredentials, opts: LoginOptions = {}) {
   const id = opts.id ?? `${creds.productKey}.${creds.deviceName}`;
   const signMethod = opts.signMethod ?? 'hmacsha256';
   const timestamp = opts.timestamp === undefined ? undefined : String(opts.timestamp);
-  const fields = [`securemode=${opts.secureMode ?? 3}`, `signmethod=${signMethod}`];
+  const fields = [`securemode=${opts.secureMode ?? 3}`];
+  if (!opts.omitSignMethod) fields.push(`signmethod=${signMethod}`);
   if (timestamp !== undefined) fields.push(`timestamp=${timestamp}`);
+  if (opts.autoSubscribe) fields.push('_ss=1');
   const content = signContent({ id, deviceName: creds.deviceName, productKey: creds.productKey, timestamp });
   return {
     clientId: `${id}|${fields.join(',')}|`,

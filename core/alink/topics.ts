@@ -15,6 +15,31 @@ export type TopicKind =
   | 'service.reply'
   | 'event.post'
   | 'event.post.reply'
+  /** `thing/event/property/batch/post`: several properties, each with several timed values. */
+  | 'property.batch.post'
+  | 'property.batch.post.reply'
+  /** `thing/deviceinfo/update`: the device's tags. */
+  | 'deviceinfo.update'
+  | 'deviceinfo.update.reply'
+  /** `thing/property/desired/get`: the device asks for its desired properties. */
+  | 'desired.get'
+  | 'desired.get.reply'
+  /** `/sys/{pk}/{dn}/rrpc/request/{id}` (cloud → device) and `…/response/{id}` (device → cloud). */
+  | 'rrpc.request'
+  | 'rrpc.response'
+  /** `/ext/rrpc/{id}/{topic}`: custom-topic RRPC, request and response on the same name. */
+  | 'ext.rrpc'
+  /** `/ext/ntp/{pk}/{dn}/request` and `/response`: clock sync. */
+  | 'ntp.request'
+  | 'ntp.response'
+  /** `/ota/device/inform/{pk}/{dn}`: the firmware version; `/ota/device/upgrade/{pk}/{dn}`: an upgrade; `/ota/device/progress/{pk}/{dn}`. */
+  | 'ota.inform'
+  | 'ota.upgrade'
+  | 'ota.progress'
+  /** `/{pk}/{dn}/user/…`: custom topics, routed, never stored. */
+  | 'user'
+  /** The retained `{online, at}` the broker publishes. */
+  | 'presence'
   | 'other';
 
 export interface ParsedTopic {
@@ -55,11 +80,74 @@ export const topics = {
   eventPost: (d: DeviceRef, identifier: string) => `${devicePrefix(d)}thing/event/${identifier}/post`,
   /** Retained `{online, at}` published by the broker when a device connects or disconnects. */
   presence: (d: DeviceRef) => `${devicePrefix(d)}presence`,
+  propertyBatchPost: (d: DeviceRef) => `${devicePrefix(d)}thing/event/property/batch/post`,
+  deviceInfoUpdate: (d: DeviceRef) => `${devicePrefix(d)}thing/deviceinfo/update`,
+  desiredGet: (d: DeviceRef) => `${devicePrefix(d)}thing/property/desired/get`,
+  ntpRequest: (d: DeviceRef) => `/ext/ntp/${d.productKey}/${d.deviceName}/request`,
+  ntpResponse: (d: DeviceRef) => `/ext/ntp/${d.productKey}/${d.deviceName}/response`,
+  otaInform: (d: DeviceRef) => `/ota/device/inform/${d.productKey}/${d.deviceName}`,
+  otaUpgrade: (d: DeviceRef) => `/ota/device/upgrade/${d.productKey}/${d.deviceName}`,
+  user: (d: DeviceRef, rest: string) => `/${d.productKey}/${d.deviceName}/user/${rest}`,
+  /** The reply topic of a `/sys/` request: the request's name and `_reply`. */
+  reply: (requestTopic: string) => `${requestTopic}_reply`,
 };
+
+/**
+ * The filters a Link SDK device with `_ss=1` in its client id is subscribed to at login (it sends
+ * no SUBSCRIBE of its own for them): its `/sys/` tree (the broker forwards only downlink topics to
+ * devices, so it never hears its own messages back), clock sync and OTA upgrades.
+ */
+export function autoSubscriptions(d: DeviceRef): string[] {
+  return [`${devicePrefix(d)}#`, topics.ntpResponse(d), topics.otaUpgrade(d)];
+}
+
+/** Topic kinds a device publishes (uplink); the others are sent to it (downlink). */
+const UPLINK: ReadonlySet<TopicKind> = new Set<TopicKind>([
+  'property.post',
+  'property.batch.post',
+  'event.post',
+  'property.set.reply',
+  'service.reply',
+  'deviceinfo.update',
+  'desired.get',
+  'rrpc.response',
+  'ext.rrpc',
+  'ntp.request',
+  'ota.inform',
+  'ota.progress',
+  'user',
+]);
+export const isUplink = (kind: TopicKind): boolean => UPLINK.has(kind);
+
+/** Downlink kinds the broker forwards to a device's sessions (never its own uplink, nor presence). */
+export const isDeviceDownlink = (kind: TopicKind): boolean =>
+  !UPLINK.has(kind) && kind !== 'presence' && kind !== 'other';
 
 /** Parses a `/sys/...` topic; returns undefined for topics outside the Alink device namespace. */
 export function parseTopic(topic: string): ParsedTopic | undefined {
   const parts = topic.split('/');
+  if (parts[0] !== '') return undefined;
+  // /ext/ntp/{pk}/{dn}/request|response, /ota/device/{inform|upgrade|progress}/{pk}/{dn}
+  if (parts[1] === 'ext' && parts[2] === 'ntp' && parts.length === 6 && parts[3] && parts[4]) {
+    if (parts[5] === 'request' || parts[5] === 'response') return { productKey: parts[3], deviceName: parts[4], kind: parts[5] === 'request' ? 'ntp.request' : 'ntp.response' };
+    return undefined;
+  }
+  if (parts[1] === 'ota' && parts[2] === 'device' && parts.length === 6 && parts[4] && parts[5]) {
+    const kind = ({ inform: 'ota.inform', upgrade: 'ota.upgrade', progress: 'ota.progress' } as const)[parts[3] as 'inform' | 'upgrade' | 'progress'];
+    return kind ? { productKey: parts[4], deviceName: parts[5], kind } : undefined;
+  }
+  // /ext/rrpc/{messageId}/{topic}: the topic is the device's own custom or /sys/ topic.
+  if (parts[1] === 'ext' && parts[2] === 'rrpc') {
+    const inner = parts.slice(4).filter((p, i) => !(i === 0 && p === ''));
+    const tail = inner[0] === 'sys' ? inner.slice(1) : inner;
+    if (!parts[3] || tail.length < 3 || !tail[0] || !tail[1]) return undefined;
+    if (inner[0] !== 'sys' && tail[2] !== 'user') return undefined;
+    return { productKey: tail[0], deviceName: tail[1], kind: 'ext.rrpc' };
+  }
+  // /{pk}/{dn}/user/…
+  if (parts.length >= 5 && parts[1] !== 'sys' && parts[3] === 'user' && parts[1] && parts[2] && parts.slice(4).every(Boolean)) {
+    return { productKey: parts[1], deviceName: parts[2], kind: 'user' };
+  }
   // ['', 'sys', pk, dn, 'thing', ...]
   if (parts.length < 5 || parts[0] !== '' || parts[1] !== 'sys' || !parts[2] || !parts[3]) return undefined;
   const productKey = parts[2];
@@ -75,7 +163,23 @@ export function parseTopic(topic: string): ParsedTopic | undefined {
       return { ...base, kind: 'property.set' };
     case 'thing/service/property/set_reply':
       return { ...base, kind: 'property.set.reply' };
+    case 'thing/event/property/batch/post':
+      return { ...base, kind: 'property.batch.post' };
+    case 'thing/event/property/batch/post_reply':
+      return { ...base, kind: 'property.batch.post.reply' };
+    case 'thing/deviceinfo/update':
+      return { ...base, kind: 'deviceinfo.update' };
+    case 'thing/deviceinfo/update_reply':
+      return { ...base, kind: 'deviceinfo.update.reply' };
+    case 'thing/property/desired/get':
+      return { ...base, kind: 'desired.get' };
+    case 'thing/property/desired/get_reply':
+      return { ...base, kind: 'desired.get.reply' };
+    case 'presence':
+      return { ...base, kind: 'presence' };
   }
+  const rrpc = /^rrpc\/(request|response)\/([A-Za-z0-9_-]+)$/.exec(rest);
+  if (rrpc) return { ...base, kind: rrpc[1] === 'request' ? 'rrpc.request' : 'rrpc.response', identifier: rrpc[2] };
   const service = /^thing\/service\/([A-Za-z0-9_]+?)(_reply)?$/.exec(rest);
   if (service) return { ...base, kind: service[2] ? 'service.reply' : 'service', identifier: service[1] };
   const event = /^thing\/event\/([A-Za-z0-9_]+)\/post(_reply)?$/.exec(rest);

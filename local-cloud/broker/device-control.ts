@@ -4,8 +4,8 @@
  * property sets carry the device's settings, which are stored as its reported state; when a device
  * (re)subscribes to its commands, a desired state it has not reported yet is sent to it again.
  */
-import { deviceIdOf, parseDeviceId, parseReply, parseTopic, settingsFromProperties } from '../../core/alink';
-import { desiredStateMessage, newMessageId, requestMessage } from '../../backend/device-control/messages';
+import { deviceIdOf, parseDeviceId, parseReply, parseTopic } from '../../core/alink';
+import { confirmedSettings, desiredStateMessage, newMessageId, requestMessage } from '../../backend/device-control/messages';
 import type { CommandOutcome, DeviceControl, DeviceRequest } from '../../backend/runtime/control';
 import type { Logger } from '../../backend/runtime/deps';
 import type { Store } from '../../backend/store/types';
@@ -20,9 +20,12 @@ export interface DeviceControlOptions {
 
 export function createDeviceControl(opts: DeviceControlOptions) {
   const pending = new Map<string, (o: CommandOutcome) => void>();
+  /** What each pending property set sent, by `{deviceId}:{id}` (a `data: {}` reply confirms it). */
+  const sent = new Map<string, Record<string, unknown>>();
 
-  async function recordReported(deviceId: string, data: Record<string, unknown>): Promise<void> {
-    const s = settingsFromProperties(data);
+  async function recordReported(deviceId: string, id: string, data: Record<string, unknown>): Promise<void> {
+    const what = sent.get(`${deviceId}:${id}`);
+    const s = confirmedSettings(id, data, await opts.store.deviceState(deviceId), what);
     if (s) await opts.store.setReported(deviceId, s, opts.now());
   }
 
@@ -34,13 +37,17 @@ export function createDeviceControl(opts: DeviceControlOptions) {
       const { topic, payload } = requestMessage(ref, req, id);
       return new Promise<CommandOutcome>((resolve) => {
         const key = `${deviceId}:${id}`;
+        if (req.kind === 'set') sent.set(key, req.params);
         const timer = setTimeout(() => {
           pending.delete(key);
+          sent.delete(key);
           resolve({ status: 'timeout', offline: false });
         }, timeoutMs);
         pending.set(key, (o) => {
           clearTimeout(timer);
           pending.delete(key);
+          // Kept until the reported state is recorded (onPublish), then dropped.
+          setImmediate(() => sent.delete(key));
           resolve(o);
         });
         opts.publish(topic, payload).catch(() => pending.get(key)?.({ status: 'timeout', offline: true }));
@@ -59,7 +66,7 @@ export function createDeviceControl(opts: DeviceControlOptions) {
       if (!reply) return;
       const deviceId = deviceIdOf(t);
       if (t.kind === 'property.set.reply' && reply.code === 200) {
-        recordReported(deviceId, reply.data).catch((e: Error) => opts.log.warn(`reported state of ${deviceId}: ${e.message}`));
+        recordReported(deviceId, reply.id, reply.data).catch((e: Error) => opts.log.warn(`reported state of ${deviceId}: ${e.message}`));
       }
       pending.get(`${deviceId}:${reply.id}`)?.(
         reply.code === 200 ? { status: 'acked', data: reply.data } : { status: 'rejected', code: reply.code, message: reply.message ?? 'rejected' },

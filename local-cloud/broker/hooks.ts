@@ -7,7 +7,7 @@ import type { AedesOptions, AuthenticateError, Client, PublishPacket, Subscripti
 import type { MqttIdentity, MqttLogin, MqttPolicy } from '../../backend/mqtt-policy';
 import { ConnackCode } from '../../backend/device-auth';
 import type { Logger } from '../../backend/runtime/deps';
-import { parseTopic } from '../../core/alink';
+import { isDeviceDownlink, ntpResponse, parseTopic, topics, TopicKind } from '../../core/alink';
 import type { MessageFlow } from '../message-flow';
 
 export interface BrokerStats {
@@ -25,6 +25,9 @@ export interface HookDeps {
   flow: MessageFlow;
   log: Logger;
 }
+
+/** Uplink topics whose messages go to `ingest` (stored or answered there) before the PUBACK. */
+const INGESTED: ReadonlySet<TopicKind> = new Set<TopicKind>(['property.post', 'property.batch.post', 'ota.inform', 'deviceinfo.update', 'desired.get']);
 
 /** The address a client connects from (TCP socket, or the WebSocket's HTTP request). */
 function sourceOf(client: Client): string | undefined {
@@ -58,7 +61,10 @@ export function createBrokerHooks(deps: HookDeps) {
   };
   const stats: BrokerStats = { loginsAccepted: 0, loginsRefused: {}, publishDenied: 0, subscribeDenied: 0, packetsTooLarge: 0 };
 
-  const hooks: Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'> = {
+  /** Sends to a device's sessions subscribed to `topic` (set by the broker once it is listening). */
+  let sendToDevice: (deviceId: string, topic: string, payload: string) => void = () => undefined;
+
+  const hooks: Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward'> = {
     authenticate(client, username, password, done) {
       deps.policy.authenticate(client.id, username ?? undefined, password?.toString('utf8'), sourceOf(client)).then(
         (checked) => {
@@ -100,13 +106,31 @@ export function createBrokerHooks(deps: HookDeps) {
       // Device messages are events, not state: a retained copy would replay stale vitals to every
       // new subscriber.
       packet.retain = false;
-      if (topic?.kind !== 'property.post') return done(null);
+      if (topic?.kind === 'ntp.request') {
+        // Clock sync, answered here at once: the fewer hops, the more accurate the device's clock.
+        const recv = Date.now();
+        const response = ntpResponse(packet.payload.toString(), recv, Date.now());
+        if (response) sendToDevice(device.deviceId, topics.ntpResponse(topic), response);
+        return done(null);
+      }
+      if (!topic || !INGESTED.has(topic.kind)) return done(null);
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
       // The PUBACK is written only after `done`: acknowledged means stored.
       deps.flow.telemetry(device.deviceId, packet.topic, payload).then(
         () => done(null),
         (e: Error) => done(e),
       );
+    },
+
+    /**
+     * Devices receive only downlink topics: a device subscribed to its whole `/sys/…/#` tree (as
+     * the automatic subscription does) never hears its own posts, replies or presence back.
+     */
+    authorizeForward(client, packet) {
+      const identity = sessions.get(client);
+      if (identity?.kind !== 'device') return packet;
+      const t = parseTopic(packet.topic);
+      return t && (isDeviceDownlink(t.kind) || t.kind === 'ext.rrpc') ? packet : null;
     },
 
     authorizeSubscribe(client, sub: Subscription, done) {
@@ -124,6 +148,10 @@ export function createBrokerHooks(deps: HookDeps) {
   return {
     hooks,
     stats,
+    /** Where NTP answers go (the broker's `sendToDevice`). */
+    setSender(send: typeof sendToDevice): void {
+      sendToDevice = send;
+    },
     /** Devices with at least one open session. */
     onlineCount: () => clientsByDevice.size,
     /** The device a client is logged in as, if it is a device. */

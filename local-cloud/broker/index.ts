@@ -9,7 +9,7 @@ import { createWebSocketStream, WebSocketServer } from 'ws';
 import { closeServer, listen } from '../net/listen';
 import { createBrokerHooks, HookDeps } from './hooks';
 import { guardConnection } from './packet-guard';
-import { parseDeviceId, topicMatches, topics } from '../../core/alink';
+import { autoSubscriptions, parseClientId, parseDeviceId, topicMatches, topics } from '../../core/alink';
 
 export interface BrokerOptions extends HookDeps {
   /** MQTT over TCP port (0 = any free port). */
@@ -81,7 +81,21 @@ export async function createBroker(opts: BrokerOptions) {
     const payload = Buffer.from(JSON.stringify({ online, at: Date.now() }));
     aedes.publish({ cmd: 'publish', topic: topics.presence(ref), payload, qos: 0, retain: true, dup: false }, () => undefined);
   };
-  aedes.on('client', (c) => announce(policy.clientConnected(c), true));
+  aedes.on('client', (c) => {
+    announce(policy.clientConnected(c), true);
+    // Link SDK devices with `_ss=1` send no SUBSCRIBE for their system topics: subscribe them here,
+    // as Alibaba's broker does, before the CONNACK goes out (aedes emits `client` just before it).
+    const deviceId = policy.deviceIdOf(c);
+    const ref = deviceId ? parseDeviceId(deviceId) : undefined;
+    const cid = parseClientId(c.id);
+    if (!ref || !cid.ok || !cid.value.autoSubscribe) return;
+    c.subscribe(
+      autoSubscriptions(ref).map((topic) => ({ topic, qos: 1 as const })),
+      (e?: Error | null) => {
+        if (e) opts.log.warn(`automatic subscription of ${c.id} failed: ${e.message}`);
+      },
+    );
+  });
   aedes.on('clientDisconnect', (c) => announce(policy.clientDisconnected(c), false));
   aedes.on('subscribe', (subscriptions, client) => {
     const deviceId = client && policy.deviceIdOf(client);
@@ -96,6 +110,15 @@ export async function createBroker(opts: BrokerOptions) {
     opts.log.once(`client-error:${e.message}:${Math.floor(Date.now() / 60_000)}`, `mqtt client ${c?.id}: ${e.message}`);
   });
   aedes.on('connectionError', (c, e) => opts.log.once(`conn-error:${e.message}`, `mqtt connection error: ${e.message}`));
+
+  /** Sends a QoS 0 message to a device's own sessions subscribed to a filter matching `topic`. */
+  const sendToDevice = (deviceId: string, topic: string, payload: string): void => {
+    for (const client of policy.clientsOf(deviceId)) {
+      if (!isSubscribed(client, topic)) continue;
+      client.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => undefined);
+    }
+  };
+  policy.setSender(sendToDevice);
 
   const maxPacket = opts.maxPacketBytes ?? 256 * 1024;
   const tooLarge = (e: Error) => {
@@ -161,12 +184,7 @@ export async function createBroker(opts: BrokerOptions) {
        * without routing it through the broker: used for `post_reply`, which only the device
        * itself may subscribe to (its topic tree is closed to everyone else).
        */
-      sendToDevice(deviceId: string, topic: string, payload: string): void {
-        for (const client of policy.clientsOf(deviceId)) {
-          if (!isSubscribed(client, topic)) continue;
-          client.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => undefined);
-        }
-      },
+      sendToDevice,
       /** Closes the sessions of these users that hold subscriptions they may no longer have. */
       recheckUsers: (userIds: readonly string[]) => policy.recheckUsers(userIds, subscribedFilters),
       /** Stops accepting connections and closes every client. Safe to call twice. */

@@ -2,7 +2,7 @@
  * `npm run cli -- <command>`: operate the local system.
  *
  *   device create [--name N] [--product-key PK] [--label L] [--strict]   → credentials as JSON
- *   device list [--json]                                                 → devices, online, last reading
+ *   device list [--json]                                                 → devices, online, last reading, firmware, attributes
  *   history <deviceId> [--from -1h] [--to now] [--max-points 500] [--json]
  *
  * Options: --url (default http://127.0.0.1:$HTTP_PORT), --data-dir (default $DATA_DIR or ./data),
@@ -53,7 +53,10 @@ function printDevices(devices: DeviceStatus[]): void {
     const r = d.lastReading;
     const last = r ? `${formatTime(r.ts)}  ${fmt(r.temperature, '°C')}  ${fmt(r.heartRate, ' bpm')}  SpO2 ${fmt(r.spo2, '%')}` : 'no readings';
     const bad = Object.values(d.rejections).reduce((a, b) => a + (b ?? 0), 0);
-    console.log(`${d.online ? '●' : '○'} ${d.id.padEnd(28)} ${(d.online ? 'online' : 'offline').padEnd(8)} ${String(d.readings).padStart(8)} readings  last: ${last}${bad ? `  (${bad} rejected)` : ''}`);
+    const fw = d.firmwareVersion ? `  fw ${d.firmwareVersion}` : '';
+    console.log(`${d.online ? '●' : '○'} ${d.id.padEnd(28)} ${(d.online ? 'online' : 'offline').padEnd(8)} ${String(d.readings).padStart(8)} readings  last: ${last}${fw}${bad ? `  (${bad} rejected)` : ''}`);
+    const attrs = Object.entries(d.attributes ?? {});
+    if (attrs.length) console.log(`    ${attrs.map(([k, v]) => `${k}=${String(v)}`).join('  ')}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { decodePropertyPost } from '../../core/alink';
+import { decodePropertyBatchPost, decodePropertyPost } from '../../core/alink';
 
 const NOW = Date.UTC(2026, 5, 1, 12);
 const post = (params: unknown) => JSON.stringify({ id: '1', version: '1.0', method: 'thing.event.property.post', params });
@@ -7,7 +7,7 @@ describe('decodePropertyPost', () => {
   test('plain numbers take the receive time', () => {
     expect(decodePropertyPost(post({ BodyTemperature: 36.64, HeartRate: 72, SpO2: 98.14 }), NOW)).toEqual({
       ok: true,
-      value: { id: '1', readings: [{ ts: NOW, timed: false, temperature: 36.64, heartRate: 72, spo2: 98.1 }], rejected: [] },
+      value: { id: '1', ack: true, readings: [{ ts: NOW, timed: false, temperature: 36.64, heartRate: 72, spo2: 98.1 }], rejected: [], attributes: {} },
     });
   });
 
@@ -37,7 +37,6 @@ describe('decodePropertyPost', () => {
     ['a string', { HeartRate: '70' }, 'wrong-type'],
     ['null', { HeartRate: null }, 'wrong-type'],
     ['an object without value', { HeartRate: { time: NOW } }, 'wrong-type'],
-    ['an unknown property', { Glucose: 5 }, 'unknown-property'],
     ['a time a day ahead', { HeartRate: { value: 70, time: NOW + 86_400_000 } }, 'bad-time'],
     ['a time 40 days old', { HeartRate: { value: 70, time: NOW - 40 * 86_400_000 } }, 'bad-time'],
     ['an uptime as time', { HeartRate: { value: 70, time: 123456 } }, 'bad-time'],
@@ -45,6 +44,27 @@ describe('decodePropertyPost', () => {
     const r = decodePropertyPost(post(params), NOW);
     expect(r.ok && r.value.readings).toEqual([]);
     expect(r.ok && r.value.rejected.map((x) => x.kind)).toEqual([kind]);
+  });
+
+  test('other properties are the device\'s attributes, not rejections (latest value wins)', () => {
+    const r = decodePropertyPost(post({ HeartRate: 70, MACAddress: 'AA:BB:CC:DD:EE:FF', Rssi: { value: -60, time: NOW - 1000 }, Info: { a: 1 } }), NOW);
+    expect(r.ok && r.value.rejected).toEqual([]);
+    expect(r.ok && r.value.attributes).toEqual({ MACAddress: 'AA:BB:CC:DD:EE:FF', Rssi: -60, Info: '{"a":1}' });
+  });
+
+  test('"sys": {"ack": 0} asks for no reply', () => {
+    const r = decodePropertyPost('{"id":"5","sys":{"ack":0},"params":{"HeartRate":70}}', NOW);
+    expect(r.ok && r.value.ack).toBe(false);
+  });
+
+  test('a batch post stores each timed value like a single post', () => {
+    const body = { id: '8', params: { properties: { HeartRate: [{ value: 70, time: NOW - 2000 }, { value: 72, time: NOW - 1000 }], SpO2: [{ value: 97, time: NOW - 1000 }], Mode: [{ value: 'a', time: NOW - 2000 }, { value: 'b', time: NOW - 1000 }] }, events: {} } };
+    const r = decodePropertyBatchPost(JSON.stringify(body), NOW);
+    expect(r.ok && r.value.readings).toEqual([
+      { ts: NOW - 2000, timed: true, heartRate: 70 },
+      { ts: NOW - 1000, timed: true, heartRate: 72, spo2: 97 },
+    ]);
+    expect(r.ok && r.value.attributes).toEqual({ Mode: 'b' });
   });
 
   test.each([

@@ -24,7 +24,7 @@ describe('device login and ACL', () => {
     ['an unknown device', (d) => buildLogin({ ...d, deviceName: 'nobody-here' }, { timestamp: Date.now() }), /Bad username or password/],
     ['a username without "&"', (d) => ({ ...buildLogin(d), username: d.deviceName }), /Bad username or password/],
     ['a clientId without the Alink fields', (d) => ({ ...buildLogin(d), clientId: 'plain-client' }), /Identifier rejected/],
-    ['an unsupported sign method', (d) => ({ ...buildLogin(d), clientId: 'x|securemode=3,signmethod=hmacmd5|' }), /Identifier rejected/],
+    ['an unsupported sign method', (d) => ({ ...buildLogin(d), clientId: 'x|securemode=3,signmethod=hmacsha512|' }), /Identifier rejected/],
     ['a missing password', (d) => ({ ...buildLogin(d), password: '' }), /Bad username or password/],
   ];
 

@@ -17,8 +17,8 @@
  * webhook are what brings it to storage (docs/deploy.md, "EMQX").
  */
 import { err, ErrorCode, ok } from '../../../core';
-import { deviceIdOf, parseDeviceId, parseReply, parseTopic, settingsFromProperties, topics } from '../../../core/alink';
-import { desiredStateMessage } from '../../../backend/device-control/messages';
+import { deviceIdOf, ntpResponse, parseDeviceId, parseReply, parseTopic, topicMatches, topics } from '../../../core/alink';
+import { confirmedSettings, desiredStateMessage } from '../../../backend/device-control/messages';
 import type { PublishOptions } from '../../../backend/broker-api/types';
 import type { FunctionDeps } from '../../../backend/runtime/deps';
 import type { Handler } from '../../../backend/runtime/handler';
@@ -40,7 +40,9 @@ async function recordCommandReply(deps: FunctionDeps, e: Extract<BrokerEvent, { 
   // goes to `ingest`, which counts it against the device instead of failing the request.
   if (!reply || !REPLY_ID.test(reply.id)) return false;
   await deps.store.recordCommandReply({ deviceId: e.deviceId, id: reply.id, code: reply.code, ...(reply.message ? { message: reply.message } : {}), data: reply.data, at: e.receivedAt });
-  const settings = t.kind === 'property.set.reply' && reply.code === 200 ? settingsFromProperties(reply.data) : undefined;
+  // A standard reply (`data: {}`) to the desired-state message confirms that state; the `command`
+  // function records what it sent itself when its own command is answered so.
+  const settings = t.kind === 'property.set.reply' && reply.code === 200 ? confirmedSettings(reply.id, reply.data, await deps.store.deviceState(e.deviceId)) : undefined;
   if (settings) await deps.store.setReported(e.deviceId, settings, e.receivedAt);
   return true;
 }
@@ -62,9 +64,18 @@ async function afterStored(deps: FunctionDeps, events: BrokerEvent[], result: In
     if (ref && s) send(topics.presence(ref), JSON.stringify({ online: s.online, at: s.presenceAt ?? deps.now() }), { qos: 1, retain: true });
   }
   for (const e of events) {
+    // Clock sync: EMQX received the request at `publish_received_at`; the answer leaves now.
+    if (e.kind !== 'publish') continue;
+    const t = parseTopic(e.topic);
+    if (t?.kind !== 'ntp.request' || deviceIdOf(t) !== e.deviceId) continue;
+    const response = ntpResponse(e.payload, e.receivedAt, deps.now());
+    if (response) send(topics.ntpResponse(t), response, { qos: 0 });
+  }
+  for (const e of events) {
     if (e.kind !== 'subscribed') continue;
     const ref = parseDeviceId(e.deviceId);
-    if (!ref || e.topic !== topics.propertySet(ref)) continue;
+    // Its own SUBSCRIBE, or EMQX's automatic subscription of `/sys/{pk}/{dn}/#` (docs/deploy.md).
+    if (!ref || !topicMatches(e.topic, topics.propertySet(ref))) continue;
     const message = desiredStateMessage(ref, await deps.store.deviceState(e.deviceId));
     if (message) send(message.topic, message.payload, { qos: 1 });
   }

@@ -11,7 +11,7 @@
  * (no reply in time; `offline` when the device had no connection).
  */
 import { AppError, err, ErrorCode, ok } from '../../../core';
-import { applyPropertySet, MEASURE_NOW_SERVICE, MeasureSettings, reported } from '../../../core/alink';
+import { applyPropertySet, MEASURE_NOW_SERVICE, MeasureSettings, reported, settingsFromProperties } from '../../../core/alink';
 import { requireDeviceAccess } from '../../../backend/runtime/access';
 import type { CommandOutcome } from '../../../backend/runtime/control';
 import type { FunctionDeps } from '../../../backend/runtime/deps';
@@ -59,6 +59,9 @@ export const set: Handler = async ({ event, caller, deps }) => {
   if (!deps.control) return err(ErrorCode.Unavailable, 'device control is not configured on this host');
   const entry = { at: now, userId: user.id, patientId: access.patientId, deviceId: access.deviceId, action: 'set', params: { ...change.settings } };
   const outcome = await send(deps, entry, deps.control.request(access.deviceId, { kind: 'set', params: reported(change.settings) }, timeoutMs));
+  // Alink's standard reply is `code: 200, data: {}`: the device applied what was sent. (A reply
+  // listing its settings is recorded where replies are read.)
+  if (outcome.result === 'acked' && !settingsFromProperties(outcome.data ?? {})) await deps.store.setReported(access.deviceId, change.settings, deps.now());
   return ok({ ...outcome, desired: change.settings, pending: outcome.result !== 'acked' });
 };
 

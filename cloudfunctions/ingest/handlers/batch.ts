@@ -6,11 +6,36 @@
  */
 import { createHash } from 'node:crypto';
 import { err, ErrorCode, ok } from '../../../core';
-import { buildReply, decodePropertyPost, deviceIdOf, Method, parseDeviceId, parseTopic, RejectKind, ReplyCode, topics } from '../../../core/alink';
+import {
+  buildReply,
+  decodePropertyBatchPost,
+  decodePropertyPost,
+  DesiredProperty,
+  deviceIdOf,
+  isUplink,
+  Method,
+  parseDesiredGet,
+  parseDeviceId,
+  parseDeviceInfoUpdate,
+  parseOtaInform,
+  parseTopic,
+  RejectKind,
+  ReplyCode,
+  reported,
+  requestIdOf,
+  topics,
+  wantsReply,
+} from '../../../core/alink';
 import type { Handler } from '../../../backend/runtime/handler';
 import { alertEngineOf } from '../../../backend/alerts';
-import type { PresenceEvent, ReadingBatchItem, RejectionEvent } from '../../../backend/store/types';
+import type { DeviceInfoUpdate, PresenceEvent, ReadingBatchItem, RejectionEvent } from '../../../backend/store/types';
 import { IngestReply, IngestResult, parseBatch } from '../messages';
+
+/** A reply before it is encoded: where it goes and what it says. */
+type PendingReply = IngestReply & { topic?: string; method?: string; data?: Record<string, unknown> };
+
+/** Uplink topics that are routed to their subscribers and never stored: no reply, nothing counted. */
+const ROUTED_ONLY = new Set(['event.post', 'property.set.reply', 'service.reply', 'rrpc.response', 'ext.rrpc', 'ntp.request', 'ota.progress', 'user']);
 
 const REJECT_CODE: Partial<Record<RejectKind, number>> = {
   'too-large': ReplyCode.TooLarge,
@@ -26,10 +51,11 @@ export const batch: Handler = async ({ event, deps }) => {
   if (!parsed.ok) return err(ErrorCode.BadRequest, parsed.message);
   const { store, log } = deps;
 
-  const replies: Array<IngestReply | null> = [];
+  const replies: Array<PendingReply | null> = [];
   const items: ReadingBatchItem[] = [];
   const presence: PresenceEvent[] = [];
   const rejections: RejectionEvent[] = [];
+  const info: DeviceInfoUpdate[] = [];
   const known = new Map<string, boolean>();
   const reject = (deviceId: string, kind: RejectKind, at: number, detail: string) => {
     rejections.push({ deviceId, kind, at, detail });
@@ -49,28 +75,73 @@ export const batch: Handler = async ({ event, deps }) => {
       continue;
     }
     const topic = parseTopic(m.topic);
-    if (!known.get(m.deviceId) || topic?.kind !== 'property.post' || deviceIdOf(topic) !== m.deviceId) {
-      reject(m.deviceId, 'unexpected-topic', m.receivedAt, `not a property post of a registered device: ${m.topic}`);
+    if (!known.get(m.deviceId) || !topic || deviceIdOf(topic) !== m.deviceId || !isUplink(topic.kind)) {
+      reject(m.deviceId, 'unexpected-topic', m.receivedAt, `not an uplink topic of a registered device: ${m.topic}`);
       replies.push({ code: ReplyCode.Malformed, id: '', message: 'unexpected topic' });
       continue;
     }
-    const decoded = decodePropertyPost(m.payload, m.receivedAt);
+    if (ROUTED_ONLY.has(topic.kind)) {
+      replies.push(null);
+      continue;
+    }
+    if (topic.kind === 'ota.inform') {
+      // No reply: Alink answers a version inform with an upgrade, when there is one.
+      const inform = parseOtaInform(m.payload);
+      if (!inform) reject(m.deviceId, 'missing-params', m.receivedAt, 'OTA inform without params.version');
+      else if (inform.module) info.push({ deviceId: m.deviceId, attributes: { [`firmware:${inform.module}`]: inform.version }, at: m.receivedAt });
+      else info.push({ deviceId: m.deviceId, firmwareVersion: inform.version, at: m.receivedAt });
+      replies.push(null);
+      continue;
+    }
+    const replyTopic = topics.reply(m.topic);
+    const ack = wantsReply(m.payload);
+    if (topic.kind === 'deviceinfo.update') {
+      const update = parseDeviceInfoUpdate(m.payload);
+      if (!update) {
+        reject(m.deviceId, 'missing-params', m.receivedAt, 'deviceinfo update needs params [{attrKey, attrValue}]');
+        replies.push({ topic: replyTopic, method: 'thing.deviceinfo.update', code: ReplyCode.Malformed, id: requestIdOf(m.payload), message: 'params must be [{attrKey, attrValue}]' });
+        continue;
+      }
+      if (Object.keys(update.tags).length) info.push({ deviceId: m.deviceId, attributes: update.tags, at: m.receivedAt });
+      replies.push(ack ? { topic: replyTopic, method: 'thing.deviceinfo.update', code: ReplyCode.Ok, id: update.id, message: 'success' } : null);
+      continue;
+    }
+    if (topic.kind === 'desired.get') {
+      const get = parseDesiredGet(m.payload);
+      if (!get) {
+        replies.push({ topic: replyTopic, method: 'thing.property.desired.get', code: ReplyCode.Malformed, id: requestIdOf(m.payload), message: 'params must be a list of property names' });
+        continue;
+      }
+      const { desired } = await store.deviceState(m.deviceId);
+      const values: Record<string, unknown> = desired ? reported(desired) : {};
+      const data: Record<string, unknown> = {};
+      for (const p of get.properties.length ? get.properties : Object.values(DesiredProperty)) {
+        if (desired && values[p] !== undefined) data[p] = { value: values[p], version: desired.at };
+      }
+      replies.push({ topic: replyTopic, method: 'thing.property.desired.get', code: ReplyCode.Ok, id: get.id, message: 'success', data });
+      continue;
+    }
+    const batchPost = topic.kind === 'property.batch.post';
+    const method = batchPost ? 'thing.event.property.batch.post' : Method.PropertyPost;
+    const decoded = batchPost ? decodePropertyBatchPost(m.payload, m.receivedAt) : decodePropertyPost(m.payload, m.receivedAt);
     if (!decoded.ok) {
       reject(m.deviceId, decoded.rejection.kind, m.receivedAt, decoded.rejection.message);
-      replies.push({ code: ReplyCode.Malformed, id: decoded.id ?? '', message: decoded.rejection.message });
+      replies.push({ topic: replyTopic, method, code: ReplyCode.Malformed, id: decoded.id ?? '', message: decoded.rejection.message });
       continue;
     }
-    const { id, readings, rejected } = decoded.value;
+    const { id, readings, rejected, attributes } = decoded.value;
     for (const r of rejected) reject(m.deviceId, r.kind, m.receivedAt, r.message);
-    if (readings.length === 0 && rejected.length === 0) {
+    if (Object.keys(attributes).length) info.push({ deviceId: m.deviceId, attributes, at: m.receivedAt });
+    if (readings.length === 0 && rejected.length === 0 && Object.keys(attributes).length === 0) {
       reject(m.deviceId, 'missing-params', m.receivedAt, 'params is empty');
-      replies.push({ code: ReplyCode.Malformed, id: id ?? '', message: 'params is empty' });
+      replies.push({ topic: replyTopic, method, code: ReplyCode.Malformed, id: id ?? '', message: 'params is empty' });
       continue;
     }
-    const reply: IngestReply = rejected.length
-      ? { code: ReplyCode.InvalidParams, id: id ?? '', message: rejected.map((r) => r.message).join('; ') }
-      : { code: ReplyCode.Ok, id: id ?? '', message: 'success' };
-    replies.push(reply);
+    const reply: PendingReply = rejected.length
+      ? { topic: replyTopic, method, code: ReplyCode.InvalidParams, id: id ?? '', message: rejected.map((r) => r.message).join('; ') }
+      : { topic: replyTopic, method, code: ReplyCode.Ok, id: id ?? '', message: 'success' };
+    // `"sys": {"ack": 0}`: the device wants no reply (the PUBACK still confirms storage).
+    replies.push(decoded.value.ack ? reply : null);
     if (readings.length) {
       items.push({
         deviceId: m.deviceId,
@@ -85,6 +156,7 @@ export const batch: Handler = async ({ event, deps }) => {
   const appended = items.length ? await store.appendReadings(items) : { duplicate: [], written: 0 };
   if (presence.length) await store.applyPresence(presence);
   if (rejections.length) await store.countRejections(rejections);
+  if (info.length) await store.updateDeviceInfo(info);
   // Alerts right after the readings are stored. They are stored whatever happens here, so a failure
   // is logged and the batch still succeeds (the timer's check and the next batch catch up).
   if (items.length) {
@@ -98,7 +170,9 @@ export const batch: Handler = async ({ event, deps }) => {
   // Encoded here, once, so the broker only forwards bytes (and a production broker's webhook can too).
   const encoded = replies.map((r, i) => {
     const ref = r && parseDeviceId(parsed.messages[i].deviceId);
-    return r && ref ? { topic: topics.propertyPostReply(ref), payload: buildReply({ ...r, method: Method.PropertyPost }), code: r.code } : null;
+    if (!r || !ref) return null;
+    const { topic, method, ...body } = r;
+    return { topic: topic ?? topics.propertyPostReply(ref), payload: buildReply({ ...body, method: method ?? Method.PropertyPost }), code: r.code };
   });
   const result: IngestResult = { replies: encoded, stored: items.length - duplicates, duplicates, rejected: rejections.length };
   return ok(result);
