@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     for (const scene of scenes) {
       const html = await renderScene(scene, copy.root);
       writeFileSync(join(out, 'html', `${scene.name}.html`), html);
+      await tab.emulateMedia({ colorScheme: scene.colorScheme ?? 'light' });
       await tab.setContent(html, { waitUntil: 'load' });
       const file = join(out, `${scene.name}.png`);
       if (scene.path.startsWith('pages/')) await tab.screenshot({ path: file, fullPage: true, animations: 'disabled' });

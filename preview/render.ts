@@ -24,6 +24,8 @@ export interface Scene {
   act?: (page: PageHandle) => Promise<void> | void;
   /** Width of a component's box (px); pages are 750 wide. */
   width?: number;
+  /** The system's colour scheme (dark mode follows it). Default light. */
+  colorScheme?: 'light' | 'dark';
 }
 
 export interface PageHandle {

@@ -64,6 +64,8 @@ export function pageScenes(): Scene[] {
       }),
       act: ({ instance }) => void (instance.onInterval as (e: unknown) => void)({ detail: { intervalS: 300 } }),
     },
+    { name: 'monitor-dark', path: 'pages/monitor', services: fixtureServices(), colorScheme: 'dark' },
+    { name: 'me-dark', path: 'pages/me', services: fixtureServices(), colorScheme: 'dark' },
     { name: 'monitor-big-text', path: 'pages/monitor', services: fixtureServices({ bigText: true }) },
     { name: 'history-today', path: 'pages/history', services: fixtureServices() },
     { name: 'history-7-days', path: 'pages/history', services: fixtureServices(), act: ({ instance }) => void (instance.onPreset as (e: unknown) => void)({ detail: { preset: '7d' } }) },

@@ -106,5 +106,5 @@ export function freshSimulator(root: string): { simulate: Simulate; document: Do
 export function appStyles(root: string): string {
   const wxss = require('miniprogram-simulate/src/wxss') as { getContent(p: string): string; compile(s: string, o: { prefix: string }): string }; // eslint-disable-line @typescript-eslint/no-require-imports
   const css = wxss.compile(wxss.getContent(join(root, 'app.wxss')), { prefix: 'main' });
-  return css.replace(/(\d+(?:\.\d+)?)rpx/g, '$1px').replace(/(^|[},])page(?=[{,\s.:])/g, '$1.preview-page');
+  return css.replace(/(\d+(?:\.\d+)?)rpx/g, '$1px').replace(/(^|[{},])page(?=[{,\s.:])/g, '$1.preview-page');
 }
