@@ -5,6 +5,11 @@ import { emqxOptionsFromEnv, EmqxBrokerApiOptions } from '../backend/broker-api/
 export interface StartConfig {
   mqttPort: number;
   mqttWsPort: number;
+  /** `MQTT_TLS_PORT`: MQTT over TLS, default 8883; `off` = no TLS listener. */
+  mqttTlsPort?: number;
+  /** `MQTT_TLS_CERT` / `MQTT_TLS_KEY`: PEM files; unset = a self-signed pair in `$DATA_DIR/tls/` (local use). */
+  mqttTlsCert?: string;
+  mqttTlsKey?: string;
   httpPort: number;
   /** `HOST`: interface of the function host (local sign-in!). Default `127.0.0.1`. */
   host: string;
@@ -59,6 +64,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): StartConfig {
     ...(emqx ? { emqx } : {}),
     mqttPort: int(env, 'MQTT_PORT', 1883, 0, 65535),
     mqttWsPort: int(env, 'MQTT_WS_PORT', 8083, 0, 65535),
+    ...(env.MQTT_TLS_PORT === 'off' ? {} : { mqttTlsPort: int(env, 'MQTT_TLS_PORT', 8883, 0, 65535) }),
+    ...(env.MQTT_TLS_CERT ? { mqttTlsCert: resolve(env.MQTT_TLS_CERT) } : {}),
+    ...(env.MQTT_TLS_KEY ? { mqttTlsKey: resolve(env.MQTT_TLS_KEY) } : {}),
     httpPort: int(env, 'HTTP_PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
     mqttHost: env.MQTT_HOST || '0.0.0.0',

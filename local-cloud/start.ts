@@ -88,6 +88,7 @@ async function main(): Promise<void> {
       'Remote patient monitor — local stack is up',
       `  MQTT (devices)         mqtt://${mqttShown}:${ports.mqtt}${config.mqttHost === '0.0.0.0' ? '   (all interfaces: MQTT_HOST)' : ''}`,
       `  MQTT over WebSocket    ws://${mqttShown}:${ports.mqttWs}/mqtt`,
+      ...(ports.mqttTls === undefined ? [] : [`  MQTT over TLS          mqtts://${mqttShown}:${ports.mqttTls}   (MQTT_TLS_PORT; off = none)`]),
       `  Functions (HTTP)       http://${shown}:${ports.http}/functions/<name>   health: /health`,
       `  Data                   ${config.dataDir}   (admin token in ${config.dataDir}/admin-token)`,
       `  Demo devices           ${config.demoDevices} (every ${config.demoIntervalS} s)`,

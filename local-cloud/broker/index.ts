@@ -5,6 +5,7 @@
 import { Aedes, AedesOptions, Client } from 'aedes';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
+import { createServer as createTlsServer, Server as TlsServer } from 'node:tls';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { closeServer, listen } from '../net/listen';
 import { createBrokerHooks, HookDeps } from './hooks';
@@ -18,6 +19,11 @@ export interface BrokerOptions extends HookDeps {
   wsPort: number;
   /** Interface to bind. Default `0.0.0.0` (devices connect from the LAN). */
   host?: string;
+  /**
+   * MQTT over TLS (the Link SDK's default, `securemode=2`): port (0 = any free port), PEM
+   * certificate and key. Absent: no TLS listener.
+   */
+  tls?: { port: number; cert: string; key: string };
   /** Largest MQTT packet a client may send, bytes; larger ones close the connection. Default 256 KiB. */
   maxPacketBytes?: number;
   /**
@@ -129,6 +135,14 @@ export async function createBroker(opts: BrokerOptions) {
     aedes.handle(socket);
     guardConnection(socket, maxPacket, tooLarge);
   });
+  const tls: TlsServer | undefined = opts.tls
+    ? createTlsServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }, (socket) => {
+        aedes.handle(socket);
+        guardConnection(socket, maxPacket, tooLarge);
+      })
+    : undefined;
+  // A failed handshake (a client that does not trust the certificate) is that client's problem.
+  tls?.on('tlsClientError', (e) => opts.log.once(`tls-error:${e.message}:${Math.floor(Date.now() / 60_000)}`, `mqtt tls handshake failed: ${e.message}`));
   const http = createHttpServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket: connect to /mqtt\n'));
   const wss = new WebSocketServer({ server: http, path: '/mqtt' });
   wss.on('connection', (ws, req) => {
@@ -143,10 +157,13 @@ export async function createBroker(opts: BrokerOptions) {
   try {
     const tcpPort = await listen(tcp, { port: opts.tcpPort, host, service: 'MQTT (TCP)', envVar: 'MQTT_PORT' });
     const wsPort = await listen(http, { port: opts.wsPort, host, service: 'MQTT over WebSocket', envVar: 'MQTT_WS_PORT' });
+    const tlsPort = tls && opts.tls ? await listen(tls, { port: opts.tls.port, host, service: 'MQTT over TLS', envVar: 'MQTT_TLS_PORT' }) : undefined;
     return {
       aedes,
       tcpPort,
       wsPort,
+      /** The TLS port, when there is a TLS listener. */
+      tlsPort,
       stats: policy.stats,
       onlineDevices: policy.onlineCount,
       isOnline: (deviceId: string) => policy.clientsOf(deviceId).size > 0,
@@ -191,7 +208,7 @@ export async function createBroker(opts: BrokerOptions) {
       close(): Promise<void> {
         closing ??= (async () => {
           // Stop accepting first; the servers finish closing once aedes has closed every client.
-          const servers = Promise.all([closeServer(tcp), closeServer(http)]);
+          const servers = Promise.all([closeServer(tcp), closeServer(http), ...(tls ? [closeServer(tls)] : [])]);
           for (const ws of wss.clients) ws.terminate();
           await new Promise<void>((r) => wss.close(() => r()));
           await new Promise<void>((r) => aedes.close(() => r()));
@@ -201,7 +218,7 @@ export async function createBroker(opts: BrokerOptions) {
       },
     };
   } catch (e) {
-    await Promise.all([closeServer(tcp), closeServer(http)]);
+    await Promise.all([closeServer(tcp), closeServer(http), ...(tls ? [closeServer(tls)] : [])]);
     await new Promise<void>((r) => aedes.close(() => r()));
     throw e;
   }

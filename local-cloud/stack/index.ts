@@ -10,6 +10,7 @@ import type { Logger } from '../../backend/runtime/deps';
 import { createSqliteStore } from '../../backend/store/sqlite';
 import type { IngestResult } from '../../cloudfunctions/ingest/messages';
 import { createBroker } from '../broker';
+import { loadTlsPair } from '../broker/tls';
 import { createDeviceControl } from '../broker/device-control';
 import { createFunctionHost } from '../function-host';
 import { createMqttAuthEndpoints } from '../../backend/mqtt-policy/http';
@@ -29,6 +30,11 @@ export interface StackOptions {
   /** Ports; 0 picks a free one. Defaults 1883 / 8083 / 3000. */
   mqttPort?: number;
   mqttWsPort?: number;
+  /** MQTT over TLS port (0 = any free port); undefined = no TLS listener. */
+  mqttTlsPort?: number;
+  /** PEM certificate and key files for TLS; without them a self-signed pair in `$dataDir/tls/` (with a warning). */
+  mqttTlsCert?: string;
+  mqttTlsKey?: string;
   httpPort?: number;
   /** Interface the function host binds. Default `127.0.0.1`. */
   host?: string;
@@ -117,6 +123,9 @@ export async function createStack(opts: StackOptions) {
       log: opts.log,
       tcpPort: opts.mqttPort ?? 1883,
       wsPort: opts.mqttWsPort ?? 8083,
+      ...(opts.mqttTlsPort === undefined
+        ? {}
+        : { tls: { port: opts.mqttTlsPort, ...loadTlsPair({ certFile: opts.mqttTlsCert, keyFile: opts.mqttTlsKey }, opts.dataDir, (m) => opts.log.warn(m)) } }),
       host: opts.mqttHost ?? opts.host ?? '0.0.0.0',
     });
     const b = broker;
@@ -133,7 +142,7 @@ export async function createStack(opts: StackOptions) {
 
     let closing: Promise<void> | undefined;
     return {
-      ports: { mqtt: b.tcpPort, mqttWs: b.wsPort, http: httpPort },
+      ports: { mqtt: b.tcpPort, mqttWs: b.wsPort, http: httpPort, ...(b.tlsPort === undefined ? {} : { mqttTls: b.tlsPort }) },
       adminToken,
       store,
       broker: b,

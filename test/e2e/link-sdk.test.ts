@@ -5,6 +5,8 @@
  * `command` function over HTTP and SQLite.
  */
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { buildLogin, buildRequest, parseReply, parseRequest, signContent, topics } from '../../core/alink';
 import type { Stack } from '../../local-cloud/stack';
@@ -120,6 +122,14 @@ describe('Alibaba firmware works unchanged', () => {
 
   test('a Link SDK device (auto-subscription, NTP, OTA inform, tags, standard replies) over TCP', async () => {
     await linkSdkFlow(`mqtt://127.0.0.1:${stack.ports.mqtt}`);
+  });
+
+  test('the same over TLS (securemode=2), trusting the self-signed certificate made for local use', async () => {
+    await stack.close();
+    stack = await startStack(dir.path, { mqttTlsPort: 0 });
+    const ca = readFileSync(join(dir.path, 'tls', 'broker-cert.pem'));
+    expect((stack as Stack & { log: { lines: string[] } }).log.lines.some((l) => l.includes('self-signed'))).toBe(true);
+    await linkSdkFlow(`mqtts://127.0.0.1:${stack.ports.mqttTls}`, { ca, rejectUnauthorized: true });
   });
 
   test('a Link SDK device never hears its own messages back, and the desired state it has not applied is sent at login', async () => {

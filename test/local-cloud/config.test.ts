@@ -6,6 +6,7 @@ describe('npm start settings', () => {
     expect(readConfig({})).toEqual({
       mqttPort: 1883,
       mqttWsPort: 8083,
+      mqttTlsPort: 8883,
       httpPort: 3000,
       host: '127.0.0.1',
       mqttHost: '0.0.0.0',
@@ -33,6 +34,12 @@ describe('npm start settings', () => {
       mqttHost: '192.168.1.5',
       allowedHosts: ['monitor.lan', 'pc.local'],
     });
+  });
+
+  test('MQTT over TLS: a port, off, and certificate files', () => {
+    expect(readConfig({ MQTT_TLS_PORT: 'off' }).mqttTlsPort).toBeUndefined();
+    expect(readConfig({ MQTT_TLS_PORT: '0', MQTT_TLS_CERT: '/etc/c.pem', MQTT_TLS_KEY: '/etc/k.pem' })).toMatchObject({ mqttTlsPort: 0, mqttTlsCert: '/etc/c.pem', mqttTlsKey: '/etc/k.pem' });
+    expect(() => readConfig({ MQTT_TLS_PORT: 'x' })).toThrow(/MQTT_TLS_PORT=x is invalid/);
   });
 
   test('reads overrides', () => {
