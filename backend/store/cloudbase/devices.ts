@@ -178,7 +178,9 @@ export function createDevices(cdb: CloudbaseDb, perDevice: (ids: string[]) => Pr
           if (!d) continue;
           const kept = d.attributes && typeof d.attributes === 'object' ? (d.attributes as Record<string, DeviceAttributeValue>) : {};
           // Replaced whole (`set`): a plain object would be merged field by field by the SDK.
-          patch.attributes = _.set(mergeAttributes(kept, u.attributes));
+          const merged = mergeAttributes(kept, u.attributes);
+          // Most posts repeat what is kept (a MAC address with every reading): no write then.
+          if (JSON.stringify(merged) !== JSON.stringify(kept)) patch.attributes = _.set(merged);
         }
         if (Object.keys(patch).length) must(await cdb.run(() => devices().doc(deviceKeyOf(u.deviceId)).update(patch)));
       }
