@@ -17,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AlertAck, AlertKind, AlertRecord, ConditionState, DeliveryRecord, SnoozeRecord } from '../../../core/alerts';
 import type { AlertPage, AlertPatch, AlertRulesRecord, RuleChange } from '../types';
-import { CloudbaseDb, Doc, docsOf, firstDoc, isDuplicate, must, PAGE } from './db';
+import { allWhere, byId, CloudbaseDb, CollectionRef, Doc, docsOf, isDuplicate, must, PAGE, upsert as upsertDoc } from './db';
 
 /** Field names may not contain `.` or start with `$`: condition keys are escaped. */
 const encodeKey = (k: string) => k.replace(/%/g, '%25').replace(/\./g, '%2E').replace(/\$/g, '%24');
@@ -49,35 +49,9 @@ export function createAlerts(cdb: CloudbaseDb) {
   const alerts = c('alerts');
   const snoozes = c('alert_snoozes');
   const quota = c('subscribe_quota');
-  const get = async (coll: () => ReturnType<typeof rules>, id: string) => firstDoc(await cdb.run(() => coll().doc(id).get()));
-
-  async function all(coll: () => ReturnType<typeof rules>, where: Record<string, unknown>): Promise<Doc[]> {
-    const out: Doc[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const q = coll()
-        .where(after === undefined ? where : { ...where, _id: _.gt(after) })
-        .orderBy('_id', 'asc')
-        .limit(PAGE);
-      const page = docsOf(await cdb.run(() => q.get()));
-      out.push(...page);
-      if (page.length < PAGE) return out;
-      after = page[page.length - 1]!._id as string;
-    }
-  }
-
-  /** Updates a document, creating it with `init` when missing (a racing creator is a duplicate: update again). */
-  async function upsert(coll: () => ReturnType<typeof rules>, id: string, update: Record<string, unknown>, init: () => Record<string, unknown>): Promise<void> {
-    const run = async () => must(await cdb.run(() => coll().doc(id).update(update))).updated as number;
-    if ((await run()) > 0) return;
-    if (await get(coll, id)) return; // present but unchanged (same values)
-    try {
-      must(await cdb.run(() => coll().add({ _id: id, ...init() })));
-    } catch (e) {
-      if (!isDuplicate(e)) throw e;
-      await run();
-    }
-  }
+  const get = (coll: CollectionRef, id: string) => byId(cdb, coll, id);
+  const all = (coll: CollectionRef, where: Record<string, unknown>) => allWhere(cdb, coll, where);
+  const upsert = (coll: CollectionRef, id: string, update: Record<string, unknown>, init: () => Record<string, unknown>) => upsertDoc(cdb, coll, id, update, init);
 
   /** One patient's condition document: the changed keys set or removed, the document created if missing. */
   async function putStatesOf(patientId: string, states: Record<string, ConditionState | null>): Promise<void> {

@@ -8,10 +8,9 @@
  * device at the same instant can both leave an open binding, and the later one counts.
  */
 import type { BindingRecord } from '../types';
-import { CloudbaseDb, Doc, must } from './db';
+import { allWhere, CloudbaseDb, CollectionRef, Doc, must } from './db';
 import { bindingKey } from './keys';
 
-type AllOf = (coll: () => ReturnType<CloudbaseDb['db']['collection']>, where: Record<string, unknown>) => Promise<Doc[]>;
 
 function toBinding(d: Doc): BindingRecord {
   const b: BindingRecord = { deviceId: d.deviceId as string, patientId: d.patientId as string, from: d.from as number, boundBy: d.boundBy as string };
@@ -19,7 +18,8 @@ function toBinding(d: Doc): BindingRecord {
   return b;
 }
 
-export function createBindings(cdb: CloudbaseDb, all: AllOf) {
+export function createBindings(cdb: CloudbaseDb) {
+  const all = (coll: CollectionRef, where: Record<string, unknown>) => allWhere(cdb, coll, where);
   const { db } = cdb;
   const _ = db.command;
   const bindings = () => db.collection(cdb.name('bindings'));

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AuditEntry, CommandReplyRecord, CommandResult, DeviceState, Settings } from '../types';
-import { CloudbaseDb, docsOf, firstDoc, isDuplicate, must } from './db';
+import { CloudbaseDb, docsOf, firstDoc, must, upsert } from './db';
 import { deviceKeyOf } from './keys';
 
 export function createControl(cdb: CloudbaseDb) {
@@ -21,15 +21,7 @@ export function createControl(cdb: CloudbaseDb) {
 
   /** Sets one whole field of the device's state document, creating the document if needed. */
   async function put(deviceId: string, field: 'desired' | 'reported', value: Record<string, unknown>): Promise<void> {
-    const id = deviceKeyOf(deviceId);
-    const update = async () => must(await cdb.run(() => states().doc(id).update({ [field]: _.set(value) }))).updated as number;
-    if ((await update()) > 0) return;
-    try {
-      must(await cdb.run(() => states().add({ _id: id, deviceId, [field]: value })));
-    } catch (e) {
-      if (!isDuplicate(e)) throw e;
-      await update();
-    }
+    await upsert(cdb, states, deviceKeyOf(deviceId), { [field]: _.set(value) }, () => ({ deviceId, [field]: value }));
   }
 
   return {

@@ -135,3 +135,45 @@ export function docsOf(res: { data?: unknown }): Doc[] {
   const d = must(res).data;
   return Array.isArray(d) ? (d as Doc[]) : [];
 }
+
+/** A collection of the adapter, looked up when used. */
+export type CollectionRef = () => ReturnType<Db['collection']>;
+
+/** One document by id, or undefined. */
+export async function byId(cdb: CloudbaseDb, coll: CollectionRef, id: string): Promise<Doc | undefined> {
+  return firstDoc(await cdb.run(() => coll().doc(id).get()));
+}
+
+/** Every document matching `where`, paged by `_id` past the 1000-document cap. */
+export async function allWhere(cdb: CloudbaseDb, coll: CollectionRef, where: Record<string, unknown>): Promise<Doc[]> {
+  const _ = cdb.db.command;
+  const out: Doc[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const q = coll()
+      .where(after === undefined ? where : { ...where, _id: _.gt(after) })
+      .orderBy('_id', 'asc')
+      .limit(PAGE);
+    const page = docsOf(await cdb.run(() => q.get()));
+    out.push(...page);
+    if (page.length < PAGE) return out;
+    after = page[page.length - 1]!._id as string;
+  }
+}
+
+/**
+ * Updates a document, creating it from `init` when it is missing: CloudBase's `update` does not
+ * upsert, and `set` would replace fields a concurrent writer just changed. A racing creator makes
+ * the insert a duplicate, and the update is applied again.
+ */
+export async function upsert(cdb: CloudbaseDb, coll: CollectionRef, id: string, update: Record<string, unknown>, init: () => Record<string, unknown>): Promise<void> {
+  const run = async () => must(await cdb.run(() => coll().doc(id).update(update))).updated as number;
+  if ((await run()) > 0) return;
+  if (await byId(cdb, coll, id)) return; // present, and already as asked
+  try {
+    must(await cdb.run(() => coll().add({ _id: id, ...init() })));
+  } catch (e) {
+    if (!isDuplicate(e)) throw e;
+    await run();
+  }
+}

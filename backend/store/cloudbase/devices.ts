@@ -14,7 +14,7 @@ import { AppError, ErrorCode } from '../../../core';
 import type { RejectKind } from '../../../core/alink';
 import type { DeviceAttributeValue, DeviceInfoUpdate, DeviceRecord, DeviceStatus, NewDevice, PresenceEvent, RejectionEvent, StoreStats } from '../types';
 import { mergeAttributes } from '../attributes';
-import { CloudbaseDb, Doc, docsOf, firstDoc, isDuplicate, must, PAGE } from './db';
+import { allWhere, CloudbaseDb, CollectionRef, Doc, docsOf, firstDoc, isDuplicate, must, upsert } from './db';
 import { deviceKeyOf, rejectionKey } from './keys';
 import type { DeviceReadings } from './readings';
 
@@ -61,21 +61,7 @@ export function createDevices(cdb: CloudbaseDb, perDevice: (ids: string[]) => Pr
     return firstDoc(await cdb.run(() => devices().doc(deviceKeyOf(id)).get()));
   }
 
-  /** Every document matching `where`, paged by `_id` past the 1000 cap. */
-  async function all(coll: () => ReturnType<typeof devices>, where: Record<string, unknown>): Promise<Doc[]> {
-    const out: Doc[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const q = coll()
-        .where(after === undefined ? where : { ...where, _id: _.gt(after) })
-        .orderBy('_id', 'asc')
-        .limit(PAGE);
-      const page = docsOf(await cdb.run(() => q.get()));
-      out.push(...page);
-      if (page.length < PAGE) return out;
-      after = page[page.length - 1]!._id as string;
-    }
-  }
+  const all = (coll: CollectionRef, where: Record<string, unknown>) => allWhere(cdb, coll, where);
 
   async function rejectionsOf(where: Record<string, unknown>): Promise<Map<string, Partial<Record<RejectKind, number>>>> {
     const out = new Map<string, Partial<Record<RejectKind, number>>>();
@@ -88,7 +74,6 @@ export function createDevices(cdb: CloudbaseDb, perDevice: (ids: string[]) => Pr
   }
 
   return {
-    all,
     async create(d: NewDevice, now: number): Promise<DeviceRecord> {
       const deviceId = `${d.productKey}/${d.deviceName}`;
       const data = {
@@ -159,14 +144,7 @@ export function createDevices(cdb: CloudbaseDb, perDevice: (ids: string[]) => Pr
       }
       for (const [id, { e, n, first }] of grouped) {
         const last = { lastAt: e.at, lastDetail: e.detail.slice(0, 500) };
-        const inc = async () => must(await cdb.run(() => rejections().doc(id).update({ count: _.inc(n), ...last }))).updated as number;
-        if ((await inc()) > 0) continue;
-        try {
-          must(await cdb.run(() => rejections().add({ _id: id, deviceId: e.deviceId, kind: e.kind, count: n, firstAt: first, ...last })));
-        } catch (err) {
-          if (!isDuplicate(err)) throw err;
-          await inc();
-        }
+        await upsert(cdb, rejections, id, { count: _.inc(n), ...last }, () => ({ deviceId: e.deviceId, kind: e.kind, count: n, firstAt: first, ...last }));
       }
     },
     async updateDeviceInfo(updates: DeviceInfoUpdate[]): Promise<void> {

@@ -28,8 +28,8 @@ export function createCloudbaseStore(opts: CloudbaseStoreOptions): Store & Cloud
   const cdb = openCloudbaseDb(opts);
   const readings = createReadings(cdb);
   const devices = createDevices(cdb, readings.perDevice);
-  const people = createPeople(cdb, devices.all);
-  const bindings = createBindings(cdb, devices.all);
+  const people = createPeople(cdb);
+  const bindings = createBindings(cdb);
   const control = createControl(cdb);
   const alerts = createAlerts(cdb);
   let closed = false;

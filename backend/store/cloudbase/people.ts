@@ -23,10 +23,9 @@ import type {
   UserProfilePatch,
   UserRecord,
 } from '../types';
-import { CloudbaseDb, Doc, docsOf, firstDoc, isDuplicate, must } from './db';
+import { allWhere, byId, CloudbaseDb, CollectionRef, Doc, isDuplicate, must } from './db';
 import { memberKey } from './keys';
 
-type AllOf = (coll: () => ReturnType<CloudbaseDb['db']['collection']>, where: Record<string, unknown>) => Promise<Doc[]>;
 
 export const userIdFor = (openid: string): string => `u_${createHash('sha256').update(openid).digest('hex').slice(0, 16)}`;
 
@@ -50,7 +49,8 @@ function chunks<T>(xs: T[]): T[][] {
   return out;
 }
 
-export function createPeople(cdb: CloudbaseDb, all: AllOf) {
+export function createPeople(cdb: CloudbaseDb) {
+  const all = (coll: CollectionRef, where: Record<string, unknown>) => allWhere(cdb, coll, where);
   const { db } = cdb;
   const _ = db.command;
   const c = (n: Parameters<CloudbaseDb['name']>[0]) => () => db.collection(cdb.name(n));
@@ -59,7 +59,7 @@ export function createPeople(cdb: CloudbaseDb, all: AllOf) {
   const patients = c('patients');
   const members = c('members');
   const invites = c('invites');
-  const get = async (coll: () => ReturnType<typeof users>, id: string) => firstDoc(await cdb.run(() => coll().doc(id).get()));
+  const get = (coll: CollectionRef, id: string) => byId(cdb, coll, id);
 
   async function byIds(coll: () => ReturnType<typeof users>, ids: string[]): Promise<Map<string, Doc>> {
     const out = new Map<string, Doc>();
