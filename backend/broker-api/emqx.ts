@@ -45,7 +45,7 @@
  */
 import { AppError, ErrorCode } from '../../core';
 import { BrokerApiError, BrokerErrorCode } from './errors';
-import type { BrokerApi, PublishOptions } from './types';
+import type { BrokerApi, PublishOptions, Subscription } from './types';
 
 export interface EmqxBrokerApiOptions {
   /** e.g. `https://emqx.example.com:18083`; a trailing `/api/v5` is accepted. */
@@ -209,6 +209,16 @@ export function createEmqxBrokerApi(opts: EmqxBrokerApiOptions): BrokerApi {
         if (!more || body.data.length === 0) return [...ids];
       }
       throw fail(BrokerErrorCode.Unavailable, `EMQX GET /api/v5/clients (username ${username})`, `client list did not end after ${MAX_PAGES} pages`);
+    },
+
+    async subscribe(clientId: string, subscriptions: Subscription[]): Promise<void> {
+      if (!clientId || subscriptions.length === 0) return;
+      // EMQX 5 REST API, "Clients": POST /clients/{clientid}/subscribe/bulk with [{topic, qos}];
+      // 404 CLIENTID_NOT_FOUND when the client is gone, which leaves nothing to do.
+      const path = `/clients/${encodeURIComponent(clientId)}/subscribe/bulk`;
+      const what = `EMQX POST /api/v5${path}`;
+      const body = subscriptions.map((x) => ({ topic: x.topic, qos: x.qos }));
+      check(await request('POST', path, what, body), what, [200, 404]);
     },
 
     async kick(clientIds: string[]): Promise<void> {

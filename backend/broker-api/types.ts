@@ -12,6 +12,12 @@ export interface PublishOptions {
   retain?: boolean;
 }
 
+/** A subscription made on a client's behalf. */
+export interface Subscription {
+  topic: string;
+  qos: 0 | 1;
+}
+
 export interface BrokerApi {
   /** Publishes `payload` (UTF-8 text) on `topic` as the backend; resolves once the broker took it. */
   publish(topic: string, payload: string, opts?: PublishOptions): Promise<void>;
@@ -19,4 +25,10 @@ export interface BrokerApi {
   clientsOf(username: string): Promise<string[]>;
   /** Disconnects these clients and discards their sessions; unknown ids are ignored. */
   kick(clientIds: string[]): Promise<void>;
+  /**
+   * Subscribes a connected client to these filters on its behalf — what Alibaba's broker does for
+   * Link SDK devices that put `_ss=1` in their client id and send no SUBSCRIBE. An unknown client
+   * (gone already) is ignored.
+   */
+  subscribe(clientId: string, subscriptions: Subscription[]): Promise<void>;
 }

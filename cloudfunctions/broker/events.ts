@@ -18,7 +18,7 @@ import { deviceIdOf, parseUsername } from '../../core/alink';
 
 export type BrokerEvent =
   | { kind: 'publish'; deviceId: string; topic: string; payload: string; receivedAt: number; at: number }
-  | { kind: 'presence'; deviceId: string; online: boolean; at: number }
+  | { kind: 'presence'; deviceId: string; online: boolean; at: number; clientId?: string }
   | { kind: 'subscribed'; deviceId: string; topic: string; at: number }
   /** A well-formed event about a client that is not a device (a person): nothing to store. */
   | { kind: 'ignored'; reason: string; at: number };
@@ -56,7 +56,9 @@ function one(raw: unknown, i: number): BrokerEvent | string {
       // A session replaced by a new connection of the same client: the device is still online.
       if (event === 'client.disconnected' && (e.reason === 'takenover' || e.reason === 'discarded')) return { kind: 'ignored', reason: `session ${e.reason}`, at };
       const online = event === 'client.connected';
-      return { kind: 'presence', deviceId, online, at: ms(online ? e.connected_at : e.disconnected_at) ?? at };
+      const presence: BrokerEvent = { kind: 'presence', deviceId, online, at: ms(online ? e.connected_at : e.disconnected_at) ?? at };
+      if (str(e.clientid)) presence.clientId = e.clientid;
+      return presence;
     }
     case 'session.subscribed': {
       if (!str(e.topic)) return `events[${i}]: a subscription needs "topic"`;

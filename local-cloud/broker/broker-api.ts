@@ -14,11 +14,11 @@
  * broker or an aedes failure is `BROKER_UNAVAILABLE`.
  */
 import { BrokerApiError, BrokerErrorCode, invalidTopicName } from '../../backend/broker-api/errors';
-import type { BrokerApi, PublishOptions } from '../../backend/broker-api/types';
+import type { BrokerApi, PublishOptions, Subscription } from '../../backend/broker-api/types';
 import type { Broker } from './index';
 
 /** What the adapter needs of the embedded broker (`createBroker`'s result has it). */
-export type EmbeddedBroker = Pick<Broker, 'publish' | 'clientIdsOf' | 'kickClient' | 'isClosed'>;
+export type EmbeddedBroker = Pick<Broker, 'publish' | 'clientIdsOf' | 'kickClient' | 'subscribeClient' | 'isClosed'>;
 
 export function createEmbeddedBrokerApi(broker: EmbeddedBroker): BrokerApi {
   const unavailable = (what: string, e: unknown) =>
@@ -41,6 +41,18 @@ export function createEmbeddedBrokerApi(broker: EmbeddedBroker): BrokerApi {
     async clientsOf(username: string): Promise<string[]> {
       if (!username || broker.isClosed()) return [];
       return broker.clientIdsOf(username);
+    },
+
+    async subscribe(clientId: string, subscriptions: Subscription[]): Promise<void> {
+      const what = `embedded subscribe (client ${clientId})`;
+      const bad = subscriptions.find((x) => typeof x.topic !== 'string' || x.topic.length === 0 || (x.qos !== 0 && x.qos !== 1));
+      if (bad) throw new BrokerApiError(BrokerErrorCode.Rejected, what, `invalid subscription ${JSON.stringify(bad)}`);
+      if (broker.isClosed() || subscriptions.length === 0) return;
+      try {
+        await broker.subscribeClient(clientId, subscriptions);
+      } catch (e) {
+        throw unavailable(what, e);
+      }
     },
 
     async kick(clientIds: string[]): Promise<void> {

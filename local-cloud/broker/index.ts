@@ -194,6 +194,12 @@ export async function createBroker(opts: BrokerOptions) {
         await store.cleanIncoming?.(ref);
         await store.delWill(ref);
       },
+      /** Subscribes a connected client on its behalf; false when no such client is connected. */
+      subscribeClient(clientId: string, subscriptions: Array<{ topic: string; qos: 0 | 1 }>): Promise<boolean> {
+        const client = connectedClients(aedes)[clientId];
+        if (!client || client.closed) return Promise.resolve(false);
+        return new Promise((resolve, reject) => client.subscribe(subscriptions, (e?: Error | null) => (e ? reject(e) : resolve(true))));
+      },
       /** True once `close` has begun. */
       isClosed: () => closing !== undefined || aedes.closed,
       /**

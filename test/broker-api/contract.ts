@@ -74,6 +74,14 @@ export function runBrokerApiContract(name: string, factory: BrokerApiFactory): v
       expect(c.messages()).toEqual([{ topic: h.topic, payload, retain: false }]);
     });
 
+    test("subscribe on a client's behalf: it then receives what is published; an unknown client is ignored", async () => {
+      const c = await h.connect(0, 'auto');
+      await h.api.subscribe(c.clientId, [{ topic: h.topic, qos: 1 }]);
+      await h.api.publish(h.topic, 'for the auto-subscribed');
+      await until(() => payloads(c).includes('for the auto-subscribed'), 'the message');
+      await expect(h.api.subscribe('no-such-client', [{ topic: h.topic, qos: 1 }])).resolves.toBeUndefined();
+    });
+
     test('publish with no subscriber resolves (at QoS 0 and 1)', async () => {
       await expect(h.api.publish(h.quietTopic, 'nobody listens')).resolves.toBeUndefined();
       await expect(h.api.publish(h.quietTopic, 'nobody listens', { qos: 0 })).resolves.toBeUndefined();

@@ -179,6 +179,8 @@ export class FakeEmqx {
     if (!/application\/json/.test(String(r.headers.accept ?? ''))) this.violations.push(`${r.method} ${r.rawPath}: no "accept: application/json"`);
     if (r.method === 'POST' && r.rawPath === '/api/v5/publish') return this.publishApi(r, res);
     if (r.method === 'GET' && r.rawPath === '/api/v5/clients') return this.clientsApi(r, res);
+    const sub = /^\/api\/v5\/clients\/([^/]+)\/subscribe\/bulk$/.exec(r.rawPath);
+    if (r.method === 'POST' && sub) return this.subscribeApi(decodeURIComponent(sub[1] as string), r, res);
     const kick = /^\/api\/v5\/clients\/([^/]+)$/.exec(r.rawPath);
     if (r.method === 'DELETE' && kick) return this.kickApi(decodeURIComponent(kick[1]), r, res);
     this.violations.push(`unexpected request ${r.method} ${r.rawPath}`);
@@ -266,6 +268,29 @@ export class FakeEmqx {
       mqueue_len: s.queue.length,
     }));
     return json(res, 200, { data, meta: { page, limit, hasnext: page * limit < rows.length, count: rows.length } });
+  }
+
+  /** `POST /api/v5/clients/{clientid}/subscribe/bulk`: `[{topic, qos}]` → 200 with the subscriptions, or 404. */
+  private subscribeApi(clientId: string, r: RecordedRequest, res: ServerResponse): void {
+    if (!/^application\/json/.test(String(r.headers['content-type'] ?? ''))) {
+      this.violations.push('subscribe without content-type: application/json');
+      return json(res, 415, { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'content-type:application/json Required' });
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(r.body);
+    } catch {
+      body = undefined;
+    }
+    const ok = Array.isArray(body) && body.length > 0 && body.every((x) => x && typeof x.topic === 'string' && (x.qos === 0 || x.qos === 1 || x.qos === 2));
+    if (!ok) {
+      this.violations.push(`subscribe body is not [{topic, qos}]: ${r.body}`);
+      return json(res, 400, { code: 'BAD_REQUEST', message: 'invalid subscriptions' });
+    }
+    const s = this.sessions.get(clientId);
+    if (!s?.client?.connected) return json(res, 404, { code: 'CLIENTID_NOT_FOUND', message: 'Client ID not found' });
+    for (const x of body as Array<{ topic: string; qos: 0 | 1 }>) s.client.subscribe(x.topic, x.qos);
+    return json(res, 200, body);
   }
 
   private kickApi(clientId: string, _r: RecordedRequest, res: ServerResponse): void {

@@ -68,6 +68,31 @@ describe('local stack with an external broker', () => {
     expect(await stack.store.deviceStatus(d.deviceId)).toMatchObject({ online: true, readings: 1 });
   });
 
+  test('a Link SDK device (`_ss=1`, no SUBSCRIBE of its own) is subscribed through EMQX when it connects, and gets commands', async () => {
+    const fn = functionClient(() => stack.ports.http);
+    const created = await stack.invoke('devices', { action: 'create', name: 'bed-0003' }, { kind: 'admin' });
+    if (!created.ok) throw new Error(created.message);
+    const d = created.data as { deviceId: string; productKey: string; deviceName: string; deviceSecret: string; bindCode: string };
+    const ref = parseDeviceId(d.deviceId)!;
+    const login = buildLogin(d, { timestamp: Date.now(), autoSubscribe: true });
+    const device = emqx.connect(login.clientId, login.username);
+    const t = Date.now();
+    expect(await post('/mqtt/webhook', { event: 'client.connected', clientid: login.clientId, username: login.username, timestamp: t, connected_at: t })).toMatchObject({ status: 200 });
+    const alice = await fn.login('alice3');
+    const patient = await fn.data('patients', { action: 'create', name: 'Dad' }, alice);
+    await fn.data('devices', { action: 'bind', patientId: patient.id, code: d.bindCode }, alice);
+    device.on('message', (m: { topic: string; payload: string }) => {
+      if (m.topic !== topics.service(ref, 'MeasureNow')) return;
+      const req = parseRequest(m.payload)!;
+      const at = Date.now();
+      const payload = buildReply({ id: req.id, code: 200, method: Method.service('MeasureNow'), data: {} });
+      void post('/mqtt/webhook', { event: 'message.publish', clientid: login.clientId, username: login.username, topic: topics.serviceReply(ref, 'MeasureNow'), payload, qos: 0, timestamp: at, publish_received_at: at });
+    });
+    expect(await fn.data('command', { action: 'measureNow', deviceId: d.deviceId }, alice)).toMatchObject({ result: 'acked' });
+    expect(emqx.requests.some((r) => r.method === 'POST' && r.rawPath === `/api/v5/clients/${encodeURIComponent(login.clientId)}/subscribe/bulk`)).toBe(true);
+    expect(emqx.violations).toEqual([]);
+  });
+
   test('a device logs in, reports and obeys a command; a family member is cut off when removed', async () => {
     const fn = functionClient(() => stack.ports.http);
     const created = await stack.invoke('devices', { action: 'create', name: 'bed-0001' }, { kind: 'admin' });

@@ -17,7 +17,7 @@
  * webhook are what brings it to storage (docs/deploy.md, "EMQX").
  */
 import { err, ErrorCode, ok } from '../../../core';
-import { deviceIdOf, ntpResponse, parseDeviceId, parseReply, parseTopic, topicMatches, topics } from '../../../core/alink';
+import { autoSubscriptions, deviceIdOf, ntpResponse, parseClientId, parseDeviceId, parseReply, parseTopic, topicMatches, topics } from '../../../core/alink';
 import { confirmedSettings, desiredStateMessage } from '../../../backend/device-control/messages';
 import type { PublishOptions } from '../../../backend/broker-api/types';
 import type { FunctionDeps } from '../../../backend/runtime/deps';
@@ -70,6 +70,19 @@ async function afterStored(deps: FunctionDeps, events: BrokerEvent[], result: In
     if (t?.kind !== 'ntp.request' || deviceIdOf(t) !== e.deviceId) continue;
     const response = ntpResponse(e.payload, e.receivedAt, deps.now());
     if (response) send(topics.ntpResponse(t), response, { qos: 0 });
+  }
+  // Link SDK devices (`_ss=1` in the client id) send no SUBSCRIBE: subscribe them on connecting, as
+  // Alibaba's broker does (EMQX's auto-subscribe module cannot name their topics: docs/deploy.md).
+  for (const e of events) {
+    if (e.kind !== 'presence' || !e.online || !e.clientId) continue;
+    const ref = parseDeviceId(e.deviceId);
+    const cid = parseClientId(e.clientId);
+    if (!ref || !cid.ok || !cid.value.autoSubscribe) continue;
+    sends.push(
+      broker
+        .subscribe(e.clientId, autoSubscriptions(ref).map((topic) => ({ topic, qos: 1 as const })))
+        .catch((x: Error) => deps.log.once(`broker-subscribe:${x.message}`, `automatic subscription through the broker failed: ${x.message}`)),
+    );
   }
   for (const e of events) {
     if (e.kind !== 'subscribed') continue;
