@@ -1,8 +1,9 @@
 /**
  * Stores a batch of device messages: decodes and validates telemetry, appends all readings of the
  * batch in one idempotent transaction, applies presence, and counts every rejection per device
- * and kind, then evaluates alerts over the new readings (backend/alerts). Returns the reply for each message; if storage fails the whole batch fails, so the
- * broker does not acknowledge anything that was not stored.
+ * and kind, then evaluates alerts over the new readings (backend/alerts). Returns the reply for
+ * each message; if storage fails the whole batch fails, so the broker does not acknowledge
+ * anything that was not stored.
  */
 import { createHash } from 'node:crypto';
 import { err, ErrorCode, ok } from '../../../core';
