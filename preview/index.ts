@@ -7,14 +7,11 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium, serveCjkFont } from './browser';
 import { componentScenes, pageScenes } from './scenes';
 import { estimateTextWidths } from './chart-svg';
 import { renderScene } from './render';
 import { prepareCopy } from './simulate-host';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -31,14 +28,17 @@ async function main(): Promise<void> {
   mkdirSync(join(out, 'html'), { recursive: true });
   const copy = prepareCopy();
   estimateTextWidths();
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await launchChromium();
   try {
-    const tab = await browser.newPage({ viewport: { width: 750, height: 1334 }, deviceScaleFactor: 1 });
+    const context = await browser.newContext({ viewport: { width: 750, height: 1334 }, deviceScaleFactor: 1 });
+    await serveCjkFont(context);
+    const tab = await context.newPage();
     for (const scene of scenes) {
       const html = await renderScene(scene, copy.root);
       writeFileSync(join(out, 'html', `${scene.name}.html`), html);
       await tab.emulateMedia({ colorScheme: scene.colorScheme ?? 'light' });
       await tab.setContent(html, { waitUntil: 'load' });
+      await tab.evaluate(() => document.fonts.ready);
       const file = join(out, `${scene.name}.png`);
       if (scene.path.startsWith('pages/')) await tab.screenshot({ path: file, fullPage: true, animations: 'disabled' });
       else await tab.locator('.preview-root').screenshot({ path: file, animations: 'disabled' });

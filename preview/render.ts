@@ -5,6 +5,7 @@
  * simulator's `wx-*` elements so the browser lays them out like WeChat.
  */
 import { join } from 'node:path';
+import { cjkFontCss } from './browser';
 import { chartSvg } from './chart-svg';
 import { recordCharts } from './chart-stub';
 import type { Services } from '../miniprogram/services/index';
@@ -39,7 +40,7 @@ const CHART_WIDTH = 646;
 /** Rules WeChat's own renderer provides and the simulator's elements lack (`button`: WeChat's "v2" look at 750 px). */
 export const BASE_CSS = `
 html, body { margin: 0; padding: 0; background: #f5f6f8; }
-body { width: 750px; font-family: "Noto Sans CJK SC", "PingFang SC", sans-serif; font-size: 28px; color: #262626; -webkit-font-smoothing: antialiased; }
+body { width: 750px; font-family: "Noto Sans SC", "Noto Sans CJK SC", "PingFang SC", sans-serif; font-size: 28px; color: #262626; -webkit-font-smoothing: antialiased; }
 wx-view, wx-scroll-view, wx-picker, wx-form, wx-block, wx-textarea, wx-input { display: block; }
 wx-text { display: inline; }
 wx-image { display: inline-block; }
@@ -102,7 +103,7 @@ export async function renderScene(scene: Scene, root: string): Promise<string> {
     el.innerHTML = chartSvg(option, CHART_WIDTH / 2, height / 2).replace(/<svg width="[\d.]+" height="[\d.]+"/, '<svg width="100%" height="100%"');
   }
   const style = document.createElement('style');
-  style.textContent = BASE_CSS + (isPage ? appStyles(root) : '');
+  style.textContent = cjkFontCss() + BASE_CSS + (isPage ? appStyles(root) : '');
   document.head.prepend(style);
   return `<!doctype html>${document.documentElement.outerHTML}`;
 }

@@ -3,9 +3,9 @@
  * local PNG/JPG files, at most 40 KB): `npx tsx preview/tab-icons.ts` writes them to
  * `miniprogram/images/`, in the light and dark themes' colours (theme.json picks them).
  */
-import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { launchChromium } from './browser';
 
 const OUT = resolve(__dirname, '..', 'miniprogram', 'images');
 
@@ -24,7 +24,7 @@ function svg(shape: string, colour: string): string {
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 81, height: 81 } });
     for (const [name, shape] of Object.entries(SHAPES)) {
