@@ -6,19 +6,15 @@ import type { DeviceControl } from './control';
 import type { BrokerApi } from '../broker-api/types';
 import type { MqttPolicy } from '../mqtt-policy';
 import type { AlertHostDeps } from '../alerts';
+import type { Logger } from './logger';
+
+export { createLogger, createMemoryLogger, type Logger, type LoggerOptions } from './logger';
 
 /** Something other parts of the backend must react to (the broker re-checks open sessions). */
 export type BackendEvent =
   | { type: 'access-changed'; userIds: string[] }
   /** Publish on a topic through the host's embedded broker (alerts on the local stack). */
   | { type: 'publish'; topic: string; payload: string };
-
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-  /** Logs `message` the first time `key` is seen by this logger, and never again. */
-  once(key: string, message: string): void;
-}
 
 export interface FunctionDeps {
   store: Store;
@@ -45,33 +41,4 @@ export interface FunctionDeps {
   brokerHook?: { maxEventAgeMs?: number };
   /** How alerts are published and sent (backend/alerts); absent: from the environment. */
   alerts?: AlertHostDeps;
-}
-
-export interface LoggerOptions {
-  /** Where lines go; default `console.error` (stdout is kept for command output). */
-  write?: (line: string) => void;
-  /** Distinct `once` keys remembered before the oldest are forgotten. Default 10 000. */
-  onceCapacity?: number;
-}
-
-export function createLogger(opts: LoggerOptions = {}): Logger {
-  const write = opts.write ?? ((line: string) => console.error(line));
-  const capacity = opts.onceCapacity ?? 10_000;
-  const seen = new Set<string>();
-  return {
-    info: (m) => write(m),
-    warn: (m) => write(`warning: ${m}`),
-    once(key, message) {
-      if (seen.has(key)) return;
-      if (seen.size >= capacity) seen.delete(seen.values().next().value as string);
-      seen.add(key);
-      write(`warning: ${message}`);
-    },
-  };
-}
-
-/** A logger that keeps lines in memory (tests, benchmarks). */
-export function createMemoryLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return Object.assign(createLogger({ write: (l) => lines.push(l) }), { lines });
 }

@@ -48,11 +48,13 @@ export function createRouter(name: string, opts: RouterOptions, deps: FunctionDe
     if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(opts.actions, action)) {
       return err(ErrorCode.BadRequest, `${name}: unknown action; expected one of ${Object.keys(opts.actions).join(', ')}`);
     }
+    // Every line a call logs names the function, the action and the host's request id.
+    const log = deps.log.child({ fn: name, action, req: context?.request_id });
     try {
-      return await opts.actions[action]({ event: e, caller, deps });
+      return await opts.actions[action]({ event: e, caller, deps: { ...deps, log } });
     } catch (thrown) {
       const result = toErr(thrown);
-      if (result.code === ErrorCode.Internal) deps.log.warn(`${name}.${action} failed: ${(thrown as Error)?.stack ?? String(thrown)}`);
+      if (result.code === ErrorCode.Internal) log.error(`failed: ${(thrown as Error)?.stack ?? String(thrown)}`);
       return result;
     }
   };

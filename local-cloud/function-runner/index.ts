@@ -43,7 +43,7 @@ export async function createWorkerRunner(
           names = m.names;
           resolve();
         }
-        else if (m.type === 'log') log.info(m.line);
+        else if (m.type === 'log') log.record(m.record);
         else if (m.type === 'event') onEvent?.(m.event);
         else if (m.type === 'control') {
           const answer = control ? control.request(m.deviceId, m.request, m.timeoutMs) : Promise.resolve({ status: 'timeout' as const, offline: true });

@@ -2,6 +2,7 @@
 import type { Result } from '../../core';
 import type { FunctionContext } from '../../backend/runtime/context';
 import type { BackendEvent } from '../../backend/runtime/deps';
+import type { LogRecord } from '../../backend/runtime/logger';
 import type { CommandOutcome, DeviceRequest } from '../../backend/runtime/control';
 
 export interface RunnerConfig {
@@ -19,7 +20,7 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready'; names: string[] }
   | { type: 'result'; id: number; result: Result<unknown> }
-  | { type: 'log'; line: string }
+  | { type: 'log'; record: LogRecord }
   | { type: 'event'; event: BackendEvent }
   /** A function asks the broker (on the main thread) to command a device. */
   | { type: 'control'; id: number; deviceId: string; request: DeviceRequest; timeoutMs: number }

@@ -14,7 +14,7 @@ import type { CommandOutcome } from '../../backend/runtime/control';
 function start(port: NonNullable<typeof parentPort>, config: RunnerConfig): void {
   const post = (m: FromWorker) => port.postMessage(m);
   const store = createSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous });
-  const log = createLogger({ write: (line) => post({ type: 'log', line }) });
+  const log = createLogger({ sink: (record) => post({ type: 'log', record }) });
   const controlWaiters = new Map<number, (o: CommandOutcome) => void>();
   let nextControlId = 1;
   const functions = buildLocalFunctions({
