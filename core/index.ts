@@ -1,3 +1,4 @@
 export * from './result';
 export * from './vitals';
 export * from './history';
+export * from './retry';

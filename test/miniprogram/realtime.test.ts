@@ -151,18 +151,19 @@ describe('mini program realtime client', () => {
     await until(() => wx.sockets[0].ws.readyState === WebSocket.CLOSED, 'the unused socket to close');
   });
 
-  test('backs off between failed attempts, doubling up to the cap, until the credentials function answers again', async () => {
+  test('backs off between failed attempts, doubling up to the cap with jitter, until the credentials function answers again', async () => {
     let outages = 4;
     const delays: number[] = [];
     const timer = { setTimeout: (fn: () => void, ms: number) => (ms < 1000 && delays.push(ms), timers.setTimeout(fn, ms)), clearTimeout: timers.clearTimeout };
     const token = await login('alice');
     const flaky = async (): Promise<Result<RealtimeCredentials>> =>
       outages-- > 0 ? { ok: false, code: 'UNAVAILABLE', message: 'function cold start failed' } : ((await call('realtime', { action: 'credentials' }, token)).body as unknown as Result<RealtimeCredentials>);
-    const { device, client, events } = await setup({ credentials: flaky, timer, backoffInitialMs: 10, backoffMaxMs: 40 });
+    // Jitter takes each delay between half and all of its step: 0.5 here gives three quarters.
+    const { device, client, events } = await setup({ credentials: flaky, timer, backoffInitialMs: 10, backoffMaxMs: 40, random: () => 0.5 });
     expect(await client.watch([device.deviceId])).toMatchObject({ ok: false, code: 'UNAVAILABLE' });
     expect(client.status).toBe('reconnecting');
     await until(() => client.status === 'live', 'the client to get through');
-    expect(delays).toEqual([10, 20, 40, 40]);
+    expect(delays).toEqual([8, 15, 30, 30]);
     expect(statuses(events)).toEqual(['connecting', 'reconnecting', 'live']);
     expect(client.stats().watching).toEqual([device.deviceId]);
   });

@@ -4,7 +4,7 @@
  * transactions hold single-document operations only): each device-hour is its own transaction,
  * and because every one of them is idempotent, retrying a failed batch stores each reading once.
  */
-import { addToAccumulator, Bucket, BucketAccumulator, emptyBucket, finishBucket, Reading } from '../../../core';
+import { addToAccumulator, backoffDelay, Bucket, BucketAccumulator, emptyBucket, finishBucket, Reading } from '../../../core';
 import type { AppendResult, BucketQuery, RawQuery, ReadingBatchItem, Segment } from '../types';
 import { CloudbaseDb, Doc, docsOf, firstDoc, isConflict, must, PAGE } from './db';
 import {
@@ -118,7 +118,7 @@ export function createReadings(cdb: CloudbaseDb) {
         return await appendHourOnce(deviceId, hour, items);
       } catch (e) {
         if (!isConflict(e) || attempt >= CONFLICT_ATTEMPTS) throw e;
-        await sleep(Math.random() * Math.min(2000, 25 * 2 ** attempt));
+        await sleep(backoffDelay(attempt, { initialMs: 50, maxMs: 2000 }));
       }
     }
   }

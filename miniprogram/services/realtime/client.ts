@@ -7,7 +7,7 @@
  * Work that touches the connection (`watch`, background reconnects) runs one task at a time;
  * `stop()` does not wait for it: it bumps `epoch`, and older work gives up at its next step.
  */
-import { err, ErrorCode, ok } from '../../lib/core';
+import { createBackoff, err, ErrorCode, ok } from '../../lib/core';
 import type { Err, RealtimeCredentials, Result } from '../../lib/core';
 import { decodeMessage, deviceTopics } from './messages';
 import { openSession, Session } from './session';
@@ -17,8 +17,8 @@ import type { RealtimeClientWithStats, RealtimeEvent, RealtimeOptions, RealtimeS
 const RETRYABLE: ReadonlySet<string> = new Set([ErrorCode.Unavailable, ErrorCode.Internal, ErrorCode.RateLimited]);
 
 export function createRealtimeClient(opts: RealtimeOptions): RealtimeClientWithStats {
-  const backoffInitialMs = opts.backoffInitialMs ?? 1000;
-  const backoffMaxMs = opts.backoffMaxMs ?? 30_000;
+  // Jittered, so that phones that lost the same broker do not all come back in the same instant.
+  const backoff = createBackoff({ initialMs: opts.backoffInitialMs ?? 1000, maxMs: opts.backoffMaxMs ?? 30_000, random: opts.random });
   const sessionOpts = {
     connectSocket: opts.connectSocket,
     url: opts.url,
@@ -43,7 +43,6 @@ export function createRealtimeClient(opts: RealtimeOptions): RealtimeClientWithS
   let epoch = 0;
   let queue: Promise<unknown> = Promise.resolve();
   let retryTimer: number | undefined;
-  let retryDelayMs = backoffInitialMs;
   const stats: RealtimeStats = {
     messages: 0,
     readings: 0,
@@ -146,8 +145,7 @@ export function createRealtimeClient(opts: RealtimeOptions): RealtimeClientWithS
   function scheduleRetry(): void {
     if (retryTimer !== undefined) return;
     const e = epoch;
-    const delay = retryDelayMs;
-    retryDelayMs = Math.min(retryDelayMs * 2, backoffMaxMs);
+    const delay = backoff.next();
     retryTimer = opts.timer.setTimeout(() => {
       retryTimer = undefined;
       void serial(() => reconnect(e));
@@ -221,7 +219,7 @@ export function createRealtimeClient(opts: RealtimeOptions): RealtimeClientWithS
     const refused = desired.filter((id) => !watching.includes(id));
     stats.watching = watching;
     stats.refused = refused;
-    retryDelayMs = backoffInitialMs;
+    backoff.reset();
     setStatus('live', refused.length > 0 ? `not available: ${refused.join(', ')}` : undefined);
     return ok({ watching, refused });
   }

@@ -38,10 +38,15 @@ export interface RealtimeOptions {
   now: () => number;
   /** Schedules reconnects and request timeouts. */
   timer: RealtimeTimer;
-  /** First reconnect delay, ms; doubles after every failed attempt. Default 1000. */
+  /**
+   * First reconnect delay, ms; doubles after every failed attempt, and each delay is jittered
+   * between half and all of it (core/retry). Default 1000.
+   */
   backoffInitialMs?: number;
-  /** Longest reconnect delay, ms. Default 30 000. */
+  /** Longest reconnect delay before jitter, ms. Default 30 000. */
   backoffMaxMs?: number;
+  /** Random numbers in [0, 1) for the jitter; default `Math.random`. */
+  random?: () => number;
   /**
    * How long a SUBSCRIBE or UNSUBSCRIBE may wait for its acknowledgement, ms; after that the
    * connection counts as dead (a socket can die silently, mqtt.js#1180) and is replaced. Default 10 000.
