@@ -13,3 +13,4 @@ export * from '../core/alink/topics';
 export * from '../core/alink/property-post';
 export * from '../core/alink/settings';
 export * from '../core/retry';
+export * from '../core/clock';

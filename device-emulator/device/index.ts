@@ -8,13 +8,11 @@ import mqtt, { MqttClient } from 'mqtt';
 import { buildLogin, buildRequest, DeviceCredentials, deviceIdOf, MeasureSettings, Method, parseReply, parseTopic, SignMethod, topics } from '../../core/alink';
 import type { Measurement, VitalsSource } from '../vitals/types';
 import { backoffDelay } from '../../core/retry';
-import { Clock, systemClock } from './clock';
+import { Clock, systemClock } from '../../core/clock';
 import { handleCommand } from './commands';
 import { createOutbox } from './outbox';
 import { createMemoryStateStore, DeviceStateStore } from './state-store';
 
-export type { Clock } from './clock';
-export { systemClock } from './clock';
 
 export interface DeviceOptions {
   /** `mqtt://host:1883` or `ws://host:8083/mqtt`. */

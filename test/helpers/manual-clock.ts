@@ -1,5 +1,5 @@
 /** A clock whose timers fire only when the test advances it (no real sleeps). */
-import type { Clock } from '../../device-emulator/device';
+import type { Clock } from '../../core/clock';
 
 export function createManualClock(start = Date.now()) {
   let now = start;

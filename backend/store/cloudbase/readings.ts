@@ -4,7 +4,7 @@
  * transactions hold single-document operations only): each device-hour is its own transaction,
  * and because every one of them is idempotent, retrying a failed batch stores each reading once.
  */
-import { addToAccumulator, backoffDelay, Bucket, BucketAccumulator, emptyBucket, finishBucket, Reading } from '../../../core';
+import { addToAccumulator, backoffDelay, Bucket, sleep as sleepOn, systemClock, BucketAccumulator, emptyBucket, finishBucket, Reading } from '../../../core';
 import type { AppendResult, BucketQuery, RawQuery, ReadingBatchItem, Segment } from '../types';
 import { CloudbaseDb, Doc, docsOf, firstDoc, isConflict, must, PAGE } from './db';
 import {
@@ -29,7 +29,7 @@ export const MESSAGE_ID_TTL_MS = 24 * HOUR;
 const PARALLEL = 8;
 /** Attempts of one device-hour transaction (each of them the SDK's own up to 4) before a batch fails. */
 const CONFLICT_ATTEMPTS = 8;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const sleep = (ms: number) => sleepOn(systemClock, ms);
 
 /** A device's reading count and latest reading, summed over its hour documents. */
 export interface DeviceReadings {

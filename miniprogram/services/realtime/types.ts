@@ -3,7 +3,7 @@
  * passes in (socket factory, credentials call, clock, timers). Pages never see MQTT.
  */
 import type { ConnectSocket } from '../../lib/mqtt';
-import type { Reading, RealtimeCredentials, Result } from '../../lib/core';
+import type { Reading, RealtimeCredentials, Result, Timers } from '../../lib/core';
 
 /**
  * - `idle`: nothing open (initially and after `stop()`).
@@ -22,10 +22,8 @@ export type RealtimeEvent =
   | { type: 'status'; status: RealtimeStatus; message?: string };
 
 /** Injected timers, so tests can drive backoff and timeouts (`setTimeout`/`clearTimeout` in the app). */
-export interface RealtimeTimer {
-  setTimeout(fn: () => void, ms: number): number;
-  clearTimeout(id: number): void;
-}
+/** WeChat's timers (handles are numbers): the project's one timer interface (core/clock). */
+export type RealtimeTimer = Timers<number>;
 
 export interface RealtimeOptions {
   /** `wx.connectSocket` in the app; a stand-in with the same shape in tests. */
