@@ -44,24 +44,21 @@ function senderFromEnv(deps: FunctionDeps, env: NodeJS.ProcessEnv): WechatSender
   };
 }
 
-const engines = new WeakMap<FunctionDeps, AlertEngine>();
-
-/** The engine for these dependencies (built once per deps object). */
+/**
+ * The engine for these dependencies. Built per call on purpose: it holds no state of its own
+ * (condition states live in the store), building it is a few closures, and a per-call `deps`
+ * (the router adds the call's logger) would defeat any cache keyed on it.
+ */
 export function alertEngineOf(deps: FunctionDeps, env: NodeJS.ProcessEnv = process.env): AlertEngine {
-  let e = engines.get(deps);
-  if (!e) {
-    const host = deps.alerts;
-    const broker = deps.broker;
-    const publish = host?.publish ?? (broker ? (topic: string, payload: string) => broker.publish(topic, payload, { qos: 1 }) : undefined);
-    const delivery = createAlertDelivery({
-      store: deps.store,
-      log: deps.log,
-      publish,
-      sender: host?.wechat ?? senderFromEnv(deps, env),
-      config: host?.config ?? alertConfigFromEnv(env),
-    });
-    e = createAlertEngine({ store: deps.store, now: deps.now, log: deps.log, delivery });
-    engines.set(deps, e);
-  }
-  return e;
+  const host = deps.alerts;
+  const broker = deps.broker;
+  const publish = host?.publish ?? (broker ? (topic: string, payload: string) => broker.publish(topic, payload, { qos: 1 }) : undefined);
+  const delivery = createAlertDelivery({
+    store: deps.store,
+    log: deps.log,
+    publish,
+    sender: host?.wechat ?? senderFromEnv(deps, env),
+    config: host?.config ?? alertConfigFromEnv(env),
+  });
+  return createAlertEngine({ store: deps.store, now: deps.now, log: deps.log, delivery });
 }
