@@ -148,6 +148,8 @@ export async function createStack(opts: StackOptions) {
       broker: b,
       flow,
       functionHost,
+      /** Where functions run (its `pendingCalls` shows calls in flight). */
+      functionRunner: runner,
       demo,
       invoke: functionHost.invoke,
       async status() {
