@@ -8,8 +8,8 @@
  *   database file on its own (copied, attached to a report); a backup of the whole folder holds
  *   the key too, so keep the key file elsewhere (`SECRETS_KEY_FILE`) when backups leave the host.
  */
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { AppError, ErrorCode } from '../../core';
 import { createSecretKeys, newKeySpec, parseKeyRing, SecretKeys } from './index';
 
@@ -17,6 +17,7 @@ export const KEY_FILE_NAME = 'secrets.key';
 
 /** Reads the key file, creating it (0600, exclusive, so two processes starting together agree) if missing. */
 export function loadOrCreateKeyFile(path: string): SecretKeys {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 }); // a new data folder: owner-only, as the stack makes it
   try {
     const fd = openSync(path, 'wx', 0o600);
     try {

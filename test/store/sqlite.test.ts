@@ -107,3 +107,15 @@ describe('SQLite migration 8 (secrets at rest)', () => {
     }
   });
 });
+
+test('a store opened on a folder that does not exist yet creates it and its key file', async () => {
+  const d = tempDir();
+  try {
+    const store = createSqliteStore({ dataDir: join(d.path, 'new', 'data') });
+    await store.createDevice({ productKey: 'pk0000test1', deviceName: 'bed-1', secret: 's', bindCode: 'ABCDEF1234' }, 0);
+    await store.close();
+    expect(statSync(join(d.path, 'new', 'data', 'secrets.key')).mode & 0o777).toBe(0o600);
+  } finally {
+    d.remove();
+  }
+});
