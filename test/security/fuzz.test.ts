@@ -114,7 +114,8 @@ test(`fuzz: function calls over HTTP and device payloads over MQTT (seed ${SEED}
       try {
         const res = await exchange(port, c.method, c.path, c.body, c.headers);
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        if (res.status >= 500) problems.push(`${res.status} for ${c.method} ${c.path} ${c.body.slice(0, 300)} → ${res.text.slice(0, 300)}`);
+        // A function's own failure comes back as a result with code INTERNAL (HTTP 200): as bad as a 5xx.
+        if (res.status >= 500 || /"code":"INTERNAL"/.test(res.text)) problems.push(`${res.status} for ${c.method} ${c.path} ${c.body.slice(0, 300)} → ${res.text.slice(0, 300)}`);
       } catch (e) {
         problems.push(`no answer for ${c.method} ${c.path} ${c.body.slice(0, 200)}: ${(e as Error).message}`);
       }
@@ -188,6 +189,9 @@ test(`fuzz: function calls over HTTP and device payloads over MQTT (seed ${SEED}
     // eslint-disable-next-line no-console
     console.log(`fuzz: ${CALLS} calls (status counts ${JSON.stringify(Object.fromEntries(statuses))}), ${MESSAGES} device messages (${reconnects} reconnects), flow ${JSON.stringify(stack.flow.stats)}`);
     expect(stack.functionRunner.pendingCalls()).toBe(0);
+    // Every message was handled (stored or rejected and counted), and nothing failed inside.
+    expect(stack.flow.stats.failedBatches).toBe(0);
+    expect(stack.log.lines.filter((l) => /failed:|unexpected|TypeError|RangeError|at .*\.ts:\d+/.test(l))).toEqual([]);
     const sockets = () => process.getActiveResourcesInfo().filter((k) => k === 'TCPSocketWrap').length;
     await until(() => sockets() <= 2, 'sockets closed', 10_000).catch(() => undefined);
     expect(sockets()).toBeLessThanOrEqual(2);
