@@ -21,15 +21,18 @@ import type { ReadingBatchItem, Store } from '../backend/store/types';
 import { buildFunctions } from '../local-cloud/stack/functions';
 import { startCloudbaseServer, type CloudbaseServer } from '../test/helpers/cloudbase-server';
 import { envInt, round } from './lib';
+import { createSecretKeys } from '../backend/secret-box';
+import { randomBytes } from 'node:crypto';
 
 const DAYS = envInt('BENCH_DAYS', 30);
 const INTERVAL_S = envInt('BENCH_INTERVAL_S', 10);
 const QUOTA = { readsPerDay: 50_000, writesPerDay: 30_000 };
 const T0 = Date.UTC(2026, 9, 1);
 
+const BENCH_KEYS = createSecretKeys([{ id: 'bench', key: randomBytes(32) }]);
 let prefixes = 0;
 async function freshStore(server: CloudbaseServer, devices: number): Promise<Store> {
-  const store = createCloudbaseStore({ env: server.env, secretId: 'bench', secretKey: 'bench', serviceUrl: server.serviceUrl, collectionPrefix: `b${++prefixes}_` });
+  const store = createCloudbaseStore({ env: server.env, secretId: 'bench', secretKey: 'bench', serviceUrl: server.serviceUrl, collectionPrefix: `b${++prefixes}_`, keys: BENCH_KEYS });
   for (let i = 0; i < devices; i++) {
     await store.createDevice({ productKey: 'benchProduct', deviceName: `bench-${i}`, secret: 'x', bindCode: `BENCH${String(i).padStart(5, '0')}` }, 0);
   }

@@ -74,6 +74,9 @@ export interface FunctionSpec {
   variables?: string[];
 }
 
+/** Every function opens the store, which seals device secrets and hashes codes with these keys (docs/security.md). */
+const STORE_VARIABLES = ['SECRETS_KEY'];
+
 /** The external broker: commands, replies and disconnections through EMQX's REST API (backend/runtime/broker-environment.ts). */
 const EMQX = ['BROKER', 'EMQX_API_URL', 'EMQX_API_KEY', 'EMQX_API_SECRET'];
 
@@ -175,7 +178,7 @@ function packageJson(name: string, sdkVersion: string): unknown {
 
 /** The platform configuration of one function, in the field names DevTools and the CLI share. */
 function platformConfig(spec: FunctionSpec, deployerValues = false) {
-  const deployer = deployerValues ? Object.fromEntries((spec.variables ?? []).map((v) => [v, `{{env.${v}}}`])) : {};
+  const deployer = deployerValues ? Object.fromEntries([...STORE_VARIABLES, ...(spec.variables ?? [])].map((v) => [v, `{{env.${v}}}`])) : {};
   return {
     timeout: spec.timeout,
     memorySize: spec.memorySize ?? 256,

@@ -13,6 +13,8 @@
  *   (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/guide/functions/mechanism.html) —
  *   and concurrent instances do not share it, so SQLite there would silently lose data.
  * - Anywhere else an unset `STORE` means `sqlite`, the embedded default.
+ * - `SECRETS_KEY` (CloudBase: required) or the key file `SECRETS_KEY_FILE` / `{DATA_DIR}/secrets.key`
+ *   (SQLite): the keys sealing device secrets and hashing codes (backend/secret-box/key-file.ts).
  * - The broker's settings (`REALTIME_SECRET`, `BROKER`, EMQX's API): broker-environment.ts.
  *
  * The adapters are imported on demand, so a bundled function loads `better-sqlite3` (a native
@@ -21,6 +23,7 @@
 import { AppError, err, ErrorCode, Result, toErr } from '../../core';
 import { cloudbaseOptionsFromEnv, insideCloudbase } from '../store/cloudbase/options';
 import type { Store } from '../store/types';
+import { secretKeysFromEnv } from '../secret-box/key-file';
 import { createLogger, FunctionDeps, Logger } from './deps';
 import { brokerDepsFromEnv } from './broker-environment';
 
@@ -47,10 +50,11 @@ export async function openStoreFromEnv(env: NodeJS.ProcessEnv): Promise<Store> {
   if (storeKindOf(env) === 'cloudbase') {
     const opts = cloudbaseOptionsFromEnv(env);
     const { createCloudbaseStore } = await import('../store/cloudbase');
-    return createCloudbaseStore(opts);
+    return createCloudbaseStore({ ...opts, keys: secretKeysFromEnv(env) });
   }
   const { createSqliteStore } = await import('../store/sqlite');
-  return createSqliteStore({ dataDir: env.DATA_DIR || './data' });
+  const dataDir = env.DATA_DIR || './data';
+  return createSqliteStore({ dataDir, keys: secretKeysFromEnv(env, dataDir) });
 }
 
 /** A failure to open the store as a result; unexpected errors are logged, not shown to the caller. */

@@ -18,19 +18,21 @@ export interface DeviceRecord {
   id: string;
   productKey: string;
   deviceName: string;
-  /** Per-device secret used to verify the login signature. */
+  /** Per-device secret used to verify the login signature (stored sealed, opened on read). */
   secret: string;
   label: string;
   loginPolicy: LoginPolicy;
   createdAt: number;
-  /** Code printed on the device's label; binding the device to a patient needs it. */
-  bindCode: string;
 }
 
 export interface NewDevice {
   productKey: string;
   deviceName: string;
   secret: string;
+  /**
+   * Code printed on the device's label; binding the device to a patient needs it. Stored only as
+   * a keyed hash: `createDevice` answers it once, nothing reads it back.
+   */
   bindCode: string;
   label?: string;
   loginPolicy?: LoginPolicy;
@@ -119,6 +121,7 @@ export interface SessionRecord {
 }
 
 export interface InviteRecord {
+  /** The plain code; stored only as a keyed hash (redeeming matches the hash). */
   code: string;
   patientId: string;
   createdBy: string;
@@ -276,8 +279,26 @@ export interface AlertStore {
   openidOf(userId: string): Promise<string | undefined>;
 }
 
+/** What `resealSecrets` did (docs/security.md "Rotating the key"). */
+export interface ResealReport {
+  /** Device secrets sealed anew with the current key, and plain codes (older data) hashed. */
+  converted: number;
+  /**
+   * Bind codes and unredeemed invite codes still hashed under an older key: a hash cannot be
+   * recomputed without the code, so those keys must stay in the ring (for lookups) while this is
+   * not 0, or the codes be reissued.
+   */
+  codesUnderOldKeys: number;
+}
+
 export interface Store extends PeopleStore, ControlStore, AlertStore {
-  createDevice(d: NewDevice, now: number): Promise<DeviceRecord>;
+  /**
+   * Brings every stored secret to the current key: plain-text values (older data) sealed or
+   * hashed, secrets sealed with an older key sealed again. For key rotation; idempotent.
+   */
+  resealSecrets(): Promise<ResealReport>;
+  /** Registers a device; the answer carries the plain bind code, the only time it is seen. */
+  createDevice(d: NewDevice, now: number): Promise<DeviceRecord & { bindCode: string }>;
   getDevice(id: string): Promise<DeviceRecord | undefined>;
   listDevices(): Promise<DeviceStatus[]>;
   deviceStatus(id: string): Promise<DeviceStatus | undefined>;

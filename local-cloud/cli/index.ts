@@ -4,6 +4,8 @@
  *   device create [--name N] [--product-key PK] [--label L] [--strict]   → credentials as JSON
  *   device list [--json]                                                 → devices, online, last reading, firmware, attributes
  *   history <deviceId> [--from -1h] [--to now] [--max-points 500] [--json]
+ *   secrets new-key [--name ID]                                          → a new key line for SECRETS_KEY / secrets.key
+ *   secrets reseal                                                       → device secrets moved to the current key (docs/security.md)
  *
  * Options: --url (default http://127.0.0.1:$HTTP_PORT), --data-dir (default $DATA_DIR or ./data),
  * --vars-file FILE (variables to load first, e.g. STORE=cloudbase with CloudBase API keys; never
@@ -14,6 +16,9 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DeviceStatus } from '../../backend/store/types';
 import type { HistoryResult } from '../../core/api';
+import { openStoreFromEnv, storeKindOf } from '../../backend/runtime/environment';
+import { newKeySpec } from '../../backend/secret-box';
+import { secureDataDir } from '../stack/data-dir';
 import { createInvoker, Invoke } from './invoker';
 import { formatTime, joinRelativeTimes, parseTimeArg } from './time-arg';
 
@@ -21,6 +26,8 @@ const USAGE = `usage:
   npm run cli -- device create [--name NAME] [--product-key PK] [--label TEXT] [--strict]
   npm run cli -- device list [--json]
   npm run cli -- history <deviceId> [--from -1h] [--to now] [--max-points 500] [--json]
+  npm run cli -- secrets new-key [--name ID]
+  npm run cli -- secrets reseal
 options: --url http://127.0.0.1:3000  --data-dir ./data  --vars-file FILE
   STORE=cloudbase (in the environment or --vars-file) works on a CloudBase environment instead:
   CLOUDBASE_ENV, TENCENTCLOUD_SECRETID, TENCENTCLOUD_SECRETKEY (see docs/deploy.md)`;
@@ -96,6 +103,23 @@ async function run(argv: string[]): Promise<void> {
   if (values['vars-file']) loadEnvFile(values['vars-file']);
   const dataDir = resolve(values['data-dir'] ?? process.env.DATA_DIR ?? './data');
   const url = values.url ?? `http://127.0.0.1:${process.env.HTTP_PORT ?? 3000}`;
+  if (cmd === 'secrets' && sub === 'new-key') {
+    // Not written anywhere: the operator puts it first in SECRETS_KEY or the key file (docs/security.md).
+    console.log(newKeySpec(values.name ?? `k${new Date().toISOString().slice(0, 10).replace(/-/g, '')}`));
+    return;
+  }
+  if (cmd === 'secrets' && sub === 'reseal') {
+    // Straight on the store (not through a function): only the operator holding the keys may.
+    if (storeKindOf(process.env) === 'sqlite') secureDataDir(dataDir);
+    const store = await openStoreFromEnv({ ...process.env, DATA_DIR: dataDir });
+    try {
+      const r = await store.resealSecrets();
+      console.log(`${r.converted} secrets and codes moved to the current key; ${r.codesUnderOldKeys} bind or invite codes still hashed under an older key${r.codesUnderOldKeys ? ' (keep that key in the ring for lookups, or reissue those codes)' : ' (older keys may be removed)'}`);
+    } finally {
+      await store.close();
+    }
+    return;
+  }
   const invoker = await createInvoker({ url, dataDir });
   try {
     if (cmd === 'device' && sub === 'create') {

@@ -18,6 +18,8 @@ export interface FunctionRunner {
   /** Names of the functions it serves. */
   names: readonly string[];
   invoke(name: string, event: unknown, context: FunctionContext): Promise<Result<unknown>>;
+  /** Calls waiting for their answer (0 when idle: the fuzz test checks nothing leaks). */
+  pendingCalls(): number;
   /** Stops the worker after the calls in flight; safe to call twice. */
   close(): Promise<void>;
 }
@@ -74,6 +76,7 @@ export async function createWorkerRunner(
     get names() {
       return names;
     },
+    pendingCalls: () => pending.size,
     invoke(name, event, context) {
       if (closing) return Promise.resolve(err(ErrorCode.Unavailable, 'shutting down'));
       const id = nextId++;
@@ -108,6 +111,7 @@ export function createInlineRunner(functions: Record<string, CloudFunction>): Fu
   return {
     names: Object.keys(functions),
     invoke: (name, event, context) => invokeByName(functions, name, event, context),
+    pendingCalls: () => 0,
     close: async () => undefined,
   };
 }

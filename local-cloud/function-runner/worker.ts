@@ -7,13 +7,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { err, ErrorCode } from '../../core';
 import { createLogger } from '../../backend/runtime/deps';
 import { createSqliteStore } from '../../backend/store/sqlite';
+import { secretKeysFromEnv } from '../../backend/secret-box/key-file';
 import { buildLocalFunctions, invokeByName } from '../stack/functions';
 import type { FromWorker, RunnerConfig, ToWorker } from './protocol';
 import type { CommandOutcome } from '../../backend/runtime/control';
 
 function start(port: NonNullable<typeof parentPort>, config: RunnerConfig): void {
   const post = (m: FromWorker) => port.postMessage(m);
-  const store = createSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous });
+  // The same key ring as the main thread (a worker sees the process's environment).
+  const store = createSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous, keys: secretKeysFromEnv(process.env, config.dataDir) });
   const log = createLogger({ sink: (record) => post({ type: 'log', record }) });
   const controlWaiters = new Map<number, (o: CommandOutcome) => void>();
   let nextControlId = 1;

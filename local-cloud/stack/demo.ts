@@ -2,8 +2,9 @@
  * Demo devices for `npm start`: registered once (names `demo-1`…), credentials kept in the
  * database, run in-process against the local broker so the system shows live data at once.
  */
-import { formatCode } from '../../core/codes';
-import { newBindCode, newSecret } from '../../backend/ids';
+import { createHmac } from 'node:crypto';
+import { BIND_CODE_LENGTH, CODE_ALPHABET, formatCode } from '../../core/codes';
+import { newSecret } from '../../backend/ids';
 import type { Store } from '../../backend/store/types';
 import { createDevice, EmulatedDevice } from '../../device-emulator/device';
 import { createFileStateStore } from '../../device-emulator/device/state-store';
@@ -31,6 +32,17 @@ export interface DemoLabel {
   bindCode: string;
 }
 
+/**
+ * A demo device's bind code, derived from its secret: the store keeps only the code's hash, and
+ * the demo prints every demo device's code at each start, so it must be able to compute it again.
+ */
+export function demoBindCode(secret: string): string {
+  const bytes = createHmac('sha256', secret).update('demo bind code').digest();
+  let out = '';
+  for (let i = 0; i < BIND_CODE_LENGTH; i++) out += CODE_ALPHABET[bytes[i] % CODE_ALPHABET.length];
+  return out;
+}
+
 export async function startDemoDevices(opts: DemoOptions) {
   const devices: EmulatedDevice[] = [];
   const labels: DemoLabel[] = [];
@@ -39,12 +51,16 @@ export async function startDemoDevices(opts: DemoOptions) {
       const deviceName = `demo-${i}`;
       const scenario = DEMO_SCENARIOS[(i - 1) % DEMO_SCENARIOS.length];
       const id = `${DEMO_PRODUCT_KEY}/${deviceName}`;
+      const secret = newSecret();
       const record =
         (await opts.store.getDevice(id)) ??
         (await opts.store.createDevice(
-          { productKey: DEMO_PRODUCT_KEY, deviceName, secret: newSecret(), bindCode: newBindCode(), label: `Demo bed ${i} (${scenario})` },
+          { productKey: DEMO_PRODUCT_KEY, deviceName, secret, bindCode: demoBindCode(secret), label: `Demo bed ${i} (${scenario})` },
           opts.now(),
         ));
+      // Devices made before codes were hashed have a random code nobody can read back.
+      const code = demoBindCode(record.secret);
+      const bindCode = (await opts.store.deviceByBindCode(code))?.id === id ? formatCode(code) : '(shown only when created)';
       const device = createDevice({
         brokerUrl: opts.brokerUrl,
         credentials: { productKey: record.productKey, deviceName: record.deviceName, deviceSecret: record.secret },
@@ -54,7 +70,7 @@ export async function startDemoDevices(opts: DemoOptions) {
       });
       await device.start();
       devices.push(device);
-      labels.push({ deviceName, label: record.label, bindCode: formatCode(record.bindCode) });
+      labels.push({ deviceName, label: record.label, bindCode });
     }
   } catch (e) {
     await Promise.all(devices.map((d) => d.stop()));

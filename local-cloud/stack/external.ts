@@ -19,6 +19,7 @@ import { disconnectUsers } from '../../backend/runtime/broker-environment';
 import type { BackendEvent, Logger } from '../../backend/runtime/deps';
 import type { Caller } from '../../backend/runtime/context';
 import { createSqliteStore } from '../../backend/store/sqlite';
+import { secretKeysFromEnv } from '../../backend/secret-box/key-file';
 import { createFunctionHost } from '../function-host';
 import { createInlineRunner } from '../function-runner';
 import { buildLocalFunctions } from './functions';
@@ -47,7 +48,8 @@ export async function createExternalBrokerStack(opts: ExternalStackOptions) {
   const now = opts.now ?? Date.now;
   const broker = createEmqxBrokerApi(opts.emqx);
   if (secureDataDir(opts.dataDir, (m) => opts.log.warn(m)) > 0) opts.log.info('data folder: permissions tightened to owner-only (0700/0600)');
-  const store = createSqliteStore({ dataDir: opts.dataDir, synchronous: opts.synchronous });
+  // SECRETS_KEY if set, else the key file in the data folder (docs/security.md "Secrets at rest").
+  const store = createSqliteStore({ dataDir: opts.dataDir, synchronous: opts.synchronous, keys: secretKeysFromEnv(process.env, opts.dataDir) });
   const adminToken = loadOrCreateToken(opts.dataDir, 'admin-token', opts.adminToken);
   const serviceToken = loadOrCreateToken(opts.dataDir, 'service-token', opts.serviceToken);
   const secret = loadOrCreateToken(opts.dataDir, 'session-secret');

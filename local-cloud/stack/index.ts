@@ -8,6 +8,7 @@ import { createMqttPolicy } from '../../backend/mqtt-policy';
 import type { BackendEvent } from '../../backend/runtime/deps';
 import type { Logger } from '../../backend/runtime/deps';
 import { createSqliteStore } from '../../backend/store/sqlite';
+import { secretKeysFromEnv } from '../../backend/secret-box/key-file';
 import type { IngestResult } from '../../cloudfunctions/ingest/messages';
 import { createBroker } from '../broker';
 import { loadTlsPair } from '../broker/tls';
@@ -65,7 +66,8 @@ export interface StackOptions {
 export async function createStack(opts: StackOptions) {
   const now = opts.now ?? Date.now;
   if (secureDataDir(opts.dataDir, (m) => opts.log.warn(m)) > 0) opts.log.info('data folder: permissions tightened to owner-only (0700/0600)');
-  const store = createSqliteStore({ dataDir: opts.dataDir, synchronous: opts.synchronous });
+  // SECRETS_KEY if set, else the key file in the data folder (docs/security.md "Secrets at rest").
+  const store = createSqliteStore({ dataDir: opts.dataDir, synchronous: opts.synchronous, keys: secretKeysFromEnv(process.env, opts.dataDir) });
   await store.resetPresence(now());
   const adminToken = loadOrCreateToken(opts.dataDir, 'admin-token', opts.adminToken);
   const serviceToken = loadOrCreateToken(opts.dataDir, 'service-token', opts.serviceToken);
@@ -148,6 +150,8 @@ export async function createStack(opts: StackOptions) {
       broker: b,
       flow,
       functionHost,
+      /** Where functions run (its `pendingCalls` shows calls in flight). */
+      functionRunner: runner,
       demo,
       invoke: functionHost.invoke,
       async status() {

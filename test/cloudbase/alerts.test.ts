@@ -11,6 +11,7 @@ import { createCloudbaseStore } from '../../backend/store/cloudbase';
 import { CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
 import { buildBundles, BuiltBundles } from './bundles';
 import { environmentContext, scfEnvironment, wechatCall, withEnv } from './scf';
+import { testKeys } from '../helpers/secret-keys';
 
 type Main = (event: unknown, context?: unknown) => Promise<Result<unknown>>;
 
@@ -51,7 +52,7 @@ describe('the built alerts function on CloudBase', () => {
 
 describe('the alert engine over the CloudBase store', () => {
   test('raise, upgrade, resolve and "no data", with the states in one document per patient', async () => {
-    const store = createCloudbaseStore({ env: server.env, secretId: 'test-id', secretKey: 'test-key', serviceUrl: server.serviceUrl, collectionPrefix: 'al_' });
+    const store = createCloudbaseStore({ env: server.env, secretId: 'test-id', secretKey: 'test-key', serviceUrl: server.serviceUrl, collectionPrefix: 'al_', keys: testKeys() });
     const T0 = Date.UTC(2026, 0, 1);
     let now = T0;
     const log = createMemoryLogger();

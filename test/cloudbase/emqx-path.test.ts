@@ -15,6 +15,7 @@ import { CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-serv
 import { FakeClient, FakeEmqx, startFakeEmqx } from '../broker-api/fake-emqx';
 import { buildBundles, BuiltBundles } from './bundles';
 import { scfEnvironment, wechatCall, withEnv } from './scf';
+import { testKeys } from '../helpers/secret-keys';
 
 type Main = (event: unknown, context?: unknown) => Promise<unknown>;
 const HOOK_SECRET = 'hook-secret-0123456789abcdef0123456789';
@@ -52,7 +53,7 @@ const http = async (path: string, body: unknown, secret = HOOK_SECRET) => {
 beforeAll(async () => {
   [cloudbase, emqx, bundles] = await Promise.all([startCloudbaseServer(), startFakeEmqx(), buildBundles()]);
   for (const name of bundles.names) mains[name] = (require(bundles.file(name)) as { main: Main }).main;
-  store = createCloudbaseStore({ env: cloudbase.env, secretId: 'x', secretKey: 'y', serviceUrl: cloudbase.serviceUrl });
+  store = createCloudbaseStore({ env: cloudbase.env, secretId: 'x', secretKey: 'y', serviceUrl: cloudbase.serviceUrl, keys: testKeys() });
 }, 60_000);
 afterAll(async () => {
   bundles?.remove();

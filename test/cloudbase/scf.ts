@@ -1,6 +1,7 @@
 /** Running built functions as CloudBase runs them: SCF's environment, the SDK pointed at the stand-in. */
 import { randomUUID } from 'node:crypto';
 import type { CloudbaseServer } from '../helpers/cloudbase-server';
+import { testKeySpec } from '../helpers/secret-keys';
 
 export const APPID = 'wx0123456789abcdef';
 export const ENV_ID = 'rpm-test-1a2b3c';
@@ -16,6 +17,8 @@ export const scfEnvironment = (server: CloudbaseServer): Record<string, string |
   TENCENTCLOUD_SECRETKEY: 'scf-temporary-key',
   TENCENTCLOUD_SESSIONTOKEN: 'scf-temporary-token',
   CLOUDBASE_SERVICE_URL: server.serviceUrl,
+  // The deployer's key for device secrets and codes (cloudbaserc.json's {{env.SECRETS_KEY}}).
+  SECRETS_KEY: testKeySpec(),
   STORE: undefined,
 });
 

@@ -9,6 +9,8 @@
 import { cloudbaseOptionsFromEnv, createCloudbaseStore } from '../../backend/store/cloudbase';
 import { COLLECTIONS } from '../../backend/store/cloudbase/db';
 import { runStoreContract } from './contract';
+import { cloudbaseSecrets } from './cloudbase-secrets';
+import { testKeys } from '../helpers/secret-keys';
 
 const PREFIX = 'rpmtest_';
 const live = ['CLOUDBASE_ENV', 'TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRETKEY'].every((k) => process.env[k]);
@@ -19,12 +21,13 @@ if (!live) {
   jest.setTimeout(300_000);
   runStoreContract('CloudBase (live)', {
     async open() {
-      const store = createCloudbaseStore({ ...cloudbaseOptionsFromEnv(process.env), collectionPrefix: PREFIX });
+      const store = createCloudbaseStore({ ...cloudbaseOptionsFromEnv(process.env), collectionPrefix: PREFIX, keys: testKeys() });
       await store.ensureCollections();
       const { db } = store.cloudbase;
       for (const c of COLLECTIONS) await db.collection(PREFIX + c).where({ _id: db.command.exists(true) }).remove();
       return store;
     },
+    secrets: () => cloudbaseSecrets((keys) => createCloudbaseStore({ ...cloudbaseOptionsFromEnv(process.env), collectionPrefix: PREFIX, keys }), PREFIX),
     async dispose() {},
   });
 }

@@ -6,9 +6,12 @@
  * is test/store/cloudbase-live.test.ts.
  */
 import { createCloudbaseStore } from '../../backend/store/cloudbase';
+import type { SecretKeys } from '../../backend/secret-box';
 import type { Store } from '../../backend/store/types';
+import { testKeys } from '../helpers/secret-keys';
 import { CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
 import { runStoreContract } from './contract';
+import { cloudbaseSecrets } from './cloudbase-secrets';
 
 let server: CloudbaseServer;
 let run = 0;
@@ -19,14 +22,17 @@ afterAll(async () => {
   await server.close();
 });
 
-const open = (prefix: string): Store =>
-  createCloudbaseStore({ env: server.env, secretId: 'test-id', secretKey: 'test-key', serviceUrl: server.serviceUrl, collectionPrefix: prefix });
+const open = (prefix: string, keys: SecretKeys = testKeys()) =>
+  createCloudbaseStore({ env: server.env, secretId: 'test-id', secretKey: 'test-key', serviceUrl: server.serviceUrl, collectionPrefix: prefix, keys });
 
 // Every store gets collections of its own (created on first use), so each test starts empty.
+const prefix = () => `t${run}_`;
 runStoreContract('CloudBase (stand-in)', {
   async open() {
-    return open(`t${++run}_`);
+    run++;
+    return open(prefix());
   },
+  secrets: () => cloudbaseSecrets((keys) => open(prefix(), keys), prefix()),
   async dispose() {},
 });
 

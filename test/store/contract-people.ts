@@ -95,7 +95,8 @@ export function runPeopleContract(getStore: () => Store): void {
       await store.createPatient(patient('p1'), owner.id);
       await store.createPatient(patient('p2'), owner.id);
       const d = await store.createDevice(device('bed-1'), T0);
-      expect(await store.deviceByBindCode(d.bindCode)).toEqual(d);
+      const { bindCode, ...record } = d;
+      expect(await store.deviceByBindCode(bindCode)).toEqual(record);
       expect(await store.deviceByBindCode('NOPE000000')).toBeUndefined();
       expect(await store.currentBinding(d.id)).toBeUndefined();
       await store.bindDevice(d.id, 'p1', owner.id, T0 + 10);

@@ -7,10 +7,13 @@ import type { Store } from '../../backend/store/types';
 import { runPeopleContract } from './contract-people';
 import { runAlertContract } from './contract-alerts';
 import { runDeviceInfoContract } from './contract-device-info';
+import { runSecretsContract, SecretsFactory } from './contract-secrets';
 
 export interface StoreFactory {
-  /** A fresh, empty store. */
+  /** A fresh, empty store (keys: `testKeys()`). */
   open(): Promise<Store>;
+  /** Raw access to the storage of the store `open` last returned. */
+  secrets(): SecretsFactory;
   /** Cleans up after a test (close is called first). */
   dispose(): Promise<void>;
 }
@@ -68,6 +71,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
     runPeopleContract(() => store);
     runAlertContract(() => store);
     runDeviceInfoContract(() => store);
+    runSecretsContract(() => store, () => factory.secrets());
 
     test('stats count devices and stored readings', async () => {
       await store.createDevice(dev('bed-1'), T0);

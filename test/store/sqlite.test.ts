@@ -1,15 +1,43 @@
-import { createSqliteStore } from '../../backend/store/sqlite';
+import { createSqliteStore, sqliteFile } from '../../backend/store/sqlite';
 import { migrate } from '../../backend/store/sqlite/database';
 import { MIGRATIONS } from '../../backend/store/sqlite/migrations';
+import Database from 'better-sqlite3';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { tempDir } from '../helpers/stack';
+import { testKeys } from '../helpers/secret-keys';
 import { runStoreContract } from './contract';
 
+/** Every row of every table, as text (what someone holding the file could read). */
+export function dumpSqlite(file: string): string {
+  const db = new Database(file, { readonly: true });
+  try {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>;
+    return tables.map((t) => `${t.name}: ${JSON.stringify(db.prepare(`SELECT * FROM "${t.name}"`).all())}`).join('\n');
+  } finally {
+    db.close();
+  }
+}
+
 let dir: ReturnType<typeof tempDir> | undefined;
+const file = () => sqliteFile(dir!.path);
 runStoreContract('SQLite', {
   async open() {
     dir = tempDir();
-    return createSqliteStore({ dataDir: dir.path });
+    return createSqliteStore({ dataDir: dir.path, keys: testKeys() });
   },
+  secrets: () => ({
+    raw: async () => dumpSqlite(file()),
+    reopen: async (keys) => createSqliteStore({ dataDir: dir!.path, keys }),
+    // As a database of schema version 7 holds them; migration 8 then runs again at the next open.
+    async seedLegacy(d, i) {
+      const db = new Database(file());
+      db.prepare('INSERT INTO devices (product_key, device_name, secret, label, login_policy, created_at, bind_code) VALUES (?, ?, ?, ?, ?, ?, ?)').run(d.productKey, d.deviceName, d.secret, '', 'compat', d.createdAt, d.bindCode);
+      db.prepare('INSERT INTO invites (code, patient_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(i.code, i.patientId, i.createdBy, i.createdAt, i.expiresAt);
+      db.prepare('DELETE FROM schema_migrations WHERE version = 8').run();
+      db.close();
+    },
+  }),
   async dispose() {
     dir?.remove();
   },
@@ -34,4 +62,60 @@ describe('SQLite adapter', () => {
     await expect(store.close()).resolves.toBeUndefined();
     d.remove();
   });
+});
+
+describe('SQLite migration 8 (secrets at rest)', () => {
+  test('a version-7 database is converted at open, and the plain values are gone from the files', () => {
+    const d = tempDir();
+    try {
+      // A database as version 7 left it: plain secret, bind code and invite code.
+      const legacy = new Database(sqliteFile(d.path));
+      legacy.pragma('journal_mode = WAL');
+      legacy.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+      for (const m of MIGRATIONS.filter((x) => x.version < 8)) {
+        legacy.exec(m.sql!);
+        legacy.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(m.version, m.name);
+      }
+      legacy.prepare("INSERT INTO devices (product_key, device_name, secret, created_at, bind_code) VALUES ('pk0000test1', 'bed-1', 'PlainLegacySecret0001', 0, 'PLAINBIND7')").run();
+      legacy.prepare("INSERT INTO patients (id, name, sex, notes, created_at) VALUES ('p1', 'P', 'female', '', 0)").run();
+      legacy.prepare("INSERT INTO invites (code, patient_id, created_by, created_at, expires_at) VALUES ('PLAININV', 'p1', 'u', 0, 9e15)").run();
+      legacy.close();
+      const store = createSqliteStore({ dataDir: d.path, keys: testKeys() });
+      const files = readdirSync(d.path).filter((f) => f.startsWith('monitor.db'));
+      const bytes = Buffer.concat(files.map((f) => readFileSync(join(d.path, f)))).toString('latin1');
+      for (const plain of ['PlainLegacySecret0001', 'PLAINBIND7', 'PLAININV']) expect(bytes).not.toContain(plain);
+      expect(store.db.prepare('SELECT version FROM schema_migrations WHERE version = 8').get()).toEqual({ version: 8 });
+      void store.close();
+    } finally {
+      d.remove();
+    }
+  });
+
+  test('without a key given, the store keeps one in secrets.key (0600) beside the database and reuses it', async () => {
+    const d = tempDir();
+    try {
+      const a = createSqliteStore({ dataDir: d.path });
+      await a.createDevice({ productKey: 'pk0000test1', deviceName: 'bed-1', secret: 'kept-secret', bindCode: 'ABCDEF1234' }, 0);
+      await a.close();
+      expect(statSync(join(d.path, 'secrets.key')).mode & 0o777).toBe(0o600);
+      const b = createSqliteStore({ dataDir: d.path });
+      expect((await b.getDevice('pk0000test1/bed-1'))?.secret).toBe('kept-secret');
+      await b.close();
+      expect(() => createSqliteStore({ dataDir: d.path, keys: testKeys('wrong') })).toThrow(/sealed with key "local1"/);
+    } finally {
+      d.remove();
+    }
+  });
+});
+
+test('a store opened on a folder that does not exist yet creates it and its key file', async () => {
+  const d = tempDir();
+  try {
+    const store = createSqliteStore({ dataDir: join(d.path, 'new', 'data') });
+    await store.createDevice({ productKey: 'pk0000test1', deviceName: 'bed-1', secret: 's', bindCode: 'ABCDEF1234' }, 0);
+    await store.close();
+    expect(statSync(join(d.path, 'new', 'data', 'secrets.key')).mode & 0o777).toBe(0o600);
+  } finally {
+    d.remove();
+  }
 });

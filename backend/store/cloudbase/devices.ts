@@ -3,6 +3,9 @@
  *
  *   devices    { _id: "{pk}:{dn}", deviceId, productKey, deviceName, secret, label, loginPolicy,
  *                createdAt, bindCode, online, presenceAt, firmwareVersion?, attributes? }
+ * `secret` is sealed (`s1.…`, AES-256-GCM) and `bindCode` a keyed hash (`h1.…`), see
+ * backend/secret-box. Documents written before that hold both in plain text: such a document is
+ * converted when it is read (and all at once by `resealSecrets`), so a store migrates as it runs.
  * `attributes` is an object of the latest value per key (strings, numbers, booleans);
  * `updateDeviceInfo` reads, merges and writes it (two devices never share a document, and one
  * device's messages are stored one batch at a time, so there is no lost update in practice).
@@ -17,19 +20,7 @@ import { mergeAttributes } from '../attributes';
 import { allWhere, CloudbaseDb, CollectionRef, Doc, docsOf, firstDoc, isDuplicate, must, upsert } from './db';
 import { deviceKeyOf, rejectionKey } from './keys';
 import type { DeviceReadings } from './readings';
-
-function toRecord(d: Doc): DeviceRecord {
-  return {
-    id: d.deviceId as string,
-    productKey: d.productKey as string,
-    deviceName: d.deviceName as string,
-    secret: d.secret as string,
-    label: d.label as string,
-    loginPolicy: d.loginPolicy === 'strict' ? 'strict' : 'compat',
-    createdAt: d.createdAt as number,
-    bindCode: d.bindCode as string,
-  };
-}
+import type { SecretKeys } from '../../secret-box';
 
 function toStatus(d: Doc, rejections: Partial<Record<RejectKind, number>>, r: DeviceReadings | undefined): DeviceStatus {
   const s: DeviceStatus = {
@@ -51,11 +42,41 @@ function toStatus(d: Doc, rejections: Partial<Record<RejectKind, number>>, r: De
 const byName = (a: DeviceStatus, b: DeviceStatus) =>
   a.productKey < b.productKey ? -1 : a.productKey > b.productKey ? 1 : a.deviceName < b.deviceName ? -1 : a.deviceName > b.deviceName ? 1 : 0;
 
-export function createDevices(cdb: CloudbaseDb, perDevice: (ids: string[]) => Promise<Map<string, DeviceReadings>>) {
+export function createDevices(cdb: CloudbaseDb, keys: SecretKeys, perDevice: (ids: string[]) => Promise<Map<string, DeviceReadings>>) {
   const { db } = cdb;
   const _ = db.command;
   const devices = () => db.collection(cdb.name('devices'));
   const rejections = () => db.collection(cdb.name('rejections'));
+
+  /** The fields of a document that are not yet in the stored form (current key for the secret). */
+  function resealPatch(d: Doc): Record<string, unknown> {
+    const id = d.deviceId as string;
+    const patch: Record<string, unknown> = {};
+    const secret = d.secret as string;
+    const secretKey = keys.keyIdOf(secret);
+    if (secretKey !== keys.currentId) patch.secret = keys.seal(secretKey ? keys.open(secret, id) : secret, id);
+    if (typeof d.bindCode === 'string' && !keys.keyIdOf(d.bindCode)) patch.bindCode = keys.hash(d.bindCode);
+    return patch;
+  }
+
+  /** The record of a document; a plain-text (older) document is converted on the way. */
+  async function toRecord(d: Doc): Promise<DeviceRecord> {
+    const id = d.deviceId as string;
+    const stored = d.secret as string;
+    const secret = keys.keyIdOf(stored) ? keys.open(stored, id) : stored;
+    if (!keys.keyIdOf(stored) || (typeof d.bindCode === 'string' && !keys.keyIdOf(d.bindCode))) {
+      must(await cdb.run(() => devices().doc(d._id as string).update(resealPatch(d))));
+    }
+    return {
+      id,
+      productKey: d.productKey as string,
+      deviceName: d.deviceName as string,
+      secret,
+      label: d.label as string,
+      loginPolicy: d.loginPolicy === 'strict' ? 'strict' : 'compat',
+      createdAt: d.createdAt as number,
+    };
+  }
 
   async function doc(id: string): Promise<Doc | undefined> {
     return firstDoc(await cdb.run(() => devices().doc(deviceKeyOf(id)).get()));
@@ -74,18 +95,18 @@ export function createDevices(cdb: CloudbaseDb, perDevice: (ids: string[]) => Pr
   }
 
   return {
-    async create(d: NewDevice, now: number): Promise<DeviceRecord> {
+    async create(d: NewDevice, now: number): Promise<DeviceRecord & { bindCode: string }> {
       const deviceId = `${d.productKey}/${d.deviceName}`;
       const data = {
         _id: deviceKeyOf(deviceId),
         deviceId,
         productKey: d.productKey,
         deviceName: d.deviceName,
-        secret: d.secret,
+        secret: keys.seal(d.secret, deviceId),
         label: d.label ?? '',
         loginPolicy: d.loginPolicy ?? 'compat',
         createdAt: now,
-        bindCode: d.bindCode,
+        bindCode: keys.hash(d.bindCode),
         online: false,
         presenceAt: null,
       };
@@ -95,15 +116,36 @@ export function createDevices(cdb: CloudbaseDb, perDevice: (ids: string[]) => Pr
         if (isDuplicate(e)) throw new AppError(ErrorCode.Conflict, `device ${deviceId} already exists`);
         throw e;
       }
-      return toRecord(data);
+      // The plain code is answered only here, once: the document keeps its hash.
+      return { id: deviceId, productKey: d.productKey, deviceName: d.deviceName, secret: d.secret, label: data.label, loginPolicy: data.loginPolicy, createdAt: now, bindCode: d.bindCode };
     },
     async get(id: string): Promise<DeviceRecord | undefined> {
       const d = await doc(id);
       return d ? toRecord(d) : undefined;
     },
+    /** Matches the code's hash under every key, and the plain code for a document not yet converted. */
     async byBindCode(code: string): Promise<DeviceRecord | undefined> {
-      const [d] = docsOf(await cdb.run(() => devices().where({ bindCode: code }).limit(1).get()));
+      const [d] = docsOf(await cdb.run(() => devices().where({ bindCode: _.in([...keys.hashes(code), code]) }).limit(1).get()));
       return d ? toRecord(d) : undefined;
+    },
+    /**
+     * Converts every device document to the stored form under the current key (plain-text
+     * documents, secrets sealed with an older key); returns how many changed, and how many bind
+     * codes stay hashed under an older key (a hash cannot be recomputed without the code).
+     */
+    async reseal(): Promise<{ secrets: number; oldCodes: number }> {
+      let secrets = 0;
+      let oldCodes = 0;
+      for (const d of await all(devices, {})) {
+        const patch = resealPatch(d);
+        if (Object.keys(patch).length) {
+          must(await cdb.run(() => devices().doc(d._id as string).update(patch)));
+          secrets++;
+        }
+        const codeKey = typeof d.bindCode === 'string' ? keys.keyIdOf(d.bindCode) : undefined;
+        if (codeKey && codeKey !== keys.currentId) oldCodes++;
+      }
+      return { secrets, oldCodes };
     },
     async list(): Promise<DeviceStatus[]> {
       const rej = await rejectionsOf({});

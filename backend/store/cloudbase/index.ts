@@ -12,6 +12,7 @@ import { createBindings } from './bindings';
 import { createControl } from './control';
 import { createAlerts } from './alerts';
 import type { CloudbaseStoreOptions } from './options';
+import type { SecretKeys } from '../../secret-box';
 
 export { cloudbaseOptionsFromEnv, insideCloudbase } from './options';
 export type { CloudbaseStoreOptions } from './options';
@@ -24,11 +25,15 @@ export interface CloudbaseStoreExtras {
   cloudbase: CloudbaseDb;
 }
 
-export function createCloudbaseStore(opts: CloudbaseStoreOptions): Store & CloudbaseStoreExtras {
+/**
+ * `keys` seal device secrets and hash codes (backend/secret-box; from `SECRETS_KEY`, which must be
+ * given to every function that opens the store).
+ */
+export function createCloudbaseStore(opts: CloudbaseStoreOptions & { keys: SecretKeys }): Store & CloudbaseStoreExtras {
   const cdb = openCloudbaseDb(opts);
   const readings = createReadings(cdb);
-  const devices = createDevices(cdb, readings.perDevice);
-  const people = createPeople(cdb);
+  const devices = createDevices(cdb, opts.keys, readings.perDevice);
+  const people = createPeople(cdb, opts.keys);
   const bindings = createBindings(cdb);
   const control = createControl(cdb);
   const alerts = createAlerts(cdb);
@@ -40,6 +45,11 @@ export function createCloudbaseStore(opts: CloudbaseStoreOptions): Store & Cloud
   return {
     cloudbase: cdb,
     ensureCollections: () => cdb.ensureCollections(),
+    resealSecrets: open(async () => {
+      const d = await devices.reseal();
+      const i = await people.rehashInvites();
+      return { converted: d.secrets + i.codes, codesUnderOldKeys: d.oldCodes + i.oldCodes };
+    }),
     createDevice: open(devices.create),
     getDevice: open(devices.get),
     listDevices: open(devices.list),

@@ -5,10 +5,12 @@
  *   sessions { _id, userId, createdAt, expiresAt, revokedAt }
  *   patients { _id, name, birthDate, sex, notes, createdAt }
  *   members  { _id: "{patientId}:{userId}", patientId, userId, role, since }
- *   invites  { _id: code, patientId, createdBy, createdAt, expiresAt, redeemedBy, redeemedAt, joined }
+ *   invites  { _id: keyed hash of the code (`h1.…`, backend/secret-box), patientId, createdBy, createdAt, expiresAt, redeemedBy, redeemedAt, joined }
  *
  * A user's id is derived from the OPENID, so two first sign-ins racing create one user (the
  * second insert is a duplicate) without a unique index or a transaction.
+ * Invites written before codes were hashed have the plain code as `_id`: redeeming one moves it
+ * to its hash first (as does `resealSecrets`).
  */
 import { createHash } from 'node:crypto';
 import type {
@@ -25,6 +27,7 @@ import type {
 } from '../types';
 import { allWhere, byId, CloudbaseDb, CollectionRef, Doc, isDuplicate, must } from './db';
 import { memberKey } from './keys';
+import type { SecretKeys } from '../../secret-box';
 
 
 export const userIdFor = (openid: string): string => `u_${createHash('sha256').update(openid).digest('hex').slice(0, 16)}`;
@@ -49,7 +52,7 @@ function chunks<T>(xs: T[]): T[][] {
   return out;
 }
 
-export function createPeople(cdb: CloudbaseDb) {
+export function createPeople(cdb: CloudbaseDb, keys: SecretKeys) {
   const all = (coll: CollectionRef, where: Record<string, unknown>) => allWhere(cdb, coll, where);
   const { db } = cdb;
   const _ = db.command;
@@ -81,6 +84,26 @@ export function createPeople(cdb: CloudbaseDb) {
   async function join(code: string, patientId: string, userId: string, since: number): Promise<void> {
     await addMember(patientId, userId, 'family', since);
     must(await cdb.run(() => invites().doc(code).update({ joined: true })));
+  }
+
+  /** Moves a plain-code invite document to its hashed id; the hashed copy wins a race. */
+  async function hashInvite(d: Doc): Promise<string> {
+    const { _id: plain, ...rest } = d;
+    const id = keys.hash(plain as string);
+    try {
+      must(await cdb.run(() => invites().add({ _id: id, ...rest })));
+    } catch (e) {
+      if (!isDuplicate(e)) throw e;
+    }
+    must(await cdb.run(() => invites().doc(plain as string).remove()));
+    return id;
+  }
+
+  /** The invite document a code names (its hash under any key, or a not yet converted plain id). */
+  async function findInvite(code: string): Promise<Doc | undefined> {
+    const [d] = await all(invites, { _id: _.in([...keys.hashes(code), code]) });
+    if (!d || keys.keyIdOf(d._id as string)) return d;
+    return get(invites, await hashInvite(d));
   }
 
   async function roleOf(patientId: string, userId: string): Promise<Role | undefined> {
@@ -165,7 +188,7 @@ export function createPeople(cdb: CloudbaseDb) {
       return (res as { deleted?: number }).deleted === 1;
     },
     async createInvite(i: InviteRecord): Promise<void> {
-      const data = { _id: i.code, patientId: i.patientId, createdBy: i.createdBy, createdAt: i.createdAt, expiresAt: i.expiresAt, redeemedBy: null, redeemedAt: null };
+      const data = { _id: keys.hash(i.code), patientId: i.patientId, createdBy: i.createdBy, createdAt: i.createdAt, expiresAt: i.expiresAt, redeemedBy: null, redeemedAt: null };
       must(await cdb.run(() => invites().add(data)));
     },
     /**
@@ -173,9 +196,10 @@ export function createPeople(cdb: CloudbaseDb) {
      * for one code cannot both join. If joining then fails, the same person redeeming again
      * finishes it instead of finding the code used; once joined, the code is used for good.
      */
-    async redeemInvite(code: string, userId: string, now: number): Promise<{ outcome: RedeemOutcome; patientId?: string }> {
-      const inv = await get(invites, code);
+    async redeemInvite(plainCode: string, userId: string, now: number): Promise<{ outcome: RedeemOutcome; patientId?: string }> {
+      const inv = await findInvite(plainCode);
       if (!inv) return { outcome: 'unknown' };
+      const code = inv._id as string;
       const patientId = inv.patientId as string;
       if (inv.redeemedBy !== null && inv.redeemedBy !== undefined) {
         // Finishing a redemption that failed half-way (the invite taken, the member not added) —
@@ -192,6 +216,19 @@ export function createPeople(cdb: CloudbaseDb) {
       if ((taken as { updated?: number }).updated !== 1) return { outcome: 'used' };
       await join(code, patientId, userId, now);
       return { outcome: 'joined', patientId };
+    },
+    /** Moves every plain-code invite to its hash; counts unredeemed invites hashed under an older key. */
+    async rehashInvites(): Promise<{ codes: number; oldCodes: number }> {
+      let codes = 0;
+      let oldCodes = 0;
+      for (const d of await all(invites, {})) {
+        const k = keys.keyIdOf(d._id as string);
+        if (!k) {
+          await hashInvite(d);
+          codes++;
+        } else if (k !== keys.currentId && (d.redeemedBy === null || d.redeemedBy === undefined)) oldCodes++;
+      }
+      return { codes, oldCodes };
     },
   };
 }

@@ -2,6 +2,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { SecretKeys } from '../../secret-box';
 import { MIGRATIONS } from './migrations';
 
 export type Db = Database.Database;
@@ -16,7 +17,7 @@ export interface OpenOptions {
   synchronous?: 'full' | 'normal';
 }
 
-export function openDatabase(opts: OpenOptions): Db {
+export function openDatabase(opts: OpenOptions & { keys: SecretKeys }): Db {
   if (opts.file !== ':memory:') mkdirSync(dirname(opts.file), { recursive: true });
   const db = new Database(opts.file);
   db.pragma('journal_mode = WAL');
@@ -24,12 +25,17 @@ export function openDatabase(opts: OpenOptions): Db {
   db.pragma('foreign_keys = ON');
   // Another process (the CLI) may hold the write lock briefly; wait instead of failing.
   db.pragma('busy_timeout = 5000');
-  migrate(db);
+  const applied = migrate(db, opts.keys);
+  if (opts.file !== ':memory:' && MIGRATIONS.some((m) => m.scrub && applied.includes(m.version))) {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.exec('VACUUM');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  }
   return db;
 }
 
 /** Applies pending migrations; returns the versions applied now. */
-export function migrate(db: Db): number[] {
+export function migrate(db: Db, keys?: SecretKeys): number[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
   const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
   const applied: number[] = [];
@@ -37,7 +43,11 @@ export function migrate(db: Db): number[] {
   for (const m of MIGRATIONS) {
     if (done.has(m.version)) continue;
     db.transaction(() => {
-      db.exec(m.sql);
+      if (m.sql) db.exec(m.sql);
+      if (m.run) {
+        if (!keys) throw new Error(`migration ${m.version} needs the secrets key ring`);
+        m.run(db, keys);
+      }
       record.run(m.version, m.name, Date.now());
     })();
     applied.push(m.version);

@@ -4,6 +4,7 @@ import { deviceIdOf, parseDeviceId, type RejectKind } from '../../../core/alink'
 import { AppError, ErrorCode } from '../../../core';
 import { mergeAttributes } from '../attributes';
 import type { DeviceAttributeValue, DeviceInfoUpdate, DeviceRecord, DeviceStatus, LoginPolicy, NewDevice, PresenceEvent, RejectionEvent } from '../types';
+import type { SecretKeys } from '../../secret-box';
 import type { Db } from './database';
 
 interface DeviceRow {
@@ -18,7 +19,7 @@ interface DeviceRow {
   presence_at: number | null;
   last_ts: number | null;
   reading_count: number;
-  bind_code: string;
+  bind_code: string | null;
   firmware_version: string | null;
   attributes: string | null;
 }
@@ -40,28 +41,35 @@ export function toReading(r: ReadingRow): Reading {
   return out;
 }
 
-function toRecord(r: DeviceRow): DeviceRecord {
-  return {
-    id: deviceKey(r.product_key, r.device_name),
-    productKey: r.product_key,
-    deviceName: r.device_name,
-    secret: r.secret,
-    label: r.label,
-    loginPolicy: r.login_policy === 'strict' ? 'strict' : 'compat',
-    createdAt: r.created_at,
-    bindCode: r.bind_code,
-  };
-}
+/**
+ * Device table access with a cache of external id → row id (ids never change). `secret` holds the
+ * sealed secret and `bind_code` the code's keyed hash (migration 8); the secret is opened on read
+ * because the device login's HMAC needs it.
+ */
+export function createDeviceTable(db: Db, keys: SecretKeys) {
+  function toRecord(r: DeviceRow): DeviceRecord {
+    const id = deviceKey(r.product_key, r.device_name);
+    return {
+      id,
+      productKey: r.product_key,
+      deviceName: r.device_name,
+      secret: keys.open(r.secret, id),
+      label: r.label,
+      loginPolicy: r.login_policy === 'strict' ? 'strict' : 'compat',
+      createdAt: r.created_at,
+    };
+  }
 
-/** Device table access with a cache of external id → row id (ids never change). */
-export function createDeviceTable(db: Db) {
   const rowIds = new Map<string, number>();
   const q = {
     insert: db.prepare(
       'INSERT INTO devices (product_key, device_name, secret, label, login_policy, created_at, bind_code) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     byKey: db.prepare('SELECT * FROM devices WHERE product_key = ? AND device_name = ?'),
-    byBindCode: db.prepare('SELECT * FROM devices WHERE bind_code = ?'),
+    byBindCode: db.prepare('SELECT * FROM devices WHERE bind_code IN (SELECT value FROM json_each(?))'),
+    anySecret: db.prepare('SELECT * FROM devices LIMIT 1'),
+    setSecret: db.prepare('UPDATE devices SET secret = ? WHERE id = ?'),
+    setBindCode: db.prepare('UPDATE devices SET bind_code = ? WHERE id = ?'),
     all: db.prepare('SELECT * FROM devices ORDER BY product_key, device_name'),
     reading: db.prepare('SELECT ts, temperature, heart_rate, spo2 FROM readings WHERE device_id = ? AND ts = ?'),
     rejections: db.prepare('SELECT kind, count FROM rejections WHERE device_key = ?'),
@@ -103,21 +111,47 @@ export function createDeviceTable(db: Db) {
   }
 
   return {
-    create(d: NewDevice, now: number): DeviceRecord {
+    create(d: NewDevice, now: number): DeviceRecord & { bindCode: string } {
       const policy: LoginPolicy = d.loginPolicy ?? 'compat';
+      const id = deviceKey(d.productKey, d.deviceName);
       try {
-        q.insert.run(d.productKey, d.deviceName, d.secret, d.label ?? '', policy, now, d.bindCode);
+        q.insert.run(d.productKey, d.deviceName, keys.seal(d.secret, id), d.label ?? '', policy, now, keys.hash(d.bindCode));
       } catch (e) {
         if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
           throw new AppError(ErrorCode.Conflict, `device ${deviceKey(d.productKey, d.deviceName)} already exists`);
         }
         throw e;
       }
-      return toRecord(row(deviceKey(d.productKey, d.deviceName)) as DeviceRow);
+      // The plain code is answered only here, once: the table keeps its hash.
+      return { ...toRecord(row(id) as DeviceRow), bindCode: d.bindCode };
     },
     byBindCode(code: string): DeviceRecord | undefined {
-      const r = q.byBindCode.get(code) as DeviceRow | undefined;
+      const r = q.byBindCode.get(JSON.stringify(keys.hashes(code))) as DeviceRow | undefined;
       return r ? toRecord(r) : undefined;
+    },
+    /** Secrets sealed again under the current key; counts bind codes hashed under an older key. */
+    reseal(): { secrets: number; oldCodes: number } {
+      let secrets = 0;
+      let oldCodes = 0;
+      for (const r of q.all.all() as DeviceRow[]) {
+        const id = deviceKey(r.product_key, r.device_name);
+        const k = keys.keyIdOf(r.secret);
+        if (k !== keys.currentId) {
+          q.setSecret.run(keys.seal(k ? keys.open(r.secret, id) : r.secret, id), r.id);
+          secrets++;
+        }
+        const ck = r.bind_code === null ? undefined : keys.keyIdOf(r.bind_code);
+        if (r.bind_code !== null && !ck) {
+          q.setBindCode.run(keys.hash(r.bind_code), r.id);
+          secrets++;
+        } else if (ck && ck !== keys.currentId) oldCodes++;
+      }
+      return { secrets, oldCodes };
+    },
+    /** Opens one stored secret, so a wrong or missing key fails when the store opens. */
+    checkKeys(): void {
+      const r = q.anySecret.get() as DeviceRow | undefined;
+      if (r) toRecord(r);
     },
     get(id: string): DeviceRecord | undefined {
       const r = row(id);

@@ -1,5 +1,8 @@
 /** The embedded SQLite adapter of the store interface (better-sqlite3, WAL). */
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { createSecretKeys, SecretKeys } from '../../secret-box';
+import { KEY_FILE_NAME, loadOrCreateKeyFile } from '../../secret-box/key-file';
 import type { Store } from '../types';
 import { Db, openDatabase, OpenOptions } from './database';
 import { createDeviceTable } from './devices';
@@ -12,6 +15,12 @@ import { createAlertTables } from './alerts';
 export interface SqliteStoreOptions extends Partial<OpenOptions> {
   /** Folder holding `monitor.db` (ignored when `file` is given). Default `./data`. */
   dataDir?: string;
+  /**
+   * Keys sealing device secrets and hashing codes (docs/security.md "Secrets at rest"). Default:
+   * the key file `secrets.key` beside the database file, created 0600 on first use; for a
+   * `:memory:` database a random key that lives as long as the store.
+   */
+  keys?: SecretKeys;
 }
 
 export function sqliteFile(dataDir: string): string {
@@ -19,10 +28,20 @@ export function sqliteFile(dataDir: string): string {
 }
 
 export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: Db } {
-  const db = openDatabase({ file: opts.file ?? sqliteFile(opts.dataDir ?? './data'), synchronous: opts.synchronous });
-  const devices = createDeviceTable(db);
+  const file = opts.file ?? sqliteFile(opts.dataDir ?? './data');
+  const keys =
+    opts.keys ?? (file === ':memory:' ? createSecretKeys([{ id: 'memory', key: randomBytes(32) }]) : loadOrCreateKeyFile(join(dirname(file), KEY_FILE_NAME)));
+  const db = openDatabase({ file, synchronous: opts.synchronous, keys });
+  const devices = createDeviceTable(db, keys);
+  try {
+    // A wrong key fails here, clearly, rather than at the first device login.
+    devices.checkKeys();
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   const readings = createReadingTable(db, devices.rowId);
-  const people = createPeopleTables(db);
+  const people = createPeopleTables(db, keys);
   const bindings = createBindingTable(db, devices.rowId);
   const control = createControlTables(db, devices.rowId);
   const alerts = createAlertTables(db);
@@ -34,6 +53,13 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
       f(...args);
   return {
     db,
+    resealSecrets: lift(
+      db.transaction(() => {
+        const d = devices.reseal();
+        const i = people.rehashInvites();
+        return { converted: d.secrets + i.codes, codesUnderOldKeys: d.oldCodes + i.oldCodes };
+      }),
+    ),
     createDevice: lift(devices.create),
     getDevice: lift(devices.get),
     listDevices: lift(devices.list),

@@ -1,11 +1,39 @@
 /**
  * Versioned schema. Each entry runs once, in order, inside a transaction; `schema_migrations`
- * records what ran. Never edit a released migration: append a new one.
+ * records what ran. Never edit a released migration: append a new one. A migration that needs
+ * the secrets key (it cannot be SQL alone) gives `run`, called with the store's key ring.
  */
+import type { SecretKeys } from '../../secret-box';
+import type { Db } from './database';
+
 export interface Migration {
   version: number;
   name: string;
-  sql: string;
+  sql?: string;
+  run?: (db: Db, keys: SecretKeys) => void;
+  /**
+   * Rewrites the file afterwards (checkpoint, VACUUM), so values the migration replaced do not
+   * linger in free pages or the WAL.
+   */
+  scrub?: boolean;
+}
+
+/**
+ * Version 8: seals device secrets and hashes bind and invite codes in place (the columns keep
+ * their names: `devices.secret` holds `s1.…`, `devices.bind_code` and `invites.code` hold `h1.…`).
+ * Values already in the new form are left alone, so running it over a half-converted copy is safe.
+ */
+function sealSecretsAndHashCodes(db: Db, keys: SecretKeys): void {
+  const devices = db.prepare('SELECT id, product_key, device_name, secret, bind_code FROM devices').all() as Array<{ id: number; product_key: string; device_name: string; secret: string; bind_code: string | null }>;
+  const setDevice = db.prepare('UPDATE devices SET secret = ?, bind_code = ? WHERE id = ?');
+  for (const d of devices) {
+    const secret = keys.keyIdOf(d.secret) ? d.secret : keys.seal(d.secret, `${d.product_key}/${d.device_name}`);
+    const code = d.bind_code === null || keys.keyIdOf(d.bind_code) ? d.bind_code : keys.hash(d.bind_code);
+    setDevice.run(secret, code, d.id);
+  }
+  const invites = db.prepare('SELECT code FROM invites').all() as Array<{ code: string }>;
+  const setInvite = db.prepare('UPDATE invites SET code = ? WHERE code = ?');
+  for (const i of invites) if (!keys.keyIdOf(i.code)) setInvite.run(keys.hash(i.code), i.code);
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -236,5 +264,11 @@ export const MIGRATIONS: readonly Migration[] = [
       -- JSON object of the latest value per key; NULL until the device posts one.
       ALTER TABLE devices ADD COLUMN attributes TEXT;
     `,
+  },
+  {
+    version: 8,
+    name: 'device secrets sealed (AES-256-GCM), bind and invite codes stored as keyed hashes (HMAC-SHA256)',
+    run: sealSecretsAndHashCodes,
+    scrub: true,
   },
 ];

@@ -12,12 +12,13 @@ import type {
   UserProfilePatch,
   UserRecord,
 } from '../types';
+import type { SecretKeys } from '../../secret-box';
 import type { Db } from './database';
 
 interface UserRow { id: string; openid: string; name: string; avatar_url: string | null; created_at: number }
 interface SessionRow { id: string; user_id: string; created_at: number; expires_at: number; revoked_at: number | null }
 interface PatientRow { id: string; name: string; birth_date: string | null; sex: string; notes: string; created_at: number }
-interface InviteRow { patient_id: string; expires_at: number; redeemed_by: string | null }
+interface InviteRow { code: string; patient_id: string; expires_at: number; redeemed_by: string | null }
 
 function toUser(r: UserRow): UserRecord {
   const u: UserRecord = { id: r.id, openid: r.openid, name: r.name, createdAt: r.created_at };
@@ -31,7 +32,8 @@ function toPatient(r: PatientRow): PatientRecord {
   return p;
 }
 
-export function createPeopleTables(db: Db) {
+/** `invites.code` holds the code's keyed hash (migration 8): a lookup matches its hash under every key. */
+export function createPeopleTables(db: Db, keys: SecretKeys) {
   const q = {
     userByOpenid: db.prepare('SELECT * FROM users WHERE openid = ?'),
     insertUser: db.prepare('INSERT INTO users (id, openid, name, created_at) VALUES (?, ?, ?, ?)'),
@@ -51,17 +53,19 @@ export function createPeopleTables(db: Db) {
       JOIN users u ON u.id = m.user_id WHERE m.patient_id = ? ORDER BY m.role DESC, m.since`),
     removeMember: db.prepare("DELETE FROM patient_members WHERE patient_id = ? AND user_id = ? AND role = 'family'"),
     insertInvite: db.prepare('INSERT INTO invites (code, patient_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
-    invite: db.prepare('SELECT patient_id, expires_at, redeemed_by FROM invites WHERE code = ?'),
+    invite: db.prepare('SELECT code, patient_id, expires_at, redeemed_by FROM invites WHERE code IN (SELECT value FROM json_each(?))'),
+    allInvites: db.prepare('SELECT code, redeemed_by FROM invites'),
+    setInviteCode: db.prepare('UPDATE invites SET code = ? WHERE code = ?'),
     redeem: db.prepare('UPDATE invites SET redeemed_by = ?, redeemed_at = ? WHERE code = ? AND redeemed_by IS NULL'),
   };
 
   const redeemTx = db.transaction((code: string, userId: string, now: number): { outcome: RedeemOutcome; patientId?: string } => {
-    const inv = q.invite.get(code) as InviteRow | undefined;
+    const inv = q.invite.get(JSON.stringify(keys.hashes(code))) as InviteRow | undefined;
     if (!inv) return { outcome: 'unknown' };
     if (inv.redeemed_by !== null) return { outcome: 'used' };
     if (inv.expires_at <= now) return { outcome: 'expired' };
     if (q.role.get(inv.patient_id, userId)) return { outcome: 'already-member', patientId: inv.patient_id };
-    q.redeem.run(userId, now, code);
+    q.redeem.run(userId, now, inv.code);
     q.addMember.run(inv.patient_id, userId, 'family', now);
     return { outcome: 'joined', patientId: inv.patient_id };
   });
@@ -125,8 +129,21 @@ export function createPeopleTables(db: Db) {
       return q.removeMember.run(patientId, userId).changes === 1;
     },
     createInvite(i: InviteRecord): void {
-      q.insertInvite.run(i.code, i.patientId, i.createdBy, i.createdAt, i.expiresAt);
+      q.insertInvite.run(keys.hash(i.code), i.patientId, i.createdBy, i.createdAt, i.expiresAt);
     },
     redeemInvite: redeemTx,
+    /** Hashes plain invite codes; counts unredeemed invites hashed under an older key. */
+    rehashInvites(): { codes: number; oldCodes: number } {
+      let codes = 0;
+      let oldCodes = 0;
+      for (const i of q.allInvites.all() as Array<{ code: string; redeemed_by: string | null }>) {
+        const k = keys.keyIdOf(i.code);
+        if (!k) {
+          q.setInviteCode.run(keys.hash(i.code), i.code);
+          codes++;
+        } else if (k !== keys.currentId && i.redeemed_by === null) oldCodes++;
+      }
+      return { codes, oldCodes };
+    },
   };
 }
