@@ -4,6 +4,7 @@
  * types re-export these, so a field renamed here breaks both sides at compile time.
  */
 import type { RejectKind } from '../alink/codes';
+import type { FhirBundle } from '../export';
 import type { Bucket } from '../history';
 import type { Result } from '../result';
 import type { Reading } from '../vitals';
@@ -120,6 +121,15 @@ export type HistoryResult = ({ deviceId: string } | { patientId: string }) & { f
     | { kind: 'raw'; readings: Reading[]; next?: number }
     | { kind: 'buckets'; widthMs: number; buckets: Bucket[] }
   );
+
+/**
+ * `history.export`: one page of a patient's readings in [from, to), converted. `next` is the `from`
+ * of the following page (absent on the last); join pages with `joinCsvPages` / `mergeBundles`.
+ */
+export type ExportPage = { patientId: string; from: number; to: number; timeZone: string; readings: number; next?: number } & (
+  | { format: 'csv'; csv: string }
+  | { format: 'fhir'; bundle: FhirBundle }
+);
 
 /** `realtime.credentials`: a user's short-lived MQTT login and the topics they may read. */
 export interface RealtimeCredentials {
