@@ -164,6 +164,9 @@ export interface PatientDetail extends PatientSummary {
   devices: DeviceStatus[];
 }
 
+/** `devices.list` (operators): every device, with the patient it is bound to now, if any. */
+export type FleetDevice = DeviceStatus & { patientId?: string };
+
 /** `devices.mine`: devices bound to the caller's patients. */
 export type MyDevice = DeviceStatus & { patientId: string };
 
