@@ -6,6 +6,7 @@ import { Bucket, Reading } from '../../core';
 import type { Store } from '../../backend/store/types';
 import { runPeopleContract } from './contract-people';
 import { runAlertContract } from './contract-alerts';
+import { runDeviceAdminContract } from './contract-device-admin';
 import { runDeviceInfoContract } from './contract-device-info';
 
 export interface StoreFactory {
@@ -68,6 +69,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
     runPeopleContract(() => store);
     runAlertContract(() => store);
     runDeviceInfoContract(() => store);
+    runDeviceAdminContract(() => store);
 
     test('stats count devices and stored readings', async () => {
       await store.createDevice(dev('bed-1'), T0);

@@ -5,6 +5,7 @@
  */
 import type { Store } from '../types';
 import { CloudbaseDb, openCloudbaseDb } from './db';
+import { createDeviceAdmin } from './device-admin';
 import { createDevices } from './devices';
 import { createReadings } from './readings';
 import { createPeople } from './people';
@@ -28,6 +29,7 @@ export function createCloudbaseStore(opts: CloudbaseStoreOptions): Store & Cloud
   const cdb = openCloudbaseDb(opts);
   const readings = createReadings(cdb);
   const devices = createDevices(cdb, readings.perDevice);
+  const deviceAdmin = createDeviceAdmin(cdb);
   const people = createPeople(cdb);
   const bindings = createBindings(cdb);
   const control = createControl(cdb);
@@ -44,6 +46,9 @@ export function createCloudbaseStore(opts: CloudbaseStoreOptions): Store & Cloud
     getDevice: open(devices.get),
     listDevices: open(devices.list),
     deviceStatus: open(devices.status),
+    setDeviceDisabled: open(deviceAdmin.setDisabled),
+    deviceDisabledAt: open(deviceAdmin.disabledAt),
+    setDeviceSecret: open(deviceAdmin.setSecret),
     appendReadings: open(readings.append),
     applyPresence: open(devices.applyPresence),
     resetPresence: open(devices.resetPresence),

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { Store } from '../types';
 import { Db, openDatabase, OpenOptions } from './database';
+import { createDeviceAdmin } from './device-admin';
 import { createDeviceTable } from './devices';
 import { createReadingTable } from './readings';
 import { createPeopleTables } from './people';
@@ -21,6 +22,7 @@ export function sqliteFile(dataDir: string): string {
 export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: Db } {
   const db = openDatabase({ file: opts.file ?? sqliteFile(opts.dataDir ?? './data'), synchronous: opts.synchronous });
   const devices = createDeviceTable(db);
+  const deviceAdmin = createDeviceAdmin(db);
   const readings = createReadingTable(db, devices.rowId);
   const people = createPeopleTables(db);
   const bindings = createBindingTable(db, devices.rowId);
@@ -38,6 +40,9 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
     getDevice: lift(devices.get),
     listDevices: lift(devices.list),
     deviceStatus: lift(devices.status),
+    setDeviceDisabled: lift(deviceAdmin.setDisabled),
+    deviceDisabledAt: lift(deviceAdmin.disabledAt),
+    setDeviceSecret: lift(deviceAdmin.setSecret),
     appendReadings: lift(readings.append),
     applyPresence: lift(db.transaction((events: Parameters<Store['applyPresence']>[0]) => devices.applyPresence(events, devices.rowId))),
     resetPresence: lift(devices.resetPresence),

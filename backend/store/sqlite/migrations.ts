@@ -237,4 +237,12 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE devices ADD COLUMN attributes TEXT;
     `,
   },
+  {
+    version: 8,
+    name: 'operators disable devices (their logins are refused from then on)',
+    sql: `
+      -- ms since the epoch; NULL while the device may sign in.
+      ALTER TABLE devices ADD COLUMN disabled_at INTEGER;
+    `,
+  },
 ];
