@@ -164,8 +164,11 @@ export interface PatientDetail extends PatientSummary {
   devices: DeviceStatus[];
 }
 
-/** `devices.list` (operators): every device, with the patient it is bound to now, if any. */
-export type FleetDevice = DeviceStatus & { patientId?: string };
+/**
+ * `devices.list` (operators): every device, with the patient it is bound to now, if any, and when
+ * an operator disabled it (`devices.disable`), if it is disabled.
+ */
+export type FleetDevice = DeviceStatus & { patientId?: string; disabledAt?: number };
 
 /** `devices.mine`: devices bound to the caller's patients. */
 export type MyDevice = DeviceStatus & { patientId: string };

@@ -88,6 +88,7 @@ export async function createStack(opts: StackOptions) {
   const onEvent = (e: BackendEvent) => {
     if (e.type === 'publish') return void broker?.publish(e.topic, e.payload, 1).catch((err: Error) => opts.log.warn(`publish on ${e.topic} failed: ${err.message}`));
     if (e.type === 'access-changed') return broker?.recheckUsers(e.userIds).then(() => undefined, (err: Error) => opts.log.warn(`re-check failed: ${err.message}`));
+    if (e.type === 'device-revoked') return broker?.kickDevice(e.deviceId).catch((err: Error) => opts.log.warn(`disconnecting ${e.deviceId} failed: ${err.message}`));
   };
   const runner: FunctionRunner =
     opts.functionsIn === 'process'

@@ -3,11 +3,18 @@ import { err, ErrorCode, ok } from '../../../core';
 import type { FleetDevice } from '../../../core/api';
 import type { Handler } from '../../../backend/runtime/handler';
 
-/** Every device, with the patient it is bound to now (the fleet view names it). */
+/** Every device, with the patient it is bound to now and whether it is disabled (the fleet view shows both). */
 export const list: Handler = async ({ deps }) => {
   const devices = await deps.store.listDevices();
   const bindings = await Promise.all(devices.map((d) => deps.store.currentBinding(d.id)));
-  return ok<FleetDevice[]>(devices.map((d, i) => (bindings[i] ? { ...d, patientId: bindings[i]!.patientId } : d)));
+  const disabled = await Promise.all(devices.map((d) => deps.store.deviceDisabledAt(d.id)));
+  return ok<FleetDevice[]>(
+    devices.map((d, i) => ({
+      ...d,
+      ...(bindings[i] ? { patientId: bindings[i]!.patientId } : {}),
+      ...(disabled[i] === undefined ? {} : { disabledAt: disabled[i] }),
+    })),
+  );
 };
 
 export const get: Handler = async ({ event, deps }) => {
