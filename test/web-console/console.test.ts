@@ -16,7 +16,7 @@ import type { Stack } from '../../local-cloud/stack';
 import { buildConsole } from '../../scripts/build-console';
 import { fhirIssues } from '../helpers/fhir';
 import { createManualClock } from '../helpers/manual-clock';
-import { connectDevice, createDevice, startStack, tempDir } from '../helpers/stack';
+import { closed, connectDevice, createDevice, startStack, tempDir } from '../helpers/stack';
 import { until } from '../helpers/until';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -130,7 +130,7 @@ describe('web console', () => {
     expect(fhirIssues(bundle).filter((i) => i.startsWith('error'))).toEqual([]);
   });
 
-  test('an operator sees the fleet, provisions a device with a printable QR label, and the device connects', async () => {
+  test('an operator sees the fleet, provisions a device with a printable QR label, the device connects, is disabled and gets a new secret', async () => {
     await page.goto(url('#/operators'));
     await page.fill('input[name=adminToken]', stack.adminToken);
     await page.click('[data-testid=admin-sign-in] button[type=submit]');
@@ -153,10 +153,28 @@ describe('web console', () => {
     try {
       const deviceId = `${creds.productKey}/${creds.deviceName}`;
       await page.reload();
-      await page.waitForSelector(`tr[data-device="${deviceId}"] [data-testid=online]:has-text("在线")`);
-      expect(await page.textContent(`tr[data-device="${deviceId}"]`)).toContain('床位 7');
+      const row = `tr[data-device="${deviceId}"]`;
+      await page.waitForSelector(`${row} [data-testid=online]:has-text("在线")`);
+      expect(await page.textContent(row)).toContain('床位 7');
+
+      // Disabling it closes its connection at once.
+      const gone = closed(client);
+      page.once('dialog', (d) => void d.accept());
+      await page.click(`${row} [data-testid=disable]`);
+      await gone;
+      await page.waitForSelector(`${row} [data-testid=online]:has-text("已停用")`);
+      await page.click(`${row} [data-testid=enable]`);
+      await page.waitForSelector(`${row} [data-testid=disable]`);
+
+      // A rotated secret is shown once and signs the device in.
+      page.once('dialog', (d) => void d.accept());
+      await page.click(`${row} [data-testid=rotate]`);
+      const secret = (await page.textContent('[data-testid=new-secret]')) ?? '';
+      expect(secret).not.toBe(creds.deviceSecret);
+      const again = await connectDevice(stack, { ...creds, deviceSecret: secret });
+      await again.endAsync(true);
     } finally {
-      await client.endAsync(true);
+      client.end(true);
     }
   });
 

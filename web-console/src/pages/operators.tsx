@@ -1,6 +1,7 @@
 /**
  * Operators (admin token, kept in sessionStorage only): the device fleet and provisioning — create
- * a device, show its credentials once, print its label with the bind code as a QR code.
+ * a device, show its credentials once, print its label with the bind code as a QR code — and
+ * disabling / enabling a device or rotating its secret (the new one shown once).
  */
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'preact/hooks';
@@ -45,6 +46,15 @@ function Fleet(props: { call: Call; onForget(): void }) {
   const [error, setError] = useState('');
   const [label, setLabel] = useState('');
   const [created, setCreated] = useState<CreatedDevice | undefined>();
+  const [rotated, setRotated] = useState<{ deviceId: string; deviceSecret: string } | undefined>();
+  async function act(action: 'disable' | 'enable' | 'rotateSecret', deviceId: string) {
+    const question = { disable: `停用 ${deviceId}？它会立即断开，且无法再登录。`, enable: '', rotateSecret: `更换 ${deviceId} 的密钥？旧密钥立即失效。` }[action];
+    if (question && !window.confirm(question)) return;
+    const r = await props.call<{ deviceId: string; deviceSecret?: string }>('devices', { action, deviceId });
+    if (!r.ok) return setError(r.message);
+    if (action === 'rotateSecret' && r.data.deviceSecret) setRotated({ deviceId, deviceSecret: r.data.deviceSecret });
+    void load();
+  }
   async function load() {
     try {
       setDevices(await must(props.call<FleetDevice[]>('devices', { action: 'list' })));
@@ -77,6 +87,14 @@ function Fleet(props: { call: Call; onForget(): void }) {
         <button type="submit">新建设备</button>
       </form>
       {created && <Created device={created} onClose={() => setCreated(undefined)} />}
+      {rotated && (
+        <div class="card created" data-testid="rotated">
+          <h3>{rotated.deviceId} 的新密钥</h3>
+          <p class="warn">只显示这一次：现在写入设备。旧密钥已失效。</p>
+          <pre data-testid="new-secret">{rotated.deviceSecret}</pre>
+          <button type="button" onClick={() => setRotated(undefined)}>我已保存，关闭</button>
+        </div>
+      )}
       <table data-testid="devices">
         <thead>
           <tr>
@@ -89,6 +107,7 @@ function Fleet(props: { call: Call; onForget(): void }) {
             <th>读数</th>
             <th>拒收</th>
             <th>绑定的家人</th>
+            <th />
           </tr>
         </thead>
         <tbody>
@@ -96,13 +115,21 @@ function Fleet(props: { call: Call; onForget(): void }) {
             <tr key={d.id} data-device={d.id}>
               <td>{d.id}</td>
               <td>{d.label}</td>
-              <td data-testid="online">{d.online ? '在线' : '离线'}</td>
+              <td data-testid="online">{d.disabledAt ? '已停用' : d.online ? '在线' : '离线'}</td>
               <td>{d.presenceAt ? dateTimeText(d.presenceAt) : '—'}</td>
               <td>{d.lastReading ? dateTimeText(d.lastReading.ts) : '—'}</td>
               <td>{d.firmwareVersion ?? '—'}</td>
               <td data-testid="readings">{d.readings}</td>
               <td title={JSON.stringify(d.rejections)}>{Object.values(d.rejections).reduce((a, b) => a + (b ?? 0), 0)}</td>
               <td>{d.patientId ?? '—'}</td>
+              <td>
+                {d.disabledAt ? (
+                  <button type="button" onClick={() => act('enable', d.id)} data-testid="enable">启用</button>
+                ) : (
+                  <button type="button" onClick={() => act('disable', d.id)} data-testid="disable">停用</button>
+                )}
+                <button type="button" onClick={() => act('rotateSecret', d.id)} data-testid="rotate">更换密钥</button>
+              </td>
             </tr>
           ))}
         </tbody>
