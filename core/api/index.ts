@@ -123,10 +123,10 @@ export type HistoryResult = ({ deviceId: string } | { patientId: string }) & { f
   );
 
 /**
- * `history.export`: one page of a patient's readings in [from, to), converted. `next` is the `from`
+ * `history.export`: one page of a patient's (or, for operators, a device's) readings in [from, to), converted. `next` is the `from`
  * of the following page (absent on the last); join pages with `joinCsvPages` / `mergeBundles`.
  */
-export type ExportPage = { patientId: string; from: number; to: number; timeZone: string; readings: number; next?: number } & (
+export type ExportPage = ({ patientId: string } | { deviceId: string }) & { from: number; to: number; timeZone: string; readings: number; next?: number } & (
   | { format: 'csv'; csv: string }
   | { format: 'fhir'; bundle: FhirBundle }
 );

@@ -26,12 +26,15 @@ export interface FhirCoding {
  */
 export interface FhirSubject {
   reference?: string;
+  /** The kind of resource the identifier names (`Device` for a device's own history). */
+  type?: 'Patient' | 'Device';
   identifier?: { system: string; value: string };
   display?: string;
 }
 
-/** The identifier system of this system's patient ids. */
+/** The identifier systems of this system's patient and device ids. */
 export const PATIENT_ID_SYSTEM = 'urn:remote-patient-monitor:patient-id';
+export const DEVICE_ID_SYSTEM = 'urn:remote-patient-monitor:device-id';
 
 export interface FhirObservation {
   resourceType: 'Observation';
@@ -136,4 +139,9 @@ export function mergeBundles(pages: readonly FhirBundle[], now: number): FhirBun
 /** The subject of a patient of this system: its id as an identifier, its name as the display. */
 export function patientSubject(patientId: string, name?: string): FhirSubject {
   return { identifier: { system: PATIENT_ID_SYSTEM, value: patientId }, ...(name ? { display: name } : {}) };
+}
+
+/** The subject of a device's own history (operators): the device, by its `{productKey}/{deviceName}` id. */
+export function deviceSubject(deviceId: string): FhirSubject {
+  return { type: 'Device', identifier: { system: DEVICE_ID_SYSTEM, value: deviceId }, display: `Device ${deviceId}` };
 }

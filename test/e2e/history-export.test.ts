@@ -96,4 +96,16 @@ describe('history.export', () => {
     expect(await code({ to: start }, alice)).toBe('BAD_REQUEST');
     expect(await code({}, alice)).toBe('OK');
   });
+
+  test('operators export a device by its id (as with query); people may not', async () => {
+    const { alice, start } = await patientWithReadings();
+    const devices = (await data('devices', { action: 'list' }, stack.adminToken)) as unknown as Array<{ id: string; readings: number }>;
+    const device = devices.find((d) => d.readings === 25)!;
+    const event = { action: 'export', deviceId: device.id, from: start, to: start + 3_600_000, format: 'fhir' };
+    const page = await data('history', event, stack.adminToken);
+    expect(page.deviceId).toBe(device.id);
+    expect((page.bundle as FhirBundle).entry).toHaveLength(50);
+    expect(fhirIssues(page.bundle).filter((i) => i.startsWith('error'))).toEqual([]);
+    expect(((await call('history', event, alice)).body as Json).code).toBe('FORBIDDEN');
+  });
 });

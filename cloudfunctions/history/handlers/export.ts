@@ -3,21 +3,20 @@
  * at a time so a long range never makes one huge answer (CloudBase caps a function's response at
  * 6 MB; 2000 readings as FHIR are about 3 MB).
  *
- * Event: `{patientId, from, to, format: 'csv' | 'fhir', timeZone?, pageSize?}`. Only the
- * patient's followers may export (the same access as `query`); operators read devices, not
- * patients. `timeZone` (IANA name, default `UTC`) is the CSV's local time column. `pageSize`
+ * Event: `{patientId | deviceId, from, to, format: 'csv' | 'fhir', timeZone?, pageSize?}`, with
+ * the same access as `query`: a patient's history only for the people following the patient, a
+ * device's only for operators (the CLI). `timeZone` (IANA name, default `UTC`) is the CSV's local time column. `pageSize`
  * readings per page: default 1000, at most 2000. Ask again with `from = next` until `next` is absent.
  */
 import { randomUUID } from 'node:crypto';
 import { checkRange, err, ErrorCode, ok } from '../../../core';
 import type { ExportPage } from '../../../core/api';
-import { EXPORT_FORMATS, EXPORT_PAGE_DEFAULT, EXPORT_PAGE_MAX, ExportFormat, isTimeZone, patientSubject, readingsToCsv, readingsToFhirBundle } from '../../../core/export';
+import { EXPORT_FORMATS, EXPORT_PAGE_DEFAULT, EXPORT_PAGE_MAX, ExportFormat, deviceSubject, isTimeZone, patientSubject, readingsToCsv, readingsToFhirBundle } from '../../../core/export';
 import type { Handler } from '../../../backend/runtime/handler';
 import { segmentsFor } from './query';
 
 export const exportHistory: Handler = async (input) => {
   const { event, deps } = input;
-  if (typeof event.patientId !== 'string') return err(ErrorCode.BadRequest, '"patientId" is required');
   const format = event.format as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) return err(ErrorCode.BadRequest, `"format" must be one of ${EXPORT_FORMATS.join(', ')}`);
   const timeZone = event.timeZone ?? 'UTC';
@@ -43,9 +42,10 @@ export const exportHistory: Handler = async (input) => {
     if (whole.length) page = whole;
     else next = next + 1;
   }
-  const base = { patientId: event.patientId, from, to, timeZone, readings: page.length, ...(next === undefined ? {} : { next }) };
+  const { subject } = target.data;
+  const base = { ...subject, from, to, timeZone, readings: page.length, ...(next === undefined ? {} : { next }) };
   if (format === 'csv') return ok<ExportPage>({ ...base, format, csv: readingsToCsv(page, timeZone) });
-  const patient = await deps.store.getPatient(event.patientId);
-  const bundle = readingsToFhirBundle(page, { subject: patientSubject(event.patientId, patient?.name), uuid: randomUUID, now: deps.now() });
+  const who = 'patientId' in subject ? patientSubject(subject.patientId, (await deps.store.getPatient(subject.patientId))?.name) : deviceSubject(subject.deviceId);
+  const bundle = readingsToFhirBundle(page, { subject: who, uuid: randomUUID, now: deps.now() });
   return ok<ExportPage>({ ...base, format, bundle });
 };
