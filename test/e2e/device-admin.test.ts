@@ -52,6 +52,18 @@ describe('device administration', () => {
     expect(await refusal(connectDevice(stack, creds))).toBe('connected');
   });
 
+  test('with the functions in their worker thread (as `npm start` runs them) the device is disconnected too', async () => {
+    await stack.close();
+    stack = await startStack(dir.path, { functionsIn: 'worker' });
+    const creds = await createDevice(stack);
+    const c = await connectDevice(stack, creds);
+    const gone = closed(c);
+    await admin({ action: 'disable', deviceId: creds.deviceId });
+    await gone;
+    c.end(true);
+    expect(await refusal(connectDevice(stack, creds))).toBe(5);
+  });
+
   test('a rotated secret ends the old one at once; the new one signs in', async () => {
     const creds = await createDevice(stack);
     const c = await connectDevice(stack, creds);

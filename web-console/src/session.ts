@@ -21,8 +21,15 @@ export interface SessionStore {
 const SESSION_KEY = 'rpm.console.session';
 const ADMIN_KEY = 'rpm.console.admin';
 
-/** The session kept in `storage` (the page's `sessionStorage`). */
-export function createSessionStore(storage: Storage, now: () => number): SessionStore {
+/** What the store needs of the browser's `sessionStorage` (tests pass a map). */
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** The session kept in `storage` (the page's `sessionStorage`); an expired or unreadable one is none. */
+export function createSessionStore(storage: KeyValueStorage, now: () => number): SessionStore {
   return {
     session() {
       try {
