@@ -2,21 +2,21 @@
  * The web console in headless Chromium (playwright-core, the system chromium) against a real local
  * stack: sign in, follow a patient, bind a device, see a live reading from an emulated terminal
  * arrive over MQTT over WebSocket, open history, export CSV and FHIR (validated with
- * @medplum/core), and as an operator provision a device and connect it with its credentials.
+ * @medplum/core), see an alert appear, and as an operator provision a device and connect it with its credentials.
  */
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { CSV_HEADER, FhirBundle } from '../../core/export';
-import type { DeviceCredentials } from '../../core/alink';
 import { createDevice as createEmulatedDevice, EmulatedDevice } from '../../device-emulator/device';
 import { createSteadySource } from '../../device-emulator/vitals/steady-source';
 import type { Stack } from '../../local-cloud/stack';
 import { buildConsole } from '../../scripts/build-console';
 import { fhirIssues } from '../helpers/fhir';
 import { createManualClock } from '../helpers/manual-clock';
-import { closed, connectDevice, createDevice, startStack, tempDir } from '../helpers/stack';
+import { closed, connectDevice, createDevice, publish, startStack, tempDir } from '../helpers/stack';
+import { buildRequest, DeviceCredentials, topics } from '../../core/alink';
 import { until } from '../helpers/until';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -68,7 +68,7 @@ describe('web console', () => {
     return { name: dl.suggestedFilename(), text: readFileSync(path, 'utf8') };
   }
 
-  test('a caregiver signs in, sees a live reading arrive, opens history and exports CSV and FHIR', async () => {
+  test('a caregiver signs in, sees a live reading arrive, opens history, exports CSV and FHIR, and sees an alert arrive', async () => {
     await signIn('alice');
     // Only the session, only in sessionStorage.
     expect(await page.evaluate(() => [sessionStorage.length, localStorage.length])).toEqual([1, 0]);
@@ -128,6 +128,19 @@ describe('web console', () => {
     expect(bundle.entry).toHaveLength(9);
     expect(new Set(bundle.entry.map((e) => e.resource.code.coding[0].code))).toEqual(new Set(['8310-5', '8867-4', '59408-5']));
     expect(fhirIssues(bundle).filter((i) => i.startsWith('error'))).toEqual([]);
+
+    // Three low SpO2 readings in a row raise an alert: the list shows it without a reload (its
+    // notice came over MQTT), and the tile says the value is low.
+    expect(await page.textContent('[data-testid=alerts]')).toContain('还没有提醒');
+    await device.stop();
+    const raw = await connectDevice(stack, creds);
+    const t = clock.now();
+    for (const i of [1, 2, 3]) {
+      await publish(raw, topics.propertyPost(creds), buildRequest(`low${i}`, 'thing.event.property.post', { SpO2: { value: 84, time: t + i * 1000 }, HeartRate: { value: 72, time: t + i * 1000 } }));
+    }
+    await page.waitForSelector('[data-testid=alerts] td:has-text("SpO2")', { timeout: 10_000 });
+    await page.waitForSelector('[data-testid=tile-spo2]:has-text("偏低")');
+    await raw.endAsync();
   });
 
   test('an operator sees the fleet, provisions a device with a printable QR label, the device connects, is disabled and gets a new secret', async () => {

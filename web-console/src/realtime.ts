@@ -1,21 +1,27 @@
 /**
- * Live readings over MQTT over WebSocket with the user's short-lived read-only credentials
+ * Live readings and alert notices over MQTT over WebSocket with the user's short-lived read-only credentials
  * (`realtime.credentials`, ≤ 1 hour; docs/security.md): the same topics the mini program reads.
  * New credentials are fetched before they expire and after any dropped connection, with a growing
  * pause (capped) between failed attempts.
  */
 import mqtt, { MqttClient } from 'mqtt';
+import { alertTopic } from '../../core/alerts';
 import { decodePropertyPost } from '../../core/alink/property-post';
 import { deviceIdOf, parseTopic } from '../../core/alink/topics';
 import type { PresenceMessage, RealtimeCredentials } from '../../core/api';
 import type { Reading } from '../../core/vitals';
 import type { Call } from './api';
 
+/** Alerts of a patient are published on `/alerts/{patientId}` (core/alerts `alertTopic`). */
+const ALERTS_PREFIX = alertTopic('');
+
 export type LiveState = 'connecting' | 'live' | 'retrying' | 'closed';
 
 export interface LiveHandlers {
   reading(deviceId: string, reading: Reading): void;
   presence(deviceId: string, online: boolean, at: number): void;
+  /** An alert of a followed patient was raised or changed (`/alerts/{patientId}`). */
+  alert?(patientId: string): void;
   state(state: LiveState, detail?: string): void;
 }
 
@@ -51,6 +57,7 @@ export function connectLive(opts: LiveOptions): { close(): void } {
   }
 
   function onMessage(topic: string, payload: Uint8Array): void {
+    if (topic.startsWith(ALERTS_PREFIX)) return opts.handlers.alert?.(topic.slice(ALERTS_PREFIX.length));
     const t = parseTopic(topic);
     if (!t) return;
     const deviceId = deviceIdOf(t);
@@ -90,7 +97,7 @@ export function connectLive(opts: LiveOptions): { close(): void } {
     client = c;
     c.on('connect', () => {
       retry = firstRetry;
-      const wanted = creds.topics.filter((tp) => /\/thing\/event\/property\/post$|\/presence$/.test(tp));
+      const wanted = creds.topics.filter((tp) => /\/thing\/event\/property\/post$|\/presence$/.test(tp) || tp.startsWith(ALERTS_PREFIX));
       if (!wanted.length) return opts.handlers.state('live');
       c.subscribe(wanted, { qos: 0 }, (e) => {
         if (e) return schedule(retry, e.message);

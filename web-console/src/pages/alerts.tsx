@@ -12,7 +12,8 @@ interface AlertPage {
 
 const SEVERITY: Record<string, string> = { low: '低', medium: '中', high: '高' };
 
-export function Alerts(props: { call: Call; patientId: string }) {
+/** `version` changes when an alert notice arrives over MQTT: the list is read again. */
+export function Alerts(props: { call: Call; patientId: string; version?: number }) {
   const [active, setActive] = useState<AlertRecord[]>([]);
   const [past, setPast] = useState<AlertRecord[]>([]);
   const [error, setError] = useState('');
@@ -26,7 +27,7 @@ export function Alerts(props: { call: Call; patientId: string }) {
         setPast(h.alerts.filter((x) => !a.some((y) => y.id === x.id)));
       })
       .catch((e: Error) => setError(e.message));
-  }, [props.patientId]);
+  }, [props.patientId, props.version]);
   const row = (a: AlertRecord) => (
     <tr key={a.id}>
       <td>{dateTimeText(a.raisedAt)}</td>

@@ -28,6 +28,7 @@ export function Patient(props: { call: Call; patientId: string; mqttUrl: string 
   const [presence, setPresence] = useState<Record<string, { online: boolean; at: number }>>({});
   const [liveState, setLiveState] = useState<LiveState>('connecting');
   const [tick, setTick] = useState(0);
+  const [alertsVersion, setAlertsVersion] = useState(0);
 
   async function load() {
     try {
@@ -57,6 +58,9 @@ export function Patient(props: { call: Call; patientId: string; mqttUrl: string 
           if (mine.has(deviceId)) setPresence((p) => ({ ...p, [deviceId]: { online, at } }));
         },
         state: (s) => setLiveState(s),
+        alert: (id) => {
+          if (id === patientId) setAlertsVersion((n) => n + 1);
+        },
       },
     });
     const t = setInterval(() => setTick((n) => n + 1), 5000);
@@ -98,7 +102,7 @@ export function Patient(props: { call: Call; patientId: string; mqttUrl: string 
       </div>
       <HistoryPanel call={call} patientId={patientId} now={props.now} />
       <ExportPanel call={call} patientId={patientId} now={props.now} />
-      <Alerts call={call} patientId={patientId} />
+      <Alerts call={call} patientId={patientId} version={alertsVersion} />
       <Members call={call} detail={detail} onChanged={load} />
       <Devices call={call} detail={detail} devices={devices} onChanged={load} />
     </section>
