@@ -90,6 +90,7 @@ async function main(): Promise<void> {
       `  MQTT over WebSocket    ws://${mqttShown}:${ports.mqttWs}/mqtt`,
       ...(ports.mqttTls === undefined ? [] : [`  MQTT over TLS          mqtts://${mqttShown}:${ports.mqttTls}   (MQTT_TLS_PORT; off = none)`]),
       `  Functions (HTTP)       http://${shown}:${ports.http}/functions/<name>   health: /health`,
+      `  Web console            http://${shown}:${ports.http}/console/`,
       `  Data                   ${config.dataDir}   (admin token in ${config.dataDir}/admin-token)`,
       `  Demo devices           ${config.demoDevices} (every ${config.demoIntervalS} s)`,
       ...started.demo.labels.map((d) => `    ${d.deviceName.padEnd(8)} bind code ${d.bindCode}   ${d.label}`),

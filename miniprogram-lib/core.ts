@@ -9,6 +9,7 @@ export * from '../core/history';
 export * from '../core/api';
 export * from '../core/codes';
 export * from '../core/charts';
+export * from '../core/status';
 export * from '../core/alink/topics';
 export * from '../core/alink/property-post';
 export * from '../core/alink/settings';

@@ -1,6 +1,7 @@
 /**
  * `npm run build` (run after `npm install`): makes every cloud function folder ready to upload and
- * bundles the mini program's libraries into `miniprogram/lib/`.
+ * bundles the mini program's libraries into `miniprogram/lib/` and the web console into
+ * `web-console/dist/` (scripts/build-console.ts).
  *
  * Per function folder `cloudfunctions/<name>/`:
  * - `index.js` — the function and everything it imports, bundled with esbuild, because CloudBase
@@ -21,6 +22,7 @@
 import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { buildConsole } from './build-console';
 import { buildMiniprogramLibs } from './build-miniprogram';
 
 export const ROOT = resolve(__dirname, '..');
@@ -260,6 +262,8 @@ async function main(): Promise<void> {
   if (changed.length) console.log(`build: updated ${changed.join(', ')} — commit them`);
   const sizes = await buildMiniprogramLibs();
   console.log(`build: mini program libraries in miniprogram/lib (${Object.entries(sizes).map(([n, b]) => `${n} ${(b / 1024).toFixed(0)} KiB`).join(', ')})`);
+  const web = await buildConsole();
+  console.log(`build: web console in web-console/dist (${Object.entries(web).map(([n, b]) => `${n} ${(b / 1024).toFixed(0)} KiB`).join(', ')})`);
 }
 
 // Run only as a script (`tsx scripts/build.ts`), not when a test imports the generators.

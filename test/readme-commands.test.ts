@@ -4,7 +4,7 @@
  * must not take the machine's default ports or the repository's `data/` folder: the stack gets free
  * ports and a temporary data folder through the settings the README documents (`HTTP_PORT`,
  * `MQTT_PORT`, `MQTT_WS_PORT`, `DATA_DIR`), and the commands' `localhost:3000`, `data/` and
- * `bed-0001.json` are rewritten to match. A command added to the block runs here too; one that
+ * `bed-0001.json`/`demo-1.csv` are rewritten to match. A command added to the block runs here too; one that
  * fails, or that this test does not recognise, fails the test.
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
@@ -81,12 +81,17 @@ describe('README "Try it"', () => {
   });
 
   const rewrite = (cmd: string) =>
-    cmd.replace(/localhost:3000/g, `localhost:${http}`).replace(/\bdata\//g, `${dataDir}/`).replace(/\bbed-0001\.json\b/g, join(dir.path, 'bed-0001.json'));
+    cmd.replace(/localhost:3000/g, `localhost:${http}`).replace(/\bdata\//g, `${dataDir}/`).replace(/\bbed-0001\.json\b/g, join(dir.path, 'bed-0001.json')).replace(/\bdemo-1\.csv\b/g, join(dir.path, 'demo-1.csv'));
 
   /** What each command must show, by its start; every command in the block needs an entry. */
   const checks: Array<[RegExp, (stdout: string) => void | Promise<void>]> = [
     [/^npm run cli -- device list/, (out) => expect(out).toMatch(/rpmDemo0001\/demo-1\s+online/)],
     [/^npm run cli -- history rpmDemo0001\/demo-1 --from -15m/, (out) => expect(out).toMatch(/\d+ (readings|buckets of \d+ s) (of|for) rpmDemo0001\/demo-1/)],
+    [/^npm run (-s )?cli -- history rpmDemo0001\/demo-1 --from -1d --format csv > demo-1\.csv/, () => {
+      const csv = readFileSync(join(dir.path, 'demo-1.csv'), 'utf8').split('\r\n');
+      expect(csv[0]).toBe('time_utc,time_local,temperature_cel,heart_rate_per_min,spo2_percent');
+      expect(csv.length).toBeGreaterThan(2);
+    }],
     [/^npm run (-s )?cli -- device create --name bed-0001/, () => expect(JSON.parse(readFileSync(join(dir.path, 'bed-0001.json'), 'utf8'))).toMatchObject({ deviceName: 'bed-0001', deviceSecret: expect.any(String) })],
     [/^curl -s localhost:\d+\/health/, (out) => expect(JSON.parse(out)).toMatchObject({ ok: true })],
     [/^curl -s -H "Authorization: Bearer/, (out) => expect(JSON.parse(out)).toMatchObject({ ok: true, data: expect.arrayContaining([expect.objectContaining({ id: 'rpmDemo0001/demo-1' })]) })],

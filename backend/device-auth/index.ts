@@ -36,7 +36,7 @@ export interface AuthenticatedDevice {
 
 export type DeviceLogin =
   | { ok: true; device: AuthenticatedDevice }
-  | { ok: false; returnCode: number; reason: 'malformed' | 'unknown-device' | 'bad-signature' | 'stale-timestamp'; message: string };
+  | { ok: false; returnCode: number; reason: 'malformed' | 'unknown-device' | 'bad-signature' | 'stale-timestamp' | 'disabled'; message: string };
 
 export interface DeviceAuthOptions {
   store: Store;
@@ -63,6 +63,11 @@ export function createDeviceAuth(opts: DeviceAuthOptions) {
     const expected = sign(device.secret, signContent({ id, deviceName, productKey, timestamp }), signMethod);
     if (!password || !passwordMatches(expected, password)) {
       return { ok: false, returnCode: ConnackCode.BadCredentials, reason: 'bad-signature', message: `bad signature for ${deviceId}` };
+    }
+    // An operator disabled the device (`devices.disable`): refused, as "not authorized" (MQTT
+    // 3.1.1 §3.2.2.3 return code 5), after the signature so its state is told only to its holder.
+    if ((await opts.store.deviceDisabledAt(deviceId)) !== undefined) {
+      return { ok: false, returnCode: ConnackCode.NotAuthorized, reason: 'disabled', message: `${deviceId} is disabled` };
     }
     if (device.loginPolicy === 'strict') {
       const ts = Number(timestamp);

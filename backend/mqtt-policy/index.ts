@@ -24,7 +24,7 @@ export type MqttLogin =
   | {
       ok: false;
       returnCode: number;
-      reason: 'malformed' | 'unknown-device' | 'bad-signature' | 'stale-timestamp' | 'bad-user-credentials' | 'session-ended' | 'client-id-not-owned' | 'persistent-session' | 'rate-limited';
+      reason: 'malformed' | 'unknown-device' | 'bad-signature' | 'stale-timestamp' | 'disabled' | 'bad-user-credentials' | 'session-ended' | 'client-id-not-owned' | 'persistent-session' | 'rate-limited';
       message: string;
     };
 

@@ -15,6 +15,7 @@
 import { AppError, ErrorCode } from '../../core';
 import type { BrokerApi } from '../broker-api/types';
 import { createEmqxBrokerApi, emqxOptionsFromEnv } from '../broker-api/emqx';
+import { parseDeviceId } from '../../core/alink';
 import { createRemoteDeviceControl } from '../device-control/remote';
 import { createMqttPolicy } from '../mqtt-policy';
 import { createUserCredentials, mqttUsernameOf } from '../mqtt-policy/user-credentials';
@@ -24,6 +25,12 @@ import type { BackendEvent, FunctionDeps } from './deps';
 /** Disconnects every MQTT session of these people, so that they reconnect under the new rules. */
 export async function disconnectUsers(broker: BrokerApi, userIds: string[]): Promise<void> {
   for (const id of new Set(userIds)) await broker.kick(await broker.clientsOf(mqttUsernameOf(id)));
+}
+
+/** Disconnects every MQTT session of a device (its Alink username is `{deviceName}&{productKey}`). */
+export async function disconnectDevice(broker: BrokerApi, deviceId: string): Promise<void> {
+  const d = parseDeviceId(deviceId);
+  if (d) await broker.kick(await broker.clientsOf(`${d.deviceName}&${d.productKey}`));
 }
 
 type BrokerDeps = Pick<FunctionDeps, 'realtime' | 'mqttPolicy' | 'broker' | 'control' | 'notify' | 'brokerHook'>;
@@ -44,6 +51,7 @@ export function brokerDepsFromEnv(env: NodeJS.ProcessEnv, store: Store, now: () 
     out.control = createRemoteDeviceControl({ broker, store, now });
     out.notify = async (e: BackendEvent) => {
       if (e.type === 'access-changed') await disconnectUsers(broker, e.userIds);
+      if (e.type === 'device-revoked') await disconnectDevice(broker, e.deviceId);
     };
   }
   const age = env.BROKER_HOOK_MAX_AGE_S?.trim();

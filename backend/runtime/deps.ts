@@ -13,6 +13,8 @@ export { createLogger, createMemoryLogger, type Logger, type LoggerOptions } fro
 /** Something other parts of the backend must react to (the broker re-checks open sessions). */
 export type BackendEvent =
   | { type: 'access-changed'; userIds: string[] }
+  /** A device was disabled or its secret rotated: its open MQTT sessions must end now. */
+  | { type: 'device-revoked'; deviceId: string }
   /** Publish on a topic through the host's embedded broker (alerts on the local stack). */
   | { type: 'publish'; topic: string; payload: string };
 

@@ -303,6 +303,15 @@ export interface Store extends PeopleStore, ControlStore, AlertStore {
   listDevices(): Promise<DeviceStatus[]>;
   deviceStatus(id: string): Promise<DeviceStatus | undefined>;
   /**
+   * Disables (`disabled`: its logins are refused from `at` on; disabling again keeps the first
+   * time) or enables a device again. False when there is no such device.
+   */
+  setDeviceDisabled(id: string, disabled: boolean, at: number): Promise<boolean>;
+  /** When the device was disabled; undefined while it may sign in (or when there is no such device). */
+  deviceDisabledAt(id: string): Promise<number | undefined>;
+  /** Replaces the device's login secret (rotation). False when there is no such device. */
+  setDeviceSecret(id: string, secret: string): Promise<boolean>;
+  /**
    * Appends readings, idempotent and retry-safe — the guarantee every adapter keeps:
    * - a redelivered message (same device, `msgId` and `fingerprint` within 24 h) changes nothing
    *   and is reported as a duplicate; vitals of one instant from separate messages merge;

@@ -1,7 +1,8 @@
-/** `history`: readings of one device over a time range, raw or bucketed. */
+/** `history`: readings of one device or patient over a time range, raw or bucketed, and their export (CSV, FHIR). */
 import { defineFunction } from '../../backend/runtime/handler';
+import { exportHistory } from './handlers/export';
 import { query } from './handlers/query';
 
-const fn = defineFunction('history', { actions: { query }, defaultAction: 'query', allow: ['admin', 'user'] });
+const fn = defineFunction('history', { actions: { query, export: exportHistory }, defaultAction: 'query', allow: ['admin', 'user'] });
 export const createHandler = fn.createHandler;
 export const main = fn.main;

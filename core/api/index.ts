@@ -4,6 +4,7 @@
  * types re-export these, so a field renamed here breaks both sides at compile time.
  */
 import type { RejectKind } from '../alink/codes';
+import type { FhirBundle } from '../export';
 import type { Bucket } from '../history';
 import type { Result } from '../result';
 import type { Reading } from '../vitals';
@@ -121,6 +122,15 @@ export type HistoryResult = ({ deviceId: string } | { patientId: string }) & { f
     | { kind: 'buckets'; widthMs: number; buckets: Bucket[] }
   );
 
+/**
+ * `history.export`: one page of a patient's (or, for operators, a device's) readings in [from, to), converted. `next` is the `from`
+ * of the following page (absent on the last); join pages with `joinCsvPages` / `mergeBundles`.
+ */
+export type ExportPage = ({ patientId: string } | { deviceId: string }) & { from: number; to: number; timeZone: string; readings: number; next?: number } & (
+  | { format: 'csv'; csv: string }
+  | { format: 'fhir'; bundle: FhirBundle }
+);
+
 /** `realtime.credentials`: a user's short-lived MQTT login and the topics they may read. */
 export interface RealtimeCredentials {
   clientId: string;
@@ -153,6 +163,12 @@ export interface PatientDetail extends PatientSummary {
   members: MemberRecord[];
   devices: DeviceStatus[];
 }
+
+/**
+ * `devices.list` (operators): every device, with the patient it is bound to now, if any, and when
+ * an operator disabled it (`devices.disable`), if it is disabled.
+ */
+export type FleetDevice = DeviceStatus & { patientId?: string; disabledAt?: number };
 
 /** `devices.mine`: devices bound to the caller's patients. */
 export type MyDevice = DeviceStatus & { patientId: string };

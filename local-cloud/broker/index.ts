@@ -194,6 +194,10 @@ export async function createBroker(opts: BrokerOptions) {
         await store.cleanIncoming?.(ref);
         await store.delWill(ref);
       },
+      /** Disconnects every session of a device (disabled, or its secret rotated) and discards them. */
+      async kickDevice(deviceId: string): Promise<void> {
+        for (const c of [...policy.clientsOf(deviceId)]) await this.kickClient(c.id);
+      },
       /** Subscribes a connected client on its behalf; false when no such client is connected. */
       subscribeClient(clientId: string, subscriptions: Array<{ topic: string; qos: 0 | 1 }>): Promise<boolean> {
         const client = connectedClients(aedes)[clientId];

@@ -6,6 +6,7 @@
  *   history <deviceId> [--from -1h] [--to now] [--max-points 500] [--json]
  *   secrets new-key [--name ID]                                          → a new key line for SECRETS_KEY / secrets.key
  *   secrets reseal                                                       → device secrets moved to the current key (docs/security.md)
+ *   history <deviceId> --format csv|fhir [--from -1h] [--to now] [--tz ZONE]   → the export, on stdout
  *
  * Options: --url (default http://127.0.0.1:$HTTP_PORT), --data-dir (default $DATA_DIR or ./data),
  * --vars-file FILE (variables to load first, e.g. STORE=cloudbase with CloudBase API keys; never
@@ -15,7 +16,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DeviceStatus } from '../../backend/store/types';
-import type { HistoryResult } from '../../core/api';
+import type { ExportPage, HistoryResult } from '../../core/api';
+import { EXPORT_FORMATS, ExportFormat, FhirBundle, joinCsvPages, mergeBundles } from '../../core/export';
 import { openStoreFromEnv, storeKindOf } from '../../backend/runtime/environment';
 import { newKeySpec } from '../../backend/secret-box';
 import { secureDataDir } from '../stack/data-dir';
@@ -28,6 +30,7 @@ const USAGE = `usage:
   npm run cli -- history <deviceId> [--from -1h] [--to now] [--max-points 500] [--json]
   npm run cli -- secrets new-key [--name ID]
   npm run cli -- secrets reseal
+  npm run cli -- history <deviceId> --format csv|fhir [--from -1h] [--to now] [--tz Asia/Shanghai] > file
 options: --url http://127.0.0.1:3000  --data-dir ./data  --vars-file FILE
   STORE=cloudbase (in the environment or --vars-file) works on a CloudBase environment instead:
   CLOUDBASE_ENV, TENCENTCLOUD_SECRETID, TENCENTCLOUD_SECRETKEY (see docs/deploy.md)`;
@@ -79,6 +82,22 @@ function printHistory(h: HistoryResult): void {
   for (const b of h.buckets) console.log(`${formatTime(b.t)}  n=${String(b.n).padEnd(5)} T ${s(b.temperature).padEnd(17)} HR ${s(b.heartRate).padEnd(14)} SpO2 ${s(b.spo2)}`);
 }
 
+/** A device's history exported through `history.export` (the console's conversion), all pages joined. */
+async function exportDevice(invoke: Invoke, req: { deviceId: string; format: string; from: number; to: number; timeZone: string }): Promise<string> {
+  if (!EXPORT_FORMATS.includes(req.format as ExportFormat)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+  const pages: ExportPage[] = [];
+  let from = req.from;
+  for (;;) {
+    const page = unwrap<ExportPage>(await invoke('history', { action: 'export', ...req, from }));
+    pages.push(page);
+    if (page.next === undefined || page.next <= from) break;
+    from = page.next;
+  }
+  if (req.format === 'csv') return joinCsvPages(pages.map((p) => (p.format === 'csv' ? p.csv : '')));
+  const bundle = mergeBundles(pages.flatMap((p): FhirBundle[] => (p.format === 'fhir' ? [p.bundle] : [])), Date.now());
+  return `${JSON.stringify(bundle, null, 2)}\n`;
+}
+
 async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: joinRelativeTimes(argv),
@@ -94,6 +113,8 @@ async function run(argv: string[]): Promise<void> {
       from: { type: 'string' },
       to: { type: 'string' },
       'max-points': { type: 'string' },
+      format: { type: 'string' },
+      tz: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -132,6 +153,17 @@ async function run(argv: string[]): Promise<void> {
       const devices = unwrap<DeviceStatus[]>(await invoker.invoke('devices', { action: 'list' }));
       if (values.json) console.log(JSON.stringify(devices, null, 2));
       else printDevices(devices);
+    } else if (cmd === 'history' && sub && values.format !== undefined) {
+      const now = Date.now();
+      process.stdout.write(
+        await exportDevice(invoker.invoke, {
+          deviceId: sub,
+          format: values.format,
+          from: parseTimeArg(values.from ?? '-1h', now),
+          to: parseTimeArg(values.to ?? 'now', now),
+          timeZone: values.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
+        }),
+      );
     } else if (cmd === 'history' && sub) {
       const now = Date.now();
       const event = {

@@ -6,6 +6,7 @@
  *   POST /functions/<name>   body: the event (JSON)  →  200, body: the function's result
  *   GET  /health             →  200, `{ok: true, data: {...}}`
  *   POST /files/avatars, GET /files/avatars/<name>   avatars of signed-in users (files.ts)
+ *   GET  /console/           the web console (console.ts), when built
  *
  * Callers are identified by `Authorization: Bearer <token>` only (admin token → admin, service
  * token → service, e.g. a production broker's webhook); the event body never carries identity.
@@ -19,6 +20,7 @@ import type { MqttAuthEndpoints } from '../../backend/mqtt-policy/http';
 import { httpFromResult } from '../../backend/runtime/http-event';
 import { closeServer, listen } from '../net/listen';
 import { createGuessLimiter, LimitRule, retryText } from '../../backend/rate-limit';
+import { ConsoleFilesOptions, createConsoleFiles } from './console';
 import { AvatarFilesOptions, createAvatarFiles } from './files';
 import { hostAllowed, readBody, send, tooDeep } from './http';
 
@@ -39,6 +41,8 @@ export interface FunctionHostOptions {
   maxBodyBytes?: number;
   /** Where uploaded avatars are kept (`$DATA_DIR/files`); without it `/files/…` answers 404. */
   files?: AvatarFilesOptions;
+  /** The built web console and its settings; without it `/console/` answers 404. */
+  console?: ConsoleFilesOptions;
   /**
    * Host names (besides `localhost` and IP addresses) that requests may name in their `Host`
    * header (`HTTP_ALLOWED_HOSTS`); any other name is refused, so a web page whose domain was
@@ -70,6 +74,7 @@ function sameToken(a: string, b: string): boolean {
 export function createFunctionHost(opts: FunctionHostOptions) {
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
   const files = opts.files ? createAvatarFiles(opts.files) : undefined;
+  const consoleFiles = opts.console ? createConsoleFiles(opts.console) : undefined;
   const limiter =
     opts.limits === false
       ? undefined
@@ -126,6 +131,10 @@ export function createFunctionHost(opts: FunctionHostOptions) {
     if (url.pathname.startsWith('/files/')) {
       if (!files) return send(res, 404, err(ErrorCode.NotFound, 'this host keeps no files'));
       return files.handle(req, res, url.pathname, () => callerFrom(req));
+    }
+    if (url.pathname === '/console' || url.pathname.startsWith('/console/')) {
+      if (!consoleFiles) return send(res, 404, err(ErrorCode.NotFound, 'this host serves no web console'));
+      return consoleFiles.handle(req, res, url.pathname);
     }
     const m = /^\/functions\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
     if (!m) return send(res, 404, err(ErrorCode.NotFound, 'not found: use POST /functions/<name> or GET /health'));

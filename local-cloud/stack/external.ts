@@ -15,7 +15,7 @@ import { createRemoteDeviceControl } from '../../backend/device-control/remote';
 import { createMqttPolicy } from '../../backend/mqtt-policy';
 import { createMqttAuthEndpoints } from '../../backend/mqtt-policy/http';
 import { createSessionService } from '../../backend/auth/sessions';
-import { disconnectUsers } from '../../backend/runtime/broker-environment';
+import { disconnectDevice, disconnectUsers } from '../../backend/runtime/broker-environment';
 import type { BackendEvent, Logger } from '../../backend/runtime/deps';
 import type { Caller } from '../../backend/runtime/context';
 import { createSqliteStore } from '../../backend/store/sqlite';
@@ -56,6 +56,7 @@ export async function createExternalBrokerStack(opts: ExternalStackOptions) {
   const sessions = createSessionService({ store, secret });
   const notify = async (e: BackendEvent) => {
     if (e.type === 'access-changed') await disconnectUsers(broker, e.userIds);
+    if (e.type === 'device-revoked') await disconnectDevice(broker, e.deviceId);
   };
   const control = createRemoteDeviceControl({ broker, store, now });
   const runner = createInlineRunner(buildLocalFunctions({ store, now, log: opts.log, secret, notify, control, broker }));

@@ -25,6 +25,9 @@ import { startAlertTimer } from './alert-timer';
 import { secureDataDir } from './data-dir';
 import { createSessionService } from '../../backend/auth/sessions';
 
+/** Where `npm run build` puts the web console (scripts/build-console.ts). */
+export const CONSOLE_DIR = join(__dirname, '..', '..', 'web-console', 'dist');
+
 export interface StackOptions {
   /** Folder for the database and local tokens. */
   dataDir: string;
@@ -43,6 +46,8 @@ export interface StackOptions {
   mqttHost?: string;
   /** Host names besides IP addresses and `localhost` that HTTP requests may name (`HTTP_ALLOWED_HOSTS`). */
   allowedHosts?: readonly string[];
+  /** The built web console served at `/console/`. Default `web-console/dist` of this checkout (`npm run build`). */
+  consoleDir?: string;
   /** Demo devices to run in-process (0 = none). Default 0 here; `npm start` defaults to 3. */
   demoDevices?: number;
   /** Measurement period of demo devices, seconds. Default 5. */
@@ -85,6 +90,7 @@ export async function createStack(opts: StackOptions) {
   const onEvent = (e: BackendEvent) => {
     if (e.type === 'publish') return void broker?.publish(e.topic, e.payload, 1).catch((err: Error) => opts.log.warn(`publish on ${e.topic} failed: ${err.message}`));
     if (e.type === 'access-changed') return broker?.recheckUsers(e.userIds).then(() => undefined, (err: Error) => opts.log.warn(`re-check failed: ${err.message}`));
+    if (e.type === 'device-revoked') return broker?.kickDevice(e.deviceId).catch((err: Error) => opts.log.warn(`disconnecting ${e.deviceId} failed: ${err.message}`));
   };
   const runner: FunctionRunner =
     opts.functionsIn === 'process'
@@ -101,6 +107,8 @@ export async function createStack(opts: StackOptions) {
     resolveBearer: (token) => sessions.resolve(token, now()),
     health: async () => ({ devicesOnline: broker?.onlineDevices() ?? 0, ...(await store.stats()) }),
     files: { dir: join(opts.dataDir, 'files'), log: opts.log },
+    // The broker starts after the host listens; until then the page learns no MQTT port.
+    console: { dir: opts.consoleDir ?? CONSOLE_DIR, config: () => (broker ? { mqttWsPort: broker.wsPort, mqttWsPath: '/mqtt' } : {}) },
     allowedHosts: opts.allowedHosts,
   });
   const flow = createMessageFlow({

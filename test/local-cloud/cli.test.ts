@@ -8,6 +8,8 @@ import type { Stack } from '../../local-cloud/stack';
 import { joinRelativeTimes } from '../../local-cloud/cli/time-arg';
 import { createDevice, startStack, tempDir } from '../helpers/stack';
 import { until } from '../helpers/until';
+import { fhirIssues } from '../helpers/fhir';
+import { CSV_HEADER, FhirBundle } from '../../core/export';
 
 const run = promisify(execFile);
 const TSX = join(__dirname, '../../node_modules/.bin/tsx');
@@ -41,6 +43,22 @@ describe('CLI', () => {
     expect(stdout).toContain('71 bpm');
     const list = await cli('device', 'list', '--json');
     expect(JSON.parse(list.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ id: d.deviceId, readings: 2 })]));
+  }, 90_000);
+
+  test('`history <deviceId> --format csv|fhir` exports through history.export, as the console does', async () => {
+    const d = await createDevice(stack);
+    const now = Date.now();
+    await stack.store.appendReadings([{ deviceId: d.deviceId, receivedAt: now, readings: [{ ts: now - 60_000, heartRate: 71, spo2: 97 }, { ts: now - 30_000, temperature: 36.8 }] }]);
+    const csv = await cli('history', d.deviceId, '--from', '-15m', '--format', 'csv', '--tz', 'Asia/Shanghai');
+    const lines = csv.stdout.trimEnd().split('\r\n');
+    expect(lines[0]).toBe(CSV_HEADER);
+    expect(lines.slice(1).map((l) => l.split(',').slice(2).join(','))).toEqual([',71,97', '36.8,,']);
+    expect(lines[1].split(',')[1]).toMatch(/\+08:00$/);
+    const fhir = JSON.parse((await cli('history', d.deviceId, '--from', '-15m', '--format', 'fhir')).stdout) as FhirBundle;
+    expect(fhir.entry.map((e) => e.resource.code.coding[0].code)).toEqual(['8867-4', '59408-5', '8310-5']);
+    expect(fhir.entry[0].resource.subject).toMatchObject({ type: 'Device', identifier: { value: d.deviceId } });
+    expect(fhirIssues(fhir).filter((i) => i.startsWith('error'))).toEqual([]);
+    await expect(cli('history', d.deviceId, '--format', 'xml')).rejects.toThrow(/--format must be one of csv, fhir/);
   }, 90_000);
 
   test('`npm run emulator -- --devices 1` creates its device through the running stack and reports, on the ports npm start was given', async () => {

@@ -6,6 +6,7 @@ import { Bucket, Reading } from '../../core';
 import type { Store } from '../../backend/store/types';
 import { runPeopleContract } from './contract-people';
 import { runAlertContract } from './contract-alerts';
+import { runDeviceAdminContract } from './contract-device-admin';
 import { runDeviceInfoContract } from './contract-device-info';
 import { runSecretsContract, SecretsFactory } from './contract-secrets';
 
@@ -72,6 +73,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
     runAlertContract(() => store);
     runDeviceInfoContract(() => store);
     runSecretsContract(() => store, () => factory.secrets());
+    runDeviceAdminContract(() => store);
 
     test('stats count devices and stored readings', async () => {
       await store.createDevice(dev('bed-1'), T0);

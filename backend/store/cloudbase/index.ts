@@ -5,6 +5,7 @@
  */
 import type { Store } from '../types';
 import { CloudbaseDb, openCloudbaseDb } from './db';
+import { createDeviceAdmin } from './device-admin';
 import { createDevices } from './devices';
 import { createReadings } from './readings';
 import { createPeople } from './people';
@@ -33,6 +34,7 @@ export function createCloudbaseStore(opts: CloudbaseStoreOptions & { keys: Secre
   const cdb = openCloudbaseDb(opts);
   const readings = createReadings(cdb);
   const devices = createDevices(cdb, opts.keys, readings.perDevice);
+  const deviceAdmin = createDeviceAdmin(cdb, opts.keys);
   const people = createPeople(cdb, opts.keys);
   const bindings = createBindings(cdb);
   const control = createControl(cdb);
@@ -54,6 +56,9 @@ export function createCloudbaseStore(opts: CloudbaseStoreOptions & { keys: Secre
     getDevice: open(devices.get),
     listDevices: open(devices.list),
     deviceStatus: open(devices.status),
+    setDeviceDisabled: open(deviceAdmin.setDisabled),
+    deviceDisabledAt: open(deviceAdmin.disabledAt),
+    setDeviceSecret: open(deviceAdmin.setSecret),
     appendReadings: open(readings.append),
     applyPresence: open(devices.applyPresence),
     resetPresence: open(devices.resetPresence),

@@ -5,6 +5,7 @@ import { createSecretKeys, SecretKeys } from '../../secret-box';
 import { KEY_FILE_NAME, loadOrCreateKeyFile } from '../../secret-box/key-file';
 import type { Store } from '../types';
 import { Db, openDatabase, OpenOptions } from './database';
+import { createDeviceAdmin } from './device-admin';
 import { createDeviceTable } from './devices';
 import { createReadingTable } from './readings';
 import { createPeopleTables } from './people';
@@ -33,6 +34,7 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
     opts.keys ?? (file === ':memory:' ? createSecretKeys([{ id: 'memory', key: randomBytes(32) }]) : loadOrCreateKeyFile(join(dirname(file), KEY_FILE_NAME)));
   const db = openDatabase({ file, synchronous: opts.synchronous, keys });
   const devices = createDeviceTable(db, keys);
+  const deviceAdmin = createDeviceAdmin(db, keys);
   try {
     // A wrong key fails here, clearly, rather than at the first device login.
     devices.checkKeys();
@@ -64,6 +66,9 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
     getDevice: lift(devices.get),
     listDevices: lift(devices.list),
     deviceStatus: lift(devices.status),
+    setDeviceDisabled: lift(deviceAdmin.setDisabled),
+    deviceDisabledAt: lift(deviceAdmin.disabledAt),
+    setDeviceSecret: lift(deviceAdmin.setSecret),
     appendReadings: lift(readings.append),
     applyPresence: lift(db.transaction((events: Parameters<Store['applyPresence']>[0]) => devices.applyPresence(events, devices.rowId))),
     resetPresence: lift(devices.resetPresence),

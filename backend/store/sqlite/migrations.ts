@@ -271,4 +271,12 @@ export const MIGRATIONS: readonly Migration[] = [
     run: sealSecretsAndHashCodes,
     scrub: true,
   },
+  {
+    version: 9,
+    name: 'operators disable devices (their logins are refused from then on)',
+    sql: `
+      -- ms since the epoch; NULL while the device may sign in.
+      ALTER TABLE devices ADD COLUMN disabled_at INTEGER;
+    `,
+  },
 ];

@@ -20,8 +20,8 @@ type Subject = { deviceId: string } | { patientId: string };
 const MODES = ['auto', 'raw', 'buckets'] as const;
 type Mode = (typeof MODES)[number];
 
-/** The readings the caller asked for, as device segments, after checking they may see them. */
-async function segmentsFor({ event, caller, deps }: HandlerInput, from: number, to: number): Promise<Result<{ subject: Subject; segments: Segment[] }>> {
+/** The readings the caller asked for, as device segments, after checking they may see them (also `export`). */
+export async function segmentsFor({ event, caller, deps }: HandlerInput, from: number, to: number): Promise<Result<{ subject: Subject; segments: Segment[] }>> {
   if (typeof event.patientId === 'string') {
     const user = await requireUser(caller, deps);
     await requireRole(deps, event.patientId, user.id, ANY_ROLE);

@@ -1,0 +1,37 @@
+/** Store contract: operators disable and re-enable a device and rotate its secret. */
+import type { Store } from '../../backend/store/types';
+
+const device = (name: string) => ({ productKey: 'pk0000test1', deviceName: name, secret: 'first-secret', bindCode: `A${name.replace(/\W/g, '').toUpperCase()}`.padEnd(10, '0').slice(0, 10) });
+
+export function runDeviceAdminContract(store: () => Store): void {
+  describe('device administration', () => {
+    test('a device is enabled until disabled; disabling again keeps the first time; enabling clears it', async () => {
+      const d = await store().createDevice(device('admin-1'), 1000);
+      expect(await store().deviceDisabledAt(d.id)).toBeUndefined();
+      expect(await store().setDeviceDisabled(d.id, true, 2000)).toBe(true);
+      expect(await store().deviceDisabledAt(d.id)).toBe(2000);
+      expect(await store().setDeviceDisabled(d.id, true, 3000)).toBe(true);
+      expect(await store().deviceDisabledAt(d.id)).toBe(2000);
+      expect(await store().setDeviceDisabled(d.id, false, 4000)).toBe(true);
+      expect(await store().deviceDisabledAt(d.id)).toBeUndefined();
+      // The rest of the device is untouched.
+      expect(await store().getDevice(d.id)).toMatchObject({ secret: 'first-secret', label: '' });
+    });
+
+    test('a rotated secret replaces the old one', async () => {
+      const d = await store().createDevice(device('admin-2'), 1000);
+      expect(await store().setDeviceSecret(d.id, 'second-secret')).toBe(true);
+      expect((await store().getDevice(d.id))?.secret).toBe('second-secret');
+      expect(await store().deviceDisabledAt(d.id)).toBeUndefined();
+    });
+
+    test('unknown devices: false, nothing created', async () => {
+      const id = 'pk0000test1/nobody-admin';
+      expect(await store().setDeviceDisabled(id, true, 1000)).toBe(false);
+      expect(await store().setDeviceSecret(id, 'x')).toBe(false);
+      expect(await store().deviceDisabledAt(id)).toBeUndefined();
+      expect(await store().getDevice(id)).toBeUndefined();
+      expect(await store().setDeviceDisabled('not-an-id', true, 1000)).toBe(false);
+    });
+  });
+}
