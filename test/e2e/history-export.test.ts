@@ -6,7 +6,7 @@
 import type { Stack } from '../../local-cloud/stack';
 import { CSV_HEADER, joinCsvPages, mergeBundles, FhirBundle } from '../../core/export';
 import { functionClient } from '../helpers/http';
-import { fhirIssues } from '../helpers/fhir';
+import { fhirIssues, loadFhirDefinitions } from '../helpers/fhir';
 import { createDevice, startStack, tempDir } from '../helpers/stack';
 
 type Json = Record<string, unknown>;
@@ -18,6 +18,7 @@ describe('history.export', () => {
   const { call, data, login } = functionClient(() => stack.ports.http);
 
   beforeAll(async () => {
+    loadFhirDefinitions();
     dir = tempDir();
     stack = await startStack(dir.path, { now: () => clock });
   });

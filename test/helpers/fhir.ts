@@ -7,8 +7,12 @@ type DefinitionBundle = Parameters<typeof indexStructureDefinitionBundle>[0];
 
 let indexed = false;
 
-/** Loads the R4 type and resource definitions once per test file (module scope is per file in jest). */
-function ensureIndexed(): void {
+/**
+ * Loads the R4 type and resource definitions once per test file (module scope is per file in
+ * jest). It blocks for seconds: call it in `beforeAll`, before HTTP connections are open, so an
+ * idle keep-alive connection is not closed by the server under a request in the meantime.
+ */
+export function loadFhirDefinitions(): void {
   if (indexed) return;
   for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json']) indexStructureDefinitionBundle(readJson(file) as DefinitionBundle);
   indexed = true;
@@ -16,7 +20,7 @@ function ensureIndexed(): void {
 
 /** The validation issues of `resource` (empty when valid); throws nothing. */
 export function fhirIssues(resource: unknown): string[] {
-  ensureIndexed();
+  loadFhirDefinitions();
   try {
     return validateResource(resource as Resource).map((i) => `${i.severity}: ${i.details?.text ?? i.diagnostics ?? ''} (${(i.expression ?? []).join(', ')})`);
   } catch (e) {

@@ -8,7 +8,7 @@ import type { Stack } from '../../local-cloud/stack';
 import { joinRelativeTimes } from '../../local-cloud/cli/time-arg';
 import { createDevice, startStack, tempDir } from '../helpers/stack';
 import { until } from '../helpers/until';
-import { fhirIssues } from '../helpers/fhir';
+import { fhirIssues, loadFhirDefinitions } from '../helpers/fhir';
 import { CSV_HEADER, FhirBundle } from '../../core/export';
 
 const run = promisify(execFile);
@@ -20,6 +20,7 @@ describe('CLI', () => {
   let dir: ReturnType<typeof tempDir>;
   let stack: Stack;
   beforeAll(async () => {
+    loadFhirDefinitions();
     dir = tempDir();
     stack = await startStack(dir.path);
   });

@@ -13,7 +13,7 @@ import { createDevice as createEmulatedDevice, EmulatedDevice } from '../../devi
 import { createSteadySource } from '../../device-emulator/vitals/steady-source';
 import type { Stack } from '../../local-cloud/stack';
 import { buildConsole } from '../../scripts/build-console';
-import { fhirIssues } from '../helpers/fhir';
+import { fhirIssues, loadFhirDefinitions } from '../helpers/fhir';
 import { createManualClock } from '../helpers/manual-clock';
 import { closed, connectDevice, createDevice, publish, startStack, tempDir } from '../helpers/stack';
 import { buildRequest, DeviceCredentials, topics } from '../../core/alink';
@@ -33,6 +33,7 @@ describe('web console', () => {
   const url = (path = '') => `http://127.0.0.1:${stack.ports.http}/console/${path}`;
 
   beforeAll(async () => {
+    loadFhirDefinitions();
     dir = tempDir();
     const consoleDir = join(dir.path, 'console');
     await buildConsole(consoleDir);

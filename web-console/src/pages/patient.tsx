@@ -3,7 +3,7 @@
  * and invites, devices, and export.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { BindResult, DeviceStatus, PatientDetail } from '../../../core/api';
+import type { BindResult, DeviceStatus, HistoryResult, PatientDetail } from '../../../core/api';
 import { formatVital, liveChartOption, pointsOf, VITAL_ORDER, VITAL_STYLES } from '../../../core/charts';
 import { latestOf, levelWord, normalRangeText, patientStatus, snapshotOf } from '../../../core/status';
 import type { Reading, VitalKey } from '../../../core/vitals';
@@ -40,6 +40,13 @@ export function Patient(props: { call: Call; patientId: string; mqttUrl: string 
   }
   useEffect(() => {
     void load();
+    // The live chart starts with the stored readings of its window; MQTT adds the new ones.
+    const now = props.now();
+    must(call<HistoryResult>('history', { action: 'query', patientId, from: now - LIVE_WINDOW_MS, to: now + 1, mode: 'raw', maxPoints: 1000 }))
+      .then((h) => {
+        if (h.kind === 'raw') setLive((old) => mergeReadings(h.readings, old));
+      })
+      .catch(() => undefined);
   }, [patientId]);
 
   const deviceIds = useMemo(() => (detail?.devices ?? []).map((d) => d.id).sort().join(','), [detail]);
@@ -52,7 +59,7 @@ export function Patient(props: { call: Call; patientId: string; mqttUrl: string 
       handlers: {
         reading: (deviceId, r) => {
           if (!mine.has(deviceId)) return;
-          setLive((old) => [...old.filter((x) => x.ts >= props.now() - LIVE_WINDOW_MS), r].sort((a, b) => a.ts - b.ts));
+          setLive((old) => mergeReadings(old.filter((x) => x.ts >= props.now() - LIVE_WINDOW_MS), [r]));
         },
         presence: (deviceId, online, at) => {
           if (mine.has(deviceId)) setPresence((p) => ({ ...p, [deviceId]: { online, at } }));
@@ -107,6 +114,13 @@ export function Patient(props: { call: Call; patientId: string; mqttUrl: string 
       <Devices call={call} detail={detail} devices={devices} onChanged={load} />
     </section>
   );
+}
+
+/** Readings of both lists, oldest first, one per instant (a later list's reading wins). */
+function mergeReadings(a: readonly Reading[], b: readonly Reading[]): Reading[] {
+  const byTs = new Map<number, Reading>();
+  for (const r of [...a, ...b]) byTs.set(r.ts, { ...byTs.get(r.ts), ...r });
+  return [...byTs.values()].sort((x, y) => x.ts - y.ts);
 }
 
 function liveStateText(s: LiveState, url: string | undefined): string {
