@@ -1,5 +1,5 @@
 /**
- * The web console in headless Chromium (playwright-core, the system chromium) against a real local
+ * The web console in headless Chromium (playwright-core, the Chromium of preview/browser.ts) against a real local
  * stack: sign in, follow a patient, bind a device, see a live reading from an emulated terminal
  * arrive over MQTT over WebSocket, open history, export CSV and FHIR (validated with
  * @medplum/core), see an alert appear, and as an operator provision a device and connect it with its credentials.
@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../preview/browser';
 import { CSV_HEADER, FhirBundle } from '../../core/export';
 import { createDevice as createEmulatedDevice, EmulatedDevice } from '../../device-emulator/device';
 import { createSteadySource } from '../../device-emulator/vitals/steady-source';
@@ -19,8 +20,6 @@ import { closed, connectDevice, createDevice, publish, startStack, tempDir } fro
 import { buildRequest, DeviceCredentials, topics } from '../../core/alink';
 import { until } from '../helpers/until';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 
 jest.setTimeout(90_000);
 
@@ -38,7 +37,7 @@ describe('web console', () => {
     const consoleDir = join(dir.path, 'console');
     await buildConsole(consoleDir);
     stack = await startStack(join(dir.path, 'data'), { consoleDir });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     for (const d of devices) await d.stop();
