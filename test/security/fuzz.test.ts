@@ -161,6 +161,42 @@ test(`fuzz: function calls over HTTP and device payloads over MQTT (seed ${SEED}
       // A refusal (the broker closing the connection) is an answer; a hang is caught by the test timeout.
       await new Promise<void>((resolve) => dev.publish(r.pick(uplinks), payload, { qos }, () => resolve()));
     }
+    // A person (the mini program's way: realtime credentials over WebSocket) subscribing to odd
+    // filters and trying to publish: refused or ignored, never a crash.
+    const person = async () => {
+      const cr = await http.data('realtime', { action: 'credentials' }, bob);
+      return new Promise<MqttClient>((resolve, reject) => {
+        const c = mqtt.connect(`ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`, { clientId: cr.clientId as string, username: cr.username as string, password: cr.password as string, reconnectPeriod: 0, protocolVersion: 4 });
+        clients.push(c);
+        c.once('connect', () => resolve(c));
+        c.once('error', reject);
+      });
+    };
+    let viewer = await person();
+    let viewerReconnects = 0;
+    const filters = ['#', '+/#', '$SYS/#', '/sys/#', `/sys/${pk.productKey}/+/thing/#`, topics.propertyPost(pk), `/alerts/${ids.patientId}`, '/alerts/+', '', 'a/#/b', '+', `/sys/${pk.productKey}/${pk.deviceName}/thing/event/property/post\u0000`];
+    for (let i = 0; i < 200; i++) {
+      if (!viewer.connected) {
+        viewerReconnects++;
+        viewer = await person();
+      }
+      const topic = r.chance(0.7) ? r.pick(filters) : String(oddValue(r)).slice(0, 300);
+      const v = viewer;
+      let onClose = () => undefined as void;
+      await new Promise<void>((resolve) => {
+        onClose = () => resolve(); // a dropped connection answers nothing
+        v.once('close', onClose);
+        setTimeout(resolve, 1000);
+        try {
+          if (r.chance(0.3)) v.publish(topic || 'x', mutatePayload(r, valid(i)), { qos: r.pick([0, 1] as const) }, () => resolve());
+          else v.subscribe(topic, { qos: r.pick([0, 1] as const) }, () => resolve());
+        } catch {
+          resolve(); // mqtt.js refuses some filters itself
+        }
+      });
+      v.off('close', onClose);
+    }
+
     // A few clients that are not what they say: bad signatures, odd ids, garbage credentials.
     for (let i = 0; i < 20; i++) {
       const login = buildLogin({ ...pk, deviceSecret: r.chance(0.5) ? 'wrong' : device.deviceSecret }, { timestamp: Date.now() });
@@ -187,7 +223,7 @@ test(`fuzz: function calls over HTTP and device payloads over MQTT (seed ${SEED}
     // Going offline is itself a call (presence): wait for the calls in flight, then none may remain.
     await until(() => stack.functionRunner.pendingCalls() === 0, 'no function call pending', 10_000).catch(() => undefined);
     // eslint-disable-next-line no-console
-    console.log(`fuzz: ${CALLS} calls (status counts ${JSON.stringify(Object.fromEntries(statuses))}), ${MESSAGES} device messages (${reconnects} reconnects), flow ${JSON.stringify(stack.flow.stats)}`);
+    console.log(`fuzz: ${CALLS} calls (status counts ${JSON.stringify(Object.fromEntries(statuses))}), ${MESSAGES} device messages (${reconnects} reconnects), 200 odd subscribes/publishes by a person (${viewerReconnects} reconnects), flow ${JSON.stringify(stack.flow.stats)}`);
     expect(stack.functionRunner.pendingCalls()).toBe(0);
     // Every message was handled (stored or rejected and counted), and nothing failed inside.
     expect(stack.flow.stats.failedBatches).toBe(0);
