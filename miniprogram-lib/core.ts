@@ -12,3 +12,4 @@ export * from '../core/charts';
 export * from '../core/alink/topics';
 export * from '../core/alink/property-post';
 export * from '../core/alink/settings';
+export * from '../core/alerts';

@@ -5,6 +5,7 @@
  */
 import { normalizeCode } from '../../lib/core';
 import { definePage } from '../../common/component';
+import { alertSummary, withAlerts } from '../../common/alerts';
 import { errorText } from '../../common/errors';
 import { dateText } from '../../common/time';
 import type { Services } from '../../services/index';
@@ -81,6 +82,14 @@ definePage({
         patients: r.data.map((p) => patientItem(p, now(), devicesOf(p.id))),
         today: dateText(now()),
       });
+      // Each patient's alerts at a glance, after the list is on screen (one call per patient).
+      const alerts = await Promise.all(r.data.map((p) => api.activeAlerts(p.id)));
+      const items = this.data.patients.map((item) => {
+        const i = r.data.findIndex((p) => p.id === item.id);
+        const a = i >= 0 ? alerts[i] : undefined;
+        return a?.ok ? { ...item, alert: alertSummary(a.data) ?? null, ...(item.status ? { status: withAlerts(item.status, a.data) } : {}) } : item;
+      });
+      this.setData({ patients: items });
     },
     /** WeChat's avatar fill-in gives a temporary file: upload it, then store it on the profile. */
     async onChooseAvatar(e: WechatMiniprogram.CustomEvent<{ avatarUrl?: string }>) {
