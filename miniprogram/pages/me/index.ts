@@ -72,6 +72,7 @@ definePage({
       // Without the devices the list still shows the patients, only without their status.
       const devicesOf = (id: string) => (mine.ok ? mine.data.filter((d) => d.patientId === id) : undefined);
       const user = session.user();
+      const items = r.data.map((p) => patientItem(p, now(), devicesOf(p.id)));
       this.setData({
         state: 'ready',
         userName: user?.name ?? '',
@@ -79,17 +80,18 @@ definePage({
         avatarSrc: avatars.source(user?.avatarUrl),
         local: mode === 'local',
         devCode: session.devCode() ?? '',
-        patients: r.data.map((p) => patientItem(p, now(), devicesOf(p.id))),
+        patients: items,
         today: dateText(now()),
       });
       // Each patient's alerts at a glance, after the list is on screen (one call per patient).
       const alerts = await Promise.all(r.data.map((p) => api.activeAlerts(p.id)));
-      const items = this.data.patients.map((item) => {
-        const i = r.data.findIndex((p) => p.id === item.id);
-        const a = i >= 0 ? alerts[i] : undefined;
-        return a?.ok ? { ...item, alert: alertSummary(a.data) ?? null, ...(item.status ? { status: withAlerts(item.status, a.data) } : {}) } : item;
+      if (!alerts.some((a) => a.ok)) return;
+      this.setData({
+        patients: items.map((item, i) => {
+          const a = alerts[i];
+          return a.ok ? { ...item, alert: alertSummary(a.data) ?? null, ...(item.status ? { status: withAlerts(item.status, a.data) } : {}) } : item;
+        }),
       });
-      this.setData({ patients: items });
     },
     /** WeChat's avatar fill-in gives a temporary file: upload it, then store it on the profile. */
     async onChooseAvatar(e: WechatMiniprogram.CustomEvent<{ avatarUrl?: string }>) {
