@@ -15,3 +15,4 @@ export * from '../core/alink/property-post';
 export * from '../core/alink/settings';
 export * from '../core/retry';
 export * from '../core/clock';
+export * from '../core/alerts';

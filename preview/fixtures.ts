@@ -4,6 +4,8 @@
  * still (loading, a command in flight). Times are fixed so pictures do not change between runs.
  */
 import type { Bucket, Reading, Result } from '../core';
+import { defaultRules } from '../core/alerts';
+import type { AlertRecord, SnoozeRecord } from '../core/alerts';
 import type { DeviceStatus, HistoryResult, MemberRecord, PatientDetail, PatientSummary, UserRecord } from '../core/api';
 import type { Api } from '../miniprogram/services/api';
 import type { Avatars } from '../miniprogram/services/avatar';
@@ -107,6 +109,44 @@ export function bucketHistory(from: number, to: number, widthMs = HOUR): History
   return { patientId: 'p_mom', from, to, kind: 'buckets', widthMs, buckets };
 }
 
+/** An alert of 王秀英 as the `alerts` function answers it. */
+export function alertFixture(over: Partial<AlertRecord> = {}): AlertRecord {
+  const startedAt = over.startedAt ?? NOW - 12 * MIN;
+  return {
+    id: `p_mom:vital:spo2:${startedAt}`,
+    patientId: 'p_mom',
+    kind: 'spo2',
+    condition: 'vital:spo2',
+    severity: 'urgent',
+    startedAt,
+    raisedAt: startedAt + 2 * MIN,
+    message: 'SpO2 88 % (NEWS2 3)',
+    value: 88,
+    notifiedAt: startedAt + 2 * MIN,
+    escalations: 0,
+    deliveries: [],
+    ...over,
+  };
+}
+
+/** Active: SpO2 88 % nobody has confirmed yet. */
+export const ALERT_ACTIVE = alertFixture();
+/** The same, sent again twice to everyone because nobody confirmed. */
+export const ALERT_ESCALATED = alertFixture({ escalations: 2, notifiedAt: NOW - 2 * MIN });
+/** Confirmed by 张丽 with a note, still not back in range. */
+export const ALERT_ACKED = alertFixture({ ack: { by: 'u_sis', at: NOW - 5 * MIN, note: '已打电话，妈妈说在休息' } });
+/** Past alerts, newest first: a fever yesterday evening, a night offline, a slow pulse. */
+export const ALERTS_PAST: AlertRecord[] = [
+  alertFixture({ id: 'p_mom:vital:temperature:1', kind: 'temperature', condition: 'vital:temperature', severity: 'warning', value: 38.6, message: 'Temperature 38.6 °C', startedAt: NOW - 15 * HOUR, resolvedAt: NOW - 13 * HOUR, resolveNote: 'back in range', ack: { by: 'u_me', at: NOW - 14.5 * HOUR } }),
+  alertFixture({ id: 'p_mom:device:offline:1', kind: 'offline', condition: 'device:offline:rpm/bedside-01', severity: 'warning', value: undefined, message: 'offline', deviceId: 'rpm/bedside-01', startedAt: NOW - 30 * HOUR, resolvedAt: NOW - 26 * HOUR }),
+  alertFixture({ id: 'p_mom:vital:heartRate:1', kind: 'heartRate', condition: 'vital:heartRate', severity: 'info', value: 48, message: 'Heart rate 48', startedAt: NOW - 3 * DAY, resolvedAt: NOW - 3 * DAY + HOUR }),
+];
+
+export const SNOOZE_OFFLINE: SnoozeRecord = { patientId: 'p_mom', kind: 'offline', until: NOW + 2 * HOUR, by: 'u_sis', at: NOW - 10 * MIN };
+
+/** The configured subscription template of the fixtures. */
+export const TEMPLATE_ID = 'tmplAlert01';
+
 const okOf = <T>(data: T): Promise<Result<T>> => Promise.resolve({ ok: true, data });
 
 /** A promise that never settles: the page stays in its loading or pending state. */
@@ -135,18 +175,30 @@ export function fixtureApi(now = NOW): Api {
     setMeasurement: (_d, settings) => okOf({ result: 'acked' as const, detail: 'device confirmed', offline: false, desired: { enabled: true, intervalS: 60, ...settings }, pending: false }),
     measureNow: () => okOf({ result: 'acked' as const, detail: 'device confirmed', offline: false }),
     controlState: (deviceId) => okOf({ deviceId, online: true, reported: { enabled: true, intervalS: 60, at: now - HOUR }, audit: [] }),
+    activeAlerts: () => okOf([]),
+    alertHistory: () => okOf({ alerts: ALERTS_PAST }),
+    acknowledgeAlert: (alertId, note) => okOf({ ...ALERT_ACTIVE, id: alertId, ack: { by: USER.id, at: now, ...(note ? { note } : {}) } }),
+    snoozeAlerts: (patientId, kind, minutes) => okOf({ patientId, kind, until: now + minutes * MIN, by: USER.id, at: now }),
+    snoozes: () => okOf([]),
+    alertRules: () => okOf({ rules: defaultRules(), defaults: defaultRules(), changes: [] }),
+    setAlertRules: (_p, change) => okOf({ ...defaultRules(), ...change }),
+    alertsSubscribed: (templateId, count = 1) => okOf({ templateId, remaining: 2 + count }),
+    alertQuota: () => okOf({ templateId: TEMPLATE_ID, remaining: { [TEMPLATE_ID]: 3 } }),
   };
 }
 
 /** A realtime client the test or preview drives by hand (`emit`). */
-export function fixtureRealtime(): RealtimeClient & { emit(e: RealtimeEvent): void; watched: string[][] } {
+export function fixtureRealtime(): RealtimeClient & { emit(e: RealtimeEvent): void; watched: string[][]; watchedPatients: string[][] } {
   const listeners = new Set<(e: RealtimeEvent) => void>();
   const watched: string[][] = [];
+  const watchedPatients: string[][] = [];
   return {
     status: 'live',
     watched,
-    watch: async (ids) => {
+    watchedPatients,
+    watch: async (ids, patientIds = []) => {
       watched.push(ids);
+      watchedPatients.push(patientIds);
       listeners.forEach((l) => l({ type: 'status', status: 'live' }));
       return { ok: true, data: { watching: ids } };
     },
@@ -156,11 +208,21 @@ export function fixtureRealtime(): RealtimeClient & { emit(e: RealtimeEvent): vo
       return () => listeners.delete(l);
     },
     emit: (e) => listeners.forEach((l) => l(e)),
-  } as RealtimeClient & { emit(e: RealtimeEvent): void; watched: string[][] };
+  } as RealtimeClient & { emit(e: RealtimeEvent): void; watched: string[][]; watchedPatients: string[][] };
 }
 
 export function silentUi(): Ui {
-  return { toast: () => undefined, confirm: async () => true, scanCode: async () => undefined, navigateTo: () => undefined, switchTab: () => undefined, copy: () => undefined, setTitle: () => undefined };
+  return {
+    toast: () => undefined,
+    confirm: async () => true,
+    scanCode: async () => undefined,
+    navigateTo: () => undefined,
+    switchTab: () => undefined,
+    copy: () => undefined,
+    setTitle: () => undefined,
+    call: () => undefined,
+    requestSubscribeMessage: async (ids) => ({ ok: true, answers: Object.fromEntries(ids.map((id) => [id, 'accept'])) }),
+  };
 }
 
 /** Services from fixtures. */

@@ -58,7 +58,8 @@ wx-switch[data-preview-checked="true"]::after { left: 22px; }
 .preview-root { padding: 0; }
 .preview-page { min-height: 100vh; }
 .preview-component { padding: 24px; box-sizing: content-box; }
-.chart-stub { width: 100%; display: flex; align-items: center; justify-content: center; color: #bfbfbf; font-size: 24px; }
+/* The placeholder as components/chart draws it (.chart__placeholder): #595959 on white (7:1), 28rpx. */
+.chart-stub { width: 100%; display: flex; align-items: center; justify-content: center; color: #595959; font-size: calc(28px * var(--fs, 1)); background: #fff; }
 `;
 
 const settle = async (rounds = 20) => {

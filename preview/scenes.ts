@@ -1,6 +1,9 @@
 /** Every page and component in its main states, from fixtures. */
 import { err, ErrorCode } from '../core';
-import { AVATAR_PICTURE, DEVICE, fixtureServices, never, NOW, PATIENTS, patientDetail, USER_WITH_AVATAR } from './fixtures';
+import { alertFixture, ALERT_ACKED, ALERT_ACTIVE, ALERT_ESCALATED, ALERTS_PAST, AVATAR_PICTURE, DEVICE, fixtureServices, never, NOW, PATIENTS, patientDetail, SNOOZE_OFFLINE, TEMPLATE_ID, USER_WITH_AVATAR } from './fixtures';
+import { defaultRules } from '../core/alerts';
+import { alertView } from '../miniprogram/common/alerts';
+import type { AlertRecord } from '../core/alerts';
 import type { Scene } from './render';
 import { createPrivacyGate } from '../miniprogram/services/privacy';
 
@@ -25,8 +28,92 @@ function readingArrives(): Scene {
   };
 }
 
+const activeOf = (alerts: AlertRecord[]) => ({ activeAlerts: async () => ({ ok: true as const, data: alerts }) });
+
+/** 实时监测 when an alert arrives on the patient's realtime topic while the page is open. */
+function alertArrives(): Scene {
+  const services = fixtureServices();
+  return {
+    name: 'monitor-alert-arrives',
+    path: 'pages/monitor',
+    services,
+    act: () => services.realtime.emit({ type: 'alert', patientId: 'p_mom', reason: 'raise', alert: ALERT_ACTIVE }),
+  };
+}
+
+/** 王秀英 with her own phone and two emergency contacts (#13, one-tap call). */
+const withContacts = () => ({
+  ...patientDetail(),
+  phone: '13900001111',
+  emergencyContacts: [
+    { name: '张丽', relation: '女儿', phone: '+86-138-0013-8000' },
+    { name: '社区医生', relation: '李医生', phone: '0571-88886666' },
+  ],
+});
+
+function contactScenes(): Scene[] {
+  const api = { patient: async () => ({ ok: true as const, data: withContacts() }) };
+  return [
+    { name: 'patient-contacts-call', path: 'pages/patient', services: fixtureServices({ api }), query: { id: 'p_mom' } },
+    { name: 'patient-contacts-editing', path: 'pages/patient', services: fixtureServices({ api }), query: { id: 'p_mom' }, act: ({ instance }) => void (instance.onEdit as () => void)() },
+    { name: 'patient-contacts-none-family', path: 'pages/patient', services: fixtureServices(), query: { id: 'p_dad' } },
+  ];
+}
+
+/** Every alert state (#12): active, acknowledged, escalated, resolved, and the settings with the WeChat quota. */
+function alertScenes(): Scene[] {
+  const rulesByOwner = { alertRules: async () => ({ ok: true as const, data: { rules: { ...defaultRules(2), disabled: ['combined' as const] }, defaults: defaultRules(2), updatedAt: NOW - 26 * 3_600_000, updatedBy: 'u_me', changes: [] } }) };
+  return [
+    { name: 'monitor-alert-active', path: 'pages/monitor', services: fixtureServices({ api: activeOf([ALERT_ACTIVE]) }) },
+    alertArrives(),
+    { name: 'monitor-alert-acknowledged', path: 'pages/monitor', services: fixtureServices({ api: activeOf([ALERT_ACKED]) }) },
+    { name: 'monitor-alert-escalated', path: 'pages/monitor', services: fixtureServices({ api: activeOf([ALERT_ESCALATED]) }) },
+    { name: 'monitor-alert-big-text', path: 'pages/monitor', services: fixtureServices({ bigText: true, api: activeOf([ALERT_ESCALATED]) }) },
+    { name: 'alerts-page', path: 'pages/alerts', query: { id: 'p_mom' }, services: fixtureServices({ api: { ...activeOf([ALERT_ESCALATED]), snoozes: async () => ({ ok: true, data: [SNOOZE_OFFLINE] }) } }) },
+    {
+      name: 'alerts-acknowledge-note',
+      path: 'pages/alerts',
+      query: { id: 'p_mom' },
+      services: fixtureServices({ api: activeOf([ALERT_ACTIVE]) }),
+      act: ({ instance }) => {
+        (instance.onStartAck as (e: unknown) => void)({ currentTarget: { dataset: { id: ALERT_ACTIVE.id } } });
+        (instance.onNoteInput as (e: unknown) => void)({ detail: { value: '我马上过去看看' } });
+      },
+    },
+    {
+      name: 'alerts-snooze',
+      path: 'pages/alerts',
+      query: { id: 'p_mom' },
+      services: fixtureServices({ api: activeOf([ALERT_ACKED]) }),
+      act: ({ instance }) => void (instance.onStartSnooze as (e: unknown) => void)({ currentTarget: { dataset: { kind: 'spo2' } } }),
+    },
+    { name: 'alerts-resolved', path: 'pages/alerts', query: { id: 'p_mom' }, services: fixtureServices({ api: { alertHistory: async () => ({ ok: true, data: { alerts: ALERTS_PAST, next: 'older' } }) } }) },
+    { name: 'alert-settings-owner', path: 'pages/alert-settings', query: { id: 'p_mom' }, services: fixtureServices({ api: rulesByOwner }) },
+    { name: 'alert-settings-family', path: 'pages/alert-settings', query: { id: 'p_dad' }, services: fixtureServices() },
+    {
+      name: 'alert-settings-quota-exhausted',
+      path: 'pages/alert-settings',
+      query: { id: 'p_mom' },
+      services: fixtureServices({ api: { alertQuota: async () => ({ ok: true, data: { templateId: TEMPLATE_ID, remaining: { [TEMPLATE_ID]: 0 } } }) } }),
+    },
+    {
+      name: 'alert-settings-not-configured',
+      path: 'pages/alert-settings',
+      query: { id: 'p_mom' },
+      services: fixtureServices({ api: { alertQuota: async () => ({ ok: true, data: { templateId: null, remaining: {} } }) } }),
+    },
+    ...contactScenes(),
+    {
+      name: 'me-alerts',
+      path: 'pages/me',
+      services: fixtureServices({ api: { activeAlerts: async (id) => ({ ok: true, data: id === 'p_mom' ? [ALERT_ESCALATED] : [] }) } }),
+    },
+  ];
+}
+
 export function pageScenes(): Scene[] {
   return [
+    ...alertScenes(),
     { name: 'monitor-live', path: 'pages/monitor', services: fixtureServices() },
     readingArrives(),
     { name: 'monitor-loading', path: 'pages/monitor', services: fixtureServices({ api: { patients: never } }) },
@@ -157,7 +244,8 @@ export function componentScenes(): Scene[] {
     { name: 'status-view-loading', path: 'components/status-view', props: { state: 'loading' } },
     { name: 'status-view-error', path: 'components/status-view', props: { state: 'error', message: '网络或服务暂不可用，请稍后重试', action: '重试' } },
     { name: 'status-view-empty', path: 'components/status-view', props: { state: 'empty', title: '这段时间没有测量数据', message: '换一个时间范围试试。' } },
-    { name: 'alert-banner-warning', path: 'components/alert-banner', props: { text: '王秀英 体温 38.2 °C，高于 37.3 °C（10:00）', level: 'warning' } },
+    { name: 'alert-banner-warning', path: 'components/alert-banner', props: { alerts: [alertView(alertFixture({ kind: 'temperature', severity: 'warning', value: 38.6 }), {}, 'u_me', NOW)] } },
+    { name: 'alert-banner-acknowledging', path: 'components/alert-banner', props: { alerts: [alertView(ALERT_ACTIVE, {}, 'u_me', NOW)], busy: ALERT_ACTIVE.id } },
     { name: 'patient-tabs', path: 'components/patient-tabs', props: { patients: PATIENTS.map((p) => ({ id: p.id, name: p.name })), selected: 'p_mom' } },
     { name: 'range-picker-custom', path: 'components/range-picker', props: { selected: 'custom', customFrom: '2026-11-01', customTo: '2026-11-20', maxDate: '2026-11-27' } },
     { name: 'user-avatar-picture', path: 'components/user-avatar', width: 128, props: { src: AVATAR_PICTURE, name: '张伟', size: 'large' } },

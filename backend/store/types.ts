@@ -8,7 +8,7 @@ import type { RejectKind } from '../../core/alink';
 import type { AlertAck, AlertRecord, AlertRules, ConditionState, DeliveryRecord, Severity, SnoozeRecord } from '../../core/alerts';
 import type { AuditEntry, DeviceAttributeValue, DeviceState, DeviceStatus, MemberRecord, PatientProfile, PatientRecord, Role, Settings, UserProfilePatch, UserRecord } from '../../core/api';
 
-export type { AuditEntry, CommandResult, DeviceAttributeValue, DeviceState, DeviceStatus, MemberRecord, PatientProfile, PatientRecord, Role, Settings, Sex, UserProfilePatch, UserRecord } from '../../core/api';
+export type { AuditEntry, CommandResult, DeviceAttributeValue, DeviceState, DeviceStatus, EmergencyContact, MemberRecord, PatientProfile, PatientRecord, Role, Settings, Sex, UserProfilePatch, UserRecord } from '../../core/api';
 
 /** How strictly a device's login timestamp is checked; see docs/protocol.md "Freshness". */
 export type LoginPolicy = 'compat' | 'strict';

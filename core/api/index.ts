@@ -40,7 +40,22 @@ export interface UserProfilePatch {
 }
 
 /** Limits of a patient profile, checked by the functions and shown by the forms. */
-export const PROFILE_LIMITS = { nameMaxChars: 32, notesMaxChars: 500 } as const;
+export const PROFILE_LIMITS = { nameMaxChars: 32, notesMaxChars: 500, maxContacts: 5, relationMaxChars: 16 } as const;
+
+/**
+ * A phone number as people write it: digits, an optional leading `+` (country code) and `-`
+ * separators, 3–20 characters (`110`, `0571-88886666`, `+86-138-0013-8000`). Only what
+ * `wx.makePhoneCall` dials; no further checks, numbers differ too much between places.
+ */
+export const PHONE_PATTERN = /^\+?[0-9][0-9-]{1,18}[0-9]$/;
+
+/** Someone to call when something is wrong (`wx.makePhoneCall`), kept on the patient's profile. */
+export interface EmergencyContact {
+  name: string;
+  /** `女儿`, `邻居`, `社区医生`. */
+  relation?: string;
+  phone: string;
+}
 
 export interface PatientProfile {
   name: string;
@@ -48,6 +63,10 @@ export interface PatientProfile {
   birthDate?: string;
   sex: Sex;
   notes: string;
+  /** The patient's own phone (`PHONE_PATTERN`); absent when unknown. */
+  phone?: string;
+  /** Up to `PROFILE_LIMITS.maxContacts`, in the order to call them; absent or empty when none. */
+  emergencyContacts?: EmergencyContact[];
 }
 
 export interface PatientRecord extends PatientProfile {

@@ -4,7 +4,7 @@
  */
 import { Err, ErrorCode } from '../lib/core';
 
-export type Situation = 'general' | 'redeem' | 'bind' | 'profile' | 'invite' | 'member' | 'avatar' | 'nickname';
+export type Situation = 'general' | 'redeem' | 'bind' | 'profile' | 'invite' | 'member' | 'avatar' | 'nickname' | 'ack' | 'rules' | 'contacts';
 
 const BY_SITUATION: Partial<Record<Situation, Partial<Record<ErrorCode, string>>>> = {
   redeem: {
@@ -28,6 +28,12 @@ const BY_SITUATION: Partial<Record<Situation, Partial<Record<ErrorCode, string>>
     [ErrorCode.Unavailable]: '头像没有上传成功，请检查网络后再试',
   },
   nickname: { [ErrorCode.BadRequest]: '昵称为 1–32 个字，请修改后再保存' },
+  ack: { [ErrorCode.Conflict]: '已经有家人确认过这条提醒了', [ErrorCode.NotFound]: '这条提醒已不存在或你已不再关注该家人' },
+  rules: { [ErrorCode.Forbidden]: '只有管理者可以修改提醒设置', [ErrorCode.BadRequest]: '这个设置不合理，请换一个值' },
+  contacts: {
+    [ErrorCode.BadRequest]: '请检查电话：只能有数字、+ 和 -，最多 5 位紧急联系人，每位都要有名字和电话',
+    [ErrorCode.Forbidden]: '只有管理者可以修改联系电话',
+  },
   invite: { [ErrorCode.Forbidden]: '只有管理者可以邀请家人' },
   member: { [ErrorCode.Forbidden]: '只有管理者可以移除家人' },
 };

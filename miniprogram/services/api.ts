@@ -3,6 +3,9 @@
  * from the shared library (`core/api`), the same ones the functions are written against.
  */
 import type {
+  AlertKind,
+  AlertRecord,
+  AlertRules,
   BindResult,
   CommandReply,
   ControlState,
@@ -21,6 +24,7 @@ import type {
   Result,
   SetReply,
   Settings,
+  SnoozeRecord,
   UserProfilePatch,
   UserRecord,
 } from '../lib/core';
@@ -34,6 +38,27 @@ export interface HistoryQuery {
   to: number;
   /** Most points returned; the function buckets beyond that. Default 500. */
   maxPoints?: number;
+}
+
+/** `alerts.history`: one page, newest first; `next` is the `before` of the following page. */
+export interface AlertPage {
+  alerts: AlertRecord[];
+  next?: string;
+}
+
+/** `alerts.rules`: the patient's rules, the defaults for comparison, and who changed them last. */
+export interface AlertRulesView {
+  rules: AlertRules;
+  defaults: AlertRules;
+  updatedAt?: number;
+  updatedBy?: string;
+  changes: Array<{ at: number; by: string; changes: string[] }>;
+}
+
+/** `alerts.quota`: the configured template (null: WeChat messages are not set up) and the caller's remaining sends per template. */
+export interface AlertQuota {
+  templateId: string | null;
+  remaining: Record<string, number>;
 }
 
 export function createApi(call: CallFunction) {
@@ -64,6 +89,20 @@ export function createApi(call: CallFunction) {
     setMeasurement: (deviceId: string, settings: Partial<Settings>) => call<SetReply>('command', { action: 'set', deviceId, settings }),
     measureNow: (deviceId: string) => call<CommandReply>('command', { action: 'measureNow', deviceId }),
     controlState: (deviceId: string) => call<ControlState>('command', { action: 'state', deviceId }),
+
+    /** Unresolved alerts of a patient, oldest first. */
+    activeAlerts: (patientId: string) => call<AlertRecord[]>('alerts', { action: 'active', patientId }),
+    alertHistory: (patientId: string, before?: string, limit = 20) => call<AlertPage>('alerts', { action: 'history', patientId, limit, ...(before ? { before } : {}) }),
+    acknowledgeAlert: (alertId: string, note?: string) => call<AlertRecord>('alerts', { action: 'acknowledge', alertId, ...(note ? { note } : {}) }),
+    /** No WeChat messages or escalation for this kind for `minutes` (0 ends the snooze). */
+    snoozeAlerts: (patientId: string, kind: AlertKind, minutes: number) => call<SnoozeRecord>('alerts', { action: 'snooze', patientId, kind, minutes }),
+    snoozes: (patientId: string) => call<SnoozeRecord[]>('alerts', { action: 'snoozes', patientId }),
+    alertRules: (patientId: string) => call<AlertRulesView>('alerts', { action: 'rules', patientId }),
+    /** Owner only: `rules` holds the fields to change. */
+    setAlertRules: (patientId: string, rules: Partial<AlertRules>) => call<AlertRules>('alerts', { action: 'setRules', patientId, rules }),
+    /** Reports `count` accepts of `wx.requestSubscribeMessage` for the template. */
+    alertsSubscribed: (templateId: string, count = 1) => call<{ templateId: string; remaining: number }>('alerts', { action: 'subscribed', templateId, count }),
+    alertQuota: () => call<AlertQuota>('alerts', { action: 'quota' }),
   };
 }
 

@@ -35,6 +35,12 @@ export interface Ui {
   call?(phoneNumber: string): void;
   /** `wx.openPrivacyContract`: the privacy guide declared for the mini program. */
   openPrivacyContract?(): void;
+  /**
+   * `wx.requestSubscribeMessage`: asks the user to accept one-time subscription messages with these
+   * templates; must run in a tap's handler. Resolves with each template's answer (`accept`,
+   * `reject`, `ban`, `filter`), or an error text when WeChat refused the request itself.
+   */
+  requestSubscribeMessage?(templateIds: string[]): Promise<{ ok: true; answers: Record<string, string> } | { ok: false; message: string }>;
 }
 
 /** The side effects the services need. */

@@ -33,6 +33,19 @@ export function wxPlatform(config: AppConfig): Platform {
       stopPullDownRefresh: () => void wx.stopPullDownRefresh(),
       call: (phoneNumber) => void wx.makePhoneCall({ phoneNumber }),
       openPrivacyContract: () => void wx.openPrivacyContract({}),
+      // https://developers.weixin.qq.com/miniprogram/dev/api/open-api/subscribe-message/wx.requestSubscribeMessage.html
+      requestSubscribeMessage: (tmplIds) =>
+        new Promise((resolve) =>
+          wx.requestSubscribeMessage({
+            tmplIds,
+            success: (r) => {
+              const answers: Record<string, string> = {};
+              for (const id of tmplIds) answers[id] = String((r as unknown as Record<string, unknown>)[id] ?? '');
+              resolve({ ok: true, answers });
+            },
+            fail: (e) => resolve({ ok: false, message: `${e.errMsg ?? ''} (${(e as { errCode?: number }).errCode ?? ''})` }),
+          }),
+        ),
     },
     fontSizeSetting: () => {
       try {

@@ -5,6 +5,8 @@
  * show; taps emit the events the pages listen to (and nothing while a command is in flight).
  */
 import { renderComponent, textOf, allText } from './helpers/render';
+import { alertView } from '../../miniprogram/common/alerts';
+import { ALERT_ACKED, ALERT_ACTIVE, ALERT_ESCALATED, NOW } from '../../preview/fixtures';
 
 type Comp = ReturnType<typeof renderComponent>;
 const settle = () => new Promise((r) => setTimeout(r, 10));
@@ -195,13 +197,43 @@ describe('patient-tabs and alert-banner', () => {
     expect(seen).toEqual([['select', { id: 'b' }]]);
   });
 
-  test('the alert banner is hidden until there is something to say', async () => {
-    const none = renderComponent('components/alert-banner/index', { text: '' });
+  test('the alert banner is hidden without alerts; each alert shows severity word, what, since when, and a confirm button until acknowledged', async () => {
+    const none = renderComponent('components/alert-banner/index', { alerts: [] });
     await settle();
-    expect(none.querySelector('.banner')).toBeUndefined();
-    const some = renderComponent('components/alert-banner/index', { text: '体温 38.2 °C', level: 'danger' });
+    expect(none.querySelector('.alert')).toBeUndefined();
+    const active = alertView(ALERT_ESCALATED, {}, 'u_me', NOW);
+    const acked = alertView({ ...ALERT_ACKED, id: 'other' }, { u_sis: '张丽' }, 'u_me', NOW);
+    const some = renderComponent('components/alert-banner/index', { alerts: [active, acked] });
+    const seen = events(some);
     await settle();
-    expect(textOf(some, '.banner')).toBe('体温 38.2 °C');
+    const cards = some.querySelectorAll('.alert');
+    expect(cards).toHaveLength(2);
+    expect(cards[0].dom!.className).toContain('urgent');
+    const first = (cards[0].dom!.textContent ?? '').replace(/\s+/g, ' ');
+    expect(first).toContain('紧急');
+    expect(first).toContain('血氧 88%，偏低');
+    expect(first).toContain('开始');
+    expect(first).toContain('没有人确认，已再次提醒 2 次');
+    const second = cards[1].dom!.textContent ?? '';
+    expect(second).toContain('张丽已确认');
+    expect(second).toContain('已打电话，妈妈说在休息');
+    // Only the unacknowledged alert can be confirmed.
+    expect(some.querySelectorAll('.ack')).toHaveLength(1);
+    some.querySelector('.ack')!.dispatchEvent('tap');
+    some.querySelector('.more')!.dispatchEvent('tap');
+    await settle();
+    expect(seen).toEqual([['ack', { id: ALERT_ESCALATED.id }], ['open', {}]]);
+  });
+
+  test('while an acknowledgement is on its way the button says so and does not send twice', async () => {
+    const a = alertView(ALERT_ACTIVE, {}, 'u_me', NOW);
+    const comp = renderComponent('components/alert-banner/index', { alerts: [a], busy: a.id });
+    const seen = events(comp);
+    await settle();
+    expect(textOf(comp, '.ack')).toBe('正在确认…');
+    comp.querySelector('.ack')!.dispatchEvent('tap');
+    await settle();
+    expect(seen).toEqual([]);
   });
 });
 

@@ -187,12 +187,27 @@ describe('people', () => {
     expect(nicknameFrom(raw)).toEqual(expected);
   });
 
+  const blank = { name: '王', sexIndex: 0, birthDate: '', notes: '', phone: '', contacts: [] as Array<{ name: string; relation: string; phone: string }> };
+  const contact = (name: string, phone: string, relation = '') => ({ name, relation, phone });
   test.each([
-    [{ name: ' ', sexIndex: 0, birthDate: '', notes: '' }, '请填写姓名'],
-    [{ name: 'x'.repeat(33), sexIndex: 0, birthDate: '', notes: '' }, '姓名最多 32 个字'],
-    [{ name: '王', sexIndex: 0, birthDate: '', notes: 'x'.repeat(501) }, '备注最多 500 字'],
+    [{ ...blank, name: ' ' }, '请填写姓名'],
+    [{ ...blank, name: 'x'.repeat(33) }, '姓名最多 32 个字'],
+    [{ ...blank, notes: 'x'.repeat(501) }, '备注最多 500 字'],
+    [{ ...blank, phone: '138 abc' }, '电话只能填数字、+ 和 -，例如 13800138000 或 0571-88886666'],
+    [{ ...blank, contacts: [contact('', '110', '邻居')] }, '请填写第 1 位紧急联系人的称呼'],
+    [{ ...blank, contacts: [contact('张丽', '13800138000'), contact('邻居', '12')] }, '第 2 位紧急联系人的电话只能填数字、+ 和 -'],
+    [{ ...blank, contacts: Array.from({ length: 6 }, (_, i) => contact(`人${i}`, '110')) }, '紧急联系人最多 5 位'],
   ])('the profile form refuses %j', (form, message) => {
     expect(profileFrom(form)).toEqual({ ok: false, message });
+  });
+
+  test('the profile form sends the phone and contacts (empty rows dropped, spaces out of numbers), and empty ones to clear them', () => {
+    const form = { ...blank, phone: '139 0000 1111', contacts: [contact(' 张丽 ', '+86-138-0013-8000', '女儿'), contact('', ''), contact('社区医生', '0571 8888 6666')] };
+    expect(profileFrom(form)).toEqual({
+      ok: true,
+      profile: { name: '王', sex: 'female', notes: '', phone: '13900001111', emergencyContacts: [{ name: '张丽', relation: '女儿', phone: '+86-138-0013-8000' }, { name: '社区医生', phone: '057188886666' }] },
+    });
+    expect(profileFrom(blank)).toEqual({ ok: true, profile: { name: '王', sex: 'female', notes: '', phone: '', emergencyContacts: [] } });
   });
 
   test('error texts depend on the situation, by code', () => {

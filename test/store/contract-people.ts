@@ -76,6 +76,23 @@ export function runPeopleContract(getStore: () => Store): void {
       expect(await store.roleOf('p1', fam.id)).toBeUndefined();
     });
 
+    test("a patient's phone and emergency contacts are kept in order, replaced as a whole and removed", async () => {
+      const store = getStore();
+      const owner = await store.userForOpenid('o', 'owner', T0);
+      const contacts = [
+        { name: '张丽', relation: '女儿', phone: '+86-138-0013-8000' },
+        { name: '社区医生', phone: '0571-88886666' },
+      ];
+      await store.createPatient({ ...patient('p1'), phone: '13900001111', emergencyContacts: contacts }, owner.id);
+      expect(await store.getPatient('p1')).toEqual({ ...patient('p1'), phone: '13900001111', emergencyContacts: contacts });
+      expect((await store.patientsOf(owner.id))[0]).toEqual({ ...patient('p1'), phone: '13900001111', emergencyContacts: contacts, role: 'owner' });
+      // A shorter list replaces the longer one (no element-wise merge).
+      await store.updatePatient('p1', { name: 'patient p1', sex: 'female', notes: '', phone: '13900002222', emergencyContacts: [{ name: '邻居', phone: '110' }] });
+      expect(await store.getPatient('p1')).toEqual({ ...patient('p1'), phone: '13900002222', emergencyContacts: [{ name: '邻居', phone: '110' }] });
+      await store.updatePatient('p1', { name: 'patient p1', sex: 'female', notes: '' });
+      expect(await store.getPatient('p1')).toEqual(patient('p1'));
+    });
+
     test('two people racing for one invite: exactly one joins', async () => {
       const store = getStore();
       const owner = await store.userForOpenid('o', 'owner', T0);

@@ -3,7 +3,7 @@
  *
  *   users    { _id: "u_{hash of openid}", openid, name, avatarUrl?, createdAt }
  *   sessions { _id, userId, createdAt, expiresAt, revokedAt }
- *   patients { _id, name, birthDate, sex, notes, createdAt }
+ *   patients { _id, name, birthDate, sex, notes, phone, emergencyContacts, createdAt }
  *   members  { _id: "{patientId}:{userId}", patientId, userId, role, since }
  *   invites  { _id: keyed hash of the code (`h1.…`, backend/secret-box), patientId, createdBy, createdAt, expiresAt, redeemedBy, redeemedAt, joined }
  *
@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import type {
+  EmergencyContact,
   InviteRecord,
   MemberRecord,
   PatientProfile,
@@ -41,6 +42,8 @@ function toUser(d: Doc): UserRecord {
 function toPatient(d: Doc): PatientRecord {
   const p: PatientRecord = { id: d._id as string, name: d.name as string, sex: d.sex as Sex, notes: d.notes as string, createdAt: d.createdAt as number };
   if (typeof d.birthDate === 'string') p.birthDate = d.birthDate;
+  if (typeof d.phone === 'string') p.phone = d.phone;
+  if (Array.isArray(d.emergencyContacts) && d.emergencyContacts.length) p.emergencyContacts = d.emergencyContacts as EmergencyContact[];
   return p;
 }
 
@@ -150,7 +153,7 @@ export function createPeople(cdb: CloudbaseDb, keys: SecretKeys) {
     },
     /** Two writes (patient, then owner); a patient left without its owner by a failure is unreachable and harmless. */
     async createPatient(p: PatientRecord, ownerId: string): Promise<void> {
-      must(await cdb.run(() => patients().add({ _id: p.id, name: p.name, birthDate: p.birthDate ?? null, sex: p.sex, notes: p.notes, createdAt: p.createdAt })));
+      must(await cdb.run(() => patients().add({ _id: p.id, name: p.name, birthDate: p.birthDate ?? null, sex: p.sex, notes: p.notes, phone: p.phone ?? null, emergencyContacts: p.emergencyContacts ?? [], createdAt: p.createdAt })));
       await addMember(p.id, ownerId, 'owner', p.createdAt);
     },
     async getPatient(id: string): Promise<PatientRecord | undefined> {
@@ -158,7 +161,8 @@ export function createPeople(cdb: CloudbaseDb, keys: SecretKeys) {
       return d ? toPatient(d) : undefined;
     },
     async updatePatient(id: string, p: PatientProfile): Promise<void> {
-      must(await cdb.run(() => patients().doc(id).update({ name: p.name, birthDate: p.birthDate ?? null, sex: p.sex, notes: p.notes })));
+      // emergencyContacts replaced as a whole: `_.set` so the array is not merged element-wise.
+      must(await cdb.run(() => patients().doc(id).update({ name: p.name, birthDate: p.birthDate ?? null, sex: p.sex, notes: p.notes, phone: p.phone ?? null, emergencyContacts: _.set(p.emergencyContacts ?? []) })));
     },
     async patientsOf(userId: string): Promise<Array<PatientRecord & { role: Role }>> {
       const ms = await all(members, { userId });

@@ -279,4 +279,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE devices ADD COLUMN disabled_at INTEGER;
     `,
   },
+  {
+    version: 10,
+    name: "patient's phone and emergency contacts (one-tap call from the mini program)",
+    sql: `
+      ALTER TABLE patients ADD COLUMN phone TEXT;
+      -- JSON array of {name, relation?, phone}; NULL when there are none.
+      ALTER TABLE patients ADD COLUMN emergency_contacts TEXT;
+    `,
+  },
 ];

@@ -1,6 +1,7 @@
 /** Users, sessions, patients, family members and invites. */
 import { randomBytes } from 'node:crypto';
 import type {
+  EmergencyContact,
   InviteRecord,
   MemberRecord,
   PatientProfile,
@@ -17,7 +18,7 @@ import type { Db } from './database';
 
 interface UserRow { id: string; openid: string; name: string; avatar_url: string | null; created_at: number }
 interface SessionRow { id: string; user_id: string; created_at: number; expires_at: number; revoked_at: number | null }
-interface PatientRow { id: string; name: string; birth_date: string | null; sex: string; notes: string; created_at: number }
+interface PatientRow { id: string; name: string; birth_date: string | null; sex: string; notes: string; phone: string | null; emergency_contacts: string | null; created_at: number }
 interface InviteRow { code: string; patient_id: string; expires_at: number; redeemed_by: string | null }
 
 function toUser(r: UserRow): UserRecord {
@@ -29,7 +30,15 @@ function toUser(r: UserRow): UserRecord {
 function toPatient(r: PatientRow): PatientRecord {
   const p: PatientRecord = { id: r.id, name: r.name, sex: r.sex as Sex, notes: r.notes, createdAt: r.created_at };
   if (r.birth_date !== null) p.birthDate = r.birth_date;
+  if (r.phone !== null) p.phone = r.phone;
+  const contacts = r.emergency_contacts === null ? [] : (JSON.parse(r.emergency_contacts) as EmergencyContact[]);
+  if (contacts.length) p.emergencyContacts = contacts;
   return p;
+}
+
+/** Stored as JSON, NULL when empty (the record then has no `emergencyContacts`). */
+function contactsColumn(p: PatientProfile): string | null {
+  return p.emergencyContacts?.length ? JSON.stringify(p.emergencyContacts) : null;
 }
 
 /** `invites.code` holds the code's keyed hash (migration 8): a lookup matches its hash under every key. */
@@ -42,9 +51,9 @@ export function createPeopleTables(db: Db, keys: SecretKeys) {
     insertSession: db.prepare('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)'),
     session: db.prepare('SELECT * FROM sessions WHERE id = ?'),
     revoke: db.prepare('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
-    insertPatient: db.prepare('INSERT INTO patients (id, name, birth_date, sex, notes, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertPatient: db.prepare('INSERT INTO patients (id, name, birth_date, sex, notes, phone, emergency_contacts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     patient: db.prepare('SELECT * FROM patients WHERE id = ?'),
-    updatePatient: db.prepare('UPDATE patients SET name = ?, birth_date = ?, sex = ?, notes = ? WHERE id = ?'),
+    updatePatient: db.prepare('UPDATE patients SET name = ?, birth_date = ?, sex = ?, notes = ?, phone = ?, emergency_contacts = ? WHERE id = ?'),
     addMember: db.prepare('INSERT INTO patient_members (patient_id, user_id, role, since) VALUES (?, ?, ?, ?)'),
     patientsOf: db.prepare(`SELECT p.*, m.role FROM patient_members m JOIN patients p ON p.id = m.patient_id
       WHERE m.user_id = ? ORDER BY p.created_at`),
@@ -101,7 +110,7 @@ export function createPeopleTables(db: Db, keys: SecretKeys) {
       q.revoke.run(at, id);
     },
     createPatient: db.transaction((p: PatientRecord, ownerId: string): void => {
-      q.insertPatient.run(p.id, p.name, p.birthDate ?? null, p.sex, p.notes, p.createdAt);
+      q.insertPatient.run(p.id, p.name, p.birthDate ?? null, p.sex, p.notes, p.phone ?? null, contactsColumn(p), p.createdAt);
       q.addMember.run(p.id, ownerId, 'owner', p.createdAt);
     }),
     getPatient(id: string): PatientRecord | undefined {
@@ -109,7 +118,7 @@ export function createPeopleTables(db: Db, keys: SecretKeys) {
       return r ? toPatient(r) : undefined;
     },
     updatePatient(id: string, p: PatientProfile): void {
-      q.updatePatient.run(p.name, p.birthDate ?? null, p.sex, p.notes, id);
+      q.updatePatient.run(p.name, p.birthDate ?? null, p.sex, p.notes, p.phone ?? null, contactsColumn(p), id);
     },
     patientsOf(userId: string): Array<PatientRecord & { role: Role }> {
       return (q.patientsOf.all(userId) as Array<PatientRow & { role: Role }>).map((r) => ({ ...toPatient(r), role: r.role }));

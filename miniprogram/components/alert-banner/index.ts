@@ -1,17 +1,26 @@
 /**
- * Where alerts will show (their rules and delivery are a separate issue): a banner above the
- * tiles, hidden while there is nothing to say.
+ * Active alerts on 实时监测: one card per alert, most serious first, with the severity as colour
+ * and word, what, since when, and who acknowledged it; unacknowledged ones carry a confirm button
+ * (`ack` with the alert id) and the card links to the alerts page (`open`). Hidden when empty.
  */
 import { defineComponent } from '../../common/component';
+import type { AlertView } from '../../common/alerts';
 
 defineComponent({
   properties: {
-    text: { type: String, value: '' },
-    /** `info` | `warning` | `danger` */
-    level: { type: String, value: 'warning' },
+    /** `AlertView[]` (common/alerts). */
+    alerts: { type: Array, value: [] as AlertView[] },
+    /** The id of the alert whose acknowledgement is on its way. */
+    busy: { type: String, value: '' },
+    /** A failed acknowledgement, in Chinese. */
+    error: { type: String, value: '' },
   },
   methods: {
-    onTap() {
+    onAck(e: WechatMiniprogram.TouchEvent<{}, {}, { id: string }>) {
+      if (this.data.busy) return;
+      this.triggerEvent('ack', { id: e.currentTarget.dataset.id });
+    },
+    onOpen() {
       this.triggerEvent('open', {});
     },
   },

@@ -1,5 +1,6 @@
 /** A patient's profile form (name, sex, birth date, notes), for adding a patient and for editing one. */
 import { defineComponent } from '../../common/component';
+import { PROFILE_LIMITS } from '../../lib/core';
 import { emptyForm, ProfileForm, profileFrom, SEXES } from './model';
 
 defineComponent({
@@ -12,15 +13,27 @@ defineComponent({
     error: { type: String, value: '' },
     today: { type: String, value: '' },
   },
-  data: { form: emptyForm(), sexes: SEXES.map((s) => s.label), localError: '' },
+  data: { form: emptyForm(), sexes: SEXES.map((s) => s.label), localError: '', maxContacts: PROFILE_LIMITS.maxContacts },
   observers: {
     initial(v: ProfileForm | null) {
       this.setData({ form: v ? { ...v } : emptyForm(), localError: '' });
     },
   },
   methods: {
-    onInput(e: WechatMiniprogram.Input & { currentTarget: { dataset: { field: 'name' | 'notes' } } }) {
+    onInput(e: WechatMiniprogram.Input & { currentTarget: { dataset: { field: 'name' | 'notes' | 'phone' } } }) {
       this.setData({ [`form.${e.currentTarget.dataset.field}`]: e.detail.value, localError: '' });
+    },
+    onContactInput(e: WechatMiniprogram.Input & { currentTarget: { dataset: { index: number; field: 'name' | 'relation' | 'phone' } } }) {
+      const { index, field } = e.currentTarget.dataset;
+      this.setData({ [`form.contacts[${Number(index)}].${field}`]: e.detail.value, localError: '' });
+    },
+    onAddContact() {
+      if (this.data.form.contacts.length >= PROFILE_LIMITS.maxContacts) return;
+      this.setData({ 'form.contacts': [...this.data.form.contacts, { name: '', relation: '', phone: '' }] });
+    },
+    onRemoveContact(e: WechatMiniprogram.TouchEvent<{}, {}, { index: number }>) {
+      const i = Number(e.currentTarget.dataset.index);
+      this.setData({ 'form.contacts': this.data.form.contacts.filter((_, j) => j !== i), localError: '' });
     },
     onSex(e: WechatMiniprogram.PickerChange) {
       this.setData({ 'form.sexIndex': Number(e.detail.value) });

@@ -5,6 +5,7 @@
  */
 import { normalizeCode } from '../../lib/core';
 import { definePage } from '../../common/component';
+import { alertSummary, withAlerts } from '../../common/alerts';
 import { errorText } from '../../common/errors';
 import { dateText } from '../../common/time';
 import type { Services } from '../../services/index';
@@ -71,6 +72,7 @@ definePage({
       // Without the devices the list still shows the patients, only without their status.
       const devicesOf = (id: string) => (mine.ok ? mine.data.filter((d) => d.patientId === id) : undefined);
       const user = session.user();
+      const items = r.data.map((p) => patientItem(p, now(), devicesOf(p.id)));
       this.setData({
         state: 'ready',
         userName: user?.name ?? '',
@@ -78,8 +80,17 @@ definePage({
         avatarSrc: avatars.source(user?.avatarUrl),
         local: mode === 'local',
         devCode: session.devCode() ?? '',
-        patients: r.data.map((p) => patientItem(p, now(), devicesOf(p.id))),
+        patients: items,
         today: dateText(now()),
+      });
+      // Each patient's alerts at a glance, after the list is on screen (one call per patient).
+      const alerts = await Promise.all(r.data.map((p) => api.activeAlerts(p.id)));
+      if (!alerts.some((a) => a.ok)) return;
+      this.setData({
+        patients: items.map((item, i) => {
+          const a = alerts[i];
+          return a.ok ? { ...item, alert: alertSummary(a.data) ?? null, ...(item.status ? { status: withAlerts(item.status, a.data) } : {}) } : item;
+        }),
       });
     },
     /** WeChat's avatar fill-in gives a temporary file: upload it, then store it on the profile. */

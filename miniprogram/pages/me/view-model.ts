@@ -2,6 +2,7 @@
 import { DeviceStatus, PatientProfile, PatientSummary, PROFILE_LIMITS, Role, Sex } from '../../lib/core';
 import { ageOf } from '../../common/time';
 import { PatientStatus, patientStatus, snapshotOf } from '../../common/status';
+import type { AlertSummary } from '../../common/alerts';
 import { SEXES } from '../../components/profile-form/model';
 
 export const ROLE_TEXT: Record<Role, string> = { owner: '管理者', family: '家人' };
@@ -25,6 +26,8 @@ export interface PatientItem {
   meta: string;
   /** The one-line status, when the devices are known. */
   status?: PatientStatus;
+  /** Active alerts (`紧急 · 1 条提醒未确认：血氧 88%，偏低`); null when there are none. */
+  alert?: AlertSummary | null;
 }
 
 /**

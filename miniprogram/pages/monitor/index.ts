@@ -3,7 +3,7 @@
  * device's presence, a live chart of the last minutes, and remote control of the device. Data
  * arrives over MQTT while the page is shown; the page stops listening when hidden.
  */
-import { ChartOption, liveChartOption, pointsOf, Point, Settings, VITAL_ORDER, VitalKey } from '../../lib/core';
+import { AlertRecord, ChartOption, ErrorCode, liveChartOption, pointsOf, Point, Settings, VITAL_ORDER, VitalKey } from '../../lib/core';
 import { definePage, instanceFields } from '../../common/component';
 import { errorText } from '../../common/errors';
 import { PatientTab, patientTabs } from '../../components/patient-tabs/model';
@@ -13,6 +13,7 @@ import type { RealtimeEvent } from '../../services/realtime/index';
 import { changedByText, CommandKind, connectionLine, Latest, latestOfDevices, mergeLatest, outcomeOf, PENDING_TEXT, REALTIME_TEXT, staleAfterMs, Tile, tileOf } from './view-model';
 import { PatientStatus, patientStatus } from '../../common/status';
 import type { ControlOutcome } from '../../components/device-control/model';
+import { alertView, AlertView, applyAlert, sortAlerts, withAlerts } from '../../common/alerts';
 
 /** The live chart's window: the last 10 minutes. */
 const LIVE_WINDOW_MS = 10 * 60_000;
@@ -47,6 +48,8 @@ interface Fields {
   patientName: string;
   /** Measurement switched on, per device, as last known. */
   measuring: Record<string, boolean | undefined>;
+  /** The shown patient's unresolved alerts, as last loaded or received. */
+  alerts: AlertRecord[];
 }
 
 definePage({
@@ -71,11 +74,14 @@ definePage({
     status: null as PatientStatus | null,
     deviceLabel: '',
     control: { online: false, enabled: true, intervalS: 60, pending: '', outcome: null as ControlOutcome | null, changed: '' },
-    alert: '',
+    /** Active alerts of the shown patient (components/alert-banner). */
+    alerts: [] as AlertView[],
+    alertBusy: '',
+    alertError: '',
   },
   methods: {
     fields(): Fields {
-      return instanceFields<Fields>(this, () => ({ latest: {}, points: { temperature: [], heartRate: [], spo2: [] }, online: {}, loadSeq: 0, shown: false, presenceAt: {}, names: {}, patientName: '', measuring: {} }));
+      return instanceFields<Fields>(this, () => ({ latest: {}, points: { temperature: [], heartRate: [], spo2: [] }, online: {}, loadSeq: 0, shown: false, presenceAt: {}, names: {}, patientName: '', measuring: {}, alerts: [] }));
     },
     services(): Services {
       return servicesOf(this);
@@ -129,9 +135,10 @@ definePage({
     async loadPatient(patientId: string, seq: number) {
       const { api, realtime, now } = this.services();
       const f = this.fields();
-      const [detail, recent] = await Promise.all([
+      const [detail, recent, alerts] = await Promise.all([
         api.patient(patientId),
         api.history({ patientId, from: now() - LIVE_WINDOW_MS, to: now() + 1, maxPoints: 600 }),
+        api.activeAlerts(patientId),
       ]);
       if (seq !== f.loadSeq) return;
       if (!detail.ok) return this.setData({ state: 'error', message: errorText(detail) });
@@ -142,6 +149,9 @@ definePage({
       f.patientName = detail.data.name;
       f.measuring = {};
       f.latest = latestOfDevices(detail.data.devices);
+      // Without the alerts the page still shows the vitals; the banner stays empty.
+      f.alerts = alerts.ok ? alerts.data : [];
+      this.renderAlerts();
       const readings = recent.ok && recent.data.kind === 'raw' ? recent.data.readings : [];
       f.points = { temperature: pointsOf(readings, 'temperature'), heartRate: pointsOf(readings, 'heartRate'), spo2: pointsOf(readings, 'spo2') };
       const deviceId = devices.some((d) => d.id === this.data.deviceId) ? this.data.deviceId : devices[0]?.id ?? '';
@@ -151,7 +161,7 @@ definePage({
       if (seq !== f.loadSeq || !f.shown) return;
       f.off?.();
       f.off = realtime.on((e) => this.onRealtime(e));
-      const w = await realtime.watch(devices.map((d) => d.id));
+      const w = await realtime.watch(devices.map((d) => d.id), [patientId]);
       if (!w.ok) this.setData({ live: 'error', liveText: `${REALTIME_TEXT.error}：${errorText(w)}` });
     },
     async loadControl(deviceId: string) {
@@ -185,7 +195,7 @@ definePage({
       const online = ids.some((id) => f.online[id]);
       const since = ids.map((id) => f.presenceAt[id] ?? 0).filter((t) => t > 0);
       const known = ids.map((id) => f.measuring[id]).filter((m): m is boolean => m !== undefined);
-      return patientStatus(
+      const status = patientStatus(
         {
           devices: ids.length,
           online,
@@ -197,6 +207,7 @@ definePage({
         },
         this.services().now(),
       );
+      return withAlerts(status, f.alerts);
     },
     renderChart() {
       const points = this.fields().points[this.data.vital];
@@ -211,8 +222,40 @@ definePage({
       if (this.data.liveEmpty !== empty) this.setData({ liveEmpty: empty }, draw);
       else draw();
     },
+    renderAlerts() {
+      const f = this.fields();
+      const me = this.services().session.user()?.id ?? '';
+      const now = this.services().now();
+      const patch: Record<string, unknown> = { alerts: sortAlerts(f.alerts).map((a) => alertView(a, f.names, me, now)) };
+      if (this.data.state === 'ready') patch.status = this.statusNow();
+      this.setData(patch);
+    },
+    async onAckAlert(e: WechatMiniprogram.CustomEvent<{ id: string }>) {
+      const { api } = this.services();
+      const patientId = this.data.patientId;
+      this.setData({ alertBusy: e.detail.id, alertError: '' });
+      const r = await api.acknowledgeAlert(e.detail.id);
+      if (patientId !== this.data.patientId) return this.setData({ alertBusy: '' });
+      const f = this.fields();
+      if (r.ok) f.alerts = applyAlert(f.alerts, r.data);
+      else if (r.code === ErrorCode.Conflict) {
+        // Someone else was first: show their acknowledgement.
+        const again = await api.activeAlerts(patientId);
+        if (again.ok) f.alerts = again.data;
+      }
+      this.setData({ alertBusy: '', alertError: r.ok || r.code === ErrorCode.Conflict ? '' : errorText(r, 'ack') });
+      this.renderAlerts();
+    },
+    onOpenAlerts() {
+      this.services().ui.navigateTo(`/pages/alerts/index?id=${this.data.patientId}`);
+    },
     onRealtime(e: RealtimeEvent) {
       const f = this.fields();
+      if (e.type === 'alert') {
+        if (e.patientId !== this.data.patientId) return;
+        f.alerts = applyAlert(f.alerts, e.alert);
+        return this.renderAlerts();
+      }
       if (e.type === 'status') {
         const liveText = REALTIME_TEXT[e.status] ?? '';
         return this.setData({ live: e.status, liveText, conn: connectionLine(e.status, liveText, this.anyOnline()) });
@@ -241,7 +284,8 @@ definePage({
       if (e.reading[this.data.vital] !== undefined) this.renderChart();
     },
     onSelectPatient(e: WechatMiniprogram.CustomEvent<{ id: string }>) {
-      this.setData({ patientId: e.detail.id, deviceId: '', control: { ...this.data.control, pending: '', outcome: null } });
+      this.fields().alerts = [];
+      this.setData({ patientId: e.detail.id, deviceId: '', alerts: [], alertError: '', control: { ...this.data.control, pending: '', outcome: null } });
       void this.loadPatient(e.detail.id, ++this.fields().loadSeq);
     },
     onSelectDevice(e: WechatMiniprogram.TouchEvent<{}, {}, { id: string }>) {

@@ -11,7 +11,7 @@ import { formOf, ProfileForm } from '../../components/profile-form/model';
 import type { Services } from '../../services/index';
 import { servicesOf } from '../../services/provider';
 import { describe, sexText } from '../me/view-model';
-import { codeFromScan, DeviceRow, deviceRow, inviteText, MemberRow, memberRows, shareInvitePath } from './view-model';
+import { CallRow, callRows, codeFromScan, DeviceRow, deviceRow, inviteText, MemberRow, memberRows, shareInvitePath } from './view-model';
 
 
 definePage({
@@ -26,6 +26,8 @@ definePage({
     sexText: '',
     birthDate: '',
     notes: '',
+    /** Numbers to call with one tap: the patient's own first, then the emergency contacts in order. */
+    calls: [] as CallRow[],
     isOwner: false,
     editing: false,
     form: null as ProfileForm | null,
@@ -75,6 +77,7 @@ definePage({
         sexText: sexText(p.sex),
         birthDate: p.birthDate ?? '未填写',
         notes: p.notes,
+        calls: callRows(p),
         isOwner,
         form: formOf(p),
         today: dateText(now()),
@@ -92,10 +95,13 @@ definePage({
     async onSave(e: WechatMiniprogram.CustomEvent<{ profile: PatientProfile }>) {
       this.setData({ saveBusy: true, saveError: '' });
       const r = await this.services().api.updatePatient(this.data.patientId, e.detail.profile);
-      if (!r.ok) return this.setData({ saveBusy: false, saveError: errorText(r, 'profile') });
+      if (!r.ok) return this.setData({ saveBusy: false, saveError: errorText(r, /phone|emergencyContacts/.test(r.message) ? 'contacts' : 'profile') });
       this.setData({ saveBusy: false, editing: false });
       this.services().ui.toast('资料已保存');
       await this.load();
+    },
+    onCall(e: WechatMiniprogram.TouchEvent<{}, {}, { phone: string }>) {
+      this.services().ui.call?.(e.currentTarget.dataset.phone);
     },
     onBindInput(e: WechatMiniprogram.Input) {
       this.setData({ bindCode: e.detail.value, bindError: '' });

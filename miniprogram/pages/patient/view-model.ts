@@ -1,5 +1,6 @@
 /** Pure rules of the patient page: device and member rows. */
 import { DeviceStatus, formatCode, MemberRecord, normalizeCode } from '../../lib/core';
+import type { PatientProfile } from '../../lib/core';
 import { ago, dateTimeText } from '../../common/time';
 import { ROLE_TEXT } from '../me/view-model';
 
@@ -58,4 +59,16 @@ export function inviteText(code: string): string {
 /** Where a shared invite card opens: 我的, with the code filled in. */
 export function shareInvitePath(code: string): string {
   return `/pages/me/index?invite=${encodeURIComponent(code)}`;
+}
+
+/** One number to call (`wx.makePhoneCall`): who, and the number as stored. */
+export interface CallRow {
+  /** `王秀英本人`, `张丽（女儿）`. */
+  who: string;
+  phone: string;
+}
+
+export function callRows(p: PatientProfile): CallRow[] {
+  const own = p.phone ? [{ who: `${p.name}本人`, phone: p.phone }] : [];
+  return [...own, ...(p.emergencyContacts ?? []).map((c) => ({ who: c.relation ? `${c.name}（${c.relation}）` : c.name, phone: c.phone }))];
 }

@@ -7,9 +7,9 @@
  * Work that touches the connection (`watch`, background reconnects) runs one task at a time;
  * `stop()` does not wait for it: it bumps `epoch`, and older work gives up at its next step.
  */
-import { createBackoff, err, ErrorCode, ok } from '../../lib/core';
+import { alertTopic, createBackoff, err, ErrorCode, ok } from '../../lib/core';
 import type { Err, RealtimeCredentials, Result } from '../../lib/core';
-import { decodeMessage, deviceTopics } from './messages';
+import { alertPatientOf, decodeAlert, decodeMessage, deviceTopics } from './messages';
 import { openSession, Session } from './session';
 import type { RealtimeClientWithStats, RealtimeEvent, RealtimeOptions, RealtimeStats, RealtimeStatus, WatchResult } from './types';
 
@@ -34,6 +34,8 @@ export function createRealtimeClient(opts: RealtimeOptions): RealtimeClientWithS
   /** Devices the page asked for, in its order; messages of other devices are dropped. */
   let desired: string[] = [];
   let desiredSet = new Set<string>();
+  /** Patients whose alert topics the page asked for. */
+  let desiredPatients = new Set<string>();
   /** The current connection (opening or open), if any. */
   let session: Session | undefined;
   /** Topics the last credentials allow. */
@@ -47,6 +49,7 @@ export function createRealtimeClient(opts: RealtimeOptions): RealtimeClientWithS
     messages: 0,
     readings: 0,
     presence: 0,
+    alerts: 0,
     ignored: { topic: 0, payload: 0, unwatched: 0 },
     listenerErrors: 0,
     connects: 0,
@@ -103,6 +106,21 @@ export function createRealtimeClient(opts: RealtimeOptions): RealtimeClientWithS
   function onMessage(from: Session, topic: string, text: string): void {
     if (from !== session) return;
     stats.messages++;
+    const patientId = alertPatientOf(topic);
+    if (patientId !== undefined) {
+      const a = decodeAlert(patientId, text);
+      if (a.kind === 'ignored') {
+        stats.ignored[a.reason]++;
+        stats.lastIgnored = a.detail;
+      } else if (!desiredPatients.has(patientId)) {
+        stats.ignored.unwatched++;
+        stats.lastIgnored = `alerts of ${patientId} are not watched`;
+      } else {
+        stats.alerts++;
+        emit(a.event);
+      }
+      return;
+    }
     const d = decodeMessage(topic, text, opts.now());
     if (d.kind === 'ignored') {
       stats.ignored[d.reason]++;
@@ -198,6 +216,7 @@ export function createRealtimeClient(opts: RealtimeOptions): RealtimeClientWithS
       if (t && allowed.has(t.telemetry) && allowed.has(t.presence)) wanted.set(id, [t.telemetry, t.presence]);
     }
     const want = new Set([...wanted.values()].flat());
+    for (const p of desiredPatients) if (allowed.has(alertTopic(p))) want.add(alertTopic(p));
     const drop = [...subscribed].filter((t) => !want.has(t));
     // Every wanted topic is subscribed again, not only new ones: the SUBACK proves the connection
     // is alive (a socket can die without a close event, mqtt.js#1180), the broker replaces the
@@ -234,12 +253,13 @@ export function createRealtimeClient(opts: RealtimeOptions): RealtimeClientWithS
     await sync(e); // a failure here was a lost connection, which already scheduled the next try
   }
 
-  async function watchNow(e: number, ids: string[]): Promise<Result<WatchResult>> {
+  async function watchNow(e: number, ids: string[], patientIds: string[]): Promise<Result<WatchResult>> {
     if (e !== epoch) return stopped();
     cancelRetry();
     desired = [...new Set(ids)];
     desiredSet = new Set(desired);
-    if (desired.length === 0) {
+    desiredPatients = new Set(patientIds);
+    if (desired.length === 0 && desiredPatients.size === 0) {
       // Nothing to show: no socket held open (WeChat allows only a few at a time).
       await closeSession();
       setStatus('idle');
@@ -250,7 +270,7 @@ export function createRealtimeClient(opts: RealtimeOptions): RealtimeClientWithS
       if (status !== 'reconnecting') setStatus('connecting');
       const c = await connect(e);
       if (!c.ok) return failed(e, c);
-    } else if (desired.some((id) => !allowed.has(deviceTopics(id)?.telemetry ?? ''))) {
+    } else if (desired.some((id) => !allowed.has(deviceTopics(id)?.telemetry ?? '')) || [...desiredPatients].some((p) => !allowed.has(alertTopic(p)))) {
       // A device bound since the credentials were issued: ask which topics are allowed now. The
       // broker checks every SUBSCRIBE itself, so the open connection can stay.
       const creds = await fetchCredentials();
@@ -266,15 +286,16 @@ export function createRealtimeClient(opts: RealtimeOptions): RealtimeClientWithS
   }
 
   return {
-    watch(deviceIds) {
+    watch(deviceIds, patientIds = []) {
       const e = epoch;
-      return serial(() => watchNow(e, deviceIds));
+      return serial(() => watchNow(e, deviceIds, patientIds));
     },
     async stop() {
       epoch++;
       cancelRetry();
       desired = [];
       desiredSet = new Set();
+      desiredPatients = new Set();
       // No UNSUBSCRIBE first: a clean session's subscriptions end with its connection
       // (MQTT-3.1.2-6), and on a silently dead socket (mqtt.js#1180) it would only wait for a timeout.
       await closeSession();

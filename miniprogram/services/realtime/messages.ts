@@ -4,7 +4,8 @@
  * so a value the chart shows is a value the history will show.
  */
 import { decodePropertyPost, deviceIdOf, parseDeviceId, parseTopic, topics, VITALS } from '../../lib/core';
-import type { Reading } from '../../lib/core';
+import { alertTopic } from '../../lib/core';
+import type { AlertRecord, DeliveryReason, Reading } from '../../lib/core';
 import type { RealtimeEvent } from './types';
 
 export interface DeviceTopics {
@@ -19,6 +20,37 @@ export type IgnoreReason = 'topic' | 'payload';
 export type DecodedMessage =
   | { kind: 'events'; deviceId: string; events: Array<Extract<RealtimeEvent, { deviceId: string }>> }
   | { kind: 'ignored'; reason: IgnoreReason; detail: string };
+
+export type DecodedAlert =
+  | { kind: 'alert'; patientId: string; event: Extract<RealtimeEvent, { type: 'alert' }> }
+  | { kind: 'ignored'; reason: IgnoreReason; detail: string };
+
+const REASONS: readonly DeliveryReason[] = ['raise', 'upgrade', 'escalate', 'resolve', 'acknowledge'];
+
+/** The patient id of an alert topic `/alerts/{patientId}`, else undefined. */
+export function alertPatientOf(topic: string): string | undefined {
+  const m = /^\/alerts\/([^/+#\u0000]+)$/.exec(topic);
+  return m && alertTopic(m[1]) === topic ? m[1] : undefined;
+}
+
+/**
+ * `{type: "alert", reason, alert}` as the backend publishes it (docs/alerts.md, Delivery). The
+ * alert must belong to the topic's patient; anything else is ignored, never thrown.
+ */
+export function decodeAlert(patientId: string, text: string): DecodedAlert {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { kind: 'ignored', reason: 'payload', detail: `alert of ${patientId} is not JSON` };
+  }
+  const a = isRecord(body) && isRecord(body.alert) ? body.alert : undefined;
+  if (!isRecord(body) || body.type !== 'alert' || !REASONS.includes(body.reason as DeliveryReason) || !a || typeof a.id !== 'string' || a.patientId !== patientId || typeof a.kind !== 'string' || typeof a.startedAt !== 'number') {
+    return { kind: 'ignored', reason: 'payload', detail: `alert of ${patientId} is not {type: "alert", reason, alert}` };
+  }
+  const alert = { deliveries: [], escalations: 0, ...a } as unknown as AlertRecord;
+  return { kind: 'alert', patientId, event: { type: 'alert', patientId, reason: body.reason as DeliveryReason, alert } };
+}
 
 /** A topic level may not hold MQTT wildcards or separators (MQTT-4.7.1); NUL is never allowed (MQTT-4.7.3-2). */
 const UNSAFE_LEVEL = /[/+#\u0000]/;

@@ -3,7 +3,7 @@
  * passes in (socket factory, credentials call, clock, timers). Pages never see MQTT.
  */
 import type { ConnectSocket } from '../../lib/mqtt';
-import type { Reading, RealtimeCredentials, Result, Timers } from '../../lib/core';
+import type { AlertRecord, DeliveryReason, Reading, RealtimeCredentials, Result, Timers } from '../../lib/core';
 
 /**
  * - `idle`: nothing open (initially and after `stop()`).
@@ -19,7 +19,9 @@ export type RealtimeEvent =
   | { type: 'reading'; deviceId: string; reading: Reading }
   /** The broker's retained presence of a device; `at` in ms since the epoch. */
   | { type: 'presence'; deviceId: string; online: boolean; at: number }
-  | { type: 'status'; status: RealtimeStatus; message?: string };
+  | { type: 'status'; status: RealtimeStatus; message?: string }
+  /** An alert raised, upgraded, escalated, acknowledged or resolved, from `/alerts/{patientId}` (docs/alerts.md). */
+  | { type: 'alert'; patientId: string; reason: DeliveryReason; alert: AlertRecord };
 
 /** Injected timers, so tests can drive backoff and timeouts (`setTimeout`/`clearTimeout` in the app). */
 /** WeChat's timers (handles are numbers): the project's one timer interface (core/clock). */
@@ -72,6 +74,7 @@ export interface RealtimeStats {
   messages: number;
   readings: number;
   presence: number;
+  alerts: number;
   /** Messages dropped: an unexpected topic, a payload that does not decode, a device no longer watched. */
   ignored: { topic: number; payload: number; unwatched: number };
   /** Why the last message was ignored. */
@@ -90,11 +93,12 @@ export interface RealtimeStats {
 export interface RealtimeClient {
   /**
    * Connects if needed (fresh credentials from `credentials()`), subscribes to telemetry + presence
-   * of exactly these devices (those the credentials allow), unsubscribes the rest. Resolves with a
+   * of exactly these devices and to the alert topics of these patients (those the credentials
+   * allow), unsubscribes the rest. Resolves with a
    * Result, never rejects. Call from a page's `onShow`. On a failure that retrying can fix the
    * client keeps trying in the background (status `reconnecting`).
    */
-  watch(deviceIds: string[]): Promise<Result<{ watching: string[] }>>;
+  watch(deviceIds: string[], patientIds?: string[]): Promise<Result<{ watching: string[] }>>;
   /** Closes the connection and cancels retries (page `onHide`/detached). Safe to call twice. */
   stop(): Promise<void>;
   /** Adds a listener; returns the function that removes it. */
@@ -104,6 +108,6 @@ export interface RealtimeClient {
 
 /** What `createRealtimeClient` returns: the page contract plus refusals and counters. */
 export interface RealtimeClientWithStats extends RealtimeClient {
-  watch(deviceIds: string[]): Promise<Result<WatchResult>>;
+  watch(deviceIds: string[], patientIds?: string[]): Promise<Result<WatchResult>>;
   stats(): RealtimeStats;
 }

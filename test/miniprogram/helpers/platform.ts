@@ -85,6 +85,12 @@ export interface RecordingUi extends Ui {
   confirms: string[];
   /** What the next scan returns (undefined = cancelled). */
   scanResult?: string;
+  /** Numbers dialled (`wx.makePhoneCall`). */
+  calls: string[];
+  /** Template ids asked for (`wx.requestSubscribeMessage`). */
+  subscribeRequests: string[][];
+  /** The answer WeChat gives to every template asked for next: `accept`, `reject`, `ban`, or `fail` (the request itself fails). */
+  subscribeAnswer: string;
 }
 
 export function recordingUi(): RecordingUi {
@@ -95,6 +101,15 @@ export function recordingUi(): RecordingUi {
     titles: [],
     confirms: [],
     confirmAnswer: true,
+    calls: [],
+    subscribeRequests: [],
+    subscribeAnswer: 'accept',
+    call: (n) => void ui.calls.push(n),
+    requestSubscribeMessage: async (ids) => {
+      ui.subscribeRequests.push(ids);
+      if (ui.subscribeAnswer === 'fail') return { ok: false, message: 'requestSubscribeMessage:fail can only be invoked by user TAP gesture. (20003)' };
+      return { ok: true, answers: Object.fromEntries(ids.map((id) => [id, ui.subscribeAnswer])) };
+    },
     toast: (t) => void ui.toasts.push(t),
     confirm: async (title) => {
       ui.confirms.push(title);
