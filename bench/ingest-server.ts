@@ -1,0 +1,84 @@
+/**
+ * The server side of `bench:ingest --steady`, run in a child process so that its CPU time
+ * (`process.cpuUsage`, all its threads: broker, message flow, function worker) is measured apart
+ * from the load generator's. argv[2]: `bare` (aedes with no hooks, devices log in with any
+ * credentials) or `stack` (the real local stack, SQLite with FULL sync unless BENCH_SYNC=normal).
+ * argv[3]: devices to provision. Talks to the parent over IPC:
+ *   → {type:'ready', port, devices}   ← {type:'cpu'} → {type:'cpu', us}   ← {type:'stop'} → {type:'stopped', stored}
+ */
+import { Aedes } from 'aedes';
+import { createServer } from 'node:net';
+import type { DeviceCredentials } from '../core/alink';
+import { createMemoryLogger } from '../backend/runtime/deps';
+import { createStack, Stack } from '../local-cloud/stack';
+import { tempDir } from './lib';
+
+type ToServer = { type: 'cpu' } | { type: 'stop' };
+
+const send = (m: unknown) => process.send?.(m);
+const cpuUs = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+
+async function bare(): Promise<{ port: number; stop: () => Promise<number> }> {
+  const broker = await Aedes.createBroker({ maxClientsIdLength: 256 });
+  const server = createServer(broker.handle);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    port: (server.address() as { port: number }).port,
+    stop: async () => {
+      await new Promise<void>((r) => broker.close(() => r()));
+      await new Promise<void>((r) => server.close(() => r()));
+      return 0;
+    },
+  };
+}
+
+async function stack(n: number): Promise<{ port: number; devices: DeviceCredentials[]; stop: () => Promise<number> }> {
+  const dir = tempDir('rpm-bench-steady-');
+  const s: Stack = await createStack({
+    dataDir: dir.path,
+    mqttPort: 0,
+    mqttWsPort: 0,
+    httpPort: 0,
+    host: '127.0.0.1',
+    log: createMemoryLogger(),
+    synchronous: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full',
+  });
+  const devices: DeviceCredentials[] = [];
+  for (let k = 0; k < n; k++) {
+    const r = await s.invoke('devices', { action: 'create', deviceName: `steady-${k}` }, { kind: 'admin' });
+    if (!r.ok) throw new Error(r.message);
+    devices.push(r.data as DeviceCredentials);
+  }
+  return {
+    port: s.ports.mqtt,
+    devices,
+    stop: async () => {
+      await s.close();
+      const { createSqliteStore } = await import('../backend/store/sqlite');
+      const store = createSqliteStore({ dataDir: dir.path });
+      const stored = (await store.stats()).readings;
+      await store.close();
+      dir.remove();
+      return stored;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const mode = process.argv[2];
+  const n = Number(process.argv[3]);
+  const server = mode === 'bare' ? { ...(await bare()), devices: [] as DeviceCredentials[] } : await stack(n);
+  process.on('message', (m: ToServer) => {
+    if (m.type === 'cpu') send({ type: 'cpu', us: cpuUs() });
+    else if (m.type === 'stop') void server.stop().then((stored) => send({ type: 'stopped', stored }), (e: Error) => send({ type: 'stopped', stored: -1, error: e.message }));
+  });
+  send({ type: 'ready', port: server.port, devices: server.devices });
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
