@@ -4,7 +4,7 @@
  * from the load generator's. argv[2]: `bare` (aedes with no hooks, devices log in with any
  * credentials) or `stack` (the real local stack, SQLite with FULL sync unless BENCH_SYNC=normal).
  * argv[3]: devices to provision. Talks to the parent over IPC:
- *   → {type:'ready', port, devices}   ← {type:'cpu'} → {type:'cpu', us}   ← {type:'stop'} → {type:'stopped', stored}
+ *   → {type:'ready', port, devices}   ← {type:'cpu'} → {type:'cpu', us}   ← {type:'stop'} → {type:'stopped', stored, perBatch}
  */
 import { Aedes } from 'aedes';
 import { createServer } from 'node:net';
@@ -21,7 +21,7 @@ const cpuUs = () => {
   return u.user + u.system;
 };
 
-async function bare(): Promise<{ port: number; stop: () => Promise<number> }> {
+async function bare(): Promise<{ port: number; stop: () => Promise<{ stored: number; perBatch?: number }> }> {
   const broker = await Aedes.createBroker({ maxClientsIdLength: 256 });
   const server = createServer(broker.handle);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -30,12 +30,12 @@ async function bare(): Promise<{ port: number; stop: () => Promise<number> }> {
     stop: async () => {
       await new Promise<void>((r) => broker.close(() => r()));
       await new Promise<void>((r) => server.close(() => r()));
-      return 0;
+      return { stored: 0 };
     },
   };
 }
 
-async function stack(n: number): Promise<{ port: number; devices: DeviceCredentials[]; stop: () => Promise<number> }> {
+async function stack(n: number): Promise<{ port: number; devices: DeviceCredentials[]; stop: () => Promise<{ stored: number; perBatch?: number }> }> {
   const dir = tempDir('rpm-bench-steady-');
   const s: Stack = await createStack({
     dataDir: dir.path,
@@ -45,6 +45,8 @@ async function stack(n: number): Promise<{ port: number; devices: DeviceCredenti
     host: '127.0.0.1',
     log: createMemoryLogger(),
     synchronous: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full',
+    // BENCH_GROUP_COMMIT=off: batches hold only what arrived during the previous commit (as before).
+    groupCommit: process.env.BENCH_GROUP_COMMIT === 'off' ? false : undefined,
   });
   const devices: DeviceCredentials[] = [];
   for (let k = 0; k < n; k++) {
@@ -57,12 +59,13 @@ async function stack(n: number): Promise<{ port: number; devices: DeviceCredenti
     devices,
     stop: async () => {
       await s.close();
+      const perBatch = s.flow.stats.messages / Math.max(1, s.flow.stats.batches);
       const { createSqliteStore } = await import('../backend/store/sqlite');
       const store = createSqliteStore({ dataDir: dir.path });
       const stored = (await store.stats()).readings;
       await store.close();
       dir.remove();
-      return stored;
+      return { stored, perBatch };
     },
   };
 }
@@ -73,7 +76,11 @@ async function main(): Promise<void> {
   const server = mode === 'bare' ? { ...(await bare()), devices: [] as DeviceCredentials[] } : await stack(n);
   process.on('message', (m: ToServer) => {
     if (m.type === 'cpu') send({ type: 'cpu', us: cpuUs() });
-    else if (m.type === 'stop') void server.stop().then((stored) => send({ type: 'stopped', stored }), (e: Error) => send({ type: 'stopped', stored: -1, error: e.message }));
+    else if (m.type === 'stop') {
+      // Exits by itself (so that a --cpu-prof profile is written) once the parent has the answer.
+      const reply = (r: object) => process.send?.(r, () => process.exit(0));
+      void server.stop().then((r) => reply({ type: 'stopped', ...r }), (e: Error) => reply({ type: 'stopped', stored: -1, error: e.message }));
+    }
   });
   send({ type: 'ready', port: server.port, devices: server.devices });
 }

@@ -52,7 +52,9 @@ interface Server {
 }
 
 async function startServer(mode: 'bare' | 'stack', n: number): Promise<Server> {
-  const child = fork(join(__dirname, 'ingest-server.ts'), [mode, String(n)], { execArgv: ['--import', 'tsx'], env: process.env });
+  // BENCH_CPU_PROF=<dir>: the servers write V8 CPU profiles there (for finding where the time goes).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = fork(join(__dirname, 'ingest-server.ts'), [mode, String(n)], { execArgv: ['--import', 'tsx', ...prof], env: process.env });
   const ask = <T>(m: { type: string }, answer: string) =>
     new Promise<T>((resolve, reject) => {
       const on = (r: { type: string }) => {
@@ -92,11 +94,15 @@ export interface SteadyResult {
   intervalS: number;
   measured: number;
   cpuUsPerMsg: number;
+  /** Server CPU ms per second of the measured window (load, whatever the message count). */
+  cpuMsPerS: number;
   p50: number;
   p99: number;
   sent: number;
   acked: number;
   stored?: number;
+  /** Messages per ingest batch (stack). */
+  perBatch?: number;
 }
 
 async function runOne(mode: 'bare' | 'stack', n: number, intervalS: number, durationS: number): Promise<SteadyResult> {
@@ -136,7 +142,7 @@ async function runOne(mode: 'bare' | 'stack', n: number, intervalS: number, dura
       }, phase),
     );
   });
-  await sleep(Math.max(2000, intervalS * 1000));
+  await sleep(Math.min(Math.max(2000, intervalS * 1000), 30_000));
   const cpu0 = (await server.ask<{ us: number }>({ type: 'cpu' }, 'cpu')).us;
   const acked0 = acked;
   measuring = true;
@@ -147,19 +153,20 @@ async function runOne(mode: 'bare' | 'stack', n: number, intervalS: number, dura
   timers.forEach((t) => clearTimeout(t));
   for (let waited = 0; acked < sent && waited < 30_000; waited += 100) await sleep(100);
   await Promise.all(clients.map((c) => c.endAsync(true)));
-  const stopped = await server.ask<{ stored: number }>({ type: 'stop' }, 'stopped');
-  server.child.kill();
+  const stopped = await server.ask<{ stored: number; perBatch?: number }>({ type: 'stop' }, 'stopped');
+  await new Promise<void>((r) => (server.child.exitCode !== null ? r() : server.child.once('exit', () => r())));
   latencies.sort((a, b) => a - b);
   return {
     server: mode,
     intervalS,
     measured,
     cpuUsPerMsg: (cpu1 - cpu0) / Math.max(1, measured),
+    cpuMsPerS: (cpu1 - cpu0) / 1000 / durationS,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     sent,
     acked,
-    ...(mode === 'stack' ? { stored: stopped.stored } : {}),
+    ...(mode === 'stack' ? { stored: stopped.stored, perBatch: stopped.perBatch } : {}),
   };
 }
 
@@ -171,7 +178,7 @@ export async function benchSteady(o: SteadyOptions): Promise<void> {
       const r = await runOne(mode, o.devices, intervalS, o.durationS);
       results.push(r);
       console.log(
-        `${mode.padEnd(5)} 1/${intervalS} s: ${r.measured} msgs measured, server CPU ${round(r.cpuUsPerMsg)} µs/msg, PUBACK p50 ${round(r.p50, 1)} ms p99 ${round(r.p99, 1)} ms; sent ${r.sent} acked ${r.acked}${r.stored === undefined ? '' : ` stored ${r.stored}`}`,
+        `${mode.padEnd(5)} 1/${intervalS} s: ${r.measured} msgs measured, server CPU ${round(r.cpuUsPerMsg)} µs/msg (${round(r.cpuMsPerS)} ms/s), PUBACK p50 ${round(r.p50, 1)} ms p99 ${round(r.p99, 1)} ms; sent ${r.sent} acked ${r.acked}${r.stored === undefined ? '' : ` stored ${r.stored}, ${round(r.perBatch ?? 0)} msgs/batch`}`,
       );
     }
   }
@@ -193,6 +200,8 @@ export async function benchSteady(o: SteadyOptions): Promise<void> {
       stack_slow_puback_p99_ms: round(ss.p99, 1),
       slow_p99_ratio: round(ss.p99 / sb.p99, 2),
       stack_slow_cpu_us_per_msg: round(ss.cpuUsPerMsg),
+      stack_fast_msgs_per_batch: round(fs.perBatch ?? 0),
+      group_commit: process.env.BENCH_GROUP_COMMIT === 'off' ? 'off' : 'adaptive',
       bare_slow_cpu_us_per_msg: round(sb.cpuUsPerMsg),
       readings_lost: lost,
     }),
