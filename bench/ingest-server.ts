@@ -45,8 +45,8 @@ async function stack(n: number): Promise<{ port: number; devices: DeviceCredenti
     host: '127.0.0.1',
     log: createMemoryLogger(),
     synchronous: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full',
-    // BENCH_GROUP_COMMIT=off: batches hold only what arrived during the previous commit (as before).
-    groupCommit: process.env.BENCH_GROUP_COMMIT === 'off' ? false : undefined,
+    // BENCH_GROUP_COMMIT=adaptive: the message flow's optional wait for fuller batches.
+    groupCommit: process.env.BENCH_GROUP_COMMIT === 'adaptive' ? {} : false,
   });
   const devices: DeviceCredentials[] = [];
   for (let k = 0; k < n; k++) {

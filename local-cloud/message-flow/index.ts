@@ -5,12 +5,12 @@
  * the message unacknowledged and the device resends it; storage is idempotent).
  *
  * One batch is in flight at a time; what arrives meanwhile forms the next batch ("group commit"),
- * so batches grow with load and stay small (low latency) when load is light. Under load the flow
- * also waits briefly before sending a small batch: messages arrived while the previous batch was
- * committed, so more are on their way, and every commit costs about the same whatever its size
- * (SQLite's BEGIN/COMMIT and the WAL sync dominate a batch of a few readings: docs/performance.md).
- * The wait is what the arrival rate needs to fill `groupCommit.targetBatch`, at most
- * `groupCommit.maxWaitMs`; a lone message (no arrivals during the last commit) never waits.
+ * so batches grow with load and stay small (low latency) when load is light. Optionally
+ * (`groupCommit`) the flow also waits briefly before sending a small batch when messages arrived
+ * while the previous one was committed: for as long as that arrival rate needs to fill
+ * `targetBatch`, at most `maxWaitMs`; a lone message never waits. Off by default: measured with
+ * `bench:ingest --steady`, the extra timer wake-ups cost more CPU per message than the larger
+ * batches saved (docs/performance.md).
  */
 import type { Result } from '../../core';
 import type { RejectKind } from '../../core/alink';
@@ -36,7 +36,7 @@ export interface MessageFlowOptions {
   /**
    * Adaptive wait before sending a small batch under load: up to `maxWaitMs` (default 4), for as
    * long as the recent arrival rate needs to bring the batch to `targetBatch` messages (default
-   * 32). `false`: never wait (each batch holds what arrived during the previous commit).
+   * 32). Default `false`: never wait (each batch holds what arrived during the previous commit).
    */
   groupCommit?: { targetBatch?: number; maxWaitMs?: number } | false;
   /** Waits of the group commit (injected so tests need no real timers). Default setTimeout. */
@@ -74,8 +74,9 @@ export function createMessageFlow(opts: MessageFlowOptions) {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const limiter = createRateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT, opts.now);
   const stats: FlowStats = { batches: 0, messages: 0, stored: 0, duplicates: 0, rejected: 0, failedBatches: 0, waits: 0 };
-  const targetBatch = opts.groupCommit === false ? 0 : Math.min(maxBatch, opts.groupCommit?.targetBatch ?? 32);
-  const maxWaitMs = opts.groupCommit === false ? 0 : opts.groupCommit?.maxWaitMs ?? 4;
+  const gc = opts.groupCommit || undefined;
+  const targetBatch = gc ? Math.min(maxBatch, gc.targetBatch ?? 32) : 0;
+  const maxWaitMs = gc ? gc.maxWaitMs ?? 4 : 0;
   const linger = opts.linger ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const clock = opts.monotonic ?? (() => performance.now());
   let queue: Pending[] = [];

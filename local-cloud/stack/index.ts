@@ -49,7 +49,7 @@ export interface StackOptions {
   log: Logger;
   now?: () => number;
   rateLimit?: RateLimit;
-  /** The message flow's adaptive group commit (local-cloud/message-flow); default on, `false` turns it off. */
+  /** The message flow's adaptive group commit (local-cloud/message-flow); default off (`{}` turns it on with its defaults). */
   groupCommit?: MessageFlowOptions['groupCommit'];
   /** SQLite durability; default `full`. */
   synchronous?: 'full' | 'normal';

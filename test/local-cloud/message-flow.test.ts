@@ -95,6 +95,7 @@ describe('message flow', () => {
         now: () => 1_000,
         monotonic: () => clock,
         reply: () => undefined,
+        groupCommit: {},
         linger: async (ms) => {
           waits.push(ms);
           clock += ms;
@@ -135,7 +136,7 @@ describe('message flow', () => {
       expect(flow().stats.messages).toBe(9);
     });
 
-    test('groupCommit: false sends what is queued at once', async () => {
+    test('by default (groupCommit: false) the flow sends what is queued at once', async () => {
       let flowRef!: ReturnType<typeof createMessageFlow>;
       const waits: number[] = [];
       let first = true;
@@ -144,7 +145,6 @@ describe('message flow', () => {
         now: () => 1_000,
         monotonic: () => clock,
         reply: () => undefined,
-        groupCommit: false,
         linger: async (ms) => void waits.push(ms),
         ingest: async (messages): Promise<Result<IngestResult>> => {
           if (first) for (let i = 0; i < 5; i++) void flowRef.telemetry('pk01/bed-01', TOPIC, Buffer.from('{}'));
