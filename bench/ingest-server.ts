@@ -9,7 +9,7 @@
 import { Aedes } from 'aedes';
 import { createServer } from 'node:net';
 import type { DeviceCredentials } from '../core/alink';
-import { createMemoryLogger } from '../backend/runtime/deps';
+import { createLogger, createMemoryLogger } from '../backend/runtime/deps';
 import { createStack, Stack } from '../local-cloud/stack';
 import { tempDir } from './lib';
 
@@ -43,7 +43,8 @@ async function stack(n: number): Promise<{ port: number; devices: DeviceCredenti
     mqttWsPort: 0,
     httpPort: 0,
     host: '127.0.0.1',
-    log: createMemoryLogger(),
+    // BENCH_SERVER_LOG=1: the stack's warnings on stderr (e.g. why connections were dropped).
+    log: process.env.BENCH_SERVER_LOG === '1' ? createLogger() : createMemoryLogger(),
     synchronous: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full',
     // BENCH_GROUP_COMMIT=adaptive: the message flow's optional wait for fuller batches.
     groupCommit: process.env.BENCH_GROUP_COMMIT === 'adaptive' ? {} : false,
