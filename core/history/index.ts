@@ -134,3 +134,37 @@ export function finishBucket(b: BucketAccumulator): Bucket {
   if (s) out.spo2 = s;
   return out;
 }
+
+/** One piece of a bucket scan: `[from, to)` read from the level whose unit is `unitMs` (0: raw rows). */
+export interface ScanPiece {
+  unitMs: number;
+  from: number;
+  to: number;
+}
+
+/**
+ * The query plan for buckets of `widthMs` over [from, to), given rollup levels of `unitsMs` (e.g.
+ * an hour and a minute). A level can answer a bucket only if its unit divides the bucket width
+ * (its rows then never straddle a bucket boundary), and only for whole units inside the range.
+ * So the coarsest usable level takes the whole units in the middle, the next finer one the
+ * partial units at either end, and raw rows the leftovers: the rows read follow the bucket count
+ * (plus at most two partial units per level), not the length of the range, and the result equals
+ * a raw scan exactly. Pieces come back in time order, empty ones left out.
+ */
+export function planScan(from: number, to: number, widthMs: number, unitsMs: readonly number[]): ScanPiece[] {
+  const usable = unitsMs.filter((u) => u > 0 && widthMs % u === 0).sort((a, b) => b - a);
+  const out: ScanPiece[] = [];
+  const plan = (a: number, b: number, level: number): void => {
+    if (a >= b) return;
+    const u = usable[level];
+    if (u === undefined) return void out.push({ unitMs: 0, from: a, to: b });
+    const inner0 = Math.ceil(a / u) * u;
+    const inner1 = Math.floor(b / u) * u;
+    if (inner0 >= inner1) return plan(a, b, level + 1);
+    plan(a, inner0, level + 1);
+    out.push({ unitMs: u, from: inner0, to: inner1 });
+    plan(inner1, b, level + 1);
+  };
+  plan(from, to, 0);
+  return out;
+}

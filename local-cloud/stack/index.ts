@@ -15,7 +15,7 @@ import { loadTlsPair } from '../broker/tls';
 import { createDeviceControl } from '../broker/device-control';
 import { createFunctionHost } from '../function-host';
 import { createMqttAuthEndpoints } from '../../backend/mqtt-policy/http';
-import { createMessageFlow } from '../message-flow';
+import { createMessageFlow, MessageFlowOptions } from '../message-flow';
 import type { RateLimit } from '../message-flow/rate-limiter';
 import { buildLocalFunctions } from './functions';
 import { createInlineRunner, createWorkerRunner, FunctionRunner } from '../function-runner';
@@ -55,6 +55,8 @@ export interface StackOptions {
   log: Logger;
   now?: () => number;
   rateLimit?: RateLimit;
+  /** The message flow's adaptive group commit (local-cloud/message-flow); default off (`{}` turns it on with its defaults). */
+  groupCommit?: MessageFlowOptions['groupCommit'];
   /** SQLite durability; default `full`. */
   synchronous?: 'full' | 'normal';
   adminToken?: string;
@@ -114,6 +116,7 @@ export async function createStack(opts: StackOptions) {
   const flow = createMessageFlow({
     now,
     rateLimit: opts.rateLimit,
+    groupCommit: opts.groupCommit,
     ingest: (messages) =>
       functionHost.invoke('ingest', { action: 'batch', messages }, { kind: 'service', name: 'broker' }) as Promise<Result<IngestResult>>,
     reply: (deviceId, topic, payload) => broker?.sendToDevice(deviceId, topic, payload),

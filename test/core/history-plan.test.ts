@@ -1,4 +1,4 @@
-import { bucketCount, checkRange, chooseBucketWidth, NICE_WIDTHS_MS } from '../../core';
+import { bucketCount, checkRange, chooseBucketWidth, NICE_WIDTHS_MS, planScan } from '../../core';
 
 const DAY = 86_400_000;
 const T = Date.UTC(2026, 2, 3, 7, 31, 12, 345);
@@ -37,5 +37,45 @@ describe('history planning', () => {
   ])('rejects %j', (input, message) => {
     const r = checkRange(input);
     expect(!r.ok && r.message).toMatch(message);
+  });
+});
+
+describe('bucket scan planning over rollup levels', () => {
+  const M = 60_000;
+  const H = 3_600_000;
+  const UNITS = [H, M];
+  const covers = (pieces: ReturnType<typeof planScan>, from: number, to: number) => {
+    expect(pieces[0].from).toBe(from);
+    expect(pieces[pieces.length - 1].to).toBe(to);
+    pieces.forEach((p, i) => {
+      expect(p.from).toBeLessThan(p.to);
+      if (i > 0) expect(p.from).toBe(pieces[i - 1].to);
+      if (p.unitMs) expect([p.from % p.unitMs, p.to % p.unitMs]).toEqual([0, 0]);
+    });
+  };
+
+  test('30 days in 2-hour buckets: whole hours from the hour level, edges from minutes and raw rows', () => {
+    const from = T; // 07:31:12.345
+    const to = T + 30 * DAY;
+    const pieces = planScan(from, to, chooseBucketWidth({ from, to, maxPoints: 500 }), UNITS);
+    covers(pieces, from, to);
+    expect(pieces.map((p) => p.unitMs)).toEqual([0, M, H, M, 0]);
+    expect(pieces[2]).toEqual({ unitMs: H, from: Date.UTC(2026, 2, 3, 8), to: Date.UTC(2026, 3, 2, 7) });
+  });
+
+  test('widths that are not whole hours never read the hour level', () => {
+    const pieces = planScan(T, T + 7 * DAY, 30 * M, UNITS);
+    covers(pieces, T, T + 7 * DAY);
+    expect(pieces.map((p) => p.unitMs)).toEqual([0, M, 0]);
+  });
+
+  test('second widths read raw rows only; aligned ranges need no edges', () => {
+    expect(planScan(T, T + H, 10_000, UNITS)).toEqual([{ unitMs: 0, from: T, to: T + H }]);
+    const a = Date.UTC(2026, 0, 1);
+    expect(planScan(a, a + DAY, H, UNITS)).toEqual([{ unitMs: H, from: a, to: a + DAY }]);
+    expect(planScan(a + 1, a + 2 * M, H, UNITS)).toEqual([
+      { unitMs: 0, from: a + 1, to: a + M },
+      { unitMs: M, from: a + M, to: a + 2 * M },
+    ]);
   });
 });

@@ -83,4 +83,80 @@ describe('message flow', () => {
     await flow.idle();
     expect(batches.flat()).toHaveLength(2);
   });
+
+  describe('group commit under load', () => {
+    /** A flow whose ingest takes `commitMs` on a fake clock, during which `during()` may enqueue more. */
+    function loaded(commitMs: number, during: (batchNo: number) => void) {
+      let clock = 0;
+      const batches: number[] = [];
+      const waits: number[] = [];
+      let flow!: ReturnType<typeof createMessageFlow>;
+      flow = createMessageFlow({
+        now: () => 1_000,
+        monotonic: () => clock,
+        reply: () => undefined,
+        groupCommit: {},
+        linger: async (ms) => {
+          waits.push(ms);
+          clock += ms;
+          // Messages keep arriving while the batch waits.
+          for (let i = 0; i < 3; i++) void flow.telemetry('pk01/bed-02', TOPIC, Buffer.from('{}'));
+        },
+        ingest: async (messages): Promise<Result<IngestResult>> => {
+          batches.push(messages.length);
+          during(batches.length);
+          clock += commitMs;
+          await Promise.resolve();
+          return ok({ replies: messages.map(() => null), stored: messages.length, duplicates: 0, rejected: 0 });
+        },
+      });
+      return { flow: () => flow, batches, waits };
+    }
+
+    test('messages arriving one at a time never wait', async () => {
+      const { flow, batches, waits } = loaded(5, () => undefined);
+      for (let i = 0; i < 5; i++) await flow().telemetry('pk01/bed-01', TOPIC, Buffer.from('{}'));
+      expect(batches).toEqual([1, 1, 1, 1, 1]);
+      expect(waits).toEqual([]);
+      expect(flow().stats.waits).toBe(0);
+    });
+
+    test('after arrivals during a commit, a small batch waits (at most maxWaitMs) and grows; every message settles', async () => {
+      const acks: Array<Promise<void>> = [];
+      const { flow, batches, waits } = loaded(10, (n) => {
+        // 5 messages arrive while the first batch commits: 0.5 per ms.
+        if (n === 1) for (let i = 0; i < 5; i++) acks.push(flow().telemetry('pk01/bed-01', TOPIC, Buffer.from('{}')));
+      });
+      acks.push(flow().telemetry('pk01/bed-01', TOPIC, Buffer.from('{}')));
+      await Promise.all(acks);
+      await flow().idle();
+      // (32 - 5) / 0.5 per ms = 54 ms needed; capped at the default 4 ms, during which 3 more came.
+      expect(waits).toEqual([4]);
+      expect(batches).toEqual([1, 8]);
+      expect(flow().stats.messages).toBe(9);
+    });
+
+    test('by default (groupCommit: false) the flow sends what is queued at once', async () => {
+      let flowRef!: ReturnType<typeof createMessageFlow>;
+      const waits: number[] = [];
+      let first = true;
+      let clock = 0;
+      flowRef = createMessageFlow({
+        now: () => 1_000,
+        monotonic: () => clock,
+        reply: () => undefined,
+        linger: async (ms) => void waits.push(ms),
+        ingest: async (messages): Promise<Result<IngestResult>> => {
+          if (first) for (let i = 0; i < 5; i++) void flowRef.telemetry('pk01/bed-01', TOPIC, Buffer.from('{}'));
+          first = false;
+          clock += 10;
+          return ok({ replies: messages.map(() => null), stored: messages.length, duplicates: 0, rejected: 0 });
+        },
+      });
+      await flowRef.telemetry('pk01/bed-01', TOPIC, Buffer.from('{}'));
+      await flowRef.idle();
+      expect(waits).toEqual([]);
+      expect(flowRef.stats.batches).toBe(2);
+    });
+  });
 });

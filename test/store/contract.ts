@@ -225,5 +225,50 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
         expectBucketsEqual(await store.queryBuckets({ segments: [{ deviceId: id, from: T0, to: end }], widthMs: 60_000 }), bruteBuckets(readings, T0, end, 60_000));
       });
     });
+
+    // Widths of whole hours are answered from hour rollups (SQLite readings_1h, CloudBase hour
+    // summaries), whole minutes from minute rollups, the rest from raw rows: whichever level the
+    // planner picks, the buckets must equal a raw computation, including after later writes into
+    // an hour already summarised and vitals of one instant arriving in separate messages.
+    describe('buckets are the same whichever rollup level answers them', () => {
+      const H = 3_600_000;
+      const readings: Reading[] = [];
+      for (let i = 0; i < 1000; i++) {
+        const r: Reading = { ts: T0 + 12_345 + i * 37_000, heartRate: 55 + ((i * 7) % 61) };
+        if (i % 4) r.spo2 = 88 + (i % 12);
+        if (i % 5 === 0) r.temperature = 35.5 + (i % 30) / 10;
+        readings.push(r);
+      }
+      const id = 'pk0000test1/bed-1';
+      const end = T0 + 11 * H;
+      beforeEach(async () => {
+        await store.createDevice(dev('bed-1'), T0);
+        await store.appendReadings([{ deviceId: id, receivedAt: T0, readings }]);
+      });
+      test.each([
+        ['hour buckets over whole hours (hour level only)', T0, end, H],
+        ['2-hour buckets, partial hours and minutes at both ends', T0 + 1_234_567, end - 2_345_678, 2 * H],
+        ['3-hour buckets starting mid-minute', T0 + 30_500, end, 3 * H],
+        ['30-minute buckets (minute level) over the same range', T0 + 1_234_567, end - 2_345_678, 30 * 60_000],
+        ['hour buckets inside one hour', T0 + 3 * H + 61_000, T0 + 3 * H + 1_800_000, H],
+      ])('%s', async (_n, from, to, w) => {
+        expectBucketsEqual(await store.queryBuckets({ segments: [{ deviceId: id, from, to }], widthMs: w }), bruteBuckets(readings, from, to, w));
+      });
+      test('later writes into a summarised hour and split vitals update every level', async () => {
+        const before = await store.queryBuckets({ segments: [{ deviceId: id, from: T0, to: end }], widthMs: H });
+        expect(before.length).toBeGreaterThan(5);
+        // Vitals of existing instants arriving later (merged into their rows), and new instants.
+        const extra: Reading[] = [
+          { ts: readings[100].ts, temperature: 39.9 },
+          { ts: T0 + 2 * H + 5, heartRate: 180, spo2: 70 },
+          { ts: T0 + 2 * H + 59 * 60_000 + 999, heartRate: 30 },
+        ];
+        await store.appendReadings([{ deviceId: id, receivedAt: T0 + 1, readings: extra }]);
+        const all = readings.map((r) => (r.ts === extra[0].ts ? { ...r, temperature: 39.9 } : r)).concat(extra.slice(1));
+        for (const w of [H, 2 * H, 60_000, 10_000]) {
+          expectBucketsEqual(await store.queryBuckets({ segments: [{ deviceId: id, from: T0, to: end }], widthMs: w }), bruteBuckets(all, T0, end, w));
+        }
+      });
+    });
   });
 }

@@ -288,4 +288,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE patients ADD COLUMN emergency_contacts TEXT;
     `,
   },
+  {
+    version: 11,
+    name: 'per-hour rollups (second history level), backfilled from the per-minute ones',
+    sql: `
+      -- Per-hour aggregates of readings_1m, recomputed for every hour a batch touches, so a history
+      -- whose buckets are whole hours (30 days in 500 points: 2 h) reads one row per hour instead
+      -- of sixty (docs/performance.md).
+      CREATE TABLE readings_1h (
+        device_id INTEGER NOT NULL,
+        hour INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        t_n INTEGER NOT NULL, t_sum REAL NOT NULL, t_min REAL, t_max REAL,
+        h_n INTEGER NOT NULL, h_sum REAL NOT NULL, h_min REAL, h_max REAL,
+        s_n INTEGER NOT NULL, s_sum REAL NOT NULL, s_min REAL, s_max REAL,
+        PRIMARY KEY (device_id, hour)
+      ) WITHOUT ROWID;
+      INSERT INTO readings_1h
+        SELECT device_id, cast(minute / 60 AS INTEGER), sum(n),
+          sum(t_n), total(t_sum), min(t_min), max(t_max),
+          sum(h_n), total(h_sum), min(h_min), max(h_max),
+          sum(s_n), total(s_sum), min(s_min), max(s_max)
+        FROM readings_1m GROUP BY device_id, cast(minute / 60 AS INTEGER);
+    `,
+  },
 ];

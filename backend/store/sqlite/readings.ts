@@ -1,5 +1,5 @@
 /**
- * Reading rows: idempotent appends with per-minute rollups, raw and bucketed queries.
+ * Reading rows: idempotent appends with per-minute and per-hour rollups, raw and bucketed queries.
  * Numbers bound from JavaScript arrive as REAL, so every integer division is cast explicitly.
  */
 import {
@@ -8,6 +8,7 @@ import {
   Bucket,
   emptyBucket,
   finishBucket,
+  planScan,
   Reading,
 } from '../../../core';
 import type { AppendResult, BucketQuery, RawQuery, ReadingBatchItem, Segment } from '../types';
@@ -15,6 +16,14 @@ import type { Db } from './database';
 import { toReading } from './devices';
 
 const MINUTE = 60_000;
+const HOUR = 3_600_000;
+/** Sums of rollup rows, in the shape of AGG_COLUMNS. */
+const SUM_COLUMNS = `sum(n) AS n,
+  sum(t_n) AS t_n, sum(t_sum) AS t_sum, min(t_min) AS t_min, max(t_max) AS t_max,
+  sum(h_n) AS h_n, sum(h_sum) AS h_sum, min(h_min) AS h_min, max(h_max) AS h_max,
+  sum(s_n) AS s_n, sum(s_sum) AS s_sum, min(s_min) AS s_min, max(s_max) AS s_max`;
+/** The rollup levels the bucket planner may read (readings_1h, readings_1m). */
+export const ROLLUP_UNITS_MS: readonly number[] = [HOUR, MINUTE];
 /** How long a message id is remembered to recognise redelivery. */
 export const MESSAGE_ID_TTL_MS = 24 * 3_600_000;
 
@@ -38,7 +47,11 @@ function addRow(b: BucketAccumulator, r: AggRow): void {
   addToAccumulator(b.spo2, r.s_n, r.s_sum, r.s_min ?? Infinity, r.s_max ?? -Infinity);
 }
 
-export function createReadingTable(db: Db, rowId: (deviceId: string) => number | undefined) {
+/**
+ * `unitsMs`: the rollup levels bucket queries may read, coarsest first (default hour and minute);
+ * `bench:history` passes `[MINUTE]` to measure the path before the hour level, in the same run.
+ */
+export function createReadingTable(db: Db, rowId: (deviceId: string) => number | undefined, unitsMs: readonly number[] = ROLLUP_UNITS_MS) {
   const q = {
     seen: db.prepare('SELECT 1 FROM message_ids WHERE device_id = ? AND msg_id = ? AND fingerprint = ? AND received_at >= ?'),
     remember: db.prepare('INSERT OR REPLACE INTO message_ids (device_id, msg_id, fingerprint, received_at) VALUES (?, ?, ?, ?)'),
@@ -54,17 +67,19 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
     ),
     rollup: db.prepare(`INSERT OR REPLACE INTO readings_1m
       SELECT @d, @m, ${AGG_COLUMNS} FROM readings WHERE device_id = @d AND ts >= @m * ${MINUTE} AND ts < (@m + 1) * ${MINUTE}`),
+    // After the minutes: an hour is the sum of its (at most 60) minute rows.
+    rollupHour: db.prepare(`INSERT OR REPLACE INTO readings_1h
+      SELECT @d, @h, ${SUM_COLUMNS} FROM readings_1m WHERE device_id = @d AND minute >= @h * 60 AND minute < (@h + 1) * 60`),
     count: db.prepare('SELECT count(*) AS c FROM (SELECT 1 FROM readings WHERE device_id = ? AND ts >= ? AND ts < ? LIMIT ?)'),
     raw: db.prepare(
       'SELECT ts, temperature, heart_rate, spo2 FROM readings WHERE device_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?',
     ),
     rawBuckets: db.prepare(`SELECT cast(ts / @w AS INTEGER) * @w AS t, ${AGG_COLUMNS}
       FROM readings WHERE device_id = @d AND ts >= @from AND ts < @to GROUP BY 1 ORDER BY 1`),
-    rollupBuckets: db.prepare(`SELECT cast(minute / @wm AS INTEGER) * @w AS t, sum(n) AS n,
-      sum(t_n) AS t_n, sum(t_sum) AS t_sum, min(t_min) AS t_min, max(t_max) AS t_max,
-      sum(h_n) AS h_n, sum(h_sum) AS h_sum, min(h_min) AS h_min, max(h_max) AS h_max,
-      sum(s_n) AS s_n, sum(s_sum) AS s_sum, min(s_min) AS s_min, max(s_max) AS s_max
-      FROM readings_1m WHERE device_id = @d AND minute >= @m0 AND minute < @m1 GROUP BY 1 ORDER BY 1`),
+    minuteBuckets: db.prepare(`SELECT cast(minute / @wu AS INTEGER) * @w AS t, ${SUM_COLUMNS}
+      FROM readings_1m WHERE device_id = @d AND minute >= @u0 AND minute < @u1 GROUP BY 1 ORDER BY 1`),
+    hourBuckets: db.prepare(`SELECT cast(hour / @wu AS INTEGER) * @w AS t, ${SUM_COLUMNS}
+      FROM readings_1h WHERE device_id = @d AND hour >= @u0 AND hour < @u1 GROUP BY 1 ORDER BY 1`),
   };
   let appendsSincePurge = 0;
 
@@ -99,7 +114,13 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
       }
       perDevice.set(d, counter);
     }
-    for (const { d, m } of touched.values()) q.rollup.run({ d, m });
+    const hours = new Map<string, { d: number; h: number }>();
+    for (const { d, m } of touched.values()) {
+      q.rollup.run({ d, m });
+      const h = Math.floor(m / 60);
+      hours.set(`${d}:${h}`, { d, h });
+    }
+    for (const { d, h } of hours.values()) q.rollupHour.run({ d, h });
     for (const [d, c] of perDevice) q.counters.run(c.added, c.last, d);
     return { duplicate, written };
   });
@@ -142,28 +163,30 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
       return rows.slice(0, query.limit);
     },
     /**
-     * Buckets of whole minutes come from the rollups for the full minutes inside each segment plus
-     * raw rows for the partial minutes at either end, so results equal a raw scan exactly.
+     * Planned by `planScan`: whole hours inside a segment from the hour rollups when the width is
+     * whole hours, whole minutes from the minute rollups when it is whole minutes, and raw rows
+     * for the rest, so results equal a raw scan exactly and the rows read follow the bucket count.
      */
     buckets(query: BucketQuery): Bucket[] {
       const w = query.widthMs;
       const acc = new Map<number, BucketAccumulator>();
-      for (const { deviceId, from, to } of query.segments) {
-        const d = rowId(deviceId);
-        if (d === undefined || from >= to) continue;
-        const fullFrom = Math.ceil(from / MINUTE) * MINUTE;
-        const fullTo = Math.floor(to / MINUTE) * MINUTE;
-        if (w % MINUTE !== 0 || fullFrom >= fullTo) {
-          bucketsRaw(d, from, to, w, acc);
-          continue;
-        }
-        bucketsRaw(d, from, fullFrom, w, acc);
-        for (const r of q.rollupBuckets.all({ d, m0: fullFrom / MINUTE, m1: fullTo / MINUTE, wm: w / MINUTE, w }) as AggRow[]) {
+      const add = (rows: AggRow[]) => {
+        for (const r of rows) {
           const b = acc.get(r.t) ?? emptyBucket(r.t);
           addRow(b, r);
           acc.set(r.t, b);
         }
-        bucketsRaw(d, fullTo, to, w, acc);
+      };
+      for (const { deviceId, from, to } of query.segments) {
+        const d = rowId(deviceId);
+        if (d === undefined || from >= to) continue;
+        for (const p of planScan(from, to, w, unitsMs)) {
+          if (p.unitMs === 0) bucketsRaw(d, p.from, p.to, w, acc);
+          else {
+            const stmt = p.unitMs === HOUR ? q.hourBuckets : q.minuteBuckets;
+            add(stmt.all({ d, u0: p.from / p.unitMs, u1: p.to / p.unitMs, wu: w / p.unitMs, w }) as AggRow[]);
+          }
+        }
       }
       return [...acc.values()].sort((a, b) => a.t - b.t).map(finishBucket);
     },

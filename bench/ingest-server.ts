@@ -1,0 +1,92 @@
+/**
+ * The server side of `bench:ingest --steady`, run in a child process so that its CPU time
+ * (`process.cpuUsage`, all its threads: broker, message flow, function worker) is measured apart
+ * from the load generator's. argv[2]: `bare` (aedes with no hooks, devices log in with any
+ * credentials) or `stack` (the real local stack, SQLite with FULL sync unless BENCH_SYNC=normal).
+ * argv[3]: devices to provision. Talks to the parent over IPC:
+ *   → {type:'ready', port, devices}   ← {type:'cpu'} → {type:'cpu', us}   ← {type:'stop'} → {type:'stopped', stored, perBatch}
+ */
+import { Aedes } from 'aedes';
+import { createServer } from 'node:net';
+import type { DeviceCredentials } from '../core/alink';
+import { createLogger, createMemoryLogger } from '../backend/runtime/deps';
+import { createStack, Stack } from '../local-cloud/stack';
+import { tempDir } from './lib';
+
+type ToServer = { type: 'cpu' } | { type: 'stop' };
+
+const send = (m: unknown) => process.send?.(m);
+const cpuUs = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+
+async function bare(): Promise<{ port: number; stop: () => Promise<{ stored: number; perBatch?: number }> }> {
+  const broker = await Aedes.createBroker({ maxClientsIdLength: 256 });
+  const server = createServer(broker.handle);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    port: (server.address() as { port: number }).port,
+    stop: async () => {
+      await new Promise<void>((r) => broker.close(() => r()));
+      await new Promise<void>((r) => server.close(() => r()));
+      return { stored: 0 };
+    },
+  };
+}
+
+async function stack(n: number): Promise<{ port: number; devices: DeviceCredentials[]; stop: () => Promise<{ stored: number; perBatch?: number }> }> {
+  const dir = tempDir('rpm-bench-steady-');
+  const s: Stack = await createStack({
+    dataDir: dir.path,
+    mqttPort: 0,
+    mqttWsPort: 0,
+    httpPort: 0,
+    host: '127.0.0.1',
+    // BENCH_SERVER_LOG=1: the stack's warnings on stderr (e.g. why connections were dropped).
+    log: process.env.BENCH_SERVER_LOG === '1' ? createLogger() : createMemoryLogger(),
+    synchronous: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full',
+    // BENCH_GROUP_COMMIT=adaptive: the message flow's optional wait for fuller batches.
+    groupCommit: process.env.BENCH_GROUP_COMMIT === 'adaptive' ? {} : false,
+  });
+  const devices: DeviceCredentials[] = [];
+  for (let k = 0; k < n; k++) {
+    const r = await s.invoke('devices', { action: 'create', deviceName: `steady-${k}` }, { kind: 'admin' });
+    if (!r.ok) throw new Error(r.message);
+    devices.push(r.data as DeviceCredentials);
+  }
+  return {
+    port: s.ports.mqtt,
+    devices,
+    stop: async () => {
+      await s.close();
+      const perBatch = s.flow.stats.messages / Math.max(1, s.flow.stats.batches);
+      const { createSqliteStore } = await import('../backend/store/sqlite');
+      const store = createSqliteStore({ dataDir: dir.path });
+      const stored = (await store.stats()).readings;
+      await store.close();
+      dir.remove();
+      return { stored, perBatch };
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const mode = process.argv[2];
+  const n = Number(process.argv[3]);
+  const server = mode === 'bare' ? { ...(await bare()), devices: [] as DeviceCredentials[] } : await stack(n);
+  process.on('message', (m: ToServer) => {
+    if (m.type === 'cpu') send({ type: 'cpu', us: cpuUs() });
+    else if (m.type === 'stop') {
+      // Exits by itself (so that a --cpu-prof profile is written) once the parent has the answer.
+      const reply = (r: object) => process.send?.(r, () => process.exit(0));
+      void server.stop().then((r) => reply({ type: 'stopped', ...r }), (e: Error) => reply({ type: 'stopped', stored: -1, error: e.message }));
+    }
+  });
+  send({ type: 'ready', port: server.port, devices: server.devices });
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
