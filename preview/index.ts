@@ -40,7 +40,7 @@ async function main(): Promise<void> {
       await tab.setContent(html, { waitUntil: 'load' });
       await tab.evaluate(() => document.fonts.ready);
       const file = join(out, `${scene.name}.png`);
-      if (scene.path.startsWith('pages/')) await tab.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+      if (/^(pages|family)\//.test(scene.path)) await tab.screenshot({ path: file, fullPage: true, animations: 'disabled' });
       else await tab.locator('.preview-root').screenshot({ path: file, animations: 'disabled' });
       console.log(`preview: ${scene.name}.png`);
     }

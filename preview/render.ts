@@ -69,7 +69,7 @@ const settle = async (rounds = 20) => {
 export async function renderScene(scene: Scene, root: string): Promise<string> {
   const { simulate, document, mount } = freshSimulator(root);
   const charts = recordCharts(simulate);
-  const isPage = scene.path.startsWith('pages/');
+  const isPage = /^(pages|family)\//.test(scene.path);
   if (scene.services) (globalThis as Record<string, unknown>).getApp = () => ({ services: scene.services });
   const id = simulate.load(join(root, scene.path, 'index'), { rootPath: root, usingComponents: { chart: charts.id } });
   const comp = simulate.render(id, scene.props ?? {});

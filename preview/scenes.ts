@@ -54,9 +54,9 @@ const withContacts = () => ({
 function contactScenes(): Scene[] {
   const api = { patient: async () => ({ ok: true as const, data: withContacts() }) };
   return [
-    { name: 'patient-contacts-call', path: 'pages/patient', services: fixtureServices({ api }), query: { id: 'p_mom' } },
-    { name: 'patient-contacts-editing', path: 'pages/patient', services: fixtureServices({ api }), query: { id: 'p_mom' }, act: ({ instance }) => void (instance.onEdit as () => void)() },
-    { name: 'patient-contacts-none-family', path: 'pages/patient', services: fixtureServices(), query: { id: 'p_dad' } },
+    { name: 'patient-contacts-call', path: 'family/patient', services: fixtureServices({ api }), query: { id: 'p_mom' } },
+    { name: 'patient-contacts-editing', path: 'family/patient', services: fixtureServices({ api }), query: { id: 'p_mom' }, act: ({ instance }) => void (instance.onEdit as () => void)() },
+    { name: 'patient-contacts-none-family', path: 'family/patient', services: fixtureServices(), query: { id: 'p_dad' } },
   ];
 }
 
@@ -69,10 +69,10 @@ function alertScenes(): Scene[] {
     { name: 'monitor-alert-acknowledged', path: 'pages/monitor', services: fixtureServices({ api: activeOf([ALERT_ACKED]) }) },
     { name: 'monitor-alert-escalated', path: 'pages/monitor', services: fixtureServices({ api: activeOf([ALERT_ESCALATED]) }) },
     { name: 'monitor-alert-big-text', path: 'pages/monitor', services: fixtureServices({ bigText: true, api: activeOf([ALERT_ESCALATED]) }) },
-    { name: 'alerts-page', path: 'pages/alerts', query: { id: 'p_mom' }, services: fixtureServices({ api: { ...activeOf([ALERT_ESCALATED]), snoozes: async () => ({ ok: true, data: [SNOOZE_OFFLINE] }) } }) },
+    { name: 'alerts-page', path: 'family/alerts', query: { id: 'p_mom' }, services: fixtureServices({ api: { ...activeOf([ALERT_ESCALATED]), snoozes: async () => ({ ok: true, data: [SNOOZE_OFFLINE] }) } }) },
     {
       name: 'alerts-acknowledge-note',
-      path: 'pages/alerts',
+      path: 'family/alerts',
       query: { id: 'p_mom' },
       services: fixtureServices({ api: activeOf([ALERT_ACTIVE]) }),
       act: ({ instance }) => {
@@ -82,23 +82,23 @@ function alertScenes(): Scene[] {
     },
     {
       name: 'alerts-snooze',
-      path: 'pages/alerts',
+      path: 'family/alerts',
       query: { id: 'p_mom' },
       services: fixtureServices({ api: activeOf([ALERT_ACKED]) }),
       act: ({ instance }) => void (instance.onStartSnooze as (e: unknown) => void)({ currentTarget: { dataset: { kind: 'spo2' } } }),
     },
-    { name: 'alerts-resolved', path: 'pages/alerts', query: { id: 'p_mom' }, services: fixtureServices({ api: { alertHistory: async () => ({ ok: true, data: { alerts: ALERTS_PAST, next: 'older' } }) } }) },
-    { name: 'alert-settings-owner', path: 'pages/alert-settings', query: { id: 'p_mom' }, services: fixtureServices({ api: rulesByOwner }) },
-    { name: 'alert-settings-family', path: 'pages/alert-settings', query: { id: 'p_dad' }, services: fixtureServices() },
+    { name: 'alerts-resolved', path: 'family/alerts', query: { id: 'p_mom' }, services: fixtureServices({ api: { alertHistory: async () => ({ ok: true, data: { alerts: ALERTS_PAST, next: 'older' } }) } }) },
+    { name: 'alert-settings-owner', path: 'family/alert-settings', query: { id: 'p_mom' }, services: fixtureServices({ api: rulesByOwner }) },
+    { name: 'alert-settings-family', path: 'family/alert-settings', query: { id: 'p_dad' }, services: fixtureServices() },
     {
       name: 'alert-settings-quota-exhausted',
-      path: 'pages/alert-settings',
+      path: 'family/alert-settings',
       query: { id: 'p_mom' },
       services: fixtureServices({ api: { alertQuota: async () => ({ ok: true, data: { templateId: TEMPLATE_ID, remaining: { [TEMPLATE_ID]: 0 } } }) } }),
     },
     {
       name: 'alert-settings-not-configured',
-      path: 'pages/alert-settings',
+      path: 'family/alert-settings',
       query: { id: 'p_mom' },
       services: fixtureServices({ api: { alertQuota: async () => ({ ok: true, data: { templateId: null, remaining: {} } }) } }),
     },
@@ -208,12 +208,12 @@ export function pageScenes(): Scene[] {
         await (instance.onRedeem as () => Promise<void>)();
       },
     },
-    { name: 'patient-owner', path: 'pages/patient', services: fixtureServices(), query: { id: 'p_mom' }, act: ({ instance }) => (instance.onInvite as () => Promise<void>)() },
-    { name: 'patient-owner-editing', path: 'pages/patient', services: fixtureServices(), query: { id: 'p_mom' }, act: ({ instance }) => void (instance.onEdit as () => void)() },
-    { name: 'patient-family', path: 'pages/patient', services: fixtureServices(), query: { id: 'p_dad' } },
+    { name: 'patient-owner', path: 'family/patient', services: fixtureServices(), query: { id: 'p_mom' }, act: ({ instance }) => (instance.onInvite as () => Promise<void>)() },
+    { name: 'patient-owner-editing', path: 'family/patient', services: fixtureServices(), query: { id: 'p_mom' }, act: ({ instance }) => void (instance.onEdit as () => void)() },
+    { name: 'patient-family', path: 'family/patient', services: fixtureServices(), query: { id: 'p_dad' } },
     {
       name: 'patient-no-device',
-      path: 'pages/patient',
+      path: 'family/patient',
       services: fixtureServices({
         api: {
           patient: async () => ({ ok: true, data: patientDetail(PATIENTS[0], []) }),

@@ -115,7 +115,7 @@ describe('实时监测 banner', () => {
     await until(() => page.data.state === 'ready' && page.data.alerts.length === 1, 'the banner');
     page.querySelector('.banner')!.dispatchEvent('open', {});
     await until(() => ui.navigations.length > 0, 'the navigation');
-    expect(ui.navigations).toEqual(['/pages/alerts/index?id=p_mom']);
+    expect(ui.navigations).toEqual(['/family/alerts/index?id=p_mom']);
   });
 });
 

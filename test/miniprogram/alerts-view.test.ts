@@ -7,8 +7,8 @@
  */
 import { defaultRules } from '../../core/alerts';
 import { alertSummary, alertTitle, alertView, applyAlert, quotaView, snoozeView, sortAlerts, withAlerts } from '../../miniprogram/common/alerts';
-import { kindSwitches, toggledDisabled, vitalRules } from '../../miniprogram/pages/alert-settings/view-model';
-import { callRows } from '../../miniprogram/pages/patient/view-model';
+import { kindSwitches, toggledDisabled, vitalRules } from '../../miniprogram/family/alert-settings/view-model';
+import { callRows } from '../../miniprogram/family/patient/view-model';
 import { alertFixture, ALERT_ACKED, ALERT_ACTIVE, ALERT_ESCALATED, ALERTS_PAST, NOW, SNOOZE_OFFLINE } from '../../preview/fixtures';
 
 const NAMES = { u_sis: '张丽', u_me: '张伟' };

@@ -44,7 +44,7 @@ test('adding a patient through the form stores the profile and opens the patient
   await until(() => ui.navigations.length === 1, 'the patient page to open');
   const list = await services.api.patients();
   expect(list.ok && list.data.map((p) => [p.name, p.sex, p.role, p.birthDate])).toEqual([['王秀英', 'female', 'owner', '1948-03-12']]);
-  expect(ui.navigations).toEqual([`/pages/patient/index?id=${encodeURIComponent(list.ok ? list.data[0].id : '')}`]);
+  expect(ui.navigations).toEqual([`/family/patient/index?id=${encodeURIComponent(list.ok ? list.data[0].id : '')}`]);
 });
 
 test('redeeming a family invite shows the patient as followed, with the family role', async () => {

@@ -23,11 +23,11 @@ describe('npm run preview', () => {
   beforeAll(async () => {
     out = tempDir('rpm-preview-test-');
     stdout = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'preview/index.ts'), '--out', out.path], { cwd: ROOT, timeout: 120_000 }, (e, so, se) =>
+      execFile(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'preview/index.ts'), '--out', out.path], { cwd: ROOT, timeout: 400_000 }, (e, so, se) =>
         e ? reject(new Error(`${e.message}\n${se}`)) : resolve(so),
       ),
     );
-  }, 150_000);
+  }, 420_000);
   afterAll(() => out.remove());
 
   test('writes one PNG per scene and reports them as JSON on its last line', () => {

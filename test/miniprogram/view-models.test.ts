@@ -7,7 +7,7 @@ import type { Result } from '../../core';
 import type { CommandReply, HistoryResult } from '../../core/api';
 import { outcomeOf, staleAfterMs, tileOf, mergeLatest, Latest } from '../../miniprogram/pages/monitor/view-model';
 import { resolutionNote, summarize } from '../../miniprogram/pages/history/view-model';
-import { codeFromScan, inviteText, memberRows } from '../../miniprogram/pages/patient/view-model';
+import { codeFromScan, inviteText, memberRows } from '../../miniprogram/family/patient/view-model';
 import { describe as describePatient, nicknameFrom } from '../../miniprogram/pages/me/view-model';
 import { avatarSource } from '../../miniprogram/services/avatar';
 import { initialOf } from '../../miniprogram/components/user-avatar/model';

@@ -147,7 +147,7 @@ definePage({
       ui.toast('昵称已保存');
     },
     onOpenPatient(e: WechatMiniprogram.TouchEvent<{}, {}, { id: string }>) {
-      this.services().ui.navigateTo(`/pages/patient/index?id=${encodeURIComponent(e.currentTarget.dataset.id)}`);
+      this.services().ui.navigateTo(`/family/patient/index?id=${encodeURIComponent(e.currentTarget.dataset.id)}`);
     },
     onStartCreate() {
       this.setData({ creating: true, createError: '' });
@@ -161,7 +161,7 @@ definePage({
       if (!r.ok) return this.setData({ createBusy: false, createError: errorText(r, 'profile') });
       this.setData({ createBusy: false, creating: false });
       this.services().ui.toast('已添加，请绑定设备');
-      this.services().ui.navigateTo(`/pages/patient/index?id=${encodeURIComponent(r.data.id)}`);
+      this.services().ui.navigateTo(`/family/patient/index?id=${encodeURIComponent(r.data.id)}`);
     },
     onRedeemInput(e: WechatMiniprogram.Input) {
       this.setData({ redeemCode: e.detail.value, redeemError: '' });

@@ -247,7 +247,7 @@ definePage({
       this.renderAlerts();
     },
     onOpenAlerts() {
-      this.services().ui.navigateTo(`/pages/alerts/index?id=${this.data.patientId}`);
+      this.services().ui.navigateTo(`/family/alerts/index?id=${this.data.patientId}`);
     },
     onRealtime(e: RealtimeEvent) {
       const f = this.fields();

@@ -32,11 +32,14 @@ export function provideApp(services: Services): void {
 }
 
 /** Renders a page, then runs its `onLoad(query)` and `onShow()` as the framework does on open. */
+/** Pages outside the tab bar live in the `family` subpackage (app.json `subPackages`). */
+const SUBPACKAGE_PAGES: Record<string, string> = { patient: 'family', alerts: 'family', 'alert-settings': 'family' };
+
 export function openPage(name: string, services: Services, query: Record<string, string> = {}) {
   provideApp(services);
   const simulate = simulator();
   const charts = recordCharts(simulate);
-  const id = simulate.load(join(MINIPROGRAM_ROOT, 'pages', name, 'index'), { rootPath: MINIPROGRAM_ROOT, usingComponents: { chart: charts.id } } );
+  const id = simulate.load(join(MINIPROGRAM_ROOT, SUBPACKAGE_PAGES[name] ?? 'pages', name, 'index'), { rootPath: MINIPROGRAM_ROOT, usingComponents: { chart: charts.id } } );
   const page = simulate.render(id);
   page.attach((globalThis as unknown as { document: Document }).document.createElement('parent-wrapper'));
   const inst = page.instance as unknown as { onLoad?: (q: Record<string, string>) => void; onShow?: () => void; onHide?: () => void; onUnload?: () => void };

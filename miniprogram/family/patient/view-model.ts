@@ -2,7 +2,7 @@
 import { DeviceStatus, formatCode, MemberRecord, normalizeCode } from '../../lib/core';
 import type { PatientProfile } from '../../lib/core';
 import { ago, dateTimeText } from '../../common/time';
-import { ROLE_TEXT } from '../me/view-model';
+import { ROLE_TEXT } from '../../pages/me/view-model';
 
 export interface DeviceRow {
   id: string;

@@ -10,7 +10,7 @@ import { dateText, dateTimeText } from '../../common/time';
 import { formOf, ProfileForm } from '../../components/profile-form/model';
 import type { Services } from '../../services/index';
 import { servicesOf } from '../../services/provider';
-import { describe, sexText } from '../me/view-model';
+import { describe, sexText } from '../../pages/me/view-model';
 import { CallRow, callRows, codeFromScan, DeviceRow, deviceRow, inviteText, MemberRow, memberRows, shareInvitePath } from './view-model';
 
 

@@ -154,7 +154,7 @@ definePage({
       void this.snooze(e.currentTarget.dataset.kind, 0);
     },
     onSettings() {
-      this.services().ui.navigateTo(`/pages/alert-settings/index?id=${this.data.patientId}`);
+      this.services().ui.navigateTo(`/family/alert-settings/index?id=${this.data.patientId}`);
     },
     onRetry() {
       void this.load();
