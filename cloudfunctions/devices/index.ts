@@ -2,12 +2,14 @@
  * `devices`: operators register devices and read every device's status; users bind devices to
  * their patients with the label code and see the devices of the patients they follow.
  */
+import { devices } from '../../core/api/contract/devices';
 import { adminOnly, defineFunction } from '../../backend/runtime/handler';
 import { bind, mine, unbind } from './handlers/binding';
 import { create } from './handlers/create';
 import { get, list } from './handlers/read';
 
 const fn = defineFunction('devices', {
+  contract: devices,
   actions: { create: adminOnly(create), list: adminOnly(list), get: adminOnly(get), bind, unbind, mine },
   defaultAction: 'mine',
   allow: ['admin', 'user'],
