@@ -10,6 +10,7 @@
  * optional in Alink and is left out of the content when the client id does not carry it.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { DEVICE_NAME_RE, PRODUCT_KEY_RE } from './names';
 
 export type SignMethod = 'hmacsha256' | 'hmacsha1' | 'hmacmd5';
 const HASH: Record<SignMethod, string> = { hmacsha256: 'sha256', hmacsha1: 'sha1', hmacmd5: 'md5' };
@@ -39,9 +40,7 @@ export interface UsernameParams {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** Alink device names: 4–32 of letters, digits and `-_@.:`; product keys: 4–32 letters/digits. */
-export const DEVICE_NAME_RE = /^[A-Za-z0-9_\-@.:]{4,32}$/;
-export const PRODUCT_KEY_RE = /^[A-Za-z0-9]{4,32}$/;
+export { DEVICE_NAME_RE, PRODUCT_KEY_RE };
 
 export function parseClientId(clientId: string): Parsed<ClientIdParams> {
   const m = /^([^|]{1,64})\|([^|]*)\|$/.exec(clientId);

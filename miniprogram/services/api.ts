@@ -1,29 +1,9 @@
 /**
- * The cloud functions as typed calls. Views call these, never a transport; the answer types come
- * from the shared library (`core/api`), the same ones the functions are written against.
+ * The cloud functions as typed calls. Views call these, never a transport; each call's event and
+ * answer types come from the functions' contract (`core/api/contract`, re-exported as types by the
+ * shared library), the same declarations the functions are checked against.
  */
-import type {
-  BindResult,
-  CommandReply,
-  ControlState,
-  HistoryResult,
-  InviteCreated,
-  InviteRedeemed,
-  LoginResult,
-  MeResult,
-  MemberRecord,
-  MyDevice,
-  PatientDetail,
-  PatientProfile,
-  PatientRecord,
-  PatientSummary,
-  RealtimeCredentials,
-  Result,
-  SetReply,
-  Settings,
-  UserProfilePatch,
-  UserRecord,
-} from '../lib/core';
+import type { ActionInput, ActionName, ActionResult, FunctionName, PatientProfile, Result, Settings, UserProfilePatch } from '../lib/core';
 import type { CallFunction } from './transport';
 
 export interface HistoryQuery {
@@ -36,34 +16,42 @@ export interface HistoryQuery {
   maxPoints?: number;
 }
 
-export function createApi(call: CallFunction) {
+/** A call of one declared action: its input and answer typed from the contract. */
+export type ActionCall = <F extends FunctionName, A extends ActionName<F>>(name: F, action: A, input: ActionInput<F, A>) => Promise<Result<ActionResult<F, A>>>;
+
+export function typedCall(call: CallFunction): ActionCall {
+  return (name, action, input) => call(name, { action, ...(input as object) });
+}
+
+export function createApi(raw: CallFunction) {
+  const call = typedCall(raw);
   return {
-    login: (event: { code?: string; name?: string }) => call<LoginResult>('auth', { action: 'login', ...event }),
-    me: () => call<MeResult>('auth', { action: 'me' }),
-    logout: () => call<{ signedOut: true }>('auth', { action: 'logout' }),
+    login: (event: { code?: string; name?: string }) => call('auth', 'login', { ...event }),
+    me: () => call('auth', 'me', {}),
+    logout: () => call('auth', 'logout', {}),
     /** Changes the caller's own display name and/or avatar; answers with the updated user. */
-    updateProfile: (patch: UserProfilePatch) => call<UserRecord>('auth', { action: 'updateProfile', ...patch }),
+    updateProfile: (patch: UserProfilePatch) => call('auth', 'updateProfile', patch),
 
-    patients: () => call<PatientSummary[]>('patients', { action: 'list' }),
-    patient: (patientId: string) => call<PatientDetail>('patients', { action: 'get', patientId }),
-    createPatient: (profile: PatientProfile) => call<PatientSummary>('patients', { action: 'create', ...profile }),
-    updatePatient: (patientId: string, profile: Partial<PatientProfile>) => call<PatientRecord>('patients', { action: 'update', patientId, ...profile }),
-    members: (patientId: string) => call<MemberRecord[]>('patients', { action: 'members', patientId }),
-    createInvite: (patientId: string) => call<InviteCreated>('patients', { action: 'createInvite', patientId }),
-    redeemInvite: (code: string) => call<InviteRedeemed>('patients', { action: 'redeemInvite', code }),
-    removeMember: (patientId: string, userId: string) => call<{ removed: string }>('patients', { action: 'removeMember', patientId, userId }),
-    leave: (patientId: string) => call<{ left: string }>('patients', { action: 'leave', patientId }),
+    patients: () => call('patients', 'list', {}),
+    patient: (patientId: string) => call('patients', 'get', { patientId }),
+    createPatient: (profile: PatientProfile) => call('patients', 'create', profile),
+    updatePatient: (patientId: string, profile: Partial<PatientProfile>) => call('patients', 'update', { patientId, ...profile }),
+    members: (patientId: string) => call('patients', 'members', { patientId }),
+    createInvite: (patientId: string) => call('patients', 'createInvite', { patientId }),
+    redeemInvite: (code: string) => call('patients', 'redeemInvite', { code }),
+    removeMember: (patientId: string, userId: string) => call('patients', 'removeMember', { patientId, userId }),
+    leave: (patientId: string) => call('patients', 'leave', { patientId }),
 
-    myDevices: () => call<MyDevice[]>('devices', { action: 'mine' }),
-    bindDevice: (patientId: string, code: string) => call<BindResult>('devices', { action: 'bind', patientId, code }),
-    unbindDevice: (deviceId: string) => call<{ deviceId: string; unbound: true }>('devices', { action: 'unbind', deviceId }),
+    myDevices: () => call('devices', 'mine', {}),
+    bindDevice: (patientId: string, code: string) => call('devices', 'bind', { patientId, code }),
+    unbindDevice: (deviceId: string) => call('devices', 'unbind', { deviceId }),
 
-    history: (q: HistoryQuery) => call<HistoryResult>('history', { action: 'query', ...q }),
-    realtimeCredentials: () => call<RealtimeCredentials>('realtime', { action: 'credentials' }),
+    history: (q: HistoryQuery) => call('history', 'query', q),
+    realtimeCredentials: () => call('realtime', 'credentials', {}),
 
-    setMeasurement: (deviceId: string, settings: Partial<Settings>) => call<SetReply>('command', { action: 'set', deviceId, settings }),
-    measureNow: (deviceId: string) => call<CommandReply>('command', { action: 'measureNow', deviceId }),
-    controlState: (deviceId: string) => call<ControlState>('command', { action: 'state', deviceId }),
+    setMeasurement: (deviceId: string, settings: Partial<Settings>) => call('command', 'set', { deviceId, settings }),
+    measureNow: (deviceId: string) => call('command', 'measureNow', { deviceId }),
+    controlState: (deviceId: string) => call('command', 'state', { deviceId }),
   };
 }
 

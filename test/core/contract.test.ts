@@ -31,9 +31,8 @@ describe('parseInput', () => {
     expect(parseInput(patients.create.input, { name: 'A', sex: 'x' })).toMatchObject({ message: '"sex" must be one of female, male, other, unknown' });
   });
 
-  test('drops fields a strict action does not declare; a loose one passes them on', () => {
+  test('drops fields an action does not declare', () => {
     expect(parseInput(patients.get.input, { action: 'get', patientId: 'p1', extra: 1 })).toEqual({ ok: true, value: { patientId: 'p1' } });
-    expect(parseInput(patients.create.input, { name: 'A', phone: '1' })).toEqual({ ok: true, value: { name: 'A', phone: '1' } });
   });
 });
 

@@ -7,10 +7,16 @@ import { typed } from '../../../backend/runtime/handler';
 import { requireUser } from '../../../backend/runtime/users';
 import { readProfile } from '../profile';
 
-export const create = typed(contract.create, async ({ input, caller, deps }) => {
+/**
+ * The profile fields as `readProfile` reads them: the checked input over the event, so a profile
+ * field `readProfile` checks but the contract does not declare yet still reaches it.
+ */
+const profileOf = (event: Record<string, unknown>, input: object): Record<string, unknown> => ({ ...event, ...input });
+
+export const create = typed(contract.create, async ({ event, input, caller, deps }) => {
   const user = await requireUser(caller, deps);
   const now = deps.now();
-  const patient = { id: newId('p'), createdAt: now, ...readProfile(input, now) };
+  const patient = { id: newId('p'), createdAt: now, ...readProfile(profileOf(event, input), now) };
   await deps.store.createPatient(patient, user.id);
   return ok({ ...patient, role: 'owner' as const });
 });
@@ -31,13 +37,13 @@ export const get = typed(contract.get, async ({ input, caller, deps }) => {
   return ok({ ...patient, role, members, devices: devices.filter((d) => d !== undefined) });
 });
 
-export const update = typed(contract.update, async ({ input, caller, deps }) => {
+export const update = typed(contract.update, async ({ event, input, caller, deps }) => {
   const user = await requireUser(caller, deps);
   await requireRole(deps, input.patientId, user.id, OWNER);
   const id = input.patientId;
   const current = await deps.store.getPatient(id);
   if (!current) return err(ErrorCode.NotFound, `no patient ${id}`);
-  const profile = readProfile(input, deps.now(), current);
+  const profile = readProfile(profileOf(event, input), deps.now(), current);
   await deps.store.updatePatient(id, profile);
   return ok({ ...current, ...profile });
 });

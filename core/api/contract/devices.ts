@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot';
 import type { BindResult, DeviceStatus, MyDevice } from '..';
-import { DEVICE_NAME_RE, PRODUCT_KEY_RE } from '../../alink/login';
+import { DEVICE_NAME_RE, PRODUCT_KEY_RE } from '../../alink/names';
 import { BIND_CODE_LENGTH } from '../../codes';
 import { action } from './define';
 import { code, empty, id } from './fields';

@@ -10,7 +10,7 @@ const SEXES: readonly Sex[] = ['female', 'male', 'other', 'unknown'];
 /**
  * The profile's fields by type. Lengths, dates and defaults are checked where the profile is built
  * (`cloudfunctions/patients/profile.ts`, which also needs the clock and, for updates, the stored
- * profile); the object is loose so fields checked only there pass through to it.
+ * profile); the function hands it the event, so fields checked only there still reach it.
  */
 const profileFields = {
   birthDate: v.optional(v.nullable(v.string('must be YYYY-MM-DD'))),
@@ -19,10 +19,10 @@ const profileFields = {
 };
 
 export const patients = {
-  create: action<PatientSummary>()(v.looseObject({ name: v.string(), ...profileFields })),
+  create: action<PatientSummary>()(v.object({ name: v.string(), ...profileFields })),
   list: action<PatientSummary[]>()(empty),
   get: action<PatientDetail>()(v.object({ patientId: id })),
-  update: action<PatientRecord>()(v.looseObject({ patientId: id, name: v.optional(v.string()), ...profileFields })),
+  update: action<PatientRecord>()(v.object({ patientId: id, name: v.optional(v.string()), ...profileFields })),
   members: action<MemberRecord[]>()(v.object({ patientId: id })),
   createInvite: action<InviteCreated>()(v.object({ patientId: id })),
   redeemInvite: action<InviteRedeemed>()(v.object({ code: code(INVITE_CODE_LENGTH, 'invite code') })),
