@@ -88,7 +88,7 @@ export function createRouter(name: string, opts: RouterOptions, deps: FunctionDe
     }
     const e = event as Record<string, unknown>;
     const action = e.action ?? opts.defaultAction;
-    if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(opts.actions, action)) {
+    if (typeof action !== 'string' || !Object.hasOwn(opts.actions, action)) {
       return err(ErrorCode.BadRequest, `${name}: unknown action; expected one of ${Object.keys(opts.actions).join(', ')}`);
     }
     try {

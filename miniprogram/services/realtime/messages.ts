@@ -21,6 +21,7 @@ export type DecodedMessage =
   | { kind: 'ignored'; reason: IgnoreReason; detail: string };
 
 /** A topic level may not hold MQTT wildcards or separators (MQTT-4.7.1); NUL is never allowed (MQTT-4.7.3-2). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching NUL is the point
 const UNSAFE_LEVEL = /[/+#\u0000]/;
 
 /**
