@@ -45,8 +45,9 @@ export { DEVICE_NAME_RE, PRODUCT_KEY_RE };
 export function parseClientId(clientId: string): Parsed<ClientIdParams> {
   const m = /^([^|]{1,64})\|([^|]*)\|$/.exec(clientId);
   if (!m) return { ok: false, message: 'clientId must look like "{id}|securemode=3,signmethod=hmacsha256,timestamp={ms}|"' };
+  const [, id = '', params = ''] = m;
   const fields = new Map<string, string>();
-  for (const pair of m[2].split(',')) {
+  for (const pair of params.split(',')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     if (eq <= 0) return { ok: false, message: `malformed clientId field "${pair}"` };
@@ -63,7 +64,7 @@ export function parseClientId(clientId: string): Parsed<ClientIdParams> {
   if (timestamp !== undefined && !/^\d{1,16}$/.test(timestamp)) {
     return { ok: false, message: 'timestamp must be a whole number of milliseconds' };
   }
-  return { ok: true, value: { id: m[1], secureMode, signMethod, timestamp, autoSubscribe } };
+  return { ok: true, value: { id, secureMode, signMethod, timestamp, autoSubscribe } };
 }
 
 /** The MQTT username of a device's Alink login: `{deviceName}&{productKey}`. */
