@@ -10,9 +10,3 @@ export const systemClock: Clock = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
-
-/** Capped exponential backoff with "equal jitter": half fixed, half random, so fleets spread out. */
-export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number): number {
-  const d = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30));
-  return Math.round(d / 2 + random() * (d / 2));
-}

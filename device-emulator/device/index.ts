@@ -7,7 +7,8 @@
 import mqtt, { MqttClient } from 'mqtt';
 import { buildLogin, buildRequest, DeviceCredentials, deviceIdOf, MeasureSettings, Method, parseReply, parseTopic, SignMethod, topics } from '../../core/alink';
 import type { Measurement, VitalsSource } from '../vitals/types';
-import { backoffDelay, Clock, systemClock } from './clock';
+import { backoffDelay } from '../../core/retry';
+import { Clock, systemClock } from './clock';
 import { handleCommand } from './commands';
 import { createOutbox } from './outbox';
 import { createMemoryStateStore, DeviceStateStore } from './state-store';
@@ -190,7 +191,7 @@ export function createDevice(opts: DeviceOptions) {
 
   function scheduleReconnect(c: MqttClient): void {
     if (stopped || timers.reconnect !== undefined || c !== client) return;
-    const delay = backoffDelay(attempt++, opts.reconnectBaseMs ?? 1000, opts.reconnectCapMs ?? 60_000, random);
+    const delay = backoffDelay(attempt++, { baseMs: opts.reconnectBaseMs ?? 1000, capMs: opts.reconnectCapMs ?? 60_000, random });
     timers.reconnect = clock.setTimeout(() => {
       timers.reconnect = undefined;
       if (stopped || c !== client) return;

@@ -3,7 +3,7 @@
  * while disconnected are kept (bounded), replayed after reconnecting with their original times
  * and ids, and survive an emulator restart.
  */
-import { backoffDelay } from '../../device-emulator/device/clock';
+import { backoffDelay } from '../../core/retry';
 import { createDevice as createEmulatedDevice, DeviceOptions, EmulatedDevice } from '../../device-emulator/device';
 import { createFileStateStore } from '../../device-emulator/device/state-store';
 import { createSteadySource } from '../../device-emulator/vitals/steady-source';
@@ -122,7 +122,7 @@ describe('offline buffering and replay', () => {
     [6, 30_000, 60_000],
     [12, 30_000, 60_000],
   ])('reconnect attempt %i waits between %i and %i ms', (attempt, min, max) => {
-    expect(backoffDelay(attempt, 1000, 60_000, () => 0)).toBe(min);
-    expect(backoffDelay(attempt, 1000, 60_000, () => 1)).toBe(max);
+    expect(backoffDelay(attempt, { baseMs: 1000, capMs: 60_000, random: () => 0 })).toBe(min);
+    expect(backoffDelay(attempt, { baseMs: 1000, capMs: 60_000, random: () => 1 })).toBe(max);
   });
 });

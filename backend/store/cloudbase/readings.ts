@@ -7,6 +7,7 @@
 import { addToAccumulator, Bucket, BucketAccumulator, emptyBucket, finishBucket, Reading } from '../../../core';
 import type { AppendResult, BucketQuery, RawQuery, ReadingBatchItem, Segment } from '../types';
 import { CloudbaseDb, Doc, docsOf, firstDoc, isConflict, must, PAGE } from './db';
+import { retry } from '../../../core/retry';
 import {
   expiredIds,
   HOUR,
@@ -28,7 +29,8 @@ export const MESSAGE_ID_TTL_MS = 24 * HOUR;
 /** Device-hour transactions run at once for one batch. */
 const PARALLEL = 8;
 /** Attempts of one device-hour transaction (each of them the SDK's own up to 4) before a batch fails. */
-const CONFLICT_ATTEMPTS = 8;
+/** Conflicting transactions: 8 tries, pauses of up to 50 ms, 100 ms, … capped at 2 s, fully jittered. */
+const CONFLICT_BACKOFF = { attempts: 8, baseMs: 50, capMs: 2000, jitter: 'full' } as const;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A device's reading count and latest reading, summed over its hour documents. */
@@ -113,14 +115,7 @@ export function createReadings(cdb: CloudbaseDb) {
    * too, after jittered, growing pauses.
    */
   async function appendHour(deviceId: string, hour: number, items: MergeItem[]): Promise<ReturnType<typeof mergeIntoHour>> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await appendHourOnce(deviceId, hour, items);
-      } catch (e) {
-        if (!isConflict(e) || attempt >= CONFLICT_ATTEMPTS) throw e;
-        await sleep(Math.random() * Math.min(2000, 25 * 2 ** attempt));
-      }
-    }
+    return retry(() => appendHourOnce(deviceId, hour, items), { ...CONFLICT_BACKOFF, retryIf: isConflict, sleep });
   }
 
   async function appendHourOnce(deviceId: string, hour: number, items: MergeItem[]) {
