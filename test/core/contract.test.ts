@@ -25,7 +25,7 @@ describe('parseInput', () => {
     expect(parseInput(patients.get.input, event)).toEqual({ ok: false, code: 'BAD_REQUEST', message });
   });
 
-  test('normalizes what a person typed and keeps the schema\'s own wording', () => {
+  test("normalizes what a person typed and keeps the schema's own wording", () => {
     expect(parseInput(patients.redeemInvite.input, { code: 'abcd-efgh' })).toEqual({ ok: true, value: { code: 'ABCDEFGH' } });
     expect(parseInput(patients.redeemInvite.input, { code: 'abc' })).toMatchObject({ message: '"code" must be the 8-character invite code' });
     expect(parseInput(patients.create.input, { name: 'A', sex: 'x' })).toMatchObject({ message: '"sex" must be one of female, male, other, unknown' });
@@ -53,7 +53,9 @@ describe('typed handlers', () => {
   test('a bad event is a BAD_REQUEST naming the field, and the handler does not run', async () => {
     const before = calls.length;
     expect(await fn({ action: 'hello', name: '' }, { caller: { kind: 'admin' } })).toEqual({ ok: false, code: 'BAD_REQUEST', message: '"name" is required' });
-    expect(await fn({ action: 'hello', name: 'Li', times: 'twice' }, { caller: { kind: 'admin' } })).toMatchObject({ message: '"times" must be number (got "twice")' });
+    expect(await fn({ action: 'hello', name: 'Li', times: 'twice' }, { caller: { kind: 'admin' } })).toMatchObject({
+      message: '"times" must be number (got "twice")',
+    });
     expect(calls.length).toBe(before);
   });
 

@@ -55,7 +55,9 @@ export const alerts = {
   acknowledge: action<AlertRecord>()(
     v.object({
       alertId: id,
-      note: v.optional(v.pipe(v.string(`must be text of at most ${MAX_NOTE} characters`), v.maxLength(MAX_NOTE, `must be text of at most ${MAX_NOTE} characters`))),
+      note: v.optional(
+        v.pipe(v.string(`must be text of at most ${MAX_NOTE} characters`), v.maxLength(MAX_NOTE, `must be text of at most ${MAX_NOTE} characters`)),
+      ),
     }),
   ),
   /** `minutes: 0` ends a snooze. */

@@ -5,7 +5,9 @@ import { action } from './define';
 import { id } from './fields';
 
 /** How long to wait for the device's reply; default 5000. */
-const timeoutMs = v.optional(v.pipe(v.number('must be 100–15000'), v.integer('must be 100–15000'), v.minValue(100, 'must be 100–15000'), v.maxValue(15_000, 'must be 100–15000')));
+const timeoutMs = v.optional(
+  v.pipe(v.number('must be 100–15000'), v.integer('must be 100–15000'), v.minValue(100, 'must be 100–15000'), v.maxValue(15_000, 'must be 100–15000')),
+);
 
 export const command = {
   /** The ranges of `settings` are the device model's (core/alink/settings). */

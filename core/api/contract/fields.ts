@@ -8,7 +8,11 @@ export const id = v.pipe(v.string(), v.minLength(1, 'is required'));
 /** A code typed by a person (bind or invite code): normalized, then checked for its length. */
 export const code = (length: number, what: string) => {
   const message = `must be the ${length}-character ${what}`;
-  return v.pipe(v.string(message), v.transform(normalizeCode), v.check((c) => isCode(c, length), message));
+  return v.pipe(
+    v.string(message),
+    v.transform(normalizeCode),
+    v.check((c) => isCode(c, length), message),
+  );
 };
 
 /** Nothing but the action name. */
