@@ -9,7 +9,7 @@ import { ok, type Result } from '../../core';
 import { action, parseInput } from '../../core/api/contract/define';
 import { patients } from '../../core/api/contract/patients';
 import { createMemoryLogger, type FunctionDeps } from '../../backend/runtime/deps';
-import { adminOnly, createRouter, type Handler, typed } from '../../backend/runtime/handler';
+import { adminOnly, createRouter, defineFunction, type Handler, typed } from '../../backend/runtime/handler';
 
 const greet = action<{ greeting: string }>()(v.object({ name: v.pipe(v.string(), v.minLength(1, 'is required')), times: v.optional(v.number(), 1) }));
 
@@ -63,6 +63,15 @@ describe('typed handlers', () => {
     expect(await fn({ action: 'legacy', word: 'hi' }, { caller: { kind: 'user', openid: 'o1' } })).toEqual(ok({ echoed: 'hi' }));
     expect(await fn({ action: 'admin', name: 'Li' }, { caller: { kind: 'user', openid: 'o1' } })).toMatchObject({ code: 'FORBIDDEN' });
     expect(adminOnly(hello).contract).toBe(greet);
+  });
+
+  test('a function with a contract needs a typed handler for each declared action, and may add plain ones', () => {
+    const contract = { hello: greet };
+    expect(defineFunction('demo', { contract, actions: { hello, legacy }, allow: ['user'] }).name).toBe('demo');
+    // @ts-expect-error `hello` is declared, so a plain handler will not do
+    defineFunction('demo', { contract, actions: { hello: legacy }, allow: ['user'] });
+    // @ts-expect-error `hello` is declared but missing
+    defineFunction('demo', { contract, actions: { legacy }, allow: ['user'] });
   });
 
   test('the compiler holds a handler to its declared result', () => {
