@@ -55,9 +55,7 @@ function installAbortControllerShim(): void {
 
 installAbortControllerShim();
 // Loaded with `require` so they evaluate after the shim (static imports would be hoisted above it).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const MqttClient = (require('mqtt/lib/client') as { default: typeof MqttClientType }).default;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createSocketStream } = require('./socket-stream') as typeof SocketStream;
 
 /** SUBACK return codes from a refused subscription: mqtt.js v5 puts the packet on the error. */

@@ -89,7 +89,7 @@ export function freshSimulator(root: string): { simulate: Simulate; document: Do
     }
   }
   // Loaded here, not at import: each picture needs its own simulator state.
-  const simulate = require('miniprogram-simulate') as Simulate; // eslint-disable-line @typescript-eslint/no-require-imports
+  const simulate = require('miniprogram-simulate') as Simulate;
   return {
     simulate,
     document,
@@ -104,7 +104,7 @@ export function freshSimulator(root: string): { simulate: Simulate; document: Do
 
 /** The app's shared styles (`app.wxss`) as the simulator would scope them for a page. */
 export function appStyles(root: string): string {
-  const wxss = require('miniprogram-simulate/src/wxss') as { getContent(p: string): string; compile(s: string, o: { prefix: string }): string }; // eslint-disable-line @typescript-eslint/no-require-imports
+  const wxss = require('miniprogram-simulate/src/wxss') as { getContent(p: string): string; compile(s: string, o: { prefix: string }): string };
   const css = wxss.compile(wxss.getContent(join(root, 'app.wxss')), { prefix: 'main' });
   return css.replace(/(\d+(?:\.\d+)?)rpx/g, '$1px').replace(/(^|[{},])page(?=[{,\s.:])/g, '$1.preview-page');
 }

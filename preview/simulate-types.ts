@@ -5,8 +5,10 @@
  */
 export interface SimNode {
   dom?: Element;
-  data: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  instance: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: a page's data and instance are whatever the page under test defines
+  data: Record<string, any>;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  instance: Record<string, any>;
   querySelector(selector: string): SimNode | undefined;
   querySelectorAll(selector: string): SimNode[];
   dispatchEvent(name: string, detail?: unknown): void;

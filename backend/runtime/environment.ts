@@ -74,7 +74,7 @@ export function depsFromEnvironment(env: NodeJS.ProcessEnv = process.env, log: L
         return openFailure(thrown, log);
       }
       try {
-        let extra;
+        let extra: ReturnType<typeof brokerDepsFromEnv>;
         try {
           extra = brokerDepsFromEnv(env, store, Date.now);
         } catch (thrown) {

@@ -2,8 +2,14 @@
  * The shape of every cloud function: `(event, context) => Promise<Result>`, built from its
  * dependencies. A small router dispatches on `event.action` to handler modules and turns anything
  * thrown into an `Err`, so a function's promise always settles with a result.
+ *
+ * Actions are declared once in `core/api/contract` (event schema + result type); `typed(contract,
+ * run)` builds a handler that receives the validated input and whose answer the compiler checks
+ * against the declared result. Plain `Handler`s (reading `event` themselves) are still accepted, so
+ * an action can be added before it is declared.
  */
 import { err, ErrorCode, Result, toErr } from '../../core';
+import { type ActionContract, type FunctionContract, type ParsedOf, parseInput, type ResultOf } from '../../core/api/contract/define';
 import { Caller, callerOf, FunctionContext } from './context';
 import type { FunctionDeps } from './deps';
 import { depsFromEnvironment } from './environment';
@@ -18,6 +24,43 @@ export interface HandlerInput {
 
 export type Handler = (input: HandlerInput) => Promise<Result<unknown>>;
 
+/** What a typed action receives: the event checked against its contract, as `input`. */
+export interface TypedInput<A extends ActionContract> extends HandlerInput {
+  input: ParsedOf<A>;
+}
+
+/** A handler built by `typed`: still a `Handler` for the router, tagged with its contract. */
+export type TypedHandler<A extends ActionContract> = Handler & { readonly contract: A };
+
+/**
+ * A handler for a declared action: the event is checked against `contract.input` first (a failure
+ * is a `BAD_REQUEST` naming the field, and `run` is not called), and `run` must answer with the
+ * declared result type.
+ */
+export function typed<A extends ActionContract>(contract: A, run: (input: TypedInput<A>) => Promise<Result<ResultOf<A>>>): TypedHandler<A> {
+  const handler: Handler = async (input) => {
+    const parsed = parseInput(contract.input, input.event);
+    return parsed.ok ? run({ ...input, input: parsed.value as ParsedOf<A> }) : parsed;
+  };
+  return Object.assign(handler, { contract });
+}
+
+/**
+ * Wraps a handler in a check that runs first, keeping its contract tag, so a guarded typed action
+ * still satisfies its function's contract.
+ */
+export function guard<H extends Handler>(handler: H, check: (input: HandlerInput) => Result<unknown> | undefined): H {
+  const guarded: Handler = async (input) => check(input) ?? handler(input);
+  const contract = (handler as Partial<TypedHandler<ActionContract>>).contract;
+  return (contract ? Object.assign(guarded, { contract }) : guarded) as H;
+}
+
+/**
+ * The actions of a function: one typed handler for each action its contract declares, plus any
+ * plain handlers for actions not declared yet.
+ */
+export type ActionsOf<C extends FunctionContract> = { [K in keyof C]: TypedHandler<C[K]> } & Record<string, Handler>;
+
 export interface RouterOptions {
   /** Handlers by `event.action`. */
   actions: Record<string, Handler>;
@@ -28,8 +71,8 @@ export interface RouterOptions {
 }
 
 /** Restricts one action of a function open to several kinds of caller to operators. */
-export function adminOnly(handler: Handler): Handler {
-  return async (input) => (input.caller.kind === 'admin' ? handler(input) : err(ErrorCode.Forbidden, 'operators only'));
+export function adminOnly<H extends Handler>(handler: H): H {
+  return guard(handler, (input) => (input.caller.kind === 'admin' ? undefined : err(ErrorCode.Forbidden, 'operators only')));
 }
 
 export function createRouter(name: string, opts: RouterOptions, deps: FunctionDeps): CloudFunction {
@@ -45,7 +88,7 @@ export function createRouter(name: string, opts: RouterOptions, deps: FunctionDe
     }
     const e = event as Record<string, unknown>;
     const action = e.action ?? opts.defaultAction;
-    if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(opts.actions, action)) {
+    if (typeof action !== 'string' || !Object.hasOwn(opts.actions, action)) {
       return err(ErrorCode.BadRequest, `${name}: unknown action; expected one of ${Object.keys(opts.actions).join(', ')}`);
     }
     // Every line a call logs names the function, the action and the host's request id.
@@ -64,8 +107,14 @@ export function createRouter(name: string, opts: RouterOptions, deps: FunctionDe
  * Defines a cloud function once for both hosts: `createHandler(deps)` for the local function host
  * (dependencies built once and shared), `main(event, context)` for CloudBase (dependencies built
  * from the environment per invocation).
+ *
+ * With `contract`, every declared action must have a `typed` handler built from that declaration
+ * (checked by the compiler); the contract itself is not needed at run time.
  */
-export function defineFunction(name: string, opts: RouterOptions) {
+export function defineFunction<C extends FunctionContract = Record<never, ActionContract>>(
+  name: string,
+  opts: RouterOptions & { contract?: C; actions: ActionsOf<NoInfer<C>> },
+) {
   const createHandler = (deps: FunctionDeps): CloudFunction => createRouter(name, opts, deps);
   const main = async (event: unknown, context?: FunctionContext) =>
     depsFromEnvironment().use((deps) => createHandler(deps)(event, context));

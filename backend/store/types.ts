@@ -6,6 +6,7 @@
 import type { Bucket, Reading } from '../../core';
 import type { RejectKind } from '../../core/alink';
 import type { AlertAck, AlertRecord, AlertRules, ConditionState, DeliveryRecord, Severity, SnoozeRecord } from '../../core/alerts';
+import type { AlertPage, RuleChange } from '../../core/api/contract/alerts';
 import type { AuditEntry, DeviceAttributeValue, DeviceState, DeviceStatus, MemberRecord, PatientProfile, PatientRecord, Role, Settings, UserProfilePatch, UserRecord } from '../../core/api';
 
 export type { AuditEntry, CommandResult, DeviceAttributeValue, DeviceState, DeviceStatus, EmergencyContact, MemberRecord, PatientProfile, PatientRecord, Role, Settings, Sex, UserProfilePatch, UserRecord } from '../../core/api';
@@ -212,13 +213,6 @@ export interface AlertRulesRecord {
   updatedBy: string;
 }
 
-/** One change of a patient's rules: who, when, what (`path: before → after` lines). */
-export interface RuleChange {
-  patientId: string;
-  at: number;
-  by: string;
-  changes: string[];
-}
 
 /** What may change on an alert after it is raised. */
 export interface AlertPatch {
@@ -231,12 +225,8 @@ export interface AlertPatch {
   resolveNote?: string;
 }
 
-export interface AlertPage {
-  /** Newest first. */
-  alerts: AlertRecord[];
-  /** Pass as `before` for the next page; absent on the last page. */
-  next?: string;
-}
+/** Declared with the `alerts` contract, which answers with them. */
+export type { AlertPage, RuleChange };
 
 /**
  * Alerts: rules, the state of each patient's conditions between evaluations, the alerts

@@ -7,7 +7,8 @@
  * they cannot reach this path.
  */
 import { err, ErrorCode } from '../../core';
-import { adminOnly, CloudFunction, defineFunction, Handler } from '../../backend/runtime/handler';
+import { alerts } from '../../core/api/contract/alerts';
+import { CloudFunction, defineFunction, guard, Handler } from '../../backend/runtime/handler';
 import { callerOf, FunctionContext } from '../../backend/runtime/context';
 import { depsFromEnvironment } from '../../backend/runtime/environment';
 import type { FunctionDeps } from '../../backend/runtime/deps';
@@ -17,13 +18,14 @@ import { quota, subscribed } from './handlers/subscribe';
 import { check } from './handlers/check';
 
 /** `check` is for the timer (a service caller) and operators. */
-const serviceOrAdmin = (h: Handler): Handler => async (input) =>
-  input.caller.kind === 'service' ? h(input) : adminOnly(h)(input);
+const serviceOrAdmin = <H extends Handler>(h: H): H =>
+  guard(h, ({ caller }) => (caller.kind === 'service' || caller.kind === 'admin' ? undefined : err(ErrorCode.Forbidden, 'operators only')));
 
-const userOnly = (h: Handler): Handler => async (input) =>
-  input.caller.kind === 'user' ? h(input) : err(ErrorCode.Forbidden, 'alerts: for the people following a patient');
+const userOnly = <H extends Handler>(h: H): H =>
+  guard(h, (input) => (input.caller.kind === 'user' ? undefined : err(ErrorCode.Forbidden, 'alerts: for the people following a patient')));
 
 const fn = defineFunction('alerts', {
+  contract: alerts,
   actions: {
     active: userOnly(active),
     history: userOnly(history),

@@ -1,18 +1,8 @@
 /**
- * What a user's display name and avatar may be: one rule each, used by `login` (the name given at
- * first sign-in) and `updateProfile`, and — for the local host's avatar paths — by the function
- * host that stores the uploads.
+ * What a user's avatar may be — for the local host's avatar paths also used by the function host
+ * that stores the uploads. The display name's rule is the `auth` contract's
+ * (core/api/contract/auth), checked before any handler runs.
  */
-import { PROFILE_LIMITS } from '../../core/api';
-
-export const NAME_RULE = `"name" must be 1–${PROFILE_LIMITS.nameMaxChars} characters (after trimming spaces)`;
-
-/** The trimmed name, or undefined when it is not a string of 1–32 characters after trimming. */
-export function displayName(raw: unknown): string | undefined {
-  if (typeof raw !== 'string') return undefined;
-  const name = raw.trim();
-  return name.length >= 1 && name.length <= PROFILE_LIMITS.nameMaxChars ? name : undefined;
-}
 
 /** Image types the local host accepts for avatars, by the file extension it stores them under. */
 export const AVATAR_TYPES = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif' } as const;

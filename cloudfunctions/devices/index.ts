@@ -3,6 +3,7 @@
  * their patients with the label code and see the devices of the patients they follow. Operators
  * also disable/enable devices and rotate their secrets (handlers/admin.ts).
  */
+import { devices } from '../../core/api/contract/devices';
 import { adminOnly, defineFunction } from '../../backend/runtime/handler';
 import { disable, enable, rotateSecret } from './handlers/admin';
 import { bind, mine, unbind } from './handlers/binding';
@@ -10,6 +11,7 @@ import { create } from './handlers/create';
 import { get, list } from './handlers/read';
 
 const fn = defineFunction('devices', {
+  contract: devices,
   actions: {
     create: adminOnly(create),
     list: adminOnly(list),

@@ -78,7 +78,7 @@ export function step(
   for (let l = 1; l <= 3; l++) {
     if (level >= l) {
       s.runFrom[l - 1] ??= ts;
-      s.runCount[l - 1]++;
+      s.runCount[l - 1] = (s.runCount[l - 1] ?? 0) + 1;
     } else {
       s.runFrom[l - 1] = null;
       s.runCount[l - 1] = 0;
@@ -87,8 +87,8 @@ export function step(
   // The highest level whose run persisted.
   let persisted = 0;
   for (let l = 3; l >= 1; l--) {
-    const from = s.runFrom[l - 1];
-    if (from !== null && (s.runCount[l - 1] >= rules.persistence.readings || ts - from >= rules.persistence.seconds * 1000)) {
+    const from = s.runFrom[l - 1] ?? null;
+    if (from !== null && ((s.runCount[l - 1] ?? 0) >= rules.persistence.readings || ts - from >= rules.persistence.seconds * 1000)) {
       persisted = l;
       break;
     }

@@ -121,9 +121,10 @@ function checkBands(key: VitalKey, raw: unknown): string | Band[] {
     out.push({ min: min as number | null, max: max as number | null, score: x.score });
   }
   const sorted = [...out].sort((a, c) => (a.min ?? -Infinity) - (c.min ?? -Infinity));
-  for (let i = 1; i < sorted.length; i++) {
-    const prevMax = sorted[i - 1].max ?? Infinity;
-    if ((sorted[i].min ?? -Infinity) <= prevMax) return `bands.${key}: bands overlap`;
+  let previous: Band | undefined;
+  for (const band of sorted) {
+    if (previous && (band.min ?? -Infinity) <= (previous.max ?? Infinity)) return `bands.${key}: bands overlap`;
+    previous = band;
   }
   return sorted;
 }

@@ -10,6 +10,7 @@
  * optional in Alink and is left out of the content when the client id does not carry it.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { DEVICE_NAME_RE, PRODUCT_KEY_RE } from './names';
 
 export type SignMethod = 'hmacsha256' | 'hmacsha1' | 'hmacmd5';
 const HASH: Record<SignMethod, string> = { hmacsha256: 'sha256', hmacsha1: 'sha1', hmacmd5: 'md5' };
@@ -39,15 +40,14 @@ export interface UsernameParams {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** Alink device names: 4–32 of letters, digits and `-_@.:`; product keys: 4–32 letters/digits. */
-export const DEVICE_NAME_RE = /^[A-Za-z0-9_\-@.:]{4,32}$/;
-export const PRODUCT_KEY_RE = /^[A-Za-z0-9]{4,32}$/;
+export { DEVICE_NAME_RE, PRODUCT_KEY_RE };
 
 export function parseClientId(clientId: string): Parsed<ClientIdParams> {
   const m = /^([^|]{1,64})\|([^|]*)\|$/.exec(clientId);
   if (!m) return { ok: false, message: 'clientId must look like "{id}|securemode=3,signmethod=hmacsha256,timestamp={ms}|"' };
+  const [, id = '', params = ''] = m;
   const fields = new Map<string, string>();
-  for (const pair of m[2].split(',')) {
+  for (const pair of params.split(',')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     if (eq <= 0) return { ok: false, message: `malformed clientId field "${pair}"` };
@@ -64,7 +64,7 @@ export function parseClientId(clientId: string): Parsed<ClientIdParams> {
   if (timestamp !== undefined && !/^\d{1,16}$/.test(timestamp)) {
     return { ok: false, message: 'timestamp must be a whole number of milliseconds' };
   }
-  return { ok: true, value: { id: m[1], secureMode, signMethod, timestamp, autoSubscribe } };
+  return { ok: true, value: { id, secureMode, signMethod, timestamp, autoSubscribe } };
 }
 
 /** The MQTT username of a device's Alink login: `{deviceName}&{productKey}`. */

@@ -242,3 +242,20 @@ export interface PresenceMessage {
   online: boolean;
   at: number;
 }
+
+/**
+ * The typed contract of every function's actions (core/api/contract), as types only: the mini
+ * program bundles this module, and its schemas (valibot) run in the functions.
+ */
+export type {
+  ActionEvent,
+  ActionInput,
+  ActionName,
+  ActionResult,
+  AlertPage,
+  Contract,
+  CreatedDevice,
+  FunctionName,
+  RuleChange,
+  RulesView,
+} from './contract';

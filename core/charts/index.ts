@@ -147,17 +147,20 @@ const MIN_RAW_GAP_MS = 180_000;
 
 function withGaps(points: Point[], gapMs: number): Array<Point | [number, null]> {
   const out: Array<Point | [number, null]> = [];
-  for (let i = 0; i < points.length; i++) {
-    if (i > 0 && points[i][0] - points[i - 1][0] > gapMs) out.push([points[i - 1][0] + 1, null]);
-    out.push(points[i]);
+  let previous: Point | undefined;
+  for (const p of points) {
+    if (previous && p[0] - previous[0] > gapMs) out.push([previous[0] + 1, null]);
+    out.push(p);
+    previous = p;
   }
   return out;
 }
 
 /** The gap that breaks a raw line: three times the readings' median spacing (devices measure every 1 s to 1 h). */
 function rawGapMs(points: readonly Point[]): number {
-  const steps = points.slice(1).map(([t], i) => t - points[i][0]).sort((a, b) => a - b);
-  const median = steps.length ? steps[Math.floor(steps.length / 2)] : 0;
+  // `points[i]` is the point before `points[i + 1]`, so it exists.
+  const steps = points.slice(1).map(([t], i) => t - (points[i]?.[0] ?? t)).sort((a, b) => a - b);
+  const median = steps[Math.floor(steps.length / 2)] ?? 0;
   return Math.max(MIN_RAW_GAP_MS, GAP_FACTOR * median);
 }
 

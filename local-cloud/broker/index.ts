@@ -115,7 +115,7 @@ export async function createBroker(opts: BrokerOptions) {
     if ((e as Error & { refused?: boolean }).refused) return;
     opts.log.once(`client-error:${e.message}:${Math.floor(Date.now() / 60_000)}`, `mqtt client ${c?.id}: ${e.message}`);
   });
-  aedes.on('connectionError', (c, e) => opts.log.once(`conn-error:${e.message}`, `mqtt connection error: ${e.message}`));
+  aedes.on('connectionError', (_client, e) => opts.log.once(`conn-error:${e.message}`, `mqtt connection error: ${e.message}`));
 
   /** Sends a QoS 0 message to a device's own sessions subscribed to a filter matching `topic`. */
   const sendToDevice = (deviceId: string, topic: string, payload: string): void => {

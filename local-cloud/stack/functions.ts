@@ -60,6 +60,6 @@ export function invokeByName(
   event: unknown,
   context: FunctionContext,
 ): Promise<Result<unknown>> {
-  const fn = Object.prototype.hasOwnProperty.call(functions, name) ? functions[name] : undefined;
+  const fn = Object.hasOwn(functions, name) ? functions[name] : undefined;
   return fn ? fn(event, context) : Promise.resolve(err(ErrorCode.NotFound, `no function named ${name}`));
 }

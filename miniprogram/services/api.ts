@@ -1,32 +1,21 @@
 /**
- * The cloud functions as typed calls. Views call these, never a transport; the answer types come
- * from the shared library (`core/api`), the same ones the functions are written against.
+ * The cloud functions as typed calls. Views call these, never a transport; each call's event and
+ * answer types come from the functions' contract (`core/api/contract`, re-exported as types by the
+ * shared library), the same declarations the functions are checked against.
  */
 import type {
+  ActionInput,
+  ActionName,
+  ActionResult,
   AlertKind,
   AlertRecord,
   AlertRules,
-  BindResult,
-  CommandReply,
-  ControlState,
-  HistoryResult,
-  InviteCreated,
-  InviteRedeemed,
-  LoginResult,
-  MeResult,
-  MemberRecord,
-  MyDevice,
-  PatientDetail,
+  FunctionName,
   PatientProfile,
-  PatientRecord,
-  PatientSummary,
-  RealtimeCredentials,
   Result,
-  SetReply,
   Settings,
   SnoozeRecord,
   UserProfilePatch,
-  UserRecord,
 } from '../lib/core';
 import type { CallFunction } from './transport';
 
@@ -61,48 +50,56 @@ export interface AlertQuota {
   remaining: Record<string, number>;
 }
 
-export function createApi(call: CallFunction) {
+/** A call of one declared action: its input and answer typed from the contract. */
+export type ActionCall = <F extends FunctionName, A extends ActionName<F>>(name: F, action: A, input: ActionInput<F, A>) => Promise<Result<ActionResult<F, A>>>;
+
+export function typedCall(call: CallFunction): ActionCall {
+  return (name, action, input) => call(name, { action, ...(input as object) });
+}
+
+export function createApi(raw: CallFunction) {
+  const call = typedCall(raw);
   return {
-    login: (event: { code?: string; name?: string }) => call<LoginResult>('auth', { action: 'login', ...event }),
-    me: () => call<MeResult>('auth', { action: 'me' }),
-    logout: () => call<{ signedOut: true }>('auth', { action: 'logout' }),
+    login: (event: { code?: string; name?: string }) => call('auth', 'login', { ...event }),
+    me: () => call('auth', 'me', {}),
+    logout: () => call('auth', 'logout', {}),
     /** Changes the caller's own display name and/or avatar; answers with the updated user. */
-    updateProfile: (patch: UserProfilePatch) => call<UserRecord>('auth', { action: 'updateProfile', ...patch }),
+    updateProfile: (patch: UserProfilePatch) => call('auth', 'updateProfile', patch),
 
-    patients: () => call<PatientSummary[]>('patients', { action: 'list' }),
-    patient: (patientId: string) => call<PatientDetail>('patients', { action: 'get', patientId }),
-    createPatient: (profile: PatientProfile) => call<PatientSummary>('patients', { action: 'create', ...profile }),
-    updatePatient: (patientId: string, profile: Partial<PatientProfile>) => call<PatientRecord>('patients', { action: 'update', patientId, ...profile }),
-    members: (patientId: string) => call<MemberRecord[]>('patients', { action: 'members', patientId }),
-    createInvite: (patientId: string) => call<InviteCreated>('patients', { action: 'createInvite', patientId }),
-    redeemInvite: (code: string) => call<InviteRedeemed>('patients', { action: 'redeemInvite', code }),
-    removeMember: (patientId: string, userId: string) => call<{ removed: string }>('patients', { action: 'removeMember', patientId, userId }),
-    leave: (patientId: string) => call<{ left: string }>('patients', { action: 'leave', patientId }),
+    patients: () => call('patients', 'list', {}),
+    patient: (patientId: string) => call('patients', 'get', { patientId }),
+    createPatient: (profile: PatientProfile) => call('patients', 'create', profile),
+    updatePatient: (patientId: string, profile: Partial<PatientProfile>) => call('patients', 'update', { patientId, ...profile }),
+    members: (patientId: string) => call('patients', 'members', { patientId }),
+    createInvite: (patientId: string) => call('patients', 'createInvite', { patientId }),
+    redeemInvite: (code: string) => call('patients', 'redeemInvite', { code }),
+    removeMember: (patientId: string, userId: string) => call('patients', 'removeMember', { patientId, userId }),
+    leave: (patientId: string) => call('patients', 'leave', { patientId }),
 
-    myDevices: () => call<MyDevice[]>('devices', { action: 'mine' }),
-    bindDevice: (patientId: string, code: string) => call<BindResult>('devices', { action: 'bind', patientId, code }),
-    unbindDevice: (deviceId: string) => call<{ deviceId: string; unbound: true }>('devices', { action: 'unbind', deviceId }),
+    myDevices: () => call('devices', 'mine', {}),
+    bindDevice: (patientId: string, code: string) => call('devices', 'bind', { patientId, code }),
+    unbindDevice: (deviceId: string) => call('devices', 'unbind', { deviceId }),
 
-    history: (q: HistoryQuery) => call<HistoryResult>('history', { action: 'query', ...q }),
-    realtimeCredentials: () => call<RealtimeCredentials>('realtime', { action: 'credentials' }),
+    history: (q: HistoryQuery) => call('history', 'query', q),
+    realtimeCredentials: () => call('realtime', 'credentials', {}),
 
-    setMeasurement: (deviceId: string, settings: Partial<Settings>) => call<SetReply>('command', { action: 'set', deviceId, settings }),
-    measureNow: (deviceId: string) => call<CommandReply>('command', { action: 'measureNow', deviceId }),
-    controlState: (deviceId: string) => call<ControlState>('command', { action: 'state', deviceId }),
+    setMeasurement: (deviceId: string, settings: Partial<Settings>) => call('command', 'set', { deviceId, settings }),
+    measureNow: (deviceId: string) => call('command', 'measureNow', { deviceId }),
+    controlState: (deviceId: string) => call('command', 'state', { deviceId }),
 
     /** Unresolved alerts of a patient, oldest first. */
-    activeAlerts: (patientId: string) => call<AlertRecord[]>('alerts', { action: 'active', patientId }),
-    alertHistory: (patientId: string, before?: string, limit = 20) => call<AlertPage>('alerts', { action: 'history', patientId, limit, ...(before ? { before } : {}) }),
-    acknowledgeAlert: (alertId: string, note?: string) => call<AlertRecord>('alerts', { action: 'acknowledge', alertId, ...(note ? { note } : {}) }),
+    activeAlerts: (patientId: string) => raw<AlertRecord[]>('alerts', { action: 'active', patientId }),
+    alertHistory: (patientId: string, before?: string, limit = 20) => raw<AlertPage>('alerts', { action: 'history', patientId, limit, ...(before ? { before } : {}) }),
+    acknowledgeAlert: (alertId: string, note?: string) => raw<AlertRecord>('alerts', { action: 'acknowledge', alertId, ...(note ? { note } : {}) }),
     /** No WeChat messages or escalation for this kind for `minutes` (0 ends the snooze). */
-    snoozeAlerts: (patientId: string, kind: AlertKind, minutes: number) => call<SnoozeRecord>('alerts', { action: 'snooze', patientId, kind, minutes }),
-    snoozes: (patientId: string) => call<SnoozeRecord[]>('alerts', { action: 'snoozes', patientId }),
-    alertRules: (patientId: string) => call<AlertRulesView>('alerts', { action: 'rules', patientId }),
+    snoozeAlerts: (patientId: string, kind: AlertKind, minutes: number) => raw<SnoozeRecord>('alerts', { action: 'snooze', patientId, kind, minutes }),
+    snoozes: (patientId: string) => raw<SnoozeRecord[]>('alerts', { action: 'snoozes', patientId }),
+    alertRules: (patientId: string) => raw<AlertRulesView>('alerts', { action: 'rules', patientId }),
     /** Owner only: `rules` holds the fields to change. */
-    setAlertRules: (patientId: string, rules: Partial<AlertRules>) => call<AlertRules>('alerts', { action: 'setRules', patientId, rules }),
+    setAlertRules: (patientId: string, rules: Partial<AlertRules>) => raw<AlertRules>('alerts', { action: 'setRules', patientId, rules }),
     /** Reports `count` accepts of `wx.requestSubscribeMessage` for the template. */
-    alertsSubscribed: (templateId: string, count = 1) => call<{ templateId: string; remaining: number }>('alerts', { action: 'subscribed', templateId, count }),
-    alertQuota: () => call<AlertQuota>('alerts', { action: 'quota' }),
+    alertsSubscribed: (templateId: string, count = 1) => raw<{ templateId: string; remaining: number }>('alerts', { action: 'subscribed', templateId, count }),
+    alertQuota: () => raw<AlertQuota>('alerts', { action: 'quota' }),
   };
 }
 

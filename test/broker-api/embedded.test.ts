@@ -5,7 +5,6 @@
 import mqtt, { IClientOptions, MqttClient } from 'mqtt';
 import { buildLogin, DeviceCredentials, topics } from '../../core/alink';
 import { createEmbeddedBrokerApi } from '../../local-cloud/broker/broker-api';
-import type { Stack } from '../../local-cloud/stack';
 import { functionClient } from '../helpers/http';
 import { createDevice, startStack, tempDir } from '../helpers/stack';
 import { until } from '../helpers/until';

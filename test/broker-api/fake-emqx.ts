@@ -220,6 +220,7 @@ export class FakeEmqx {
       return json(res, 400, { code: 'BAD_REQUEST', message: problems.join('; ') });
     }
     const topic = body.topic as string;
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is never allowed in a topic (MQTT-4.7.3-2)
     if (topic === '' || /[+#\u0000]/.test(topic)) return json(res, 400, { reason_code: 144, message: 'topic_name_invalid' });
     const msg: FakeMessage = { topic, payload: body.payload as string, retain: false };
     const qos = body.qos as 0 | 1;

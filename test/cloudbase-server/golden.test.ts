@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the SDK's query and command builders are typed `any` in @cloudbase/database
 /**
  * Golden request bodies: one call of each shape through the real @cloudbase/node-sdk, recorded
  * by the stand-in and compared with committed fixtures in ./golden/. If an SDK upgrade changes
@@ -88,7 +89,6 @@ beforeAll(async () => {
   await h.db.collection(C).add([{ _id: 'doc-1', n: 1, tags: ['a'], profile: { age: 3 } }, { _id: 'doc-2', n: 2, tags: [] }]);
 });
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const SHAPES: Array<[string, (db: Db) => Promise<unknown>]> = [
   ['create-collection', (db) => db.createCollection('golden_new')],
   ['add-one', (db) => db.collection(C).add({
@@ -156,7 +156,6 @@ const SHAPES: Array<[string, (db: Db) => Promise<unknown>]> = [
     await t.rollback();
   }],
   ['transaction-legacy-api', async (db) => {
-    /* eslint-disable-next-line @typescript-eslint/no-require-imports */
     const { Transaction } = require('@cloudbase/database/dist/commonjs/transaction.js');
     const t = new Transaction(db);
     await t.init();
@@ -167,7 +166,6 @@ const SHAPES: Array<[string, (db: Db) => Promise<unknown>]> = [
     await t.commit();
   }],
 ];
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 describe('golden request bodies', () => {
   // Sequential on purpose: later shapes read documents earlier ones wrote.

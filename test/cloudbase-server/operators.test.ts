@@ -7,14 +7,12 @@ import {
 } from '../helpers/cloudbase-server/operators';
 import { freshCollection, modOf, rawAction, rejection, useStandIn } from './harness';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const { operatorToString } = require('@cloudbase/database/dist/commonjs/operator-map');
 const { QUERY_COMMANDS_LITERAL } = require('@cloudbase/database/dist/commonjs/commands/query');
 const { LOGIC_COMMANDS_LITERAL } = require('@cloudbase/database/dist/commonjs/commands/logic');
 const { UPDATE_COMMANDS_LITERAL } = require('@cloudbase/database/dist/commonjs/commands/update');
 const sdkCommand = require('@cloudbase/database/dist/commonjs/command').Command;
 const sdkAggregation = require('@cloudbase/database/dist/commonjs/aggregate').default;
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 describe('the allow-lists match what @cloudbase/database can encode', () => {
   test('query, logic and update commands (commands/*.js through operator-map.js operatorToString)', () => {

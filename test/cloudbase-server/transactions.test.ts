@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the SDK types a transaction handle as `any` (@cloudbase/database)
 /**
  * Transactions through the SDK's `db.startTransaction()` / `db.runTransaction()`
  * (@cloudbase/database/dist/commonjs/transaction/index.js): snapshot isolation, writes invisible
@@ -215,7 +216,6 @@ test('an abandoned transaction expires: its locks go, its id fails', async () =>
 });
 
 describe('the older transaction.js API (getInTransaction, updateDocInTransaction, deleteDocInTransaction)', () => {
-  /* eslint-disable-next-line @typescript-eslint/no-require-imports */
   const { Transaction } = require('@cloudbase/database/dist/commonjs/transaction.js');
 
   test('get, set, update, delete, commit', async () => {

@@ -3,10 +3,9 @@
  * from readings and buckets, and that echarts renders them (SVG on the server, as the preview
  * tool does).
  */
-import { chartSvg } from '../../preview/chart-svg';
 import type { HistoryResult } from '../../core/api';
 import type { Bucket } from '../../core/history';
-import { ChartOption, formatVital, historyChartOption, liveChartOption, Point, pointsOf, VITAL_STYLES } from '../../core/charts';
+import { ChartOption, historyChartOption, liveChartOption, Point, VITAL_STYLES } from '../../core/charts';
 import type { Reading, VitalKey } from '../../core/vitals';
 
 const T0 = Date.UTC(2024, 4, 1, 8, 0, 0);

@@ -6,11 +6,11 @@
 import type { MqttClient } from 'mqtt';
 import { buildRequest, topics } from '../../core/alink';
 import type { Stack } from '../../local-cloud/stack';
+import type { RealtimeCredentials } from '../../core/api';
 import { functionClient } from '../helpers/http';
 import { closed, connect, connectDevice, createDevice, endAll, nextMessage, publish, startStack, subscribe, tempDir } from '../helpers/stack';
 
-type Json = Record<string, unknown>;
-interface Creds { clientId: string; username: string; password: string; expiresAt: number; topics: string[] }
+type Creds = RealtimeCredentials;
 
 describe.each(['process', 'worker'] as const)('real-time access (functions in %s)', (functionsIn) => {
   let dir: ReturnType<typeof tempDir>;
@@ -29,8 +29,8 @@ describe.each(['process', 'worker'] as const)('real-time access (functions in %s
     dir.remove();
   });
 
-  const { data, login } = functionClient(() => stack.ports.http);
-  const credentials = async (token: string) => (await data('realtime', { action: 'credentials' }, token)) as unknown as Creds;
+  const { data, act, login } = functionClient(() => stack.ports.http);
+  const credentials = (token: string) => act('realtime', 'credentials', {}, token);
   const connectUser = async (c: Creds) => {
     const client = await connect(`ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`, { clientId: c.clientId, username: c.username, password: c.password });
     clients.push(client);

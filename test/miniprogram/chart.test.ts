@@ -14,7 +14,7 @@ import { historyChartOption, liveChartOption, Point } from '../../core/charts';
 
 // Typed locally (preview/simulate-types): the package's own typings clash with the mini program's.
 // Loaded first, so `wx` exists when echarts loads, as on a phone (zrender then sees a mini program).
-const simulate = require('miniprogram-simulate') as Simulate; // eslint-disable-line @typescript-eslint/no-require-imports
+const simulate = require('miniprogram-simulate') as Simulate;
 type Rendered = SimNode & { detach(): void };
 
 const ROOT = path.resolve(__dirname, '../../miniprogram');

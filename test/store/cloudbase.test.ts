@@ -7,7 +7,6 @@
  */
 import { createCloudbaseStore } from '../../backend/store/cloudbase';
 import type { SecretKeys } from '../../backend/secret-box';
-import type { Store } from '../../backend/store/types';
 import { testKeys } from '../helpers/secret-keys';
 import { CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
 import { runStoreContract } from './contract';

@@ -5,6 +5,7 @@
  */
 import { ok } from '../../../core';
 import { alertEngineOf } from '../../../backend/alerts';
-import type { Handler } from '../../../backend/runtime/handler';
+import { alerts as contract } from '../../../core/api/contract/alerts';
+import { typed } from '../../../backend/runtime/handler';
 
-export const check: Handler = async ({ deps }) => ok(await alertEngineOf(deps).check());
+export const check = typed(contract.check, async ({ deps }) => ok(await alertEngineOf(deps).check()));

@@ -6,22 +6,20 @@
  *   {action: "subscribed", templateId, count?: 1}  → {templateId, remaining}
  *   {action: "quota"}                              → {templateId (configured, or null), remaining: {templateId: n}}
  */
-import { AppError, ErrorCode, ok } from '../../../core';
+import { ok } from '../../../core';
+import { alerts as contract } from '../../../core/api/contract/alerts';
 import { alertConfigFromEnv } from '../../../backend/alerts';
-import type { Handler } from '../../../backend/runtime/handler';
+import { typed } from '../../../backend/runtime/handler';
 import { requireUser } from '../../../backend/runtime/users';
 
-export const subscribed: Handler = async ({ event, caller, deps }) => {
+export const subscribed = typed(contract.subscribed, async ({ input, caller, deps }) => {
   const user = await requireUser(caller, deps);
-  const t = event.templateId;
-  if (typeof t !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(t)) throw new AppError(ErrorCode.BadRequest, '"templateId" must be a subscription template id');
-  const n = event.count ?? 1;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10) throw new AppError(ErrorCode.BadRequest, '"count" must be 1–10');
-  return ok({ templateId: t, remaining: await deps.store.addSubscribeQuota(user.id, t, n) });
-};
+  const { templateId, count } = input;
+  return ok({ templateId, remaining: await deps.store.addSubscribeQuota(user.id, templateId, count) });
+});
 
-export const quota: Handler = async ({ caller, deps }) => {
+export const quota = typed(contract.quota, async ({ caller, deps }) => {
   const user = await requireUser(caller, deps);
   const templateId = deps.alerts?.config?.templateId ?? alertConfigFromEnv().templateId ?? null;
   return ok({ templateId, remaining: await deps.store.subscribeQuota(user.id) });
-};
+});

@@ -5,25 +5,22 @@
  */
 import { err, ErrorCode, ok } from '../../../core';
 import type { UserProfilePatch } from '../../../core/api';
-import type { Handler } from '../../../backend/runtime/handler';
+import { auth as contract } from '../../../core/api/contract/auth';
+import { typed } from '../../../backend/runtime/handler';
 import { requireUser } from '../../../backend/runtime/users';
-import { avatarProblem, displayName, NAME_RULE } from '../rules';
+import { avatarProblem } from '../rules';
 
-export const updateProfile: Handler = async ({ event, caller, deps }) => {
+export const updateProfile = typed(contract.updateProfile, async ({ input, caller, deps }) => {
   const user = await requireUser(caller, deps);
   const patch: UserProfilePatch = {};
-  if (event.name !== undefined) {
-    const name = displayName(event.name);
-    if (name === undefined) return err(ErrorCode.BadRequest, NAME_RULE);
-    patch.name = name;
-  }
-  if (event.avatarUrl !== undefined) {
-    const problem = avatarProblem(event.avatarUrl, user.id);
+  if (input.name !== undefined) patch.name = input.name;
+  if (input.avatarUrl !== undefined) {
+    const problem = avatarProblem(input.avatarUrl, user.id);
     if (problem) return err(ErrorCode.BadRequest, problem);
-    patch.avatarUrl = event.avatarUrl as string;
+    patch.avatarUrl = input.avatarUrl;
   }
   if (patch.name === undefined && patch.avatarUrl === undefined) return err(ErrorCode.BadRequest, 'give "name", "avatarUrl" or both');
   const updated = await deps.store.updateUser(user.id, patch);
   if (!updated) return err(ErrorCode.Unauthenticated, 'unknown user: call auth.login first');
   return ok(updated);
-};
+});

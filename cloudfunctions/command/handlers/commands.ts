@@ -10,24 +10,19 @@
  * audited (who, what, when, result). Results: `acked`, `rejected` (the device said no), `timeout`
  * (no reply in time; `offline` when the device had no connection).
  */
-import { AppError, err, ErrorCode, ok } from '../../../core';
+import { err, ErrorCode, ok } from '../../../core';
+import { command as contract } from '../../../core/api/contract/command';
 import { applyPropertySet, MEASURE_NOW_SERVICE, MeasureSettings, reported, settingsFromProperties } from '../../../core/alink';
 import { requireDeviceAccess } from '../../../backend/runtime/access';
 import type { CommandOutcome } from '../../../backend/runtime/control';
 import type { FunctionDeps } from '../../../backend/runtime/deps';
-import type { Handler } from '../../../backend/runtime/handler';
+import { typed } from '../../../backend/runtime/handler';
 import { requireUser } from '../../../backend/runtime/users';
 import type { AuditEntry } from '../../../backend/store/types';
 
 /** Settings of a device nobody has configured yet: the original firmware's. */
 const FACTORY: MeasureSettings = { enabled: true, intervalS: 60 };
 const DEFAULT_TIMEOUT_MS = 5000;
-
-function timeoutOf(v: unknown): number {
-  if (v === undefined) return DEFAULT_TIMEOUT_MS;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 100 || v > 15_000) throw new AppError(ErrorCode.BadRequest, '"timeoutMs" must be 100–15000');
-  return v;
-}
 
 function resultOf(o: CommandOutcome): { result: AuditEntry['result']; detail: string } {
   if (o.status === 'acked') return { result: 'acked', detail: 'device confirmed' };
@@ -42,14 +37,12 @@ async function send(deps: FunctionDeps, entry: Omit<AuditEntry, 'result' | 'deta
   return { result, detail, data: o.status === 'acked' ? o.data : undefined, offline: o.status === 'timeout' && o.offline };
 }
 
-export const set: Handler = async ({ event, caller, deps }) => {
+export const set = typed(contract.set, async ({ input, caller, deps }) => {
   const user = await requireUser(caller, deps);
-  const access = await requireDeviceAccess(deps, event.deviceId, user.id);
-  const timeoutMs = timeoutOf(event.timeoutMs);
-  const s = event.settings as { enabled?: unknown; intervalS?: unknown } | undefined;
-  if (!s || typeof s !== 'object') return err(ErrorCode.BadRequest, '"settings" must be an object with enabled and/or intervalS');
+  const access = await requireDeviceAccess(deps, input.deviceId, user.id);
+  const { settings: s, timeoutMs = DEFAULT_TIMEOUT_MS } = input;
   const params: Record<string, unknown> = {};
-  if (s.enabled !== undefined) params.MeasureEnabled = s.enabled === true ? 1 : s.enabled === false ? 0 : s.enabled;
+  if (s.enabled !== undefined) params.MeasureEnabled = s.enabled ? 1 : 0;
   if (s.intervalS !== undefined) params.MeasureInterval = s.intervalS;
   const state = await deps.store.deviceState(access.deviceId);
   const change = applyPropertySet(state.desired ?? state.reported ?? FACTORY, params);
@@ -63,24 +56,24 @@ export const set: Handler = async ({ event, caller, deps }) => {
   // listing its settings is recorded where replies are read.)
   if (outcome.result === 'acked' && !settingsFromProperties(outcome.data ?? {})) await deps.store.setReported(access.deviceId, change.settings, deps.now());
   return ok({ ...outcome, desired: change.settings, pending: outcome.result !== 'acked' });
-};
+});
 
-export const measureNow: Handler = async ({ event, caller, deps }) => {
+export const measureNow = typed(contract.measureNow, async ({ input, caller, deps }) => {
   const user = await requireUser(caller, deps);
-  const access = await requireDeviceAccess(deps, event.deviceId, user.id);
-  const timeoutMs = timeoutOf(event.timeoutMs);
+  const access = await requireDeviceAccess(deps, input.deviceId, user.id);
+  const { timeoutMs = DEFAULT_TIMEOUT_MS } = input;
   if (!deps.control) return err(ErrorCode.Unavailable, 'device control is not configured on this host');
   const entry = { at: deps.now(), userId: user.id, patientId: access.patientId, deviceId: access.deviceId, action: 'measureNow', params: {} };
   return ok(await send(deps, entry, deps.control.request(access.deviceId, { kind: 'service', identifier: MEASURE_NOW_SERVICE, params: {} }, timeoutMs)));
-};
+});
 
-export const state: Handler = async ({ event, caller, deps }) => {
+export const state = typed(contract.state, async ({ input, caller, deps }) => {
   const user = await requireUser(caller, deps);
-  const access = await requireDeviceAccess(deps, event.deviceId, user.id);
+  const access = await requireDeviceAccess(deps, input.deviceId, user.id);
   const [st, status, audit] = await Promise.all([
     deps.store.deviceState(access.deviceId),
     deps.store.deviceStatus(access.deviceId),
     deps.store.auditOf(access.deviceId, 20),
   ]);
   return ok({ deviceId: access.deviceId, online: status?.online ?? false, ...st, audit });
-};
+});

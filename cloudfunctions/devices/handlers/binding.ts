@@ -5,9 +5,9 @@
  * moving a device away from a patient needs that patient's owner too.
  */
 import { err, ErrorCode, ok } from '../../../core';
-import { BIND_CODE_LENGTH, isCode, normalizeCode } from '../../../core/codes';
+import { devices as contract } from '../../../core/api/contract/devices';
 import { accessChanged, OWNER, requireRole } from '../../../backend/runtime/access';
-import type { Handler } from '../../../backend/runtime/handler';
+import { typed } from '../../../backend/runtime/handler';
 import type { FunctionDeps } from '../../../backend/runtime/deps';
 import { requireUser } from '../../../backend/runtime/users';
 
@@ -17,12 +17,10 @@ async function notifyMembers(deps: FunctionDeps, patientId: string): Promise<voi
   await accessChanged(deps, members.map((m) => m.userId));
 }
 
-export const bind: Handler = async ({ event, caller, deps }) => {
+export const bind = typed(contract.bind, async ({ input, caller, deps }) => {
   const user = await requireUser(caller, deps);
-  await requireRole(deps, event.patientId, user.id, OWNER);
-  const patientId = event.patientId as string;
-  const code = typeof event.code === 'string' ? normalizeCode(event.code) : '';
-  if (!isCode(code, BIND_CODE_LENGTH)) return err(ErrorCode.BadRequest, `"code" must be the ${BIND_CODE_LENGTH}-character code on the device label`);
+  const { patientId, code } = input;
+  await requireRole(deps, patientId, user.id, OWNER);
   const device = await deps.store.deviceByBindCode(code);
   if (!device) return err(ErrorCode.NotFound, 'no device has this code');
   const current = await deps.store.currentBinding(device.id);
@@ -34,22 +32,22 @@ export const bind: Handler = async ({ event, caller, deps }) => {
   await deps.store.bindDevice(device.id, patientId, user.id, now);
   if (current) await notifyMembers(deps, current.patientId);
   return ok({ deviceId: device.id, patientId, since: now });
-};
+});
 
-export const unbind: Handler = async ({ event, caller, deps }) => {
+export const unbind = typed(contract.unbind, async ({ input, caller, deps }) => {
   const user = await requireUser(caller, deps);
-  if (typeof event.deviceId !== 'string') return err(ErrorCode.BadRequest, '"deviceId" is required');
-  const current = await deps.store.currentBinding(event.deviceId);
+  const { deviceId } = input;
+  const current = await deps.store.currentBinding(deviceId);
   // Not following the device's patient reads the same as an unknown device.
-  if (!current || !(await deps.store.roleOf(current.patientId, user.id))) return err(ErrorCode.NotFound, `no bound device ${event.deviceId}`);
+  if (!current || !(await deps.store.roleOf(current.patientId, user.id))) return err(ErrorCode.NotFound, `no bound device ${deviceId}`);
   await requireRole(deps, current.patientId, user.id, OWNER);
-  await deps.store.unbindDevice(event.deviceId, deps.now());
+  await deps.store.unbindDevice(deviceId, deps.now());
   await notifyMembers(deps, current.patientId);
-  return ok({ deviceId: event.deviceId, unbound: true });
-};
+  return ok({ deviceId, unbound: true as const });
+});
 
 /** Devices bound to the patients the caller follows, with their status. */
-export const mine: Handler = async ({ caller, deps }) => {
+export const mine = typed(contract.mine, async ({ caller, deps }) => {
   const user = await requireUser(caller, deps);
   const ids = await deps.store.devicesOfUser(user.id);
   const out = [];
@@ -58,4 +56,4 @@ export const mine: Handler = async ({ caller, deps }) => {
     if (status && binding) out.push({ ...status, patientId: binding.patientId });
   }
   return ok(out);
-};
+});

@@ -6,21 +6,24 @@
  * readings of every device while it was bound to the patient (attributed by measurement time, so
  * rebinding a device never moves old readings). `deviceId` is for operators. `mode` = `auto`
  * (default), `raw` (pages of raw readings; `next` is the `from` of the following page) or `buckets`.
+ * The event's schema is declared in core/api/contract/history.
  */
 import { checkRange, chooseBucketWidth, err, ErrorCode, ok } from '../../../core';
 import type { Result } from '../../../core';
 import type { HistoryResult } from '../../../core/api';
+import { history as contract } from '../../../core/api/contract/history';
 import { ANY_ROLE, requireRole } from '../../../backend/runtime/access';
-import type { Handler, HandlerInput } from '../../../backend/runtime/handler';
+import { type HandlerInput, typed } from '../../../backend/runtime/handler';
 import { requireUser } from '../../../backend/runtime/users';
 import type { Segment } from '../../../backend/store/types';
 
 type Subject = { deviceId: string } | { patientId: string };
 
-const MODES = ['auto', 'raw', 'buckets'] as const;
-type Mode = (typeof MODES)[number];
-
-/** The readings the caller asked for, as device segments, after checking they may see them (also `export`). */
+/**
+ * The readings the caller asked for, as device segments, after checking they may see them. Takes
+ * the raw event (already checked by the contract when called from `query`) so plain handlers such
+ * as an export can share it.
+ */
 export async function segmentsFor({ event, caller, deps }: HandlerInput, from: number, to: number): Promise<Result<{ subject: Subject; segments: Segment[] }>> {
   if (typeof event.patientId === 'string') {
     const user = await requireUser(caller, deps);
@@ -38,14 +41,13 @@ export async function segmentsFor({ event, caller, deps }: HandlerInput, from: n
   return err(ErrorCode.BadRequest, '"patientId" (or, for operators, "deviceId") is required');
 }
 
-export const query: Handler = async (input) => {
-  const { event, deps } = input;
-  const mode = (event.mode ?? 'auto') as Mode;
-  if (!MODES.includes(mode)) return err(ErrorCode.BadRequest, `"mode" must be one of ${MODES.join(', ')}`);
-  const range = checkRange(event);
+export const query = typed(contract.query, async (call) => {
+  const { input, deps } = call;
+  const { mode } = input;
+  const range = checkRange(input);
   if (!range.ok) return err(ErrorCode.BadRequest, range.message);
   const { from, to, maxPoints } = range.value;
-  const target = await segmentsFor(input, from, to);
+  const target = await segmentsFor(call, from, to);
   if (!target.ok) return target;
   const { subject, segments } = target.data;
 
@@ -60,4 +62,4 @@ export const query: Handler = async (input) => {
   const widthMs = chooseBucketWidth(range.value);
   const result: HistoryResult = { ...base, kind: 'buckets', widthMs, buckets: await deps.store.queryBuckets({ segments, widthMs }) };
   return ok(result);
-};
+});

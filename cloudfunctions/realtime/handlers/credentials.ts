@@ -5,11 +5,12 @@
  */
 import { err, ErrorCode, ok } from '../../../core';
 import { parseDeviceId } from '../../../core/alink';
-import type { Handler } from '../../../backend/runtime/handler';
+import { realtime as contract } from '../../../core/api/contract/realtime';
+import { typed } from '../../../backend/runtime/handler';
 import { patientTopics } from '../../../backend/mqtt-policy/user-credentials';
 import { requireUser } from '../../../backend/runtime/users';
 
-export const credentials: Handler = async ({ caller, deps }) => {
+export const credentials = typed(contract.credentials, async ({ caller, deps }) => {
   const user = await requireUser(caller, deps);
   if (!deps.realtime) return err(ErrorCode.Unavailable, 'real-time credentials are not configured on this host');
   const devices = (await deps.store.devicesOfUser(user.id)).flatMap((id) => parseDeviceId(id) ?? []);
@@ -17,4 +18,4 @@ export const credentials: Handler = async ({ caller, deps }) => {
   const issued = deps.realtime.issue(user, devices, deps.now(), caller.kind === 'user' ? caller.sessionId : undefined);
   const patients = await deps.store.patientsOf(user.id);
   return ok({ ...issued, topics: [...issued.topics, ...patients.flatMap((p) => patientTopics(p.id))] });
-};
+});

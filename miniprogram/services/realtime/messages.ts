@@ -53,6 +53,7 @@ export function decodeAlert(patientId: string, text: string): DecodedAlert {
 }
 
 /** A topic level may not hold MQTT wildcards or separators (MQTT-4.7.1); NUL is never allowed (MQTT-4.7.3-2). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching NUL is the point
 const UNSAFE_LEVEL = /[/+#\u0000]/;
 
 /**

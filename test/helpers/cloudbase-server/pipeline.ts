@@ -40,6 +40,7 @@ function bucket(docs: Doc[], spec: unknown, resolver: Resolver): Doc[] {
   const hasDefault = spec.default !== undefined;
   const branches = bounds.slice(0, -1).map((lower, i) => ({
     case: { $and: [{ $gte: [spec.groupBy, { $literal: lower }] }, { $lt: [spec.groupBy, { $literal: bounds[i + 1] }] }] },
+    // biome-ignore lint/suspicious/noThenProperty: `$switch`'s branch field is named `then` (MongoDB aggregation)
     then: i,
   }));
   const outside = hasDefault ? bounds.length - 1 : -1;

@@ -23,7 +23,7 @@ export type Rendered = SimNode;
 function simulator(): Simulate {
   jest.resetModules();
   installDom();
-  return require('miniprogram-simulate') as Simulate; // eslint-disable-line @typescript-eslint/no-require-imports
+  return require('miniprogram-simulate') as Simulate;
 }
 
 /** Makes `getApp()` answer with an app holding these services, as `app.ts` does in WeChat. */
