@@ -8,16 +8,46 @@ const layer = (name, from, forbidden, comment) => ({ name, comment, severity: 'e
 
 module.exports = {
   forbidden: [
-    layer('core-is-pure', '^core/', `^(backend|cloudfunctions|local-cloud|device-emulator|miniprogram|miniprogram-lib|web-console)/|${TOOLS}`, 'core is the shared domain library: it depends on nothing of the project'),
-    layer('backend-below-functions', '^backend/', `^(cloudfunctions|local-cloud|device-emulator|miniprogram|miniprogram-lib|web-console)/|${TOOLS}`, 'backend is the functions\' library: it knows no function and no host'),
-    layer('functions-below-hosts', '^cloudfunctions/', `^(local-cloud|device-emulator|miniprogram|miniprogram-lib|web-console)/|${TOOLS}`, 'a cloud function runs on CloudBase as it is: it may not need the local host'),
-    layer('emulator-uses-core', '^device-emulator/', `^(backend|cloudfunctions|local-cloud|miniprogram|miniprogram-lib|web-console)/|${TOOLS}`, 'the emulator stands for firmware: it speaks the protocol (core), nothing of the backend'),
-    layer('miniprogram-uses-core', '^(miniprogram|miniprogram-lib)/', `^(backend|cloudfunctions|local-cloud|device-emulator)/|${TOOLS}`, 'the mini program reaches the backend only through its functions'),
-    layer('web-console-uses-core', '^web-console/', `^(backend|cloudfunctions|local-cloud|device-emulator|miniprogram|miniprogram-lib)/|${TOOLS}`, 'the web console runs in a browser and reaches the backend only through its functions over HTTP'),
+    layer(
+      'core-is-pure',
+      '^core/',
+      `^(backend|cloudfunctions|local-cloud|device-emulator|miniprogram|miniprogram-lib|web-console)/|${TOOLS}`,
+      'core is the shared domain library: it depends on nothing of the project',
+    ),
+    layer(
+      'backend-below-functions',
+      '^backend/',
+      `^(cloudfunctions|local-cloud|device-emulator|miniprogram|miniprogram-lib|web-console)/|${TOOLS}`,
+      "backend is the functions' library: it knows no function and no host",
+    ),
+    layer(
+      'functions-below-hosts',
+      '^cloudfunctions/',
+      `^(local-cloud|device-emulator|miniprogram|miniprogram-lib|web-console)/|${TOOLS}`,
+      'a cloud function runs on CloudBase as it is: it may not need the local host',
+    ),
+    layer(
+      'emulator-uses-core',
+      '^device-emulator/',
+      `^(backend|cloudfunctions|local-cloud|miniprogram|miniprogram-lib|web-console)/|${TOOLS}`,
+      'the emulator stands for firmware: it speaks the protocol (core), nothing of the backend',
+    ),
+    layer(
+      'miniprogram-uses-core',
+      '^(miniprogram|miniprogram-lib)/',
+      `^(backend|cloudfunctions|local-cloud|device-emulator)/|${TOOLS}`,
+      'the mini program reaches the backend only through its functions',
+    ),
+    layer(
+      'web-console-uses-core',
+      '^web-console/',
+      `^(backend|cloudfunctions|local-cloud|device-emulator|miniprogram|miniprogram-lib)/|${TOOLS}`,
+      'the web console runs in a browser and reaches the backend only through its functions over HTTP',
+    ),
     layer('hosts-above-tools', '^local-cloud/', TOOLS, 'the local stack ships; tools do not'),
     {
       name: 'declared-packages',
-      comment: 'every package the code imports is declared in package.json (not merely installed as another package\'s dependency)',
+      comment: "every package the code imports is declared in package.json (not merely installed as another package's dependency)",
       severity: 'error',
       from: {},
       to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
@@ -35,6 +65,10 @@ module.exports = {
     exclude: { path: '^(miniprogram/lib/|web-console/dist/|cloudfunctions/[^/]+/index\\.js$|node_modules/)' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.d.ts', '.js', '.cjs', '.mjs', '.json'], conditionNames: ['require', 'node', 'default', 'import'], exportsFields: ['exports'] },
+    enhancedResolveOptions: {
+      extensions: ['.ts', '.tsx', '.d.ts', '.js', '.cjs', '.mjs', '.json'],
+      conditionNames: ['require', 'node', 'default', 'import'],
+      exportsFields: ['exports'],
+    },
   },
 };

@@ -16,7 +16,19 @@
 import { SCENARIOS } from '../device-emulator/signal/scenarios';
 import { put, reasonSummary, report, TABLE_HEADER, type Figures, type WindowScore } from './algorithm/metrics';
 import { PROTO2_DIR } from './algorithm/proto2';
-import { applier, asPublished, fitOn, leaveOneOut, onePointRefit, proto1Streams, proto2Streams, runStreams, scoreWith, type RunResult, type Stream } from './algorithm/real';
+import {
+  applier,
+  asPublished,
+  fitOn,
+  leaveOneOut,
+  onePointRefit,
+  proto1Streams,
+  proto2Streams,
+  runStreams,
+  scoreWith,
+  type RunResult,
+  type Stream,
+} from './algorithm/real';
 import { ALGORITHMS, measureCost, type AlgorithmName } from './algorithm/runners';
 import { runSyntheticScenario, type SyntheticRunOptions } from './algorithm/synthetic';
 
@@ -38,7 +50,7 @@ const SEEDS = [1, 2, 3];
 const cost = each(() => ({ ns: 0, windows: 0 }));
 
 function synthetic(json: Figures): void {
-  console.log('\n1. Synthetic scenarios (8 s windows, 1 s hop; Maxim on the last 4 s; SpO2 with each one\'s own curve)');
+  console.log("\n1. Synthetic scenarios (8 s windows, 1 s hop; Maxim on the last 4 s; SpO2 with each one's own curve)");
   const pooled = each(() => [] as WindowScore[]);
   for (const name of SCENARIOS) {
     const scores = each(() => [] as WindowScore[]);
@@ -71,7 +83,10 @@ function generalisation(json: Figures): void {
   console.log('\n2. Synthetic conditions not in any real recording (normal seed 4 + hypoxia seed 5, 300 s each)');
   for (const [label, key, opts] of STRESS) {
     const scores = each(() => [] as WindowScore[]);
-    for (const [scenario, seed] of [['normal', 4], ['hypoxia', 5]] as const) {
+    for (const [scenario, seed] of [
+      ['normal', 4],
+      ['hypoxia', 5],
+    ] as const) {
       const run = runSyntheticScenario(scenario, { ...opts, seed, durationS: 300 });
       for (const a of ALGORITHMS) scores[a].push(...run[a].scores);
     }
@@ -92,8 +107,16 @@ function realFinger(json: Figures): void {
   }
   console.log(`\n3. OxiWear proto1, MAXM86161 kit on a finger, ${streams.length} files of 2.5–6.7 s (64 → 25 Hz); SpO2 leave-one-out calibrated`);
   const runs = runAll(streams, 4);
-  for (const [mode, label] of [['whole', 'whole recordings'], ['windows', '4 s windows, 1 s hop']] as const) {
-    report(json, `finger: ${label}`, `finger_${mode}`, each((a) => leaveOneOut(a, streams, runs[a], mode)));
+  for (const [mode, label] of [
+    ['whole', 'whole recordings'],
+    ['windows', '4 s windows, 1 s hop'],
+  ] as const) {
+    report(
+      json,
+      `finger: ${label}`,
+      `finger_${mode}`,
+      each((a) => leaveOneOut(a, streams, runs[a], mode)),
+    );
   }
   const unflagged = streams.map((s) => !s.flagged);
   const loo = each((a) => leaveOneOut(a, streams, runs[a], 'whole').filter((_, i) => unflagged[i]));
@@ -102,7 +125,9 @@ function realFinger(json: Figures): void {
   const deploy = fitOn('ours', streams, runs.ours, () => true, 'deploy');
   if (deploy) {
     const c = deploy.curve;
-    console.log(`   deploy curve (ours, all files, not a score; ${deploy.fittedOn}): SpO2 = ${c.a.toFixed(2)} − ${(-c.b).toFixed(2)}·R on R ∈ [${deploy.ratioRange.map((r) => r.toFixed(3)).join(', ')}]`);
+    console.log(
+      `   deploy curve (ours, all files, not a score; ${deploy.fittedOn}): SpO2 = ${c.a.toFixed(2)} − ${(-c.b).toFixed(2)}·R on R ∈ [${deploy.ratioRange.map((r) => r.toFixed(3)).join(', ')}]`,
+    );
     put(json, 'ours_finger_deploy_curve_a_pct', c.a);
     put(json, 'ours_finger_deploy_curve_b_pct_per_ratio', c.b);
   }
@@ -119,10 +144,25 @@ function heldOutEar(json: Figures, finger: readonly Stream[], fingerRuns: PerAlg
   const runs = runAll(attached, 8);
   // The finger curve each algorithm would ship (fitted on all of proto1) — ours also has its domain.
   const fingerCal = each((a) => fitOn(a, finger, fingerRuns[a], () => true, `${a}-finger`));
-  for (const [mode, label] of [['whole', 'whole recordings'], ['windows', '8 s windows, 1 s hop']] as const) {
-    report(json, `ear, finger curve: ${label}`, `ear_transfer_${mode}`, each((a) => scoreWith(attached, runs[a], mode, () => fingerCal[a] && applier(a, fingerCal[a]))));
-    console.log(`${''.padEnd(50)} ours without SpO2: ${reasonSummary(scoreWith(attached, runs.ours, mode, () => fingerCal.ours && applier('ours', fingerCal.ours)))}`);
-    report(json, `ear, one-point re-fit: ${label}`, `ear_refit_${mode}`, each((a) => (fingerCal[a] ? onePointRefit(a, attached, runs[a], mode, fingerCal[a]) : [])));
+  for (const [mode, label] of [
+    ['whole', 'whole recordings'],
+    ['windows', '8 s windows, 1 s hop'],
+  ] as const) {
+    report(
+      json,
+      `ear, finger curve: ${label}`,
+      `ear_transfer_${mode}`,
+      each((a) => scoreWith(attached, runs[a], mode, () => fingerCal[a] && applier(a, fingerCal[a]))),
+    );
+    console.log(
+      `${''.padEnd(50)} ours without SpO2: ${reasonSummary(scoreWith(attached, runs.ours, mode, () => fingerCal.ours && applier('ours', fingerCal.ours)))}`,
+    );
+    report(
+      json,
+      `ear, one-point re-fit: ${label}`,
+      `ear_refit_${mode}`,
+      each((a) => (fingerCal[a] ? onePointRefit(a, attached, runs[a], mode, fingerCal[a]) : [])),
+    );
   }
   const off = runAll(unattached, 3);
   for (const a of ALGORITHMS) {
@@ -131,8 +171,10 @@ function heldOutEar(json: Figures, finger: readonly Stream[], fingerRuns: PerAlg
     put(json, `${a}_unattached_hr_given_pct`, (100 * hr) / w.length, 1);
   }
   const reasons = off.ours.readings.flatMap((r) => [r.whole, ...r.windows].map((x) => x.reason ?? 'reading'));
-  console.log(`   sensor unattached (3 s windows + whole): ours says ${[...new Set(reasons)].join(', ')}; heart rate given by ours/previous/maxim: ` +
-    ALGORITHMS.map((a) => `${json[`${a}_unattached_hr_given_pct`]} %`).join(' / '));
+  console.log(
+    `   sensor unattached (3 s windows + whole): ours says ${[...new Set(reasons)].join(', ')}; heart rate given by ours/previous/maxim: ` +
+      ALGORITHMS.map((a) => `${json[`${a}_unattached_hr_given_pct`]} %`).join(' / '),
+  );
 }
 
 function main(): void {

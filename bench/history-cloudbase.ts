@@ -32,7 +32,14 @@ const T0 = Date.UTC(2026, 9, 1);
 const BENCH_KEYS = createSecretKeys([{ id: 'bench', key: randomBytes(32) }]);
 let prefixes = 0;
 async function freshStore(server: CloudbaseServer, devices: number): Promise<Store> {
-  const store = createCloudbaseStore({ env: server.env, secretId: 'bench', secretKey: 'bench', serviceUrl: server.serviceUrl, collectionPrefix: `b${++prefixes}_`, keys: BENCH_KEYS });
+  const store = createCloudbaseStore({
+    env: server.env,
+    secretId: 'bench',
+    secretKey: 'bench',
+    serviceUrl: server.serviceUrl,
+    collectionPrefix: `b${++prefixes}_`,
+    keys: BENCH_KEYS,
+  });
   for (let i = 0; i < devices; i++) {
     await store.createDevice({ productKey: 'benchProduct', deviceName: `bench-${i}`, secret: 'x', bindCode: `BENCH${String(i).padStart(5, '0')}` }, 0);
   }
@@ -42,7 +49,11 @@ async function freshStore(server: CloudbaseServer, devices: number): Promise<Sto
 const reading = (i: number, ts: number) => ({ ts, heartRate: 60 + (i % 50), spo2: 94 + (i % 6), temperature: 36 + (i % 15) / 10 });
 
 /** Ingests 1000 readings in batches built by `batches`; returns documents written and read. */
-async function ingestPattern(server: CloudbaseServer, devices: number, batches: () => ReadingBatchItem[][]): Promise<{ written: number; read: number; requests: number }> {
+async function ingestPattern(
+  server: CloudbaseServer,
+  devices: number,
+  batches: () => ReadingBatchItem[][],
+): Promise<{ written: number; read: number; requests: number }> {
   const store = await freshStore(server, devices);
   server.resetStats();
   for (const b of batches()) await store.appendReadings(b);
@@ -56,7 +67,11 @@ export async function benchCloudbaseHistory(): Promise<void> {
   const dev = (i: number) => `benchProduct/bench-${i}`;
   let msg = 0;
   const item = (d: number, readings: ReturnType<typeof reading>[]): ReadingBatchItem => ({
-    deviceId: dev(d), msgId: String(++msg), fingerprint: 'f', receivedAt: readings[0]!.ts, readings,
+    deviceId: dev(d),
+    msgId: String(++msg),
+    fingerprint: 'f',
+    receivedAt: readings[0]!.ts,
+    readings,
   });
 
   // 1000 readings each: one device, one reading every 10 s, one message per batch.
@@ -67,7 +82,12 @@ export async function benchCloudbaseHistory(): Promise<void> {
   );
   // One device measuring every second, sending a minute of readings per message.
   const buffered = await ingestPattern(server, 1, () =>
-    Array.from({ length: 17 }, (_, k) => [item(0, Array.from({ length: Math.min(60, 1000 - k * 60) }, (_, i) => reading(i, T0 + (k * 60 + i) * 1000)))]),
+    Array.from({ length: 17 }, (_, k) => [
+      item(
+        0,
+        Array.from({ length: Math.min(60, 1000 - k * 60) }, (_, i) => reading(i, T0 + (k * 60 + i) * 1000)),
+      ),
+    ]),
   );
 
   // History: DAYS of data for one device, then the function's query for the whole range.
@@ -91,12 +111,18 @@ export async function benchCloudbaseHistory(): Promise<void> {
 
   const per1000 = (x: number) => round(x, 0);
   console.log('per 1000 readings ingested: documents written / read (requests, a transaction being 4):');
-  console.log(`  one reading per message and batch:      ${per1000(single.written)} / ${per1000(single.read)} (${single.requests})   baseline one-document-per-reading: 1000 / 0 (1000)`);
+  console.log(
+    `  one reading per message and batch:      ${per1000(single.written)} / ${per1000(single.read)} (${single.requests})   baseline one-document-per-reading: 1000 / 0 (1000)`,
+  );
   console.log(`  10 devices' messages per batch:         ${per1000(mixed.written)} / ${per1000(mixed.read)} (${mixed.requests})`);
   console.log(`  a minute of 1 Hz readings per message:  ${per1000(buffered.written)} / ${per1000(buffered.read)} (${buffered.requests})`);
-  console.log(`history, ${DAYS} days at one reading per ${INTERVAL_S} s (${rowsInRange} readings) → ${buckets} buckets: ${q.docsRead} documents read in ${q.requests} requests (baseline: ${rowsInRange} documents)`);
+  console.log(
+    `history, ${DAYS} days at one reading per ${INTERVAL_S} s (${rowsInRange} readings) → ${buckets} buckets: ${q.docsRead} documents read in ${q.requests} requests (baseline: ${rowsInRange} documents)`,
+  );
   const readingsPerDay = (w: number) => Math.floor((QUOTA.writesPerDay / w) * 1000);
-  console.log(`basic plan: ${readingsPerDay(single.written)} readings/day sent one per message (${round(readingsPerDay(single.written) / 1440, 1)} devices at one a minute), ${readingsPerDay(buffered.written)} sent a minute per message; ${Math.floor(QUOTA.readsPerDay / Math.max(1, q.docsRead))} such ${DAYS}-day queries a day`);
+  console.log(
+    `basic plan: ${readingsPerDay(single.written)} readings/day sent one per message (${round(readingsPerDay(single.written) / 1440, 1)} devices at one a minute), ${readingsPerDay(buffered.written)} sent a minute per message; ${Math.floor(QUOTA.readsPerDay / Math.max(1, q.docsRead))} such ${DAYS}-day queries a day`,
+  );
   console.log(
     JSON.stringify({
       docs_written_per_1000_readings_single: single.written,

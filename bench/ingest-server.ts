@@ -10,7 +10,7 @@ import { Aedes } from 'aedes';
 import { createServer } from 'node:net';
 import type { DeviceCredentials } from '../core/alink';
 import { createLogger, createMemoryLogger } from '../backend/runtime/deps';
-import { createStack, Stack } from '../local-cloud/stack';
+import { createStack, type Stack } from '../local-cloud/stack';
 import { tempDir } from './lib';
 
 type ToServer = { type: 'cpu' } | { type: 'stop' };
@@ -80,7 +80,10 @@ async function main(): Promise<void> {
     else if (m.type === 'stop') {
       // Exits by itself (so that a --cpu-prof profile is written) once the parent has the answer.
       const reply = (r: object) => process.send?.(r, () => process.exit(0));
-      void server.stop().then((r) => reply({ type: 'stopped', ...r }), (e: Error) => reply({ type: 'stopped', stored: -1, error: e.message }));
+      void server.stop().then(
+        (r) => reply({ type: 'stopped', ...r }),
+        (e: Error) => reply({ type: 'stopped', stored: -1, error: e.message }),
+      );
     }
   });
   send({ type: 'ready', port: server.port, devices: server.devices });

@@ -12,10 +12,10 @@
  * for CI-like runs) are measured. For the stack, sent = acknowledged = stored is checked after it
  * closed. Absolute figures move with other load on the machine: read the ratios.
  */
-import { fork, ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import mqtt, { MqttClient } from 'mqtt';
-import { buildLogin, buildRequest, DeviceCredentials, topics } from '../core/alink';
+import mqtt, { type MqttClient } from 'mqtt';
+import { buildLogin, buildRequest, type DeviceCredentials, topics } from '../core/alink';
 import { percentile, round } from './lib';
 
 export interface SteadyOptions {
@@ -171,7 +171,9 @@ async function runOne(mode: 'bare' | 'stack', n: number, intervalS: number, dura
 }
 
 export async function benchSteady(o: SteadyOptions): Promise<void> {
-  console.log(`bench:ingest --steady — ${o.devices} devices, QoS 1, ${o.durationS} s measured per run; server CPU from its own process; bare aedes and the stack in the same run`);
+  console.log(
+    `bench:ingest --steady — ${o.devices} devices, QoS 1, ${o.durationS} s measured per run; server CPU from its own process; bare aedes and the stack in the same run`,
+  );
   const results: SteadyResult[] = [];
   for (const intervalS of [o.intervalS, o.slowIntervalS]) {
     for (const mode of ['bare', 'stack'] as const) {
@@ -183,7 +185,9 @@ export async function benchSteady(o: SteadyOptions): Promise<void> {
     }
   }
   const [fb, fs, sb, ss] = results;
-  console.log(`1/${o.intervalS} s: stack CPU per message ${round(fs.cpuUsPerMsg / fb.cpuUsPerMsg, 2)}× the bare broker's; 1/${o.slowIntervalS} s: PUBACK p99 ${round(ss.p99 / sb.p99, 2)}× the bare broker's`);
+  console.log(
+    `1/${o.intervalS} s: stack CPU per message ${round(fs.cpuUsPerMsg / fb.cpuUsPerMsg, 2)}× the bare broker's; 1/${o.slowIntervalS} s: PUBACK p99 ${round(ss.p99 / sb.p99, 2)}× the bare broker's`,
+  );
   const lost = results.reduce((a, r) => a + (r.stored === undefined ? 0 : r.sent - r.stored), 0);
   console.log(
     JSON.stringify({

@@ -23,8 +23,8 @@
  */
 import { Aedes } from 'aedes';
 import { createServer } from 'node:net';
-import mqtt, { MqttClient } from 'mqtt';
-import { buildLogin, buildRequest, DeviceCredentials, topics } from '../core/alink';
+import mqtt, { type MqttClient } from 'mqtt';
+import { buildLogin, buildRequest, type DeviceCredentials, topics } from '../core/alink';
 import { createMemoryLogger } from '../backend/runtime/deps';
 import { createStack } from '../local-cloud/stack';
 import { envInt, percentile, round, tempDir } from './lib';
@@ -142,7 +142,9 @@ async function backend(): Promise<{ rate: number; p50: number; p99: number; stor
 
 async function main(): Promise<void> {
   if (process.argv.includes('--steady')) return benchSteady(steadyOptions(process.argv.slice(2)));
-  console.log(`bench:ingest — ${K} devices × ${M} readings, QoS 1, window ${WINDOW}, ${ROUNDS} rounds${BOUND ? ', devices bound to patients (alerts evaluated)' : ''}`);
+  console.log(
+    `bench:ingest — ${K} devices × ${M} readings, QoS 1, window ${WINDOW}, ${ROUNDS} rounds${BOUND ? ', devices bound to patients (alerts evaluated)' : ''}`,
+  );
   await baseline(); // warm-up: JIT and sockets
   const raws: number[] = [];
   const runs: Array<Awaited<ReturnType<typeof backend>>> = [];
@@ -151,7 +153,9 @@ async function main(): Promise<void> {
     const b = await backend();
     raws.push(raw);
     runs.push(b);
-    console.log(`round ${r}: baseline ${Math.round(raw)} msg/s · backend ${Math.round(b.rate)} readings/s (${round((100 * b.rate) / raw)} %) · p50 ${round(b.p50, 1)} ms · p99 ${round(b.p99, 1)} ms · lost ${K * M - b.stored}`);
+    console.log(
+      `round ${r}: baseline ${Math.round(raw)} msg/s · backend ${Math.round(b.rate)} readings/s (${round((100 * b.rate) / raw)} %) · p50 ${round(b.p50, 1)} ms · p99 ${round(b.p99, 1)} ms · lost ${K * M - b.stored}`,
+    );
   }
   const raw = median(raws);
   const rate = median(runs.map((b) => b.rate));
@@ -171,7 +175,8 @@ async function main(): Promise<void> {
       backend_vs_baseline_pct: round(100 * ratio),
       commit_latency_p50_ms: round(p50, 2),
       commit_latency_p99_ms: round(p99, 2),
-      sqlite_synchronous: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full', alerts_evaluated: BOUND,
+      sqlite_synchronous: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full',
+      alerts_evaluated: BOUND,
       readings_lost: lost,
     }),
   );

@@ -9,10 +9,10 @@
  * Absolute figures move with other load on the machine: read them side by side. The last line is
  * JSON.
  */
-import mqtt, { MqttClient } from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import { buildLogin, DeviceCredentials } from '../core/alink';
+import { buildLogin, type DeviceCredentials } from '../core/alink';
 import { percentile, round } from './lib';
 
 function numberFlag(argv: string[], name: string, fallback: number): number {

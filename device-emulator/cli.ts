@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { deviceIdOf, type DeviceCredentials } from '../core/alink';
 import type { Invoke } from '../core/api';
 import { ensureCredentials, readCredentials } from './credentials';
-import { createDevice, EmulatedDevice } from './device';
+import { createDevice, type EmulatedDevice } from './device';
 import { createFileStateStore } from './device/state-store';
 import { checkSourceName, createVitalsSource } from './vitals';
 
@@ -109,10 +109,13 @@ export async function runEmulatorCli(argv: string[], deps: EmulatorCliDeps): Pro
   await Promise.all(devices.map((d) => d.start()));
   console.log(`${devices.length} device(s) on ${values.broker} (${scenarios.join(', ')}), every ${intervalS} s unless remembered otherwise; Ctrl+C stops`);
   const tty = Boolean(process.stdout.isTTY);
-  const status = setInterval(() => {
-    if (tty) process.stdout.write(`\r${statusLine(devices)}   `);
-    else console.log(statusLine(devices));
-  }, tty ? 1000 : 30_000);
+  const status = setInterval(
+    () => {
+      if (tty) process.stdout.write(`\r${statusLine(devices)}   `);
+      else console.log(statusLine(devices));
+    },
+    tty ? 1000 : 30_000,
+  );
   const stop = () => {
     clearInterval(status);
     if (tty) process.stdout.write('\n');

@@ -1,6 +1,6 @@
 /** `npm start` settings from environment variables, with defaults and clear errors. */
 import { resolve } from 'node:path';
-import { emqxOptionsFromEnv, EmqxBrokerApiOptions } from '../backend/broker-api/emqx';
+import { emqxOptionsFromEnv, type EmqxBrokerApiOptions } from '../backend/broker-api/emqx';
 
 export interface StartConfig {
   mqttPort: number;
@@ -70,7 +70,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): StartConfig {
     httpPort: int(env, 'HTTP_PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
     mqttHost: env.MQTT_HOST || '0.0.0.0',
-    allowedHosts: (env.HTTP_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+    allowedHosts: (env.HTTP_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
     dataDir: resolve(env.DATA_DIR || './data'),
     demoDevices: int(env, 'DEMO_DEVICES', 3, 0, 1000),
     demoIntervalS: int(env, 'DEMO_INTERVAL_S', 5, 1, 3600),

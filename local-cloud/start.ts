@@ -3,10 +3,10 @@
  * live status; SIGINT/SIGTERM shut it down in order (every acknowledged reading is stored).
  */
 import { createLogger } from '../backend/runtime/deps';
-import { ConfigError, readConfig, StartConfig } from './config';
+import { ConfigError, readConfig, type StartConfig } from './config';
 import { createExternalBrokerStack } from './stack/external';
 import { PortInUseError } from './net/listen';
-import { createStack, Stack } from './stack';
+import { createStack, type Stack } from './stack';
 
 /** `BROKER=emqx`: only the function host runs here; EMQX calls it and is called through its API. */
 /** Loopback addresses: only this machine can reach a service bound to one. */
@@ -41,10 +41,13 @@ async function mainExternal(config: StartConfig & { emqx: NonNullable<StartConfi
   );
   const stop = (signal: string) => {
     console.log(`${signal}: stopping…`);
-    stack.close().then(() => process.exit(0), (e: Error) => {
-      console.error(`shutdown failed: ${e.message}`);
-      process.exit(1);
-    });
+    stack.close().then(
+      () => process.exit(0),
+      (e: Error) => {
+        console.error(`shutdown failed: ${e.message}`);
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
@@ -64,16 +67,18 @@ async function main(): Promise<void> {
     clearInterval(timer);
     if (process.stdout.isTTY) process.stdout.write('\n');
     console.log(`${signal}: stopping…`);
-    starting.then((stack) => stack.close()).then(
-      () => {
-        console.log('stopped; all acknowledged readings are stored');
-        process.exit(0);
-      },
-      (e: Error) => {
-        console.error(`shutdown failed: ${e.message}`);
-        process.exit(1);
-      },
-    );
+    starting
+      .then((stack) => stack.close())
+      .then(
+        () => {
+          console.log('stopped; all acknowledged readings are stored');
+          process.exit(0);
+        },
+        (e: Error) => {
+          console.error(`shutdown failed: ${e.message}`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

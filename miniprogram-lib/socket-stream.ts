@@ -13,8 +13,7 @@ export function createSocketStream(task: SocketTaskLike): Duplex {
   let open = false;
   let closed = false;
   const held: Pending[] = [];
-  const send = ({ bytes, done }: Pending) =>
-    task.send({ data: bytes, success: () => done(), fail: (e) => done(new Error(`socket send failed: ${e.errMsg}`)) });
+  const send = ({ bytes, done }: Pending) => task.send({ data: bytes, success: () => done(), fail: (e) => done(new Error(`socket send failed: ${e.errMsg}`)) });
 
   const stream = new Duplex({
     read() {

@@ -25,7 +25,15 @@ export interface ChromiumChoice {
   env: Record<string, string>;
 }
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 
 const INSTALLED = [
   '/usr/bin/chromium',
@@ -35,7 +43,15 @@ const INSTALLED = [
   '/Applications/Chromium.app/Contents/MacOS/Chromium',
 ];
 
-const LIB_DIRS = ['/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/lib64', '/usr/lib'];
+const LIB_DIRS = [
+  '/lib/x86_64-linux-gnu',
+  '/usr/lib/x86_64-linux-gnu',
+  '/lib/aarch64-linux-gnu',
+  '/usr/lib/aarch64-linux-gnu',
+  '/usr/lib64',
+  '/lib64',
+  '/usr/lib',
+];
 
 /** Unpacks a brotli file (or a brotli'd tar when `tar` is set) into `target`. */
 async function unbrotli(source: string, target: string, tar: boolean): Promise<void> {
@@ -127,6 +143,13 @@ export async function serveCjkFont(context: BrowserContext): Promise<void> {
     const name = basename(new URL(route.request().url()).pathname);
     const file = join(files, name);
     if (!existsSync(file)) return route.fulfill({ status: 404 });
-    return route.fulfill({ body: readFileSync(file), headers: { 'content-type': name.endsWith('.woff2') ? 'font/woff2' : 'font/woff', 'cache-control': 'public, max-age=31536000, immutable', 'access-control-allow-origin': '*' } });
+    return route.fulfill({
+      body: readFileSync(file),
+      headers: {
+        'content-type': name.endsWith('.woff2') ? 'font/woff2' : 'font/woff',
+        'cache-control': 'public, max-age=31536000, immutable',
+        'access-control-allow-origin': '*',
+      },
+    });
   });
 }

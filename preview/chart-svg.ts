@@ -3,7 +3,7 @@
  * canvas draws: what the preview pictures show, and what the chart option tests look at.
  */
 import * as echarts from 'echarts';
-import { ChartOption, estimateTextWidth } from '../core/charts';
+import { type ChartOption, estimateTextWidth } from '../core/charts';
 
 /** Text widths for echarts' server-side layout: Node has no canvas to measure with (jsdom's is a stub). */
 export function estimateTextWidths(): void {

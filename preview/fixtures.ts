@@ -11,7 +11,7 @@ import type { Api } from '../miniprogram/services/api';
 import type { Avatars } from '../miniprogram/services/avatar';
 import type { Services, Timer, Ui } from '../miniprogram/services/index';
 import type { RealtimeClient, RealtimeEvent } from '../miniprogram/services/realtime/index';
-import { createPrivacyGate, PrivacyGate } from '../miniprogram/services/privacy';
+import { createPrivacyGate, type PrivacyGate } from '../miniprogram/services/privacy';
 
 /** 2026-11-27 10:00 in China (UTC+8). */
 export const NOW = Date.UTC(2026, 10, 27, 2, 0, 0);
@@ -47,7 +47,15 @@ export const DEVICE: DeviceStatus = {
 };
 
 export const PATIENTS: PatientSummary[] = [
-  { id: 'p_mom', name: '王秀英', birthDate: '1948-03-12', sex: 'female', notes: '高血压，每天早上服用氨氯地平。对青霉素过敏。', createdAt: NOW - 20 * DAY, role: 'owner' },
+  {
+    id: 'p_mom',
+    name: '王秀英',
+    birthDate: '1948-03-12',
+    sex: 'female',
+    notes: '高血压，每天早上服用氨氯地平。对青霉素过敏。',
+    createdAt: NOW - 20 * DAY,
+    role: 'owner',
+  },
   { id: 'p_dad', name: '李建国', birthDate: '1946-09-01', sex: 'male', notes: '', createdAt: NOW - 10 * DAY, role: 'family' },
 ];
 
@@ -57,7 +65,17 @@ export const MEMBERS: MemberRecord[] = [
 ];
 
 export function patientDetail(p: PatientSummary = PATIENTS[0], devices: DeviceStatus[] = [DEVICE]): PatientDetail {
-  return { ...p, members: p.role === 'owner' ? MEMBERS : [{ ...MEMBERS[0], patientId: p.id, userId: 'u_lina', userName: '李娜' }, { ...MEMBERS[1], patientId: p.id, userId: USER.id, userName: USER.name }], devices };
+  return {
+    ...p,
+    members:
+      p.role === 'owner'
+        ? MEMBERS
+        : [
+            { ...MEMBERS[0], patientId: p.id, userId: 'u_lina', userName: '李娜' },
+            { ...MEMBERS[1], patientId: p.id, userId: USER.id, userName: USER.name },
+          ],
+    devices,
+  };
 }
 
 /** Plausible vitals at time `t`, deterministic: a daily rhythm (lower at night) plus small wobbles. */
@@ -103,7 +121,12 @@ export function bucketHistory(from: number, to: number, widthMs = HOUR): History
     const fever = t >= dayStart(2) + 18 * HOUR && t < dayStart(2) + 22 * HOUR;
     const base = vitalsAt(t);
     const v = fever ? { ...base, temperature: 38.5, heartRate: 98 } : base;
-    const stat = (avg: number, spread: number, d: number) => ({ min: +(avg - spread).toFixed(d), avg: +avg.toFixed(d), max: +(avg + spread).toFixed(d), n: 60 });
+    const stat = (avg: number, spread: number, d: number) => ({
+      min: +(avg - spread).toFixed(d),
+      avg: +avg.toFixed(d),
+      max: +(avg + spread).toFixed(d),
+      n: 60,
+    });
     buckets.push({ t, n: 60, heartRate: stat(v.heartRate!, 9, 1), spo2: stat(v.spo2!, 1.5, 1), temperature: stat(v.temperature!, 0.2, 2) });
   }
   return { patientId: 'p_mom', from, to, kind: 'buckets', widthMs, buckets };
@@ -137,9 +160,39 @@ export const ALERT_ESCALATED = alertFixture({ escalations: 2, notifiedAt: NOW - 
 export const ALERT_ACKED = alertFixture({ ack: { by: 'u_sis', at: NOW - 5 * MIN, note: '已打电话，妈妈说在休息' } });
 /** Past alerts, newest first: a fever yesterday evening, a night offline, a slow pulse. */
 export const ALERTS_PAST: AlertRecord[] = [
-  alertFixture({ id: 'p_mom:vital:temperature:1', kind: 'temperature', condition: 'vital:temperature', severity: 'warning', value: 38.6, message: 'Temperature 38.6 °C', startedAt: NOW - 15 * HOUR, resolvedAt: NOW - 13 * HOUR, resolveNote: 'back in range', ack: { by: 'u_me', at: NOW - 14.5 * HOUR } }),
-  alertFixture({ id: 'p_mom:device:offline:1', kind: 'offline', condition: 'device:offline:rpm/bedside-01', severity: 'warning', value: undefined, message: 'offline', deviceId: 'rpm/bedside-01', startedAt: NOW - 30 * HOUR, resolvedAt: NOW - 26 * HOUR }),
-  alertFixture({ id: 'p_mom:vital:heartRate:1', kind: 'heartRate', condition: 'vital:heartRate', severity: 'info', value: 48, message: 'Heart rate 48', startedAt: NOW - 3 * DAY, resolvedAt: NOW - 3 * DAY + HOUR }),
+  alertFixture({
+    id: 'p_mom:vital:temperature:1',
+    kind: 'temperature',
+    condition: 'vital:temperature',
+    severity: 'warning',
+    value: 38.6,
+    message: 'Temperature 38.6 °C',
+    startedAt: NOW - 15 * HOUR,
+    resolvedAt: NOW - 13 * HOUR,
+    resolveNote: 'back in range',
+    ack: { by: 'u_me', at: NOW - 14.5 * HOUR },
+  }),
+  alertFixture({
+    id: 'p_mom:device:offline:1',
+    kind: 'offline',
+    condition: 'device:offline:rpm/bedside-01',
+    severity: 'warning',
+    value: undefined,
+    message: 'offline',
+    deviceId: 'rpm/bedside-01',
+    startedAt: NOW - 30 * HOUR,
+    resolvedAt: NOW - 26 * HOUR,
+  }),
+  alertFixture({
+    id: 'p_mom:vital:heartRate:1',
+    kind: 'heartRate',
+    condition: 'vital:heartRate',
+    severity: 'info',
+    value: 48,
+    message: 'Heart rate 48',
+    startedAt: NOW - 3 * DAY,
+    resolvedAt: NOW - 3 * DAY + HOUR,
+  }),
 ];
 
 export const SNOOZE_OFFLINE: SnoozeRecord = { patientId: 'p_mom', kind: 'offline', until: NOW + 2 * HOUR, by: 'u_sis', at: NOW - 10 * MIN };
@@ -170,9 +223,11 @@ export function fixtureApi(now = NOW): Api {
     myDevices: () => okOf([{ ...DEVICE, patientId: 'p_mom' }]),
     bindDevice: (patientId) => okOf({ deviceId: DEVICE.id, patientId, since: now }),
     unbindDevice: (deviceId) => okOf({ deviceId, unbound: true as const }),
-    history: (q) => okOf(q.to - q.from <= 20 * MIN ? rawHistory(q.from, q.to) : q.to - q.from <= DAY + MIN ? rawHistory(q.from, q.to, 5 * MIN) : bucketHistory(q.from, q.to)),
+    history: (q) =>
+      okOf(q.to - q.from <= 20 * MIN ? rawHistory(q.from, q.to) : q.to - q.from <= DAY + MIN ? rawHistory(q.from, q.to, 5 * MIN) : bucketHistory(q.from, q.to)),
     realtimeCredentials: () => okOf({ clientId: 'c', username: 'user:u_me', password: 'p', expiresAt: now + HOUR, topics: [] }),
-    setMeasurement: (_d, settings) => okOf({ result: 'acked' as const, detail: 'device confirmed', offline: false, desired: { enabled: true, intervalS: 60, ...settings }, pending: false }),
+    setMeasurement: (_d, settings) =>
+      okOf({ result: 'acked' as const, detail: 'device confirmed', offline: false, desired: { enabled: true, intervalS: 60, ...settings }, pending: false }),
     measureNow: () => okOf({ result: 'acked' as const, detail: 'device confirmed', offline: false }),
     controlState: (deviceId) => okOf({ deviceId, online: true, reported: { enabled: true, intervalS: 60, at: now - HOUR }, audit: [] }),
     activeAlerts: () => okOf([]),

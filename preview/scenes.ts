@@ -1,6 +1,22 @@
 /** Every page and component in its main states, from fixtures. */
 import { err, ErrorCode } from '../core';
-import { alertFixture, ALERT_ACKED, ALERT_ACTIVE, ALERT_ESCALATED, ALERTS_PAST, AVATAR_PICTURE, DEVICE, fixtureServices, never, NOW, PATIENTS, patientDetail, SNOOZE_OFFLINE, TEMPLATE_ID, USER_WITH_AVATAR } from './fixtures';
+import {
+  alertFixture,
+  ALERT_ACKED,
+  ALERT_ACTIVE,
+  ALERT_ESCALATED,
+  ALERTS_PAST,
+  AVATAR_PICTURE,
+  DEVICE,
+  fixtureServices,
+  never,
+  NOW,
+  PATIENTS,
+  patientDetail,
+  SNOOZE_OFFLINE,
+  TEMPLATE_ID,
+  USER_WITH_AVATAR,
+} from './fixtures';
 import { defaultRules } from '../core/alerts';
 import { alertView } from '../miniprogram/common/alerts';
 import type { AlertRecord } from '../core/alerts';
@@ -8,7 +24,12 @@ import type { Scene } from './render';
 import { createPrivacyGate } from '../miniprogram/services/privacy';
 
 const unavailable = () => Promise.resolve(err(ErrorCode.Unavailable, '网络不可用：request:fail timeout'));
-const offlineDevice = { ...DEVICE, online: false, presenceAt: NOW - 42 * 60_000, lastReading: { ts: NOW - 45 * 60_000, temperature: 36.4, heartRate: 71, spo2: 96 } };
+const offlineDevice = {
+  ...DEVICE,
+  online: false,
+  presenceAt: NOW - 42 * 60_000,
+  lastReading: { ts: NOW - 45 * 60_000, temperature: 36.4, heartRate: 71, spo2: 96 },
+};
 
 /** A privacy request WeChat is waiting on (the first use of the clipboard, say). */
 function waitingPrivacy() {
@@ -55,21 +76,43 @@ function contactScenes(): Scene[] {
   const api = { patient: async () => ({ ok: true as const, data: withContacts() }) };
   return [
     { name: 'patient-contacts-call', path: 'family/patient', services: fixtureServices({ api }), query: { id: 'p_mom' } },
-    { name: 'patient-contacts-editing', path: 'family/patient', services: fixtureServices({ api }), query: { id: 'p_mom' }, act: ({ instance }) => void (instance.onEdit as () => void)() },
+    {
+      name: 'patient-contacts-editing',
+      path: 'family/patient',
+      services: fixtureServices({ api }),
+      query: { id: 'p_mom' },
+      act: ({ instance }) => void (instance.onEdit as () => void)(),
+    },
     { name: 'patient-contacts-none-family', path: 'family/patient', services: fixtureServices(), query: { id: 'p_dad' } },
   ];
 }
 
 /** Every alert state (#12): active, acknowledged, escalated, resolved, and the settings with the WeChat quota. */
 function alertScenes(): Scene[] {
-  const rulesByOwner = { alertRules: async () => ({ ok: true as const, data: { rules: { ...defaultRules(2), disabled: ['combined' as const] }, defaults: defaultRules(2), updatedAt: NOW - 26 * 3_600_000, updatedBy: 'u_me', changes: [] } }) };
+  const rulesByOwner = {
+    alertRules: async () => ({
+      ok: true as const,
+      data: {
+        rules: { ...defaultRules(2), disabled: ['combined' as const] },
+        defaults: defaultRules(2),
+        updatedAt: NOW - 26 * 3_600_000,
+        updatedBy: 'u_me',
+        changes: [],
+      },
+    }),
+  };
   return [
     { name: 'monitor-alert-active', path: 'pages/monitor', services: fixtureServices({ api: activeOf([ALERT_ACTIVE]) }) },
     alertArrives(),
     { name: 'monitor-alert-acknowledged', path: 'pages/monitor', services: fixtureServices({ api: activeOf([ALERT_ACKED]) }) },
     { name: 'monitor-alert-escalated', path: 'pages/monitor', services: fixtureServices({ api: activeOf([ALERT_ESCALATED]) }) },
     { name: 'monitor-alert-big-text', path: 'pages/monitor', services: fixtureServices({ bigText: true, api: activeOf([ALERT_ESCALATED]) }) },
-    { name: 'alerts-page', path: 'family/alerts', query: { id: 'p_mom' }, services: fixtureServices({ api: { ...activeOf([ALERT_ESCALATED]), snoozes: async () => ({ ok: true, data: [SNOOZE_OFFLINE] }) } }) },
+    {
+      name: 'alerts-page',
+      path: 'family/alerts',
+      query: { id: 'p_mom' },
+      services: fixtureServices({ api: { ...activeOf([ALERT_ESCALATED]), snoozes: async () => ({ ok: true, data: [SNOOZE_OFFLINE] }) } }),
+    },
     {
       name: 'alerts-acknowledge-note',
       path: 'family/alerts',
@@ -87,7 +130,12 @@ function alertScenes(): Scene[] {
       services: fixtureServices({ api: activeOf([ALERT_ACKED]) }),
       act: ({ instance }) => void (instance.onStartSnooze as (e: unknown) => void)({ currentTarget: { dataset: { kind: 'spo2' } } }),
     },
-    { name: 'alerts-resolved', path: 'family/alerts', query: { id: 'p_mom' }, services: fixtureServices({ api: { alertHistory: async () => ({ ok: true, data: { alerts: ALERTS_PAST, next: 'older' } }) } }) },
+    {
+      name: 'alerts-resolved',
+      path: 'family/alerts',
+      query: { id: 'p_mom' },
+      services: fixtureServices({ api: { alertHistory: async () => ({ ok: true, data: { alerts: ALERTS_PAST, next: 'older' } }) } }),
+    },
     { name: 'alert-settings-owner', path: 'family/alert-settings', query: { id: 'p_mom' }, services: fixtureServices({ api: rulesByOwner }) },
     { name: 'alert-settings-family', path: 'family/alert-settings', query: { id: 'p_dad' }, services: fixtureServices() },
     {
@@ -126,7 +174,10 @@ export function pageScenes(): Scene[] {
         api: {
           patient: async () => ({ ok: true, data: patientDetail(PATIENTS[0], [offlineDevice]) }),
           history: async (q) => ({ ok: true, data: { patientId: q.patientId, from: q.from, to: q.to, kind: 'raw', readings: [] } }),
-          controlState: async (deviceId) => ({ ok: true, data: { deviceId, online: false, reported: { enabled: true, intervalS: 60, at: NOW - 3_600_000 }, audit: [] } }),
+          controlState: async (deviceId) => ({
+            ok: true,
+            data: { deviceId, online: false, reported: { enabled: true, intervalS: 60, at: NOW - 3_600_000 }, audit: [] },
+          }),
         },
       }),
     },
@@ -134,7 +185,12 @@ export function pageScenes(): Scene[] {
       name: 'monitor-measurement-off',
       path: 'pages/monitor',
       services: fixtureServices({
-        api: { controlState: async (deviceId) => ({ ok: true, data: { deviceId, online: true, desired: { enabled: false, intervalS: 60, at: NOW - 2 * 3_600_000, by: 'u_sis' }, audit: [] } }) },
+        api: {
+          controlState: async (deviceId) => ({
+            ok: true,
+            data: { deviceId, online: true, desired: { enabled: false, intervalS: 60, at: NOW - 2 * 3_600_000, by: 'u_sis' }, audit: [] },
+          }),
+        },
       }),
     },
     {
@@ -147,7 +203,12 @@ export function pageScenes(): Scene[] {
       name: 'monitor-command-queued',
       path: 'pages/monitor',
       services: fixtureServices({
-        api: { setMeasurement: async () => ({ ok: true, data: { result: 'timeout', detail: 'device offline', offline: true, desired: { enabled: true, intervalS: 300 }, pending: true } }) },
+        api: {
+          setMeasurement: async () => ({
+            ok: true,
+            data: { result: 'timeout', detail: 'device offline', offline: true, desired: { enabled: true, intervalS: 300 }, pending: true },
+          }),
+        },
       }),
       act: ({ instance }) => void (instance.onInterval as (e: unknown) => void)({ detail: { intervalS: 300 } }),
     },
@@ -155,13 +216,25 @@ export function pageScenes(): Scene[] {
     { name: 'me-dark', path: 'pages/me', services: fixtureServices(), colorScheme: 'dark' },
     { name: 'monitor-big-text', path: 'pages/monitor', services: fixtureServices({ bigText: true }) },
     { name: 'history-today', path: 'pages/history', services: fixtureServices() },
-    { name: 'history-7-days', path: 'pages/history', services: fixtureServices(), act: ({ instance }) => void (instance.onPreset as (e: unknown) => void)({ detail: { preset: '7d' } }) },
-    { name: 'history-30-days', path: 'pages/history', services: fixtureServices(), act: ({ instance }) => void (instance.onPreset as (e: unknown) => void)({ detail: { preset: '30d' } }) },
+    {
+      name: 'history-7-days',
+      path: 'pages/history',
+      services: fixtureServices(),
+      act: ({ instance }) => void (instance.onPreset as (e: unknown) => void)({ detail: { preset: '7d' } }),
+    },
+    {
+      name: 'history-30-days',
+      path: 'pages/history',
+      services: fixtureServices(),
+      act: ({ instance }) => void (instance.onPreset as (e: unknown) => void)({ detail: { preset: '30d' } }),
+    },
     { name: 'history-loading', path: 'pages/history', services: fixtureServices({ api: { history: never } }) },
     {
       name: 'history-empty',
       path: 'pages/history',
-      services: fixtureServices({ api: { history: async (q) => ({ ok: true, data: { patientId: q.patientId, from: q.from, to: q.to, kind: 'raw', readings: [] } }) } }),
+      services: fixtureServices({
+        api: { history: async (q) => ({ ok: true, data: { patientId: q.patientId, from: q.from, to: q.to, kind: 'raw', readings: [] } }) },
+      }),
     },
     { name: 'history-error', path: 'pages/history', services: fixtureServices({ api: { history: unavailable } }) },
     { name: 'me-with-patients', path: 'pages/me', services: fixtureServices() },
@@ -185,7 +258,12 @@ export function pageScenes(): Scene[] {
     { name: 'me-big-text', path: 'pages/me', services: fixtureServices({ bigText: true }) },
     { name: 'me-new-user', path: 'pages/me', services: fixtureServices({ api: { patients: async () => ({ ok: true, data: [] }) } }) },
     { name: 'me-profile-avatar', path: 'pages/me', services: fixtureServices({ user: USER_WITH_AVATAR }) },
-    { name: 'me-edit-nickname', path: 'pages/me', services: fixtureServices({ user: USER_WITH_AVATAR }), act: ({ instance }) => void (instance.onEditName as () => void)() },
+    {
+      name: 'me-edit-nickname',
+      path: 'pages/me',
+      services: fixtureServices({ user: USER_WITH_AVATAR }),
+      act: ({ instance }) => void (instance.onEditName as () => void)(),
+    },
     {
       name: 'me-avatar-error',
       path: 'pages/me',
@@ -208,8 +286,20 @@ export function pageScenes(): Scene[] {
         await (instance.onRedeem as () => Promise<void>)();
       },
     },
-    { name: 'patient-owner', path: 'family/patient', services: fixtureServices(), query: { id: 'p_mom' }, act: ({ instance }) => (instance.onInvite as () => Promise<void>)() },
-    { name: 'patient-owner-editing', path: 'family/patient', services: fixtureServices(), query: { id: 'p_mom' }, act: ({ instance }) => void (instance.onEdit as () => void)() },
+    {
+      name: 'patient-owner',
+      path: 'family/patient',
+      services: fixtureServices(),
+      query: { id: 'p_mom' },
+      act: ({ instance }) => (instance.onInvite as () => Promise<void>)(),
+    },
+    {
+      name: 'patient-owner-editing',
+      path: 'family/patient',
+      services: fixtureServices(),
+      query: { id: 'p_mom' },
+      act: ({ instance }) => void (instance.onEdit as () => void)(),
+    },
     { name: 'patient-family', path: 'family/patient', services: fixtureServices(), query: { id: 'p_dad' } },
     {
       name: 'patient-no-device',
@@ -233,23 +323,60 @@ export function componentScenes(): Scene[] {
   const tile = { vital: 'heartRate', label: '心率', unit: '次/分', range: '正常 51–90' };
   return [
     { name: 'vital-tile-fresh', path: 'components/vital-tile', width: 230, props: { ...tile, value: '74', time: '09:59:40', state: 'fresh', selected: true } },
-    { name: 'vital-tile-out-of-range', path: 'components/vital-tile', width: 230, props: { ...tile, value: '112', time: '10:00:00', state: 'fresh', flag: '偏快' } },
+    {
+      name: 'vital-tile-out-of-range',
+      path: 'components/vital-tile',
+      width: 230,
+      props: { ...tile, value: '112', time: '10:00:00', state: 'fresh', flag: '偏快' },
+    },
     { name: 'vital-tile-stale', path: 'components/vital-tile', width: 230, props: { ...tile, value: '71', time: '09:15:02 · 44 分钟前', state: 'stale' } },
     { name: 'vital-tile-offline', path: 'components/vital-tile', width: 230, props: { ...tile, value: '71', time: '09:15:02 · 44 分钟前', state: 'offline' } },
     { name: 'vital-tile-empty', path: 'components/vital-tile', width: 230, props: { ...tile, value: '--', state: 'empty' } },
-    { name: 'device-control-idle', path: 'components/device-control', props: { online: true, enabled: true, intervalS: 60, deviceLabel: '卧室床旁终端', changed: '张丽于今天 09:00修改了设置' } },
-    { name: 'device-control-pending', path: 'components/device-control', props: { online: true, enabled: true, intervalS: 60, pending: 'measure', outcome: { kind: 'pending', text: '正在请求设备测量…' } } },
-    { name: 'device-control-failed', path: 'components/device-control', props: { online: true, enabled: true, intervalS: 60, outcome: { kind: 'failed', text: '设备未响应（超时），请稍后重试' } } },
-    { name: 'device-control-offline', path: 'components/device-control', props: { online: false, enabled: false, intervalS: 300, outcome: { kind: 'queued', text: '设备离线：设置已保存，设备上线后自动生效' } } },
+    {
+      name: 'device-control-idle',
+      path: 'components/device-control',
+      props: { online: true, enabled: true, intervalS: 60, deviceLabel: '卧室床旁终端', changed: '张丽于今天 09:00修改了设置' },
+    },
+    {
+      name: 'device-control-pending',
+      path: 'components/device-control',
+      props: { online: true, enabled: true, intervalS: 60, pending: 'measure', outcome: { kind: 'pending', text: '正在请求设备测量…' } },
+    },
+    {
+      name: 'device-control-failed',
+      path: 'components/device-control',
+      props: { online: true, enabled: true, intervalS: 60, outcome: { kind: 'failed', text: '设备未响应（超时），请稍后重试' } },
+    },
+    {
+      name: 'device-control-offline',
+      path: 'components/device-control',
+      props: { online: false, enabled: false, intervalS: 300, outcome: { kind: 'queued', text: '设备离线：设置已保存，设备上线后自动生效' } },
+    },
     { name: 'status-view-loading', path: 'components/status-view', props: { state: 'loading' } },
     { name: 'status-view-error', path: 'components/status-view', props: { state: 'error', message: '网络或服务暂不可用，请稍后重试', action: '重试' } },
     { name: 'status-view-empty', path: 'components/status-view', props: { state: 'empty', title: '这段时间没有测量数据', message: '换一个时间范围试试。' } },
-    { name: 'alert-banner-warning', path: 'components/alert-banner', props: { alerts: [alertView(alertFixture({ kind: 'temperature', severity: 'warning', value: 38.6 }), {}, 'u_me', NOW)] } },
-    { name: 'alert-banner-acknowledging', path: 'components/alert-banner', props: { alerts: [alertView(ALERT_ACTIVE, {}, 'u_me', NOW)], busy: ALERT_ACTIVE.id } },
+    {
+      name: 'alert-banner-warning',
+      path: 'components/alert-banner',
+      props: { alerts: [alertView(alertFixture({ kind: 'temperature', severity: 'warning', value: 38.6 }), {}, 'u_me', NOW)] },
+    },
+    {
+      name: 'alert-banner-acknowledging',
+      path: 'components/alert-banner',
+      props: { alerts: [alertView(ALERT_ACTIVE, {}, 'u_me', NOW)], busy: ALERT_ACTIVE.id },
+    },
     { name: 'patient-tabs', path: 'components/patient-tabs', props: { patients: PATIENTS.map((p) => ({ id: p.id, name: p.name })), selected: 'p_mom' } },
-    { name: 'range-picker-custom', path: 'components/range-picker', props: { selected: 'custom', customFrom: '2026-11-01', customTo: '2026-11-20', maxDate: '2026-11-27' } },
+    {
+      name: 'range-picker-custom',
+      path: 'components/range-picker',
+      props: { selected: 'custom', customFrom: '2026-11-01', customTo: '2026-11-20', maxDate: '2026-11-27' },
+    },
     { name: 'user-avatar-picture', path: 'components/user-avatar', width: 128, props: { src: AVATAR_PICTURE, name: '张伟', size: 'large' } },
     { name: 'user-avatar-initial', path: 'components/user-avatar', width: 128, props: { src: '', name: '张伟', size: 'large' } },
-    { name: 'profile-form', path: 'components/profile-form', props: { initial: { name: '王秀英', sexIndex: 0, birthDate: '1948-03-12', notes: '高血压' }, today: '2026-11-27' } },
+    {
+      name: 'profile-form',
+      path: 'components/profile-form',
+      props: { initial: { name: '王秀英', sexIndex: 0, birthDate: '1948-03-12', notes: '高血压' }, today: '2026-11-27' },
+    },
   ];
 }

@@ -65,7 +65,19 @@ export function prepareCopy(): PreviewCopy {
   };
 }
 
-const GLOBALS = ['window', 'document', 'Node', 'HTMLElement', 'Element', 'Event', 'CustomEvent', 'getComputedStyle', 'MutationObserver', 'requestAnimationFrame', 'cancelAnimationFrame'];
+const GLOBALS = [
+  'window',
+  'document',
+  'Node',
+  'HTMLElement',
+  'Element',
+  'Event',
+  'CustomEvent',
+  'getComputedStyle',
+  'MutationObserver',
+  'requestAnimationFrame',
+  'cancelAnimationFrame',
+];
 
 export type { Simulate } from './simulate-types';
 import type { Simulate } from './simulate-types';
@@ -84,7 +96,11 @@ export function freshSimulator(root: string): { simulate: Simulate; document: Do
   // `Module._cache` is `require.cache` (the mini program typings, loaded by the type check too, redeclare `require`).
   const cache = (Module as unknown as { _cache: Record<string, unknown> })._cache;
   for (const key of Object.keys(cache)) {
-    if (/node_modules[\\/](miniprogram-simulate|j-component)[\\/]/.test(key) || key.startsWith(join(root, 'pages')) || key.startsWith(join(root, 'components'))) {
+    if (
+      /node_modules[\\/](miniprogram-simulate|j-component)[\\/]/.test(key) ||
+      key.startsWith(join(root, 'pages')) ||
+      key.startsWith(join(root, 'components'))
+    ) {
       delete cache[key];
     }
   }

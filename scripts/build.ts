@@ -261,9 +261,17 @@ async function main(): Promise<void> {
   const changed = writeDeployFiles();
   if (changed.length) console.log(`build: updated ${changed.join(', ')} — commit them`);
   const sizes = await buildMiniprogramLibs();
-  console.log(`build: mini program libraries in miniprogram/lib (${Object.entries(sizes).map(([n, b]) => `${n} ${(b / 1024).toFixed(0)} KiB`).join(', ')})`);
+  console.log(
+    `build: mini program libraries in miniprogram/lib (${Object.entries(sizes)
+      .map(([n, b]) => `${n} ${(b / 1024).toFixed(0)} KiB`)
+      .join(', ')})`,
+  );
   const web = await buildConsole();
-  console.log(`build: web console in web-console/dist (${Object.entries(web).map(([n, b]) => `${n} ${(b / 1024).toFixed(0)} KiB`).join(', ')})`);
+  console.log(
+    `build: web console in web-console/dist (${Object.entries(web)
+      .map(([n, b]) => `${n} ${(b / 1024).toFixed(0)} KiB`)
+      .join(', ')})`,
+  );
 }
 
 // Run only as a script (`tsx scripts/build.ts`), not when a test imports the generators.

@@ -78,7 +78,11 @@ function checkWxss(mpRoot: string): string {
   const files = filesWith(mpRoot, '.wxss');
   if (files.length === 0) return 'wxss: no files';
   const wcsc = require('miniprogram-compiler/src/wcsc') as (root: string, files: string[], options?: { maxBuffer?: number }) => Record<string, string> | Error;
-  const out = wcsc(mpRoot, files.map((f) => f.slice(0, -'.wxss'.length)), { maxBuffer: 64 * 1024 * 1024 });
+  const out = wcsc(
+    mpRoot,
+    files.map((f) => f.slice(0, -'.wxss'.length)),
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
   // (Its message ends with the compiler's "error file count: 0", which counts nothing useful.)
   if (out instanceof Error) throw new Error(out.message.replace(/\s*error file count: \d+\s*$/, ''));
   return `wxss: ${files.length} files compiled`;
@@ -104,7 +108,7 @@ function unresolvedRequires(files: Record<string, unknown>): string[] {
 }
 
 function packageSizes(files: Record<string, string | Buffer>, app: AppJson) {
-  const roots = [...(app.subPackages ?? []), ...(app.subpackages ?? [])].map((s) => s.root.replace(/^\/+|\/+$/g, '') + '/');
+  const roots = [...(app.subPackages ?? []), ...(app.subpackages ?? [])].map((s) => `${s.root.replace(/^\/+|\/+$/g, '')}/`);
   const sub: Record<string, number> = Object.fromEntries(roots.map((r) => [r.slice(0, -1), 0]));
   let main = 0;
   let total = 0;
@@ -193,7 +197,10 @@ async function compileMiniprogram(argv: readonly string[] = []): Promise<Compile
   }
   if (!existsSync(join(mpRoot, 'lib'))) report.errors.push(`${join(mpRoot, 'lib')} is missing: run npm run build first`);
 
-  for (const [name, check] of [['wxml', checkWxml], ['wxss', checkWxss]] as const) {
+  for (const [name, check] of [
+    ['wxml', checkWxml],
+    ['wxss', checkWxss],
+  ] as const) {
     try {
       console.log(check(mpRoot));
     } catch (e) {
@@ -214,12 +221,21 @@ async function compileMiniprogram(argv: readonly string[] = []): Promise<Compile
 
     const app = JSON.parse(readFileSync(join(mpRoot, 'app.json'), 'utf8')) as AppJson;
     const sizes = packageSizes(files, app);
-    Object.assign(report, { mainPackageBytes: sizes.main, totalBytes: sizes.total, subPackages: sizes.sub, files: Object.keys(files).length, largest: sizes.largest });
+    Object.assign(report, {
+      mainPackageBytes: sizes.main,
+      totalBytes: sizes.total,
+      subPackages: sizes.sub,
+      files: Object.keys(files).length,
+      largest: sizes.largest,
+    });
     console.log(`largest files: ${sizes.largest.map(([f, b]) => `${f} ${kib(b)}`).join(', ')}`);
     for (const [root, bytes] of Object.entries(sizes.sub)) console.log(`subpackage ${root}: ${kib(bytes)}`);
-    console.log(`mini program main package: ${kib(sizes.main)} (limit for this project ${PROJECT_LIMIT_BYTES / 1024} KiB; WeChat's ${WECHAT_LIMIT_BYTES / 1024} KiB)`);
+    console.log(
+      `mini program main package: ${kib(sizes.main)} (limit for this project ${PROJECT_LIMIT_BYTES / 1024} KiB; WeChat's ${WECHAT_LIMIT_BYTES / 1024} KiB)`,
+    );
     if (sizes.main > PROJECT_LIMIT_BYTES) report.errors.push(`main package ${kib(sizes.main)} is over this project's ${kib(PROJECT_LIMIT_BYTES)}`);
-    for (const [root, bytes] of Object.entries(sizes.sub)) if (bytes > WECHAT_LIMIT_BYTES) report.errors.push(`subpackage ${root} ${kib(bytes)} is over WeChat's ${kib(WECHAT_LIMIT_BYTES)}`);
+    for (const [root, bytes] of Object.entries(sizes.sub))
+      if (bytes > WECHAT_LIMIT_BYTES) report.errors.push(`subpackage ${root} ${kib(bytes)} is over WeChat's ${kib(WECHAT_LIMIT_BYTES)}`);
   }
 
   for (const e of report.errors) console.log(`error: ${e}`);

@@ -7,7 +7,7 @@
  * `bed-0001.json`/`demo-1.csv` are rewritten to match. A command added to the block runs here too; one that
  * fails, or that this test does not recognise, fails the test.
  */
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -56,22 +56,42 @@ describe('README "Try it"', () => {
 
   const adminToken = () => readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
   async function devices(): Promise<Array<{ id: string; readings: number }>> {
-    const res = await fetch(`http://127.0.0.1:${http}/functions/devices`, { method: 'POST', headers: { authorization: `Bearer ${adminToken()}` }, body: '{"action":"list"}' });
+    const res = await fetch(`http://127.0.0.1:${http}/functions/devices`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken()}` },
+      body: '{"action":"list"}',
+    });
     return ((await res.json()) as { data: Array<{ id: string; readings: number }> }).data;
   }
   const readingsOf = async (id: string) => (await devices()).find((d) => d.id === id)?.readings ?? 0;
 
   beforeAll(async () => {
     http = await freePort();
-    env = { ...process.env, DATA_DIR: dataDir, HTTP_PORT: String(http), MQTT_PORT: String(await freePort()), MQTT_WS_PORT: String(await freePort()), MQTT_TLS_PORT: 'off', DEMO_DEVICES: '1', DEMO_INTERVAL_S: '1' };
+    env = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      HTTP_PORT: String(http),
+      MQTT_PORT: String(await freePort()),
+      MQTT_WS_PORT: String(await freePort()),
+      MQTT_TLS_PORT: 'off',
+      DEMO_DEVICES: '1',
+      DEMO_INTERVAL_S: '1',
+    };
     stack = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     stack.stdout?.on('data', (b: Buffer) => (stackLog += b.toString()));
     stack.stderr?.on('data', (b: Buffer) => (stackLog += b.toString()));
-    await until(async () => {
-      await sleep(300);
-      if (stack.exitCode !== null) throw new Error(`npm start exited: ${stackLog}`);
-      return fetch(`http://127.0.0.1:${http}/health`).then((r) => r.ok, () => false);
-    }, 'npm start to answer /health', 90_000);
+    await until(
+      async () => {
+        await sleep(300);
+        if (stack.exitCode !== null) throw new Error(`npm start exited: ${stackLog}`);
+        return fetch(`http://127.0.0.1:${http}/health`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      },
+      'npm start to answer /health',
+      90_000,
+    );
     await until(async () => (await sleep(300), (await readingsOf('rpmDemo0001/demo-1')) > 0), 'a reading from the demo device', 60_000);
   }, 180_000);
 
@@ -81,20 +101,34 @@ describe('README "Try it"', () => {
   });
 
   const rewrite = (cmd: string) =>
-    cmd.replace(/localhost:3000/g, `localhost:${http}`).replace(/\bdata\//g, `${dataDir}/`).replace(/\bbed-0001\.json\b/g, join(dir.path, 'bed-0001.json')).replace(/\bdemo-1\.csv\b/g, join(dir.path, 'demo-1.csv'));
+    cmd
+      .replace(/localhost:3000/g, `localhost:${http}`)
+      .replace(/\bdata\//g, `${dataDir}/`)
+      .replace(/\bbed-0001\.json\b/g, join(dir.path, 'bed-0001.json'))
+      .replace(/\bdemo-1\.csv\b/g, join(dir.path, 'demo-1.csv'));
 
   /** What each command must show, by its start; every command in the block needs an entry. */
   const checks: Array<[RegExp, (stdout: string) => void | Promise<void>]> = [
     [/^npm run cli -- device list/, (out) => expect(out).toMatch(/rpmDemo0001\/demo-1\s+online/)],
     [/^npm run cli -- history rpmDemo0001\/demo-1 --from -15m/, (out) => expect(out).toMatch(/\d+ (readings|buckets of \d+ s) (of|for) rpmDemo0001\/demo-1/)],
-    [/^npm run (-s )?cli -- history rpmDemo0001\/demo-1 --from -1d --format csv > \S*demo-1\.csv/, () => {
-      const csv = readFileSync(join(dir.path, 'demo-1.csv'), 'utf8').split('\r\n');
-      expect(csv[0]).toBe('time_utc,time_local,temperature_cel,heart_rate_per_min,spo2_percent');
-      expect(csv.length).toBeGreaterThan(2);
-    }],
-    [/^npm run (-s )?cli -- device create --name bed-0001/, () => expect(JSON.parse(readFileSync(join(dir.path, 'bed-0001.json'), 'utf8'))).toMatchObject({ deviceName: 'bed-0001', deviceSecret: expect.any(String) })],
+    [
+      /^npm run (-s )?cli -- history rpmDemo0001\/demo-1 --from -1d --format csv > \S*demo-1\.csv/,
+      () => {
+        const csv = readFileSync(join(dir.path, 'demo-1.csv'), 'utf8').split('\r\n');
+        expect(csv[0]).toBe('time_utc,time_local,temperature_cel,heart_rate_per_min,spo2_percent');
+        expect(csv.length).toBeGreaterThan(2);
+      },
+    ],
+    [
+      /^npm run (-s )?cli -- device create --name bed-0001/,
+      () =>
+        expect(JSON.parse(readFileSync(join(dir.path, 'bed-0001.json'), 'utf8'))).toMatchObject({ deviceName: 'bed-0001', deviceSecret: expect.any(String) }),
+    ],
     [/^curl -s localhost:\d+\/health/, (out) => expect(JSON.parse(out)).toMatchObject({ ok: true })],
-    [/^curl -s -H "Authorization: Bearer/, (out) => expect(JSON.parse(out)).toMatchObject({ ok: true, data: expect.arrayContaining([expect.objectContaining({ id: 'rpmDemo0001/demo-1' })]) })],
+    [
+      /^curl -s -H "Authorization: Bearer/,
+      (out) => expect(JSON.parse(out)).toMatchObject({ ok: true, data: expect.arrayContaining([expect.objectContaining({ id: 'rpmDemo0001/demo-1' })]) }),
+    ],
   ];
 
   test('the block is what this test knows', () => {
@@ -103,25 +137,37 @@ describe('README "Try it"', () => {
     for (const c of commands) expect([...checks.map(([re]) => re), /^npm run emulator -- /].some((re) => re.test(rewrite(c)))).toBe(true);
   });
 
-  test.each(tryItCommands().filter((c) => !c.startsWith('npm run emulator')))('%s', async (command) => {
-    const cmd = rewrite(command);
-    const { stdout } = await run('bash', ['-c', cmd], { cwd: ROOT, env, timeout: 60_000 });
-    const check = checks.find(([re]) => re.test(cmd));
-    expect(check).toBeDefined();
-    await check![1](stdout);
-  }, 90_000);
+  test.each(tryItCommands().filter((c) => !c.startsWith('npm run emulator')))(
+    '%s',
+    async (command) => {
+      const cmd = rewrite(command);
+      const { stdout } = await run('bash', ['-c', cmd], { cwd: ROOT, env, timeout: 60_000 });
+      const check = checks.find(([re]) => re.test(cmd));
+      expect(check).toBeDefined();
+      await check![1](stdout);
+    },
+    90_000,
+  );
 
-  test.each(tryItCommands().filter((c) => c.startsWith('npm run emulator')))('%s  (runs until stopped; must report readings)', async (command) => {
-    const before = new Map((await devices()).map((d) => [d.id, d.readings]));
-    const child = spawn('bash', ['-c', rewrite(command)], { cwd: ROOT, env, detached: true, stdio: 'ignore' });
-    try {
-      // Its devices are the ones that gain readings without being the demo device.
-      await until(async () => {
-        await sleep(500);
-        return (await devices()).some((d) => !d.id.startsWith('rpmDemo0001/') && d.readings > (before.get(d.id) ?? 0));
-      }, `readings from: ${command}`, 90_000);
-    } finally {
-      await stop(child);
-    }
-  }, 120_000);
+  test.each(tryItCommands().filter((c) => c.startsWith('npm run emulator')))(
+    '%s  (runs until stopped; must report readings)',
+    async (command) => {
+      const before = new Map((await devices()).map((d) => [d.id, d.readings]));
+      const child = spawn('bash', ['-c', rewrite(command)], { cwd: ROOT, env, detached: true, stdio: 'ignore' });
+      try {
+        // Its devices are the ones that gain readings without being the demo device.
+        await until(
+          async () => {
+            await sleep(500);
+            return (await devices()).some((d) => !d.id.startsWith('rpmDemo0001/') && d.readings > (before.get(d.id) ?? 0));
+          },
+          `readings from: ${command}`,
+          90_000,
+        );
+      } finally {
+        await stop(child);
+      }
+    },
+    120_000,
+  );
 });

@@ -8,7 +8,7 @@
  *   open API in production, or a log line ("would send") on the local stack.
  * Every attempt becomes a `DeliveryRecord` in the alert's delivery history.
  */
-import { alertTopic, AlertRecord, DeliveryReason, DeliveryRecord } from '../../core/alerts';
+import { alertTopic, type AlertRecord, type DeliveryReason, type DeliveryRecord } from '../../core/alerts';
 import type { Logger } from '../runtime/deps';
 import type { Store } from '../store/types';
 
@@ -41,7 +41,11 @@ export interface AlertDelivery {
 export function createLoggingWechatSender(log: Logger): WechatSender {
   return {
     async send(m) {
-      log.info(`alerts: would send WeChat template ${m.templateId} to ${m.openid}: ${Object.values(m.data).map((v) => v.value).join(' · ')}`);
+      log.info(
+        `alerts: would send WeChat template ${m.templateId} to ${m.openid}: ${Object.values(m.data)
+          .map((v) => v.value)
+          .join(' · ')}`,
+      );
       return 'would-send';
     },
   };
@@ -109,7 +113,12 @@ export function createAlertDelivery(opts: {
           continue;
         }
         try {
-          const outcome = await opts.sender.send({ openid, templateId, page: `${page}?patientId=${alert.patientId}`, data: wechatData(alert, patientName, at) });
+          const outcome = await opts.sender.send({
+            openid,
+            templateId,
+            page: `${page}?patientId=${alert.patientId}`,
+            data: wechatData(alert, patientName, at),
+          });
           out.push(rec(outcome, `template ${templateId}`));
         } catch (e) {
           log.warn(`alerts: WeChat message for ${alert.id} to ${userId} failed: ${(e as Error).message}`);

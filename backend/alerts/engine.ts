@@ -10,24 +10,24 @@
  * start, so evaluating the same readings twice creates it once); a clear resolves it with a note.
  */
 import {
-  AlertKind,
-  AlertRecord,
-  AlertRules,
-  ConditionEvent,
-  ConditionState,
+  type AlertKind,
+  type AlertRecord,
+  type AlertRules,
+  type ConditionEvent,
+  type ConditionState,
   defaultRules,
-  DeliveryReason,
-  DeliveryRecord,
+  type DeliveryReason,
+  type DeliveryRecord,
   emptyCondition,
   isInvalidPpg,
   levelsOf,
   SEVERITY_OF_SCORE,
   SEVERITY_RANK,
-  Severity,
-  SnoozeRecord,
+  type Severity,
+  type SnoozeRecord,
   step,
   VITAL_LABEL,
-  VitalAlertKind,
+  type VitalAlertKind,
 } from '../../core/alerts';
 import type { Reading } from '../../core';
 import type { Logger } from '../runtime/deps';
@@ -73,7 +73,15 @@ export function createAlertEngine(opts: AlertEngineOptions) {
       } else {
         const members = await store.members(alert.patientId);
         const patient = await store.getPatient(alert.patientId);
-        out.push(...(await delivery.wechat(alert, reason, members.map((m) => m.userId), at, patient?.name ?? '')));
+        out.push(
+          ...(await delivery.wechat(
+            alert,
+            reason,
+            members.map((m) => m.userId),
+            at,
+            patient?.name ?? '',
+          )),
+        );
       }
     }
     await store.addDeliveries(alert.id, out);
@@ -317,7 +325,20 @@ export function createAlertEngine(opts: AlertEngineOptions) {
             if (res.event === 'raise') {
               counts.raised++;
               todo.push(() =>
-                raise({ id: res.alertId as string, patientId, kind: c.kind, condition: key, deviceId: status.id, severity: 'warning', startedAt: c.since, message: c.message }, now, snoozes),
+                raise(
+                  {
+                    id: res.alertId as string,
+                    patientId,
+                    kind: c.kind,
+                    condition: key,
+                    deviceId: status.id,
+                    severity: 'warning',
+                    startedAt: c.since,
+                    message: c.message,
+                  },
+                  now,
+                  snoozes,
+                ),
               );
             } else {
               counts.resolved++;

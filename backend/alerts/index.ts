@@ -7,8 +7,8 @@
  */
 import type { FunctionDeps } from '../runtime/deps';
 import { cloudbaseOptionsFromEnv, insideCloudbase } from '../store/cloudbase/options';
-import { AlertDeliveryConfig, createAlertDelivery, createLoggingWechatSender, WechatSender } from './delivery';
-import { AlertEngine, createAlertEngine } from './engine';
+import { type AlertDeliveryConfig, createAlertDelivery, createLoggingWechatSender, type WechatSender } from './delivery';
+import { type AlertEngine, createAlertEngine } from './engine';
 
 export { createAlertEngine } from './engine';
 export type { AlertEngine } from './engine';

@@ -103,7 +103,8 @@ export function createEmqxBrokerApi(opts: EmqxBrokerApiOptions): BrokerApi {
   const timeoutMs = opts.timeoutMs ?? EMQX_DEFAULT_TIMEOUT_MS;
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw configError(`EMQX timeoutMs must be a positive integer, got ${timeoutMs}`);
   const pageSize = opts.pageSize ?? EMQX_DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > EMQX_MAX_PAGE_SIZE) throw configError(`EMQX pageSize must be 1–${EMQX_MAX_PAGE_SIZE}, got ${pageSize}`);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > EMQX_MAX_PAGE_SIZE)
+    throw configError(`EMQX pageSize must be 1–${EMQX_MAX_PAGE_SIZE}, got ${pageSize}`);
   const doFetch = opts.fetch ?? fetch;
   const basicToken = Buffer.from(`${opts.apiKey}:${opts.apiSecret}`, 'utf8').toString('base64');
   const authorization = `Basic ${basicToken}`;
@@ -129,7 +130,12 @@ export function createEmqxBrokerApi(opts: EmqxBrokerApiOptions): BrokerApi {
     const detail = explain(a);
     const said = detail ? ` (${detail})` : '';
     if (a.status >= 300 && a.status < 400) {
-      throw fail(BrokerErrorCode.Rejected, what, `redirected with ${a.status} to ${a.location ?? '(no location)'}: point the EMQX API URL at the final address`, { status: a.status });
+      throw fail(
+        BrokerErrorCode.Rejected,
+        what,
+        `redirected with ${a.status} to ${a.location ?? '(no location)'}: point the EMQX API URL at the final address`,
+        { status: a.status },
+      );
     }
     if (a.status === 401) throw fail(BrokerErrorCode.Rejected, what, `401 unauthorized${said}: check the EMQX API key and secret`, { status: 401 });
     if (a.status === 403) throw fail(BrokerErrorCode.Rejected, what, `403 forbidden${said}: the API key lacks the permission`, { status: 403 });
@@ -197,7 +203,8 @@ export function createEmqxBrokerApi(opts: EmqxBrokerApiOptions): BrokerApi {
         const a = await request('GET', path, what);
         check(a, what, [200]);
         const body = a.json as { data?: unknown; meta?: { hasnext?: unknown; count?: unknown } } | undefined;
-        if (!body || !Array.isArray(body.data)) throw fail(BrokerErrorCode.Unavailable, what, `answer is not an EMQX client list: ${explain(a) || '(empty)'}`, { status: a.status });
+        if (!body || !Array.isArray(body.data))
+          throw fail(BrokerErrorCode.Unavailable, what, `answer is not an EMQX client list: ${explain(a) || '(empty)'}`, { status: a.status });
         for (const row of body.data as Array<{ clientid?: unknown; username?: unknown; connected?: unknown }>) {
           // The filters were asked for; checking again costs nothing and keeps a proxy that drops
           // the query from making us kick someone else.

@@ -17,7 +17,7 @@ import {
   sign,
   signContent,
   parseTopic,
-  ParsedTopic,
+  type ParsedTopic,
   deviceIdOf,
   devicePrefix,
   isUplink,

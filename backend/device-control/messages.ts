@@ -7,7 +7,7 @@
  * parses them as such, so the backend's own ids keep to that form.
  */
 import { randomInt } from 'node:crypto';
-import { buildRequest, DeviceRef, Method, reported, settingsFromProperties, topics } from '../../core/alink';
+import { buildRequest, type DeviceRef, Method, reported, settingsFromProperties, topics } from '../../core/alink';
 import type { DeviceRequest } from '../runtime/control';
 import type { DeviceState } from '../store/types';
 

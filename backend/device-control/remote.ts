@@ -8,7 +8,7 @@
  * command to an offline device answers at once instead of waiting out its timeout.
  */
 import { AppError, ErrorCode } from '../../core';
-import { DeviceRef, deviceUsername, parseDeviceId } from '../../core/alink';
+import { type DeviceRef, deviceUsername, parseDeviceId } from '../../core/alink';
 import type { BrokerApi } from '../broker-api/types';
 import type { CommandOutcome, DeviceControl, DeviceRequest } from '../runtime/control';
 import type { Store } from '../store/types';
@@ -59,9 +59,7 @@ export function createRemoteDeviceControl(opts: RemoteControlOptions): DeviceCon
       for (;;) {
         const reply = await opts.store.commandReply(deviceId, id);
         if (reply) {
-          return reply.code === 200
-            ? { status: 'acked', data: reply.data }
-            : { status: 'rejected', code: reply.code, message: reply.message ?? 'rejected' };
+          return reply.code === 200 ? { status: 'acked', data: reply.data } : { status: 'rejected', code: reply.code, message: reply.message ?? 'rejected' };
         }
         const left = deadline - opts.now();
         if (left <= 0) return { status: 'timeout', offline: false };

@@ -4,9 +4,9 @@
  * The embedded broker calls it from its hooks; production brokers reach the same code through the
  * HTTP authentication/authorization endpoints (backend/mqtt-policy/http.ts, the `broker` function).
  */
-import { deviceIdOf, parseClientId, parseDeviceId, ParsedTopic, parseUsername, PRODUCT_KEY_RE, DEVICE_NAME_RE } from '../../core/alink';
-import { AuthenticatedDevice, ConnackCode, createDeviceAuth, deviceMayPublish, deviceMaySubscribe } from '../device-auth';
-import { createGuessLimiter, GuessLimiter, LimitRule, retryText } from '../rate-limit';
+import { deviceIdOf, parseClientId, parseDeviceId, type ParsedTopic, parseUsername, PRODUCT_KEY_RE, DEVICE_NAME_RE } from '../../core/alink';
+import { type AuthenticatedDevice, ConnackCode, createDeviceAuth, deviceMayPublish, deviceMaySubscribe } from '../device-auth';
+import { createGuessLimiter, type GuessLimiter, type LimitRule, retryText } from '../rate-limit';
 import type { Store } from '../store/types';
 import { createUserCredentials, patientTopics, readableTopics } from './user-credentials';
 
@@ -24,7 +24,17 @@ export type MqttLogin =
   | {
       ok: false;
       returnCode: number;
-      reason: 'malformed' | 'unknown-device' | 'bad-signature' | 'stale-timestamp' | 'disabled' | 'bad-user-credentials' | 'session-ended' | 'client-id-not-owned' | 'persistent-session' | 'rate-limited';
+      reason:
+        | 'malformed'
+        | 'unknown-device'
+        | 'bad-signature'
+        | 'stale-timestamp'
+        | 'disabled'
+        | 'bad-user-credentials'
+        | 'session-ended'
+        | 'client-id-not-owned'
+        | 'persistent-session'
+        | 'rate-limited';
       message: string;
     };
 
@@ -110,13 +120,19 @@ export function createMqttPolicy(opts: MqttPolicyOptions) {
     let identity: MqttIdentity;
     if (users.isUserLogin(username)) {
       const who = users.verify(username as string, password, opts.now());
-      if (!who) return { ok: false, returnCode: ConnackCode.BadCredentials, reason: 'bad-user-credentials', message: `invalid or expired credentials for ${username}` };
+      if (!who)
+        return { ok: false, returnCode: ConnackCode.BadCredentials, reason: 'bad-user-credentials', message: `invalid or expired credentials for ${username}` };
       if (who.sessionId !== undefined && !(await sessionLive(who.userId, who.sessionId))) {
         return { ok: false, returnCode: ConnackCode.BadCredentials, reason: 'session-ended', message: `the sign-in session of ${username} has ended` };
       }
       if (!users.ownsClientId(who.userId, clientId)) {
         stats.takeoversRefused++;
-        return { ok: false, returnCode: ConnackCode.IdentifierRejected, reason: 'client-id-not-owned', message: `client id ${clientId} does not belong to ${username}` };
+        return {
+          ok: false,
+          returnCode: ConnackCode.IdentifierRejected,
+          reason: 'client-id-not-owned',
+          message: `client id ${clientId} does not belong to ${username}`,
+        };
       }
       identity = { kind: 'user', ...who };
     } else {
@@ -124,13 +140,23 @@ export function createMqttPolicy(opts: MqttPolicyOptions) {
       if (!login.ok) return login;
       if (!deviceOwnsClientId(login.device, clientId)) {
         stats.takeoversRefused++;
-        return { ok: false, returnCode: ConnackCode.IdentifierRejected, reason: 'client-id-not-owned', message: `client id ${clientId} names another device than ${login.device.deviceId}` };
+        return {
+          ok: false,
+          returnCode: ConnackCode.IdentifierRejected,
+          reason: 'client-id-not-owned',
+          message: `client id ${clientId} names another device than ${login.device.deviceId}`,
+        };
       }
       identity = { kind: 'device', device: login.device };
     }
     if (!claimClientId(clientId, identity)) {
       stats.takeoversRefused++;
-      return { ok: false, returnCode: ConnackCode.IdentifierRejected, reason: 'client-id-not-owned', message: `client id ${clientId} is in use by another identity` };
+      return {
+        ok: false,
+        returnCode: ConnackCode.IdentifierRejected,
+        reason: 'client-id-not-owned',
+        message: `client id ${clientId} is in use by another identity`,
+      };
     }
     return { ok: true, identity };
   }

@@ -4,7 +4,7 @@
  * at CONNECT, and the topic rules below at every SUBSCRIBE.
  */
 import { randomBytes } from 'node:crypto';
-import { DeviceRef, MEASURE_NOW_SERVICE, topics } from '../../core/alink';
+import { type DeviceRef, MEASURE_NOW_SERVICE, topics } from '../../core/alink';
 import { alertTopic } from '../../core/alerts';
 import { createTokenSigner } from '../auth/session-token';
 import type { RealtimeCredentials, UserRecord } from '../../core/api';
@@ -20,13 +20,7 @@ export const mqttUsernameOf = (userId: string): string => `${USERNAME_PREFIX}${u
 
 /** What a person may read of a device: telemetry, raw waveform, presence and command replies. */
 export function readableTopics(d: DeviceRef): string[] {
-  return [
-    topics.propertyPost(d),
-    topics.eventPost(d, 'ppg'),
-    topics.presence(d),
-    topics.propertySetReply(d),
-    topics.serviceReply(d, MEASURE_NOW_SERVICE),
-  ];
+  return [topics.propertyPost(d), topics.eventPost(d, 'ppg'), topics.presence(d), topics.propertySetReply(d), topics.serviceReply(d, MEASURE_NOW_SERVICE)];
 }
 
 /** What a person may read of a patient they follow: its alerts (docs/alerts.md). */
@@ -59,8 +53,7 @@ export function createUserCredentials(secret: string, ttlMs = REALTIME_TTL_MS) {
       return { userId: check.claims.sub, ...(typeof check.claims.sid === 'string' ? { sessionId: check.claims.sid } : {}) };
     },
     /** Whether a client id is one this user's credentials name: `{userId}.{1–32 letters/digits}`. */
-    ownsClientId: (userId: string, clientId: string) =>
-      clientId.startsWith(`${userId}.`) && /^[A-Za-z0-9]{1,32}$/.test(clientId.slice(userId.length + 1)),
+    ownsClientId: (userId: string, clientId: string) => clientId.startsWith(`${userId}.`) && /^[A-Za-z0-9]{1,32}$/.test(clientId.slice(userId.length + 1)),
     isUserLogin: (username: string | undefined) => username?.startsWith(USERNAME_PREFIX) === true,
     /** The user id named by a `user:` username (already authenticated by the broker). */
     userIdOf: (username: string) => username.slice(USERNAME_PREFIX.length),

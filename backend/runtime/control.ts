@@ -1,8 +1,6 @@
 /** Sending a command to a device and waiting for its reply, as the functions see it. */
 
-export type DeviceRequest =
-  | { kind: 'set'; params: Record<string, unknown> }
-  | { kind: 'service'; identifier: string; params: Record<string, unknown> };
+export type DeviceRequest = { kind: 'set'; params: Record<string, unknown> } | { kind: 'service'; identifier: string; params: Record<string, unknown> };
 
 export type CommandOutcome =
   | { status: 'acked'; data: Record<string, unknown> }

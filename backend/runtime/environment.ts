@@ -20,11 +20,11 @@
  * The adapters are imported on demand, so a bundled function loads `better-sqlite3` (a native
  * module the CloudBase build does not install) only when `STORE=sqlite`.
  */
-import { AppError, err, ErrorCode, Result, toErr } from '../../core';
+import { AppError, err, ErrorCode, type Result, toErr } from '../../core';
 import { cloudbaseOptionsFromEnv, insideCloudbase } from '../store/cloudbase/options';
 import type { Store } from '../store/types';
 import { secretKeysFromEnv } from '../secret-box/key-file';
-import { createLogger, FunctionDeps, Logger } from './deps';
+import { createLogger, type FunctionDeps, type Logger } from './deps';
 import { brokerDepsFromEnv } from './broker-environment';
 
 export type StoreKind = 'sqlite' | 'cloudbase';
@@ -39,7 +39,7 @@ export function storeKindOf(env: NodeJS.ProcessEnv): StoreKind {
   if (kind === 'sqlite' && inside) {
     throw new AppError(
       ErrorCode.Unavailable,
-      'STORE=sqlite is refused inside CloudBase: a function instance\'s disk is temporary and not shared, so the data would be lost; use STORE=cloudbase (the default there)',
+      "STORE=sqlite is refused inside CloudBase: a function instance's disk is temporary and not shared, so the data would be lost; use STORE=cloudbase (the default there)",
     );
   }
   return kind;

@@ -8,9 +8,9 @@
  * against the declared result. Plain `Handler`s (reading `event` themselves) are still accepted, so
  * an action can be added before it is declared.
  */
-import { err, ErrorCode, Result, toErr } from '../../core';
+import { err, ErrorCode, type Result, toErr } from '../../core';
 import { type ActionContract, type FunctionContract, type ParsedOf, parseInput, type ResultOf } from '../../core/api/contract/define';
-import { Caller, callerOf, FunctionContext } from './context';
+import { type Caller, callerOf, type FunctionContext } from './context';
 import type { FunctionDeps } from './deps';
 import { depsFromEnvironment } from './environment';
 
@@ -116,7 +116,6 @@ export function defineFunction<C extends FunctionContract = Record<never, Action
   opts: RouterOptions & { contract?: C; actions: ActionsOf<NoInfer<C>> },
 ) {
   const createHandler = (deps: FunctionDeps): CloudFunction => createRouter(name, opts, deps);
-  const main = async (event: unknown, context?: FunctionContext) =>
-    depsFromEnvironment().use((deps) => createHandler(deps)(event, context));
+  const main = async (event: unknown, context?: FunctionContext) => depsFromEnvironment().use((deps) => createHandler(deps)(event, context));
   return { name, createHandler, main };
 }

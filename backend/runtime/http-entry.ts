@@ -9,7 +9,7 @@
 import { err, ErrorCode } from '../../core';
 import type { FunctionContext } from './context';
 import type { CloudFunction } from './handler';
-import { bodyText, hasBearer, httpFromResult, HttpResponse, isHttpEvent } from './http-event';
+import { bodyText, hasBearer, httpFromResult, type HttpResponse, isHttpEvent } from './http-event';
 
 export interface HttpEntryOptions {
   /** Function name, for messages and the service caller's name. */
@@ -37,7 +37,8 @@ export function httpEntry(main: CloudFunction, opts: HttpEntryOptions, env: Node
     if (!hasBearer(event, secret)) return httpFromResult(err(ErrorCode.Unauthenticated, `${opts.name}: Authorization: Bearer <${secretVar}> required`));
     if (event.httpMethod.toUpperCase() !== 'POST') return { ...httpFromResult(err(ErrorCode.BadRequest, 'use POST')), statusCode: 405 } satisfies HttpResponse;
     const action = event.path.replace(/\/+$/, '').split('/').pop() ?? '';
-    if (!opts.actions.includes(action)) return httpFromResult(err(ErrorCode.NotFound, `${opts.name}: no ${event.path}; expected …/${opts.actions.join(', …/')}`));
+    if (!opts.actions.includes(action))
+      return httpFromResult(err(ErrorCode.NotFound, `${opts.name}: no ${event.path}; expected …/${opts.actions.join(', …/')}`));
     let body: unknown;
     try {
       body = JSON.parse(bodyText(event) || 'null');

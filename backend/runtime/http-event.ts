@@ -11,7 +11,7 @@
  * checks the shared secret and maps results to status codes in both places.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { ErrorCode, Result } from '../../core';
+import { ErrorCode, type Result } from '../../core';
 
 export interface HttpEvent {
   path: string;

@@ -78,7 +78,9 @@ export function createSecretKeys(ring: KeyMaterial[]): SecretKeys {
         d.setAuthTag(body.subarray(body.length - 16));
         return Buffer.concat([d.update(body.subarray(0, body.length - 16)), d.final()]).toString('utf8');
       } catch {
-        throw unavailable(`a device secret sealed with key "${m[1]}" does not open: the configured key "${m[1]}" is not the one it was sealed with (wrong SECRETS_KEY?)`);
+        throw unavailable(
+          `a device secret sealed with key "${m[1]}" does not open: the configured key "${m[1]}" is not the one it was sealed with (wrong SECRETS_KEY?)`,
+        );
       }
     },
     hash: (code) => hashWith(currentId, current.mac, code),
@@ -95,7 +97,10 @@ export function createSecretKeys(ring: KeyMaterial[]): SecretKeys {
  * (`openssl rand -base64 32`).
  */
 export function parseKeyRing(spec: string, source = 'SECRETS_KEY'): KeyMaterial[] {
-  const parts = spec.split(/[,\n]/).map((p) => p.trim()).filter((p) => p && !p.startsWith('#'));
+  const parts = spec
+    .split(/[,\n]/)
+    .map((p) => p.trim())
+    .filter((p) => p && !p.startsWith('#'));
   if (!parts.length) throw unavailable(`${source} is empty: give id:base64key (a 32-byte key, e.g. from "openssl rand -base64 32")`);
   return parts.map((p) => {
     const i = p.indexOf(':');

@@ -11,7 +11,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AppError, ErrorCode } from '../../core';
-import { createSecretKeys, newKeySpec, parseKeyRing, SecretKeys } from './index';
+import { createSecretKeys, newKeySpec, parseKeyRing, type SecretKeys } from './index';
 
 export const KEY_FILE_NAME = 'secrets.key';
 
@@ -48,7 +48,10 @@ export function secretKeysFromEnv(env: NodeJS.ProcessEnv, dataDir?: string): Sec
   if (spec) return createSecretKeys(parseKeyRing(spec));
   const file = env.SECRETS_KEY_FILE?.trim() || (dataDir === undefined ? undefined : join(dataDir, KEY_FILE_NAME));
   if (!file) {
-    throw new AppError(ErrorCode.Unavailable, 'SECRETS_KEY is not set: give id:base64key (e.g. k1:$(openssl rand -base64 32)); device secrets and codes are stored under it');
+    throw new AppError(
+      ErrorCode.Unavailable,
+      'SECRETS_KEY is not set: give id:base64key (e.g. k1:$(openssl rand -base64 32)); device secrets and codes are stored under it',
+    );
   }
   return loadOrCreateKeyFile(file);
 }

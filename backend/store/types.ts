@@ -7,9 +7,36 @@ import type { Bucket, Reading } from '../../core';
 import type { RejectKind } from '../../core/alink';
 import type { AlertAck, AlertRecord, AlertRules, ConditionState, DeliveryRecord, Severity, SnoozeRecord } from '../../core/alerts';
 import type { AlertPage, RuleChange } from '../../core/api/contract/alerts';
-import type { AuditEntry, DeviceAttributeValue, DeviceState, DeviceStatus, MemberRecord, PatientProfile, PatientRecord, Role, Settings, UserProfilePatch, UserRecord } from '../../core/api';
+import type {
+  AuditEntry,
+  DeviceAttributeValue,
+  DeviceState,
+  DeviceStatus,
+  MemberRecord,
+  PatientProfile,
+  PatientRecord,
+  Role,
+  Settings,
+  UserProfilePatch,
+  UserRecord,
+} from '../../core/api';
 
-export type { AuditEntry, CommandResult, DeviceAttributeValue, DeviceState, DeviceStatus, EmergencyContact, MemberRecord, PatientProfile, PatientRecord, Role, Settings, Sex, UserProfilePatch, UserRecord } from '../../core/api';
+export type {
+  AuditEntry,
+  CommandResult,
+  DeviceAttributeValue,
+  DeviceState,
+  DeviceStatus,
+  EmergencyContact,
+  MemberRecord,
+  PatientProfile,
+  PatientRecord,
+  Role,
+  Settings,
+  Sex,
+  UserProfilePatch,
+  UserRecord,
+} from '../../core/api';
 
 /** How strictly a device's login timestamp is checked; see docs/protocol.md "Freshness". */
 export type LoginPolicy = 'compat' | 'strict';
@@ -212,7 +239,6 @@ export interface AlertRulesRecord {
   updatedAt: number;
   updatedBy: string;
 }
-
 
 /** What may change on an alert after it is raised. */
 export interface AlertPatch {

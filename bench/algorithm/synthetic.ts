@@ -50,7 +50,14 @@ export function runSyntheticScenario(scenario: string, opts: SyntheticRunOptions
     const ir = all.ir.subarray(end - win, end);
     for (const r of runners) {
       const reading = r.runner.run(red, ir, fs);
-      r.scores.push({ truthHeartRate: truth.heartRate, truthSpo2: truth.spo2, clean, heartRate: reading.heartRate, spo2: reading.spo2, reason: reading.reason });
+      r.scores.push({
+        truthHeartRate: truth.heartRate,
+        truthSpo2: truth.spo2,
+        clean,
+        heartRate: reading.heartRate,
+        spo2: reading.spo2,
+        reason: reading.reason,
+      });
     }
   }
   const out = {} as SyntheticRun;

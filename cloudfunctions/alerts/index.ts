@@ -8,8 +8,8 @@
  */
 import { err, ErrorCode } from '../../core';
 import { alerts } from '../../core/api/contract/alerts';
-import { CloudFunction, defineFunction, guard, Handler } from '../../backend/runtime/handler';
-import { callerOf, FunctionContext } from '../../backend/runtime/context';
+import { type CloudFunction, defineFunction, guard, type Handler } from '../../backend/runtime/handler';
+import { callerOf, type FunctionContext } from '../../backend/runtime/context';
 import { depsFromEnvironment } from '../../backend/runtime/environment';
 import type { FunctionDeps } from '../../backend/runtime/deps';
 import { acknowledge, active, history, snooze, snoozes } from './handlers/alerts';
@@ -41,8 +41,7 @@ const fn = defineFunction('alerts', {
   allow: ['user', 'admin', 'service'],
 });
 
-export const isTimerEvent = (event: unknown): boolean =>
-  typeof event === 'object' && event !== null && (event as Record<string, unknown>).Type === 'Timer';
+export const isTimerEvent = (event: unknown): boolean => typeof event === 'object' && event !== null && (event as Record<string, unknown>).Type === 'Timer';
 
 export function createHandler(deps: FunctionDeps): CloudFunction {
   const handle = fn.createHandler(deps);

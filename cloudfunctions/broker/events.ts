@@ -54,7 +54,8 @@ function one(raw: unknown, i: number): BrokerEvent | string {
     case 'client.disconnected': {
       if (!deviceId) return { kind: 'ignored', reason: 'presence of a client that is not a device', at };
       // A session replaced by a new connection of the same client: the device is still online.
-      if (event === 'client.disconnected' && (e.reason === 'takenover' || e.reason === 'discarded')) return { kind: 'ignored', reason: `session ${e.reason}`, at };
+      if (event === 'client.disconnected' && (e.reason === 'takenover' || e.reason === 'discarded'))
+        return { kind: 'ignored', reason: `session ${e.reason}`, at };
       const online = event === 'client.connected';
       const presence: BrokerEvent = { kind: 'presence', deviceId, online, at: ms(online ? e.connected_at : e.disconnected_at) ?? at };
       if (str(e.clientid)) presence.clientId = e.clientid;

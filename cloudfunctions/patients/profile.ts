@@ -37,10 +37,12 @@ function contacts(v: unknown): EmergencyContact[] {
     const f = `emergencyContacts[${i}]`;
     if (typeof c !== 'object' || c === null || Array.isArray(c)) return bad(`"${f}" must be {name, relation?, phone}`);
     const { name, relation, phone: number } = c as Record<string, unknown>;
-    if (typeof name !== 'string' || name.trim().length < 1 || name.trim().length > PROFILE_LIMITS.nameMaxChars) bad(`"${f}.name" must be 1–${PROFILE_LIMITS.nameMaxChars} characters`);
+    if (typeof name !== 'string' || name.trim().length < 1 || name.trim().length > PROFILE_LIMITS.nameMaxChars)
+      bad(`"${f}.name" must be 1–${PROFILE_LIMITS.nameMaxChars} characters`);
     const out: EmergencyContact = { name: (name as string).trim(), phone: phoneOf(number, `${f}.phone`) };
     if (relation !== undefined && relation !== null && relation !== '') {
-      if (typeof relation !== 'string' || relation.trim().length > PROFILE_LIMITS.relationMaxChars) bad(`"${f}.relation" must be at most ${PROFILE_LIMITS.relationMaxChars} characters`);
+      if (typeof relation !== 'string' || relation.trim().length > PROFILE_LIMITS.relationMaxChars)
+        bad(`"${f}.relation" must be at most ${PROFILE_LIMITS.relationMaxChars} characters`);
       if ((relation as string).trim()) out.relation = (relation as string).trim();
     }
     return out;
@@ -64,7 +66,7 @@ export function readProfile(event: Record<string, unknown>, now: number, base?: 
   if (bd !== undefined) profile.birthDate = bd;
   const ph = 'phone' in event ? phone(event.phone) : base?.phone;
   if (ph !== undefined) profile.phone = ph;
-  const cs = 'emergencyContacts' in event ? contacts(event.emergencyContacts) : base?.emergencyContacts ?? [];
+  const cs = 'emergencyContacts' in event ? contacts(event.emergencyContacts) : (base?.emergencyContacts ?? []);
   if (cs.length) profile.emergencyContacts = cs;
   return profile;
 }

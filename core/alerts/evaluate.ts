@@ -13,7 +13,7 @@
  * - Readings older than the last one seen (a buffered replay) are ignored by the state machine.
  */
 import type { Reading, VitalKey } from '../vitals';
-import { AlertRules, combinedLevel, scoreOf, SEVERITY_OF_SCORE, Severity, SEVERITY_RANK, VITAL_ALERT_KEYS, VitalAlertKind } from './rules';
+import { type AlertRules, combinedLevel, scoreOf, SEVERITY_OF_SCORE, type Severity, SEVERITY_RANK, VITAL_ALERT_KEYS, type VitalAlertKind } from './rules';
 
 export interface ConditionState {
   /** Time of the last reading applied, ms. */

@@ -16,7 +16,8 @@ function json(payload: string): Record<string, unknown> | undefined {
   }
 }
 
-const idOf = (v: unknown): string => (typeof v === 'string' && v.length <= 64 ? v : typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : '');
+const idOf = (v: unknown): string =>
+  typeof v === 'string' && v.length <= 64 ? v : typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : '';
 
 /**
  * The answer to `/ext/ntp/{pk}/{dn}/request` `{"deviceSendTime": …}`: the device's send time echoed

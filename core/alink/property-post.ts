@@ -8,8 +8,8 @@
  * (then redelivery cannot be recognised). Each property is validated on its own: valid ones are
  * kept even when others in the same message are rejected, so one bad sensor does not lose the rest.
  */
-import { checkVital, Reading, vitalByProperty } from '../vitals';
-import { RejectKind } from './codes';
+import { checkVital, type Reading, vitalByProperty } from '../vitals';
+import type { RejectKind } from './codes';
 
 /** A non-vital property's value as kept (objects and arrays as JSON text, at most 256 characters). */
 export type AttributeValue = string | number | boolean;
@@ -63,7 +63,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Parses the envelope shared by property post and batch post; `params` is checked to be an object. */
-function envelope(payload: string): { ok: true; body: Record<string, unknown>; params: Record<string, unknown>; id?: string; ack: boolean } | Extract<DecodeResult, { ok: false }> {
+function envelope(
+  payload: string,
+): { ok: true; body: Record<string, unknown>; params: Record<string, unknown>; id?: string; ack: boolean } | Extract<DecodeResult, { ok: false }> {
   let body: unknown;
   try {
     body = JSON.parse(payload);

@@ -120,8 +120,7 @@ const UPLINK: ReadonlySet<TopicKind> = new Set<TopicKind>([
 export const isUplink = (kind: TopicKind): boolean => UPLINK.has(kind);
 
 /** Downlink kinds the broker forwards to a device's sessions (never its own uplink, nor presence). */
-export const isDeviceDownlink = (kind: TopicKind): boolean =>
-  !UPLINK.has(kind) && kind !== 'presence' && kind !== 'other';
+export const isDeviceDownlink = (kind: TopicKind): boolean => !UPLINK.has(kind) && kind !== 'presence' && kind !== 'other';
 
 /** Parses a `/sys/...` topic; returns undefined for topics outside the Alink device namespace. */
 export function parseTopic(topic: string): ParsedTopic | undefined {
@@ -129,7 +128,8 @@ export function parseTopic(topic: string): ParsedTopic | undefined {
   if (parts[0] !== '') return undefined;
   // /ext/ntp/{pk}/{dn}/request|response, /ota/device/{inform|upgrade|progress}/{pk}/{dn}
   if (parts[1] === 'ext' && parts[2] === 'ntp' && parts.length === 6 && parts[3] && parts[4]) {
-    if (parts[5] === 'request' || parts[5] === 'response') return { productKey: parts[3], deviceName: parts[4], kind: parts[5] === 'request' ? 'ntp.request' : 'ntp.response' };
+    if (parts[5] === 'request' || parts[5] === 'response')
+      return { productKey: parts[3], deviceName: parts[4], kind: parts[5] === 'request' ? 'ntp.request' : 'ntp.response' };
     return undefined;
   }
   if (parts[1] === 'ota' && parts[2] === 'device' && parts.length === 6 && parts[4] && parts[5]) {

@@ -146,9 +146,9 @@ export type HistoryResult = ({ deviceId: string } | { patientId: string }) & { f
  * of the following page (absent on the last); join pages with `joinCsvPages` / `mergeBundles`.
  */
 export type ExportPage = ({ patientId: string } | { deviceId: string }) & { from: number; to: number; timeZone: string; readings: number; next?: number } & (
-  | { format: 'csv'; csv: string }
-  | { format: 'fhir'; bundle: FhirBundle }
-);
+    | { format: 'csv'; csv: string }
+    | { format: 'fhir'; bundle: FhirBundle }
+  );
 
 /** `realtime.credentials`: a user's short-lived MQTT login and the topics they may read. */
 export interface RealtimeCredentials {

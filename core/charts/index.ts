@@ -5,7 +5,7 @@
  */
 import type { HistoryResult } from '../api';
 import type { Bucket } from '../history';
-import { NORMAL_RANGES, Reading, VitalKey, VITALS } from '../vitals';
+import { NORMAL_RANGES, type Reading, type VitalKey, VITALS } from '../vitals';
 
 /** An echarts option object (kept structural so this library needs no echarts import). */
 export type ChartOption = Record<string, unknown>;
@@ -107,7 +107,15 @@ function frame(style: VitalStyle, from: number, to: number, values: number[]): C
         color: '#595959',
         fontSize: 14,
         hideOverlap: true,
-        formatter: { year: '{yyyy}年', month: '{M}月', day: '{M}月{d}日', hour: '{HH}:{mm}', minute: '{HH}:{mm}', second: '{HH}:{mm}:{ss}', millisecond: '{HH}:{mm}:{ss}' },
+        formatter: {
+          year: '{yyyy}年',
+          month: '{M}月',
+          day: '{M}月{d}日',
+          hour: '{HH}:{mm}',
+          minute: '{HH}:{mm}',
+          second: '{HH}:{mm}:{ss}',
+          millisecond: '{HH}:{mm}:{ss}',
+        },
       },
       axisLine: { lineStyle: { color: '#d9d9d9' } },
       splitLine: { show: false },
@@ -123,7 +131,12 @@ export function liveChartOption(key: VitalKey, points: readonly Point[], now: nu
   const from = now - windowMs;
   const shown = points.filter(([t]) => t >= from && t <= now);
   return {
-    ...frame(style, from, now, shown.map(([, v]) => v)),
+    ...frame(
+      style,
+      from,
+      now,
+      shown.map(([, v]) => v),
+    ),
     series: [
       {
         name: style.label,
@@ -159,7 +172,10 @@ function withGaps(points: Point[], gapMs: number): Array<Point | [number, null]>
 /** The gap that breaks a raw line: three times the readings' median spacing (devices measure every 1 s to 1 h). */
 function rawGapMs(points: readonly Point[]): number {
   // `points[i]` is the point before `points[i + 1]`, so it exists.
-  const steps = points.slice(1).map(([t], i) => t - (points[i]?.[0] ?? t)).sort((a, b) => a - b);
+  const steps = points
+    .slice(1)
+    .map(([t], i) => t - (points[i]?.[0] ?? t))
+    .sort((a, b) => a - b);
   const median = steps[Math.floor(steps.length / 2)] ?? 0;
   return Math.max(MIN_RAW_GAP_MS, GAP_FACTOR * median);
 }
@@ -188,8 +204,24 @@ export function historyChartOption(key: VitalKey, result: HistoryResult, opts: {
   if (result.kind === 'raw') {
     const pts = pointsOf(result.readings, key);
     return {
-      ...frame(style, result.from, result.to, pts.map(([, v]) => v)),
-      series: [{ name: style.label, type: 'line', showSymbol: pts.length < 40, symbolSize: 4, lineStyle: { color: style.color, width: 1.5 }, itemStyle: { color: style.color }, markArea: normalBand(key), data: withGaps(pts, rawGapMs(pts)) }],
+      ...frame(
+        style,
+        result.from,
+        result.to,
+        pts.map(([, v]) => v),
+      ),
+      series: [
+        {
+          name: style.label,
+          type: 'line',
+          showSymbol: pts.length < 40,
+          symbolSize: 4,
+          lineStyle: { color: style.color, width: 1.5 },
+          itemStyle: { color: style.color },
+          markArea: normalBand(key),
+          data: withGaps(pts, rawGapMs(pts)),
+        },
+      ],
     };
   }
   const { min, spread, avg } = bucketBand(result.buckets, key);
@@ -213,8 +245,26 @@ export function historyChartOption(key: VitalKey, result: HistoryResult, opts: {
     },
     series: [
       { name: '最低', type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, data: withGaps(min, gap), silent: true },
-      { name: '范围', type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: style.color, opacity: 0.15 }, data: withGaps(spread, gap), silent: true },
-      { name: '平均', type: 'line', showSymbol: avg.length < 40, symbolSize: 4, lineStyle: { color: style.color, width: 2 }, itemStyle: { color: style.color }, markArea: normalBand(key), data: withGaps(avg, gap) },
+      {
+        name: '范围',
+        type: 'line',
+        stack: 'band',
+        symbol: 'none',
+        lineStyle: { opacity: 0 },
+        areaStyle: { color: style.color, opacity: 0.15 },
+        data: withGaps(spread, gap),
+        silent: true,
+      },
+      {
+        name: '平均',
+        type: 'line',
+        showSymbol: avg.length < 40,
+        symbolSize: 4,
+        lineStyle: { color: style.color, width: 2 },
+        itemStyle: { color: style.color },
+        markArea: normalBand(key),
+        data: withGaps(avg, gap),
+      },
     ],
   };
 }

@@ -7,7 +7,7 @@
  * The types below are the subset of FHIR R4 this module writes, kept structural so core needs no
  * FHIR package; the tests validate the output against the R4 definitions (@medplum/core).
  */
-import { Reading, VitalKey, VITALS } from '../vitals';
+import { type Reading, type VitalKey, VITALS } from '../vitals';
 
 const LOINC = 'http://loinc.org';
 const UCUM = 'http://unitsofmeasure.org';

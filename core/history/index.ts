@@ -6,7 +6,7 @@
  * always falls in the same bucket whatever range was asked for, and widths of a minute or more
  * are whole minutes (the store can then answer from per-minute rollups).
  */
-import { VitalKey } from '../vitals';
+import type { VitalKey } from '../vitals';
 
 export const DEFAULT_MAX_POINTS = 500;
 export const MAX_POINTS_LIMIT = 5000;
@@ -19,9 +19,26 @@ const M = 60 * S;
 const H = 60 * M;
 /** Bucket widths a person reads easily on a time axis. */
 export const NICE_WIDTHS_MS: readonly number[] = [
-  1 * S, 2 * S, 5 * S, 10 * S, 15 * S, 30 * S,
-  1 * M, 2 * M, 5 * M, 10 * M, 15 * M, 30 * M,
-  1 * H, 2 * H, 3 * H, 6 * H, 12 * H, 24 * H, 48 * H, 7 * 24 * H,
+  1 * S,
+  2 * S,
+  5 * S,
+  10 * S,
+  15 * S,
+  30 * S,
+  1 * M,
+  2 * M,
+  5 * M,
+  10 * M,
+  15 * M,
+  30 * M,
+  1 * H,
+  2 * H,
+  3 * H,
+  6 * H,
+  12 * H,
+  24 * H,
+  48 * H,
+  7 * 24 * H,
 ];
 
 export interface HistoryRange {

@@ -7,7 +7,7 @@
  */
 import type { DeviceStatus } from '../api';
 import { VITAL_ORDER, VITAL_STYLES } from '../charts';
-import { NORMAL_RANGES, RangeLevel, rangeLevel, Reading, VitalKey } from '../vitals';
+import { NORMAL_RANGES, type RangeLevel, rangeLevel, type Reading, type VitalKey } from '../vitals';
 
 /** The client's local-time rules (the mini program's and the console's use dayjs in the device's zone). */
 export interface LocalTime {

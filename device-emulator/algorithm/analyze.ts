@@ -156,10 +156,12 @@ export function analyzePpgWindow(red: ArrayLike<number>, ir: ArrayLike<number>, 
 
   // 6: heart-rate gates, looser while the rate agrees with the recent track.
   const L = QUALITY_LIMITS;
-  const holds = options.track !== undefined && heartRate !== undefined && abs(heartRate - options.track.heartRate) <= L.trackTolerance * options.track.heartRate;
+  const holds =
+    options.track !== undefined && heartRate !== undefined && abs(heartRate - options.track.heartRate) <= L.trackTolerance * options.track.heartRate;
   const inRange = heartRate !== undefined && heartRate >= minHr && heartRate <= maxHr;
   const rateOk = inRange && rateConsistent(sqi, holds ? L.HOLD : L.ACQUIRE);
-  const coherentPulse = rateOk && !(sqi.pulseSnrRed < L.minRedPulseSnr) && !(sqi.pulseSnrIr < L.minRedPulseSnr) && sqi.ratioUncertainty <= L.maxRatioUncertainty;
+  const coherentPulse =
+    rateOk && !(sqi.pulseSnrRed < L.minRedPulseSnr) && !(sqi.pulseSnrIr < L.minRedPulseSnr) && sqi.ratioUncertainty <= L.maxRatioUncertainty;
   const quality = qualityScore(sqi);
   if (lacksContact(contact, coherentPulse)) return invalid('no-contact', sqi, quality, ratio);
   if (isMoving(sqi)) return invalid('motion', sqi, quality, ratio);

@@ -25,8 +25,7 @@ export function resample(x: Samples, fromHz: number, toHz: number): Float64Array
     const p1 = at(i);
     const p2 = at(i + 1);
     const p3 = at(i + 2);
-    out[k] =
-      p1 + 0.5 * u * (p2 - p0 + u * (2 * p0 - 5 * p1 + 4 * p2 - p3 + u * (3 * (p1 - p2) + p3 - p0)));
+    out[k] = p1 + 0.5 * u * (p2 - p0 + u * (2 * p0 - 5 * p1 + 4 * p2 - p3 + u * (3 * (p1 - p2) + p3 - p0)));
   }
   return out;
 }

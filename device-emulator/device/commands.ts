@@ -5,13 +5,13 @@
 import {
   applyPropertySet,
   buildReply,
-  MeasureSettings,
+  type MeasureSettings,
   reported,
-  DeviceRef,
+  type DeviceRef,
   MEASURE_NOW_SERVICE,
   Method,
   parseRequest,
-  ParsedTopic,
+  type ParsedTopic,
   ReplyCode,
   topics,
 } from '../../core/alink';

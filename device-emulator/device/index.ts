@@ -4,15 +4,25 @@
  * survive disconnections and restarts, and are replayed with their original times and ids),
  * obeys property-set commands, and reconnects with capped exponential backoff and jitter.
  */
-import mqtt, { MqttClient } from 'mqtt';
-import { buildLogin, buildRequest, DeviceCredentials, deviceIdOf, MeasureSettings, Method, parseReply, parseTopic, SignMethod, topics } from '../../core/alink';
+import mqtt, { type MqttClient } from 'mqtt';
+import {
+  buildLogin,
+  buildRequest,
+  type DeviceCredentials,
+  deviceIdOf,
+  type MeasureSettings,
+  Method,
+  parseReply,
+  parseTopic,
+  type SignMethod,
+  topics,
+} from '../../core/alink';
 import type { Measurement, VitalsSource } from '../vitals/types';
 import { backoffDelay } from '../../core/retry';
-import { Clock, systemClock } from '../../core/clock';
+import { type Clock, systemClock } from '../../core/clock';
 import { handleCommand } from './commands';
 import { createOutbox } from './outbox';
-import { createMemoryStateStore, DeviceStateStore } from './state-store';
-
+import { createMemoryStateStore, type DeviceStateStore } from './state-store';
 
 export interface DeviceOptions {
   /** `mqtt://host:1883` or `ws://host:8083/mqtt`. */

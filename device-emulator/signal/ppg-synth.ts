@@ -111,8 +111,7 @@ export function createPpgSynthesizer(options: PpgSynthesizerOptions): PpgSynthes
             0.012 * smoothNoise(seed, Stream.motion + 100, t, 0.6) +
             0.03 * smoothNoise(seed, Stream.motion + 200, t, 4));
         const tissueIr = profile.irDc * (1 + drift) * (1 + profile.wander * breath) * (1 - mIr * p) * (1 + artefact);
-        const tissueRed =
-          profile.redDc * (1 + drift) * (1 + 0.9 * profile.wander * breath) * (1 - mRed * p) * (1 + profile.motionRedGain * artefact);
+        const tissueRed = profile.redDc * (1 + drift) * (1 + 0.9 * profile.wander * breath) * (1 - mRed * p) * (1 + profile.motionRedGain * artefact);
         const off = profile.offLevel * (1 + 0.1 * smoothNoise(seed, Stream.ambient, t, 3));
         const levelIr = d.contact * tissueIr + (1 - d.contact) * off;
         const levelRed = d.contact * tissueRed + (1 - d.contact) * off * 0.8;

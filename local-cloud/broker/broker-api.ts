@@ -28,7 +28,10 @@ export function createEmbeddedBrokerApi(broker: EmbeddedBroker): BrokerApi {
     async publish(topic: string, payload: string, opts: PublishOptions = {}): Promise<void> {
       const what = `embedded publish (topic ${topic})`;
       const qos = opts.qos ?? 1;
-      const bad = invalidTopicName(topic) ?? (qos !== 0 && qos !== 1 ? `qos must be 0 or 1, got ${String(qos)}` : undefined) ?? (typeof payload !== 'string' ? 'payload must be a string' : undefined);
+      const bad =
+        invalidTopicName(topic) ??
+        (qos !== 0 && qos !== 1 ? `qos must be 0 or 1, got ${String(qos)}` : undefined) ??
+        (typeof payload !== 'string' ? 'payload must be a string' : undefined);
       if (bad) throw new BrokerApiError(BrokerErrorCode.Rejected, what, bad);
       if (broker.isClosed()) throw new BrokerApiError(BrokerErrorCode.Unavailable, what, 'the embedded broker is closed');
       try {

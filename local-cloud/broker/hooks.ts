@@ -7,7 +7,7 @@ import type { AedesOptions, AuthenticateError, Client, PublishPacket, Subscripti
 import type { MqttIdentity, MqttLogin, MqttPolicy } from '../../backend/mqtt-policy';
 import { ConnackCode } from '../../backend/device-auth';
 import type { Logger } from '../../backend/runtime/deps';
-import { isDeviceDownlink, ntpResponse, parseTopic, topics, TopicKind } from '../../core/alink';
+import { isDeviceDownlink, ntpResponse, parseTopic, topics, type TopicKind } from '../../core/alink';
 import type { MessageFlow } from '../message-flow';
 
 export interface BrokerStats {
@@ -72,7 +72,12 @@ export function createBrokerHooks(deps: HookDeps) {
           // (or kept after they lose access) must not reach them. The mini program connects clean.
           const login: MqttLogin =
             checked.ok && checked.identity.kind === 'user' && !client.clean
-              ? { ok: false, returnCode: ConnackCode.NotAuthorized, reason: 'persistent-session', message: `${username}: people must connect with a clean session` }
+              ? {
+                  ok: false,
+                  returnCode: ConnackCode.NotAuthorized,
+                  reason: 'persistent-session',
+                  message: `${username}: people must connect with a clean session`,
+                }
               : checked;
           if (login.ok) {
             sessions.set(client, login.identity);

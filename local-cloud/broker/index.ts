@@ -2,13 +2,13 @@
  * The embedded MQTT broker: aedes with the device policy hooks, listening on TCP and on
  * WebSocket (path `/mqtt`, for mini programs and browsers).
  */
-import { Aedes, AedesOptions, Client } from 'aedes';
+import { Aedes, type AedesOptions, type Client } from 'aedes';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
-import { createServer as createTlsServer, Server as TlsServer } from 'node:tls';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { closeServer, listen } from '../net/listen';
-import { createBrokerHooks, HookDeps } from './hooks';
+import { createBrokerHooks, type HookDeps } from './hooks';
 import { guardConnection } from './packet-guard';
 import { autoSubscriptions, parseClientId, parseDeviceId, topicMatches, topics } from '../../core/alink';
 

@@ -72,7 +72,10 @@ export function selfSignedPair(commonName = 'rpm local broker', now = new Date()
   );
   const signature = sign('sha256', tbs, privateKey);
   const der = seq(tbs, ECDSA_SHA256, tlv(0x03, Buffer.concat([Buffer.from([0]), signature])));
-  const cert = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+  const cert = `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END CERTIFICATE-----\n`;
   return { cert, key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
 }
 
@@ -93,7 +96,8 @@ export function loadTlsPair(files: TlsFiles, dataDir: string, warn: (m: string) 
     if (!files.certFile || !files.keyFile) throw new Error('MQTT_TLS_CERT and MQTT_TLS_KEY must be given together');
     const cert = readFileSync(files.certFile, 'utf8');
     const key = readFileSync(files.keyFile, 'utf8');
-    if (!new X509Certificate(cert).checkPrivateKey(createPrivateKey(key))) throw new Error(`MQTT_TLS_KEY (${files.keyFile}) is not the key of MQTT_TLS_CERT (${files.certFile})`);
+    if (!new X509Certificate(cert).checkPrivateKey(createPrivateKey(key)))
+      throw new Error(`MQTT_TLS_KEY (${files.keyFile}) is not the key of MQTT_TLS_CERT (${files.certFile})`);
     return { cert, key, selfSigned: false };
   }
   const dir = join(dataDir, 'tls');
@@ -106,6 +110,8 @@ export function loadTlsPair(files: TlsFiles, dataDir: string, warn: (m: string) 
     writeFileSync(certFile, pair.cert, { mode: 0o600 });
     chmodSync(dir, 0o700);
   }
-  warn(`MQTT over TLS uses a self-signed certificate (${certFile}), for local use only: devices must be given it to trust; set MQTT_TLS_CERT and MQTT_TLS_KEY for a real one`);
+  warn(
+    `MQTT over TLS uses a self-signed certificate (${certFile}), for local use only: devices must be given it to trust; set MQTT_TLS_CERT and MQTT_TLS_KEY for a real one`,
+  );
   return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8'), selfSigned: true };
 }

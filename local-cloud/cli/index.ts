@@ -17,11 +17,11 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DeviceStatus } from '../../backend/store/types';
 import type { ExportPage, HistoryResult } from '../../core/api';
-import { EXPORT_FORMATS, ExportFormat, FhirBundle, joinCsvPages, mergeBundles } from '../../core/export';
+import { EXPORT_FORMATS, type ExportFormat, type FhirBundle, joinCsvPages, mergeBundles } from '../../core/export';
 import { openStoreFromEnv, storeKindOf } from '../../backend/runtime/environment';
 import { newKeySpec } from '../../backend/secret-box';
 import { secureDataDir } from '../stack/data-dir';
-import { createInvoker, Invoke } from './invoker';
+import { createInvoker, type Invoke } from './invoker';
 import { formatTime, joinRelativeTimes, parseTimeArg } from './time-arg';
 
 const USAGE = `usage:
@@ -64,7 +64,9 @@ function printDevices(devices: DeviceStatus[]): void {
     const last = r ? `${formatTime(r.ts)}  ${fmt(r.temperature, '°C')}  ${fmt(r.heartRate, ' bpm')}  SpO2 ${fmt(r.spo2, '%')}` : 'no readings';
     const bad = Object.values(d.rejections).reduce((a, b) => a + (b ?? 0), 0);
     const fw = d.firmwareVersion ? `  fw ${d.firmwareVersion}` : '';
-    console.log(`${d.online ? '●' : '○'} ${d.id.padEnd(28)} ${(d.online ? 'online' : 'offline').padEnd(8)} ${String(d.readings).padStart(8)} readings  last: ${last}${fw}${bad ? `  (${bad} rejected)` : ''}`);
+    console.log(
+      `${d.online ? '●' : '○'} ${d.id.padEnd(28)} ${(d.online ? 'online' : 'offline').padEnd(8)} ${String(d.readings).padStart(8)} readings  last: ${last}${fw}${bad ? `  (${bad} rejected)` : ''}`,
+    );
     const attrs = Object.entries(d.attributes ?? {});
     if (attrs.length) console.log(`    ${attrs.map(([k, v]) => `${k}=${String(v)}`).join('  ')}`);
   }
@@ -74,12 +76,14 @@ function printHistory(h: HistoryResult): void {
   const of = 'deviceId' in h ? h.deviceId : h.patientId;
   if (h.kind === 'raw') {
     console.log(`${h.readings.length} readings of ${of}${h.next ? ` (more from ${h.next})` : ''}`);
-    for (const r of h.readings) console.log(`${formatTime(r.ts)}  ${fmt(r.temperature, '°C').padEnd(7)}  ${fmt(r.heartRate, ' bpm').padEnd(8)}  ${fmt(r.spo2, '%')}`);
+    for (const r of h.readings)
+      console.log(`${formatTime(r.ts)}  ${fmt(r.temperature, '°C').padEnd(7)}  ${fmt(r.heartRate, ' bpm').padEnd(8)}  ${fmt(r.spo2, '%')}`);
     return;
   }
   console.log(`${h.buckets.length} buckets of ${h.widthMs / 1000} s for ${of} (min/avg/max)`);
   const s = (v?: { min: number; avg: number; max: number }) => (v ? `${v.min}/${v.avg}/${v.max}` : '—');
-  for (const b of h.buckets) console.log(`${formatTime(b.t)}  n=${String(b.n).padEnd(5)} T ${s(b.temperature).padEnd(17)} HR ${s(b.heartRate).padEnd(14)} SpO2 ${s(b.spo2)}`);
+  for (const b of h.buckets)
+    console.log(`${formatTime(b.t)}  n=${String(b.n).padEnd(5)} T ${s(b.temperature).padEnd(17)} HR ${s(b.heartRate).padEnd(14)} SpO2 ${s(b.spo2)}`);
 }
 
 /** A device's history exported through `history.export` (the console's conversion), all pages joined. */
@@ -94,7 +98,10 @@ async function exportDevice(invoke: Invoke, req: { deviceId: string; format: str
     from = page.next;
   }
   if (req.format === 'csv') return joinCsvPages(pages.map((p) => (p.format === 'csv' ? p.csv : '')));
-  const bundle = mergeBundles(pages.flatMap((p): FhirBundle[] => (p.format === 'fhir' ? [p.bundle] : [])), Date.now());
+  const bundle = mergeBundles(
+    pages.flatMap((p): FhirBundle[] => (p.format === 'fhir' ? [p.bundle] : [])),
+    Date.now(),
+  );
   return `${JSON.stringify(bundle, null, 2)}\n`;
 }
 
@@ -135,7 +142,9 @@ async function run(argv: string[]): Promise<void> {
     const store = await openStoreFromEnv({ ...process.env, DATA_DIR: dataDir });
     try {
       const r = await store.resealSecrets();
-      console.log(`${r.converted} secrets and codes moved to the current key; ${r.codesUnderOldKeys} bind or invite codes still hashed under an older key${r.codesUnderOldKeys ? ' (keep that key in the ring for lookups, or reissue those codes)' : ' (older keys may be removed)'}`);
+      console.log(
+        `${r.converted} secrets and codes moved to the current key; ${r.codesUnderOldKeys} bind or invite codes still hashed under an older key${r.codesUnderOldKeys ? ' (keep that key in the ring for lookups, or reissue those codes)' : ' (older keys may be removed)'}`,
+      );
     } finally {
       await store.close();
     }

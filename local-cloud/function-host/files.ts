@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { err, ErrorCode } from '../../core';
 import type { Caller } from '../../backend/runtime/context';
 import type { Logger } from '../../backend/runtime/deps';
-import { AVATAR_TYPES, AvatarExt, LOCAL_AVATAR_PATH } from '../../cloudfunctions/auth/rules';
+import { AVATAR_TYPES, type AvatarExt, LOCAL_AVATAR_PATH } from '../../cloudfunctions/auth/rules';
 import { readBody, send } from './http';
 
 export interface AvatarFilesOptions {

@@ -12,16 +12,16 @@
  * token → service, e.g. a production broker's webhook); the event body never carries identity.
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { createServer, IncomingMessage, ServerResponse } from 'node:http';
-import { err, ErrorCode, Result } from '../../core';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { err, ErrorCode, type Result } from '../../core';
 import type { Caller } from '../../backend/runtime/context';
 import type { FunctionRunner } from '../function-runner';
 import type { MqttAuthEndpoints } from '../../backend/mqtt-policy/http';
 import { httpFromResult } from '../../backend/runtime/http-event';
 import { closeServer, listen } from '../net/listen';
-import { createGuessLimiter, LimitRule, retryText } from '../../backend/rate-limit';
-import { ConsoleFilesOptions, createConsoleFiles } from './console';
-import { AvatarFilesOptions, createAvatarFiles } from './files';
+import { createGuessLimiter, type LimitRule, retryText } from '../../backend/rate-limit';
+import { type ConsoleFilesOptions, createConsoleFiles } from './console';
+import { type AvatarFilesOptions, createAvatarFiles } from './files';
 import { hostAllowed, readBody, send, tooDeep } from './http';
 
 export interface FunctionHostOptions {
@@ -78,7 +78,10 @@ export function createFunctionHost(opts: FunctionHostOptions) {
   const limiter =
     opts.limits === false
       ? undefined
-      : createGuessLimiter({ now: opts.now ?? Date.now, rules: { ip: { burst: 60, perMinute: 120 }, code: { burst: 20, perMinute: 30 }, ...(opts.limits ?? {}) } });
+      : createGuessLimiter({
+          now: opts.now ?? Date.now,
+          rules: { ip: { burst: 60, perMinute: 120 }, code: { burst: 20, perMinute: 30 }, ...(opts.limits ?? {}) },
+        });
 
   /**
    * The limiter keys of a call that checks a guessable secret, or undefined: sign-in (per source
@@ -113,7 +116,11 @@ export function createFunctionHost(opts: FunctionHostOptions) {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostAllowed(req.headers.host, opts.allowedHosts ?? [])) {
-      return send(res, 403, err(ErrorCode.Forbidden, `Host "${String(req.headers.host).slice(0, 100)}" is not a name of this host; add it to HTTP_ALLOWED_HOSTS`));
+      return send(
+        res,
+        403,
+        err(ErrorCode.Forbidden, `Host "${String(req.headers.host).slice(0, 100)}" is not a name of this host; add it to HTTP_ALLOWED_HOSTS`),
+      );
     }
     let url: URL;
     try {
@@ -216,7 +223,9 @@ export function createFunctionHost(opts: FunctionHostOptions) {
   server.on('clientError', (e: Error & { code?: string }, socket) => {
     if (!socket.writable || e.code === 'ECONNRESET') return void socket.destroy();
     const body = JSON.stringify(err(ErrorCode.BadRequest, 'malformed HTTP request'));
-    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
 
   let closing: Promise<void> | undefined;

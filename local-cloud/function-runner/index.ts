@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { err, ErrorCode, Result } from '../../core';
+import { err, ErrorCode, type Result } from '../../core';
 import type { FunctionContext } from '../../backend/runtime/context';
 import type { BackendEvent, Logger } from '../../backend/runtime/deps';
 import type { DeviceControl } from '../../backend/runtime/control';
@@ -44,14 +44,12 @@ export async function createWorkerRunner(
         if (m.type === 'ready') {
           names = m.names;
           resolve();
-        }
-        else if (m.type === 'log') log.record(m.record);
+        } else if (m.type === 'log') log.record(m.record);
         else if (m.type === 'event') onEvent?.(m.event);
         else if (m.type === 'control') {
           const answer = control ? control.request(m.deviceId, m.request, m.timeoutMs) : Promise.resolve({ status: 'timeout' as const, offline: true });
           void answer.then((outcome) => w.postMessage({ type: 'control-result', id: m.id, outcome } satisfies ToWorker));
-        }
-        else if (m.type === 'result') {
+        } else if (m.type === 'result') {
           pending.get(m.id)?.(m.result);
           pending.delete(m.id);
         }

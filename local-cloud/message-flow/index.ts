@@ -15,7 +15,7 @@
 import type { Result } from '../../core';
 import type { RejectKind } from '../../core/alink';
 import type { DeviceReply, IngestMessage, IngestResult } from '../../cloudfunctions/ingest/messages';
-import { createRateLimiter, DEFAULT_RATE_LIMIT, RateLimit } from './rate-limiter';
+import { createRateLimiter, DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limiter';
 
 export interface MessageFlowOptions {
   /** Calls the `ingest` function with one batch. */
@@ -76,7 +76,7 @@ export function createMessageFlow(opts: MessageFlowOptions) {
   const stats: FlowStats = { batches: 0, messages: 0, stored: 0, duplicates: 0, rejected: 0, failedBatches: 0, waits: 0 };
   const gc = opts.groupCommit || undefined;
   const targetBatch = gc ? Math.min(maxBatch, gc.targetBatch ?? 32) : 0;
-  const maxWaitMs = gc ? gc.maxWaitMs ?? 4 : 0;
+  const maxWaitMs = gc ? (gc.maxWaitMs ?? 4) : 0;
   const linger = opts.linger ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const clock = opts.monotonic ?? (() => performance.now());
   let queue: Pending[] = [];

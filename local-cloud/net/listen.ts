@@ -3,7 +3,11 @@ import type { Server } from 'node:net';
 
 export class PortInUseError extends Error {
   readonly code = 'PORT_IN_USE';
-  constructor(readonly port: number, readonly service: string, readonly envVar: string) {
+  constructor(
+    readonly port: number,
+    readonly service: string,
+    readonly envVar: string,
+  ) {
     super(`port ${port} for ${service} is already in use (another instance running?); choose another with ${envVar}=<port>`);
   }
 }

@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { BIND_CODE_LENGTH, CODE_ALPHABET, formatCode } from '../../core/codes';
 import { newSecret } from '../../backend/ids';
 import type { Store } from '../../backend/store/types';
-import { createDevice, EmulatedDevice } from '../../device-emulator/device';
+import { createDevice, type EmulatedDevice } from '../../device-emulator/device';
 import { createFileStateStore } from '../../device-emulator/device/state-store';
 import { createVitalsSource } from '../../device-emulator/vitals';
 

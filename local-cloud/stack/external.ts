@@ -10,7 +10,7 @@
  * Functions run on the main thread: there is no broker here whose latency they could hurt.
  */
 import type { Result } from '../../core';
-import { createEmqxBrokerApi, EmqxBrokerApiOptions } from '../../backend/broker-api/emqx';
+import { createEmqxBrokerApi, type EmqxBrokerApiOptions } from '../../backend/broker-api/emqx';
 import { createRemoteDeviceControl } from '../../backend/device-control/remote';
 import { createMqttPolicy } from '../../backend/mqtt-policy';
 import { createMqttAuthEndpoints } from '../../backend/mqtt-policy/http';

@@ -4,7 +4,7 @@
  * The imports name `index.ts` explicitly: `npm run build` writes the CloudBase bundle to
  * `index.js` beside it, and an extensionless import would load that bundle instead of the source.
  */
-import { err, ErrorCode, Result } from '../../core';
+import { err, ErrorCode, type Result } from '../../core';
 import { createSessionService } from '../../backend/auth/sessions';
 import { createUserCredentials } from '../../backend/mqtt-policy/user-credentials';
 import { createMqttPolicy } from '../../backend/mqtt-policy';
@@ -43,7 +43,8 @@ export function buildLocalFunctions(deps: Omit<FunctionDeps, 'sessions' | 'realt
   const { secret, ...rest } = deps;
   // Without a broker API, alerts are published by asking the host (its embedded broker) through `notify`.
   const notify = rest.notify;
-  const alerts = rest.alerts ?? (rest.broker || !notify ? undefined : { publish: async (topic: string, payload: string) => notify({ type: 'publish', topic, payload }) });
+  const alerts =
+    rest.alerts ?? (rest.broker || !notify ? undefined : { publish: async (topic: string, payload: string) => notify({ type: 'publish', topic, payload }) });
   return buildFunctions({
     ...rest,
     alerts,
@@ -54,12 +55,7 @@ export function buildLocalFunctions(deps: Omit<FunctionDeps, 'sessions' | 'realt
 }
 
 /** Calls the named function, or answers NOT_FOUND for a name that is not one. */
-export function invokeByName(
-  functions: Record<string, CloudFunction>,
-  name: string,
-  event: unknown,
-  context: FunctionContext,
-): Promise<Result<unknown>> {
+export function invokeByName(functions: Record<string, CloudFunction>, name: string, event: unknown, context: FunctionContext): Promise<Result<unknown>> {
   const fn = Object.hasOwn(functions, name) ? functions[name] : undefined;
   return fn ? fn(event, context) : Promise.resolve(err(ErrorCode.NotFound, `no function named ${name}`));
 }

@@ -15,10 +15,10 @@ import { loadTlsPair } from '../broker/tls';
 import { createDeviceControl } from '../broker/device-control';
 import { createFunctionHost } from '../function-host';
 import { createMqttAuthEndpoints } from '../../backend/mqtt-policy/http';
-import { createMessageFlow, MessageFlowOptions } from '../message-flow';
+import { createMessageFlow, type MessageFlowOptions } from '../message-flow';
 import type { RateLimit } from '../message-flow/rate-limiter';
 import { buildLocalFunctions } from './functions';
-import { createInlineRunner, createWorkerRunner, FunctionRunner } from '../function-runner';
+import { createInlineRunner, createWorkerRunner, type FunctionRunner } from '../function-runner';
 import { startDemoDevices } from './demo';
 import { loadOrCreateToken } from './tokens';
 import { startAlertTimer } from './alert-timer';
@@ -90,9 +90,15 @@ export async function createStack(opts: StackOptions) {
   });
   // Functions report access changes; the broker closes sessions that lost what they subscribed to.
   const onEvent = (e: BackendEvent) => {
-    if (e.type === 'publish') return void broker?.publish(e.topic, e.payload, 1).catch((err: Error) => opts.log.warn(`publish on ${e.topic} failed: ${err.message}`));
-    if (e.type === 'access-changed') return broker?.recheckUsers(e.userIds).then(() => undefined, (err: Error) => opts.log.warn(`re-check failed: ${err.message}`));
-    if (e.type === 'device-revoked') return broker?.kickDevice(e.deviceId).catch((err: Error) => opts.log.warn(`disconnecting ${e.deviceId} failed: ${err.message}`));
+    if (e.type === 'publish')
+      return void broker?.publish(e.topic, e.payload, 1).catch((err: Error) => opts.log.warn(`publish on ${e.topic} failed: ${err.message}`));
+    if (e.type === 'access-changed')
+      return broker?.recheckUsers(e.userIds).then(
+        () => undefined,
+        (err: Error) => opts.log.warn(`re-check failed: ${err.message}`),
+      );
+    if (e.type === 'device-revoked')
+      return broker?.kickDevice(e.deviceId).catch((err: Error) => opts.log.warn(`disconnecting ${e.deviceId} failed: ${err.message}`));
   };
   const runner: FunctionRunner =
     opts.functionsIn === 'process'
@@ -117,8 +123,7 @@ export async function createStack(opts: StackOptions) {
     now,
     rateLimit: opts.rateLimit,
     groupCommit: opts.groupCommit,
-    ingest: (messages) =>
-      functionHost.invoke('ingest', { action: 'batch', messages }, { kind: 'service', name: 'broker' }) as Promise<Result<IngestResult>>,
+    ingest: (messages) => functionHost.invoke('ingest', { action: 'batch', messages }, { kind: 'service', name: 'broker' }) as Promise<Result<IngestResult>>,
     reply: (deviceId, topic, payload) => broker?.sendToDevice(deviceId, topic, payload),
     onError: (e) => opts.log.warn(`message flow: ${(e as Error).message}`),
   });

@@ -4,7 +4,7 @@
  * did what about it. Pure rules, shared by the banner on 实时监测, the alerts page and 我的.
  * The lifecycle behind the words is in docs/alerts.md.
  */
-import { AlertKind, AlertRecord, NORMAL_RANGES, Severity, SnoozeRecord } from '../lib/core';
+import { type AlertKind, type AlertRecord, NORMAL_RANGES, type Severity, type SnoozeRecord } from '../lib/core';
 import { whenText } from './time';
 
 /** `urgent` red, `warning` orange, `info` blue: the class a view uses, always shown with `severityWord`. */
@@ -74,7 +74,7 @@ export function alertTitle(a: Pick<AlertRecord, 'kind' | 'value' | 'partial'>): 
 export type Names = Readonly<Record<string, string>>;
 
 export function alertView(a: AlertRecord, names: Names, me: string, now: number): AlertView {
-  const who = (id: string) => (id === me ? '我' : names[id] ?? '家人');
+  const who = (id: string) => (id === me ? '我' : (names[id] ?? '家人'));
   const state: AlertState = a.resolvedAt !== undefined ? 'resolved' : a.ack ? 'acked' : 'active';
   const parts: string[] = [];
   if (a.resolvedAt !== undefined) parts.push(`已恢复（${whenText(a.resolvedAt, now)}）`);
@@ -149,7 +149,7 @@ export interface SnoozeView {
 
 /** `血氧提醒已暂停到今天 12:00（张丽设置）`. */
 export function snoozeView(s: SnoozeRecord, names: Names, me: string, now: number): SnoozeView {
-  const who = s.by === me ? '我' : names[s.by] ?? '家人';
+  const who = s.by === me ? '我' : (names[s.by] ?? '家人');
   return { kind: s.kind, text: `${KIND_NAME[s.kind]}提醒已暂停到${whenText(s.until, now)}（${who}设置）` };
 }
 

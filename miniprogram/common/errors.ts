@@ -2,7 +2,7 @@
  * What a failed call means to the user, in Chinese. The functions' messages are for developers;
  * the UI switches on the stable error codes (core/result), with a text per situation.
  */
-import { Err, ErrorCode } from '../lib/core';
+import { type Err, ErrorCode } from '../lib/core';
 
 export type Situation = 'general' | 'redeem' | 'bind' | 'profile' | 'invite' | 'member' | 'avatar' | 'nickname' | 'ack' | 'rules' | 'contacts';
 

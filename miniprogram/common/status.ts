@@ -2,7 +2,7 @@
  * The status line and range words (core/status), with the mini program's local time: the rules
  * live in core so the web console shows the same answer.
  */
-import { PatientStatus, patientStatus as statusAt, Snapshot } from '../lib/core';
+import { type PatientStatus, patientStatus as statusAt, type Snapshot } from '../lib/core';
 import { readingTime, startOfDay } from './time';
 
 export { durationText, latestOf, levelWord, normalRangeText, snapshotOf } from '../lib/core';

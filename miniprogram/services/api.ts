@@ -89,7 +89,8 @@ export function createApi(raw: CallFunction) {
 
     /** Unresolved alerts of a patient, oldest first. */
     activeAlerts: (patientId: string) => raw<AlertRecord[]>('alerts', { action: 'active', patientId }),
-    alertHistory: (patientId: string, before?: string, limit = 20) => raw<AlertPage>('alerts', { action: 'history', patientId, limit, ...(before ? { before } : {}) }),
+    alertHistory: (patientId: string, before?: string, limit = 20) =>
+      raw<AlertPage>('alerts', { action: 'history', patientId, limit, ...(before ? { before } : {}) }),
     acknowledgeAlert: (alertId: string, note?: string) => raw<AlertRecord>('alerts', { action: 'acknowledge', alertId, ...(note ? { note } : {}) }),
     /** No WeChat messages or escalation for this kind for `minutes` (0 ends the snooze). */
     snoozeAlerts: (patientId: string, kind: AlertKind, minutes: number) => raw<SnoozeRecord>('alerts', { action: 'snooze', patientId, kind, minutes }),

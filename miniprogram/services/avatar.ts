@@ -11,7 +11,7 @@
  *
  * The reference is then stored with `auth.updateProfile {avatarUrl}`.
  */
-import { err, ErrorCode, Result } from '../lib/core';
+import { err, ErrorCode, type Result } from '../lib/core';
 import type { Session } from './session';
 
 /** The part of `wx.uploadFile` the local upload uses. */

@@ -7,11 +7,11 @@ import type { ConnectSocket } from '../lib/mqtt';
 import { createApi } from './api';
 import { createDisplay } from './display';
 import { createPrivacyGate } from './privacy';
-import { CloudFiles, createAvatars, UploadFileFn } from './avatar';
+import { type CloudFiles, createAvatars, type UploadFileFn } from './avatar';
 import type { AppConfig } from './config';
-import { createRealtimeClient, RealtimeClient } from './realtime/index';
-import { createSession, StorageLike, withSession } from './session';
-import { CallFunction, CloudLike, createCloudTransport, createHttpTransport, RequestFn } from './transport';
+import { createRealtimeClient, type RealtimeClient } from './realtime/index';
+import { createSession, type StorageLike, withSession } from './session';
+import { type CallFunction, type CloudLike, createCloudTransport, createHttpTransport, type RequestFn } from './transport';
 
 export interface Timer {
   setTimeout(fn: () => void, ms: number): number;

@@ -4,7 +4,7 @@
  * a development sign-in code in storage (one per install, so the same user comes back) and holds
  * the session token the host returns (7 days, revocable) — never a long-lived secret.
  */
-import { err, ErrorCode, Result, UserRecord } from '../lib/core';
+import { err, ErrorCode, type Result, type UserRecord } from '../lib/core';
 import type { CallFunction } from './transport';
 
 /** The part of wx's storage API the session uses. */

@@ -4,7 +4,7 @@
  * `Result`; anything else (network failure, a proxy's HTML page) becomes an `Err`, so a caller
  * handles one shape and every call settles.
  */
-import { err, ErrorCode, Result } from '../lib/core';
+import { err, ErrorCode, type Result } from '../lib/core';
 
 export type CallFunction = <T>(name: string, event: Record<string, unknown>) => Promise<Result<T>>;
 

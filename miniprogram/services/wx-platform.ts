@@ -15,17 +15,19 @@ export function wxPlatform(config: AppConfig): Platform {
     request: (o) => wx.request({ ...o, dataType: '其他', responseType: 'text' }),
     uploadFile: (o) => wx.uploadFile(o),
     connectSocket: (o) => wx.connectSocket({ url: o.url, protocols: o.protocols }),
-    storage: { getStorageSync: (k) => wx.getStorageSync(k), setStorageSync: (k, v) => wx.setStorageSync(k, v), removeStorageSync: (k) => wx.removeStorageSync(k) },
+    storage: {
+      getStorageSync: (k) => wx.getStorageSync(k),
+      setStorageSync: (k, v) => wx.setStorageSync(k, v),
+      removeStorageSync: (k) => wx.removeStorageSync(k),
+    },
     cloud,
     now: () => Date.now(),
     random: () => Math.random(),
     timer: { setTimeout: (fn, ms) => setTimeout(fn, ms) as unknown as number, clearTimeout: (id) => clearTimeout(id) },
     ui: {
       toast: (title) => void wx.showToast({ title, icon: 'none', duration: 2500 }),
-      confirm: (title, content) =>
-        new Promise((resolve) => wx.showModal({ title, content, success: (r) => resolve(r.confirm), fail: () => resolve(false) })),
-      scanCode: () =>
-        new Promise((resolve) => wx.scanCode({ onlyFromCamera: false, success: (r) => resolve(r.result), fail: () => resolve(undefined) })),
+      confirm: (title, content) => new Promise((resolve) => wx.showModal({ title, content, success: (r) => resolve(r.confirm), fail: () => resolve(false) })),
+      scanCode: () => new Promise((resolve) => wx.scanCode({ onlyFromCamera: false, success: (r) => resolve(r.result), fail: () => resolve(undefined) })),
       navigateTo: (url) => void wx.navigateTo({ url }),
       switchTab: (url) => void wx.switchTab({ url }),
       copy: (data) => void wx.setClipboardData({ data }),

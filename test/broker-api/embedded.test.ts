@@ -2,13 +2,13 @@
  * The embedded BrokerApi against the real aedes broker of a local stack on ephemeral ports, with
  * real mqtt.js clients logging in as devices (Alink) and as people (short-lived credentials).
  */
-import mqtt, { IClientOptions, MqttClient } from 'mqtt';
-import { buildLogin, DeviceCredentials, topics } from '../../core/alink';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { buildLogin, type DeviceCredentials, topics } from '../../core/alink';
 import { createEmbeddedBrokerApi } from '../../local-cloud/broker/broker-api';
 import { functionClient } from '../helpers/http';
 import { createDevice, startStack, tempDir } from '../helpers/stack';
 import { until } from '../helpers/until';
-import { ContractClient, ContractMessage, runBrokerApiContract } from './contract';
+import { type ContractClient, type ContractMessage, runBrokerApiContract } from './contract';
 
 /** Connects and resolves with the client and CONNACK's session-present flag. */
 function connectRaw(url: string, opts: IClientOptions): Promise<{ client: MqttClient; sessionPresent: boolean }> {
@@ -31,7 +31,9 @@ function wrap(client: MqttClient, clientId: string, sessionPresent: boolean): Co
     sessionPresent,
     subscribe: (topic, qos) =>
       new Promise((resolve, reject) =>
-        client.subscribe(topic, { qos }, (e, granted) => (e ? reject(e) : granted?.[0]?.qos === 128 ? reject(new Error(`subscription to ${topic} refused`)) : resolve())),
+        client.subscribe(topic, { qos }, (e, granted) =>
+          e ? reject(e) : granted?.[0]?.qos === 128 ? reject(new Error(`subscription to ${topic} refused`)) : resolve(),
+        ),
       ),
     messages: () => received,
     connected: () => client.connected,
@@ -114,7 +116,11 @@ describe('embedded BrokerApi', () => {
     const token = await login('alice');
     const creds = (await data('realtime', { action: 'credentials' }, token)) as { clientId: string; username: string; password: string };
     expect(creds.username).toMatch(/^user:/);
-    const { client } = await connectRaw(`ws://127.0.0.1:${env.stack.ports.mqttWs}/mqtt`, { clientId: creds.clientId, username: creds.username, password: creds.password });
+    const { client } = await connectRaw(`ws://127.0.0.1:${env.stack.ports.mqttWs}/mqtt`, {
+      clientId: creds.clientId,
+      username: creds.username,
+      password: creds.password,
+    });
     const person = wrap(client, creds.clientId, false);
     try {
       expect(await api.clientsOf(creds.username)).toEqual([creds.clientId]);
@@ -131,7 +137,10 @@ describe('embedded BrokerApi', () => {
     const [d] = env.devices;
     await env.connectDevice(d, 'dev');
     await env.stack.broker.close();
-    await expect(api.publish(topics.propertySet(d), '{}')).rejects.toMatchObject({ code: 'BROKER_UNAVAILABLE', message: expect.stringMatching(/embedded publish.*closed/) });
+    await expect(api.publish(topics.propertySet(d), '{}')).rejects.toMatchObject({
+      code: 'BROKER_UNAVAILABLE',
+      message: expect.stringMatching(/embedded publish.*closed/),
+    });
     expect(await api.clientsOf(`${d.deviceName}&${d.productKey}`)).toEqual([]);
     await expect(api.kick(['x'])).resolves.toBeUndefined();
   });

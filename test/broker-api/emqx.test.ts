@@ -3,11 +3,11 @@
  * answers like EMQX 5 (fake-emqx.ts): the BrokerApi contract, then the adapter's own behaviour —
  * what it sends, paging, and how every kind of failure becomes an error with a code.
  */
-import { createServer, Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BrokerApiError, createEmqxBrokerApi, EmqxBrokerApiOptions, emqxOptionsFromEnv } from '../../backend/broker-api';
-import { ContractClient, runBrokerApiContract } from './contract';
-import { FakeClient, FakeEmqx, json, startFakeEmqx } from './fake-emqx';
+import { BrokerApiError, createEmqxBrokerApi, type EmqxBrokerApiOptions, emqxOptionsFromEnv } from '../../backend/broker-api';
+import { type ContractClient, runBrokerApiContract } from './contract';
+import { type FakeClient, type FakeEmqx, json, startFakeEmqx } from './fake-emqx';
 import { until } from '../helpers/until';
 
 const TOPIC = '/sys/pk0000test1/bed-1/thing/service/BrokerApiContract';
@@ -53,7 +53,8 @@ describe('EMQX BrokerApi adapter', () => {
   afterEach(async () => {
     await fake.close();
   });
-  const apiFor = (extra: Partial<EmqxBrokerApiOptions> = {}) => createEmqxBrokerApi({ baseUrl: fake.url, apiKey: fake.apiKey, apiSecret: fake.apiSecret, ...extra });
+  const apiFor = (extra: Partial<EmqxBrokerApiOptions> = {}) =>
+    createEmqxBrokerApi({ baseUrl: fake.url, apiKey: fake.apiKey, apiSecret: fake.apiSecret, ...extra });
   const basic = () => `Basic ${Buffer.from(`${fake.apiKey}:${fake.apiSecret}`).toString('base64')}`;
   const slow = (ms: number) => (_r: unknown, res: import('node:http').ServerResponse) => setTimeout(() => !res.writableEnded && json(res, 200, {}), ms).unref();
 
@@ -68,7 +69,13 @@ describe('EMQX BrokerApi adapter', () => {
       expect(a.headers.authorization).toBe(basic());
       expect(a.headers['content-type']).toBe('application/json');
       expect(a.headers.accept).toBe('application/json');
-      expect(JSON.parse(a.body)).toEqual({ topic: TOPIC, payload: '{"id":"c1","params":{"MeasureEnabled":1}}', payload_encoding: 'plain', qos: 1, retain: false });
+      expect(JSON.parse(a.body)).toEqual({
+        topic: TOPIC,
+        payload: '{"id":"c1","params":{"MeasureEnabled":1}}',
+        payload_encoding: 'plain',
+        qos: 1,
+        retain: false,
+      });
       expect(JSON.parse(b.body)).toEqual({ topic: TOPIC, payload: 'plain text, 中文', payload_encoding: 'plain', qos: 0, retain: true });
       expect(sub.received.map((m) => m.payload)).toEqual(['{"id":"c1","params":{"MeasureEnabled":1}}', 'plain text, 中文']);
       expect(fake.violations).toEqual([]);
@@ -84,8 +91,10 @@ describe('EMQX BrokerApi adapter', () => {
       expect(status).toBe(202);
     });
 
-    test('400 for an invalid topic is BROKER_REJECTED, naming the request and EMQX\'s reason', async () => {
-      const e = (await apiFor().publish('a/+/b', 'x').catch((x: unknown) => x)) as BrokerApiError;
+    test("400 for an invalid topic is BROKER_REJECTED, naming the request and EMQX's reason", async () => {
+      const e = (await apiFor()
+        .publish('a/+/b', 'x')
+        .catch((x: unknown) => x)) as BrokerApiError;
       expect(e).toBeInstanceOf(BrokerApiError);
       expect(e).toMatchObject({ code: 'BROKER_REJECTED', status: 400 });
       expect(e.message).toMatch(/^EMQX POST \/api\/v5\/publish \(topic a\/\+\/b\): 400 \(144: topic_name_invalid\)/);
@@ -99,7 +108,9 @@ describe('EMQX BrokerApi adapter', () => {
 
     test('a wrong API secret is BROKER_REJECTED (401) and the message holds neither secret nor token', async () => {
       const wrong = 'Wr0ng-Secret-Value-0123456789';
-      const e = (await apiFor({ apiSecret: wrong }).publish(TOPIC, 'x').catch((x: unknown) => x)) as BrokerApiError;
+      const e = (await apiFor({ apiSecret: wrong })
+        .publish(TOPIC, 'x')
+        .catch((x: unknown) => x)) as BrokerApiError;
       expect(e).toMatchObject({ code: 'BROKER_REJECTED', status: 401 });
       expect(e.message).toMatch(/401 unauthorized \(BAD_API_KEY_OR_SECRET: Check api_key\/api_secret\): check the EMQX API key and secret/);
       expect(e.message).not.toContain(wrong);
@@ -107,8 +118,12 @@ describe('EMQX BrokerApi adapter', () => {
     });
 
     test('an answer echoing the credentials does not bring them into the error', async () => {
-      fake.intercept({ path: '/api/v5/publish' }, (r, res) => json(res, 400, { code: 'BAD_REQUEST', message: `got ${String(r.headers.authorization)} / ${fake.apiSecret}` }));
-      const e = (await apiFor().publish(TOPIC, 'x').catch((x: unknown) => x)) as BrokerApiError;
+      fake.intercept({ path: '/api/v5/publish' }, (r, res) =>
+        json(res, 400, { code: 'BAD_REQUEST', message: `got ${String(r.headers.authorization)} / ${fake.apiSecret}` }),
+      );
+      const e = (await apiFor()
+        .publish(TOPIC, 'x')
+        .catch((x: unknown) => x)) as BrokerApiError;
       expect(e.code).toBe('BROKER_REJECTED');
       expect(e.message).toMatch(/BAD_REQUEST: got Basic \*\*\* \/ \*\*\*/);
       expect(e.message).not.toContain(fake.apiSecret);
@@ -122,18 +137,30 @@ describe('EMQX BrokerApi adapter', () => {
       [400, 'BROKER_REJECTED', { reason_code: 151, message: 'packet_too_large' }],
     ])('HTTP %i is %s', async (status, code, body) => {
       fake.intercept({ path: '/api/v5/publish' }, (_r, res) => json(res, status, body));
-      await expect(apiFor().publish(TOPIC, 'x')).rejects.toMatchObject({ code, status, message: expect.stringContaining(`EMQX POST /api/v5/publish (topic ${TOPIC}): ${status}`) });
+      await expect(apiFor().publish(TOPIC, 'x')).rejects.toMatchObject({
+        code,
+        status,
+        message: expect.stringContaining(`EMQX POST /api/v5/publish (topic ${TOPIC}): ${status}`),
+      });
     });
 
     test('a non-JSON error page (a proxy in front of EMQX) is reported by its text', async () => {
-      fake.intercept({ path: '/api/v5/publish' }, (_r, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html><body>502 Bad Gateway</body></html>'));
-      await expect(apiFor().publish(TOPIC, 'x')).rejects.toMatchObject({ code: 'BROKER_UNAVAILABLE', message: expect.stringMatching(/502 \(<html><body>502 Bad Gateway/) });
+      fake.intercept({ path: '/api/v5/publish' }, (_r, res) =>
+        res.writeHead(502, { 'content-type': 'text/html' }).end('<html><body>502 Bad Gateway</body></html>'),
+      );
+      await expect(apiFor().publish(TOPIC, 'x')).rejects.toMatchObject({
+        code: 'BROKER_UNAVAILABLE',
+        message: expect.stringMatching(/502 \(<html><body>502 Bad Gateway/),
+      });
     });
 
     test('an answer slower than timeoutMs is BROKER_UNAVAILABLE, without waiting for it', async () => {
       fake.intercept({ path: '/api/v5/publish' }, slow(3000));
       const t0 = Date.now();
-      await expect(apiFor({ timeoutMs: 150 }).publish(TOPIC, 'x')).rejects.toMatchObject({ code: 'BROKER_UNAVAILABLE', message: expect.stringMatching(/no answer within 150 ms/) });
+      await expect(apiFor({ timeoutMs: 150 }).publish(TOPIC, 'x')).rejects.toMatchObject({
+        code: 'BROKER_UNAVAILABLE',
+        message: expect.stringMatching(/no answer within 150 ms/),
+      });
       expect(Date.now() - t0).toBeLessThan(1500);
     });
 
@@ -142,7 +169,10 @@ describe('EMQX BrokerApi adapter', () => {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
         res.write('{"id":');
       });
-      await expect(apiFor({ timeoutMs: 150 }).publish(TOPIC, 'x')).rejects.toMatchObject({ code: 'BROKER_UNAVAILABLE', message: expect.stringMatching(/no answer within 150 ms/) });
+      await expect(apiFor({ timeoutMs: 150 }).publish(TOPIC, 'x')).rejects.toMatchObject({
+        code: 'BROKER_UNAVAILABLE',
+        message: expect.stringMatching(/no answer within 150 ms/),
+      });
     });
 
     test('nothing listening is BROKER_UNAVAILABLE naming the network error', async () => {
@@ -153,12 +183,18 @@ describe('EMQX BrokerApi adapter', () => {
         });
       });
       const api = createEmqxBrokerApi({ baseUrl: `http://127.0.0.1:${closed}`, apiKey: 'k', apiSecret: 'secret-value' });
-      await expect(api.publish(TOPIC, 'x')).rejects.toMatchObject({ code: 'BROKER_UNAVAILABLE', message: expect.stringMatching(/request failed: .*ECONNREFUSED/) });
+      await expect(api.publish(TOPIC, 'x')).rejects.toMatchObject({
+        code: 'BROKER_UNAVAILABLE',
+        message: expect.stringMatching(/request failed: .*ECONNREFUSED/),
+      });
     });
 
     test('a redirect is not followed (it would resend the credentials) and is BROKER_REJECTED', async () => {
       fake.intercept({ path: '/api/v5/publish' }, (_r, res) => res.writeHead(301, { location: 'https://elsewhere.example.com/api/v5/publish' }).end());
-      await expect(apiFor().publish(TOPIC, 'x')).rejects.toMatchObject({ code: 'BROKER_REJECTED', message: expect.stringMatching(/redirected with 301 to https:\/\/elsewhere/) });
+      await expect(apiFor().publish(TOPIC, 'x')).rejects.toMatchObject({
+        code: 'BROKER_REJECTED',
+        message: expect.stringMatching(/redirected with 301 to https:\/\/elsewhere/),
+      });
       expect(fake.requests).toHaveLength(1);
     });
 
@@ -186,7 +222,9 @@ describe('EMQX BrokerApi adapter', () => {
       kept.end(); // a kept session of a disconnected client: listed by EMQX only without conn_state
       expect(await apiFor({ pageSize: 3 }).clientsOf(username)).toEqual(ids);
       const gets = fake.requests.filter((r) => r.method === 'GET');
-      expect(gets.map((r) => Object.fromEntries(r.query))).toEqual([1, 2, 3].map((page) => ({ username, conn_state: 'connected', page: String(page), limit: '3' })));
+      expect(gets.map((r) => Object.fromEntries(r.query))).toEqual(
+        [1, 2, 3].map((page) => ({ username, conn_state: 'connected', page: String(page), limit: '3' })),
+      );
       expect(gets[0].rawPath).toBe('/api/v5/clients');
       expect(gets[0].headers.authorization).toBe(basic());
       expect(fake.violations).toEqual([]);
@@ -200,28 +238,58 @@ describe('EMQX BrokerApi adapter', () => {
 
     test('without meta.hasnext it pages by meta.count, and keeps only rows of that user that are connected', async () => {
       const rows = (n: number, connected = true) => Array.from({ length: n }, (_, i) => ({ clientid: `c${n}-${i}`, username: 'user:u', connected }));
-      fake.intercept({ path: '/api/v5/clients' }, (_r, res) => json(res, 200, { data: [...rows(2), { clientid: 'x', username: 'user:other', connected: true }], meta: { page: 1, limit: 3, count: 5 } }));
-      fake.intercept({ path: '/api/v5/clients' }, (_r, res) => json(res, 200, { data: [{ clientid: 'late', username: 'user:u', connected: false }, { clientid: 'c5', username: 'user:u', connected: true }], meta: { page: 2, limit: 3, count: 5 } }));
+      fake.intercept({ path: '/api/v5/clients' }, (_r, res) =>
+        json(res, 200, { data: [...rows(2), { clientid: 'x', username: 'user:other', connected: true }], meta: { page: 1, limit: 3, count: 5 } }),
+      );
+      fake.intercept({ path: '/api/v5/clients' }, (_r, res) =>
+        json(res, 200, {
+          data: [
+            { clientid: 'late', username: 'user:u', connected: false },
+            { clientid: 'c5', username: 'user:u', connected: true },
+          ],
+          meta: { page: 2, limit: 3, count: 5 },
+        }),
+      );
       expect(await apiFor({ pageSize: 3 }).clientsOf('user:u')).toEqual(['c2-0', 'c2-1', 'c5']);
       expect(fake.requests).toHaveLength(2);
     });
 
     test('a client seen on two pages (the list moved while paging) is listed once', async () => {
-      fake.intercept({ path: '/api/v5/clients' }, (_r, res) => json(res, 200, { data: [{ clientid: 'a', username: 'u', connected: true }], meta: { page: 1, limit: 1, hasnext: true } }));
-      fake.intercept({ path: '/api/v5/clients' }, (_r, res) => json(res, 200, { data: [{ clientid: 'a', username: 'u', connected: true }], meta: { page: 2, limit: 1, hasnext: true } }));
-      fake.intercept({ path: '/api/v5/clients' }, (_r, res) => json(res, 200, { data: [{ clientid: 'b', username: 'u', connected: true }], meta: { page: 3, limit: 1, hasnext: false } }));
+      fake.intercept({ path: '/api/v5/clients' }, (_r, res) =>
+        json(res, 200, { data: [{ clientid: 'a', username: 'u', connected: true }], meta: { page: 1, limit: 1, hasnext: true } }),
+      );
+      fake.intercept({ path: '/api/v5/clients' }, (_r, res) =>
+        json(res, 200, { data: [{ clientid: 'a', username: 'u', connected: true }], meta: { page: 2, limit: 1, hasnext: true } }),
+      );
+      fake.intercept({ path: '/api/v5/clients' }, (_r, res) =>
+        json(res, 200, { data: [{ clientid: 'b', username: 'u', connected: true }], meta: { page: 3, limit: 1, hasnext: false } }),
+      );
       expect(await apiFor({ pageSize: 1 }).clientsOf('u')).toEqual(['a', 'b']);
     });
 
     test('an answer that is not a client list is BROKER_UNAVAILABLE', async () => {
       fake.intercept({ path: '/api/v5/clients' }, (_r, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>'));
-      await expect(apiFor().clientsOf('u')).rejects.toMatchObject({ code: 'BROKER_UNAVAILABLE', message: expect.stringMatching(/^EMQX GET \/api\/v5\/clients\?username=u&.*not an EMQX client list/) });
+      await expect(apiFor().clientsOf('u')).rejects.toMatchObject({
+        code: 'BROKER_UNAVAILABLE',
+        message: expect.stringMatching(/^EMQX GET \/api\/v5\/clients\?username=u&.*not an EMQX client list/),
+      });
     });
 
     test('a failing later page fails the whole listing (a partial list could leave someone connected)', async () => {
       ['a', 'b', 'c'].forEach((id) => fake.connect(id, 'u'));
-      fake.intercept({ path: '/api/v5/clients' }, (r, res) => (r.query.get('page') === '2' ? json(res, 500, { code: 'NODE_DOWN', message: 'bad rpc call' }) : json(res, 200, { data: [{ clientid: 'a', username: 'u', connected: true }], meta: { page: 1, limit: 1, hasnext: true } })), 2);
-      await expect(apiFor({ pageSize: 1 }).clientsOf('u')).rejects.toMatchObject({ code: 'BROKER_UNAVAILABLE', status: 500, message: expect.stringMatching(/page=2.*500 \(NODE_DOWN: bad rpc call\)/) });
+      fake.intercept(
+        { path: '/api/v5/clients' },
+        (r, res) =>
+          r.query.get('page') === '2'
+            ? json(res, 500, { code: 'NODE_DOWN', message: 'bad rpc call' })
+            : json(res, 200, { data: [{ clientid: 'a', username: 'u', connected: true }], meta: { page: 1, limit: 1, hasnext: true } }),
+        2,
+      );
+      await expect(apiFor({ pageSize: 1 }).clientsOf('u')).rejects.toMatchObject({
+        code: 'BROKER_UNAVAILABLE',
+        status: 500,
+        message: expect.stringMatching(/page=2.*500 \(NODE_DOWN: bad rpc call\)/),
+      });
     });
   });
 
@@ -248,7 +316,11 @@ describe('EMQX BrokerApi adapter', () => {
       const ids = ['a', 'b', 'c'];
       const clients = ids.map((id) => fake.connect(id, 'u'));
       fake.intercept({ method: 'DELETE', path: '/api/v5/clients/b' }, (_r, res) => json(res, 500, { code: 'UNKNOWN_ERROR', message: 'timeout' }));
-      await expect(apiFor().kick(ids)).rejects.toMatchObject({ code: 'BROKER_UNAVAILABLE', status: 500, message: expect.stringMatching(/^EMQX DELETE \/api\/v5\/clients\/b: 500/) });
+      await expect(apiFor().kick(ids)).rejects.toMatchObject({
+        code: 'BROKER_UNAVAILABLE',
+        status: 500,
+        message: expect.stringMatching(/^EMQX DELETE \/api\/v5\/clients\/b: 500/),
+      });
       expect(clients.map((c) => c.connected)).toEqual([false, true, false]);
     });
 
@@ -286,7 +358,11 @@ describe('EMQX BrokerApi adapter', () => {
       expect(() => emqxOptionsFromEnv({})).toThrow(/EMQX_API_URL/);
       expect(() => emqxOptionsFromEnv({ EMQX_API_URL: all.EMQX_API_URL })).toThrow(/EMQX_API_KEY/);
       expect(() => emqxOptionsFromEnv({ EMQX_API_URL: all.EMQX_API_URL, EMQX_API_KEY: 'a1b2', EMQX_API_SECRET: '  ' })).toThrow(/EMQX_API_SECRET/);
-      expect(emqxOptionsFromEnv({ ...all, EMQX_API_URL: ' https://emqx.example.com:18083 ' })).toEqual({ baseUrl: 'https://emqx.example.com:18083', apiKey: 'a1b2', apiSecret: 'shh' });
+      expect(emqxOptionsFromEnv({ ...all, EMQX_API_URL: ' https://emqx.example.com:18083 ' })).toEqual({
+        baseUrl: 'https://emqx.example.com:18083',
+        apiKey: 'a1b2',
+        apiSecret: 'shh',
+      });
     });
 
     test('emqxOptionsFromEnv checks the URL and the timeout (default 5000 ms, left to the adapter)', () => {
@@ -308,7 +384,7 @@ describe('EMQX BrokerApi adapter', () => {
     });
   });
 
-  test('the whole flow against the fake: list a person\'s sessions, kick them, the next publish finds nobody', async () => {
+  test("the whole flow against the fake: list a person's sessions, kick them, the next publish finds nobody", async () => {
     const api = apiFor({ pageSize: 2 });
     const phones = ['user:u9.a', 'user:u9.b', 'user:u9.c'].map((id) => fake.connect(id, 'user:u9'));
     phones.forEach((p) => p.subscribe(TOPIC, 1));

@@ -21,7 +21,7 @@
  * not (e.g. `qos` left to EMQX's default, a missing `accept` header); tests assert there are none.
  */
 import { EventEmitter } from 'node:events';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { topicMatches } from '../../core/alink';
 
@@ -115,7 +115,13 @@ export class FakeEmqx {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const url = new URL(req.url ?? '/', 'http://fake');
-        const r: RecordedRequest = { method: req.method ?? '', rawPath: (req.url ?? '/').split('?')[0], query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+        const r: RecordedRequest = {
+          method: req.method ?? '',
+          rawPath: (req.url ?? '/').split('?')[0],
+          query: url.searchParams,
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        };
         this.requests.push(r);
         const i = this.interceptors.findIndex((x) => x.times > 0 && x.match(r));
         if (i >= 0) {
@@ -139,7 +145,8 @@ export class FakeEmqx {
   /** Answers the next `times` requests matching `match` with `handle` instead of the model. */
   intercept(match: Partial<{ method: string; path: string }>, handle: (r: RecordedRequest, res: ServerResponse) => void, times = 1): void {
     this.interceptors.push({
-      match: (r) => (match.method === undefined || r.method === match.method) && (match.path === undefined || decodeURIComponent(r.rawPath).startsWith(match.path)),
+      match: (r) =>
+        (match.method === undefined || r.method === match.method) && (match.path === undefined || decodeURIComponent(r.rawPath).startsWith(match.path)),
       handle,
       times,
     });

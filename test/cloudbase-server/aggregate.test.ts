@@ -11,12 +11,21 @@ let c: string;
 beforeAll(async () => {
   c = await freshCollection(h.db, 'agg');
   // 50 readings: device d0..d4, value 0..49, ts one minute apart.
-  await h.db.collection(c).add(Array.from({ length: 50 }, (_x, i) => ({ device: `d${i % 5}`, value: i, ts: new Date(Date.UTC(2026, 0, 1) + i * 60_000), tags: i % 2 ? ['odd'] : ['even', 'x'] })));
+  await h.db.collection(c).add(
+    Array.from({ length: 50 }, (_x, i) => ({
+      device: `d${i % 5}`,
+      value: i,
+      ts: new Date(Date.UTC(2026, 0, 1) + i * 60_000),
+      tags: i % 2 ? ['odd'] : ['even', 'x'],
+    })),
+  );
 });
 
 test('match, group, sort and limit', async () => {
   const $ = h.db.command.aggregate;
-  const r = await h.db.collection(c).aggregate()
+  const r = await h.db
+    .collection(c)
+    .aggregate()
     .match({ value: h.db.command.gte(10) })
     .group({ _id: '$device', n: $.sum(1), avg: $.avg('$value'), max: $.max('$value'), first: $.min('$ts') })
     .sort({ _id: 1 })
@@ -31,12 +40,20 @@ test('match, group, sort and limit', async () => {
 
 test('bucket by value, and time buckets with $subtract/$mod', async () => {
   const $ = h.db.command.aggregate;
-  const buckets = await h.db.collection(c).aggregate()
+  const buckets = await h.db
+    .collection(c)
+    .aggregate()
     .bucket({ groupBy: '$value', boundaries: [0, 10, 30, 50], default: 'other', output: { n: $.sum(1), lo: $.min('$value') } })
     .end();
-  expect(buckets.data).toEqual([{ _id: 0, n: 10, lo: 0 }, { _id: 10, n: 20, lo: 10 }, { _id: 30, n: 20, lo: 30 }]);
+  expect(buckets.data).toEqual([
+    { _id: 0, n: 10, lo: 0 },
+    { _id: 10, n: 20, lo: 10 },
+    { _id: 30, n: 20, lo: 30 },
+  ]);
   const width = 10 * 60_000;
-  const byTime = await h.db.collection(c).aggregate()
+  const byTime = await h.db
+    .collection(c)
+    .aggregate()
     .addFields({ t: $.subtract([$.subtract(['$ts', new Date(0)]), $.mod([$.subtract(['$ts', new Date(0)]), width])]) })
     .group({ _id: '$t', n: $.sum(1) })
     .sort({ _id: 1 })
@@ -47,15 +64,28 @@ test('bucket by value, and time buckets with $subtract/$mod', async () => {
 
 test('$bucket follows MongoDB, not mingo: lower bound inclusive, empty buckets left out, default last', async () => {
   // mingo 7 alone puts 10 into [0, 10) and emits [30, 40) with count 0; the stand-in corrects both.
-  const r = await h.db.collection(c).aggregate()
+  const r = await h.db
+    .collection(c)
+    .aggregate()
     .match({ value: h.db.command.in([0, 9, 10, 20, 45, 49]) })
     .bucket({ groupBy: '$value', boundaries: [0, 10, 20, 30, 40], default: 'high' })
     .end();
-  expect(r.data).toEqual([{ _id: 0, count: 2 }, { _id: 10, count: 1 }, { _id: 20, count: 1 }, { _id: 'high', count: 2 }]);
+  expect(r.data).toEqual([
+    { _id: 0, count: 2 },
+    { _id: 10, count: 1 },
+    { _id: 20, count: 1 },
+    { _id: 'high', count: 2 },
+  ]);
 });
 
 test('$bucket without a default fails on a value outside the boundaries, as MongoDB does', async () => {
-  const e = await rejection(h.db.collection(c).aggregate().bucket({ groupBy: '$value', boundaries: [0, 10] }).end());
+  const e = await rejection(
+    h.db
+      .collection(c)
+      .aggregate()
+      .bucket({ groupBy: '$value', boundaries: [0, 10] })
+      .end(),
+  );
   expect(e.code).toBe('DATABASE_REQUEST_FAILED');
 });
 
@@ -63,12 +93,33 @@ test('project, unwind, sortByCount, count, skip, replaceRoot, sample, bucketAuto
   const $ = h.db.command.aggregate;
   const tags = await h.db.collection(c).aggregate().unwind('$tags').sortByCount('$tags').end();
   expect(tags.data).toHaveLength(3);
-  expect(tags.data).toEqual(expect.arrayContaining([{ _id: 'odd', count: 25 }, { _id: 'even', count: 25 }, { _id: 'x', count: 25 }]));
+  expect(tags.data).toEqual(
+    expect.arrayContaining([
+      { _id: 'odd', count: 25 },
+      { _id: 'even', count: 25 },
+      { _id: 'x', count: 25 },
+    ]),
+  );
   const counted = await h.db.collection(c).aggregate().match({ device: 'd1' }).count('n').end();
   expect(counted.data).toEqual([{ n: 10 }]);
-  const projected = await h.db.collection(c).aggregate().sort({ value: -1 }).skip(1).limit(2).project({ _id: 0, v: '$value', twice: $.multiply(['$value', 2]) }).end();
-  expect(projected.data).toEqual([{ v: 48, twice: 96 }, { v: 47, twice: 94 }]);
-  const root = await h.db.collection(c).aggregate().match({ value: 3 }).replaceRoot({ newRoot: { d: '$device' } }).end();
+  const projected = await h.db
+    .collection(c)
+    .aggregate()
+    .sort({ value: -1 })
+    .skip(1)
+    .limit(2)
+    .project({ _id: 0, v: '$value', twice: $.multiply(['$value', 2]) })
+    .end();
+  expect(projected.data).toEqual([
+    { v: 48, twice: 96 },
+    { v: 47, twice: 94 },
+  ]);
+  const root = await h.db
+    .collection(c)
+    .aggregate()
+    .match({ value: 3 })
+    .replaceRoot({ newRoot: { d: '$device' } })
+    .end();
   expect(root.data).toEqual([{ d: 'd3' }]);
   const sample = await h.db.collection(c).aggregate().sample({ size: 4 }).end();
   expect(sample.data).toHaveLength(4);
@@ -78,13 +129,21 @@ test('project, unwind, sortByCount, count, skip, replaceRoot, sample, bucketAuto
 
 test('lookup joins another collection', async () => {
   const devices = await freshCollection(h.db, 'dev');
-  await h.db.collection(devices).add([{ _id: 'd0', label: 'Bed 0' }, { _id: 'd1', label: 'Bed 1' }]);
-  const r = await h.db.collection(c).aggregate()
+  await h.db.collection(devices).add([
+    { _id: 'd0', label: 'Bed 0' },
+    { _id: 'd1', label: 'Bed 1' },
+  ]);
+  const r = await h.db
+    .collection(c)
+    .aggregate()
     .match({ value: h.db.command.lt(2) })
     .lookup({ from: devices, localField: 'device', foreignField: '_id', as: 'dev' })
     .project({ _id: 0, value: 1, label: '$dev.label' })
     .end();
-  expect(r.data).toEqual([{ value: 0, label: ['Bed 0'] }, { value: 1, label: ['Bed 1'] }]);
+  expect(r.data).toEqual([
+    { value: 0, label: ['Bed 0'] },
+    { value: 1, label: ['Bed 1'] },
+  ]);
 });
 
 test('CloudBase returns 20 results unless the pipeline has a $limit', async () => {
@@ -100,7 +159,8 @@ test('docsRead counts the documents the pipeline outputs', async () => {
 });
 
 describe('refused', () => {
-  const stage = (stageKey: string, value: unknown) => rawAction(h.server, 'database.aggregateDocuments', { collectionName: c, stages: [{ stageKey, stageValue: JSON.stringify(value) }] });
+  const stage = (stageKey: string, value: unknown) =>
+    rawAction(h.server, 'database.aggregateDocuments', { collectionName: c, stages: [{ stageKey, stageValue: JSON.stringify(value) }] });
 
   test.each([
     ['$out', 'elsewhere'],
@@ -120,7 +180,10 @@ describe('refused', () => {
   });
 
   test('a refused stage through the SDK (raw pipeline) throws', async () => {
-    const agg = h.db.collection(c).options({ raw: true }).aggregate([{ $match: {} }, { $out: 'copy' }]);
+    const agg = h.db
+      .collection(c)
+      .options({ raw: true })
+      .aggregate([{ $match: {} }, { $out: 'copy' }]);
     expect((await rejection(agg.end())).code).toBe('DATABASE_INVALID_OPERRATOR');
   });
 

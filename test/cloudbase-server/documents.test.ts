@@ -27,7 +27,19 @@ describe('add and get', () => {
 
   test('values round-trip as EJSON: integers, doubles, strings, booleans, null, nested objects, arrays, Dates', async () => {
     const c = await freshCollection(h.db);
-    const value = { _id: 'v', i: 7, big: 2 ** 40, d: 1.25, neg: -3, s: 'héllo', t: true, f: false, n: null, o: { a: { b: [1, 'x'] } }, at: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6)) };
+    const value = {
+      _id: 'v',
+      i: 7,
+      big: 2 ** 40,
+      d: 1.25,
+      neg: -3,
+      s: 'héllo',
+      t: true,
+      f: false,
+      n: null,
+      o: { a: { b: [1, 'x'] } },
+      at: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6)),
+    };
     await h.db.collection(c).add(value);
     expect((await h.db.collection(c).doc('v').get()).data[0]).toEqual(value);
     expect(h.server.documents(c)[0].at).toBeInstanceOf(Date);
@@ -46,15 +58,34 @@ describe('add and get', () => {
     const c = await freshCollection(h.db);
     const _ = h.db.command;
     await h.db.collection(c).add(Array.from({ length: 10 }, (_x, i) => ({ _id: `d${i}`, n: i, even: i % 2 === 0, tag: i < 5 ? 'low' : 'high' })));
-    const r = await h.db.collection(c).where({ even: true, n: _.gte(2) }).orderBy('n', 'desc').skip(1).limit(2).field({ n: true }).get();
-    expect(r.data).toEqual([{ _id: 'd6', n: 6 }, { _id: 'd4', n: 4 }]);
+    const r = await h.db
+      .collection(c)
+      .where({ even: true, n: _.gte(2) })
+      .orderBy('n', 'desc')
+      .skip(1)
+      .limit(2)
+      .field({ n: true })
+      .get();
+    expect(r.data).toEqual([
+      { _id: 'd6', n: 6 },
+      { _id: 'd4', n: 4 },
+    ]);
     const two = await h.db.collection(c).orderBy('tag', 'asc').orderBy('n', 'desc').limit(3).get();
     expect(two.data.map((d: { _id: string }) => d._id)).toEqual(['d9', 'd8', 'd7']);
-    const or = await h.db.collection(c).where(_.or([{ n: _.lt(1) }, { n: _.in([8, 9]) }])).get();
+    const or = await h.db
+      .collection(c)
+      .where(_.or([{ n: _.lt(1) }, { n: _.in([8, 9]) }]))
+      .get();
     expect(or.data.map((d: { n: number }) => d.n)).toEqual([0, 8, 9]);
-    const re = await h.db.collection(c).where({ tag: h.db.RegExp({ regexp: '^HI', options: 'i' }) }).count();
+    const re = await h.db
+      .collection(c)
+      .where({ tag: h.db.RegExp({ regexp: '^HI', options: 'i' }) })
+      .count();
     expect(re.total).toBe(5);
-    const nested = await h.db.collection(c).where({ n: _.neq(3).and(_.lte(4)) }).count();
+    const nested = await h.db
+      .collection(c)
+      .where({ n: _.neq(3).and(_.lte(4)) })
+      .count();
     expect(nested.total).toBe(4);
   });
 
@@ -99,7 +130,14 @@ describe('set (replace) versus update (merge)', () => {
   test('update() merges fields, nested objects by path; set() replaces the whole document', async () => {
     const c = await freshCollection(h.db);
     await h.db.collection(c).add({ _id: 'p', name: 'a', profile: { age: 3, city: 'x' } });
-    expect((await h.db.collection(c).doc('p').update({ profile: { age: 4 } })).updated).toBe(1);
+    expect(
+      (
+        await h.db
+          .collection(c)
+          .doc('p')
+          .update({ profile: { age: 4 } })
+      ).updated,
+    ).toBe(1);
     expect(h.server.documents(c)[0]).toEqual({ _id: 'p', name: 'a', profile: { age: 4, city: 'x' } });
     const set = await h.db.collection(c).doc('p').set({ other: true });
     expect(set).toMatchObject({ updated: 1 });
@@ -130,7 +168,11 @@ describe('set (replace) versus update (merge)', () => {
 
   test('where().update() updates every match (multi by default)', async () => {
     const c = await freshCollection(h.db);
-    await h.db.collection(c).add([{ g: 1, v: 0 }, { g: 1, v: 0 }, { g: 2, v: 0 }]);
+    await h.db.collection(c).add([
+      { g: 1, v: 0 },
+      { g: 1, v: 0 },
+      { g: 2, v: 0 },
+    ]);
     expect((await h.db.collection(c).where({ g: 1 }).update({ v: 5 })).updated).toBe(2);
     expect(h.server.documents(c).map((d) => d.v)).toEqual([5, 5, 0]);
   });
@@ -138,8 +180,14 @@ describe('set (replace) versus update (merge)', () => {
   test('updateAndReturn() updates the first match and returns it after the update', async () => {
     const c = await freshCollection(h.db);
     const _ = h.db.command;
-    await h.db.collection(c).add([{ _id: 'a', k: 'q', n: 1 }, { _id: 'b', k: 'q', n: 1 }]);
-    const r = await h.db.collection(c).where({ k: 'q' }).updateAndReturn({ n: _.inc(1) });
+    await h.db.collection(c).add([
+      { _id: 'a', k: 'q', n: 1 },
+      { _id: 'b', k: 'q', n: 1 },
+    ]);
+    const r = await h.db
+      .collection(c)
+      .where({ k: 'q' })
+      .updateAndReturn({ n: _.inc(1) });
     expect(r).toMatchObject({ updated: 1, doc: { _id: 'a', k: 'q', n: 2 } });
     expect(h.server.documents(c).map((d) => d.n)).toEqual([2, 1]);
     const none = await h.db.collection(c).where({ k: 'zzz' }).updateAndReturn({ n: 1 });
@@ -149,7 +197,13 @@ describe('set (replace) versus update (merge)', () => {
   test('upsert of update() (a raw client) seeds the new document from the equality query', async () => {
     const c = await freshCollection(h.db);
     const r = await rawAction(h.server, 'database.modifyDocument', {
-      collectionName: c, queryType: 'WHERE', query: JSON.stringify({ k: 'a', n: { $gt: 1 } }), data: JSON.stringify({ $inc: { hits: 1 } }), merge: true, upsert: true, multi: false,
+      collectionName: c,
+      queryType: 'WHERE',
+      query: JSON.stringify({ k: 'a', n: { $gt: 1 } }),
+      data: JSON.stringify({ $inc: { hits: 1 } }),
+      merge: true,
+      upsert: true,
+      multi: false,
     });
     const id = (r.json.data as { upsert_id: string }).upsert_id;
     expect(h.server.documents(c)).toEqual([{ _id: id, k: 'a', hits: 1 }]);
@@ -159,7 +213,12 @@ describe('set (replace) versus update (merge)', () => {
 describe('remove', () => {
   test('doc().remove() removes one, where().remove() every match', async () => {
     const c = await freshCollection(h.db);
-    await h.db.collection(c).add([{ _id: 'a', g: 1 }, { _id: 'b', g: 1 }, { _id: 'c', g: 2 }, { _id: 'd', g: 1 }]);
+    await h.db.collection(c).add([
+      { _id: 'a', g: 1 },
+      { _id: 'b', g: 1 },
+      { _id: 'c', g: 2 },
+      { _id: 'd', g: 1 },
+    ]);
     expect((await h.db.collection(c).doc('a').remove()).deleted).toBe(1);
     expect((await h.db.collection(c).doc('a').remove()).deleted).toBe(0);
     expect((await h.db.collection(c).where({ g: 1 }).remove()).deleted).toBe(2);
@@ -201,7 +260,16 @@ describe('what CloudBase refuses', () => {
     const c = await freshCollection(h.db);
     expect((await rejection(h.db.collection(c).add({ 'a.b': 1 }))).code).toBe('INVALID_PARAM');
     expect((await rejection(h.db.collection(c).add({ nested: { $x: 1 } }))).code).toBe('INVALID_PARAM');
-    expect((await rejection(h.db.collection(c).doc('y').set({ list: [{ 'k.j': 1 }] }))).code).toBe('INVALID_PARAM');
+    expect(
+      (
+        await rejection(
+          h.db
+            .collection(c)
+            .doc('y')
+            .set({ list: [{ 'k.j': 1 }] }),
+        )
+      ).code,
+    ).toBe('INVALID_PARAM');
     expect(h.server.documents(c)).toEqual([]);
   });
 
@@ -212,7 +280,16 @@ describe('what CloudBase refuses', () => {
     const near = { _id: 'near', blob: 'x'.repeat(MAX_DOCUMENT_BYTES - 100) };
     await rawAction(h.server, 'database.insertDocument', { collectionName: c, data: [JSON.stringify(near)] });
     expect(h.server.documents(c).map((d) => d._id)).toEqual(['near']);
-    expect((await rejection(h.db.collection(c).doc('near').update({ more: 'y'.repeat(200) }))).code).toBe('INVALID_PARAM');
+    expect(
+      (
+        await rejection(
+          h.db
+            .collection(c)
+            .doc('near')
+            .update({ more: 'y'.repeat(200) }),
+        )
+      ).code,
+    ).toBe('INVALID_PARAM');
   });
 
   test('the size is counted as BSON: exactly 16 MiB is allowed, one byte more is not', () => {
@@ -231,7 +308,11 @@ describe('what CloudBase refuses', () => {
     const c = await freshCollection(h.db);
     await h.db.collection(c).add({ _id: 'keep', v: 1 });
     const r = await rawAction(h.server, 'database.modifyDocument', {
-      collectionName: c, queryType: 'DOC', query: JSON.stringify({ _id: 'keep' }), data: JSON.stringify({ $set: { _id: 'other' } }), merge: true,
+      collectionName: c,
+      queryType: 'DOC',
+      query: JSON.stringify({ _id: 'keep' }),
+      data: JSON.stringify({ $set: { _id: 'other' } }),
+      merge: true,
     });
     expect(r.json.code).toBe('INVALID_PARAM');
   });
@@ -239,6 +320,15 @@ describe('what CloudBase refuses', () => {
   test('engine errors (e.g. $inc on a string) come back as DATABASE_REQUEST_FAILED', async () => {
     const c = await freshCollection(h.db);
     await h.db.collection(c).add({ _id: 's', v: 'text' });
-    expect((await rejection(h.db.collection(c).doc('s').update({ v: h.db.command.inc(1) }))).code).toBe('DATABASE_REQUEST_FAILED');
+    expect(
+      (
+        await rejection(
+          h.db
+            .collection(c)
+            .doc('s')
+            .update({ v: h.db.command.inc(1) }),
+        )
+      ).code,
+    ).toBe('DATABASE_REQUEST_FAILED');
   });
 });

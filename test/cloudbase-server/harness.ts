@@ -3,7 +3,7 @@
  * Each test file starts its own server on an ephemeral port.
  */
 import tcb from '@cloudbase/node-sdk';
-import { CloudbaseServer, CloudbaseServerOptions, sdkOptions, startCloudbaseServer } from '../helpers/cloudbase-server';
+import { type CloudbaseServer, type CloudbaseServerOptions, sdkOptions, startCloudbaseServer } from '../helpers/cloudbase-server';
 
 export type Db = ReturnType<ReturnType<typeof tcb.init>['database']>;
 

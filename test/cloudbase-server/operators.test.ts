@@ -3,7 +3,12 @@
  * SDK can encode, and refusals of everything else — MongoDB operators mingo would happily run.
  */
 import {
-  AGGREGATE_STAGES, EXPRESSION_OPERATORS, GEO_QUERY_OPERATORS, PROJECTION_OPERATORS, QUERY_OPERATORS, UPDATE_OPERATORS,
+  AGGREGATE_STAGES,
+  EXPRESSION_OPERATORS,
+  GEO_QUERY_OPERATORS,
+  PROJECTION_OPERATORS,
+  QUERY_OPERATORS,
+  UPDATE_OPERATORS,
 } from '../helpers/cloudbase-server/operators';
 import { freshCollection, modOf, rawAction, rejection, useStandIn } from './harness';
 
@@ -26,7 +31,9 @@ describe('the allow-lists match what @cloudbase/database can encode', () => {
   });
 
   test('aggregation expression operators (command.js Command.aggregate)', () => {
-    const sdk = Object.keys(sdkCommand.aggregate).filter((k) => k !== 'pipeline').map((k) => (k === 'neq' ? '$ne' : `$${k}`));
+    const sdk = Object.keys(sdkCommand.aggregate)
+      .filter((k) => k !== 'pipeline')
+      .map((k) => (k === 'neq' ? '$ne' : `$${k}`));
     expect(new Set(sdk)).toEqual(EXPRESSION_OPERATORS);
   });
 
@@ -46,13 +53,22 @@ describe('queries', () => {
   let c: string;
   beforeAll(async () => {
     c = await freshCollection(h.db, 'ops');
-    await h.db.collection(c).add([{ a: 1, b: 2, arr: [1, 2, 3], s: 'x' }, { a: 5, b: 2, arr: [4], s: 'y' }]);
+    await h.db.collection(c).add([
+      { a: 1, b: 2, arr: [1, 2, 3], s: 'x' },
+      { a: 5, b: 2, arr: [4], s: 'y' },
+    ]);
   });
 
   test('every operator the SDK offers runs', async () => {
     const _ = h.db.command;
     const $ = _.aggregate;
-    const count = async (q: Record<string, unknown> | object) => (await h.db.collection(c).where(q as Record<string, unknown>).count()).total;
+    const count = async (q: Record<string, unknown> | object) =>
+      (
+        await h.db
+          .collection(c)
+          .where(q as Record<string, unknown>)
+          .count()
+      ).total;
     expect(await count({ a: _.eq(1) })).toBe(1);
     expect(await count({ a: _.neq(1) })).toBe(1);
     expect(await count({ a: _.gt(1).and(_.lte(5)) })).toBe(1);
@@ -68,7 +84,11 @@ describe('queries', () => {
   });
 
   test('projection operators run', async () => {
-    const r = await h.db.collection(c).where({ a: 1 }).field({ arr: h.db.command.project.slice(2), _id: false }).get();
+    const r = await h.db
+      .collection(c)
+      .where({ a: 1 })
+      .field({ arr: h.db.command.project.slice(2), _id: false })
+      .get();
     expect(r.data).toEqual([{ arr: [1, 2] }]);
   });
 
@@ -88,7 +108,16 @@ describe('queries', () => {
   });
 
   test('$where reaches the server through the SDK (where() passes $-keys through) and is refused there', async () => {
-    expect((await rejection(h.db.collection(c).where({ $where: 'this.a > 1' } as Record<string, unknown>).get())).code).toBe('DATABASE_INVALID_OPERRATOR');
+    expect(
+      (
+        await rejection(
+          h.db
+            .collection(c)
+            .where({ $where: 'this.a > 1' } as Record<string, unknown>)
+            .get(),
+        )
+      ).code,
+    ).toBe('DATABASE_INVALID_OPERRATOR');
   });
 
   test('the same checks guard count, update, remove and updateAndReturn', async () => {

@@ -2,7 +2,7 @@
  * The HTTP contract of the stand-in: action validation, malformed requests, env checks, stats,
  * recording, shutdown, and that the SDK's metadata-host probe never leaves the machine.
  */
-import dns from 'dns';
+import dns from 'node:dns';
 import tcb from '@cloudbase/node-sdk';
 import { quietSdkNetworkProbes, sdkOptions, startCloudbaseServer } from '../helpers/cloudbase-server';
 import { freshCollection, rawAction, rawPost, rejection, useStandIn } from './harness';
@@ -25,7 +25,10 @@ describe('requests', () => {
       expect(r.status).toBe(400);
       expect(r.json.code).toBe('INVALID_PARAM');
     }
-    expect((await rawPost(h.server, JSON.stringify({ envName: h.server.env }))).json).toMatchObject({ code: 'INVALID_PARAM', message: 'the request has no action' });
+    expect((await rawPost(h.server, JSON.stringify({ envName: h.server.env }))).json).toMatchObject({
+      code: 'INVALID_PARAM',
+      message: 'the request has no action',
+    });
     await freshCollection(h.db);
   });
 
@@ -83,7 +86,11 @@ describe('stats', () => {
     expect(h.server.stats()).toEqual({
       requests: 6,
       byAction: {
-        'database.insertDocument': 1, 'database.getDocument': 2, 'database.modifyDocument': 1, 'database.removeDocument': 1, '(invalid)': 1,
+        'database.insertDocument': 1,
+        'database.getDocument': 2,
+        'database.modifyDocument': 1,
+        'database.removeDocument': 1,
+        '(invalid)': 1,
       },
       docsRead: 2,
       docsWritten: 3 + 2 + 1,
@@ -103,7 +110,12 @@ describe('inspection and lifecycle', () => {
       const db = tcb.init(sdkOptions(server)).database();
       await db.createCollection('r');
       const [rec] = server.recorded();
-      expect(rec).toMatchObject({ action: 'database.addCollection', body: { action: 'database.addCollection', collectionName: 'r', envName: 'test-env' }, method: 'POST', path: '/admin' });
+      expect(rec).toMatchObject({
+        action: 'database.addCollection',
+        body: { action: 'database.addCollection', collectionName: 'r', envName: 'test-env' },
+        method: 'POST',
+        path: '/admin',
+      });
       expect(rec.query).toMatchObject({ env: 'test-env', seqId: expect.any(String) });
       expect(rec.headers.authorization).toMatch(/^TC3-HMAC-SHA256 Credential=stand-in-secret-id\//);
     } finally {

@@ -7,7 +7,7 @@
  */
 import tcb from '@cloudbase/node-sdk';
 import { sdkOptions, startCloudbaseServer } from '../helpers/cloudbase-server';
-import { Db, freshCollection, rejection, useStandIn } from './harness';
+import { type Db, freshCollection, rejection, useStandIn } from './harness';
 
 const h = useStandIn();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -19,17 +19,30 @@ async function seeded(docs: Array<Record<string, unknown>>) {
 }
 
 test('runTransaction: reads, writes several documents, commits them together, returns the callback result', async () => {
-  const c = await seeded([{ _id: 'from', balance: 10 }, { _id: 'to', balance: 0 }]);
+  const c = await seeded([
+    { _id: 'from', balance: 10 },
+    { _id: 'to', balance: 0 },
+  ]);
   h.server.resetStats();
   const result = await h.db.runTransaction(async (t: any) => {
     const from = (await t.collection(c).doc('from').get()).data;
-    await t.collection(c).doc('from').update({ balance: from.balance - 4 });
-    await t.collection(c).doc('to').update({ balance: h.db.command.inc(4) });
+    await t
+      .collection(c)
+      .doc('from')
+      .update({ balance: from.balance - 4 });
+    await t
+      .collection(c)
+      .doc('to')
+      .update({ balance: h.db.command.inc(4) });
     await t.collection(c).add({ _id: 'log', moved: 4 });
     return 'done';
   });
   expect(result).toBe('done');
-  expect(h.server.documents(c)).toEqual([{ _id: 'from', balance: 6 }, { _id: 'to', balance: 4 }, { _id: 'log', moved: 4 }]);
+  expect(h.server.documents(c)).toEqual([
+    { _id: 'from', balance: 6 },
+    { _id: 'to', balance: 4 },
+    { _id: 'log', moved: 4 },
+  ]);
   expect(h.server.stats()).toMatchObject({ docsRead: 1, docsWritten: 3 });
 });
 
@@ -50,7 +63,10 @@ test('writes are invisible to others until commit, and visible to the transactio
   expect((await h.db.collection(c).doc('a').get()).data).toEqual([{ _id: 'a', v: 1 }]);
   expect((await h.db.collection(c).doc('b').get()).data).toEqual([]);
   await t.commit();
-  expect(h.server.documents(c)).toEqual([{ _id: 'a', v: 2 }, { _id: 'b', v: 3 }]);
+  expect(h.server.documents(c)).toEqual([
+    { _id: 'a', v: 2 },
+    { _id: 'b', v: 3 },
+  ]);
 });
 
 test('rollback discards the writes', async () => {
@@ -67,10 +83,12 @@ test('rollback discards the writes', async () => {
 test('a callback that throws is rolled back and its error rethrown', async () => {
   const c = await seeded([{ _id: 'a', v: 1 }]);
   h.server.resetStats();
-  await expect(h.db.runTransaction(async (t: any) => {
-    await t.collection(c).doc('a').update({ v: 99 });
-    throw new Error('business rule');
-  })).rejects.toThrow('business rule');
+  await expect(
+    h.db.runTransaction(async (t: any) => {
+      await t.collection(c).doc('a').update({ v: 99 });
+      throw new Error('business rule');
+    }),
+  ).rejects.toThrow('business rule');
   expect(h.server.documents(c)).toEqual([{ _id: 'a', v: 1 }]);
   expect(h.server.stats().byAction['database.abortTransaction']).toBe(1);
 });
@@ -89,13 +107,19 @@ describe('conflicts', () => {
   });
 
   test('a document changed outside after the transaction read it makes the commit fail', async () => {
-    const c = await seeded([{ _id: 'a', v: 0 }, { _id: 'b', v: 0 }]);
+    const c = await seeded([
+      { _id: 'a', v: 0 },
+      { _id: 'b', v: 0 },
+    ]);
     const t = await h.db.startTransaction();
     await t.collection(c).doc('a').get();
     await t.collection(c).doc('b').update({ v: 1 });
     await h.db.collection(c).doc('a').update({ v: 5 });
     expect((await rejection(t.commit())).code).toBe('DATABASE_TRANSACTION_CONFLICT');
-    expect(h.server.documents(c)).toEqual([{ _id: 'a', v: 5 }, { _id: 'b', v: 0 }]);
+    expect(h.server.documents(c)).toEqual([
+      { _id: 'a', v: 5 },
+      { _id: 'b', v: 0 },
+    ]);
   });
 
   test('touching a document changed after the transaction started fails at once', async () => {
@@ -115,7 +139,10 @@ describe('conflicts', () => {
       attempts++;
       const { n } = (await t.collection(c).doc('counter').get()).data;
       if (attempts === 1) await h.db.collection(c).doc('counter').update({ n: 100 }); // someone else writes meanwhile
-      await t.collection(c).doc('counter').update({ n: n + 1 });
+      await t
+        .collection(c)
+        .doc('counter')
+        .update({ n: n + 1 });
     });
     expect(attempts).toBe(2);
     expect(h.server.documents(c)).toEqual([{ _id: 'counter', n: 101 }]);
@@ -124,12 +151,17 @@ describe('conflicts', () => {
   test('runTransaction gives up after four attempts (times = 3 retries) and rethrows the conflict', async () => {
     const c = await seeded([{ _id: 'hot', n: 0 }]);
     let attempts = 0;
-    const e = await rejection(h.db.runTransaction(async (t: any) => {
-      attempts++;
-      await t.collection(c).doc('hot').get();
-      await h.db.collection(c).doc('hot').update({ n: h.db.command.inc(1) });
-      await t.collection(c).doc('hot').update({ n: -1 });
-    }));
+    const e = await rejection(
+      h.db.runTransaction(async (t: any) => {
+        attempts++;
+        await t.collection(c).doc('hot').get();
+        await h.db
+          .collection(c)
+          .doc('hot')
+          .update({ n: h.db.command.inc(1) });
+        await t.collection(c).doc('hot').update({ n: -1 });
+      }),
+    );
     expect(e.code).toBe('DATABASE_TRANSACTION_CONFLICT');
     expect(attempts).toBe(4);
     expect(h.server.documents(c)).toEqual([{ _id: 'hot', n: 4 }]);
@@ -139,12 +171,16 @@ describe('conflicts', () => {
     const c = await seeded([{ _id: 'counter', n: 0 }]);
     const attempts = [0, 0];
     h.server.resetStats();
-    const increment = (side: number) => h.db.runTransaction(async (t: any) => {
-      attempts[side]++;
-      const { n } = (await t.collection(c).doc('counter').get()).data;
-      await sleep(20);
-      await t.collection(c).doc('counter').update({ n: n + 1 });
-    });
+    const increment = (side: number) =>
+      h.db.runTransaction(async (t: any) => {
+        attempts[side]++;
+        const { n } = (await t.collection(c).doc('counter').get()).data;
+        await sleep(20);
+        await t
+          .collection(c)
+          .doc('counter')
+          .update({ n: n + 1 });
+      });
     await Promise.all([increment(0), increment(1)]);
     expect(h.server.documents(c)).toEqual([{ _id: 'counter', n: 2 }]);
     expect(attempts[0] + attempts[1]).toBeGreaterThan(2);
@@ -173,7 +209,10 @@ describe('only single-document operations', () => {
   });
 
   test('beware: where().update(), where().remove() and count() on a transaction run OUTSIDE it (the SDK drops the transactionId)', async () => {
-    const c = await seeded([{ _id: 'a', v: 1 }, { _id: 'b', v: 1 }]);
+    const c = await seeded([
+      { _id: 'a', v: 1 },
+      { _id: 'b', v: 1 },
+    ]);
     const t = await h.db.startTransaction();
     await t.collection(c).where({ _id: 'a' }).update({ v: 2 });
     await t.collection(c).where({ _id: 'b' }).remove();
@@ -230,7 +269,10 @@ describe('the older transaction.js API (getInTransaction, updateDocInTransaction
     expect(await t.delete(h.db.collection(c).doc('gone'))).toMatchObject({ deleted: 1 });
     expect(h.server.documents(c).map((d) => d._id)).toEqual(['a', 'gone']);
     await t.commit();
-    expect(h.server.documents(c)).toEqual([{ _id: 'a', v: 2, keep: true }, { _id: 'b', w: 1 }]);
+    expect(h.server.documents(c)).toEqual([
+      { _id: 'a', v: 2, keep: true },
+      { _id: 'b', w: 1 },
+    ]);
   });
 
   test('conflicts surface the same way', async () => {

@@ -63,9 +63,21 @@ describe('update commands', () => {
 
   test('the positional $ updates the first array element the query matched', async () => {
     const c = await freshCollection(h.db, 'u');
-    await h.db.collection(c).add({ _id: 'd', items: [{ k: 'a', n: 1 }, { k: 'b', n: 1 }] });
-    await h.db.collection(c).where({ 'items.k': 'b' }).update({ 'items.$.n': h.db.command.inc(1) });
-    expect(h.server.documents(c)[0].items).toEqual([{ k: 'a', n: 1 }, { k: 'b', n: 2 }]);
+    await h.db.collection(c).add({
+      _id: 'd',
+      items: [
+        { k: 'a', n: 1 },
+        { k: 'b', n: 1 },
+      ],
+    });
+    await h.db
+      .collection(c)
+      .where({ 'items.k': 'b' })
+      .update({ 'items.$.n': h.db.command.inc(1) });
+    expect(h.server.documents(c)[0].items).toEqual([
+      { k: 'a', n: 1 },
+      { k: 'b', n: 2 },
+    ]);
   });
 });
 
@@ -101,7 +113,13 @@ describe('update operators CloudBase does not have are refused', () => {
     const c = await freshCollection(h.db, 'u');
     await h.db.collection(c).add({ _id: 'd', v: 1 });
     const r = await rawAction(h.server, 'database.modifyDocument', {
-      collectionName: c, queryType: 'DOC', query: JSON.stringify({ _id: 'd' }), data: JSON.stringify({ [op]: { v: true } }), merge: true, multi: false, upsert: false,
+      collectionName: c,
+      queryType: 'DOC',
+      query: JSON.stringify({ _id: 'd' }),
+      data: JSON.stringify({ [op]: { v: true } }),
+      merge: true,
+      multi: false,
+      upsert: false,
     });
     expect(r.json).toMatchObject({ code: 'DATABASE_INVALID_OPERRATOR' });
     expect(h.server.documents(c)[0]).toEqual({ _id: 'd', v: 1 });
@@ -111,7 +129,11 @@ describe('update operators CloudBase does not have are refused', () => {
     const c = await freshCollection(h.db, 'u');
     await h.db.collection(c).add({ _id: 'd', a: [] });
     const r = await rawAction(h.server, 'database.modifyDocument', {
-      collectionName: c, queryType: 'DOC', query: JSON.stringify({ _id: 'd' }), data: JSON.stringify({ $push: { a: { $each: [1], $where: 'x' } } }), merge: true,
+      collectionName: c,
+      queryType: 'DOC',
+      query: JSON.stringify({ _id: 'd' }),
+      data: JSON.stringify({ $push: { a: { $each: [1], $where: 'x' } } }),
+      merge: true,
     });
     expect(r.json).toMatchObject({ code: 'DATABASE_INVALID_OPERRATOR' });
   });
@@ -120,7 +142,11 @@ describe('update operators CloudBase does not have are refused', () => {
     const c = await freshCollection(h.db, 'u');
     await h.db.collection(c).add({ _id: 'd' });
     const r = await rawAction(h.server, 'database.modifyDocument', {
-      collectionName: c, queryType: 'DOC', query: JSON.stringify({ _id: 'd' }), data: JSON.stringify({ $set: { a: 1 }, b: 2 }), merge: true,
+      collectionName: c,
+      queryType: 'DOC',
+      query: JSON.stringify({ _id: 'd' }),
+      data: JSON.stringify({ $set: { a: 1 }, b: 2 }),
+      merge: true,
     });
     expect(r.json).toMatchObject({ code: 'INVALID_PARAM' });
   });

@@ -4,12 +4,12 @@
  * engine over the CloudBase store adapter (the local stand-in): raise, upgrade, resolve, "no data".
  */
 import type { Result } from '../../core';
-import { AlertRecord } from '../../core/alerts';
+import type { AlertRecord } from '../../core/alerts';
 import { createAlertDelivery, createAlertEngine, createLoggingWechatSender } from '../../backend/alerts';
 import { createMemoryLogger } from '../../backend/runtime/deps';
 import { createCloudbaseStore } from '../../backend/store/cloudbase';
-import { CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
-import { buildBundles, BuiltBundles } from './bundles';
+import { type CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
+import { buildBundles, type BuiltBundles } from './bundles';
 import { environmentContext, scfEnvironment, wechatCall, withEnv } from './scf';
 import { testKeys } from '../helpers/secret-keys';
 
@@ -52,12 +52,25 @@ describe('the built alerts function on CloudBase', () => {
 
 describe('the alert engine over the CloudBase store', () => {
   test('raise, upgrade, resolve and "no data", with the states in one document per patient', async () => {
-    const store = createCloudbaseStore({ env: server.env, secretId: 'test-id', secretKey: 'test-key', serviceUrl: server.serviceUrl, collectionPrefix: 'al_', keys: testKeys() });
+    const store = createCloudbaseStore({
+      env: server.env,
+      secretId: 'test-id',
+      secretKey: 'test-key',
+      serviceUrl: server.serviceUrl,
+      collectionPrefix: 'al_',
+      keys: testKeys(),
+    });
     const T0 = Date.UTC(2026, 0, 1);
     let now = T0;
     const log = createMemoryLogger();
     const published: string[] = [];
-    const delivery = createAlertDelivery({ store, log, publish: async (t) => void published.push(t), sender: createLoggingWechatSender(log), config: { templateId: 'tmpl1' } });
+    const delivery = createAlertDelivery({
+      store,
+      log,
+      publish: async (t) => void published.push(t),
+      sender: createLoggingWechatSender(log),
+      config: { templateId: 'tmpl1' },
+    });
     const engine = createAlertEngine({ store, now: () => now, log, delivery });
     const owner = await store.userForOpenid('o-owner', 'owner', T0);
     await store.createPatient({ id: 'p1', name: 'P', sex: 'female', notes: '', createdAt: T0 }, owner.id);
@@ -71,7 +84,15 @@ describe('the alert engine over the CloudBase store', () => {
       await engine.onReadings([it], (await store.appendReadings([it])).duplicate);
     };
 
-    for (const [i, v] of [[1, 93], [2, 93], [3, 93], [4, 90], [5, 90], [6, 90]] as const) await feed(i, v);
+    for (const [i, v] of [
+      [1, 93],
+      [2, 93],
+      [3, 93],
+      [4, 90],
+      [5, 90],
+      [6, 90],
+    ] as const)
+      await feed(i, v);
     let [a] = await store.activeAlerts('p1');
     expect(a).toMatchObject({ kind: 'spo2', severity: 'urgent', startedAt: T0 + 10_000 });
     expect(a.deliveries.filter((x) => x.channel === 'wechat').map((x) => x.outcome)).toEqual(['would-send', 'no-quota']);

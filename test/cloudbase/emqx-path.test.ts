@@ -11,9 +11,9 @@ import { buildLogin, buildReply, Method, parseDeviceId, parseRequest, topics } f
 import type { Result } from '../../core';
 import { createCloudbaseStore } from '../../backend/store/cloudbase';
 import type { Store } from '../../backend/store/types';
-import { CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
-import { FakeClient, FakeEmqx, startFakeEmqx } from '../broker-api/fake-emqx';
-import { buildBundles, BuiltBundles } from './bundles';
+import { type CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
+import { type FakeClient, type FakeEmqx, startFakeEmqx } from '../broker-api/fake-emqx';
+import { buildBundles, type BuiltBundles } from './bundles';
 import { scfEnvironment, wechatCall, withEnv } from './scf';
 import { testKeys } from '../helpers/secret-keys';
 
@@ -45,7 +45,13 @@ const call = async <T = unknown>(name: string, event: unknown, openid: string): 
 };
 /** EMQX calling the `broker` function through CloudBase's HTTP access service. */
 const http = async (path: string, body: unknown, secret = HOOK_SECRET) => {
-  const event = { path, httpMethod: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${secret}` }, body: JSON.stringify(body), isBase64Encoded: false };
+  const event = {
+    path,
+    httpMethod: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${secret}` },
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+  };
   const r = (await withEnv(env(), () => mains.broker!(event, { request_id: 'r1' }))) as { statusCode: number; body: string };
   return { status: r.statusCode, body: JSON.parse(r.body) as Record<string, unknown> };
 };
@@ -62,25 +68,40 @@ afterAll(async () => {
 
 test('CloudBase HTTP access: the secret, the method and the path are checked', async () => {
   expect((await http('/mqtt/webhook', {}, 'wrong-secret')).status).toBe(401);
-  const get = (await withEnv(env(), () => mains.broker!({ path: '/mqtt/auth', httpMethod: 'GET', headers: { authorization: `Bearer ${HOOK_SECRET}` } }, {}))) as { statusCode: number };
+  const get = (await withEnv(env(), () =>
+    mains.broker!({ path: '/mqtt/auth', httpMethod: 'GET', headers: { authorization: `Bearer ${HOOK_SECRET}` } }, {}),
+  )) as { statusCode: number };
   expect(get.statusCode).toBe(405);
   expect((await http('/mqtt/nothing', {})).status).toBe(404);
-  const unset = (await withEnv({ ...env(), BROKER_HOOK_SECRET: undefined }, () => mains.broker!({ path: '/mqtt/auth', httpMethod: 'POST', headers: {}, body: '{}' }, {}))) as { statusCode: number };
+  const unset = (await withEnv({ ...env(), BROKER_HOOK_SECRET: undefined }, () =>
+    mains.broker!({ path: '/mqtt/auth', httpMethod: 'POST', headers: {}, body: '{}' }, {}),
+  )) as { statusCode: number };
   expect(unset.statusCode).toBe(503);
   // Called like any other function (no HTTP event), it is not open to people.
-  expect(await withEnv(env(), () => mains.broker!({ action: 'webhook', events: [] }, wechatCall('broker', ALICE)))).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+  expect(await withEnv(env(), () => mains.broker!({ action: 'webhook', events: [] }, wechatCall('broker', ALICE)))).toMatchObject({
+    ok: false,
+    code: 'FORBIDDEN',
+  });
 });
 
 test('a device and a family member, from login to command to losing access', async () => {
   const creds = { productKey: 'pkEmqxPath1', deviceName: 'bed-0001', deviceSecret: 'device-secret-0123456789' };
-  const dev = await store.createDevice({ productKey: creds.productKey, deviceName: creds.deviceName, secret: creds.deviceSecret, bindCode: 'EMQX000001' }, Date.now());
+  const dev = await store.createDevice(
+    { productKey: creds.productKey, deviceName: creds.deviceName, secret: creds.deviceSecret, bindCode: 'EMQX000001' },
+    Date.now(),
+  );
   const ref = parseDeviceId(dev.id)!;
   const login = buildLogin(creds, { timestamp: Date.now() });
 
   // EMQX asks the backend about the device's login and topics.
-  expect((await http('/mqtt/auth', { clientid: login.clientId, username: login.username, password: login.password })).body).toEqual({ result: 'allow', is_superuser: false });
+  expect((await http('/mqtt/auth', { clientid: login.clientId, username: login.username, password: login.password })).body).toEqual({
+    result: 'allow',
+    is_superuser: false,
+  });
   expect((await http('/mqtt/auth', { clientid: login.clientId, username: login.username, password: 'wrong' })).body.result).toBe('deny');
-  expect((await http('/mqtt/acl', { clientid: login.clientId, username: login.username, topic: topics.propertyPost(ref), action: 'publish' })).body.result).toBe('allow');
+  expect(
+    (await http('/mqtt/acl', { clientid: login.clientId, username: login.username, topic: topics.propertyPost(ref), action: 'publish' })).body.result,
+  ).toBe('allow');
   const device: FakeClient = emqx.connect(login.clientId, login.username);
   device.subscribe(topics.propertySet(ref), 1);
   device.subscribe(topics.propertyPostReply(ref), 0);
@@ -91,7 +112,17 @@ test('a device and a family member, from login to command to losing access', asy
   expect(await http('/mqtt/webhook', connected)).toMatchObject({ status: 200 });
   expect(JSON.parse(emqx.retained.get(topics.presence(ref)) ?? '{}')).toMatchObject({ online: true });
   const reading = { id: '42', version: '1.0', method: Method.PropertyPost, params: { HeartRate: { value: 75, time: now - 500 } } };
-  const publish = { event: 'message.publish', id: 'e1', clientid: login.clientId, username: login.username, topic: topics.propertyPost(ref), payload: JSON.stringify(reading), qos: 1, timestamp: now, publish_received_at: now };
+  const publish = {
+    event: 'message.publish',
+    id: 'e1',
+    clientid: login.clientId,
+    username: login.username,
+    topic: topics.propertyPost(ref),
+    payload: JSON.stringify(reading),
+    qos: 1,
+    timestamp: now,
+    publish_received_at: now,
+  };
   expect(await http('/mqtt/webhook', publish)).toMatchObject({ status: 200, body: { stored: 1 } });
   expect(await http('/mqtt/webhook', publish)).toMatchObject({ status: 200, body: { stored: 0, duplicates: 1 } });
   expect(device.received.find((m) => m.topic === topics.propertyPostReply(ref))?.payload).toContain('"code":200');
@@ -108,8 +139,12 @@ test('a device and a family member, from login to command to losing access', asy
   const rt = await call<{ clientId: string; username: string; password: string; topics: string[] }>('realtime', { action: 'credentials' }, BOB);
   expect(rt.topics).toContain(topics.propertyPost(ref));
   expect((await http('/mqtt/auth', { clientid: rt.clientId, username: rt.username, password: rt.password })).body.result).toBe('allow');
-  expect((await http('/mqtt/acl', { clientid: rt.clientId, username: rt.username, topic: topics.propertyPost(ref), action: 'subscribe' })).body.result).toBe('allow');
-  expect((await http('/mqtt/acl', { clientid: rt.clientId, username: rt.username, topic: topics.propertySet(ref), action: 'publish' })).body.result).toBe('deny');
+  expect((await http('/mqtt/acl', { clientid: rt.clientId, username: rt.username, topic: topics.propertyPost(ref), action: 'subscribe' })).body.result).toBe(
+    'allow',
+  );
+  expect((await http('/mqtt/acl', { clientid: rt.clientId, username: rt.username, topic: topics.propertySet(ref), action: 'publish' })).body.result).toBe(
+    'deny',
+  );
   const bob = emqx.connect(rt.clientId, rt.username, false);
 
   // A command: published through EMQX's REST API, answered by the device, the reply through the webhook.
@@ -118,9 +153,23 @@ test('a device and a family member, from login to command to losing access', asy
     const req = parseRequest(m.payload)!;
     const reply = buildReply({ id: req.id, code: 200, method: Method.PropertySet, data: { MeasureEnabled: 1, MeasureInterval: 30 } });
     const at = Date.now();
-    void http('/mqtt/webhook', { event: 'message.publish', id: 'e2', clientid: login.clientId, username: login.username, topic: topics.propertySetReply(ref), payload: reply, qos: 0, timestamp: at, publish_received_at: at });
+    void http('/mqtt/webhook', {
+      event: 'message.publish',
+      id: 'e2',
+      clientid: login.clientId,
+      username: login.username,
+      topic: topics.propertySetReply(ref),
+      payload: reply,
+      qos: 0,
+      timestamp: at,
+      publish_received_at: at,
+    });
   });
-  const set = await call<{ result: string; pending: boolean }>('command', { action: 'set', deviceId: dev.id, settings: { intervalS: 30 }, timeoutMs: 5000 }, BOB);
+  const set = await call<{ result: string; pending: boolean }>(
+    'command',
+    { action: 'set', deviceId: dev.id, settings: { intervalS: 30 }, timeoutMs: 5000 },
+    BOB,
+  );
   expect(set).toMatchObject({ result: 'acked', pending: false });
   const sent = parseRequest(device.received.find((m) => m.topic === topics.propertySet(ref))!.payload)!;
   expect(sent.id).toMatch(/^\d{1,10}$/);
@@ -132,12 +181,21 @@ test('a device and a family member, from login to command to losing access', asy
   const bobId = (await call<{ user: { id: string } }>('auth', { action: 'me' }, BOB)).user.id;
   await call('patients', { action: 'removeMember', patientId: patient.id, userId: bobId }, ALICE);
   await closed;
-  expect((await http('/mqtt/acl', { clientid: rt.clientId, username: rt.username, topic: topics.propertyPost(ref), action: 'subscribe' })).body.result).toBe('deny');
+  expect((await http('/mqtt/acl', { clientid: rt.clientId, username: rt.username, topic: topics.propertyPost(ref), action: 'subscribe' })).body.result).toBe(
+    'deny',
+  );
 
   // The device goes offline: a command answers at once.
   device.end();
   const gone = Date.now();
-  await http('/mqtt/webhook', { event: 'client.disconnected', clientid: login.clientId, username: login.username, reason: 'normal', timestamp: gone, disconnected_at: gone });
+  await http('/mqtt/webhook', {
+    event: 'client.disconnected',
+    clientid: login.clientId,
+    username: login.username,
+    reason: 'normal',
+    timestamp: gone,
+    disconnected_at: gone,
+  });
   expect(JSON.parse(emqx.retained.get(topics.presence(ref)) ?? '{}')).toMatchObject({ online: false });
   expect(await call('command', { action: 'measureNow', deviceId: dev.id }, ALICE)).toMatchObject({ result: 'timeout', offline: true });
   expect(emqx.violations).toEqual([]);

@@ -12,8 +12,8 @@ import { readdirSync } from 'node:fs';
 import type { Result } from '../../core';
 import { storeKindOf } from '../../backend/runtime/environment';
 import { tempDir } from '../helpers/stack';
-import { buildBundles, BuiltBundles } from './bundles';
-import { CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
+import { buildBundles, type BuiltBundles } from './bundles';
+import { type CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
 import { APPID, ENV_ID, environContext, environmentContext, scfEnvironment, wechatCall, withEnv } from './scf';
 
 type Main = (event: unknown, context?: unknown) => Promise<Result<unknown>>;
@@ -115,7 +115,9 @@ describe('store selection', () => {
   test('inside CloudBase (SCF) STORE=sqlite is refused with a result, and nothing is written', async () => {
     const dir = tempDir();
     try {
-      const r = await withEnv({ TENCENTCLOUD_RUNENV: 'SCF', STORE: 'sqlite', DATA_DIR: dir.path }, () => mains.auth({ action: 'me' }, wechatCall('auth', ALICE)));
+      const r = await withEnv({ TENCENTCLOUD_RUNENV: 'SCF', STORE: 'sqlite', DATA_DIR: dir.path }, () =>
+        mains.auth({ action: 'me' }, wechatCall('auth', ALICE)),
+      );
       expect(r).toMatchObject({ ok: false, code: 'UNAVAILABLE', message: expect.stringContaining('STORE=sqlite is refused inside CloudBase') });
       expect(readdirSync(dir.path)).toEqual([]);
     } finally {
@@ -125,7 +127,9 @@ describe('store selection', () => {
   });
 
   test('STORE=cloudbase outside CloudBase without its settings answers with the missing variable', async () => {
-    const r = await withEnv({ STORE: 'cloudbase', CLOUDBASE_ENV: undefined, TCB_ENV: undefined }, () => mains.auth({ action: 'me' }, wechatCall('auth', ALICE)));
+    const r = await withEnv({ STORE: 'cloudbase', CLOUDBASE_ENV: undefined, TCB_ENV: undefined }, () =>
+      mains.auth({ action: 'me' }, wechatCall('auth', ALICE)),
+    );
     expect(r).toMatchObject({ ok: false, code: 'UNAVAILABLE', message: expect.stringContaining('CLOUDBASE_ENV') });
   });
 

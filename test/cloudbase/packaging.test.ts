@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cloudbaseSdkVersion, deployFiles, functionFolders, ROOT, RUNTIME } from '../../scripts/build';
-import { buildBundles, BuiltBundles } from './bundles';
+import { buildBundles, type BuiltBundles } from './bundles';
 
 const readJson = (path: string) => JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as Record<string, unknown>;
 const names = functionFolders();
@@ -107,7 +107,10 @@ describe('a bundle needs better-sqlite3 only when STORE=sqlite', () => {
    * Loads a bundle in a fresh Node process in which `require('better-sqlite3')` throws, invokes
    * `main` once and reports the result and whether the module was asked for.
    */
-  function probe(name: string, env: Record<string, string>): { loadedAtStart: boolean; asked: boolean; result: { ok: boolean; code?: string; message?: string } } {
+  function probe(
+    name: string,
+    env: Record<string, string>,
+  ): { loadedAtStart: boolean; asked: boolean; result: { ok: boolean; code?: string; message?: string } } {
     const script = `
       const Module = require('node:module');
       const load = Module._load;

@@ -6,7 +6,6 @@ import { testKeySpec } from '../helpers/secret-keys';
 export const APPID = 'wx0123456789abcdef';
 export const ENV_ID = 'rpm-test-1a2b3c';
 
-
 /** What SCF puts in a CloudBase function's environment (temporary keys included), with the SDK sent to `server`. */
 export const scfEnvironment = (server: CloudbaseServer): Record<string, string | undefined> => ({
   TENCENTCLOUD_RUNENV: 'SCF',
@@ -81,4 +80,3 @@ export function wechatCall(functionName: string, openid: string) {
     TCB_SOURCE: 'wx_client',
   });
 }
-

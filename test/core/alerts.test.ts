@@ -1,18 +1,51 @@
 /** Alert rules (NEWS2 bands, validation) and the condition state machine (persistence, hysteresis). */
-import { applyRulesChange, ConditionEvent, ConditionState, defaultRules, diffRules, emptyCondition, levelsOf, scoreOf, step } from '../../core/alerts';
+import {
+  applyRulesChange,
+  type ConditionEvent,
+  type ConditionState,
+  defaultRules,
+  diffRules,
+  emptyCondition,
+  levelsOf,
+  scoreOf,
+  step,
+} from '../../core/alerts';
 
 const T0 = Date.UTC(2026, 0, 1);
 
 describe('NEWS2 bands', () => {
   const r = defaultRules();
   test.each([
-    [96, 0], [95, 1], [94, 1], [93.6, 1], [93.4, 2], [92, 2], [91, 3], [80, 3],
+    [96, 0],
+    [95, 1],
+    [94, 1],
+    [93.6, 1],
+    [93.4, 2],
+    [92, 2],
+    [91, 3],
+    [80, 3],
   ])('SpO2 scale 1: %s %% scores %s', (v, s) => expect(scoreOf(r.bands.spo2, 'spo2', v)).toBe(s));
   test.each([
-    [40, 3], [41, 1], [50, 1], [51, 0], [90, 0], [91, 1], [110, 1], [111, 2], [130, 2], [131, 3],
+    [40, 3],
+    [41, 1],
+    [50, 1],
+    [51, 0],
+    [90, 0],
+    [91, 1],
+    [110, 1],
+    [111, 2],
+    [130, 2],
+    [131, 3],
   ])('pulse %s scores %s', (v, s) => expect(scoreOf(r.bands.heartRate, 'heartRate', v)).toBe(s));
   test.each([
-    [35.0, 3], [35.1, 1], [36.0, 1], [36.1, 0], [38.0, 0], [38.1, 1], [39.0, 1], [39.1, 2],
+    [35.0, 3],
+    [35.1, 1],
+    [36.0, 1],
+    [36.1, 0],
+    [38.0, 0],
+    [38.1, 1],
+    [39.0, 1],
+    [39.1, 2],
   ])('temperature %s scores %s', (v, s) => expect(scoreOf(r.bands.temperature, 'temperature', v)).toBe(s));
   test('SpO2 scale 2 (hypercapnic respiratory failure): 88–92 is in range, ≤83 is 3', () => {
     const s2 = defaultRules(2);
@@ -32,13 +65,21 @@ describe('rule changes', () => {
     expect(next.ok).toBe(true);
     if (!next.ok) return;
     expect(next.rules.bands.spo2).toEqual(defaultRules(2).bands.spo2);
-    expect(diffRules(cur, next.rules)).toEqual(
-      expect.arrayContaining(['spo2Scale: 1 → 2', 'persistence.readings: 3 → 5', 'disabled: [] → ["offline"]']),
-    );
+    expect(diffRules(cur, next.rules)).toEqual(expect.arrayContaining(['spo2Scale: 1 → 2', 'persistence.readings: 3 → 5', 'disabled: [] → ["offline"]']));
   });
   test.each([
     [{ spo2Scale: 3 }, /spo2Scale/],
-    [{ bands: { spo2: [{ min: null, max: 93, score: 3 }, { min: 92, max: 95, score: 1 }] } }, /overlap/],
+    [
+      {
+        bands: {
+          spo2: [
+            { min: null, max: 93, score: 3 },
+            { min: 92, max: 95, score: 1 },
+          ],
+        },
+      },
+      /overlap/,
+    ],
     [{ bands: { heartRate: [{ min: 10, max: 40, score: 3 }] } }, /within 20–300/],
     [{ bands: { pressure: [] } }, /unknown vital/],
     [{ persistence: { readings: 0 } }, /persistence.readings/],
@@ -67,10 +108,25 @@ describe('condition state machine', () => {
   }
 
   test('a single outlier raises nothing', () => {
-    expect(run([[0, 0], [10, 3], [20, 0], [30, 0], [40, 0]]).events).toEqual([]);
+    expect(
+      run([
+        [0, 0],
+        [10, 3],
+        [20, 0],
+        [30, 0],
+        [40, 0],
+      ]).events,
+    ).toEqual([]);
   });
   test('three readings in a row raise one alert at the level that persisted; a higher level upgrades it', () => {
-    const { events } = run([[0, 1], [10, 1], [20, 2], [30, 2], [40, 2], [50, 3]]);
+    const { events } = run([
+      [0, 1],
+      [10, 1],
+      [20, 2],
+      [30, 2],
+      [40, 2],
+      [50, 3],
+    ]);
     expect(events.map((e) => [e.type, 'severity' in e ? e.severity : '', e.at - T0])).toEqual([
       ['raise', 'info', 20_000],
       ['upgrade', 'warning', 40_000],
@@ -78,18 +134,38 @@ describe('condition state machine', () => {
     expect(events[0]).toMatchObject({ startedAt: T0, type: 'raise' });
   });
   test('a condition lasting 120 s raises even with sparse readings', () => {
-    const { events } = run([[0, 2], [130, 2]]);
+    const { events } = run([
+      [0, 2],
+      [130, 2],
+    ]);
     expect(events).toEqual([expect.objectContaining({ type: 'raise', severity: 'warning', startedAt: T0 })]);
   });
   test('clears only after 3 normal readings spanning 60 s; an abnormal one restarts the count', () => {
-    const { events } = run([[0, 2], [10, 2], [20, 2], [30, 0], [40, 0], [50, 2], [60, 0], [70, 0], [80, 0], [90, 0], [120, 0]]);
+    const { events } = run([
+      [0, 2],
+      [10, 2],
+      [20, 2],
+      [30, 0],
+      [40, 0],
+      [50, 2],
+      [60, 0],
+      [70, 0],
+      [80, 0],
+      [90, 0],
+      [120, 0],
+    ]);
     expect(events.map((e) => [e.type, e.at - T0])).toEqual([
       ['raise', 20_000],
       ['clear', 120_000],
     ]);
   });
   test('readings older than the last one are ignored (buffered replays)', () => {
-    const { events } = run([[100, 0], [10, 3], [20, 3], [30, 3]]);
+    const { events } = run([
+      [100, 0],
+      [10, 3],
+      [20, 3],
+      [30, 3],
+    ]);
     expect(events).toEqual([]);
   });
   test('a vital the device withheld has no level: invalid readings never trigger', () => {

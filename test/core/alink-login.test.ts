@@ -3,11 +3,17 @@ import { buildLogin, parseClientId, parseUsername, signContent } from '../../cor
 
 describe('Alink login', () => {
   test.each([
-    ['abc|securemode=3,signmethod=hmacsha256,timestamp=1700000000000|', { id: 'abc', secureMode: 3, signMethod: 'hmacsha256', timestamp: '1700000000000', autoSubscribe: false }],
+    [
+      'abc|securemode=3,signmethod=hmacsha256,timestamp=1700000000000|',
+      { id: 'abc', secureMode: 3, signMethod: 'hmacsha256', timestamp: '1700000000000', autoSubscribe: false },
+    ],
     ['12345|securemode=2,signmethod=hmacsha1,timestamp=789|', { id: '12345', secureMode: 2, signMethod: 'hmacsha1', timestamp: '789', autoSubscribe: false }],
     ['dev1|securemode=3,signmethod=HmacSha1|', { id: 'dev1', secureMode: 3, signMethod: 'hmacsha1', timestamp: undefined, autoSubscribe: false }],
     // Link SDK 4.x: extra fields, `_ss=1`; no signmethod means hmacmd5; -2 is a documented TLS mode.
-    ['pk1.bed-01|timestamp=2524608000000,_ss=1,_v=sdk-c-4.1.0,securemode=2,signmethod=hmacsha256,ext=3|', { id: 'pk1.bed-01', secureMode: 2, signMethod: 'hmacsha256', timestamp: '2524608000000', autoSubscribe: true }],
+    [
+      'pk1.bed-01|timestamp=2524608000000,_ss=1,_v=sdk-c-4.1.0,securemode=2,signmethod=hmacsha256,ext=3|',
+      { id: 'pk1.bed-01', secureMode: 2, signMethod: 'hmacsha256', timestamp: '2524608000000', autoSubscribe: true },
+    ],
     ['chip7|securemode=-2|', { id: 'chip7', secureMode: -2, signMethod: 'hmacmd5', timestamp: undefined, autoSubscribe: false }],
   ])('parses clientId %s', (clientId, expected) => {
     expect(parseClientId(clientId)).toEqual({ ok: true, value: expected });
@@ -40,7 +46,10 @@ describe('Alink login', () => {
   });
 
   test('hmacmd5, also implied by a missing signmethod', () => {
-    const login = buildLogin({ productKey: 'pk1', deviceName: 'bed-01', deviceSecret: 'sec' }, { id: 'c1', signMethod: 'hmacmd5', omitSignMethod: true, autoSubscribe: true });
+    const login = buildLogin(
+      { productKey: 'pk1', deviceName: 'bed-01', deviceSecret: 'sec' },
+      { id: 'c1', signMethod: 'hmacmd5', omitSignMethod: true, autoSubscribe: true },
+    );
     expect(login.clientId).toBe('c1|securemode=3,_ss=1|');
     expect(login.password).toBe(createHmac('md5', 'sec').update('clientIdc1deviceNamebed-01productKeypk1').digest('hex'));
   });

@@ -5,7 +5,7 @@
  */
 import type { HistoryResult } from '../../core/api';
 import type { Bucket } from '../../core/history';
-import { ChartOption, historyChartOption, liveChartOption, Point, VITAL_STYLES } from '../../core/charts';
+import { type ChartOption, historyChartOption, liveChartOption, type Point, VITAL_STYLES } from '../../core/charts';
 import type { Reading, VitalKey } from '../../core/vitals';
 
 const T0 = Date.UTC(2024, 4, 1, 8, 0, 0);
@@ -36,14 +36,75 @@ const stats = (min: number, avg: number, max: number, n = 10) => ({ min, avg, ma
 
 describe('historyChartOption, raw readings', () => {
   test.each<[string, Reading[], VitalKey, Array<[number, number | null]>]>([
-    ['one line, no gap at exactly 3 min', [{ ts: T0, heartRate: 70 }, { ts: T0 + 3 * M, heartRate: 72 }], 'heartRate', [[T0, 70], [T0 + 3 * M, 72]]],
-    ['readings a minute apart, then 10 min of silence: the line breaks', [{ ts: T0, heartRate: 70 }, { ts: T0 + M, heartRate: 71 }, { ts: T0 + 2 * M, heartRate: 72 }, { ts: T0 + 12 * M, heartRate: 73 }], 'heartRate',
-      [[T0, 70], [T0 + M, 71], [T0 + 2 * M, 72], [T0 + 2 * M + 1, null], [T0 + 12 * M, 73]]],
-    ['readings without the vital are skipped', [{ ts: T0, spo2: 97 }, { ts: T0 + S, heartRate: 71 }, { ts: T0 + 2 * S, spo2: 96 }], 'spo2', [[T0, 97], [T0 + 2 * S, 96]]],
-    ['a slow interval (every 5 min) stays one line', [0, 5, 10, 15].map((m, i) => ({ ts: T0 + m * M, temperature: 36.5 + i / 10 })), 'temperature',
-      [[T0, 36.5], [T0 + 5 * M, 36.6], [T0 + 10 * M, 36.7], [T0 + 15 * M, 36.8]]],
-    ['1-s readings are never split by gaps under 3 min', [{ ts: T0, spo2: 97 }, { ts: T0 + S, spo2: 97 }, { ts: T0 + 2 * S, spo2: 96 }, { ts: T0 + 2 * S + 3 * M, spo2: 95 }], 'spo2',
-      [[T0, 97], [T0 + S, 97], [T0 + 2 * S, 96], [T0 + 2 * S + 3 * M, 95]]],
+    [
+      'one line, no gap at exactly 3 min',
+      [
+        { ts: T0, heartRate: 70 },
+        { ts: T0 + 3 * M, heartRate: 72 },
+      ],
+      'heartRate',
+      [
+        [T0, 70],
+        [T0 + 3 * M, 72],
+      ],
+    ],
+    [
+      'readings a minute apart, then 10 min of silence: the line breaks',
+      [
+        { ts: T0, heartRate: 70 },
+        { ts: T0 + M, heartRate: 71 },
+        { ts: T0 + 2 * M, heartRate: 72 },
+        { ts: T0 + 12 * M, heartRate: 73 },
+      ],
+      'heartRate',
+      [
+        [T0, 70],
+        [T0 + M, 71],
+        [T0 + 2 * M, 72],
+        [T0 + 2 * M + 1, null],
+        [T0 + 12 * M, 73],
+      ],
+    ],
+    [
+      'readings without the vital are skipped',
+      [
+        { ts: T0, spo2: 97 },
+        { ts: T0 + S, heartRate: 71 },
+        { ts: T0 + 2 * S, spo2: 96 },
+      ],
+      'spo2',
+      [
+        [T0, 97],
+        [T0 + 2 * S, 96],
+      ],
+    ],
+    [
+      'a slow interval (every 5 min) stays one line',
+      [0, 5, 10, 15].map((m, i) => ({ ts: T0 + m * M, temperature: 36.5 + i / 10 })),
+      'temperature',
+      [
+        [T0, 36.5],
+        [T0 + 5 * M, 36.6],
+        [T0 + 10 * M, 36.7],
+        [T0 + 15 * M, 36.8],
+      ],
+    ],
+    [
+      '1-s readings are never split by gaps under 3 min',
+      [
+        { ts: T0, spo2: 97 },
+        { ts: T0 + S, spo2: 97 },
+        { ts: T0 + 2 * S, spo2: 96 },
+        { ts: T0 + 2 * S + 3 * M, spo2: 95 },
+      ],
+      'spo2',
+      [
+        [T0, 97],
+        [T0 + S, 97],
+        [T0 + 2 * S, 96],
+        [T0 + 2 * S + 3 * M, 95],
+      ],
+    ],
     ['no readings: an empty line', [], 'heartRate', []],
   ])('%s', (_name, readings, key, expected) => {
     const o = historyChartOption(key, raw(readings));
@@ -57,19 +118,76 @@ describe('historyChartOption, raw readings', () => {
 
 describe('historyChartOption, buckets', () => {
   test.each<[string, number, Bucket[], { min: unknown[]; spread: unknown[]; avg: unknown[] }]>([
-    ['band = min stacked with max − min, average line', M,
-      [{ t: T0, n: 10, heartRate: stats(60, 70, 80) }, { t: T0 + M, n: 10, heartRate: stats(65.5, 70, 90.25) }],
-      { min: [[T0, 60], [T0 + M, 65.5]], spread: [[T0, 20], [T0 + M, 24.75]], avg: [[T0, 70], [T0 + M, 70]] }],
-    ['buckets without the vital are left out', M,
-      [{ t: T0, n: 3, spo2: stats(95, 96, 97) }, { t: T0 + M, n: 2 }, { t: T0 + 2 * M, n: 1, spo2: stats(94, 94, 94) }],
-      { min: [[T0, 95], [T0 + 2 * M, 94]], spread: [[T0, 2], [T0 + 2 * M, 0]], avg: [[T0, 96], [T0 + 2 * M, 94]] }],
-    ['more than 3 bucket widths apart: a gap in every series', M,
-      [{ t: T0, n: 1, spo2: stats(95, 96, 97) }, { t: T0 + 4 * M, n: 1, spo2: stats(93, 95, 96) }],
+    [
+      'band = min stacked with max − min, average line',
+      M,
+      [
+        { t: T0, n: 10, heartRate: stats(60, 70, 80) },
+        { t: T0 + M, n: 10, heartRate: stats(65.5, 70, 90.25) },
+      ],
       {
-        min: [[T0, 95], [T0 + 1, null], [T0 + 4 * M, 93]],
-        spread: [[T0, 2], [T0 + 1, null], [T0 + 4 * M, 3]],
-        avg: [[T0, 96], [T0 + 1, null], [T0 + 4 * M, 95]],
-      }],
+        min: [
+          [T0, 60],
+          [T0 + M, 65.5],
+        ],
+        spread: [
+          [T0, 20],
+          [T0 + M, 24.75],
+        ],
+        avg: [
+          [T0, 70],
+          [T0 + M, 70],
+        ],
+      },
+    ],
+    [
+      'buckets without the vital are left out',
+      M,
+      [
+        { t: T0, n: 3, spo2: stats(95, 96, 97) },
+        { t: T0 + M, n: 2 },
+        { t: T0 + 2 * M, n: 1, spo2: stats(94, 94, 94) },
+      ],
+      {
+        min: [
+          [T0, 95],
+          [T0 + 2 * M, 94],
+        ],
+        spread: [
+          [T0, 2],
+          [T0 + 2 * M, 0],
+        ],
+        avg: [
+          [T0, 96],
+          [T0 + 2 * M, 94],
+        ],
+      },
+    ],
+    [
+      'more than 3 bucket widths apart: a gap in every series',
+      M,
+      [
+        { t: T0, n: 1, spo2: stats(95, 96, 97) },
+        { t: T0 + 4 * M, n: 1, spo2: stats(93, 95, 96) },
+      ],
+      {
+        min: [
+          [T0, 95],
+          [T0 + 1, null],
+          [T0 + 4 * M, 93],
+        ],
+        spread: [
+          [T0, 2],
+          [T0 + 1, null],
+          [T0 + 4 * M, 3],
+        ],
+        avg: [
+          [T0, 96],
+          [T0 + 1, null],
+          [T0 + 4 * M, 95],
+        ],
+      },
+    ],
   ])('%s', (_name, width, list, expected) => {
     const key: VitalKey = list.some((b) => b.heartRate) ? 'heartRate' : 'spo2';
     const s = seriesOf(historyChartOption(key, buckets(width, list)));
@@ -94,8 +212,30 @@ describe('historyChartOption, buckets', () => {
 describe('liveChartOption', () => {
   const now = T0 + 10 * M;
   test.each<[string, Point[], number, Point[]]>([
-    ['keeps the last window', [[now - 2 * M, 70], [now - M, 71], [now - 30 * S, 72], [now, 73]], M, [[now - M, 71], [now - 30 * S, 72], [now, 73]]],
-    ['drops points from the future', [[now - S, 70], [now + S, 71]], M, [[now - S, 70]]],
+    [
+      'keeps the last window',
+      [
+        [now - 2 * M, 70],
+        [now - M, 71],
+        [now - 30 * S, 72],
+        [now, 73],
+      ],
+      M,
+      [
+        [now - M, 71],
+        [now - 30 * S, 72],
+        [now, 73],
+      ],
+    ],
+    [
+      'drops points from the future',
+      [
+        [now - S, 70],
+        [now + S, 71],
+      ],
+      M,
+      [[now - S, 70]],
+    ],
     ['nothing in the window', [[now - 5 * M, 70]], M, []],
   ])('%s', (_name, points, windowMs, expected) => {
     const o = liveChartOption('heartRate', points, now, windowMs);
@@ -117,7 +257,11 @@ describe('value axis', () => {
   function axes(key: VitalKey, values: number[]) {
     const points = values.map((v, i) => [now - (values.length - i) * S, v] as Point);
     const readings = points.map(([ts, v]) => ({ ts, [key]: v }) as Reading);
-    return [yAxisOf(liveChartOption(key, points, now, M)), yAxisOf(historyChartOption(key, { ...raw(readings), from: now - M, to: now }))] as Array<{ min: number; max: number; interval: number }>;
+    return [yAxisOf(liveChartOption(key, points, now, M)), yAxisOf(historyChartOption(key, { ...raw(readings), from: now - M, to: now }))] as Array<{
+      min: number;
+      max: number;
+      interval: number;
+    }>;
   }
 
   test.each<[VitalKey, number[], { min: number; max: number; interval: number }]>([

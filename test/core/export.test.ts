@@ -1,5 +1,16 @@
 /** core/export: CSV rows and FHIR R4 Bundles of readings, the FHIR validated with @medplum/core. */
-import { CSV_HEADER, FHIR_VITALS, joinCsvPages, localTimeFormatter, mergeBundles, patientSubject, readingsToCsv, readingsToFhirBundle, isTimeZone, PATIENT_ID_SYSTEM } from '../../core/export';
+import {
+  CSV_HEADER,
+  FHIR_VITALS,
+  joinCsvPages,
+  localTimeFormatter,
+  mergeBundles,
+  patientSubject,
+  readingsToCsv,
+  readingsToFhirBundle,
+  isTimeZone,
+  PATIENT_ID_SYSTEM,
+} from '../../core/export';
 import type { Reading } from '../../core';
 import { fhirIssues } from '../helpers/fhir';
 

@@ -46,7 +46,7 @@ describe('decodePropertyPost', () => {
     expect(r.ok && r.value.rejected.map((x) => x.kind)).toEqual([kind]);
   });
 
-  test('other properties are the device\'s attributes, not rejections (latest value wins)', () => {
+  test("other properties are the device's attributes, not rejections (latest value wins)", () => {
     const r = decodePropertyPost(post({ HeartRate: 70, MACAddress: 'AA:BB:CC:DD:EE:FF', Rssi: { value: -60, time: NOW - 1000 }, Info: { a: 1 } }), NOW);
     expect(r.ok && r.value.rejected).toEqual([]);
     expect(r.ok && r.value.attributes).toEqual({ MACAddress: 'AA:BB:CC:DD:EE:FF', Rssi: -60, Info: '{"a":1}' });
@@ -58,7 +58,23 @@ describe('decodePropertyPost', () => {
   });
 
   test('a batch post stores each timed value like a single post', () => {
-    const body = { id: '8', params: { properties: { HeartRate: [{ value: 70, time: NOW - 2000 }, { value: 72, time: NOW - 1000 }], SpO2: [{ value: 97, time: NOW - 1000 }], Mode: [{ value: 'a', time: NOW - 2000 }, { value: 'b', time: NOW - 1000 }] }, events: {} } };
+    const body = {
+      id: '8',
+      params: {
+        properties: {
+          HeartRate: [
+            { value: 70, time: NOW - 2000 },
+            { value: 72, time: NOW - 1000 },
+          ],
+          SpO2: [{ value: 97, time: NOW - 1000 }],
+          Mode: [
+            { value: 'a', time: NOW - 2000 },
+            { value: 'b', time: NOW - 1000 },
+          ],
+        },
+        events: {},
+      },
+    };
     const r = decodePropertyBatchPost(JSON.stringify(body), NOW);
     expect(r.ok && r.value.readings).toEqual([
       { ts: NOW - 2000, timed: true, heartRate: 70 },

@@ -1,6 +1,6 @@
 /** The emulated terminal against the real broker: schedule, commands and replies. */
 import { buildRequest, MEASURE_NOW_SERVICE, parseReply, topics } from '../../core/alink';
-import { createDevice as createEmulatedDevice, EmulatedDevice } from '../../device-emulator/device';
+import { createDevice as createEmulatedDevice, type EmulatedDevice } from '../../device-emulator/device';
 import { createSteadySource } from '../../device-emulator/vitals/steady-source';
 import { createPpgVitalsSource } from '../../device-emulator/vitals/ppg-source';
 import type { Stack } from '../../local-cloud/stack';
@@ -47,10 +47,14 @@ describe('emulated device', () => {
   /** Sends a command the way the backend does and waits for the device's reply. */
   const command = (topic: string, replyTopic: string, params: Record<string, unknown>) =>
     new Promise<ReturnType<typeof parseReply>>((resolve) => {
-      stack.broker.aedes.subscribe(replyTopic, (packet, cb) => {
-        resolve(parseReply(packet.payload.toString()));
-        cb();
-      }, () => void stack.broker.publish(topic, buildRequest('c1', 'thing.service.property.set', params)));
+      stack.broker.aedes.subscribe(
+        replyTopic,
+        (packet, cb) => {
+          resolve(parseReply(packet.payload.toString()));
+          cb();
+        },
+        () => void stack.broker.publish(topic, buildRequest('c1', 'thing.service.property.set', params)),
+      );
     });
   const untilStored = async (n: number) => {
     while ((await readings()) < n) await new Promise((r) => setImmediate(r));
@@ -79,16 +83,13 @@ describe('emulated device', () => {
     expect(clock.pending()).toBe(0);
   });
 
-  test.each([
-    [{ MeasureInterval: 0 }],
-    [{ MeasureInterval: 2.5 }],
-    [{ MeasureEnabled: 'yes' }],
-    [{ Colour: 'red' }],
-    [{}],
-  ])('rejects the invalid setting %j with code 460 and keeps its state', async (params) => {
-    expect(await command(topics.propertySet(ref), topics.propertySetReply(ref), params)).toMatchObject({ code: 460 });
-    expect(device.settings()).toEqual({ enabled: true, intervalS: 60 });
-  });
+  test.each([[{ MeasureInterval: 0 }], [{ MeasureInterval: 2.5 }], [{ MeasureEnabled: 'yes' }], [{ Colour: 'red' }], [{}]])(
+    'rejects the invalid setting %j with code 460 and keeps its state',
+    async (params) => {
+      expect(await command(topics.propertySet(ref), topics.propertySetReply(ref), params)).toMatchObject({ code: 460 });
+      expect(device.settings()).toEqual({ enabled: true, intervalS: 60 });
+    },
+  );
 
   test('streams 1-second raw PPG frames when asked, and they are not stored', async () => {
     const raw = createEmulatedDevice({
@@ -101,10 +102,14 @@ describe('emulated device', () => {
     await device.stop(); // one session per device id
     await raw.start();
     const frame = new Promise<Record<string, unknown>>((resolve) =>
-      stack.broker.aedes.subscribe(topics.eventPost(ref, 'ppg'), (packet, cb) => {
-        resolve(JSON.parse(packet.payload.toString()).params);
-        cb();
-      }, () => clock.advance(1000)),
+      stack.broker.aedes.subscribe(
+        topics.eventPost(ref, 'ppg'),
+        (packet, cb) => {
+          resolve(JSON.parse(packet.payload.toString()).params);
+          cb();
+        },
+        () => clock.advance(1000),
+      ),
     );
     const params = await frame;
     expect(params).toMatchObject({ rate: 25, start: clock.now() - 1000 });

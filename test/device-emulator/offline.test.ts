@@ -4,7 +4,7 @@
  * and ids, and survive an emulator restart.
  */
 import { backoffDelay } from '../../core/retry';
-import { createDevice as createEmulatedDevice, DeviceOptions, EmulatedDevice } from '../../device-emulator/device';
+import { createDevice as createEmulatedDevice, type DeviceOptions, type EmulatedDevice } from '../../device-emulator/device';
 import { createFileStateStore } from '../../device-emulator/device/state-store';
 import { createSteadySource } from '../../device-emulator/vitals/steady-source';
 import type { Stack } from '../../local-cloud/stack';

@@ -52,7 +52,7 @@ describe('users, patients and family access', () => {
     expect(await data('devices', { action: 'mine' }, bob)).toEqual([]);
   });
 
-  test('a device bound to someone else\'s patient cannot be taken or unbound', async () => {
+  test("a device bound to someone else's patient cannot be taken or unbound", async () => {
     const { device } = await aliceWithPatient();
     const bob = await login('bob');
     const bobs = await data('patients', { action: 'create', name: 'Bob Sr.' }, bob);
@@ -87,7 +87,9 @@ describe('users, patients and family access', () => {
     const invite = await data('patients', { action: 'createInvite', patientId }, alice);
     const dave = await login('dave');
     clock += 24 * 3_600_000 + 1;
-    expect(await call('patients', { action: 'redeemInvite', code: invite.code }, dave)).toMatchObject({ body: { code: 'CONFLICT', message: expect.stringMatching(/expired/) } });
+    expect(await call('patients', { action: 'redeemInvite', code: invite.code }, dave)).toMatchObject({
+      body: { code: 'CONFLICT', message: expect.stringMatching(/expired/) },
+    });
   });
 
   test('readings stay with the patient who was wearing the device when it was moved', async () => {
@@ -99,14 +101,18 @@ describe('users, patients and family access', () => {
     const c = await connectDevice(stack, device);
     await publish(c, topics.propertyPost(device), buildRequest('2', 'thing.event.property.post', { HeartRate: { value: 88, time: clock } }));
     await c.endAsync();
-    const read = async (id: string) => ((await data('history', { patientId: id, from: clock - 3_600_000, to: clock + 1 }, alice)).readings as Json[]).map((r) => r.heartRate);
+    const read = async (id: string) =>
+      ((await data('history', { patientId: id, from: clock - 3_600_000, to: clock + 1 }, alice)).readings as Json[]).map((r) => r.heartRate);
     expect(await read(patientId)).toEqual([71]);
     expect(await read(second.id as string)).toEqual([88]);
   });
 
   test.each([
     ['tampered', (t: string) => `${t.slice(0, -2)}${t.endsWith('xx') ? 'yy' : 'xx'}`],
-    ['forged payload', (t: string) => `${Buffer.from(JSON.stringify({ sid: 's', sub: 'u', oid: 'dev:alice', exp: 9e15 })).toString('base64url')}.${t.split('.')[1]}`],
+    [
+      'forged payload',
+      (t: string) => `${Buffer.from(JSON.stringify({ sid: 's', sub: 'u', oid: 'dev:alice', exp: 9e15 })).toString('base64url')}.${t.split('.')[1]}`,
+    ],
     ['garbage', () => 'not-a-token'],
   ])('refuses a %s token', async (_n, mangle) => {
     const token = await login('alice');
@@ -132,6 +138,9 @@ describe('users, patients and family access', () => {
     [{ name: 'A', notes: 'n'.repeat(501) }, /notes/],
   ])('rejects the profile %j', async (profile, message) => {
     const token = await login('alice');
-    expect((await call('patients', { action: 'create', ...profile }, token)).body).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(message) });
+    expect((await call('patients', { action: 'create', ...profile }, token)).body).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(message),
+    });
   });
 });

@@ -5,7 +5,7 @@
  * WeChat "would send") and resolved; acknowledgement stops escalation; people not following the
  * patient see and receive nothing; silence raises "no data"; only the owner changes rules.
  */
-import { alertTopic, AlertRecord } from '../../core/alerts';
+import { alertTopic, type AlertRecord } from '../../core/alerts';
 import { buildRequest, topics } from '../../core/alink';
 import { createPpgVitalsSource } from '../../device-emulator/vitals/ppg-source';
 import { functionClient } from '../helpers/http';
@@ -58,7 +58,7 @@ describe('alerts', () => {
     // Readings count for the patient from the binding on: let 20 minutes pass so tests can send a scenario's worth.
     const boundAt = clock;
     clock += 20 * 60_000;
-    const me = async (t: string) => ((await data('auth', { action: 'me' }, t)) as { id?: string; user?: { id: string } });
+    const me = async (t: string) => (await data('auth', { action: 'me' }, t)) as { id?: string; user?: { id: string } };
     const idOf = async (t: string) => {
       const m = await me(t);
       return (m.user?.id ?? m.id) as string;
@@ -80,7 +80,8 @@ describe('alerts', () => {
     return c;
   }
 
-  const historyOf = async (patientId: string, token: string) => (await data('alerts', { action: 'history', patientId, limit: 100 }, token)).alerts as AlertRecord[];
+  const historyOf = async (patientId: string, token: string) =>
+    (await data('alerts', { action: 'history', patientId, limit: 100 }, token)).alerts as AlertRecord[];
 
   test('hypoxia scenario: exactly one SpO2 episode, raised, delivered, upgraded and resolved; nothing reaches a stranger', async () => {
     const { boundAt, alice, carol, bob, patientId, device, ids } = await family();
@@ -111,7 +112,9 @@ describe('alerts', () => {
     expect(wechat.filter((d) => d.userId === ids.carol).every((d) => d.outcome === 'no-quota')).toBe(true);
     expect(a.deliveries.some((d) => d.userId === ids.bob)).toBe(false);
     expect(stack.log.lines.some((l) => l.includes(`would send WeChat template ${TEMPLATE}`))).toBe(true);
-    expect((await data('alerts', { action: 'quota' }, alice)).remaining).toEqual({ [TEMPLATE]: 3 - wechat.filter((d) => d.userId === ids.alice && d.outcome === 'would-send').length });
+    expect((await data('alerts', { action: 'quota' }, alice)).remaining).toEqual({
+      [TEMPLATE]: 3 - wechat.filter((d) => d.userId === ids.alice && d.outcome === 'would-send').length,
+    });
 
     // A stranger sees nothing and cannot act.
     expect(code(await call('alerts', { action: 'active', patientId }, bob))).toBe('NOT_FOUND');
@@ -130,7 +133,10 @@ describe('alerts', () => {
     const c = await send(device, readings);
     expect(await historyOf(patientId, alice)).toEqual([]);
     // The same low SpO2 three times in a row does raise (the outlier was not missed for another reason).
-    await send(device, [13, 14, 15].map((i) => ({ at: t0 + i * 10_000, spo2: 84, heartRate: 72, bodyTemperature: 36.8 })));
+    await send(
+      device,
+      [13, 14, 15].map((i) => ({ at: t0 + i * 10_000, spo2: 84, heartRate: 72, bodyTemperature: 36.8 })),
+    );
     expect((await historyOf(patientId, alice)).map((x) => [x.kind, x.severity])).toEqual([['spo2', 'urgent']]);
     await c.endAsync();
   });
@@ -139,7 +145,10 @@ describe('alerts', () => {
     const { boundAt, alice, patientId, device } = await family();
     const t0 = boundAt + 1000;
     // 11 minutes of temperature-only readings, one a minute (the default stretch is 10 minutes).
-    const c = await send(device, Array.from({ length: 12 }, (_, i) => ({ at: t0 + i * 60_000, bodyTemperature: 36.6 })));
+    const c = await send(
+      device,
+      Array.from({ length: 12 }, (_, i) => ({ at: t0 + i * 60_000, bodyTemperature: 36.6 })),
+    );
     const [a] = (await data('alerts', { action: 'active', patientId }, alice)) as unknown as AlertRecord[];
     expect(a).toMatchObject({ kind: 'check-sensor', deviceId: device.deviceId, startedAt: t0 });
     await publish(c, topics.propertyPost(device), buildRequest('50', 'thing.event.property.post', { HeartRate: { value: 70, time: t0 + 12 * 60_000 } }));
@@ -154,7 +163,14 @@ describe('alerts', () => {
     // Members read the patient's alert topic with their real-time credentials; a stranger may not subscribe.
     const mqttAs = async (token: string) => {
       const cr = await data('realtime', { action: 'credentials' }, token);
-      return { topics: cr.topics as string[], client: await connect(`ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`, { clientId: cr.clientId as string, username: cr.username as string, password: cr.password as string }) };
+      return {
+        topics: cr.topics as string[],
+        client: await connect(`ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`, {
+          clientId: cr.clientId as string,
+          username: cr.username as string,
+          password: cr.password as string,
+        }),
+      };
     };
     const carolRt = await mqttAs(carol);
     const bobRt = await mqttAs(bob);
@@ -163,7 +179,10 @@ describe('alerts', () => {
     expect(await subscribe(carolRt.client, alertTopic(patientId))).toBe(1);
     expect(await subscribe(bobRt.client, alertTopic(patientId))).toBe(128);
     const raised = nextMessage(carolRt.client, alertTopic(patientId));
-    const c = await send(device, [0, 1, 2].map((i) => ({ at: clock - 30_000 + i * 10_000, spo2: 88, heartRate: 80 })));
+    const c = await send(
+      device,
+      [0, 1, 2].map((i) => ({ at: clock - 30_000 + i * 10_000, spo2: 88, heartRate: 80 })),
+    );
     expect(JSON.parse(await raised)).toMatchObject({ type: 'alert', reason: 'raise', alert: { patientId, kind: 'spo2', severity: 'urgent' } });
     await Promise.all([carolRt.client.endAsync(true), bobRt.client.endAsync(true)]);
     const [a] = (await data('alerts', { action: 'active', patientId }, carol)) as unknown as AlertRecord[];
@@ -195,7 +214,10 @@ describe('alerts', () => {
     await data('alerts', { action: 'subscribed', templateId: TEMPLATE, count: 5 }, alice);
     expect(code(await call('alerts', { action: 'snooze', patientId, kind: 'loud', minutes: 5 }, alice))).toBe('BAD_REQUEST');
     await data('alerts', { action: 'snooze', patientId, kind: 'spo2', minutes: 60 }, alice);
-    const c = await send(device, [0, 1, 2].map((i) => ({ at: clock - 30_000 + i * 10_000, spo2: 88 })));
+    const c = await send(
+      device,
+      [0, 1, 2].map((i) => ({ at: clock - 30_000 + i * 10_000, spo2: 88 })),
+    );
     await c.endAsync();
     const [a] = (await data('alerts', { action: 'active', patientId }, alice)) as unknown as AlertRecord[];
     expect(a.deliveries.filter((d) => d.channel === 'wechat').map((d) => d.outcome)).toEqual(['snoozed']);
@@ -230,7 +252,10 @@ describe('alerts', () => {
     expect(rules).toMatchObject({ spo2Scale: 2, escalateAfterS: 300 });
     const got = await data('alerts', { action: 'rules', patientId }, carol);
     expect(got.updatedBy).toBe(ids.alice);
-    expect((got.changes as Array<{ by: string; changes: string[] }>)[0]).toMatchObject({ by: ids.alice, changes: expect.arrayContaining(['spo2Scale: 1 → 2', 'escalateAfterS: 600 → 300']) });
+    expect((got.changes as Array<{ by: string; changes: string[] }>)[0]).toMatchObject({
+      by: ids.alice,
+      changes: expect.arrayContaining(['spo2Scale: 1 → 2', 'escalateAfterS: 600 → 300']),
+    });
   });
 });
 

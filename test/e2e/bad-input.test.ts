@@ -106,7 +106,9 @@ describe('bad input from devices', () => {
     );
     const t0 = Date.now() - 60_000;
     await Promise.all(
-      Array.from({ length: 20 }, (_, i) => publish(n, topics.propertyPost(noisy), buildRequest(String(i), 'thing.event.property.post', { HeartRate: { value: 70, time: t0 + i } }))),
+      Array.from({ length: 20 }, (_, i) =>
+        publish(n, topics.propertyPost(noisy), buildRequest(String(i), 'thing.event.property.post', { HeartRate: { value: 70, time: t0 + i } })),
+      ),
     );
     await publish(q, topics.propertyPost(quiet), post({ HeartRate: 64 }));
     await allReplies;

@@ -95,7 +95,13 @@ describe('broker webhook', () => {
   test('presence follows the events’ own times, whatever order they arrive in', async () => {
     const d = await device();
     const t = Date.now() - 5000;
-    const ev = (event: string, at: number) => ({ event, clientid: 'c1', username: d.username, timestamp: at, [event === 'client.connected' ? 'connected_at' : 'disconnected_at']: at });
+    const ev = (event: string, at: number) => ({
+      event,
+      clientid: 'c1',
+      username: d.username,
+      timestamp: at,
+      [event === 'client.connected' ? 'connected_at' : 'disconnected_at']: at,
+    });
     await hook(ev('client.disconnected', t + 2000));
     await hook(ev('client.connected', t + 1000));
     expect(await stack.store.deviceStatus(d.deviceId)).toMatchObject({ online: false, presenceAt: t + 2000 });

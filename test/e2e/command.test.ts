@@ -3,7 +3,7 @@
  * Acknowledged commands change the device; a command to an offline device times out and its
  * desired state is applied when the device reconnects; every command is audited.
  */
-import { createDevice as createEmulatedDevice, EmulatedDevice } from '../../device-emulator/device';
+import { createDevice as createEmulatedDevice, type EmulatedDevice } from '../../device-emulator/device';
 import { createSteadySource } from '../../device-emulator/vitals/steady-source';
 import type { Stack } from '../../local-cloud/stack';
 import { topics } from '../../core/alink';
@@ -37,7 +37,12 @@ describe.each(['process', 'worker'] as const)('remote control (functions in %s)'
     const patient = await data('patients', { action: 'create', name: '王奶奶' }, alice);
     const creds = await createDevice(stack);
     await data('devices', { action: 'bind', patientId: patient.id, code: creds.bindCode }, alice);
-    const terminal = createEmulatedDevice({ brokerUrl: `mqtt://127.0.0.1:${stack.ports.mqtt}`, credentials: creds, source: createSteadySource(), reconnectBaseMs: 50 });
+    const terminal = createEmulatedDevice({
+      brokerUrl: `mqtt://127.0.0.1:${stack.ports.mqtt}`,
+      credentials: creds,
+      source: createSteadySource(),
+      reconnectBaseMs: 50,
+    });
     devices.push(terminal);
     return { alice, patientId: patient.id as string, deviceId: creds.deviceId, terminal, creds };
   }
@@ -48,7 +53,10 @@ describe.each(['process', 'worker'] as const)('remote control (functions in %s)'
     const r = await data('command', { action: 'set', deviceId, settings: { intervalS: 15 } }, alice);
     expect(r).toMatchObject({ result: 'acked', desired: { enabled: true, intervalS: 15 }, pending: false });
     expect(terminal.settings()).toEqual({ enabled: true, intervalS: 15 });
-    await until(async () => ((await data('command', { action: 'state', deviceId }, alice)).reported as Json | undefined)?.intervalS === 15, 'the reported state');
+    await until(
+      async () => ((await data('command', { action: 'state', deviceId }, alice)).reported as Json | undefined)?.intervalS === 15,
+      'the reported state',
+    );
     const st = await data('command', { action: 'state', deviceId }, alice);
     expect(st).toMatchObject({ online: true, desired: { intervalS: 15 }, reported: { enabled: true, intervalS: 15 } });
     expect(st.audit).toEqual([expect.objectContaining({ action: 'set', result: 'acked', deviceId })]);
@@ -59,7 +67,10 @@ describe.each(['process', 'worker'] as const)('remote control (functions in %s)'
     await terminal.start();
     const r = await data('command', { action: 'measureNow', deviceId }, alice);
     expect(r).toMatchObject({ result: 'acked', data: { heartRate: expect.any(Number) } });
-    await until(async () => ((await data('history', { patientId, from: Date.now() - 60_000, to: Date.now() + 1000 }, alice)).readings as unknown[]).length === 1, 'the reading');
+    await until(
+      async () => ((await data('history', { patientId, from: Date.now() - 60_000, to: Date.now() + 1000 }, alice)).readings as unknown[]).length === 1,
+      'the reading',
+    );
   });
 
   test('an offline device times out, then gets the desired state when it reconnects', async () => {
@@ -68,7 +79,10 @@ describe.each(['process', 'worker'] as const)('remote control (functions in %s)'
     expect(r).toMatchObject({ result: 'timeout', offline: true, pending: true, desired: { enabled: false, intervalS: 60 } });
     await terminal.start();
     await until(() => terminal.settings().enabled === false, 'the desired state to reach the device');
-    await until(async () => ((await data('command', { action: 'state', deviceId }, alice)).reported as Json | undefined)?.enabled === false, 'the reported state');
+    await until(
+      async () => ((await data('command', { action: 'state', deviceId }, alice)).reported as Json | undefined)?.enabled === false,
+      'the reported state',
+    );
   });
 
   test('a device that does not answer in time gives "timeout"', async () => {
@@ -112,4 +126,3 @@ describe.each(['process', 'worker'] as const)('remote control (functions in %s)'
     expect(terminal.settings()).toEqual({ enabled: true, intervalS: 60 });
   });
 });
-

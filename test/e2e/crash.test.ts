@@ -7,9 +7,9 @@
  * (§4.4), here also what it has — nothing is stored twice (device message ids, docs/protocol.md).
  */
 import Database from 'better-sqlite3';
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import mqtt, { MqttClient } from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import { buildLogin, buildRequest, topics } from '../../core/alink';
 import { createSqliteStore, sqliteFile } from '../../backend/store/sqlite';
 import { tempDir } from '../helpers/stack';
@@ -28,7 +28,17 @@ interface Running {
 function startStack(dataDir: string): Promise<Running> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'local-cloud/start.ts')], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: dataDir, MQTT_PORT: '0', MQTT_WS_PORT: '0', MQTT_TLS_PORT: 'off', HTTP_PORT: '0', DEMO_DEVICES: '0', HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      MQTT_PORT: '0',
+      MQTT_WS_PORT: '0',
+      MQTT_TLS_PORT: 'off',
+      HTTP_PORT: '0',
+      DEMO_DEVICES: '0',
+      HOST: '127.0.0.1',
+      MQTT_HOST: '127.0.0.1',
+    },
   });
   let out = '';
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -66,7 +76,10 @@ function rows(dataDir: string) {
   const db = new Database(sqliteFile(dataDir), { readonly: true });
   try {
     return {
-      readings: db.prepare('SELECT d.device_name AS device, r.ts AS ts FROM readings r JOIN devices d ON d.id = r.device_id').all() as Array<{ device: string; ts: number }>,
+      readings: db.prepare('SELECT d.device_name AS device, r.ts AS ts FROM readings r JOIN devices d ON d.id = r.device_id').all() as Array<{
+        device: string;
+        ts: number;
+      }>,
       counts: db.prepare('SELECT device_name AS device, reading_count AS n FROM devices').all() as Array<{ device: string; n: number }>,
     };
   } finally {
@@ -81,7 +94,8 @@ test('SIGKILL mid-stream: every acknowledged reading survives, and resending sto
   try {
     const names = Array.from({ length: DEVICES }, (_, i) => `crash-${i}`);
     const setup = createSqliteStore({ dataDir: dir.path });
-    for (const n of names) await setup.createDevice({ productKey: 'pkCrash0001', deviceName: n, secret: `secret-${n}`, bindCode: `CRASH0000${n.slice(-1)}` }, Date.now());
+    for (const n of names)
+      await setup.createDevice({ productKey: 'pkCrash0001', deviceName: n, secret: `secret-${n}`, bindCode: `CRASH0000${n.slice(-1)}` }, Date.now());
     await setup.close();
 
     stack = await startStack(dir.path);
@@ -97,9 +111,17 @@ test('SIGKILL mid-stream: every acknowledged reading survives, and resending sto
       // At most 180 per device: within the broker's per-device burst (200), so nothing is rate-limited.
       for (let i = 0; !stop && i < 180; i++) {
         const ts = base + i * 100;
-        const m: Sent = { device, id: String(i), ts, payload: buildRequest(String(i), 'thing.event.property.post', { HeartRate: { value: 60 + (i % 40), time: ts } }) };
+        const m: Sent = {
+          device,
+          id: String(i),
+          ts,
+          payload: buildRequest(String(i), 'thing.event.property.post', { HeartRate: { value: 60 + (i % 40), time: ts } }),
+        };
         sent.push(m);
-        const p = publish(c, topic, m.payload).then(() => void acked.add(m), () => undefined);
+        const p = publish(c, topic, m.payload).then(
+          () => void acked.add(m),
+          () => undefined,
+        );
         inFlight.add(p);
         void p.finally(() => inFlight.delete(p));
         if (inFlight.size >= WINDOW) await Promise.race(inFlight);

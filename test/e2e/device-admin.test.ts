@@ -40,7 +40,11 @@ describe('device administration', () => {
     const creds = await createDevice(stack);
     const c = await connectDevice(stack, creds);
     const gone = closed(c);
-    expect(await admin({ action: 'disable', deviceId: creds.deviceId })).toMatchObject({ deviceId: creds.deviceId, disabled: true, disabledAt: expect.any(Number) });
+    expect(await admin({ action: 'disable', deviceId: creds.deviceId })).toMatchObject({
+      deviceId: creds.deviceId,
+      disabled: true,
+      disabledAt: expect.any(Number),
+    });
     await gone;
     c.end(true);
     // MQTT 3.1.1 CONNACK 5: not authorized.

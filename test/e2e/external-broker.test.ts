@@ -6,8 +6,8 @@
 import { buildLogin, buildReply, Method, parseDeviceId, parseRequest, topics } from '../../core/alink';
 import { createMemoryLogger } from '../../backend/runtime/deps';
 import { readConfig } from '../../local-cloud/config';
-import { createExternalBrokerStack, ExternalBrokerStack } from '../../local-cloud/stack/external';
-import { FakeEmqx, startFakeEmqx } from '../broker-api/fake-emqx';
+import { createExternalBrokerStack, type ExternalBrokerStack } from '../../local-cloud/stack/external';
+import { type FakeEmqx, startFakeEmqx } from '../broker-api/fake-emqx';
 import { functionClient } from '../helpers/http';
 import { tempDir } from '../helpers/stack';
 
@@ -47,7 +47,9 @@ describe('local stack with an external broker', () => {
   test('BROKER=emqx needs the EMQX API settings, by name', () => {
     expect(() => readConfig({ BROKER: 'emqx' })).toThrow(/EMQX_API_URL/);
     expect(() => readConfig({ BROKER: 'mosquitto' })).toThrow(/BROKER=mosquitto is invalid/);
-    expect(readConfig({ BROKER: 'emqx', EMQX_API_URL: 'http://127.0.0.1:18083', EMQX_API_KEY: 'k', EMQX_API_SECRET: 's' }).emqx).toMatchObject({ baseUrl: 'http://127.0.0.1:18083' });
+    expect(readConfig({ BROKER: 'emqx', EMQX_API_URL: 'http://127.0.0.1:18083', EMQX_API_KEY: 'k', EMQX_API_SECRET: 's' }).emqx).toMatchObject({
+      baseUrl: 'http://127.0.0.1:18083',
+    });
     expect(readConfig({}).emqx).toBeUndefined();
   });
 
@@ -77,7 +79,9 @@ describe('local stack with an external broker', () => {
     const login = buildLogin(d, { timestamp: Date.now(), autoSubscribe: true });
     const device = emqx.connect(login.clientId, login.username);
     const t = Date.now();
-    expect(await post('/mqtt/webhook', { event: 'client.connected', clientid: login.clientId, username: login.username, timestamp: t, connected_at: t })).toMatchObject({ status: 200 });
+    expect(
+      await post('/mqtt/webhook', { event: 'client.connected', clientid: login.clientId, username: login.username, timestamp: t, connected_at: t }),
+    ).toMatchObject({ status: 200 });
     const alice = await fn.login('alice3');
     const patient = await fn.data('patients', { action: 'create', name: 'Dad' }, alice);
     await fn.data('devices', { action: 'bind', patientId: patient.id, code: d.bindCode }, alice);
@@ -86,7 +90,16 @@ describe('local stack with an external broker', () => {
       const req = parseRequest(m.payload)!;
       const at = Date.now();
       const payload = buildReply({ id: req.id, code: 200, method: Method.service('MeasureNow'), data: {} });
-      void post('/mqtt/webhook', { event: 'message.publish', clientid: login.clientId, username: login.username, topic: topics.serviceReply(ref, 'MeasureNow'), payload, qos: 0, timestamp: at, publish_received_at: at });
+      void post('/mqtt/webhook', {
+        event: 'message.publish',
+        clientid: login.clientId,
+        username: login.username,
+        topic: topics.serviceReply(ref, 'MeasureNow'),
+        payload,
+        qos: 0,
+        timestamp: at,
+        publish_received_at: at,
+      });
     });
     expect(await fn.data('command', { action: 'measureNow', deviceId: d.deviceId }, alice)).toMatchObject({ result: 'acked' });
     expect(emqx.requests.some((r) => r.method === 'POST' && r.rawPath === `/api/v5/clients/${encodeURIComponent(login.clientId)}/subscribe/bulk`)).toBe(true);
@@ -104,7 +117,9 @@ describe('local stack with an external broker', () => {
     const device = emqx.connect(login.clientId, login.username);
     device.subscribe(topics.propertySet(ref), 1);
     const t = Date.now();
-    expect(await post('/mqtt/webhook', { event: 'client.connected', clientid: login.clientId, username: login.username, timestamp: t, connected_at: t })).toMatchObject({ status: 200 });
+    expect(
+      await post('/mqtt/webhook', { event: 'client.connected', clientid: login.clientId, username: login.username, timestamp: t, connected_at: t }),
+    ).toMatchObject({ status: 200 });
 
     const alice = await fn.login('alice');
     const bob = await fn.login('bob');
@@ -117,9 +132,21 @@ describe('local stack with an external broker', () => {
       const req = parseRequest(m.payload)!;
       const at = Date.now();
       const payload = buildReply({ id: req.id, code: 200, method: Method.PropertySet, data: { MeasureEnabled: 0, MeasureInterval: 60 } });
-      void post('/mqtt/webhook', { event: 'message.publish', clientid: login.clientId, username: login.username, topic: topics.propertySetReply(ref), payload, qos: 0, timestamp: at, publish_received_at: at });
+      void post('/mqtt/webhook', {
+        event: 'message.publish',
+        clientid: login.clientId,
+        username: login.username,
+        topic: topics.propertySetReply(ref),
+        payload,
+        qos: 0,
+        timestamp: at,
+        publish_received_at: at,
+      });
     });
-    expect(await fn.data('command', { action: 'set', deviceId: d.deviceId, settings: { enabled: false } }, bob)).toMatchObject({ result: 'acked', pending: false });
+    expect(await fn.data('command', { action: 'set', deviceId: d.deviceId, settings: { enabled: false } }, bob)).toMatchObject({
+      result: 'acked',
+      pending: false,
+    });
 
     const rt = await fn.data('realtime', { action: 'credentials' }, bob);
     const session = emqx.connect(rt.clientId as string, rt.username as string);
@@ -130,7 +157,7 @@ describe('local stack with an external broker', () => {
     expect(emqx.violations).toEqual([]);
   });
 
-  test('logout disconnects the user\'s EMQX sessions and /mqtt/auth refuses the credentials of the ended session', async () => {
+  test("logout disconnects the user's EMQX sessions and /mqtt/auth refuses the credentials of the ended session", async () => {
     const fn = functionClient(() => stack.ports.http);
     const alice = await fn.login('alice');
     const rt = await fn.data('realtime', { action: 'credentials' }, alice);

@@ -4,7 +4,7 @@
  * hold every reading (the Bundle validated with @medplum/core).
  */
 import type { Stack } from '../../local-cloud/stack';
-import { CSV_HEADER, joinCsvPages, mergeBundles, FhirBundle } from '../../core/export';
+import { CSV_HEADER, joinCsvPages, mergeBundles, type FhirBundle } from '../../core/export';
 import { functionClient } from '../helpers/http';
 import { fhirIssues, loadFhirDefinitions } from '../helpers/fhir';
 import { createDevice, startStack, tempDir } from '../helpers/stack';
@@ -75,7 +75,10 @@ describe('history.export', () => {
   test('FHIR pages merge into a valid Bundle with every vital of every reading', async () => {
     const { alice, patientId, start } = await patientWithReadings();
     const pages = await allPages(alice, { patientId, from: start, to: start + 3_600_000, format: 'fhir', pageSize: 7 });
-    const bundle = mergeBundles(pages.map((p) => p.bundle as FhirBundle), clock);
+    const bundle = mergeBundles(
+      pages.map((p) => p.bundle as FhirBundle),
+      clock,
+    );
     expect(bundle.entry).toHaveLength(25 * 2 + 1);
     expect(fhirIssues(bundle).filter((i) => i.startsWith('error'))).toEqual([]);
     expect(bundle.entry.filter((e) => e.resource.code.coding[0].code === '8310-5').map((e) => e.resource.valueQuantity)).toEqual([
@@ -87,7 +90,8 @@ describe('history.export', () => {
   test('only followers may export; bad input gets a clear error', async () => {
     const { patientId, start, alice } = await patientWithReadings();
     const bob = await login('bob-export');
-    const code = async (event: Json, token: string) => ((await call('history', { action: 'export', patientId, from: start, to: start + 3_600_000, format: 'csv', ...event }, token)).body as Json).code ?? 'OK';
+    const code = async (event: Json, token: string) =>
+      ((await call('history', { action: 'export', patientId, from: start, to: start + 3_600_000, format: 'csv', ...event }, token)).body as Json).code ?? 'OK';
     expect(await code({}, bob)).toBe('NOT_FOUND');
     // As for `query`: a patient's history is for people, who are users (operators read devices).
     expect(await code({}, stack.adminToken)).toBe('UNAUTHENTICATED');

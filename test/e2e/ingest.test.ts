@@ -37,11 +37,15 @@ describe.each(['worker', 'process'] as const)('device → MQTT → ingest → st
     await subscribe(c, topics.propertyPostReply(dev));
     const time = Date.now() - 1000;
     const reply = nextMessage(c, topics.propertyPostReply(dev));
-    await publish(c, topics.propertyPost(dev), buildRequest('7', 'thing.event.property.post', {
-      BodyTemperature: { value: 36.6, time },
-      HeartRate: { value: 72, time },
-      SpO2: { value: 98.1, time },
-    }));
+    await publish(
+      c,
+      topics.propertyPost(dev),
+      buildRequest('7', 'thing.event.property.post', {
+        BodyTemperature: { value: 36.6, time },
+        HeartRate: { value: 72, time },
+        SpO2: { value: 98.1, time },
+      }),
+    );
     // PUBACK arrived: the reading is already stored.
     expect((await history(dev.deviceId)).readings).toEqual([{ ts: time, temperature: 36.6, heartRate: 72, spo2: 98.1 }]);
     expect(parseReply(await reply)).toMatchObject({ id: '7', code: 200 });
@@ -52,7 +56,11 @@ describe.each(['worker', 'process'] as const)('device → MQTT → ingest → st
     const c = await connectDevice(stack, dev, { timestamp: 8123, signMethod: 'hmacsha1', id: '12345' });
     clients.push(c);
     const before = Date.now();
-    await publish(c, topics.propertyPost(dev), '{"method":"thing.event.property.post","params":{"BodyTemperature":36.5,"HeartRate":75,"SpO2":97},"version":"1.0.0"}');
+    await publish(
+      c,
+      topics.propertyPost(dev),
+      '{"method":"thing.event.property.post","params":{"BodyTemperature":36.5,"HeartRate":75,"SpO2":97},"version":"1.0.0"}',
+    );
     const { readings } = await history(dev.deviceId);
     expect(readings).toHaveLength(1);
     expect(readings[0]).toMatchObject({ temperature: 36.5, heartRate: 75, spo2: 97 });
@@ -128,7 +136,9 @@ describe.each(['worker', 'process'] as const)('device → MQTT → ingest → st
     const c = await connectDevice(stack, dev);
     clients.push(c);
     await new Promise<void>((resolve, reject) =>
-      c.publish(topics.propertyPost(dev), buildRequest('1', 'thing.event.property.post', { HeartRate: 70 }), { qos: 1, retain: true }, (e) => (e ? reject(e) : resolve())),
+      c.publish(topics.propertyPost(dev), buildRequest('1', 'thing.event.property.post', { HeartRate: 70 }), { qos: 1, retain: true }, (e) =>
+        e ? reject(e) : resolve(),
+      ),
     );
     // Nothing of it is kept as a retained message for later subscribers.
     const persistence = (stack.broker.aedes as unknown as { persistence: { createRetainedStream(p: string): AsyncIterable<{ topic: string }> } }).persistence;

@@ -67,7 +67,11 @@ describe('Alibaba firmware works unchanged', () => {
     // Right after connecting: firmware version, tags, and the clock (the SDK has no RTC).
     await publish(c, topics.otaInform(creds), JSON.stringify({ id: 1, params: { version: 'app-2.4.1' } }));
     const tagsReply = nextOn(c, (t) => t === topics.reply(topics.deviceInfoUpdate(creds)));
-    await publish(c, topics.deviceInfoUpdate(creds), JSON.stringify({ id: '2', version: '1.0', params: [{ attrKey: 'ward', attrValue: '3B' }], method: 'thing.deviceinfo.update' }));
+    await publish(
+      c,
+      topics.deviceInfoUpdate(creds),
+      JSON.stringify({ id: '2', version: '1.0', params: [{ attrKey: 'ward', attrValue: '3B' }], method: 'thing.deviceinfo.update' }),
+    );
     expect(parseReply((await tagsReply).payload)).toMatchObject({ id: '2', code: 200 });
     const ntp = nextOn(c, (t) => t === topics.ntpResponse(creds));
     const sentAt = Date.now();
@@ -83,13 +87,36 @@ describe('Alibaba firmware works unchanged', () => {
     // Readings with device timestamps from that clock, numeric ids, and an extra property.
     const ts = Math.round(clock) - 2000;
     const postReply = nextOn(c, (t) => t === topics.propertyPostReply(creds));
-    await publish(c, topics.propertyPost(creds), JSON.stringify({ id: '3', version: '1.0', params: { HeartRate: { value: 71, time: ts }, SpO2: { value: 97, time: ts }, MACAddress: 'A4:CF:12:00:00:01' }, method: 'thing.event.property.post' }));
+    await publish(
+      c,
+      topics.propertyPost(creds),
+      JSON.stringify({
+        id: '3',
+        version: '1.0',
+        params: { HeartRate: { value: 71, time: ts }, SpO2: { value: 97, time: ts }, MACAddress: 'A4:CF:12:00:00:01' },
+        method: 'thing.event.property.post',
+      }),
+    );
     expect(parseReply((await postReply).payload)).toMatchObject({ id: '3', code: 200 });
     // A batch post that wants no reply: stored like single posts.
-    await publish(c, topics.propertyBatchPost(creds), JSON.stringify({ id: '4', version: '1.0', sys: { ack: 0 }, params: { properties: { BodyTemperature: [{ value: 36.7, time: ts + 1000 }] } }, method: 'thing.event.property.batch.post' }));
+    await publish(
+      c,
+      topics.propertyBatchPost(creds),
+      JSON.stringify({
+        id: '4',
+        version: '1.0',
+        sys: { ack: 0 },
+        params: { properties: { BodyTemperature: [{ value: 36.7, time: ts + 1000 }] } },
+        method: 'thing.event.property.batch.post',
+      }),
+    );
     // The desired properties (none asked for yet), an RRPC response and a custom topic: all fine.
     const desired = nextOn(c, (t) => t === topics.reply(topics.desiredGet(creds)));
-    await publish(c, topics.desiredGet(creds), JSON.stringify({ id: '5', version: '1.0', params: ['MeasureEnabled', 'MeasureInterval'], method: 'thing.property.desired.get' }));
+    await publish(
+      c,
+      topics.desiredGet(creds),
+      JSON.stringify({ id: '5', version: '1.0', params: ['MeasureEnabled', 'MeasureInterval'], method: 'thing.property.desired.get' }),
+    );
     expect(parseReply((await desired).payload)).toMatchObject({ id: '5', code: 200, data: {} });
     await publish(c, `/sys/${creds.productKey}/${creds.deviceName}/rrpc/response/123`, '{"id":"123","code":200,"data":{}}');
     await publish(c, topics.user(creds, 'update'), 'free-form bytes');
@@ -107,7 +134,10 @@ describe('Alibaba firmware works unchanged', () => {
     expect(set).toMatchObject({ result: 'acked', pending: false });
     const measure = await http.data('command', { action: 'measureNow', deviceId: creds.deviceId }, alice);
     expect(measure).toMatchObject({ result: 'acked' });
-    await until(async () => ((await http.data('command', { action: 'state', deviceId: creds.deviceId }, alice)).reported as Json | undefined)?.intervalS === 30, 'the reported state');
+    await until(
+      async () => ((await http.data('command', { action: 'state', deviceId: creds.deviceId }, alice)).reported as Json | undefined)?.intervalS === 30,
+      'the reported state',
+    );
 
     const history = await stack.invoke('history', { deviceId: creds.deviceId, from: ts - 1, to: ts + 2000 }, { kind: 'admin' });
     expect(history.ok && (history.data as { readings: unknown[] }).readings).toEqual([
@@ -138,7 +168,10 @@ describe('Alibaba firmware works unchanged', () => {
     const creds = await createDevice(stack);
     await http.data('devices', { action: 'bind', patientId: patient.id, code: creds.bindCode }, alice);
     // Offline: the command times out and stays desired.
-    expect(await http.data('command', { action: 'set', deviceId: creds.deviceId, settings: { enabled: false } }, alice)).toMatchObject({ result: 'timeout', offline: true });
+    expect(await http.data('command', { action: 'set', deviceId: creds.deviceId, settings: { enabled: false } }, alice)).toMatchObject({
+      result: 'timeout',
+      offline: true,
+    });
     const url = `mqtt://127.0.0.1:${stack.ports.mqtt}`;
     const login = buildLogin(creds, { timestamp: Date.now(), autoSubscribe: true });
     const heard: string[] = [];
@@ -156,7 +189,10 @@ describe('Alibaba firmware works unchanged', () => {
       });
     });
     clients.push(c);
-    await until(async () => ((await http.data('command', { action: 'state', deviceId: creds.deviceId }, alice)).reported as Json | undefined)?.enabled === false, 'the desired state applied and recorded');
+    await until(
+      async () => ((await http.data('command', { action: 'state', deviceId: creds.deviceId }, alice)).reported as Json | undefined)?.enabled === false,
+      'the desired state applied and recorded',
+    );
     await publish(c, topics.propertyPost(creds), buildRequest('9', 'thing.event.property.post', { HeartRate: 66 }));
     await until(() => heard.includes(topics.propertyPostReply(creds)), 'the post reply');
     expect(heard).not.toContain(topics.propertyPost(creds));
@@ -176,7 +212,11 @@ describe('Alibaba firmware works unchanged', () => {
       password: createHmac('sha1', creds.deviceSecret).update(content).digest('hex').toUpperCase(),
     });
     clients.push(c);
-    await publish(c, topics.propertyPost(creds), '{"method":"thing.event.property.post","params":{"BodyTemperature":36.5,"HeartRate":75,"SpO2":97,"MACAddress":"5C:CF:7F:00:11:22"},"version":"1.0.0"}');
+    await publish(
+      c,
+      topics.propertyPost(creds),
+      '{"method":"thing.event.property.post","params":{"BodyTemperature":36.5,"HeartRate":75,"SpO2":97,"MACAddress":"5C:CF:7F:00:11:22"},"version":"1.0.0"}',
+    );
     const d = await device(creds.deviceId);
     expect(d.readings).toBe(1);
     expect(d.rejections).toEqual({});

@@ -51,7 +51,7 @@ describe('device login and ACL', () => {
     clients.push(await connect(url(), login));
   });
 
-  test('a device publishing to another device\'s topic is disconnected and nothing is stored', async () => {
+  test("a device publishing to another device's topic is disconnected and nothing is stored", async () => {
     const a = await createDevice(stack);
     const b = await createDevice(stack);
     const c = await connectDevice(stack, a);
@@ -75,7 +75,7 @@ describe('device login and ACL', () => {
   });
 
   test.each([
-    ['another device\'s subtree', (b: string) => `/sys/rpmTerminal/${b}/#`],
+    ["another device's subtree", (b: string) => `/sys/rpmTerminal/${b}/#`],
     ['every device', () => '/sys/+/+/thing/event/property/post'],
     ['everything', () => '#'],
     ['broker internals', () => '$SYS/#'],

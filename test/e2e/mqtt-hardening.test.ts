@@ -10,7 +10,11 @@ import { functionClient } from '../helpers/http';
 import { closed, connect, connectDevice, createDevice, endAll, nextMessage, publish, startStack, subscribe, tempDir } from '../helpers/stack';
 
 type Json = Record<string, unknown>;
-interface Creds { clientId: string; username: string; password: string }
+interface Creds {
+  clientId: string;
+  username: string;
+  password: string;
+}
 
 describe('MQTT hardening', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -78,7 +82,7 @@ describe('MQTT hardening', () => {
   });
 
   describe('session takeover by client id', () => {
-    test('a person cannot connect with another person\'s client id, and the owner stays connected', async () => {
+    test("a person cannot connect with another person's client id, and the owner stays connected", async () => {
       const { alice, carol, device } = await family();
       const a = await credentials(alice);
       const owner = keep(await connect(ws(), a));
@@ -94,7 +98,7 @@ describe('MQTT hardening', () => {
       expect(JSON.parse(await live).params.HeartRate).toBe(71);
     });
 
-    test('a device cannot take over another device\'s client id (SDK form or chip id); the victim stays online', async () => {
+    test("a device cannot take over another device's client id (SDK form or chip id); the victim stays online", async () => {
       const a = await createDevice(stack);
       const b = await createDevice(stack);
       const victim = keep(await connect(tcp(), buildLogin(a, { timestamp: 1000 })));
@@ -151,7 +155,9 @@ describe('MQTT hardening', () => {
       stack.log.lines.length = 0;
       const dev = await createDevice(stack);
       for (let i = 0; i < 40; i++) {
-        await connect(tcp(), { clientId: `x${i}|securemode=3,signmethod=hmacsha256|`, username: `nobody${i}&${dev.productKey}`, password: 'p' }).catch(() => undefined);
+        await connect(tcp(), { clientId: `x${i}|securemode=3,signmethod=hmacsha256|`, username: `nobody${i}&${dev.productKey}`, password: 'p' }).catch(
+          () => undefined,
+        );
         await connect(tcp(), { clientId: `plain-${i}`, username: `u${i}`, password: 'p' }).catch(() => undefined);
       }
       const refused = Object.values(stack.broker.stats.loginsRefused).reduce((a, b) => a + b, 0);
@@ -163,7 +169,7 @@ describe('MQTT hardening', () => {
   });
 
   describe('MQTT credentials after sign-out', () => {
-    test('logout closes the user\'s open MQTT sessions and the credentials stop working', async () => {
+    test("logout closes the user's open MQTT sessions and the credentials stop working", async () => {
       const { alice, device } = await family();
       const creds = await credentials(alice);
       const c = keep(await connect(ws(), creds));

@@ -34,7 +34,8 @@ describe('MQTT HTTP auth endpoints', () => {
   test('authenticates devices by signature and people by their short-lived credentials', async () => {
     const dev = await createDevice(stack);
     const login = buildLogin(dev, { timestamp: Date.now() });
-    const auth = (l: { clientId: string; username: string; password: string }) => post('/mqtt/auth', { clientid: l.clientId, username: l.username, password: l.password });
+    const auth = (l: { clientId: string; username: string; password: string }) =>
+      post('/mqtt/auth', { clientid: l.clientId, username: l.username, password: l.password });
     expect((await auth(login)).body).toEqual({ result: 'allow', is_superuser: false });
     expect((await auth({ ...login, password: login.password.slice(0, -1) + (login.password.endsWith('0') ? '1' : '0') })).body.result).toBe('deny');
 

@@ -60,8 +60,16 @@ describe('patient phone and emergency contacts', () => {
     ['six contacts', { emergencyContacts: six }, /at most 5 contacts/],
     ['contacts not a list', { emergencyContacts: { name: 'x', phone: '110' } }, /must be a list of \{name, relation\?, phone\}/],
     ['a contact without a name', { emergencyContacts: [{ name: ' ', phone: '110' }] }, /"emergencyContacts\[0\]\.name" must be 1–32 characters/],
-    ['a contact with a bad phone', { emergencyContacts: [contacts[0], { name: '邻居', phone: '电话' }] }, /"emergencyContacts\[1\]\.phone" may hold only digits/],
-    ['a long relation', { emergencyContacts: [{ name: '邻居', relation: '住在楼下的老朋友的儿子和他的家人们', phone: '110' }] }, /"emergencyContacts\[0\]\.relation" must be at most 16 characters/],
+    [
+      'a contact with a bad phone',
+      { emergencyContacts: [contacts[0], { name: '邻居', phone: '电话' }] },
+      /"emergencyContacts\[1\]\.phone" may hold only digits/,
+    ],
+    [
+      'a long relation',
+      { emergencyContacts: [{ name: '邻居', relation: '住在楼下的老朋友的儿子和他的家人们', phone: '110' }] },
+      /"emergencyContacts\[0\]\.relation" must be at most 16 characters/,
+    ],
   ])('%s is BAD_REQUEST with a clear message and changes nothing', async (_what, change, message) => {
     const owner = await login('contacts-validator');
     const p = await data('patients', { action: 'create', name: '李建国', phone: '13900001111' }, owner);

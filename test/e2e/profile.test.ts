@@ -73,7 +73,7 @@ describe('display name and avatar', () => {
     expect(me.avatarUrl).toBeUndefined();
   });
 
-  test('a CloudBase file id is accepted only under the caller\'s own avatars/<user id>/ folder', async () => {
+  test("a CloudBase file id is accepted only under the caller's own avatars/<user id>/ folder", async () => {
     const token = await login('cloud-avatar');
     const id = ((await data('auth', { action: 'me' }, token)).user as Json).id as string;
     const mine = `cloud://prod-4g1x.7072-prod-4g1x-1300000000/avatars/${id}/1700000000000-k3.jpg`;
@@ -137,25 +137,68 @@ describe('display name and avatar', () => {
   });
 
   test.each([
-    ['a text file named .png', (token?: string) => upload(Buffer.from('hello, not an image'), token), 415, 'BAD_REQUEST', /not a PNG, JPEG, WebP or GIF/, 'not-an-image'],
-    ['an image over 512 KiB', (token?: string) => upload(Buffer.concat([PNG, Buffer.alloc(513 * 1024)]), token), 413, 'PAYLOAD_TOO_LARGE', /over 512 KiB/, 'too-large'],
+    [
+      'a text file named .png',
+      (token?: string) => upload(Buffer.from('hello, not an image'), token),
+      415,
+      'BAD_REQUEST',
+      /not a PNG, JPEG, WebP or GIF/,
+      'not-an-image',
+    ],
+    [
+      'an image over 512 KiB',
+      (token?: string) => upload(Buffer.concat([PNG, Buffer.alloc(513 * 1024)]), token),
+      413,
+      'PAYLOAD_TOO_LARGE',
+      /over 512 KiB/,
+      'too-large',
+    ],
     ['no token', () => upload(PNG), 401, 'UNAUTHENTICATED', /sign in/, 'unauthenticated'],
     ['a wrong token', () => upload(PNG, 'not-a-session'), 401, 'UNAUTHENTICATED', /invalid or expired/, 'unauthenticated'],
     ['the admin token', () => upload(PNG, 'admin-profile-token'), 403, 'FORBIDDEN', /signed-in users/, 'forbidden'],
-    ['a form without the file', async (token?: string) => {
-      const form = new FormData();
-      form.append('note', 'no file here');
-      const r = await fetch(`${base()}/files/avatars`, { method: 'POST', body: form, headers: bearer(token) });
-      return { status: r.status, body: (await r.json()) as Json };
-    }, 400, 'BAD_REQUEST', /no file/, 'no-file'],
-    ['a broken multipart body', async (token?: string) => {
-      const r = await fetch(`${base()}/files/avatars`, { method: 'POST', body: '--xyz\r\nContent-Disposition: form-data; name="file"', headers: { ...bearer(token), 'content-type': 'multipart/form-data; boundary=xyz' } });
-      return { status: r.status, body: (await r.json()) as Json };
-    }, 400, 'BAD_REQUEST', /does not parse/, 'malformed'],
-    ['JSON instead of an image', async (token?: string) => {
-      const r = await fetch(`${base()}/files/avatars`, { method: 'POST', body: '{"avatar":1}', headers: { ...bearer(token), 'content-type': 'application/json' } });
-      return { status: r.status, body: (await r.json()) as Json };
-    }, 415, 'BAD_REQUEST', /multipart\/form-data/, 'not-an-image'],
+    [
+      'a form without the file',
+      async (token?: string) => {
+        const form = new FormData();
+        form.append('note', 'no file here');
+        const r = await fetch(`${base()}/files/avatars`, { method: 'POST', body: form, headers: bearer(token) });
+        return { status: r.status, body: (await r.json()) as Json };
+      },
+      400,
+      'BAD_REQUEST',
+      /no file/,
+      'no-file',
+    ],
+    [
+      'a broken multipart body',
+      async (token?: string) => {
+        const r = await fetch(`${base()}/files/avatars`, {
+          method: 'POST',
+          body: '--xyz\r\nContent-Disposition: form-data; name="file"',
+          headers: { ...bearer(token), 'content-type': 'multipart/form-data; boundary=xyz' },
+        });
+        return { status: r.status, body: (await r.json()) as Json };
+      },
+      400,
+      'BAD_REQUEST',
+      /does not parse/,
+      'malformed',
+    ],
+    [
+      'JSON instead of an image',
+      async (token?: string) => {
+        const r = await fetch(`${base()}/files/avatars`, {
+          method: 'POST',
+          body: '{"avatar":1}',
+          headers: { ...bearer(token), 'content-type': 'application/json' },
+        });
+        return { status: r.status, body: (await r.json()) as Json };
+      },
+      415,
+      'BAD_REQUEST',
+      /multipart\/form-data/,
+      'not-an-image',
+    ],
   ])('an upload of %s gets a clear error, is counted and logged, and stores nothing', async (_what, send, status, code, message, reason) => {
     const token = await login('uploader-x');
     const before = { ...stack.functionHost.files!.stats.refused };

@@ -46,7 +46,7 @@ describe.each(['process', 'worker'] as const)('real-time access (functions in %s
     return { alice, patientId: patient.id as string, device, other };
   }
 
-  test('a user receives the live readings of their patient\'s device and nothing else', async () => {
+  test("a user receives the live readings of their patient's device and nothing else", async () => {
     const { alice, device, other } = await setup();
     const creds = await credentials(alice);
     expect(creds.topics).toContain(topics.propertyPost(device));
@@ -84,21 +84,25 @@ describe.each(['process', 'worker'] as const)('real-time access (functions in %s
 
   test.each([
     ['tampered', (c: Creds) => ({ ...c, password: `${c.password.slice(0, -2)}${c.password.endsWith('xx') ? 'yy' : 'xx'}` })],
-    ['someone else\'s username', (c: Creds) => ({ ...c, username: 'user:u_0000000000000000' })],
+    ["someone else's username", (c: Creds) => ({ ...c, username: 'user:u_0000000000000000' })],
   ])('refuses %s credentials', async (_n, mangle) => {
     const { alice } = await setup();
     const c = mangle(await credentials(alice));
-    await expect(connect(`ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`, { clientId: c.clientId, username: c.username, password: c.password })).rejects.toThrow(/Bad username or password/);
+    await expect(connect(`ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`, { clientId: c.clientId, username: c.username, password: c.password })).rejects.toThrow(
+      /Bad username or password/,
+    );
   });
 
   test('credentials expire after an hour', async () => {
     const { alice } = await setup();
     const c = await credentials(alice);
     clock += 2 * 3_600_000; // (the worker issues with its own clock, a little behind this one)
-    await expect(connect(`ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`, { clientId: c.clientId, username: c.username, password: c.password })).rejects.toThrow(/Bad username or password/);
+    await expect(connect(`ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`, { clientId: c.clientId, username: c.username, password: c.password })).rejects.toThrow(
+      /Bad username or password/,
+    );
   });
 
-  test('a removed family member\'s open session is closed and new credentials grant nothing', async () => {
+  test("a removed family member's open session is closed and new credentials grant nothing", async () => {
     const { alice, patientId, device } = await setup();
     const invite = await data('patients', { action: 'createInvite', patientId }, alice);
     const carol = await login('carol');

@@ -16,7 +16,12 @@ test('closing the stack while devices publish loses no acknowledged reading', as
   const pumps = clients.map(async (c, k) => {
     for (let i = 0; !stop && i < 5000; i++) {
       const ok = await new Promise<boolean>((resolve) =>
-        c.publish(topics.propertyPost(devs[k]), buildRequest(String(i), 'thing.event.property.post', { HeartRate: { value: 70, time: t0 + i } }), { qos: 1 }, (e) => resolve(!e)),
+        c.publish(
+          topics.propertyPost(devs[k]),
+          buildRequest(String(i), 'thing.event.property.post', { HeartRate: { value: 70, time: t0 + i } }),
+          { qos: 1 },
+          (e) => resolve(!e),
+        ),
       );
       if (!ok) break;
       acked.set(devs[k].deviceId, (acked.get(devs[k].deviceId) ?? 0) + 1);

@@ -1,6 +1,6 @@
 /** Fixed key rings for tests (a key derived from its id, so two rings with one id agree). */
 import { createHash } from 'node:crypto';
-import { createSecretKeys, SecretKeys } from '../../backend/secret-box';
+import { createSecretKeys, type SecretKeys } from '../../backend/secret-box';
 
 export const keyBytes = (id: string): Buffer => createHash('sha256').update(`test key ${id}`).digest();
 

@@ -2,10 +2,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt, { IClientOptions, MqttClient } from 'mqtt';
-import { buildLogin, DeviceCredentials, LoginOptions } from '../../core/alink';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { buildLogin, type DeviceCredentials, type LoginOptions } from '../../core/alink';
 import { createMemoryLogger } from '../../backend/runtime/deps';
-import { createStack, Stack, StackOptions } from '../../local-cloud/stack';
+import { createStack, type Stack, type StackOptions } from '../../local-cloud/stack';
 import type { CreatedDevice } from '../../cloudfunctions/devices/handlers/create';
 
 export function tempDir(prefix = 'rpm-test-'): { path: string; remove: () => void } {
@@ -66,7 +66,6 @@ export function subscribe(client: MqttClient, topic: string): Promise<number> {
     }),
   );
 }
-
 
 export function publish(client: MqttClient, topic: string, payload: string, qos: 0 | 1 = 1): Promise<void> {
   return new Promise((resolve, reject) => client.publish(topic, payload, { qos }, (e) => (e ? reject(e) : resolve())));

@@ -9,7 +9,7 @@ import { joinRelativeTimes } from '../../local-cloud/cli/time-arg';
 import { createDevice, startStack, tempDir } from '../helpers/stack';
 import { until } from '../helpers/until';
 import { fhirIssues, loadFhirDefinitions } from '../helpers/fhir';
-import { CSV_HEADER, FhirBundle } from '../../core/export';
+import { CSV_HEADER, type FhirBundle } from '../../core/export';
 
 const run = promisify(execFile);
 const TSX = join(__dirname, '../../node_modules/.bin/tsx');
@@ -31,14 +31,29 @@ describe('CLI', () => {
   const cli = (...args: string[]) => run(TSX, [CLI, ...args, '--url', `http://127.0.0.1:${stack.ports.http}`, '--data-dir', dir.path], { timeout: 60_000 });
 
   test('a relative time after --from or --to is a value, not an option', () => {
-    expect(joinRelativeTimes(['history', 'pk/dn', '--from', '-15m', '--to', '-1m', '--json'])).toEqual(['history', 'pk/dn', '--from=-15m', '--to=-1m', '--json']);
+    expect(joinRelativeTimes(['history', 'pk/dn', '--from', '-15m', '--to', '-1m', '--json'])).toEqual([
+      'history',
+      'pk/dn',
+      '--from=-15m',
+      '--to=-1m',
+      '--json',
+    ]);
     expect(joinRelativeTimes(['history', 'pk/dn', '--from', 'now', '--json'])).toEqual(['history', 'pk/dn', '--from', 'now', '--json']);
   });
 
   test('`history <deviceId> --from -15m` as the README writes it', async () => {
     const d = await createDevice(stack);
     const now = Date.now();
-    await stack.store.appendReadings([{ deviceId: d.deviceId, receivedAt: now, readings: [{ ts: now - 60_000, heartRate: 71 }, { ts: now - 20 * 60_000, heartRate: 99 }] }]);
+    await stack.store.appendReadings([
+      {
+        deviceId: d.deviceId,
+        receivedAt: now,
+        readings: [
+          { ts: now - 60_000, heartRate: 71 },
+          { ts: now - 20 * 60_000, heartRate: 99 },
+        ],
+      },
+    ]);
     const { stdout } = await cli('history', d.deviceId, '--from', '-15m');
     expect(stdout).toContain(`1 readings of ${d.deviceId}`);
     expect(stdout).toContain('71 bpm');
@@ -49,7 +64,16 @@ describe('CLI', () => {
   test('`history <deviceId> --format csv|fhir` exports through history.export, as the console does', async () => {
     const d = await createDevice(stack);
     const now = Date.now();
-    await stack.store.appendReadings([{ deviceId: d.deviceId, receivedAt: now, readings: [{ ts: now - 60_000, heartRate: 71, spo2: 97 }, { ts: now - 30_000, temperature: 36.8 }] }]);
+    await stack.store.appendReadings([
+      {
+        deviceId: d.deviceId,
+        receivedAt: now,
+        readings: [
+          { ts: now - 60_000, heartRate: 71, spo2: 97 },
+          { ts: now - 30_000, temperature: 36.8 },
+        ],
+      },
+    ]);
     const csv = await cli('history', d.deviceId, '--from', '-15m', '--format', 'csv', '--tz', 'Asia/Shanghai');
     const lines = csv.stdout.trimEnd().split('\r\n');
     expect(lines[0]).toBe(CSV_HEADER);

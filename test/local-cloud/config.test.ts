@@ -38,7 +38,11 @@ describe('npm start settings', () => {
 
   test('MQTT over TLS: a port, off, and certificate files', () => {
     expect(readConfig({ MQTT_TLS_PORT: 'off' }).mqttTlsPort).toBeUndefined();
-    expect(readConfig({ MQTT_TLS_PORT: '0', MQTT_TLS_CERT: '/etc/c.pem', MQTT_TLS_KEY: '/etc/k.pem' })).toMatchObject({ mqttTlsPort: 0, mqttTlsCert: '/etc/c.pem', mqttTlsKey: '/etc/k.pem' });
+    expect(readConfig({ MQTT_TLS_PORT: '0', MQTT_TLS_CERT: '/etc/c.pem', MQTT_TLS_KEY: '/etc/k.pem' })).toMatchObject({
+      mqttTlsPort: 0,
+      mqttTlsCert: '/etc/c.pem',
+      mqttTlsKey: '/etc/k.pem',
+    });
     expect(() => readConfig({ MQTT_TLS_PORT: 'x' })).toThrow(/MQTT_TLS_PORT=x is invalid/);
   });
 

@@ -24,7 +24,10 @@ describe('function host', () => {
 
   test('returns the function result as JSON, the shape callFunction gives as `result`', async () => {
     const created = await call('/functions/devices', JSON.stringify({ action: 'create', deviceName: 'bed-001' }), admin);
-    expect(created).toMatchObject({ status: 200, body: { ok: true, data: { deviceId: 'rpmTerminal/bed-001', deviceSecret: expect.stringMatching(/^[0-9a-f]{32}$/) } } });
+    expect(created).toMatchObject({
+      status: 200,
+      body: { ok: true, data: { deviceId: 'rpmTerminal/bed-001', deviceSecret: expect.stringMatching(/^[0-9a-f]{32}$/) } },
+    });
     const list = await call('/functions/devices', '{"action":"list"}', admin);
     expect(list.body).toMatchObject({ ok: true, data: [{ id: 'rpmTerminal/bed-001', online: false, readings: 0 }] });
     expect(JSON.stringify(list.body)).not.toContain('secret');

@@ -122,10 +122,15 @@ describe('the data folder is private', () => {
       const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
       const form = new FormData();
       form.append('file', new Blob([png], { type: 'image/png' }), 'a.png');
-      const up = await fetch(`http://127.0.0.1:${stack.ports.http}/files/avatars`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+      const up = await fetch(`http://127.0.0.1:${stack.ports.http}/files/avatars`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
       const url = ((await up.json()) as { data: { url: string } }).data.url;
       expect(mode(dataDir)).toBe(0o700);
-      for (const f of ['monitor.db', 'monitor.db-wal', 'admin-token', 'service-token', 'session-secret']) expect([f, mode(join(dataDir, f))]).toEqual([f, 0o600]);
+      for (const f of ['monitor.db', 'monitor.db-wal', 'admin-token', 'service-token', 'session-secret'])
+        expect([f, mode(join(dataDir, f))]).toEqual([f, 0o600]);
       expect(mode(join(dataDir, 'files', 'avatars'))).toBe(0o700);
       expect(mode(join(dataDir, url.replace(/^\//, '')))).toBe(0o600);
     } finally {

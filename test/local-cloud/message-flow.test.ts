@@ -2,7 +2,7 @@
  * The message flow's batching and failure handling. `ingest` is replaced here by a recording
  * function: the unit under test is the flow (the real ingest is covered end to end).
  */
-import { err, ok, Result } from '../../core';
+import { err, ok, type Result } from '../../core';
 import type { IngestMessage, IngestResult } from '../../cloudfunctions/ingest/messages';
 import { createMessageFlow, IngestUnavailableError } from '../../local-cloud/message-flow';
 
@@ -19,7 +19,9 @@ function setup(outcomes: Array<'ok' | 'fail'> = [], extra = {}) {
     ingest: async (messages): Promise<Result<IngestResult>> => {
       batches.push(messages);
       if ((outcomes.shift() ?? 'ok') === 'fail') return err('UNAVAILABLE', 'database is locked');
-      const replies = messages.map((m) => (m.type === 'presence' ? null : { topic: `/sys/${m.deviceId}/thing/event/property/post_reply`, payload: '{"code":200}', code: 200 }));
+      const replies = messages.map((m) =>
+        m.type === 'presence' ? null : { topic: `/sys/${m.deviceId}/thing/event/property/post_reply`, payload: '{"code":200}', code: 200 },
+      );
       return ok({ replies, stored: messages.length, duplicates: 0, rejected: 0 });
     },
     ...extra,
@@ -63,7 +65,12 @@ describe('message flow', () => {
   });
 
   test('a thrown error from ingest is handled like a failed result', async () => {
-    const flow = createMessageFlow({ now: () => 0, reply: () => undefined, sleep: async () => undefined, ingest: async () => Promise.reject(new Error('boom')) });
+    const flow = createMessageFlow({
+      now: () => 0,
+      reply: () => undefined,
+      sleep: async () => undefined,
+      ingest: async () => Promise.reject(new Error('boom')),
+    });
     await expect(flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('{}'))).rejects.toThrow(/boom/);
   });
 

@@ -26,7 +26,16 @@ function run(env: Record<string, string>, viaNpm = false) {
 
 test('starts, reports where it listens, and stops cleanly on SIGTERM', async () => {
   const dir = tempDir();
-  const p = run({ DATA_DIR: dir.path, MQTT_PORT: '0', MQTT_WS_PORT: '0', MQTT_TLS_PORT: '0', HTTP_PORT: '0', DEMO_DEVICES: '1', HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1' });
+  const p = run({
+    DATA_DIR: dir.path,
+    MQTT_PORT: '0',
+    MQTT_WS_PORT: '0',
+    MQTT_TLS_PORT: '0',
+    HTTP_PORT: '0',
+    DEMO_DEVICES: '1',
+    HOST: '127.0.0.1',
+    MQTT_HOST: '127.0.0.1',
+  });
   await p.output(/Ctrl\+C stops/);
   expect(p.text()).toMatch(/MQTT \(devices\)\s+mqtt:\/\/127\.0\.0\.1:\d+/);
 
@@ -50,7 +59,16 @@ test('a port in use is a one-line error naming the setting', async () => {
   const blocker = createServer();
   await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
   const port = (blocker.address() as { port: number }).port;
-  const p = run({ DATA_DIR: dir.path, MQTT_PORT: String(port), MQTT_WS_PORT: '0', MQTT_TLS_PORT: 'off', HTTP_PORT: '0', DEMO_DEVICES: '0', HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1' });
+  const p = run({
+    DATA_DIR: dir.path,
+    MQTT_PORT: String(port),
+    MQTT_WS_PORT: '0',
+    MQTT_TLS_PORT: 'off',
+    HTTP_PORT: '0',
+    DEMO_DEVICES: '0',
+    HOST: '127.0.0.1',
+    MQTT_HOST: '127.0.0.1',
+  });
   expect(await p.exited).toBe(1);
   expect(p.text().trim()).toBe(`error: port ${port} for MQTT (TCP) is already in use (another instance running?); choose another with MQTT_PORT=<port>`);
   blocker.close();
@@ -59,14 +77,32 @@ test('a port in use is a one-line error naming the setting', async () => {
 
 test('the function host stays on loopback by default, and says so when it is exposed', async () => {
   const dir = tempDir();
-  const local = run({ DATA_DIR: dir.path, MQTT_PORT: '0', MQTT_WS_PORT: '0', MQTT_TLS_PORT: '0', HTTP_PORT: '0', DEMO_DEVICES: '0', HOST: '', MQTT_HOST: '127.0.0.1' });
+  const local = run({
+    DATA_DIR: dir.path,
+    MQTT_PORT: '0',
+    MQTT_WS_PORT: '0',
+    MQTT_TLS_PORT: '0',
+    HTTP_PORT: '0',
+    DEMO_DEVICES: '0',
+    HOST: '',
+    MQTT_HOST: '127.0.0.1',
+  });
   await local.output(/Ctrl\+C stops/);
   expect(local.text()).toMatch(/Functions \(HTTP\)\s+http:\/\/127\.0\.0\.1:\d+/);
   expect(local.text()).not.toMatch(/warning: the function host listens/);
   local.child.kill('SIGTERM');
   expect(await local.exited).toBe(0);
 
-  const exposed = run({ DATA_DIR: dir.path, MQTT_PORT: '0', MQTT_WS_PORT: '0', MQTT_TLS_PORT: '0', HTTP_PORT: '0', DEMO_DEVICES: '0', HOST: '0.0.0.0', MQTT_HOST: '127.0.0.1' });
+  const exposed = run({
+    DATA_DIR: dir.path,
+    MQTT_PORT: '0',
+    MQTT_WS_PORT: '0',
+    MQTT_TLS_PORT: '0',
+    HTTP_PORT: '0',
+    DEMO_DEVICES: '0',
+    HOST: '0.0.0.0',
+    MQTT_HOST: '127.0.0.1',
+  });
   await exposed.output(/Ctrl\+C stops/);
   expect(exposed.text()).toMatch(/warning: the function host listens on 0\.0\.0\.0: anyone who can reach port \d+ can sign in as any/);
   exposed.child.kill('SIGTERM');
@@ -76,7 +112,10 @@ test('the function host stays on loopback by default, and says so when it is exp
 
 test('SIGTERM to the npm process (a supervisor, `kill PID`) stops the whole stack in order', async () => {
   const dir = tempDir();
-  const p = run({ DATA_DIR: dir.path, MQTT_PORT: '0', MQTT_WS_PORT: '0', MQTT_TLS_PORT: '0', HTTP_PORT: '0', DEMO_DEVICES: '1', HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1' }, true);
+  const p = run(
+    { DATA_DIR: dir.path, MQTT_PORT: '0', MQTT_WS_PORT: '0', MQTT_TLS_PORT: '0', HTTP_PORT: '0', DEMO_DEVICES: '1', HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1' },
+    true,
+  );
   await p.output(/Ctrl\+C stops/);
   const port = /Functions \(HTTP\)\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(p.text())![1];
   expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);

@@ -24,7 +24,17 @@ function recordedApi(over: Partial<Api> = {}): { api: Partial<Api>; calls: Calls
   const calls: Calls = [];
   const base = { ...fixtureApi(), ...over };
   const api: Partial<Api> = {};
-  for (const k of ['activeAlerts', 'alertHistory', 'acknowledgeAlert', 'snoozeAlerts', 'snoozes', 'alertRules', 'setAlertRules', 'alertsSubscribed', 'alertQuota'] as const) {
+  for (const k of [
+    'activeAlerts',
+    'alertHistory',
+    'acknowledgeAlert',
+    'snoozeAlerts',
+    'snoozes',
+    'alertRules',
+    'setAlertRules',
+    'alertsSubscribed',
+    'alertQuota',
+  ] as const) {
     (api as Record<string, unknown>)[k] = (...args: unknown[]) => {
       calls.push([k, args]);
       return (base[k] as (...a: unknown[]) => unknown)(...args);
@@ -58,7 +68,7 @@ describe('实时监测 banner', () => {
     expect(page.data.alerts[0].canAck).toBe(false);
   });
 
-  test('alerts arrive, change and resolve over the realtime topic; other patients\' alerts are not shown here', async () => {
+  test("alerts arrive, change and resolve over the realtime topic; other patients' alerts are not shown here", async () => {
     const services = fixtureServices();
     const { page } = openPage('monitor', services);
     await until(() => page.data.state === 'ready', 'the page');
@@ -218,7 +228,9 @@ describe('提醒设置 page', () => {
   });
 
   test('a refused change (the owner role was lost meanwhile) is explained and the controls go back', async () => {
-    const { page } = openPage('alert-settings', fixtureServices({ api: { setAlertRules: async () => err(ErrorCode.Forbidden, 'owner only') } }), { id: 'p_mom' });
+    const { page } = openPage('alert-settings', fixtureServices({ api: { setAlertRules: async () => err(ErrorCode.Forbidden, 'owner only') } }), {
+      id: 'p_mom',
+    });
     await until(() => page.data.state === 'ready', 'the page');
     page.querySelectorAll('.choice')[1].dispatchEvent('tap');
     await until(() => page.data.saveError !== '', 'the error');
@@ -262,14 +274,18 @@ describe('提醒设置 page', () => {
   });
 
   test('without a configured template there is no opt-in button, and the page says why', async () => {
-    const { page } = openPage('alert-settings', fixtureServices({ api: { alertQuota: async () => ({ ok: true, data: { templateId: null, remaining: {} } }) } }), { id: 'p_mom' });
+    const { page } = openPage(
+      'alert-settings',
+      fixtureServices({ api: { alertQuota: async () => ({ ok: true, data: { templateId: null, remaining: {} } }) } }),
+      { id: 'p_mom' },
+    );
     await until(() => page.data.state === 'ready', 'the page');
     expect(page.querySelector('.subscribe')).toBeUndefined();
     expect(textOf(page, '.quota')).toContain('微信提醒还没有开通');
   });
 });
 
-test('我的 shows each patient\'s alerts at a glance', async () => {
+test("我的 shows each patient's alerts at a glance", async () => {
   const services = fixtureServices({ api: { activeAlerts: async (id) => ({ ok: true, data: id === 'p_mom' ? [ALERT_ESCALATED] : [] }) } });
   const { page } = openPage('me', services);
   await until(() => page.data.patients.length === 2 && page.data.patients.every((p: { alert?: unknown }) => p.alert !== undefined), 'the alert lines');

@@ -92,7 +92,13 @@ describe('alert settings in words', () => {
       { severity: 'warning', word: '注意', text: '92–93%' },
       { severity: 'info', word: '提示', text: '94–95%' },
     ]);
-    expect(pulse.bands.map((b) => `${b.word} ${b.text}`)).toEqual(['紧急 40 次/分 及以下', '紧急 131 次/分 及以上', '注意 111–130 次/分', '提示 41–50 次/分', '提示 91–110 次/分']);
+    expect(pulse.bands.map((b) => `${b.word} ${b.text}`)).toEqual([
+      '紧急 40 次/分 及以下',
+      '紧急 131 次/分 及以上',
+      '注意 111–130 次/分',
+      '提示 41–50 次/分',
+      '提示 91–110 次/分',
+    ]);
     expect(temp.bands.map((b) => b.text)).toEqual(['35.0°C 及以下', '39.1°C 及以上', '35.1–36.0°C', '38.1–39.0°C']);
     expect(vitalRules(defaultRules(2))[0].bands[0].text).toBe('83% 及以下');
   });
@@ -108,7 +114,18 @@ describe('alert settings in words', () => {
 
 test("the numbers to call: the patient's own first, then the contacts with their relation", () => {
   expect(callRows({ name: '王秀英', sex: 'female', notes: '' })).toEqual([]);
-  expect(callRows({ name: '王秀英', sex: 'female', notes: '', phone: '13900001111', emergencyContacts: [{ name: '张丽', relation: '女儿', phone: '110' }, { name: '社区医生', phone: '120' }] })).toEqual([
+  expect(
+    callRows({
+      name: '王秀英',
+      sex: 'female',
+      notes: '',
+      phone: '13900001111',
+      emergencyContacts: [
+        { name: '张丽', relation: '女儿', phone: '110' },
+        { name: '社区医生', phone: '120' },
+      ],
+    }),
+  ).toEqual([
     { who: '王秀英本人', phone: '13900001111' },
     { who: '张丽（女儿）', phone: '110' },
     { who: '社区医生', phone: '120' },

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { ECharts } from '../../miniprogram/lib/echarts';
 import type { SimNode, Simulate } from '../../preview/simulate-types';
 import type * as Adapter from '../../miniprogram/components/chart/canvas-adapter';
-import { historyChartOption, liveChartOption, Point } from '../../core/charts';
+import { historyChartOption, liveChartOption, type Point } from '../../core/charts';
 
 // Typed locally (preview/simulate-types): the package's own typings clash with the mini program's.
 // Loaded first, so `wx` exists when echarts loads, as on a phone (zrender then sees a mini program).
@@ -119,10 +119,35 @@ describe('chart component with a canvas (injected host)', () => {
 // ---- The adapter with real echarts -----------------------------------------------------------
 
 const CTX_METHODS = [
-  'save', 'restore', 'scale', 'rotate', 'translate', 'transform', 'setTransform', 'resetTransform',
-  'clearRect', 'fillRect', 'strokeRect', 'beginPath', 'closePath', 'moveTo', 'lineTo', 'bezierCurveTo',
-  'quadraticCurveTo', 'arc', 'arcTo', 'ellipse', 'rect', 'fill', 'stroke', 'clip', 'fillText', 'strokeText',
-  'drawImage', 'setLineDash', 'putImageData',
+  'save',
+  'restore',
+  'scale',
+  'rotate',
+  'translate',
+  'transform',
+  'setTransform',
+  'resetTransform',
+  'clearRect',
+  'fillRect',
+  'strokeRect',
+  'beginPath',
+  'closePath',
+  'moveTo',
+  'lineTo',
+  'bezierCurveTo',
+  'quadraticCurveTo',
+  'arc',
+  'arcTo',
+  'ellipse',
+  'rect',
+  'fill',
+  'stroke',
+  'clip',
+  'fillText',
+  'strokeText',
+  'drawImage',
+  'setLineDash',
+  'putImageData',
 ] as const;
 
 interface Call {
@@ -202,7 +227,9 @@ describe('canvas adapter + echarts', () => {
     const c = recordingCanvas();
     chart = adapter.startChart(lib, c.node, { width: 320, height: 200 }, 1).chart;
     const buckets = Array.from({ length: 20 }, (_, i) => ({ t: NOW + i * 60_000, n: 60, spo2: { min: 94, avg: 96, max: 98, n: 60 } }));
-    chart.setOption(historyChartOption('spo2', { deviceId: 'd1', from: NOW, to: NOW + 20 * 60_000, kind: 'buckets', widthMs: 60_000, buckets }), { notMerge: true });
+    chart.setOption(historyChartOption('spo2', { deviceId: 'd1', from: NOW, to: NOW + 20 * 60_000, kind: 'buckets', widthMs: 60_000, buckets }), {
+      notMerge: true,
+    });
     expect(c.count('fill')).toBeGreaterThan(0);
     expect(c.count('lineTo')).toBeGreaterThan(30);
   });
@@ -223,7 +250,13 @@ describe('canvas adapter (pure parts)', () => {
     const { adapter } = load();
     expect(adapter.pixelRatioOf({ getWindowInfo: () => ({ pixelRatio: 3 }), getSystemInfoSync: () => ({ pixelRatio: 2 }) })).toBe(3);
     expect(adapter.pixelRatioOf({ getSystemInfoSync: () => ({ pixelRatio: 2 }) })).toBe(2);
-    expect(adapter.pixelRatioOf({ getSystemInfoSync: () => { throw new Error('no'); } })).toBe(1);
+    expect(
+      adapter.pixelRatioOf({
+        getSystemInfoSync: () => {
+          throw new Error('no');
+        },
+      }),
+    ).toBe(1);
   });
 
   test('the adapter is the "dom" zrender expects', () => {

@@ -105,7 +105,10 @@ test('a require that leaves the mini program root fails the compile', async () =
   try {
     cpSync(join(ROOT, 'project.config.json'), join(dir, 'project.config.json'));
     cpSync(join(ROOT, 'miniprogram'), join(dir, 'miniprogram'), { recursive: true });
-    writeFileSync(join(dir, 'miniprogram/components/chart/outside.ts'), "import { VITAL_STYLES } from '../../../core/charts';\nexport const styles = VITAL_STYLES;\n");
+    writeFileSync(
+      join(dir, 'miniprogram/components/chart/outside.ts'),
+      "import { VITAL_STYLES } from '../../../core/charts';\nexport const styles = VITAL_STYLES;\n",
+    );
     writeFileSync(join(dir, 'miniprogram/components/chart/missing.ts'), "import { nothing } from '../../lib/nothing';\nexport const x = nothing;\n");
     const { report } = await compile(['--project', dir]);
     expect(report.ok).toBe(false);

@@ -59,7 +59,13 @@ describe('vital-tile', () => {
 
 describe('device-control', () => {
   test('shows presence, the interval in words and the last outcome', async () => {
-    const comp = renderComponent('components/device-control/index', { online: false, enabled: true, intervalS: 300, outcome: { kind: 'queued', text: '设备离线：设置已保存' }, deviceLabel: '卧室床旁终端' });
+    const comp = renderComponent('components/device-control/index', {
+      online: false,
+      enabled: true,
+      intervalS: 300,
+      outcome: { kind: 'queued', text: '设备离线：设置已保存' },
+      deviceLabel: '卧室床旁终端',
+    });
     await settle();
     expect(textOf(comp, '.presence')).toBe('设备离线');
     expect(textOf(comp, '.value')).toBe('5 分钟');
@@ -92,7 +98,13 @@ describe('device-control', () => {
   });
 
   test('while a command is pending, nothing else can be sent', async () => {
-    const comp = renderComponent('components/device-control/index', { online: true, enabled: true, intervalS: 60, pending: 'measure', outcome: { kind: 'pending', text: '正在请求设备测量…' } });
+    const comp = renderComponent('components/device-control/index', {
+      online: true,
+      enabled: true,
+      intervalS: 60,
+      pending: 'measure',
+      outcome: { kind: 'pending', text: '正在请求设备测量…' },
+    });
     const seen = events(comp);
     await settle();
     expect(textOf(comp, '.measure')).toBe('正在测量…');
@@ -189,7 +201,13 @@ describe('patient-tabs and alert-banner', () => {
     const one = renderComponent('components/patient-tabs/index', { patients: [{ id: 'a', name: '王秀英' }], selected: 'a' });
     await settle();
     expect(one.querySelector('.tab')).toBeUndefined();
-    const two = renderComponent('components/patient-tabs/index', { patients: [{ id: 'a', name: '王秀英' }, { id: 'b', name: '李建国' }], selected: 'a' });
+    const two = renderComponent('components/patient-tabs/index', {
+      patients: [
+        { id: 'a', name: '王秀英' },
+        { id: 'b', name: '李建国' },
+      ],
+      selected: 'a',
+    });
     const seen = events(two);
     two.querySelectorAll('.tab')[0].dispatchEvent('tap');
     two.querySelectorAll('.tab')[1].dispatchEvent('tap');
@@ -222,7 +240,10 @@ describe('patient-tabs and alert-banner', () => {
     some.querySelector('.ack')!.dispatchEvent('tap');
     some.querySelector('.more')!.dispatchEvent('tap');
     await settle();
-    expect(seen).toEqual([['ack', { id: ALERT_ESCALATED.id }], ['open', {}]]);
+    expect(seen).toEqual([
+      ['ack', { id: ALERT_ESCALATED.id }],
+      ['open', {}],
+    ]);
   });
 
   test('while an acknowledgement is on its way the button says so and does not send twice', async () => {

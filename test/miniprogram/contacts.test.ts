@@ -17,7 +17,10 @@ beforeEach(() => jest.resetModules());
 const withContacts = () => ({
   ...patientDetail(),
   phone: '13900001111',
-  emergencyContacts: [{ name: '张丽', relation: '女儿', phone: '+86-138-0013-8000' }, { name: '社区医生', phone: '0571-88886666' }],
+  emergencyContacts: [
+    { name: '张丽', relation: '女儿', phone: '+86-138-0013-8000' },
+    { name: '社区医生', phone: '0571-88886666' },
+  ],
 });
 
 test('each number has its own call button, the patient first', async () => {
@@ -71,12 +74,17 @@ test('the owner adds a contact and removes another in the form; the whole list i
   await until(() => saved.length === 1, 'the save');
   expect(saved[0]).toMatchObject({
     phone: '13900001111',
-    emergencyContacts: [{ name: '张丽', relation: '女儿', phone: '+86-138-0013-8000' }, { name: '邻居刘阿姨', phone: '13912345678' }],
+    emergencyContacts: [
+      { name: '张丽', relation: '女儿', phone: '+86-138-0013-8000' },
+      { name: '邻居刘阿姨', phone: '13912345678' },
+    ],
   });
 });
 
 test('a phone the function refuses is explained in words about phones', async () => {
-  const services = fixtureServices({ api: { updatePatient: async () => err(ErrorCode.BadRequest, '"emergencyContacts[0].phone" may hold only digits, a leading "+" and "-" (3–20 characters)') } });
+  const services = fixtureServices({
+    api: { updatePatient: async () => err(ErrorCode.BadRequest, '"emergencyContacts[0].phone" may hold only digits, a leading "+" and "-" (3–20 characters)') },
+  });
   const { page } = openPage('patient', services, { id: 'p_mom' });
   await until(() => page.data.state === 'ready', 'the page');
   await (page.instance as unknown as { onSave(e: unknown): Promise<void> }).onSave({ detail: { profile: { name: '王秀英', sex: 'female', notes: '' } } });

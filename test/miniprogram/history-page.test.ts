@@ -114,7 +114,9 @@ test('a custom range loads whole days, the end day included', async () => {
   const services = fixtureServices({ api: { history: (q) => (asked.push(q), base.api.history(q)) } });
   const { page } = openPage('history', services);
   await until(() => page.data.state === 'ready', 'today');
-  (page.instance as unknown as { onCustom(e: unknown): void }).onCustom({ detail: { from: Date.UTC(2026, 10, 1), to: Date.UTC(2026, 10, 3), fromText: '2026-11-01', toText: '2026-11-02' } });
+  (page.instance as unknown as { onCustom(e: unknown): void }).onCustom({
+    detail: { from: Date.UTC(2026, 10, 1), to: Date.UTC(2026, 10, 3), fromText: '2026-11-01', toText: '2026-11-02' },
+  });
   await until(() => asked.length === 2, 'the custom range');
   expect(asked[1]).toMatchObject({ from: Date.UTC(2026, 10, 1), to: Date.UTC(2026, 10, 3) });
   expect(page.data.customTo).toBe('2026-11-02');
@@ -123,7 +125,9 @@ test('a custom range loads whole days, the end day included', async () => {
 test('a failed load shows the error with a retry', async () => {
   let fail = true;
   const base = fixtureServices();
-  const services = fixtureServices({ api: { history: (q) => (fail ? Promise.resolve(err(ErrorCode.Unavailable, '网络不可用：timeout')) : base.api.history(q)) } });
+  const services = fixtureServices({
+    api: { history: (q) => (fail ? Promise.resolve(err(ErrorCode.Unavailable, '网络不可用：timeout')) : base.api.history(q)) },
+  });
   const { page } = openPage('history', services);
   await until(() => page.data.state === 'error', 'the error');
   expect(allText(page)).toContain('网络或服务暂不可用，请稍后重试');

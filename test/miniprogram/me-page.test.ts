@@ -33,7 +33,12 @@ test('adding a patient through the form stores the profile and opens the patient
   await until(() => page.data.state === 'ready', 'page ready');
   (page.instance as unknown as Inst).onStartCreate();
   await until(() => page.querySelector('.create-form') !== undefined, 'the form');
-  const form = page.querySelector('.create-form')!.instance as unknown as { onInput(e: unknown): void; onBirth(e: unknown): void; onSex(e: unknown): void; onSubmit(): void };
+  const form = page.querySelector('.create-form')!.instance as unknown as {
+    onInput(e: unknown): void;
+    onBirth(e: unknown): void;
+    onSex(e: unknown): void;
+    onSubmit(): void;
+  };
   form.onSubmit();
   await new Promise((r) => setTimeout(r, 20));
   expect(textOf(page, '.create-form')).toContain('请填写姓名');
@@ -94,7 +99,10 @@ test('without the devices the list still shows the patients', async () => {
   const services = fixtureServices({ api: { myDevices: async () => err(ErrorCode.Unavailable, 'down') } });
   const { page } = openPage('me', services);
   await until(() => page.data.state === 'ready', 'page ready');
-  expect(page.data.patients.map((p: PatientItem) => [p.name, p.status])).toEqual([['王秀英', undefined], ['李建国', undefined]]);
+  expect(page.data.patients.map((p: PatientItem) => [p.name, p.status])).toEqual([
+    ['王秀英', undefined],
+    ['李建国', undefined],
+  ]);
 });
 
 test.each([
@@ -201,7 +209,7 @@ describe('avatar and nickname', () => {
     expect(services.session.user()?.name).toBe('李娜');
   });
 
-  test('the WeChat nickname picked above the keyboard (seen on blur) is saved with the keyboard\'s 完成', async () => {
+  test("the WeChat nickname picked above the keyboard (seen on blur) is saved with the keyboard's 完成", async () => {
     const { services } = phoneServices(stack(), 'nick-confirm');
     const { page } = openPage('me', services);
     await until(() => page.data.state === 'ready', 'page ready');
@@ -280,7 +288,9 @@ describe('avatar and nickname', () => {
     await (page.instance as unknown as ProfileInst).onChooseAvatar({ detail: { avatarUrl: 'wxfile://tmp_c8e1.jpg' } });
     const me = await services.api.me();
     if (!me.ok) throw new Error(me.message);
-    expect(uploads).toEqual([{ cloudPath: expect.stringMatching(new RegExp(`^avatars/${me.data.user.id}/\\d+-[0-9a-z]+\\.jpg$`)), filePath: 'wxfile://tmp_c8e1.jpg' }]);
+    expect(uploads).toEqual([
+      { cloudPath: expect.stringMatching(new RegExp(`^avatars/${me.data.user.id}/\\d+-[0-9a-z]+\\.jpg$`)), filePath: 'wxfile://tmp_c8e1.jpg' },
+    ]);
     expect(me.data.user.avatarUrl).toBe(`cloud://prod-4g1x.7072-prod-4g1x-1300000000/${uploads[0].cloudPath}`);
     expect(page.data.avatarSrc).toBe(me.data.user.avatarUrl);
     expect(page.data.profileError).toBe('');
@@ -301,10 +311,14 @@ describe('sharing and reading', () => {
     expect(redeemed).toEqual(['K7Q2M9XD']);
   });
 
-  test('大字模式 is stored and switches the page at once; WeChat\'s large font turns it on by default', async () => {
+  test("大字模式 is stored and switches the page at once; WeChat's large font turns it on by default", async () => {
     const { createDisplay } = await import('../../miniprogram/services/display');
     const store = new Map<string, unknown>();
-    const storage = { getStorageSync: (k: string) => store.get(k) ?? '', setStorageSync: (k: string, v: unknown) => void store.set(k, v), removeStorageSync: (k: string) => void store.delete(k) };
+    const storage = {
+      getStorageSync: (k: string) => store.get(k) ?? '',
+      setStorageSync: (k: string, v: unknown) => void store.set(k, v),
+      removeStorageSync: (k: string) => void store.delete(k),
+    };
     let font: number | undefined = 17;
     const display = createDisplay(storage, () => font);
     expect(display.bigText()).toBe(false);
@@ -327,7 +341,10 @@ describe('sharing and reading', () => {
     let stopped = 0;
     let loads = 0;
     const base = fixtureServices();
-    const services = fixtureServices({ ui: { ...base.ui, stopPullDownRefresh: () => void stopped++ }, api: { patients: () => (loads++, base.api.patients()) } });
+    const services = fixtureServices({
+      ui: { ...base.ui, stopPullDownRefresh: () => void stopped++ },
+      api: { patients: () => (loads++, base.api.patients()) },
+    });
     const { page } = openPage('me', services);
     await until(() => page.data.state === 'ready', 'page ready');
     const before = loads;

@@ -5,14 +5,14 @@
  * over WebSocket to the broker; the device is a real MQTT client or an emulated terminal.
  */
 import { buildRequest, topics } from '../../core/alink';
-import { createDevice as createTerminal, EmulatedDevice } from '../../device-emulator/device';
+import { createDevice as createTerminal, type EmulatedDevice } from '../../device-emulator/device';
 import { createSteadySource } from '../../device-emulator/vitals/steady-source';
 import type { MqttClient } from 'mqtt';
 import { connectDevice, publish } from '../helpers/stack';
 import { until } from '../helpers/until';
 import { ownerWithDevice } from './helpers/family';
 import { allText, openPage, textOf } from './helpers/render';
-import { phoneServices, useLocalStack } from './helpers/services';
+import { type phoneServices, useLocalStack } from './helpers/services';
 
 const stack = useLocalStack();
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -70,7 +70,12 @@ test('a device that is not connected shows as offline on its tiles and the contr
 
 test('switching measurement off reaches the terminal, and the page shows it was confirmed', async () => {
   const { phone, creds } = await ownerWithDevice(stack(), 'mon-cmd');
-  const terminal: EmulatedDevice = createTerminal({ brokerUrl: `mqtt://127.0.0.1:${stack().ports.mqtt}`, credentials: creds, source: createSteadySource(), reconnectBaseMs: 50 });
+  const terminal: EmulatedDevice = createTerminal({
+    brokerUrl: `mqtt://127.0.0.1:${stack().ports.mqtt}`,
+    credentials: creds,
+    source: createSteadySource(),
+    reconnectBaseMs: 50,
+  });
   cleanups.push(() => terminal.stop());
   await terminal.start();
   const { page } = open(phone.services);
@@ -86,7 +91,12 @@ test('switching measurement off reaches the terminal, and the page shows it was 
 
 test('"measure now" on a terminal makes it measure, and the new reading arrives on the tiles', async () => {
   const { phone, creds } = await ownerWithDevice(stack(), 'mon-measure');
-  const terminal = createTerminal({ brokerUrl: `mqtt://127.0.0.1:${stack().ports.mqtt}`, credentials: creds, source: createSteadySource(), reconnectBaseMs: 50 });
+  const terminal = createTerminal({
+    brokerUrl: `mqtt://127.0.0.1:${stack().ports.mqtt}`,
+    credentials: creds,
+    source: createSteadySource(),
+    reconnectBaseMs: 50,
+  });
   cleanups.push(() => terminal.stop());
   await terminal.start();
   const { page } = open(phone.services);
@@ -99,7 +109,7 @@ test('"measure now" on a terminal makes it measure, and the new reading arrives 
   await until(() => page.data.tiles[1].value !== before && page.data.tiles[1].state === 'fresh', 'the new heart rate on its tile');
 });
 
-test('another family\'s device is not shown and its readings never reach this page', async () => {
+test("another family's device is not shown and its readings never reach this page", async () => {
   const mine = await ownerWithDevice(stack(), 'mon-a');
   const theirs = await ownerWithDevice(stack(), 'mon-b');
   const device = await connectDevice(stack(), theirs.creds);

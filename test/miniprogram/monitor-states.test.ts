@@ -39,7 +39,12 @@ test('"measure now" shows pending until the device answers, then the timeout as 
 
 test('a setting an offline device could not take is kept as queued, and the switch stays as chosen', async () => {
   const services = fixtureServices({
-    api: { setMeasurement: async () => ({ ok: true, data: { result: 'timeout', detail: 'device offline', offline: true, desired: { enabled: false, intervalS: 60 }, pending: true } }) },
+    api: {
+      setMeasurement: async () => ({
+        ok: true,
+        data: { result: 'timeout', detail: 'device offline', offline: true, desired: { enabled: false, intervalS: 60 }, pending: true },
+      }),
+    },
   });
   const { page } = openPage('monitor', services);
   await until(() => page.data.state === 'ready', 'the page');
@@ -114,7 +119,10 @@ test('hiding the page stops the realtime connection; showing it watches the devi
 
 test('as time passes without readings, the tiles turn stale and the live chart empties, then scroll no more once hidden', async () => {
   const clock = createManualClock(NOW);
-  const services = fixtureServices({ clock: clock.now, timer: { setTimeout: (fn, ms) => clock.setTimeout(fn, ms) as number, clearTimeout: (id) => clock.clearTimeout(id) } });
+  const services = fixtureServices({
+    clock: clock.now,
+    timer: { setTimeout: (fn, ms) => clock.setTimeout(fn, ms) as number, clearTimeout: (id) => clock.clearTimeout(id) },
+  });
   const { page, charts, inst } = openPage('monitor', services);
   await until(() => page.data.state === 'ready', 'the page');
   expect(page.data.tiles.map((t: { state: string }) => t.state)).toEqual(['fresh', 'fresh', 'fresh']);
@@ -130,7 +138,12 @@ test('as time passes without readings, the tiles turn stale and the live chart e
 });
 
 describe('at a glance', () => {
-  const offline = { ...DEVICE, online: false, presenceAt: NOW - 42 * 60_000, lastReading: { ts: NOW - 45 * 60_000, temperature: 36.4, heartRate: 71, spo2: 96 } };
+  const offline = {
+    ...DEVICE,
+    online: false,
+    presenceAt: NOW - 42 * 60_000,
+    lastReading: { ts: NOW - 45 * 60_000, temperature: 36.4, heartRate: 71, spo2: 96 },
+  };
 
   test('a patient whose readings are normal: 一切正常 with the time, and every tile its normal range', async () => {
     const { page } = openPage('monitor', fixtureServices());
@@ -155,7 +168,10 @@ describe('at a glance', () => {
   test('an offline device: the status, the connection line, the tiles and the control card all say so', async () => {
     const services = fixtureServices({
       api: {
-        patient: async (id) => ({ ok: true, data: { ...(await fixtureServices().api.patient(id) as { ok: true; data: import('../../core/api').PatientDetail }).data, devices: [offline] } }),
+        patient: async (id) => ({
+          ok: true,
+          data: { ...((await fixtureServices().api.patient(id)) as { ok: true; data: import('../../core/api').PatientDetail }).data, devices: [offline] },
+        }),
         controlState: async (deviceId) => ({ ok: true, data: { deviceId, online: false, audit: [] } }),
       },
     });
@@ -171,7 +187,12 @@ describe('at a glance', () => {
 
   test('a command that finds the device offline turns the chip offline too: chip and message agree', async () => {
     const services = fixtureServices({
-      api: { setMeasurement: async () => ({ ok: true, data: { result: 'timeout', detail: 'device offline', offline: true, desired: { enabled: true, intervalS: 300 }, pending: true } }) },
+      api: {
+        setMeasurement: async () => ({
+          ok: true,
+          data: { result: 'timeout', detail: 'device offline', offline: true, desired: { enabled: true, intervalS: 300 }, pending: true },
+        }),
+      },
     });
     const { page } = openPage('monitor', services);
     await until(() => page.data.control.online, 'online at first');
@@ -206,7 +227,12 @@ describe('at a glance', () => {
 
   test('the control card shows who last changed the settings', async () => {
     const services = fixtureServices({
-      api: { controlState: async (deviceId) => ({ ok: true, data: { deviceId, online: true, desired: { enabled: true, intervalS: 300, at: NOW - 3_600_000, by: 'u_sis' }, audit: [] } }) },
+      api: {
+        controlState: async (deviceId) => ({
+          ok: true,
+          data: { deviceId, online: true, desired: { enabled: true, intervalS: 300, at: NOW - 3_600_000, by: 'u_sis' }, audit: [] },
+        }),
+      },
     });
     const { page } = openPage('monitor', services);
     await until(() => page.data.control.changed !== '', 'the change');

@@ -23,8 +23,11 @@ describe('npm run preview', () => {
   beforeAll(async () => {
     out = tempDir('rpm-preview-test-');
     stdout = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'preview/index.ts'), '--out', out.path], { cwd: ROOT, timeout: 400_000 }, (e, so, se) =>
-        e ? reject(new Error(`${e.message}\n${se}`)) : resolve(so),
+      execFile(
+        process.execPath,
+        [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'preview/index.ts'), '--out', out.path],
+        { cwd: ROOT, timeout: 400_000 },
+        (e, so, se) => (e ? reject(new Error(`${e.message}\n${se}`)) : resolve(so)),
       ),
     );
   }, 420_000);
@@ -67,7 +70,10 @@ describe('npm run preview', () => {
 });
 
 test.each([
-  ['<input class="a" value="{{x}}" placeholder="名字" />', '<input class="a" value="{{x}}" placeholder="名字"  data-preview-value="{{x}}" data-preview-placeholder="名字"/>'],
+  [
+    '<input class="a" value="{{x}}" placeholder="名字" />',
+    '<input class="a" value="{{x}}" placeholder="名字"  data-preview-value="{{x}}" data-preview-placeholder="名字"/>',
+  ],
   ['<switch checked="{{on}}" bindchange="f" />', '<switch checked="{{on}}" bindchange="f"  data-preview-checked="{{on}}"/>'],
   ['<view value="{{x}}">', '<view value="{{x}}">'],
 ])('the preview copy passes built-in values on as data attributes: %s', (wxml, expected) => {

@@ -24,7 +24,7 @@ function luminance(hex: string): number {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
-export function contrast(a: string, b: string): number {
+function contrast(a: string, b: string): number {
   const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
   return (x + 0.05) / (y + 0.05);
 }
@@ -50,7 +50,8 @@ test('contrast is computed as WCAG defines it', () => {
 test('no text is smaller than 28rpx', () => {
   const small: string[] = [];
   for (const f of files) {
-    for (const m of readFileSync(f, 'utf8').matchAll(/font-size:\s*(?:calc\()?(\d+)rpx/g)) if (Number(m[1]) < 28) small.push(`${relative(MINIPROGRAM_ROOT, f)}: ${m[0]}`);
+    for (const m of readFileSync(f, 'utf8').matchAll(/font-size:\s*(?:calc\()?(\d+)rpx/g))
+      if (Number(m[1]) < 28) small.push(`${relative(MINIPROGRAM_ROOT, f)}: ${m[0]}`);
   }
   expect(small).toEqual([]);
 });

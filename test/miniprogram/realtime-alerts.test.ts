@@ -11,7 +11,7 @@ import { buildRequest, topics } from '../../core/alink';
 import type { Result } from '../../core';
 import type { RealtimeCredentials } from '../../core/api';
 import { alertTopic } from '../../core/alerts';
-import { createRealtimeClient, RealtimeClientWithStats, RealtimeEvent } from '../../miniprogram/services/realtime';
+import { createRealtimeClient, type RealtimeClientWithStats, type RealtimeEvent } from '../../miniprogram/services/realtime';
 import { functionClient } from '../helpers/http';
 import { connectDevice, createDevice, endAll, publish, startStack, tempDir } from '../helpers/stack';
 import { until } from '../helpers/until';
@@ -46,7 +46,14 @@ describe('alerts over the realtime client', () => {
 
   function clientFor(token: string) {
     const credentials = async () => (await call('realtime', { action: 'credentials' }, token)).body as unknown as Result<RealtimeCredentials>;
-    const client = createRealtimeClient({ connectSocket: wx.connectSocket, url: `ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`, credentials, now: Date.now, timer: timers, backoffInitialMs: 50 });
+    const client = createRealtimeClient({
+      connectSocket: wx.connectSocket,
+      url: `ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`,
+      credentials,
+      now: Date.now,
+      timer: timers,
+      backoffInitialMs: 50,
+    });
     clients.push(client);
     const events: RealtimeEvent[] = [];
     client.on((e) => events.push(e));
@@ -98,7 +105,10 @@ describe('alerts over the realtime client', () => {
     const mine = clientFor(alice);
     await mine.client.watch([], [p1]);
     const broker = stack.broker.aedes;
-    const send = (topic: string, payload: string) => new Promise<void>((resolve) => broker.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false }, () => resolve()));
+    const send = (topic: string, payload: string) =>
+      new Promise<void>((resolve) =>
+        broker.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false }, () => resolve()),
+      );
     await send(alertTopic(p1), 'not json');
     await send(alertTopic(p1), JSON.stringify({ type: 'alert', reason: 'raise', alert: { id: 'x', patientId: p2, kind: 'spo2', startedAt: 1 } }));
     await send(alertTopic(p2), JSON.stringify({ type: 'alert', reason: 'raise', alert: { id: 'y', patientId: p2, kind: 'spo2', startedAt: 1 } }));

@@ -14,7 +14,13 @@ import WebSocket from 'ws';
 import { buildRequest, topics } from '../../core/alink';
 import type { Result } from '../../core';
 import type { RealtimeCredentials } from '../../core/api';
-import { createRealtimeClient, decodeMessage, RealtimeClientWithStats, RealtimeEvent, RealtimeOptions } from '../../miniprogram/services/realtime';
+import {
+  createRealtimeClient,
+  decodeMessage,
+  type RealtimeClientWithStats,
+  type RealtimeEvent,
+  type RealtimeOptions,
+} from '../../miniprogram/services/realtime';
 import { functionClient } from '../helpers/http';
 import { connectDevice, createDevice, endAll, publish, startStack, tempDir } from '../helpers/stack';
 import { until } from '../helpers/until';
@@ -62,7 +68,15 @@ describe('mini program realtime client', () => {
       if (r.ok) issued.push(r.data);
       return r;
     };
-    const client = createRealtimeClient({ connectSocket: wx.connectSocket, url: `ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`, credentials, now: Date.now, timer: timers, backoffInitialMs: 50, ...extra });
+    const client = createRealtimeClient({
+      connectSocket: wx.connectSocket,
+      url: `ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`,
+      credentials,
+      now: Date.now,
+      timer: timers,
+      backoffInitialMs: 50,
+      ...extra,
+    });
     clients.push(client);
     const events: RealtimeEvent[] = [];
     client.on((e) => events.push(e));
@@ -84,7 +98,11 @@ describe('mini program realtime client', () => {
     expect(await client.watch([device.deviceId])).toEqual({ ok: true, data: { watching: [device.deviceId], refused: [] } });
     expect(client.status).toBe('live');
     const t = Date.now() - 1000;
-    await publish(d, topics.propertyPost(device), post({ HeartRate: { value: 72, time: t }, SpO2: { value: 97.5, time: t }, BodyTemperature: { value: 36.6, time: t } }));
+    await publish(
+      d,
+      topics.propertyPost(device),
+      post({ HeartRate: { value: 72, time: t }, SpO2: { value: 97.5, time: t }, BodyTemperature: { value: 36.6, time: t } }),
+    );
     await until(() => readings(events).length === 1, 'a reading');
     expect(readings(events)[0]).toEqual({ type: 'reading', deviceId: device.deviceId, reading: { ts: t, heartRate: 72, spo2: 97.5, temperature: 36.6 } });
     expect(statuses(events)).toEqual(['connecting', 'live']);
@@ -157,7 +175,9 @@ describe('mini program realtime client', () => {
     const timer = { setTimeout: (fn: () => void, ms: number) => (ms < 1000 && delays.push(ms), timers.setTimeout(fn, ms)), clearTimeout: timers.clearTimeout };
     const token = await login('alice');
     const flaky = async (): Promise<Result<RealtimeCredentials>> =>
-      outages-- > 0 ? { ok: false, code: 'UNAVAILABLE', message: 'function cold start failed' } : ((await call('realtime', { action: 'credentials' }, token)).body as unknown as Result<RealtimeCredentials>);
+      outages-- > 0
+        ? { ok: false, code: 'UNAVAILABLE', message: 'function cold start failed' }
+        : ((await call('realtime', { action: 'credentials' }, token)).body as unknown as Result<RealtimeCredentials>);
     // Jitter takes each delay between half and all of its step: 0.5 here gives three quarters.
     const { device, client, events } = await setup({ credentials: flaky, timer, backoffInitialMs: 10, backoffMaxMs: 40, random: () => 0.5 });
     expect(await client.watch([device.deviceId])).toMatchObject({ ok: false, code: 'UNAVAILABLE' });
@@ -233,7 +253,9 @@ describe('mini program realtime client', () => {
   });
 
   test('a signed-out user gets an error result and status, and no socket is opened', async () => {
-    const { client, device, events } = await setup({ credentials: async () => (await call('realtime', { action: 'credentials' }, 'bad-token')).body as unknown as Result<RealtimeCredentials> });
+    const { client, device, events } = await setup({
+      credentials: async () => (await call('realtime', { action: 'credentials' }, 'bad-token')).body as unknown as Result<RealtimeCredentials>,
+    });
     const r = await client.watch([device.deviceId]);
     expect(r).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
     expect(client.status).toBe('error');
@@ -260,7 +282,12 @@ describe('mini program realtime client', () => {
     // Only JavaScript built-ins and timers, like the mini program's engine (no Node, no DOM).
     const context = vm.createContext({ console, setTimeout, clearTimeout, setInterval, clearInterval, module: mod, exports: mod.exports });
     vm.runInContext(readFileSync(join(__dirname, '../../miniprogram/lib/mqtt.js'), 'utf8'), context, { filename: 'mqtt.js' });
-    const conn = mod.exports.createMqttConnection(wx.connectSocket, { url: `ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`, clientId: creds.clientId, username: creds.username, password: creds.password });
+    const conn = mod.exports.createMqttConnection(wx.connectSocket, {
+      url: `ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`,
+      clientId: creds.clientId,
+      username: creds.username,
+      password: creds.password,
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         conn.on('connect', resolve);
@@ -286,11 +313,43 @@ describe('decodeMessage (topic and payload → events)', () => {
   const tele = `/sys/${pk}/bed-7/thing/event/property/post`;
   const pres = `/sys/${pk}/bed-7/presence`;
   test.each<[string, string, string, unknown]>([
-    ['a reading with device time', tele, '{"params":{"HeartRate":{"value":72,"time":1699999999000}}}', { kind: 'events', deviceId: id, events: [{ type: 'reading', deviceId: id, reading: { ts: 1_699_999_999_000, heartRate: 72 } }] }],
-    ['plain values at the receive time, rounded as stored', tele, '{"params":{"SpO2":97.04,"BodyTemperature":36.604}}', { kind: 'events', deviceId: id, events: [{ type: 'reading', deviceId: id, reading: { ts: at, spo2: 97, temperature: 36.6 } }] }],
-    ['valid properties kept when one is impossible', tele, '{"params":{"HeartRate":999,"SpO2":95}}', { kind: 'events', deviceId: id, events: [{ type: 'reading', deviceId: id, reading: { ts: at, spo2: 95 } }] }],
-    ['two measurement times, oldest first', tele, '{"params":{"HeartRate":{"value":70,"time":1699999999000},"SpO2":{"value":96,"time":1699999998000}}}', { kind: 'events', deviceId: id, events: [{ type: 'reading', deviceId: id, reading: { ts: 1_699_999_998_000, spo2: 96 } }, { type: 'reading', deviceId: id, reading: { ts: 1_699_999_999_000, heartRate: 70 } }] }],
-    ['presence online', pres, '{"online":true,"at":1699999990000}', { kind: 'events', deviceId: id, events: [{ type: 'presence', deviceId: id, online: true, at: 1_699_999_990_000 }] }],
+    [
+      'a reading with device time',
+      tele,
+      '{"params":{"HeartRate":{"value":72,"time":1699999999000}}}',
+      { kind: 'events', deviceId: id, events: [{ type: 'reading', deviceId: id, reading: { ts: 1_699_999_999_000, heartRate: 72 } }] },
+    ],
+    [
+      'plain values at the receive time, rounded as stored',
+      tele,
+      '{"params":{"SpO2":97.04,"BodyTemperature":36.604}}',
+      { kind: 'events', deviceId: id, events: [{ type: 'reading', deviceId: id, reading: { ts: at, spo2: 97, temperature: 36.6 } }] },
+    ],
+    [
+      'valid properties kept when one is impossible',
+      tele,
+      '{"params":{"HeartRate":999,"SpO2":95}}',
+      { kind: 'events', deviceId: id, events: [{ type: 'reading', deviceId: id, reading: { ts: at, spo2: 95 } }] },
+    ],
+    [
+      'two measurement times, oldest first',
+      tele,
+      '{"params":{"HeartRate":{"value":70,"time":1699999999000},"SpO2":{"value":96,"time":1699999998000}}}',
+      {
+        kind: 'events',
+        deviceId: id,
+        events: [
+          { type: 'reading', deviceId: id, reading: { ts: 1_699_999_998_000, spo2: 96 } },
+          { type: 'reading', deviceId: id, reading: { ts: 1_699_999_999_000, heartRate: 70 } },
+        ],
+      },
+    ],
+    [
+      'presence online',
+      pres,
+      '{"online":true,"at":1699999990000}',
+      { kind: 'events', deviceId: id, events: [{ type: 'presence', deviceId: id, online: true, at: 1_699_999_990_000 }] },
+    ],
     ['undecodable JSON', tele, '{"params":', { kind: 'ignored', reason: 'payload' }],
     ['no valid property at all', tele, '{"params":{"HeartRate":"fast"}}', { kind: 'ignored', reason: 'payload' }],
     ['presence without a boolean', pres, '{"online":"yes","at":1}', { kind: 'ignored', reason: 'payload' }],

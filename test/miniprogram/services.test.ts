@@ -3,7 +3,7 @@
  * storage, a refused session signed in again, and every failure turned into a typed result.
  */
 import { rmSync, writeFileSync } from 'node:fs';
-import { createServer, Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -74,7 +74,11 @@ test('an avatar upload with a revoked session signs in again, once, and succeeds
 
 test('an avatar file that cannot be read is UNAVAILABLE, with the reason', async () => {
   const phone = phoneServices(stack(), 'avatar-missing');
-  expect(await phone.services.avatars.upload('/nonexistent/tmp_avatar.jpg')).toMatchObject({ ok: false, code: ErrorCode.Unavailable, message: expect.stringContaining('uploadFile:fail') });
+  expect(await phone.services.avatars.upload('/nonexistent/tmp_avatar.jpg')).toMatchObject({
+    ok: false,
+    code: ErrorCode.Unavailable,
+    message: expect.stringContaining('uploadFile:fail'),
+  });
 });
 
 describe('failures become results', () => {

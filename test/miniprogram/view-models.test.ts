@@ -5,7 +5,7 @@
 import { err, ErrorCode } from '../../core';
 import type { Result } from '../../core';
 import type { CommandReply, HistoryResult } from '../../core/api';
-import { outcomeOf, staleAfterMs, tileOf, mergeLatest, Latest } from '../../miniprogram/pages/monitor/view-model';
+import { outcomeOf, staleAfterMs, tileOf, mergeLatest, type Latest } from '../../miniprogram/pages/monitor/view-model';
 import { resolutionNote, summarize } from '../../miniprogram/pages/history/view-model';
 import { codeFromScan, inviteText, memberRows } from '../../miniprogram/family/patient/view-model';
 import { describe as describePatient, nicknameFrom } from '../../miniprogram/pages/me/view-model';
@@ -14,7 +14,7 @@ import { initialOf } from '../../miniprogram/components/user-avatar/model';
 import { profileFrom } from '../../miniprogram/components/profile-form/model';
 import { presetRange } from '../../miniprogram/components/range-picker/model';
 import { startOfDay, dayLabel } from '../../miniprogram/common/time';
-import { durationText, levelWord, normalRangeText, patientStatus, Snapshot, snapshotOf } from '../../miniprogram/common/status';
+import { durationText, levelWord, normalRangeText, patientStatus, type Snapshot, snapshotOf } from '../../miniprogram/common/status';
 import { changedByText, connectionLine } from '../../miniprogram/pages/monitor/view-model';
 import { dailyBuckets, dayRows, historyQuery, rangeLabel } from '../../miniprogram/pages/history/view-model';
 import { patientItem } from '../../miniprogram/pages/me/view-model';
@@ -44,7 +44,11 @@ describe('tiles', () => {
   });
 
   test('an old reading says how old it is', () => {
-    expect(tileOf('temperature', { ts: NOW - 44 * 60_000, value: 36.44 }, true, 60, NOW)).toMatchObject({ value: '36.4', state: 'stale', time: expect.stringContaining('44 分钟前') });
+    expect(tileOf('temperature', { ts: NOW - 44 * 60_000, value: 36.44 }, true, 60, NOW)).toMatchObject({
+      value: '36.4',
+      state: 'stale',
+      time: expect.stringContaining('44 分钟前'),
+    });
   });
 
   test('staleness threshold', () => {
@@ -77,14 +81,27 @@ describe('command outcomes', () => {
 
 describe('history', () => {
   test('summaries of raw readings and of buckets weigh every reading once', () => {
-    const raw: HistoryResult = { patientId: 'p', from: 0, to: 10, kind: 'raw', readings: [{ ts: 1, heartRate: 60 }, { ts: 2, heartRate: 90, spo2: 97 }] };
+    const raw: HistoryResult = {
+      patientId: 'p',
+      from: 0,
+      to: 10,
+      kind: 'raw',
+      readings: [
+        { ts: 1, heartRate: 60 },
+        { ts: 2, heartRate: 90, spo2: 97 },
+      ],
+    };
     expect(summarize(raw).map((s) => [s.vital, s.n, s.min, s.avg, s.max])).toEqual([
       ['temperature', 0, '--', '--', '--'],
       ['heartRate', 2, '60', '75', '90'],
       ['spo2', 1, '97', '97', '97'],
     ]);
     const buckets: HistoryResult = {
-      patientId: 'p', from: 0, to: 10, kind: 'buckets', widthMs: 3_600_000,
+      patientId: 'p',
+      from: 0,
+      to: 10,
+      kind: 'buckets',
+      widthMs: 3_600_000,
       buckets: [
         { t: 0, n: 3, heartRate: { min: 60, avg: 70, max: 80, n: 3 } },
         { t: 3_600_000, n: 1, heartRate: { min: 90, avg: 90, max: 90, n: 1 } },
@@ -143,7 +160,10 @@ describe('people', () => {
       { patientId: 'p', userId: 'sis', userName: '张丽', role: 'family' as const, since: 0 },
     ];
     const noPicture = () => '';
-    expect(memberRows(members, 'me', true, noPicture).map((m) => [m.name, m.isMe, m.removable])).toEqual([['张伟', true, false], ['张丽', false, true]]);
+    expect(memberRows(members, 'me', true, noPicture).map((m) => [m.name, m.isMe, m.removable])).toEqual([
+      ['张伟', true, false],
+      ['张丽', false, true],
+    ]);
     expect(memberRows(members, 'sis', false, noPicture).every((m) => !m.removable)).toBe(true);
   });
 
@@ -153,7 +173,10 @@ describe('people', () => {
       { patientId: 'p', userId: 'sis', userName: '张丽', role: 'family' as const, since: 0 },
     ];
     const local = (ref: string | undefined) => avatarSource(ref, 'local', 'http://192.168.1.10:3000/');
-    expect(memberRows(members, 'me', true, local).map((m) => m.avatarSrc)).toEqual(['http://192.168.1.10:3000/files/avatars/0123456789abcdef0123456789abcdef.png', '']);
+    expect(memberRows(members, 'me', true, local).map((m) => m.avatarSrc)).toEqual([
+      'http://192.168.1.10:3000/files/avatars/0123456789abcdef0123456789abcdef.png',
+      '',
+    ]);
   });
 
   test.each([
@@ -202,10 +225,23 @@ describe('people', () => {
   });
 
   test('the profile form sends the phone and contacts (empty rows dropped, spaces out of numbers), and empty ones to clear them', () => {
-    const form = { ...blank, phone: '139 0000 1111', contacts: [contact(' 张丽 ', '+86-138-0013-8000', '女儿'), contact('', ''), contact('社区医生', '0571 8888 6666')] };
+    const form = {
+      ...blank,
+      phone: '139 0000 1111',
+      contacts: [contact(' 张丽 ', '+86-138-0013-8000', '女儿'), contact('', ''), contact('社区医生', '0571 8888 6666')],
+    };
     expect(profileFrom(form)).toEqual({
       ok: true,
-      profile: { name: '王', sex: 'female', notes: '', phone: '13900001111', emergencyContacts: [{ name: '张丽', relation: '女儿', phone: '+86-138-0013-8000' }, { name: '社区医生', phone: '057188886666' }] },
+      profile: {
+        name: '王',
+        sex: 'female',
+        notes: '',
+        phone: '13900001111',
+        emergencyContacts: [
+          { name: '张丽', relation: '女儿', phone: '+86-138-0013-8000' },
+          { name: '社区医生', phone: '057188886666' },
+        ],
+      },
     });
     expect(profileFrom(blank)).toEqual({ ok: true, profile: { name: '王', sex: 'female', notes: '', phone: '', emergencyContacts: [] } });
   });
@@ -227,7 +263,13 @@ describe('patient tabs', () => {
     ['the chosen patient is gone (left or removed)', 'gone', 'a'],
     ['nothing chosen yet', '', 'a'],
   ])('%s → %s', (_why, current, chosen) => {
-    expect(patientTabs(list, current)).toEqual({ patients: [{ id: 'a', name: '王秀英' }, { id: 'b', name: '李建国' }], patientId: chosen });
+    expect(patientTabs(list, current)).toEqual({
+      patients: [
+        { id: 'a', name: '王秀英' },
+        { id: 'b', name: '李建国' },
+      ],
+      patientId: chosen,
+    });
   });
   test('no patients: no choice', () => {
     expect(patientTabs([], 'a')).toEqual({ patients: [], patientId: '' });

@@ -2,7 +2,7 @@
  * The backend's log lines: time, level and the fields of the call that logged them (function,
  * action, the host's request id) — unit behaviour, then a real call through the local stack.
  */
-import { createLogger, createMemoryLogger, formatRecord, LogRecord } from '../../backend/runtime/logger';
+import { createLogger, createMemoryLogger, formatRecord, type LogRecord } from '../../backend/runtime/logger';
 import { functionClient } from '../helpers/http';
 import { startStack, tempDir } from '../helpers/stack';
 
@@ -53,6 +53,6 @@ describe('logs of the local stack', () => {
     const patient = await data('patients', { action: 'create', name: '王奶奶' }, alice);
     await data('alerts', { action: 'setRules', patientId: patient.id, rules: { spo2Scale: 2 } }, alice);
     const line = stack.log.lines.find((l) => l.includes('alert rules of'));
-    expect(line).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z INFO  fn=alerts action=setRules req=[0-9a-f-]{36} alert rules of /);
+    expect(line).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z INFO {2}fn=alerts action=setRules req=[0-9a-f-]{36} alert rules of /);
   });
 });

@@ -8,12 +8,12 @@
  */
 import { request } from 'node:http';
 import { connect as tcpConnect } from 'node:net';
-import mqtt, { MqttClient } from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import { buildLogin, buildRequest, topics } from '../../core/alink';
 import { functionClient } from '../helpers/http';
 import { createDevice, startStack, tempDir } from '../helpers/stack';
 import { until } from '../helpers/until';
-import { createRng, mutateEvent, mutatePayload, oddBody, oddValue, Rng } from './fuzz-inputs';
+import { createRng, mutateEvent, mutatePayload, oddBody, oddValue, type Rng } from './fuzz-inputs';
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 32);
 const CALLS = Number(process.env.FUZZ_CALLS ?? 2000);
@@ -23,13 +23,16 @@ const CONCURRENCY = 8;
 /** One HTTP exchange without keep-alive (so no socket outlives the test's count of handles). */
 function exchange(port: number, method: string, path: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, agent: false, headers: { ...headers, 'content-length': Buffer.byteLength(body, 'latin1') } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', reject);
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method, path, agent: false, headers: { ...headers, 'content-length': Buffer.byteLength(body, 'latin1') } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body, 'latin1');
   });
@@ -51,9 +54,11 @@ function rawExchange(port: number, bytes: string): Promise<string> {
 
 async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
   let i = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (i < items.length) await fn(items[i++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (i < items.length) await fn(items[i++]!);
+    }),
+  );
 }
 
 test(`fuzz: function calls over HTTP and device payloads over MQTT (seed ${SEED})`, async () => {
@@ -84,16 +89,47 @@ test(`fuzz: function calls over HTTP and device payloads over MQTT (seed ${SEED}
     const now = Date.now();
     const templates: Record<string, Array<Record<string, unknown>>> = {
       auth: [{ action: 'me' }, { action: 'login', code: 'fuzz-x', name: 'x' }, { action: 'updateProfile', name: 'A' }],
-      patients: [{ action: 'list' }, { action: 'get', patientId: ids.patientId }, { action: 'update', patientId: ids.patientId, name: 'N', birthDate: '1950-01-02', sex: 'female', notes: '' }, { action: 'members', patientId: ids.patientId }, { action: 'redeemInvite', code: ids.code }, { action: 'removeMember', patientId: ids.patientId, userId: 'u_0' }, { action: 'create', name: 'P' }],
-      devices: [{ action: 'mine' }, { action: 'bind', patientId: ids.patientId, code: 'ABCDE23456' }, { action: 'list' }, { action: 'get', deviceId: ids.deviceId }],
+      patients: [
+        { action: 'list' },
+        { action: 'get', patientId: ids.patientId },
+        { action: 'update', patientId: ids.patientId, name: 'N', birthDate: '1950-01-02', sex: 'female', notes: '' },
+        { action: 'members', patientId: ids.patientId },
+        { action: 'redeemInvite', code: ids.code },
+        { action: 'removeMember', patientId: ids.patientId, userId: 'u_0' },
+        { action: 'create', name: 'P' },
+      ],
+      devices: [
+        { action: 'mine' },
+        { action: 'bind', patientId: ids.patientId, code: 'ABCDE23456' },
+        { action: 'list' },
+        { action: 'get', deviceId: ids.deviceId },
+      ],
       realtime: [{ action: 'credentials' }],
-      command: [{ action: 'state', deviceId: ids.deviceId }, { action: 'set', deviceId: 'rpmTerminal/nobody-1', settings: { enabled: true, intervalS: 30 }, timeoutMs: 100 }],
-      history: [{ deviceId: ids.deviceId, from: now - 3_600_000, to: now }, { patientId: ids.patientId, from: now - 86_400_000, to: now, maxPoints: 50, mode: 'buckets' }],
+      command: [
+        { action: 'state', deviceId: ids.deviceId },
+        { action: 'set', deviceId: 'rpmTerminal/nobody-1', settings: { enabled: true, intervalS: 30 }, timeoutMs: 100 },
+      ],
+      history: [
+        { deviceId: ids.deviceId, from: now - 3_600_000, to: now },
+        { patientId: ids.patientId, from: now - 86_400_000, to: now, maxPoints: 50, mode: 'buckets' },
+      ],
       ingest: [{ action: 'batch', messages: [] }],
-      alerts: [{ action: 'active', patientId: ids.patientId }, { action: 'history', patientId: ids.patientId, limit: 5 }, { action: 'rules', patientId: ids.patientId }, { action: 'snooze', patientId: ids.patientId, kind: 'spo2', minutes: 5 }, { action: 'quota' }],
+      alerts: [
+        { action: 'active', patientId: ids.patientId },
+        { action: 'history', patientId: ids.patientId, limit: 5 },
+        { action: 'rules', patientId: ids.patientId },
+        { action: 'snooze', patientId: ids.patientId, kind: 'spo2', minutes: 5 },
+        { action: 'quota' },
+      ],
     };
     const names = Object.keys(templates);
-    const actions = [...new Set(Object.values(templates).flat().map((e) => String(e.action)))];
+    const actions = [
+      ...new Set(
+        Object.values(templates)
+          .flat()
+          .map((e) => String(e.action)),
+      ),
+    ];
     const tokens = [alice, alice, bob, stack.adminToken, undefined, 'garbage', `${alice.slice(0, -2)}xx`];
 
     const calls = Array.from({ length: CALLS }, () => {
@@ -103,10 +139,14 @@ test(`fuzz: function calls over HTTP and device payloads over MQTT (seed ${SEED}
       const text = JSON.stringify(event) ?? 'null';
       const body = r.chance(0.1) ? oddBody(r, text) : text;
       const token = r.pick(tokens);
-      const headers: Record<string, string> = { 'content-type': r.chance(0.05) ? r.pick(['text/plain', 'application/x-www-form-urlencoded', '']) : 'application/json' };
+      const headers: Record<string, string> = {
+        'content-type': r.chance(0.05) ? r.pick(['text/plain', 'application/x-www-form-urlencoded', '']) : 'application/json',
+      };
       if (token) headers.authorization = r.chance(0.05) ? `Basic ${token}` : `Bearer ${token}`;
       const method = r.chance(0.03) ? r.pick(['GET', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']) : 'POST';
-      const path = r.chance(0.03) ? r.pick(['/health', '/mqtt/auth', '/mqtt/acl', '/files/avatars', '/functions', '/functions/', `/functions/${name}?x=%zz`]) : `/functions/${encodeURIComponent(name)}`;
+      const path = r.chance(0.03)
+        ? r.pick(['/health', '/mqtt/auth', '/mqtt/acl', '/files/avatars', '/functions', '/functions/', `/functions/${name}?x=%zz`])
+        : `/functions/${encodeURIComponent(name)}`;
       return { method, path, body, headers };
     });
     const statuses = new Map<number, number>();
@@ -115,14 +155,27 @@ test(`fuzz: function calls over HTTP and device payloads over MQTT (seed ${SEED}
         const res = await exchange(port, c.method, c.path, c.body, c.headers);
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         // A function's own failure comes back as a result with code INTERNAL (HTTP 200): as bad as a 5xx.
-        if (res.status >= 500 || /"code":"INTERNAL"/.test(res.text)) problems.push(`${res.status} for ${c.method} ${c.path} ${c.body.slice(0, 300)} → ${res.text.slice(0, 300)}`);
+        if (res.status >= 500 || /"code":"INTERNAL"/.test(res.text))
+          problems.push(`${res.status} for ${c.method} ${c.path} ${c.body.slice(0, 300)} → ${res.text.slice(0, 300)}`);
       } catch (e) {
         problems.push(`no answer for ${c.method} ${c.path} ${c.body.slice(0, 200)}: ${(e as Error).message}`);
       }
     });
     for (let i = 0; i < 30; i++) {
-      const line = r.pick(['GET', 'POST', 'G\u0000T', '']) + ' ' + r.pick(['/functions/auth', '//a:b', '*', 'http://x/', '/\u00ff']) + ' ' + r.pick(['HTTP/1.1', 'HTTP/9', 'FTP']);
-      const head = r.pick(['Host: 127.0.0.1', 'Host: ', 'Content-Length: -1', 'Content-Length: 99999999999', 'Transfer-Encoding: chunked\r\nContent-Length: 3', 'X: ' + 'y'.repeat(20_000)]);
+      const line =
+        r.pick(['GET', 'POST', 'G\u0000T', '']) +
+        ' ' +
+        r.pick(['/functions/auth', '//a:b', '*', 'http://x/', '/\u00ff']) +
+        ' ' +
+        r.pick(['HTTP/1.1', 'HTTP/9', 'FTP']);
+      const head = r.pick([
+        'Host: 127.0.0.1',
+        'Host: ',
+        'Content-Length: -1',
+        'Content-Length: 99999999999',
+        'Transfer-Encoding: chunked\r\nContent-Length: 3',
+        `X: ${'y'.repeat(20_000)}`,
+      ]);
       const answer = await rawExchange(port, `${line}\r\n${head}\r\nConnection: close\r\n\r\n${oddBody(r, '{}')}`);
       if (/^HTTP\/1\.[01] 5\d\d/.test(answer)) problems.push(`raw request answered ${answer.slice(0, 60)}: ${line}`);
     }
@@ -131,13 +184,18 @@ test(`fuzz: function calls over HTTP and device payloads over MQTT (seed ${SEED}
     const pk = { productKey: device.productKey, deviceName: device.deviceName };
     const connectDevice = () =>
       new Promise<MqttClient>((resolve, reject) => {
-        const c = mqtt.connect(`mqtt://127.0.0.1:${stack.ports.mqtt}`, { ...buildLogin({ ...pk, deviceSecret: device.deviceSecret }, { timestamp: Date.now() }), reconnectPeriod: 0, protocolVersion: 4 });
+        const c = mqtt.connect(`mqtt://127.0.0.1:${stack.ports.mqtt}`, {
+          ...buildLogin({ ...pk, deviceSecret: device.deviceSecret }, { timestamp: Date.now() }),
+          reconnectPeriod: 0,
+          protocolVersion: 4,
+        });
         clients.push(c);
         c.once('connect', () => resolve(c));
         c.once('error', reject);
       });
     let dev = await connectDevice();
-    const valid = (i: number) => buildRequest(String(i), 'thing.event.property.post', { HeartRate: { value: 70, time: Date.now() - 1000 }, SpO2: 97, BodyTemperature: 36.6 });
+    const valid = (i: number) =>
+      buildRequest(String(i), 'thing.event.property.post', { HeartRate: { value: 70, time: Date.now() - 1000 }, SpO2: 97, BodyTemperature: 36.6 });
     const uplinks = [
       topics.propertyPost(pk),
       topics.propertyBatchPost(pk),
@@ -166,7 +224,13 @@ test(`fuzz: function calls over HTTP and device payloads over MQTT (seed ${SEED}
     const person = async () => {
       const cr = await http.data('realtime', { action: 'credentials' }, bob);
       return new Promise<MqttClient>((resolve, reject) => {
-        const c = mqtt.connect(`ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`, { clientId: cr.clientId as string, username: cr.username as string, password: cr.password as string, reconnectPeriod: 0, protocolVersion: 4 });
+        const c = mqtt.connect(`ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`, {
+          clientId: cr.clientId as string,
+          username: cr.username as string,
+          password: cr.password as string,
+          reconnectPeriod: 0,
+          protocolVersion: 4,
+        });
         clients.push(c);
         c.once('connect', () => resolve(c));
         c.once('error', reject);
@@ -174,7 +238,20 @@ test(`fuzz: function calls over HTTP and device payloads over MQTT (seed ${SEED}
     };
     let viewer = await person();
     let viewerReconnects = 0;
-    const filters = ['#', '+/#', '$SYS/#', '/sys/#', `/sys/${pk.productKey}/+/thing/#`, topics.propertyPost(pk), `/alerts/${ids.patientId}`, '/alerts/+', '', 'a/#/b', '+', `/sys/${pk.productKey}/${pk.deviceName}/thing/event/property/post\u0000`];
+    const filters = [
+      '#',
+      '+/#',
+      '$SYS/#',
+      '/sys/#',
+      `/sys/${pk.productKey}/+/thing/#`,
+      topics.propertyPost(pk),
+      `/alerts/${ids.patientId}`,
+      '/alerts/+',
+      '',
+      'a/#/b',
+      '+',
+      `/sys/${pk.productKey}/${pk.deviceName}/thing/event/property/post\u0000`,
+    ];
     for (let i = 0; i < 200; i++) {
       if (!viewer.connected) {
         viewerReconnects++;
@@ -182,7 +259,7 @@ test(`fuzz: function calls over HTTP and device payloads over MQTT (seed ${SEED}
       }
       const topic = r.chance(0.7) ? r.pick(filters) : String(oddValue(r)).slice(0, 300);
       const v = viewer;
-      let onClose = () => undefined as void;
+      let onClose: () => void = () => undefined;
       await new Promise<void>((resolve) => {
         onClose = () => resolve(); // a dropped connection answers nothing
         v.once('close', onClose);
@@ -200,7 +277,11 @@ test(`fuzz: function calls over HTTP and device payloads over MQTT (seed ${SEED}
     // A few clients that are not what they say: bad signatures, odd ids, garbage credentials.
     for (let i = 0; i < 20; i++) {
       const login = buildLogin({ ...pk, deviceSecret: r.chance(0.5) ? 'wrong' : device.deviceSecret }, { timestamp: Date.now() });
-      const odd = { clientId: r.chance(0.5) ? login.clientId : String(oddValue(r)).slice(0, 200), username: r.chance(0.5) ? login.username : String(oddValue(r)).slice(0, 200), password: r.chance(0.5) ? login.password : String(oddValue(r)).slice(0, 200) };
+      const odd = {
+        clientId: r.chance(0.5) ? login.clientId : String(oddValue(r)).slice(0, 200),
+        username: r.chance(0.5) ? login.username : String(oddValue(r)).slice(0, 200),
+        password: r.chance(0.5) ? login.password : String(oddValue(r)).slice(0, 200),
+      };
       await new Promise<void>((resolve) => {
         const c = mqtt.connect(`mqtt://127.0.0.1:${stack.ports.mqtt}`, { ...odd, reconnectPeriod: 0, protocolVersion: 4, connectTimeout: 3000 });
         const done = () => (c.end(true), resolve());
@@ -213,7 +294,11 @@ test(`fuzz: function calls over HTTP and device payloads over MQTT (seed ${SEED}
     // Still working: a valid reading is stored and a valid call answers.
     const ts = Date.now() - 500;
     if (!dev.connected) dev = await connectDevice();
-    await new Promise<void>((resolve, reject) => dev.publish(topics.propertyPost(pk), buildRequest('last', 'thing.event.property.post', { HeartRate: { value: 66, time: ts } }), { qos: 1 }, (e) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      dev.publish(topics.propertyPost(pk), buildRequest('last', 'thing.event.property.post', { HeartRate: { value: 66, time: ts } }), { qos: 1 }, (e) =>
+        e ? reject(e) : resolve(),
+      ),
+    );
     const h = await http.data('history', { deviceId: ids.deviceId, from: ts, to: ts + 1, mode: 'raw' }, stack.adminToken);
     expect(h.readings).toEqual([expect.objectContaining({ ts, heartRate: 66 })]);
 
@@ -223,7 +308,9 @@ test(`fuzz: function calls over HTTP and device payloads over MQTT (seed ${SEED}
     // Going offline is itself a call (presence): wait for the calls in flight, then none may remain.
     await until(() => stack.functionRunner.pendingCalls() === 0, 'no function call pending', 10_000).catch(() => undefined);
     // eslint-disable-next-line no-console
-    console.log(`fuzz: ${CALLS} calls (status counts ${JSON.stringify(Object.fromEntries(statuses))}), ${MESSAGES} device messages (${reconnects} reconnects), 200 odd subscribes/publishes by a person (${viewerReconnects} reconnects), flow ${JSON.stringify(stack.flow.stats)}`);
+    console.log(
+      `fuzz: ${CALLS} calls (status counts ${JSON.stringify(Object.fromEntries(statuses))}), ${MESSAGES} device messages (${reconnects} reconnects), 200 odd subscribes/publishes by a person (${viewerReconnects} reconnects), flow ${JSON.stringify(stack.flow.stats)}`,
+    );
     expect(stack.functionRunner.pendingCalls()).toBe(0);
     // Every message was handled (stored or rejected and counted), and nothing failed inside.
     expect(stack.flow.stats.failedBatches).toBe(0);

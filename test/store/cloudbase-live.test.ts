@@ -24,7 +24,11 @@ if (!live) {
       const store = createCloudbaseStore({ ...cloudbaseOptionsFromEnv(process.env), collectionPrefix: PREFIX, keys: testKeys() });
       await store.ensureCollections();
       const { db } = store.cloudbase;
-      for (const c of COLLECTIONS) await db.collection(PREFIX + c).where({ _id: db.command.exists(true) }).remove();
+      for (const c of COLLECTIONS)
+        await db
+          .collection(PREFIX + c)
+          .where({ _id: db.command.exists(true) })
+          .remove();
       return store;
     },
     secrets: () => cloudbaseSecrets((keys) => createCloudbaseStore({ ...cloudbaseOptionsFromEnv(process.env), collectionPrefix: PREFIX, keys }), PREFIX),

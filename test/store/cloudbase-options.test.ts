@@ -23,7 +23,9 @@ describe('cloudbaseOptionsFromEnv', () => {
 
   test('optional settings are checked', () => {
     const base = { CLOUDBASE_ENV: 'e1', ...keys };
-    expect(cloudbaseOptionsFromEnv({ ...base, CLOUDBASE_SERVICE_URL: 'http://127.0.0.1:9/admin', CLOUDBASE_TIMEOUT_MS: '2000', CLOUDBASE_COLLECTION_PREFIX: 'x_' })).toMatchObject({
+    expect(
+      cloudbaseOptionsFromEnv({ ...base, CLOUDBASE_SERVICE_URL: 'http://127.0.0.1:9/admin', CLOUDBASE_TIMEOUT_MS: '2000', CLOUDBASE_COLLECTION_PREFIX: 'x_' }),
+    ).toMatchObject({
       serviceUrl: 'http://127.0.0.1:9/admin',
       timeoutMs: 2000,
       collectionPrefix: 'x_',

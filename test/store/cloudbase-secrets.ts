@@ -30,7 +30,15 @@ export function cloudbaseSecrets(open: (keys: SecretKeys) => Store & CloudbaseSt
         online: false,
         presenceAt: null,
       });
-      await coll('invites').add({ _id: i.code, patientId: i.patientId, createdBy: i.createdBy, createdAt: i.createdAt, expiresAt: i.expiresAt, redeemedBy: null, redeemedAt: null });
+      await coll('invites').add({
+        _id: i.code,
+        patientId: i.patientId,
+        createdBy: i.createdBy,
+        createdAt: i.createdAt,
+        expiresAt: i.expiresAt,
+        redeemedBy: null,
+        redeemedAt: null,
+      });
     },
   };
 }

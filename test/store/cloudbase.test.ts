@@ -8,7 +8,7 @@
 import { createCloudbaseStore } from '../../backend/store/cloudbase';
 import type { SecretKeys } from '../../backend/secret-box';
 import { testKeys } from '../helpers/secret-keys';
-import { CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
+import { type CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
 import { runStoreContract } from './contract';
 import { cloudbaseSecrets } from './cloudbase-secrets';
 
@@ -62,7 +62,13 @@ describe('CloudBase adapter', () => {
   test('writers racing for one device-hour all succeed (conflicts are retried)', async () => {
     const store = open('race_');
     await store.createDevice({ productKey: 'pk0000test1', deviceName: 'bed-1', secret: 's3cret-value', bindCode: 'ABCDEF1234' }, T0);
-    const items = Array.from({ length: 12 }, (_, i) => ({ deviceId: id, msgId: String(i), fingerprint: 'f', receivedAt: T0, readings: [{ ts: T0 + i * 1000, heartRate: 60 + i }] }));
+    const items = Array.from({ length: 12 }, (_, i) => ({
+      deviceId: id,
+      msgId: String(i),
+      fingerprint: 'f',
+      receivedAt: T0,
+      readings: [{ ts: T0 + i * 1000, heartRate: 60 + i }],
+    }));
     const results = await Promise.all(items.map((item) => store.appendReadings([item])));
     expect(results.map((r) => r.duplicate)).toEqual(items.map(() => [false]));
     expect(await store.countReadings([{ deviceId: id, from: T0, to: T0 + 60_000 }], 100)).toBe(12);

@@ -3,7 +3,7 @@
  * creation, acknowledgement once, deliveries, active lists, paged history, snoozes and WeChat
  * subscription quota. Run by `runStoreContract` for every adapter.
  */
-import { AlertRecord, defaultRules, emptyCondition } from '../../core/alerts';
+import { type AlertRecord, defaultRules, emptyCondition } from '../../core/alerts';
 import type { Store } from '../../backend/store/types';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -30,9 +30,17 @@ export function runAlertContract(getStore: () => Store): void {
       const store = getStore();
       expect(await store.alertRules('p1')).toBeUndefined();
       const r1 = defaultRules(1);
-      await store.setAlertRules('p1', { rules: r1, updatedAt: T0, updatedBy: 'u_owner' }, { patientId: 'p1', at: T0, by: 'u_owner', changes: ['spo2Scale: 1 → 1'] });
+      await store.setAlertRules(
+        'p1',
+        { rules: r1, updatedAt: T0, updatedBy: 'u_owner' },
+        { patientId: 'p1', at: T0, by: 'u_owner', changes: ['spo2Scale: 1 → 1'] },
+      );
       const r2 = defaultRules(2);
-      await store.setAlertRules('p1', { rules: r2, updatedAt: T0 + 5, updatedBy: 'u_owner' }, { patientId: 'p1', at: T0 + 5, by: 'u_owner', changes: ['spo2Scale: 1 → 2'] });
+      await store.setAlertRules(
+        'p1',
+        { rules: r2, updatedAt: T0 + 5, updatedBy: 'u_owner' },
+        { patientId: 'p1', at: T0 + 5, by: 'u_owner', changes: ['spo2Scale: 1 → 2'] },
+      );
       expect(await store.alertRules('p1')).toEqual({ rules: r2, updatedAt: T0 + 5, updatedBy: 'u_owner' });
       expect(await store.alertRules('p2')).toBeUndefined();
       expect((await store.ruleChanges('p1', 10)).map((c) => c.changes)).toEqual([['spo2Scale: 1 → 2'], ['spo2Scale: 1 → 1']]);

@@ -1,7 +1,12 @@
 /** Store contract: operators disable and re-enable a device and rotate its secret. */
 import type { Store } from '../../backend/store/types';
 
-const device = (name: string) => ({ productKey: 'pk0000test1', deviceName: name, secret: 'first-secret', bindCode: `A${name.replace(/\W/g, '').toUpperCase()}`.padEnd(10, '0').slice(0, 10) });
+const device = (name: string) => ({
+  productKey: 'pk0000test1',
+  deviceName: name,
+  secret: 'first-secret',
+  bindCode: `A${name.replace(/\W/g, '').toUpperCase()}`.padEnd(10, '0').slice(0, 10),
+});
 
 export function runDeviceAdminContract(store: () => Store): void {
   describe('device administration', () => {

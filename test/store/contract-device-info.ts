@@ -1,7 +1,12 @@
 /** Store contract: a device's firmware version and latest attributes (OTA inform, non-vital properties, tags). */
 import { MAX_DEVICE_ATTRIBUTES, type Store } from '../../backend/store/types';
 
-const device = (name: string) => ({ productKey: 'pk0000test1', deviceName: name, secret: 's3cret-value', bindCode: `I${name.replace(/\W/g, '').toUpperCase()}`.padEnd(10, '0').slice(0, 10) });
+const device = (name: string) => ({
+  productKey: 'pk0000test1',
+  deviceName: name,
+  secret: 's3cret-value',
+  bindCode: `I${name.replace(/\W/g, '').toUpperCase()}`.padEnd(10, '0').slice(0, 10),
+});
 
 export function runDeviceInfoContract(store: () => Store): void {
   describe('device info', () => {
@@ -30,7 +35,10 @@ export function runDeviceInfoContract(store: () => Store): void {
     test('new keys beyond the cap are dropped; known keys still change; unknown devices are ignored', async () => {
       const d = await store().createDevice(device('info-3'), 1000);
       const many = Object.fromEntries(Array.from({ length: MAX_DEVICE_ATTRIBUTES + 5 }, (_, i) => [`p${i}`, i]));
-      await store().updateDeviceInfo([{ deviceId: d.id, attributes: many, at: 2000 }, { deviceId: 'pk0000test1/nobody', firmwareVersion: '9', at: 2000 }]);
+      await store().updateDeviceInfo([
+        { deviceId: d.id, attributes: many, at: 2000 },
+        { deviceId: 'pk0000test1/nobody', firmwareVersion: '9', at: 2000 },
+      ]);
       await store().updateDeviceInfo([{ deviceId: d.id, attributes: { p0: 'changed', extra: 1 }, at: 3000 }]);
       const attrs = (await store().deviceStatus(d.id))?.attributes ?? {};
       expect(Object.keys(attrs)).toHaveLength(MAX_DEVICE_ATTRIBUTES);

@@ -5,7 +5,12 @@
 import type { Store } from '../../backend/store/types';
 
 const T0 = Date.UTC(2026, 0, 1);
-const device = (name: string) => ({ productKey: 'pk0000test1', deviceName: name, secret: 's3cret-value', bindCode: `B${name.replace(/\W/g, '').toUpperCase()}`.padEnd(10, '0').slice(0, 10) });
+const device = (name: string) => ({
+  productKey: 'pk0000test1',
+  deviceName: name,
+  secret: 's3cret-value',
+  bindCode: `B${name.replace(/\W/g, '').toUpperCase()}`.padEnd(10, '0').slice(0, 10),
+});
 const patient = (id: string, at = T0) => ({ id, name: `patient ${id}`, sex: 'female' as const, notes: '', createdAt: at });
 
 export function runPeopleContract(getStore: () => Store): void {
@@ -51,7 +56,10 @@ export function runPeopleContract(getStore: () => Store): void {
       expect(await store.getPatient('p1')).toEqual({ ...patient('p1'), birthDate: '1950-02-03' });
       await store.updatePatient('p1', { name: '王奶奶', sex: 'female', notes: 'COPD' });
       expect(await store.getPatient('p1')).toEqual({ id: 'p1', name: '王奶奶', sex: 'female', notes: 'COPD', createdAt: T0 });
-      expect((await store.patientsOf(owner.id)).map((p) => [p.id, p.role])).toEqual([['p1', 'owner'], ['p2', 'owner']]);
+      expect((await store.patientsOf(owner.id)).map((p) => [p.id, p.role])).toEqual([
+        ['p1', 'owner'],
+        ['p2', 'owner'],
+      ]);
       expect(await store.roleOf('p1', owner.id)).toBe('owner');
       expect(await store.roleOf('p1', fam.id)).toBeUndefined();
 
@@ -65,7 +73,10 @@ export function runPeopleContract(getStore: () => Store): void {
 
       await store.updateUser(fam.id, { avatarUrl: 'cloud://env.bucket/avatars/f.png' });
       const members = await store.members('p1');
-      expect(members.map((m) => [m.userId, m.userName, m.role, m.since])).toEqual([[owner.id, 'owner', 'owner', T0], [fam.id, 'family', 'family', T0 + 2]]);
+      expect(members.map((m) => [m.userId, m.userName, m.role, m.since])).toEqual([
+        [owner.id, 'owner', 'owner', T0],
+        [fam.id, 'family', 'family', T0 + 2],
+      ]);
       expect(members.map((m) => m.avatarUrl)).toEqual([undefined, 'cloud://env.bucket/avatars/f.png']);
       expect(await store.removeMember('p1', owner.id)).toBe(false); // the owner cannot be removed
       expect(await store.removeMember('p1', fam.id)).toBe(true);
@@ -87,7 +98,13 @@ export function runPeopleContract(getStore: () => Store): void {
       expect(await store.getPatient('p1')).toEqual({ ...patient('p1'), phone: '13900001111', emergencyContacts: contacts });
       expect((await store.patientsOf(owner.id))[0]).toEqual({ ...patient('p1'), phone: '13900001111', emergencyContacts: contacts, role: 'owner' });
       // A shorter list replaces the longer one (no element-wise merge).
-      await store.updatePatient('p1', { name: 'patient p1', sex: 'female', notes: '', phone: '13900002222', emergencyContacts: [{ name: '邻居', phone: '110' }] });
+      await store.updatePatient('p1', {
+        name: 'patient p1',
+        sex: 'female',
+        notes: '',
+        phone: '13900002222',
+        emergencyContacts: [{ name: '邻居', phone: '110' }],
+      });
       expect(await store.getPatient('p1')).toEqual({ ...patient('p1'), phone: '13900002222', emergencyContacts: [{ name: '邻居', phone: '110' }] });
       await store.updatePatient('p1', { name: 'patient p1', sex: 'female', notes: '' });
       expect(await store.getPatient('p1')).toEqual(patient('p1'));
@@ -158,7 +175,13 @@ export function runPeopleContract(getStore: () => Store): void {
       expect(await store.commandReply(d.id, '4294967295')).toBeUndefined();
       await store.recordCommandReply({ deviceId: d.id, id: '4294967295', code: 200, data: { MeasureEnabled: 1, MeasureInterval: 30 }, at: T0 });
       await store.recordCommandReply({ deviceId: d.id, id: '7', code: 460, message: 'bad params', data: {}, at: T0 + 1 });
-      expect(await store.commandReply(d.id, '4294967295')).toEqual({ deviceId: d.id, id: '4294967295', code: 200, data: { MeasureEnabled: 1, MeasureInterval: 30 }, at: T0 });
+      expect(await store.commandReply(d.id, '4294967295')).toEqual({
+        deviceId: d.id,
+        id: '4294967295',
+        code: 200,
+        data: { MeasureEnabled: 1, MeasureInterval: 30 },
+        at: T0,
+      });
       expect(await store.commandReply(d.id, '7')).toEqual({ deviceId: d.id, id: '7', code: 460, message: 'bad params', data: {}, at: T0 + 1 });
       // Whatever keys the device chose are kept as they were.
       await store.recordCommandReply({ deviceId: d.id, id: '8', code: 200, data: { $where: 1, 'a.b': { c: [1, 'x'] } }, at: T0 });

@@ -3,7 +3,7 @@
  * sealed, bind and invite codes hashed, the device login still works, a wrong key fails clearly,
  * keys rotate, and data written before (plain text) is converted.
  */
-import { createSecretKeys, SecretKeys } from '../../backend/secret-box';
+import { createSecretKeys, type SecretKeys } from '../../backend/secret-box';
 import { createDeviceAuth } from '../../backend/device-auth';
 import { buildLogin } from '../../core/alink';
 import type { InviteRecord, NewDevice, Store } from '../../backend/store/types';
@@ -105,7 +105,10 @@ export function runSecretsContract(getStore: () => Store, factory: () => Secrets
       const store = getStore();
       const owner = await store.userForOpenid('o', 'owner', T0);
       await store.createPatient(patient, owner.id);
-      await factory().seedLegacy({ ...device, createdAt: T0 }, { code: INVITE, patientId: 'p1', createdBy: owner.id, createdAt: T0, expiresAt: T0 + 86_400_000 });
+      await factory().seedLegacy(
+        { ...device, createdAt: T0 },
+        { code: INVITE, patientId: 'p1', createdBy: owner.id, createdAt: T0, expiresAt: T0 + 86_400_000 },
+      );
       expect(await factory().raw()).toContain(SECRET); // really stored plain
       await withStore(factory().reopen(testKeys()), async (s) => {
         await s.resealSecrets();
@@ -122,7 +125,10 @@ export function runSecretsContract(getStore: () => Store, factory: () => Secrets
       const store = getStore();
       const owner = await store.userForOpenid('o', 'owner', T0);
       await store.createPatient(patient, owner.id);
-      await factory().seedLegacy({ ...device, createdAt: T0 }, { code: INVITE, patientId: 'p1', createdBy: owner.id, createdAt: T0, expiresAt: T0 + 86_400_000 });
+      await factory().seedLegacy(
+        { ...device, createdAt: T0 },
+        { code: INVITE, patientId: 'p1', createdBy: owner.id, createdAt: T0, expiresAt: T0 + 86_400_000 },
+      );
       await withStore(factory().reopen(testKeys()), async (s) => {
         expect((await s.deviceByBindCode(BIND))?.id).toBe('pk0000test1/bed-1');
         expect(await loginWorks(s)).toBe(true);

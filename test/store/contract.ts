@@ -2,13 +2,13 @@
  * The store contract: one suite that every adapter of `Store` must pass (run from one test file
  * per adapter). Bucket results are compared with a brute-force computation over the same data.
  */
-import { Bucket, Reading } from '../../core';
+import type { Bucket, Reading } from '../../core';
 import type { Store } from '../../backend/store/types';
 import { runPeopleContract } from './contract-people';
 import { runAlertContract } from './contract-alerts';
 import { runDeviceAdminContract } from './contract-device-admin';
 import { runDeviceInfoContract } from './contract-device-info';
-import { runSecretsContract, SecretsFactory } from './contract-secrets';
+import { runSecretsContract, type SecretsFactory } from './contract-secrets';
 
 export interface StoreFactory {
   /** A fresh, empty store (keys: `testKeys()`). */
@@ -20,7 +20,12 @@ export interface StoreFactory {
 }
 
 const T0 = Date.UTC(2026, 0, 1); // a minute- and day-aligned origin
-const dev = (name: string) => ({ productKey: 'pk0000test1', deviceName: name, secret: 's3cret-value', bindCode: `CODE${name.replace(/\W/g, '').toUpperCase()}`.padEnd(10, '0').slice(0, 10) });
+const dev = (name: string) => ({
+  productKey: 'pk0000test1',
+  deviceName: name,
+  secret: 's3cret-value',
+  bindCode: `CODE${name.replace(/\W/g, '').toUpperCase()}`.padEnd(10, '0').slice(0, 10),
+});
 
 /** min/avg/max per vital over readings, the way the store must compute them. */
 export function bruteBuckets(readings: Reading[], from: number, to: number, w: number): Bucket[] {
@@ -31,17 +36,21 @@ export function bruteBuckets(readings: Reading[], from: number, to: number, w: n
     map.set(t, [...(map.get(t) ?? []), r]);
   }
   const stats = (xs: number[]) =>
-    xs.length ? { min: Math.min(...xs), max: Math.max(...xs), avg: Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100, n: xs.length } : undefined;
-  return [...map.entries()].sort((a, b) => a[0] - b[0]).map(([t, rs]) => {
-    const b: Bucket = { t, n: rs.length };
-    const tt = stats(rs.flatMap((r) => (r.temperature === undefined ? [] : [r.temperature])));
-    const h = stats(rs.flatMap((r) => (r.heartRate === undefined ? [] : [r.heartRate])));
-    const s = stats(rs.flatMap((r) => (r.spo2 === undefined ? [] : [r.spo2])));
-    if (tt) b.temperature = tt;
-    if (h) b.heartRate = h;
-    if (s) b.spo2 = s;
-    return b;
-  });
+    xs.length
+      ? { min: Math.min(...xs), max: Math.max(...xs), avg: Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100, n: xs.length }
+      : undefined;
+  return [...map.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([t, rs]) => {
+      const b: Bucket = { t, n: rs.length };
+      const tt = stats(rs.flatMap((r) => (r.temperature === undefined ? [] : [r.temperature])));
+      const h = stats(rs.flatMap((r) => (r.heartRate === undefined ? [] : [r.heartRate])));
+      const s = stats(rs.flatMap((r) => (r.spo2 === undefined ? [] : [r.spo2])));
+      if (tt) b.temperature = tt;
+      if (h) b.heartRate = h;
+      if (s) b.spo2 = s;
+      return b;
+    });
 }
 
 /**
@@ -72,14 +81,20 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
     runPeopleContract(() => store);
     runAlertContract(() => store);
     runDeviceInfoContract(() => store);
-    runSecretsContract(() => store, () => factory.secrets());
+    runSecretsContract(
+      () => store,
+      () => factory.secrets(),
+    );
     runDeviceAdminContract(() => store);
 
     test('stats count devices and stored readings', async () => {
       await store.createDevice(dev('bed-1'), T0);
       await store.createDevice(dev('bed-2'), T0);
       const r = (ts: number) => ({ ts, heartRate: 70 });
-      await store.appendReadings([{ deviceId: 'pk0000test1/bed-1', receivedAt: T0, readings: [r(T0), r(T0 + 1000)] }, { deviceId: 'pk0000test1/bed-2', receivedAt: T0, readings: [r(T0)] }]);
+      await store.appendReadings([
+        { deviceId: 'pk0000test1/bed-1', receivedAt: T0, readings: [r(T0), r(T0 + 1000)] },
+        { deviceId: 'pk0000test1/bed-2', receivedAt: T0, readings: [r(T0)] },
+      ]);
       expect(await store.stats()).toEqual({ devices: 2, readings: 3 });
     });
 
@@ -88,7 +103,16 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       await store.createDevice(dev('bed-2'), T0);
       // Readings across an hour boundary and two devices, some without a message id.
       const items = [
-        { deviceId: 'pk0000test1/bed-1', msgId: '1', fingerprint: 'f1', receivedAt: T0, readings: [{ ts: T0 + 3_599_000, heartRate: 70 }, { ts: T0 + 3_601_000, heartRate: 71 }] },
+        {
+          deviceId: 'pk0000test1/bed-1',
+          msgId: '1',
+          fingerprint: 'f1',
+          receivedAt: T0,
+          readings: [
+            { ts: T0 + 3_599_000, heartRate: 70 },
+            { ts: T0 + 3_601_000, heartRate: 71 },
+          ],
+        },
         { deviceId: 'pk0000test1/bed-2', receivedAt: T0, readings: [{ ts: T0 + 5000, spo2: 97 }] },
         { deviceId: 'pk0000test1/bed-1', msgId: '2', fingerprint: 'f2', receivedAt: T0, readings: [{ ts: T0 + 3_602_000, temperature: 36.6 }] },
       ];
@@ -97,7 +121,9 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       expect(again.duplicate).toEqual([true, false, true]);
       const all = { from: T0, to: T0 + 7_200_000 };
       expect(await store.queryRaw({ segments: [{ deviceId: 'pk0000test1/bed-1', ...all }], limit: 10 })).toEqual([
-        { ts: T0 + 3_599_000, heartRate: 70 }, { ts: T0 + 3_601_000, heartRate: 71 }, { ts: T0 + 3_602_000, temperature: 36.6 },
+        { ts: T0 + 3_599_000, heartRate: 70 },
+        { ts: T0 + 3_601_000, heartRate: 71 },
+        { ts: T0 + 3_602_000, temperature: 36.6 },
       ]);
       expect(await store.countReadings([{ deviceId: 'pk0000test1/bed-2', ...all }], 10)).toBe(1);
       expect((await store.deviceStatus('pk0000test1/bed-1'))?.readings).toBe(3);
@@ -177,7 +203,11 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       await store.createDevice(dev('bed-1'), T0);
       const id = 'pk0000test1/bed-1';
       const e = { deviceId: id, at: T0, detail: 'x' };
-      await store.countRejections([{ ...e, kind: 'out-of-range' }, { ...e, kind: 'out-of-range' }, { ...e, kind: 'malformed-json' }]);
+      await store.countRejections([
+        { ...e, kind: 'out-of-range' },
+        { ...e, kind: 'out-of-range' },
+        { ...e, kind: 'malformed-json' },
+      ]);
       expect((await store.deviceStatus(id))?.rejections).toEqual({ 'out-of-range': 2, 'malformed-json': 1 });
     });
 
@@ -222,7 +252,10 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       });
       test('redelivering readings does not change the buckets', async () => {
         await store.appendReadings([{ deviceId: id, receivedAt: T0, readings: readings.slice(0, 50) }]);
-        expectBucketsEqual(await store.queryBuckets({ segments: [{ deviceId: id, from: T0, to: end }], widthMs: 60_000 }), bruteBuckets(readings, T0, end, 60_000));
+        expectBucketsEqual(
+          await store.queryBuckets({ segments: [{ deviceId: id, from: T0, to: end }], widthMs: 60_000 }),
+          bruteBuckets(readings, T0, end, 60_000),
+        );
       });
     });
 

@@ -9,7 +9,7 @@ import { testKeys } from '../helpers/secret-keys';
 import { runStoreContract } from './contract';
 
 /** Every row of every table, as text (what someone holding the file could read). */
-export function dumpSqlite(file: string): string {
+function dumpSqlite(file: string): string {
   const db = new Database(file, { readonly: true });
   try {
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>;
@@ -32,8 +32,22 @@ runStoreContract('SQLite', {
     // As a database of schema version 7 holds them; migration 8 then runs again at the next open.
     async seedLegacy(d, i) {
       const db = new Database(file());
-      db.prepare('INSERT INTO devices (product_key, device_name, secret, label, login_policy, created_at, bind_code) VALUES (?, ?, ?, ?, ?, ?, ?)').run(d.productKey, d.deviceName, d.secret, '', 'compat', d.createdAt, d.bindCode);
-      db.prepare('INSERT INTO invites (code, patient_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(i.code, i.patientId, i.createdBy, i.createdAt, i.expiresAt);
+      db.prepare('INSERT INTO devices (product_key, device_name, secret, label, login_policy, created_at, bind_code) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        d.productKey,
+        d.deviceName,
+        d.secret,
+        '',
+        'compat',
+        d.createdAt,
+        d.bindCode,
+      );
+      db.prepare('INSERT INTO invites (code, patient_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(
+        i.code,
+        i.patientId,
+        i.createdBy,
+        i.createdAt,
+        i.expiresAt,
+      );
       db.prepare('DELETE FROM schema_migrations WHERE version = 8').run();
       db.close();
     },
@@ -119,7 +133,11 @@ describe('SQLite migration 8 (secrets at rest)', () => {
         legacy.exec(m.sql!);
         legacy.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(m.version, m.name);
       }
-      legacy.prepare("INSERT INTO devices (product_key, device_name, secret, created_at, bind_code) VALUES ('pk0000test1', 'bed-1', 'PlainLegacySecret0001', 0, 'PLAINBIND7')").run();
+      legacy
+        .prepare(
+          "INSERT INTO devices (product_key, device_name, secret, created_at, bind_code) VALUES ('pk0000test1', 'bed-1', 'PlainLegacySecret0001', 0, 'PLAINBIND7')",
+        )
+        .run();
       legacy.prepare("INSERT INTO patients (id, name, sex, notes, created_at) VALUES ('p1', 'P', 'female', '', 0)").run();
       legacy.prepare("INSERT INTO invites (code, patient_id, created_by, created_at, expires_at) VALUES ('PLAININV', 'p1', 'u', 0, 9e15)").run();
       legacy.close();

@@ -9,17 +9,16 @@ import { get } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../preview/browser';
-import { CSV_HEADER, FhirBundle } from '../../core/export';
-import { createDevice as createEmulatedDevice, EmulatedDevice } from '../../device-emulator/device';
+import { CSV_HEADER, type FhirBundle } from '../../core/export';
+import { createDevice as createEmulatedDevice, type EmulatedDevice } from '../../device-emulator/device';
 import { createSteadySource } from '../../device-emulator/vitals/steady-source';
 import type { Stack } from '../../local-cloud/stack';
 import { buildConsole } from '../../scripts/build-console';
 import { fhirIssues, loadFhirDefinitions } from '../helpers/fhir';
 import { createManualClock } from '../helpers/manual-clock';
 import { closed, connectDevice, createDevice, publish, startStack, tempDir } from '../helpers/stack';
-import { buildRequest, DeviceCredentials, topics } from '../../core/alink';
+import { buildRequest, type DeviceCredentials, topics } from '../../core/alink';
 import { until } from '../helpers/until';
-
 
 jest.setTimeout(90_000);
 
@@ -88,11 +87,19 @@ describe('web console', () => {
 
     // The terminal measures; the tile changes without a reload: the reading came over MQTT.
     const clock = createManualClock();
-    const device = createEmulatedDevice({ brokerUrl: `mqtt://127.0.0.1:${stack.ports.mqtt}`, credentials: creds, source: createSteadySource(), settings: { intervalS: 1 }, clock });
+    const device = createEmulatedDevice({
+      brokerUrl: `mqtt://127.0.0.1:${stack.ports.mqtt}`,
+      credentials: creds,
+      source: createSteadySource(),
+      settings: { intervalS: 1 },
+      clock,
+    });
     devices.push(device);
     await device.start();
     clock.advance(1000);
-    await page.waitForFunction(() => document.querySelector('[data-testid=tile-heartRate] [data-testid=value]')?.textContent !== '--', undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=tile-heartRate] [data-testid=value]')?.textContent !== '--', undefined, {
+      timeout: 10_000,
+    });
     const shown = Number(await page.textContent('[data-testid=tile-heartRate] [data-testid=value]'));
     expect(shown).toBeGreaterThan(40);
     expect(shown).toBeLessThan(120);
@@ -118,7 +125,8 @@ describe('web console', () => {
     const lines = csv.text.trimEnd().split('\r\n');
     expect(lines[0]).toBe(CSV_HEADER);
     expect(lines).toHaveLength(4);
-    for (const l of lines.slice(1)) expect(l).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00,[\d.]+,[\d.]+,[\d.]+$/);
+    for (const l of lines.slice(1))
+      expect(l).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00,[\d.]+,[\d.]+,[\d.]+$/);
     expect(await page.textContent('[data-testid=export-note]')).toContain('已导出 3 条读数');
 
     const fhir = await downloadText('export-fhir');
@@ -136,7 +144,11 @@ describe('web console', () => {
     const raw = await connectDevice(stack, creds);
     const t = clock.now();
     for (const i of [1, 2, 3]) {
-      await publish(raw, topics.propertyPost(creds), buildRequest(`low${i}`, 'thing.event.property.post', { SpO2: { value: 84, time: t + i * 1000 }, HeartRate: { value: 72, time: t + i * 1000 } }));
+      await publish(
+        raw,
+        topics.propertyPost(creds),
+        buildRequest(`low${i}`, 'thing.event.property.post', { SpO2: { value: 84, time: t + i * 1000 }, HeartRate: { value: 72, time: t + i * 1000 } }),
+      );
     }
     await page.waitForSelector('[data-testid=alerts] td:has-text("SpO2")', { timeout: 10_000 });
     await page.waitForSelector('[data-testid=tile-spo2]:has-text("偏低")');

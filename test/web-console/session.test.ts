@@ -1,5 +1,5 @@
 /** The console's session store: what it keeps, and that an expired or damaged session counts as none. */
-import { createSessionStore, KeyValueStorage, sessionOf } from '../../web-console/src/session';
+import { createSessionStore, type KeyValueStorage, sessionOf } from '../../web-console/src/session';
 
 function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
   const data = new Map<string, string>();

@@ -2,7 +2,7 @@
  * The cloud functions over HTTP, as the local function host serves them (`POST /functions/<name>`,
  * same origin as the console): the caller is named by `Authorization: Bearer <token>` only.
  */
-import { err, ErrorCode, Result } from '../../core/result';
+import { err, ErrorCode, type Result } from '../../core/result';
 
 export type Call = <T>(fn: string, event: Record<string, unknown>) => Promise<Result<T>>;
 

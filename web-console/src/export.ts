@@ -3,7 +3,7 @@
  * (core/export joins the pages), and hands it to the browser as a download.
  */
 import type { ExportPage } from '../../core/api';
-import { ExportFormat, FhirBundle, joinCsvPages, mergeBundles } from '../../core/export';
+import { type ExportFormat, type FhirBundle, joinCsvPages, mergeBundles } from '../../core/export';
 import { must, type Call } from './api';
 
 export interface ExportFile {
@@ -13,7 +13,11 @@ export interface ExportFile {
   readings: number;
 }
 
-export async function exportHistory(call: Call, req: { patientId: string; from: number; to: number; format: ExportFormat; timeZone: string }, now: () => number): Promise<ExportFile> {
+export async function exportHistory(
+  call: Call,
+  req: { patientId: string; from: number; to: number; format: ExportFormat; timeZone: string },
+  now: () => number,
+): Promise<ExportFile> {
   const pages: ExportPage[] = [];
   let from = req.from;
   for (;;) {
@@ -28,7 +32,10 @@ export async function exportHistory(call: Call, req: { patientId: string; from: 
     const text = joinCsvPages(pages.map((p) => (p.format === 'csv' ? p.csv : '')));
     return { name: `history-${req.patientId}-${stamp}.csv`, type: 'text/csv;charset=utf-8', text, readings };
   }
-  const bundle = mergeBundles(pages.flatMap((p): FhirBundle[] => (p.format === 'fhir' ? [p.bundle] : [])), now());
+  const bundle = mergeBundles(
+    pages.flatMap((p): FhirBundle[] => (p.format === 'fhir' ? [p.bundle] : [])),
+    now(),
+  );
   return { name: `history-${req.patientId}-${stamp}.fhir.json`, type: 'application/fhir+json', text: `${JSON.stringify(bundle, null, 2)}\n`, readings };
 }
 

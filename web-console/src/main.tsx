@@ -3,14 +3,14 @@
  * alerts, family, export), operators manage the device fleet. Served by the local function host at
  * `/console/`, same origin as `/functions/`; see docs/web-console.md.
  */
-import { render } from 'preact';
+import { render, type VNode } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createCall } from './api';
 import { Operators } from './pages/operators';
 import { Patient } from './pages/patient';
 import { Patients } from './pages/patients';
 import { SignIn } from './pages/sign-in';
-import { createSessionStore, Session } from './session';
+import { createSessionStore, type Session } from './session';
 
 /** What the host tells the console (`/console/config.json`): where MQTT over WebSocket listens. */
 interface ConsoleConfig {
@@ -65,7 +65,7 @@ function App() {
     setAdminToken(t);
   };
 
-  let body;
+  let body: VNode;
   if (route.page === 'operators') body = <Operators call={adminCall} adminToken={adminToken} setAdminToken={setAdmin} />;
   else if (!session) body = <SignIn call={userCall} onSignedIn={signIn} />;
   else if (route.page === 'patient') body = <Patient key={route.id} call={userCall} patientId={route.id} mqttUrl={mqttUrlOf(config)} now={Date.now} />;

@@ -4,7 +4,7 @@
  * New credentials are fetched before they expire and after any dropped connection, with a growing
  * pause (capped) between failed attempts.
  */
-import mqtt, { MqttClient } from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import { alertTopic } from '../../core/alerts';
 import { decodePropertyPost } from '../../core/alink/property-post';
 import { deviceIdOf, parseTopic } from '../../core/alink/topics';

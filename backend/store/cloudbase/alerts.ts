@@ -17,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AlertAck, AlertKind, AlertRecord, ConditionState, DeliveryRecord, SnoozeRecord } from '../../../core/alerts';
 import type { AlertPage, AlertPatch, AlertRulesRecord, RuleChange } from '../types';
-import { allWhere, byId, CloudbaseDb, CollectionRef, Doc, docsOf, isDuplicate, must, PAGE, upsert as upsertDoc } from './db';
+import { allWhere, byId, type CloudbaseDb, type CollectionRef, type Doc, docsOf, isDuplicate, must, PAGE, upsert as upsertDoc } from './db';
 
 /** Field names may not contain `.` or start with `$`: condition keys are escaped. */
 const encodeKey = (k: string) => k.replace(/%/g, '%25').replace(/\./g, '%2E').replace(/\$/g, '%24');
@@ -51,7 +51,8 @@ export function createAlerts(cdb: CloudbaseDb) {
   const quota = c('subscribe_quota');
   const get = (coll: CollectionRef, id: string) => byId(cdb, coll, id);
   const all = (coll: CollectionRef, where: Record<string, unknown>) => allWhere(cdb, coll, where);
-  const upsert = (coll: CollectionRef, id: string, update: Record<string, unknown>, init: () => Record<string, unknown>) => upsertDoc(cdb, coll, id, update, init);
+  const upsert = (coll: CollectionRef, id: string, update: Record<string, unknown>, init: () => Record<string, unknown>) =>
+    upsertDoc(cdb, coll, id, update, init);
 
   /** One patient's condition document: the changed keys set or removed, the document created if missing. */
   async function putStatesOf(patientId: string, states: Record<string, ConditionState | null>): Promise<void> {
@@ -113,12 +114,24 @@ export function createAlerts(cdb: CloudbaseDb) {
     },
     async acknowledge(id: string, ack: AlertAck): Promise<boolean> {
       const value = ack.note === undefined ? { by: ack.by, at: ack.at } : { by: ack.by, at: ack.at, note: ack.note };
-      const res = must(await cdb.run(() => alerts().where({ _id: id, acked: false }).update({ acked: true, ack: _.set(value) })));
+      const res = must(
+        await cdb.run(() =>
+          alerts()
+            .where({ _id: id, acked: false })
+            .update({ acked: true, ack: _.set(value) }),
+        ),
+      );
       return (res.updated as number) > 0;
     },
     async addDeliveries(id: string, deliveries: DeliveryRecord[]): Promise<void> {
       if (!deliveries.length) return;
-      must(await cdb.run(() => alerts().doc(id).update({ deliveries: _.push(deliveries) })));
+      must(
+        await cdb.run(() =>
+          alerts()
+            .doc(id)
+            .update({ deliveries: _.push(deliveries) }),
+        ),
+      );
     },
     async active(patientId?: string): Promise<AlertRecord[]> {
       const docs = await all(alerts, patientId === undefined ? { active: true } : { active: true, patientId });
@@ -126,10 +139,12 @@ export function createAlerts(cdb: CloudbaseDb) {
     },
     async history(patientId: string, before: string | undefined, limit: number): Promise<AlertPage> {
       const cur = before === undefined ? undefined : decodeCursor(before);
-      const where = cur
-        ? _.and([{ patientId }, _.or([{ raisedAt: _.lt(cur.raisedAt) }, { raisedAt: cur.raisedAt, _id: _.lt(cur.id) }])])
-        : { patientId };
-      const q = alerts().where(where).orderBy('raisedAt', 'desc').orderBy('_id', 'desc').limit(Math.min(limit + 1, PAGE));
+      const where = cur ? _.and([{ patientId }, _.or([{ raisedAt: _.lt(cur.raisedAt) }, { raisedAt: cur.raisedAt, _id: _.lt(cur.id) }])]) : { patientId };
+      const q = alerts()
+        .where(where)
+        .orderBy('raisedAt', 'desc')
+        .orderBy('_id', 'desc')
+        .limit(Math.min(limit + 1, PAGE));
       const rows = docsOf(await cdb.run(() => q.get())).map(toAlert);
       const page = rows.slice(0, limit);
       return rows.length > limit ? { alerts: page, next: encodeCursor(page[page.length - 1]) } : { alerts: page };
@@ -148,7 +163,13 @@ export function createAlerts(cdb: CloudbaseDb) {
       return ((await get(quota, id))?.remaining as number) ?? 0;
     },
     async takeQuota(userId: string, templateId: string): Promise<boolean> {
-      const res = must(await cdb.run(() => quota().where({ _id: `${userId}:${templateId}`, remaining: _.gt(0) }).update({ remaining: _.inc(-1) })));
+      const res = must(
+        await cdb.run(() =>
+          quota()
+            .where({ _id: `${userId}:${templateId}`, remaining: _.gt(0) })
+            .update({ remaining: _.inc(-1) }),
+        ),
+      );
       return (res.updated as number) > 0;
     },
     async quota(userId: string): Promise<Record<string, number>> {

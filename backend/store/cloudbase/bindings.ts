@@ -8,9 +8,8 @@
  * device at the same instant can both leave an open binding, and the later one counts.
  */
 import type { BindingRecord } from '../types';
-import { allWhere, CloudbaseDb, CollectionRef, Doc, must } from './db';
+import { allWhere, type CloudbaseDb, type CollectionRef, type Doc, must } from './db';
 import { bindingKey } from './keys';
-
 
 function toBinding(d: Doc): BindingRecord {
   const b: BindingRecord = { deviceId: d.deviceId as string, patientId: d.patientId as string, from: d.from as number, boundBy: d.boundBy as string };

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AuditEntry, CommandReplyRecord, CommandResult, DeviceState, Settings } from '../types';
-import { CloudbaseDb, docsOf, firstDoc, must, upsert } from './db';
+import { type CloudbaseDb, docsOf, firstDoc, must, upsert } from './db';
 import { deviceKeyOf } from './keys';
 
 export function createControl(cdb: CloudbaseDb) {
@@ -46,7 +46,13 @@ export function createControl(cdb: CloudbaseDb) {
     async commandReply(deviceId: string, id: string): Promise<CommandReplyRecord | undefined> {
       const d = firstDoc(await cdb.run(() => replies().doc(replyId(deviceId, id)).get()));
       if (!d) return undefined;
-      const out: CommandReplyRecord = { deviceId, id, code: d.code as number, data: JSON.parse((d.data as string | undefined) ?? '{}') as Record<string, unknown>, at: d.at as number };
+      const out: CommandReplyRecord = {
+        deviceId,
+        id,
+        code: d.code as number,
+        data: JSON.parse((d.data as string | undefined) ?? '{}') as Record<string, unknown>,
+        at: d.at as number,
+      };
       if (typeof d.message === 'string') out.message = d.message;
       return out;
     },
@@ -54,7 +60,17 @@ export function createControl(cdb: CloudbaseDb) {
       // Ids sort by time and then by order of writing within this instance, so entries of one
       // millisecond keep their order (newest first on reading); the random part keeps instances apart.
       const _id = `${String(e.at).padStart(15, '0')}-${String(seq++ % 1e6).padStart(6, '0')}-${randomBytes(4).toString('hex')}`;
-      const data = { _id, at: e.at, userId: e.userId, patientId: e.patientId ?? null, deviceId: e.deviceId, action: e.action, params: e.params, result: e.result, detail: e.detail };
+      const data = {
+        _id,
+        at: e.at,
+        userId: e.userId,
+        patientId: e.patientId ?? null,
+        deviceId: e.deviceId,
+        action: e.action,
+        params: e.params,
+        result: e.result,
+        detail: e.detail,
+      };
       must(await cdb.run(() => audit().add(data)));
     },
     async auditOf(deviceId: string, limit: number): Promise<AuditEntry[]> {

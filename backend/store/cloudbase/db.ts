@@ -166,7 +166,13 @@ export async function allWhere(cdb: CloudbaseDb, coll: CollectionRef, where: Rec
  * upsert, and `set` would replace fields a concurrent writer just changed. A racing creator makes
  * the insert a duplicate, and the update is applied again.
  */
-export async function upsert(cdb: CloudbaseDb, coll: CollectionRef, id: string, update: Record<string, unknown>, init: () => Record<string, unknown>): Promise<void> {
+export async function upsert(
+  cdb: CloudbaseDb,
+  coll: CollectionRef,
+  id: string,
+  update: Record<string, unknown>,
+  init: () => Record<string, unknown>,
+): Promise<void> {
   const run = async () => must(await cdb.run(() => coll().doc(id).update(update))).updated as number;
   if ((await run()) > 0) return;
   if (await byId(cdb, coll, id)) return; // present, and already as asked

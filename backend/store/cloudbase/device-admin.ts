@@ -2,7 +2,7 @@
  * Operators' device actions on CloudBase: `disabledAt` (ms, or null while enabled) and `secret` on
  * the device document (devices.ts). Each is one document: read to know it exists, then update.
  */
-import { byId, CloudbaseDb, must } from './db';
+import { byId, type CloudbaseDb, must } from './db';
 import { deviceKeyOf } from './keys';
 import type { SecretKeys } from '../../secret-box';
 
@@ -24,7 +24,13 @@ export function createDeviceAdmin(cdb: CloudbaseDb, keys: SecretKeys) {
     },
     async setSecret(id: string, secret: string): Promise<boolean> {
       if (!(await docOf(id))) return false;
-      must(await cdb.run(() => devices().doc(deviceKeyOf(id)).update({ secret: keys.seal(secret, id) })));
+      must(
+        await cdb.run(() =>
+          devices()
+            .doc(deviceKeyOf(id))
+            .update({ secret: keys.seal(secret, id) }),
+        ),
+      );
       return true;
     },
   };

@@ -17,7 +17,7 @@ import { AppError, ErrorCode } from '../../../core';
 import type { RejectKind } from '../../../core/alink';
 import type { DeviceAttributeValue, DeviceInfoUpdate, DeviceRecord, DeviceStatus, NewDevice, PresenceEvent, RejectionEvent, StoreStats } from '../types';
 import { mergeAttributes } from '../attributes';
-import { allWhere, CloudbaseDb, CollectionRef, Doc, docsOf, firstDoc, isDuplicate, must, upsert } from './db';
+import { allWhere, type CloudbaseDb, type CollectionRef, type Doc, docsOf, firstDoc, isDuplicate, must, upsert } from './db';
 import { deviceKeyOf, rejectionKey } from './keys';
 import type { DeviceReadings } from './readings';
 import type { SecretKeys } from '../../secret-box';
@@ -65,7 +65,13 @@ export function createDevices(cdb: CloudbaseDb, keys: SecretKeys, perDevice: (id
     const stored = d.secret as string;
     const secret = keys.keyIdOf(stored) ? keys.open(stored, id) : stored;
     if (!keys.keyIdOf(stored) || (typeof d.bindCode === 'string' && !keys.keyIdOf(d.bindCode))) {
-      must(await cdb.run(() => devices().doc(d._id as string).update(resealPatch(d))));
+      must(
+        await cdb.run(() =>
+          devices()
+            .doc(d._id as string)
+            .update(resealPatch(d)),
+        ),
+      );
     }
     return {
       id,
@@ -117,7 +123,16 @@ export function createDevices(cdb: CloudbaseDb, keys: SecretKeys, perDevice: (id
         throw e;
       }
       // The plain code is answered only here, once: the document keeps its hash.
-      return { id: deviceId, productKey: d.productKey, deviceName: d.deviceName, secret: d.secret, label: data.label, loginPolicy: data.loginPolicy, createdAt: now, bindCode: d.bindCode };
+      return {
+        id: deviceId,
+        productKey: d.productKey,
+        deviceName: d.deviceName,
+        secret: d.secret,
+        label: data.label,
+        loginPolicy: data.loginPolicy,
+        createdAt: now,
+        bindCode: d.bindCode,
+      };
     },
     async get(id: string): Promise<DeviceRecord | undefined> {
       const d = await doc(id);
@@ -125,7 +140,14 @@ export function createDevices(cdb: CloudbaseDb, keys: SecretKeys, perDevice: (id
     },
     /** Matches the code's hash under every key, and the plain code for a document not yet converted. */
     async byBindCode(code: string): Promise<DeviceRecord | undefined> {
-      const [d] = docsOf(await cdb.run(() => devices().where({ bindCode: _.in([...keys.hashes(code), code]) }).limit(1).get()));
+      const [d] = docsOf(
+        await cdb.run(() =>
+          devices()
+            .where({ bindCode: _.in([...keys.hashes(code), code]) })
+            .limit(1)
+            .get(),
+        ),
+      );
       return d ? toRecord(d) : undefined;
     },
     /**
@@ -139,7 +161,13 @@ export function createDevices(cdb: CloudbaseDb, keys: SecretKeys, perDevice: (id
       for (const d of await all(devices, {})) {
         const patch = resealPatch(d);
         if (Object.keys(patch).length) {
-          must(await cdb.run(() => devices().doc(d._id as string).update(patch)));
+          must(
+            await cdb.run(() =>
+              devices()
+                .doc(d._id as string)
+                .update(patch),
+            ),
+          );
           secrets++;
         }
         const codeKey = typeof d.bindCode === 'string' ? keys.keyIdOf(d.bindCode) : undefined;
@@ -208,7 +236,13 @@ export function createDevices(cdb: CloudbaseDb, keys: SecretKeys, perDevice: (id
     async stats(): Promise<StoreStats> {
       const count = must(await cdb.run(() => devices().count())) as { total?: number };
       const $ = db.command.aggregate;
-      const res = await cdb.run(() => db.collection(cdb.name('readings')).aggregate().group({ _id: null, n: $.sum('$n') }).end());
+      const res = await cdb.run(() =>
+        db
+          .collection(cdb.name('readings'))
+          .aggregate()
+          .group({ _id: null, n: $.sum('$n') })
+          .end(),
+      );
       const row = docsOf(res as { data?: unknown })[0];
       return { devices: count.total ?? 0, readings: (row?.n as number | undefined) ?? 0 };
     },

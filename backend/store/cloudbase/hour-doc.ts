@@ -128,13 +128,7 @@ export interface MergeResult {
  * not exist yet. Vitals of one instant from separate messages merge, the later message winning;
  * a message key seen within `idTtlMs` marks the item a duplicate and it changes nothing.
  */
-export function mergeIntoHour(
-  deviceId: string,
-  hour: number,
-  current: Partial<HourDoc> | undefined,
-  items: MergeItem[],
-  idTtlMs: number,
-): MergeResult {
+export function mergeIntoHour(deviceId: string, hour: number, current: Partial<HourDoc> | undefined, items: MergeItem[], idTtlMs: number): MergeResult {
   const r: Record<string, Record<string, Vitals>> = {};
   for (const [k, v] of Object.entries(current?.r ?? {})) r[k] = { ...v };
   const m: Record<string, Summary> = { ...(current?.m ?? {}) };

@@ -4,7 +4,7 @@
  * limits shaped them; test/store/cloudbase.test.ts runs the store contract against it.
  */
 import type { Store } from '../types';
-import { CloudbaseDb, openCloudbaseDb } from './db';
+import { type CloudbaseDb, openCloudbaseDb } from './db';
 import { createDeviceAdmin } from './device-admin';
 import { createDevices } from './devices';
 import { createReadings } from './readings';
@@ -40,10 +40,12 @@ export function createCloudbaseStore(opts: CloudbaseStoreOptions & { keys: Secre
   const control = createControl(cdb);
   const alerts = createAlerts(cdb);
   let closed = false;
-  const open = <A extends unknown[], R>(f: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-    if (closed) throw new Error('CloudBase store is closed');
-    return f(...args);
-  };
+  const open =
+    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      if (closed) throw new Error('CloudBase store is closed');
+      return f(...args);
+    };
   return {
     cloudbase: cdb,
     ensureCollections: () => cdb.ensureCollections(),

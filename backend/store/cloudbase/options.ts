@@ -71,7 +71,8 @@ export function cloudbaseOptionsFromEnv(env: NodeJS.ProcessEnv): CloudbaseStoreO
   }
   const prefix = pick('CLOUDBASE_COLLECTION_PREFIX');
   if (prefix !== undefined) {
-    if (!/^[A-Za-z0-9_-]{0,32}$/.test(prefix)) throw new AppError(ErrorCode.Unavailable, 'CLOUDBASE_COLLECTION_PREFIX may hold only letters, digits, "_" and "-" (at most 32)');
+    if (!/^[A-Za-z0-9_-]{0,32}$/.test(prefix))
+      throw new AppError(ErrorCode.Unavailable, 'CLOUDBASE_COLLECTION_PREFIX may hold only letters, digits, "_" and "-" (at most 32)');
     opts.collectionPrefix = prefix;
   }
   return opts;

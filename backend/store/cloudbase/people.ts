@@ -26,10 +26,9 @@ import type {
   UserProfilePatch,
   UserRecord,
 } from '../types';
-import { allWhere, byId, CloudbaseDb, CollectionRef, Doc, isDuplicate, must } from './db';
+import { allWhere, byId, type CloudbaseDb, type CollectionRef, type Doc, isDuplicate, must } from './db';
 import { memberKey } from './keys';
 import type { SecretKeys } from '../../secret-box';
-
 
 export const userIdFor = (openid: string): string => `u_${createHash('sha256').update(openid).digest('hex').slice(0, 16)}`;
 
@@ -98,7 +97,13 @@ export function createPeople(cdb: CloudbaseDb, keys: SecretKeys) {
     } catch (e) {
       if (!isDuplicate(e)) throw e;
     }
-    must(await cdb.run(() => invites().doc(plain as string).remove()));
+    must(
+      await cdb.run(() =>
+        invites()
+          .doc(plain as string)
+          .remove(),
+      ),
+    );
     return id;
   }
 
@@ -149,11 +154,30 @@ export function createPeople(cdb: CloudbaseDb, keys: SecretKeys) {
       return s;
     },
     async revokeSession(id: string, at: number): Promise<void> {
-      must(await cdb.run(() => sessions().where({ _id: id, revokedAt: _.eq(null) }).update({ revokedAt: at })));
+      must(
+        await cdb.run(() =>
+          sessions()
+            .where({ _id: id, revokedAt: _.eq(null) })
+            .update({ revokedAt: at }),
+        ),
+      );
     },
     /** Two writes (patient, then owner); a patient left without its owner by a failure is unreachable and harmless. */
     async createPatient(p: PatientRecord, ownerId: string): Promise<void> {
-      must(await cdb.run(() => patients().add({ _id: p.id, name: p.name, birthDate: p.birthDate ?? null, sex: p.sex, notes: p.notes, phone: p.phone ?? null, emergencyContacts: p.emergencyContacts ?? [], createdAt: p.createdAt })));
+      must(
+        await cdb.run(() =>
+          patients().add({
+            _id: p.id,
+            name: p.name,
+            birthDate: p.birthDate ?? null,
+            sex: p.sex,
+            notes: p.notes,
+            phone: p.phone ?? null,
+            emergencyContacts: p.emergencyContacts ?? [],
+            createdAt: p.createdAt,
+          }),
+        ),
+      );
       await addMember(p.id, ownerId, 'owner', p.createdAt);
     },
     async getPatient(id: string): Promise<PatientRecord | undefined> {
@@ -162,11 +186,27 @@ export function createPeople(cdb: CloudbaseDb, keys: SecretKeys) {
     },
     async updatePatient(id: string, p: PatientProfile): Promise<void> {
       // emergencyContacts replaced as a whole: `_.set` so the array is not merged element-wise.
-      must(await cdb.run(() => patients().doc(id).update({ name: p.name, birthDate: p.birthDate ?? null, sex: p.sex, notes: p.notes, phone: p.phone ?? null, emergencyContacts: _.set(p.emergencyContacts ?? []) })));
+      must(
+        await cdb.run(() =>
+          patients()
+            .doc(id)
+            .update({
+              name: p.name,
+              birthDate: p.birthDate ?? null,
+              sex: p.sex,
+              notes: p.notes,
+              phone: p.phone ?? null,
+              emergencyContacts: _.set(p.emergencyContacts ?? []),
+            }),
+        ),
+      );
     },
     async patientsOf(userId: string): Promise<Array<PatientRecord & { role: Role }>> {
       const ms = await all(members, { userId });
-      const ps = await byIds(patients, ms.map((m) => m.patientId as string));
+      const ps = await byIds(
+        patients,
+        ms.map((m) => m.patientId as string),
+      );
       return ms
         .flatMap((m) => {
           const p = ps.get(m.patientId as string);
@@ -177,22 +217,45 @@ export function createPeople(cdb: CloudbaseDb, keys: SecretKeys) {
     roleOf,
     async members(patientId: string): Promise<MemberRecord[]> {
       const ms = await all(members, { patientId });
-      const us = await byIds(users, ms.map((m) => m.userId as string));
+      const us = await byIds(
+        users,
+        ms.map((m) => m.userId as string),
+      );
       return ms
         .map((m) => {
           const u = us.get(m.userId as string);
-          const r: MemberRecord = { patientId, userId: m.userId as string, userName: (u?.name as string | undefined) ?? '', role: m.role as Role, since: m.since as number };
+          const r: MemberRecord = {
+            patientId,
+            userId: m.userId as string,
+            userName: (u?.name as string | undefined) ?? '',
+            role: m.role as Role,
+            since: m.since as number,
+          };
           if (typeof u?.avatarUrl === 'string') r.avatarUrl = u.avatarUrl;
           return r;
         })
         .sort((a, b) => (a.role === b.role ? a.since - b.since : a.role === 'owner' ? -1 : 1));
     },
     async removeMember(patientId: string, userId: string): Promise<boolean> {
-      const res = must(await cdb.run(() => members().where({ _id: memberKey(patientId, userId), role: 'family' }).remove()));
+      const res = must(
+        await cdb.run(() =>
+          members()
+            .where({ _id: memberKey(patientId, userId), role: 'family' })
+            .remove(),
+        ),
+      );
       return (res as { deleted?: number }).deleted === 1;
     },
     async createInvite(i: InviteRecord): Promise<void> {
-      const data = { _id: keys.hash(i.code), patientId: i.patientId, createdBy: i.createdBy, createdAt: i.createdAt, expiresAt: i.expiresAt, redeemedBy: null, redeemedAt: null };
+      const data = {
+        _id: keys.hash(i.code),
+        patientId: i.patientId,
+        createdBy: i.createdBy,
+        createdAt: i.createdAt,
+        expiresAt: i.expiresAt,
+        redeemedBy: null,
+        redeemedAt: null,
+      };
       must(await cdb.run(() => invites().add(data)));
     },
     /**
@@ -216,7 +279,13 @@ export function createPeople(cdb: CloudbaseDb, keys: SecretKeys) {
       }
       if ((inv.expiresAt as number) <= now) return { outcome: 'expired' };
       if (await roleOf(patientId, userId)) return { outcome: 'already-member', patientId };
-      const taken = must(await cdb.run(() => invites().where({ _id: code, redeemedBy: _.eq(null) }).update({ redeemedBy: userId, redeemedAt: now })));
+      const taken = must(
+        await cdb.run(() =>
+          invites()
+            .where({ _id: code, redeemedBy: _.eq(null) })
+            .update({ redeemedBy: userId, redeemedAt: now }),
+        ),
+      );
       if ((taken as { updated?: number }).updated !== 1) return { outcome: 'used' };
       await join(code, patientId, userId, now);
       return { outcome: 'joined', patientId };

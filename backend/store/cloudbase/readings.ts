@@ -4,21 +4,31 @@
  * transactions hold single-document operations only): each device-hour is its own transaction,
  * and because every one of them is idempotent, retrying a failed batch stores each reading once.
  */
-import { addToAccumulator, backoffDelay, Bucket, sleep as sleepOn, systemClock, BucketAccumulator, emptyBucket, finishBucket, Reading } from '../../../core';
+import {
+  addToAccumulator,
+  backoffDelay,
+  type Bucket,
+  sleep as sleepOn,
+  systemClock,
+  type BucketAccumulator,
+  emptyBucket,
+  finishBucket,
+  type Reading,
+} from '../../../core';
 import type { AppendResult, BucketQuery, RawQuery, ReadingBatchItem, Segment } from '../types';
-import { CloudbaseDb, Doc, docsOf, firstDoc, isConflict, must, PAGE } from './db';
+import { type CloudbaseDb, type Doc, docsOf, firstDoc, isConflict, must, PAGE } from './db';
 import {
   expiredIds,
   HOUR,
-  HourDoc,
+  type HourDoc,
   hourDocId,
   hourOf,
-  MergeItem,
+  type MergeItem,
   mergeIntoHour,
   messageKey,
   MINUTE,
   readingsOf,
-  Summary,
+  type Summary,
   toReading,
 } from './hour-doc';
 import { deviceKeyOf } from './keys';
@@ -86,7 +96,10 @@ export function createReadings(cdb: CloudbaseDb) {
     let from = h0;
     let size = Math.min(firstPage, PAGE);
     while (from < h1) {
-      let q = coll().where({ deviceId, hour: _.gte(from).and(_.lt(h1)) }).orderBy('hour', 'asc').limit(size);
+      let q = coll()
+        .where({ deviceId, hour: _.gte(from).and(_.lt(h1)) })
+        .orderBy('hour', 'asc')
+        .limit(size);
       if (fields) q = q.field({ ...fields, hour: true });
       const page = docsOf(await cdb.run(() => q.get()));
       if (page.length) yield page;
@@ -103,7 +116,13 @@ export function createReadings(cdb: CloudbaseDb) {
   }
 
   async function fullHourDoc(deviceId: string, hour: number): Promise<Partial<HourDoc> | undefined> {
-    return firstDoc(await cdb.run(() => coll().doc(hourDocId(deviceKeyOf(deviceId), hour)).get())) as Partial<HourDoc> | undefined;
+    return firstDoc(
+      await cdb.run(() =>
+        coll()
+          .doc(hourDocId(deviceKeyOf(deviceId), hour))
+          .get(),
+      ),
+    ) as Partial<HourDoc> | undefined;
   }
 
   /**

@@ -62,9 +62,7 @@ export function createDeviceTable(db: Db, keys: SecretKeys) {
 
   const rowIds = new Map<string, number>();
   const q = {
-    insert: db.prepare(
-      'INSERT INTO devices (product_key, device_name, secret, label, login_policy, created_at, bind_code) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ),
+    insert: db.prepare('INSERT INTO devices (product_key, device_name, secret, label, login_policy, created_at, bind_code) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     byKey: db.prepare('SELECT * FROM devices WHERE product_key = ? AND device_name = ?'),
     byBindCode: db.prepare('SELECT * FROM devices WHERE bind_code IN (SELECT value FROM json_each(?))'),
     anySecret: db.prepare('SELECT * FROM devices LIMIT 1'),
@@ -73,9 +71,7 @@ export function createDeviceTable(db: Db, keys: SecretKeys) {
     all: db.prepare('SELECT * FROM devices ORDER BY product_key, device_name'),
     reading: db.prepare('SELECT ts, temperature, heart_rate, spo2 FROM readings WHERE device_id = ? AND ts = ?'),
     rejections: db.prepare('SELECT kind, count FROM rejections WHERE device_key = ?'),
-    presence: db.prepare(
-      'UPDATE devices SET online = ?, presence_at = ? WHERE id = ? AND (presence_at IS NULL OR presence_at <= ?)',
-    ),
+    presence: db.prepare('UPDATE devices SET online = ?, presence_at = ? WHERE id = ? AND (presence_at IS NULL OR presence_at <= ?)'),
     resetPresence: db.prepare('UPDATE devices SET online = 0, presence_at = ? WHERE online = 1'),
     reject: db.prepare(`
       INSERT INTO rejections (device_key, kind, count, first_at, last_at, last_detail) VALUES (?, ?, 1, ?, ?, ?)
@@ -190,7 +186,9 @@ export function createDeviceTable(db: Db, keys: SecretKeys) {
         if (!r) continue;
         let attributes: string | null = null;
         if (u.attributes && Object.keys(u.attributes).length) {
-          attributes = JSON.stringify(mergeAttributes(r.attributes === null ? {} : (JSON.parse(r.attributes) as Record<string, DeviceAttributeValue>), u.attributes));
+          attributes = JSON.stringify(
+            mergeAttributes(r.attributes === null ? {} : (JSON.parse(r.attributes) as Record<string, DeviceAttributeValue>), u.attributes),
+          );
         }
         q.info.run(u.firmwareVersion ?? null, attributes, r.id);
       }

@@ -1,10 +1,10 @@
 /** The embedded SQLite adapter of the store interface (better-sqlite3, WAL). */
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { createSecretKeys, SecretKeys } from '../../secret-box';
+import { createSecretKeys, type SecretKeys } from '../../secret-box';
 import { KEY_FILE_NAME, loadOrCreateKeyFile } from '../../secret-box/key-file';
 import type { Store } from '../types';
-import { Db, openDatabase, OpenOptions } from './database';
+import { type Db, openDatabase, type OpenOptions } from './database';
 import { createDeviceAdmin } from './device-admin';
 import { createDeviceTable } from './devices';
 import { createReadingTable } from './readings';

@@ -24,7 +24,13 @@ export interface Migration {
  * Values already in the new form are left alone, so running it over a half-converted copy is safe.
  */
 function sealSecretsAndHashCodes(db: Db, keys: SecretKeys): void {
-  const devices = db.prepare('SELECT id, product_key, device_name, secret, bind_code FROM devices').all() as Array<{ id: number; product_key: string; device_name: string; secret: string; bind_code: string | null }>;
+  const devices = db.prepare('SELECT id, product_key, device_name, secret, bind_code FROM devices').all() as Array<{
+    id: number;
+    product_key: string;
+    device_name: string;
+    secret: string;
+    bind_code: string | null;
+  }>;
   const setDevice = db.prepare('UPDATE devices SET secret = ?, bind_code = ? WHERE id = ?');
   for (const d of devices) {
     const secret = keys.keyIdOf(d.secret) ? d.secret : keys.seal(d.secret, `${d.product_key}/${d.device_name}`);

@@ -16,10 +16,36 @@ import type {
 import type { SecretKeys } from '../../secret-box';
 import type { Db } from './database';
 
-interface UserRow { id: string; openid: string; name: string; avatar_url: string | null; created_at: number }
-interface SessionRow { id: string; user_id: string; created_at: number; expires_at: number; revoked_at: number | null }
-interface PatientRow { id: string; name: string; birth_date: string | null; sex: string; notes: string; phone: string | null; emergency_contacts: string | null; created_at: number }
-interface InviteRow { code: string; patient_id: string; expires_at: number; redeemed_by: string | null }
+interface UserRow {
+  id: string;
+  openid: string;
+  name: string;
+  avatar_url: string | null;
+  created_at: number;
+}
+interface SessionRow {
+  id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+interface PatientRow {
+  id: string;
+  name: string;
+  birth_date: string | null;
+  sex: string;
+  notes: string;
+  phone: string | null;
+  emergency_contacts: string | null;
+  created_at: number;
+}
+interface InviteRow {
+  code: string;
+  patient_id: string;
+  expires_at: number;
+  redeemed_by: string | null;
+}
 
 function toUser(r: UserRow): UserRecord {
   const u: UserRecord = { id: r.id, openid: r.openid, name: r.name, createdAt: r.created_at };
@@ -127,7 +153,14 @@ export function createPeopleTables(db: Db, keys: SecretKeys) {
       return (q.role.get(patientId, userId) as { role: Role } | undefined)?.role;
     },
     members(patientId: string): MemberRecord[] {
-      const rows = q.members.all(patientId) as Array<{ patient_id: string; user_id: string; name: string; avatar_url: string | null; role: Role; since: number }>;
+      const rows = q.members.all(patientId) as Array<{
+        patient_id: string;
+        user_id: string;
+        name: string;
+        avatar_url: string | null;
+        role: Role;
+        since: number;
+      }>;
       return rows.map((r) => {
         const m: MemberRecord = { patientId: r.patient_id, userId: r.user_id, userName: r.name, role: r.role, since: r.since };
         if (r.avatar_url !== null) m.avatarUrl = r.avatar_url;

@@ -2,15 +2,7 @@
  * Reading rows: idempotent appends with per-minute and per-hour rollups, raw and bucketed queries.
  * Numbers bound from JavaScript arrive as REAL, so every integer division is cast explicitly.
  */
-import {
-  addToAccumulator,
-  BucketAccumulator,
-  Bucket,
-  emptyBucket,
-  finishBucket,
-  planScan,
-  Reading,
-} from '../../../core';
+import { addToAccumulator, type BucketAccumulator, type Bucket, emptyBucket, finishBucket, planScan, type Reading } from '../../../core';
 import type { AppendResult, BucketQuery, RawQuery, ReadingBatchItem, Segment } from '../types';
 import type { Db } from './database';
 import { toReading } from './devices';
@@ -35,9 +27,18 @@ const AGG_COLUMNS = `count(*) AS n,
 interface AggRow {
   t: number;
   n: number;
-  t_n: number; t_sum: number; t_min: number | null; t_max: number | null;
-  h_n: number; h_sum: number; h_min: number | null; h_max: number | null;
-  s_n: number; s_sum: number; s_min: number | null; s_max: number | null;
+  t_n: number;
+  t_sum: number;
+  t_min: number | null;
+  t_max: number | null;
+  h_n: number;
+  h_sum: number;
+  h_min: number | null;
+  h_max: number | null;
+  s_n: number;
+  s_sum: number;
+  s_min: number | null;
+  s_max: number | null;
 }
 
 function addRow(b: BucketAccumulator, r: AggRow): void {
@@ -56,24 +57,18 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
     seen: db.prepare('SELECT 1 FROM message_ids WHERE device_id = ? AND msg_id = ? AND fingerprint = ? AND received_at >= ?'),
     remember: db.prepare('INSERT OR REPLACE INTO message_ids (device_id, msg_id, fingerprint, received_at) VALUES (?, ?, ?, ?)'),
     forget: db.prepare('DELETE FROM message_ids WHERE received_at < ?'),
-    insert: db.prepare(
-      'INSERT INTO readings (device_id, ts, temperature, heart_rate, spo2, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-    ),
+    insert: db.prepare('INSERT INTO readings (device_id, ts, temperature, heart_rate, spo2, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     // Vitals of one instant may arrive in separate messages: merge, the newer value winning.
     merge: db.prepare(`UPDATE readings SET temperature = coalesce(?, temperature), heart_rate = coalesce(?, heart_rate),
       spo2 = coalesce(?, spo2) WHERE device_id = ? AND ts = ?`),
-    counters: db.prepare(
-      'UPDATE devices SET reading_count = reading_count + ?, last_ts = max(coalesce(last_ts, 0), ?) WHERE id = ?',
-    ),
+    counters: db.prepare('UPDATE devices SET reading_count = reading_count + ?, last_ts = max(coalesce(last_ts, 0), ?) WHERE id = ?'),
     rollup: db.prepare(`INSERT OR REPLACE INTO readings_1m
       SELECT @d, @m, ${AGG_COLUMNS} FROM readings WHERE device_id = @d AND ts >= @m * ${MINUTE} AND ts < (@m + 1) * ${MINUTE}`),
     // After the minutes: an hour is the sum of its (at most 60) minute rows.
     rollupHour: db.prepare(`INSERT OR REPLACE INTO readings_1h
       SELECT @d, @h, ${SUM_COLUMNS} FROM readings_1m WHERE device_id = @d AND minute >= @h * 60 AND minute < (@h + 1) * 60`),
     count: db.prepare('SELECT count(*) AS c FROM (SELECT 1 FROM readings WHERE device_id = ? AND ts >= ? AND ts < ? LIMIT ?)'),
-    raw: db.prepare(
-      'SELECT ts, temperature, heart_rate, spo2 FROM readings WHERE device_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?',
-    ),
+    raw: db.prepare('SELECT ts, temperature, heart_rate, spo2 FROM readings WHERE device_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?'),
     rawBuckets: db.prepare(`SELECT cast(ts / @w AS INTEGER) * @w AS t, ${AGG_COLUMNS}
       FROM readings WHERE device_id = @d AND ts >= @from AND ts < @to GROUP BY 1 ORDER BY 1`),
     minuteBuckets: db.prepare(`SELECT cast(minute / @wu AS INTEGER) * @w AS t, ${SUM_COLUMNS}

@@ -89,12 +89,7 @@ function robustInterval(ibis: readonly number[]): { interval: number; variation:
  * containing non-finite samples give an invalid 'low-quality' result.
  * @throws RangeError for a non-positive rate or channels of different lengths.
  */
-export function analyzePpgWindow(
-  red: ArrayLike<number>,
-  ir: ArrayLike<number>,
-  sampleRateHz: number,
-  options: PpgAlgorithmOptions = {},
-): PpgAnalysis {
+export function analyzePpgWindow(red: ArrayLike<number>, ir: ArrayLike<number>, sampleRateHz: number, options: PpgAlgorithmOptions = {}): PpgAnalysis {
   const opt = {
     minHeartRate: options.minHeartRate ?? DEFAULTS.minHeartRate,
     maxHeartRate: options.maxHeartRate ?? DEFAULTS.maxHeartRate,
@@ -131,7 +126,11 @@ export function analyzePpgWindow(
     irN.forEach((v, i) => (irN[i] = -v));
     redN.forEach((v, i) => (redN[i] = -v));
   }
-  const slow = lowPass(Float64Array.from({ length: n }, (_, i) => ir[i]), fs, 0.5);
+  const slow = lowPass(
+    Float64Array.from({ length: n }, (_, i) => ir[i]),
+    fs,
+    0.5,
+  );
   const sqi = emptySqi(lowDcShare);
   sqi.dcShift = ((max(...slow) - min(...slow)) / dcIr) * 100;
   sqi.envelopeRatio = envelopeRatio(irN, fs);

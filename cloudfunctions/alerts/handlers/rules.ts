@@ -20,7 +20,13 @@ export const rules = typed(contract.rules, async ({ input, caller, deps }) => {
   await requireRole(deps, id, user.id, ANY_ROLE);
   const rec = await deps.store.alertRules(id);
   const changes = await deps.store.ruleChanges(id, 20);
-  return ok({ rules: rec?.rules ?? defaultRules(), defaults: defaultRules(rec?.rules.spo2Scale ?? 1), updatedAt: rec?.updatedAt, updatedBy: rec?.updatedBy, changes });
+  return ok({
+    rules: rec?.rules ?? defaultRules(),
+    defaults: defaultRules(rec?.rules.spo2Scale ?? 1),
+    updatedAt: rec?.updatedAt,
+    updatedBy: rec?.updatedBy,
+    changes,
+  });
 });
 
 export const setRules = typed(contract.setRules, async ({ input, caller, deps }) => {

@@ -24,7 +24,7 @@ import type { FunctionDeps } from '../../../backend/runtime/deps';
 import type { Handler } from '../../../backend/runtime/handler';
 import type { IngestMessage, IngestResult } from '../../ingest/messages';
 import { batch } from '../../ingest/handlers/batch';
-import { BrokerEvent, parseEvents } from '../events';
+import { type BrokerEvent, parseEvents } from '../events';
 
 /** Events older (or further in the future) than this are refused. Default 10 minutes. */
 export const DEFAULT_MAX_EVENT_AGE_MS = 10 * 60_000;
@@ -39,10 +39,18 @@ async function recordCommandReply(deps: FunctionDeps, e: Extract<BrokerEvent, { 
   // Only an answer that can be one to the backend's commands (decimal Alink ids); anything else
   // goes to `ingest`, which counts it against the device instead of failing the request.
   if (!reply || !REPLY_ID.test(reply.id)) return false;
-  await deps.store.recordCommandReply({ deviceId: e.deviceId, id: reply.id, code: reply.code, ...(reply.message ? { message: reply.message } : {}), data: reply.data, at: e.receivedAt });
+  await deps.store.recordCommandReply({
+    deviceId: e.deviceId,
+    id: reply.id,
+    code: reply.code,
+    ...(reply.message ? { message: reply.message } : {}),
+    data: reply.data,
+    at: e.receivedAt,
+  });
   // A standard reply (`data: {}`) to the desired-state message confirms that state; the `command`
   // function records what it sent itself when its own command is answered so.
-  const settings = t.kind === 'property.set.reply' && reply.code === 200 ? confirmedSettings(reply.id, reply.data, await deps.store.deviceState(e.deviceId)) : undefined;
+  const settings =
+    t.kind === 'property.set.reply' && reply.code === 200 ? confirmedSettings(reply.id, reply.data, await deps.store.deviceState(e.deviceId)) : undefined;
   if (settings) await deps.store.setReported(e.deviceId, settings, e.receivedAt);
   return true;
 }
@@ -54,7 +62,9 @@ async function afterStored(deps: FunctionDeps, events: BrokerEvent[], result: In
   const sends: Array<Promise<void>> = [];
   // Each send's failure is caught as it starts: they run while the store is still being read.
   const send = (topic: string, payload: string, opts: PublishOptions) =>
-    sends.push(broker.publish(topic, payload, opts).catch((e: Error) => deps.log.once(`broker-send:${e.message}`, `sending through the broker failed: ${e.message}`)));
+    sends.push(
+      broker.publish(topic, payload, opts).catch((e: Error) => deps.log.once(`broker-send:${e.message}`, `sending through the broker failed: ${e.message}`)),
+    );
   for (const r of result.replies) if (r) send(r.topic, r.payload, { qos: 0 });
   const presence = new Set(events.flatMap((e) => (e.kind === 'presence' ? [e.deviceId] : [])));
   for (const deviceId of presence) {
@@ -80,7 +90,10 @@ async function afterStored(deps: FunctionDeps, events: BrokerEvent[], result: In
     if (!ref || !cid.ok || !cid.value.autoSubscribe) continue;
     sends.push(
       broker
-        .subscribe(e.clientId, autoSubscriptions(ref).map((topic) => ({ topic, qos: 1 as const })))
+        .subscribe(
+          e.clientId,
+          autoSubscriptions(ref).map((topic) => ({ topic, qos: 1 as const })),
+        )
         .catch((x: Error) => deps.log.once(`broker-subscribe:${x.message}`, `automatic subscription through the broker failed: ${x.message}`)),
     );
   }
@@ -108,7 +121,10 @@ export const webhook: Handler = async (input) => {
   const stale = parsed.events.length - fresh.length;
   if (fresh.length === 0) {
     const e = parsed.events[0] as BrokerEvent;
-    return err(ErrorCode.BadRequest, `every event is outside the time window: events[0] is ${Math.round((now - e.at) / 1000)} s from now; accepted within ${maxAge / 1000} s`);
+    return err(
+      ErrorCode.BadRequest,
+      `every event is outside the time window: events[0] is ${Math.round((now - e.at) / 1000)} s from now; accepted within ${maxAge / 1000} s`,
+    );
   }
   if (stale) deps.log.once(`webhook-stale:${Math.floor(now / 60_000)}`, `broker webhook: ${stale} event(s) older than ${maxAge / 1000} s refused`);
   const messages: IngestMessage[] = [];

@@ -12,7 +12,7 @@
  */
 import { err, ErrorCode, ok } from '../../../core';
 import { command as contract } from '../../../core/api/contract/command';
-import { applyPropertySet, MEASURE_NOW_SERVICE, MeasureSettings, reported, settingsFromProperties } from '../../../core/alink';
+import { applyPropertySet, MEASURE_NOW_SERVICE, type MeasureSettings, reported, settingsFromProperties } from '../../../core/alink';
 import { requireDeviceAccess } from '../../../backend/runtime/access';
 import type { CommandOutcome } from '../../../backend/runtime/control';
 import type { FunctionDeps } from '../../../backend/runtime/deps';

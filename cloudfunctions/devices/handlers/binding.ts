@@ -14,7 +14,10 @@ import { requireUser } from '../../../backend/runtime/users';
 /** The followers of a patient lost a device: their open real-time sessions are re-checked. */
 async function notifyMembers(deps: FunctionDeps, patientId: string): Promise<void> {
   const members = await deps.store.members(patientId);
-  await accessChanged(deps, members.map((m) => m.userId));
+  await accessChanged(
+    deps,
+    members.map((m) => m.userId),
+  );
 }
 
 export const bind = typed(contract.bind, async ({ input, caller, deps }) => {

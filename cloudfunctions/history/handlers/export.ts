@@ -11,7 +11,17 @@
 import { randomUUID } from 'node:crypto';
 import { checkRange, err, ErrorCode, ok } from '../../../core';
 import type { ExportPage } from '../../../core/api';
-import { EXPORT_FORMATS, EXPORT_PAGE_DEFAULT, EXPORT_PAGE_MAX, ExportFormat, deviceSubject, isTimeZone, patientSubject, readingsToCsv, readingsToFhirBundle } from '../../../core/export';
+import {
+  EXPORT_FORMATS,
+  EXPORT_PAGE_DEFAULT,
+  EXPORT_PAGE_MAX,
+  type ExportFormat,
+  deviceSubject,
+  isTimeZone,
+  patientSubject,
+  readingsToCsv,
+  readingsToFhirBundle,
+} from '../../../core/export';
 import type { Handler } from '../../../backend/runtime/handler';
 import { segmentsFor } from './query';
 
@@ -45,7 +55,8 @@ export const exportHistory: Handler = async (input) => {
   const { subject } = target.data;
   const base = { ...subject, from, to, timeZone, readings: page.length, ...(next === undefined ? {} : { next }) };
   if (format === 'csv') return ok<ExportPage>({ ...base, format, csv: readingsToCsv(page, timeZone) });
-  const who = 'patientId' in subject ? patientSubject(subject.patientId, (await deps.store.getPatient(subject.patientId))?.name) : deviceSubject(subject.deviceId);
+  const who =
+    'patientId' in subject ? patientSubject(subject.patientId, (await deps.store.getPatient(subject.patientId))?.name) : deviceSubject(subject.deviceId);
   const bundle = readingsToFhirBundle(page, { subject: who, uuid: randomUUID, now: deps.now() });
   return ok<ExportPage>({ ...base, format, bundle });
 };

@@ -20,7 +20,7 @@ import {
   parseDeviceInfoUpdate,
   parseOtaInform,
   parseTopic,
-  RejectKind,
+  type RejectKind,
   ReplyCode,
   reported,
   requestIdOf,
@@ -30,7 +30,7 @@ import {
 import type { Handler } from '../../../backend/runtime/handler';
 import { alertEngineOf } from '../../../backend/alerts';
 import type { DeviceInfoUpdate, PresenceEvent, ReadingBatchItem, RejectionEvent } from '../../../backend/store/types';
-import { IngestReply, IngestResult, parseBatch } from '../messages';
+import { type IngestReply, type IngestResult, parseBatch } from '../messages';
 
 /** A reply before it is encoded: where it goes and what it says. */
 type PendingReply = IngestReply & { topic?: string; method?: string; data?: Record<string, unknown> };
@@ -100,7 +100,13 @@ export const batch: Handler = async ({ event, deps }) => {
       const update = parseDeviceInfoUpdate(m.payload);
       if (!update) {
         reject(m.deviceId, 'missing-params', m.receivedAt, 'deviceinfo update needs params [{attrKey, attrValue}]');
-        replies.push({ topic: replyTopic, method: 'thing.deviceinfo.update', code: ReplyCode.Malformed, id: requestIdOf(m.payload), message: 'params must be [{attrKey, attrValue}]' });
+        replies.push({
+          topic: replyTopic,
+          method: 'thing.deviceinfo.update',
+          code: ReplyCode.Malformed,
+          id: requestIdOf(m.payload),
+          message: 'params must be [{attrKey, attrValue}]',
+        });
         continue;
       }
       if (Object.keys(update.tags).length) info.push({ deviceId: m.deviceId, attributes: update.tags, at: m.receivedAt });
@@ -110,7 +116,13 @@ export const batch: Handler = async ({ event, deps }) => {
     if (topic.kind === 'desired.get') {
       const get = parseDesiredGet(m.payload);
       if (!get) {
-        replies.push({ topic: replyTopic, method: 'thing.property.desired.get', code: ReplyCode.Malformed, id: requestIdOf(m.payload), message: 'params must be a list of property names' });
+        replies.push({
+          topic: replyTopic,
+          method: 'thing.property.desired.get',
+          code: ReplyCode.Malformed,
+          id: requestIdOf(m.payload),
+          message: 'params must be a list of property names',
+        });
         continue;
       }
       const { desired } = await store.deviceState(m.deviceId);

@@ -135,7 +135,7 @@ export function startChart(lib: ChartLib, node: CanvasNode, size: ChartSize, dev
 
 export function stopChart(chart: Chart, adapter: CanvasAdapter): void {
   const ctx = adapter.getContext('2d');
-  const i = liveContexts.findIndex((c) => c === ctx);
+  const i = liveContexts.indexOf(ctx as MeasureContext);
   if (i >= 0) liveContexts.splice(i, 1);
   chart.dispose();
 }

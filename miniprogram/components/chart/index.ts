@@ -20,13 +20,28 @@
 import { defineComponent, instanceFields } from '../../common/component';
 import { init, setPlatformAPI, useChartParts } from '../../lib/echarts';
 import type { ChartOption } from '../../lib/core';
-import { CanvasAdapter, CanvasNode, Chart, forwardTouch, isEmptyOption, pixelRatioOf, startChart, stopChart, TouchLike, TouchPhase } from './canvas-adapter';
+import {
+  type CanvasAdapter,
+  type CanvasNode,
+  type Chart,
+  forwardTouch,
+  isEmptyOption,
+  pixelRatioOf,
+  startChart,
+  stopChart,
+  type TouchLike,
+  type TouchPhase,
+} from './canvas-adapter';
 
 /** What the component needs from the platform (the real one is `wx` and the selector query). */
 export interface ChartHost {
   pixelRatio(): number;
   /** The canvas node and its CSS size, or `null` where there is none (tests, old base library). */
-  queryCanvas(component: WechatMiniprogram.Component.TrivialInstance, selector: string, done: (canvas: { node: CanvasNode; width: number; height: number } | null) => void): void;
+  queryCanvas(
+    component: WechatMiniprogram.Component.TrivialInstance,
+    selector: string,
+    done: (canvas: { node: CanvasNode; width: number; height: number } | null) => void,
+  ): void;
 }
 
 export const wxChartHost: ChartHost = {
@@ -38,7 +53,7 @@ export const wxChartHost: ChartHost = {
       .fields({ node: true, size: true })
       .exec((res: Array<{ node?: CanvasNode; width?: number; height?: number } | null>) => {
         const r = res?.[0];
-        done(r && r.node && r.width && r.height ? { node: r.node, width: r.width, height: r.height } : null);
+        done(r?.node && r.width && r.height ? { node: r.node, width: r.width, height: r.height } : null);
       });
   },
 };

@@ -4,7 +4,7 @@
  * answered, then done, or failed (rejected, timed out, offline — applied when it reconnects).
  */
 import { defineComponent } from '../../common/component';
-import { ControlOutcome, INTERVALS_S, intervalText } from './model';
+import { type ControlOutcome, INTERVALS_S, intervalText } from './model';
 
 defineComponent({
   properties: {

@@ -1,7 +1,7 @@
 /** A patient's profile form (name, sex, birth date, notes), for adding a patient and for editing one. */
 import { defineComponent } from '../../common/component';
 import { PROFILE_LIMITS } from '../../lib/core';
-import { emptyForm, ProfileForm, profileFrom, SEXES } from './model';
+import { emptyForm, type ProfileForm, profileFrom, SEXES } from './model';
 
 defineComponent({
   properties: {

@@ -1,5 +1,5 @@
 /** The profile form's values and checks (the limits are the functions' own, from core). */
-import { PatientProfile, PHONE_PATTERN, PROFILE_LIMITS, Sex } from '../../lib/core';
+import { type PatientProfile, PHONE_PATTERN, PROFILE_LIMITS, type Sex } from '../../lib/core';
 
 export const SEXES: ReadonlyArray<{ key: Sex; label: string }> = [
   { key: 'female', label: '女' },
@@ -31,7 +31,10 @@ export function emptyForm(): ProfileForm {
 export function formOf(p: PatientProfile): ProfileForm {
   return {
     name: p.name,
-    sexIndex: Math.max(0, SEXES.findIndex((s) => s.key === p.sex)),
+    sexIndex: Math.max(
+      0,
+      SEXES.findIndex((s) => s.key === p.sex),
+    ),
     birthDate: p.birthDate ?? '',
     notes: p.notes,
     phone: p.phone ?? '',

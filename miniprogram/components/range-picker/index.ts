@@ -4,7 +4,7 @@
  */
 import { defineComponent } from '../../common/component';
 import { parseDate } from '../../common/time';
-import { DAY_MS, PRESETS, Preset } from './model';
+import { DAY_MS, PRESETS, type Preset } from './model';
 
 defineComponent({
   properties: {

@@ -6,12 +6,12 @@
  */
 import type { AlertKind, AlertRules } from '../../lib/core';
 import { definePage, instanceFields } from '../../common/component';
-import { quotaView, QuotaView } from '../../common/alerts';
+import { quotaView, type QuotaView } from '../../common/alerts';
 import { errorText } from '../../common/errors';
 import { whenText } from '../../common/time';
 import type { Services } from '../../services/index';
 import { servicesOf } from '../../services/provider';
-import { ESCALATE_CHOICES, KindSwitch, kindSwitches, SCALE_CHOICES, toggledDisabled, VitalRules, vitalRules } from './view-model';
+import { ESCALATE_CHOICES, type KindSwitch, kindSwitches, SCALE_CHOICES, toggledDisabled, type VitalRules, vitalRules } from './view-model';
 
 interface Fields {
   rules?: AlertRules;
@@ -68,7 +68,10 @@ definePage({
       const names = Object.fromEntries(detail.data.members.map((m) => [m.userId, m.userName]));
       const me = this.services().session.user()?.id ?? '';
       const by = rules.data.updatedBy;
-      const changed = by && rules.data.updatedAt ? `${by === me ? '我' : names[by] ?? '家人'}于${whenText(rules.data.updatedAt, now())}修改了提醒设置` : '使用默认设置（依据英国 NEWS2 评分）';
+      const changed =
+        by && rules.data.updatedAt
+          ? `${by === me ? '我' : (names[by] ?? '家人')}于${whenText(rules.data.updatedAt, now())}修改了提醒设置`
+          : '使用默认设置（依据英国 NEWS2 评分）';
       this.setData({ state: 'ready', isOwner: detail.data.role === 'owner', changed, quota: quota.ok ? quotaView(f.templateId, f.remaining) : null });
       this.showRules(rules.data.rules);
     },
@@ -86,12 +89,17 @@ definePage({
       if (!answer.ok) return this.setData({ subscribeBusy: false, subscribeText: '微信没有弹出订阅窗口，请稍后再试' });
       const a = answer.answers[f.templateId];
       if (a !== 'accept') {
-        const text = a === 'ban' ? '这个提醒在微信里被关掉了：请点右上角「···」→ 设置 → 通知管理，打开后再试' : '你没有选择「允许」，出现异常时不会收到微信通知';
+        const text =
+          a === 'ban' ? '这个提醒在微信里被关掉了：请点右上角「···」→ 设置 → 通知管理，打开后再试' : '你没有选择「允许」，出现异常时不会收到微信通知';
         return this.setData({ subscribeBusy: false, subscribeText: text });
       }
       const r = await api.alertsSubscribed(f.templateId, 1);
       if (r.ok) f.remaining = { ...f.remaining, [f.templateId]: r.data.remaining };
-      this.setData({ subscribeBusy: false, subscribeText: r.ok ? '已开启：出现异常时会通过微信通知你' : errorText(r), quota: quotaView(f.templateId, f.remaining) });
+      this.setData({
+        subscribeBusy: false,
+        subscribeText: r.ok ? '已开启：出现异常时会通过微信通知你' : errorText(r),
+        quota: quotaView(f.templateId, f.remaining),
+      });
     },
     async save(change: Partial<AlertRules>) {
       if (!this.data.isOwner || this.data.saveBusy) return;

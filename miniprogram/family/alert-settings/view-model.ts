@@ -1,5 +1,5 @@
 /** Pure rules of the alert settings page: the thresholds in words, the choices an owner has. */
-import { AlertKind, AlertRules, Band, SEVERITY_OF_SCORE, VITAL_ALERT_KEYS, VitalKey } from '../../lib/core';
+import { type AlertKind, type AlertRules, type Band, SEVERITY_OF_SCORE, VITAL_ALERT_KEYS, type VitalKey } from '../../lib/core';
 import { KIND_NAME, SEVERITY_WORD } from '../../common/alerts';
 
 const VITAL_WORD: Record<VitalKey, { name: string; unit: string }> = {

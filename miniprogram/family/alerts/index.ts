@@ -3,8 +3,8 @@
  * one kind for a chosen time), the snoozes in force, and past alerts page by page
  * (`alerts.history`, `next` → `before`). Settings (thresholds, WeChat opt-in) are one tap away.
  */
-import { AlertKind, AlertRecord, ErrorCode } from '../../lib/core';
-import { alertView, AlertView, KIND_NAME, Names, SNOOZE_CHOICES, snoozeView, SnoozeView, sortAlerts } from '../../common/alerts';
+import { type AlertKind, type AlertRecord, ErrorCode } from '../../lib/core';
+import { alertView, type AlertView, KIND_NAME, type Names, SNOOZE_CHOICES, snoozeView, type SnoozeView, sortAlerts } from '../../common/alerts';
 import { definePage, instanceFields } from '../../common/component';
 import { errorText } from '../../common/errors';
 import type { Services } from '../../services/index';
@@ -72,7 +72,12 @@ definePage({
       const id = this.data.patientId;
       const f = this.fields();
       const seq = ++f.seq;
-      const [detail, active, past, snoozes] = await Promise.all([api.patient(id), api.activeAlerts(id), api.alertHistory(id, undefined, PAGE), api.snoozes(id)]);
+      const [detail, active, past, snoozes] = await Promise.all([
+        api.patient(id),
+        api.activeAlerts(id),
+        api.alertHistory(id, undefined, PAGE),
+        api.snoozes(id),
+      ]);
       if (seq !== f.seq) return;
       const failed = !detail.ok ? detail : !active.ok ? active : !past.ok ? past : undefined;
       if (failed) return this.setData({ state: 'error', message: errorText(failed) });
@@ -106,7 +111,7 @@ definePage({
         const seen = new Set(this.fields().past.map((a) => a.id));
         this.fields().past.push(...r.data.alerts.filter((a) => !seen.has(a.id)));
       } else this.services().ui.toast(errorText(r));
-      this.setData({ moreBusy: false, next: r.ok ? r.data.next ?? '' : this.data.next });
+      this.setData({ moreBusy: false, next: r.ok ? (r.data.next ?? '') : this.data.next });
       this.render();
     },
     onStartAck(e: WechatMiniprogram.TouchEvent<{}, {}, { id: string }>) {

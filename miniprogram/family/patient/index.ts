@@ -7,12 +7,11 @@ import type { PatientProfile } from '../../lib/core';
 import { definePage } from '../../common/component';
 import { errorText } from '../../common/errors';
 import { dateText, dateTimeText } from '../../common/time';
-import { formOf, ProfileForm } from '../../components/profile-form/model';
+import { formOf, type ProfileForm } from '../../components/profile-form/model';
 import type { Services } from '../../services/index';
 import { servicesOf } from '../../services/provider';
 import { describe, sexText } from '../../pages/me/view-model';
-import { CallRow, callRows, codeFromScan, DeviceRow, deviceRow, inviteText, MemberRow, memberRows, shareInvitePath } from './view-model';
-
+import { type CallRow, callRows, codeFromScan, type DeviceRow, deviceRow, inviteText, type MemberRow, memberRows, shareInvitePath } from './view-model';
 
 definePage({
   data: {

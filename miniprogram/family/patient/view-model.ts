@@ -1,5 +1,5 @@
 /** Pure rules of the patient page: device and member rows. */
-import { DeviceStatus, formatCode, MemberRecord, normalizeCode } from '../../lib/core';
+import { type DeviceStatus, formatCode, type MemberRecord, normalizeCode } from '../../lib/core';
 import type { PatientProfile } from '../../lib/core';
 import { ago, dateTimeText } from '../../common/time';
 import { ROLE_TEXT } from '../../pages/me/view-model';

@@ -3,15 +3,15 @@
  * with min/avg/max bands when the range is bucketed, and the range's summary. Charts are drawn
  * through their instances, not through setData.
  */
-import { ChartOption, historyChartOption, HistoryResult, VITAL_ORDER, VitalKey } from '../../lib/core';
+import { type ChartOption, historyChartOption, type HistoryResult, VITAL_ORDER, type VitalKey } from '../../lib/core';
 import { definePage, instanceFields } from '../../common/component';
 import { errorText } from '../../common/errors';
 import { dateText } from '../../common/time';
-import { presetRange, Preset } from '../../components/range-picker/model';
-import { PatientTab, patientTabs } from '../../components/patient-tabs/model';
+import { presetRange, type Preset } from '../../components/range-picker/model';
+import { type PatientTab, patientTabs } from '../../components/patient-tabs/model';
 import type { Services } from '../../services/index';
 import { servicesOf } from '../../services/provider';
-import { dailyResult, DayRow, dayRows, DAILY_FROM_MS, historyQuery, rangeLabel, resolutionNote, summarize, VitalSummary } from './view-model';
+import { dailyResult, type DayRow, dayRows, DAILY_FROM_MS, historyQuery, rangeLabel, resolutionNote, summarize, type VitalSummary } from './view-model';
 
 /** Points per chart: enough for a phone's width, small enough to draw at once. */
 const MAX_POINTS = 300;

@@ -1,5 +1,5 @@
 /** Pure rules of the history page: per-vital summaries and the explanation under the charts. */
-import { Bucket, formatVital, HistoryResult, VITAL_ORDER, VITAL_STYLES, VitalKey } from '../../lib/core';
+import { type Bucket, formatVital, type HistoryResult, VITAL_ORDER, VITAL_STYLES, type VitalKey } from '../../lib/core';
 import { dayLabel, shortDate, startOfDay } from '../../common/time';
 import { levelWord, normalRangeText } from '../../common/status';
 
@@ -106,9 +106,7 @@ export function dailyBuckets(result: HistoryResult): Bucket[] {
       const s = b[k];
       if (!s) continue;
       const d = day[k];
-      day[k] = d
-        ? { min: Math.min(d.min, s.min), max: Math.max(d.max, s.max), avg: (d.avg * d.n + s.avg * s.n) / (d.n + s.n), n: d.n + s.n }
-        : { ...s };
+      day[k] = d ? { min: Math.min(d.min, s.min), max: Math.max(d.max, s.max), avg: (d.avg * d.n + s.avg * s.n) / (d.n + s.n), n: d.n + s.n } : { ...s };
     }
     days.set(t, day);
   }

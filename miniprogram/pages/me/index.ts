@@ -10,9 +10,8 @@ import { errorText } from '../../common/errors';
 import { dateText } from '../../common/time';
 import type { Services } from '../../services/index';
 import { servicesOf } from '../../services/provider';
-import { nicknameFrom, PatientItem, patientItem } from './view-model';
+import { nicknameFrom, type PatientItem, patientItem } from './view-model';
 import type { PatientProfile } from '../../lib/core';
-
 
 definePage({
   data: {

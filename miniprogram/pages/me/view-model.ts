@@ -1,7 +1,7 @@
 /** Pure rules of the personal pages: how a patient is described, what a nickname may be. */
-import { DeviceStatus, PatientProfile, PatientSummary, PROFILE_LIMITS, Role, Sex } from '../../lib/core';
+import { type DeviceStatus, type PatientProfile, type PatientSummary, PROFILE_LIMITS, type Role, type Sex } from '../../lib/core';
 import { ageOf } from '../../common/time';
-import { PatientStatus, patientStatus, snapshotOf } from '../../common/status';
+import { type PatientStatus, patientStatus, snapshotOf } from '../../common/status';
 import type { AlertSummary } from '../../common/alerts';
 import { SEXES } from '../../components/profile-form/model';
 

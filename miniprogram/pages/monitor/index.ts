@@ -3,17 +3,40 @@
  * device's presence, a live chart of the last minutes, and remote control of the device. Data
  * arrives over MQTT while the page is shown; the page stops listening when hidden.
  */
-import { AlertRecord, ChartOption, ErrorCode, liveChartOption, pointsOf, Point, Settings, VITAL_ORDER, VitalKey } from '../../lib/core';
+import {
+  type AlertRecord,
+  type ChartOption,
+  ErrorCode,
+  liveChartOption,
+  pointsOf,
+  type Point,
+  type Settings,
+  VITAL_ORDER,
+  type VitalKey,
+} from '../../lib/core';
 import { definePage, instanceFields } from '../../common/component';
 import { errorText } from '../../common/errors';
-import { PatientTab, patientTabs } from '../../components/patient-tabs/model';
+import { type PatientTab, patientTabs } from '../../components/patient-tabs/model';
 import type { Services } from '../../services/index';
 import { servicesOf } from '../../services/provider';
 import type { RealtimeEvent } from '../../services/realtime/index';
-import { changedByText, CommandKind, connectionLine, Latest, latestOfDevices, mergeLatest, outcomeOf, PENDING_TEXT, REALTIME_TEXT, staleAfterMs, Tile, tileOf } from './view-model';
-import { PatientStatus, patientStatus } from '../../common/status';
+import {
+  changedByText,
+  type CommandKind,
+  connectionLine,
+  type Latest,
+  latestOfDevices,
+  mergeLatest,
+  outcomeOf,
+  PENDING_TEXT,
+  REALTIME_TEXT,
+  staleAfterMs,
+  type Tile,
+  tileOf,
+} from './view-model';
+import { type PatientStatus, patientStatus } from '../../common/status';
 import type { ControlOutcome } from '../../components/device-control/model';
-import { alertView, AlertView, applyAlert, sortAlerts, withAlerts } from '../../common/alerts';
+import { alertView, type AlertView, applyAlert, sortAlerts, withAlerts } from '../../common/alerts';
 
 /** The live chart's window: the last 10 minutes. */
 const LIVE_WINDOW_MS = 10 * 60_000;
@@ -81,7 +104,18 @@ definePage({
   },
   methods: {
     fields(): Fields {
-      return instanceFields<Fields>(this, () => ({ latest: {}, points: { temperature: [], heartRate: [], spo2: [] }, online: {}, loadSeq: 0, shown: false, presenceAt: {}, names: {}, patientName: '', measuring: {}, alerts: [] }));
+      return instanceFields<Fields>(this, () => ({
+        latest: {},
+        points: { temperature: [], heartRate: [], spo2: [] },
+        online: {},
+        loadSeq: 0,
+        shown: false,
+        presenceAt: {},
+        names: {},
+        patientName: '',
+        measuring: {},
+        alerts: [],
+      }));
     },
     services(): Services {
       return servicesOf(this);
@@ -154,14 +188,17 @@ definePage({
       this.renderAlerts();
       const readings = recent.ok && recent.data.kind === 'raw' ? recent.data.readings : [];
       f.points = { temperature: pointsOf(readings, 'temperature'), heartRate: pointsOf(readings, 'heartRate'), spo2: pointsOf(readings, 'spo2') };
-      const deviceId = devices.some((d) => d.id === this.data.deviceId) ? this.data.deviceId : devices[0]?.id ?? '';
+      const deviceId = devices.some((d) => d.id === this.data.deviceId) ? this.data.deviceId : (devices[0]?.id ?? '');
       this.setData({ state: 'ready', devices, deviceId, message: '' }, () => this.renderChart());
       this.renderTiles();
       await this.loadControl(deviceId);
       if (seq !== f.loadSeq || !f.shown) return;
       f.off?.();
       f.off = realtime.on((e) => this.onRealtime(e));
-      const w = await realtime.watch(devices.map((d) => d.id), [patientId]);
+      const w = await realtime.watch(
+        devices.map((d) => d.id),
+        [patientId],
+      );
       if (!w.ok) this.setData({ live: 'error', liveText: `${REALTIME_TEXT.error}：${errorText(w)}` });
     },
     async loadControl(deviceId: string) {
@@ -171,7 +208,11 @@ definePage({
       const s = r.data.desired ?? r.data.reported ?? FACTORY;
       const f = this.fields();
       const me = this.services().session.user()?.id ?? '';
-      this.setData({ 'control.enabled': s.enabled, 'control.intervalS': s.intervalS, 'control.changed': changedByText(r.data.desired, f.names, me, this.services().now()) });
+      this.setData({
+        'control.enabled': s.enabled,
+        'control.intervalS': s.intervalS,
+        'control.changed': changedByText(r.data.desired, f.names, me, this.services().now()),
+      });
       f.online[deviceId] = r.data.online;
       f.measuring[deviceId] = s.enabled;
       this.renderTiles();
@@ -186,7 +227,14 @@ definePage({
       const tiles = VITAL_ORDER.map((k) => tileOf(k, f.latest[k], online, this.data.control.intervalS, this.services().now()));
       const devices = this.data.devices.map((d) => ({ ...d, online: f.online[d.id] ?? false }));
       const current = devices.find((d) => d.id === this.data.deviceId);
-      this.setData({ tiles, devices, deviceLabel: current?.label ?? '', 'control.online': current?.online ?? false, status: this.statusNow(), conn: connectionLine(this.data.live, this.data.liveText, online) });
+      this.setData({
+        tiles,
+        devices,
+        deviceLabel: current?.label ?? '',
+        'control.online': current?.online ?? false,
+        status: this.statusNow(),
+        conn: connectionLine(this.data.live, this.data.liveText, online),
+      });
     },
     /** The one-line answer to "is she OK": from presence, the newest values and the measurement switch. */
     statusNow(): PatientStatus {
@@ -333,12 +381,20 @@ definePage({
         }
       }
       this.setData({ 'control.enabled': e.detail.enabled });
-      void this.command('enabled', () => this.services().api.setMeasurement(this.data.deviceId, { enabled: e.detail.enabled }), () => this.setData({ 'control.enabled': before }));
+      void this.command(
+        'enabled',
+        () => this.services().api.setMeasurement(this.data.deviceId, { enabled: e.detail.enabled }),
+        () => this.setData({ 'control.enabled': before }),
+      );
     },
     onInterval(e: WechatMiniprogram.CustomEvent<{ intervalS: number }>) {
       const before = this.data.control.intervalS;
       this.setData({ 'control.intervalS': e.detail.intervalS });
-      void this.command('interval', () => this.services().api.setMeasurement(this.data.deviceId, { intervalS: e.detail.intervalS }), () => this.setData({ 'control.intervalS': before }));
+      void this.command(
+        'interval',
+        () => this.services().api.setMeasurement(this.data.deviceId, { intervalS: e.detail.intervalS }),
+        () => this.setData({ 'control.intervalS': before }),
+      );
     },
     onMeasure() {
       void this.command('measure', () => this.services().api.measureNow(this.data.deviceId));

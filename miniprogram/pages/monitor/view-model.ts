@@ -1,5 +1,5 @@
 /** Pure rules of the monitoring page: what a tile shows, and what a command's answer means. */
-import { CommandReply, DeviceStatus, formatVital, Reading, Result, VITAL_ORDER, VITAL_STYLES, VitalKey } from '../../lib/core';
+import { type CommandReply, type DeviceStatus, formatVital, type Reading, type Result, VITAL_ORDER, VITAL_STYLES, type VitalKey } from '../../lib/core';
 import type { ControlOutcome } from '../../components/device-control/model';
 import type { TileState } from '../../components/vital-tile/index';
 import { ago, readingTime, whenText } from '../../common/time';
@@ -105,6 +105,6 @@ export function connectionLine(live: string, liveText: string, anyOnline: boolea
 /** `张丽于昨天 20:15修改了设置`: who last changed the device's settings, from its desired settings. */
 export function changedByText(desired: { at: number; by: string } | undefined, names: Record<string, string>, me: string, now: number): string {
   if (!desired) return '';
-  const who = desired.by === me ? '你' : names[desired.by] ?? '家人';
+  const who = desired.by === me ? '你' : (names[desired.by] ?? '家人');
   return `${who}于${whenText(desired.at, now)}修改了设置`;
 }

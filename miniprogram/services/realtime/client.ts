@@ -10,7 +10,7 @@
 import { alertTopic, createBackoff, err, ErrorCode, ok } from '../../lib/core';
 import type { Err, RealtimeCredentials, Result } from '../../lib/core';
 import { alertPatientOf, decodeAlert, decodeMessage, deviceTopics } from './messages';
-import { openSession, Session } from './session';
+import { openSession, type Session } from './session';
 import type { RealtimeClientWithStats, RealtimeEvent, RealtimeOptions, RealtimeStats, RealtimeStatus, WatchResult } from './types';
 
 /** Failures worth retrying: the network, the broker or the function being briefly unavailable. */

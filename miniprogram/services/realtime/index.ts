@@ -2,4 +2,13 @@
 export { createRealtimeClient } from './client';
 export { decodeMessage, deviceTopics } from './messages';
 export type { DecodedMessage, DeviceTopics, IgnoreReason } from './messages';
-export type { RealtimeClient, RealtimeClientWithStats, RealtimeEvent, RealtimeOptions, RealtimeStats, RealtimeStatus, RealtimeTimer, WatchResult } from './types';
+export type {
+  RealtimeClient,
+  RealtimeClientWithStats,
+  RealtimeEvent,
+  RealtimeOptions,
+  RealtimeStats,
+  RealtimeStatus,
+  RealtimeTimer,
+  WatchResult,
+} from './types';

@@ -29,6 +29,7 @@ const REASONS: readonly DeliveryReason[] = ['raise', 'upgrade', 'escalate', 'res
 
 /** The patient id of an alert topic `/alerts/{patientId}`, else undefined. */
 export function alertPatientOf(topic: string): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 may not appear in a topic name (MQTT 3.1.1 §4.7.3), so the id class excludes it on purpose
   const m = /^\/alerts\/([^/+#\u0000]+)$/.exec(topic);
   return m && alertTopic(m[1]) === topic ? m[1] : undefined;
 }
@@ -45,7 +46,16 @@ export function decodeAlert(patientId: string, text: string): DecodedAlert {
     return { kind: 'ignored', reason: 'payload', detail: `alert of ${patientId} is not JSON` };
   }
   const a = isRecord(body) && isRecord(body.alert) ? body.alert : undefined;
-  if (!isRecord(body) || body.type !== 'alert' || !REASONS.includes(body.reason as DeliveryReason) || !a || typeof a.id !== 'string' || a.patientId !== patientId || typeof a.kind !== 'string' || typeof a.startedAt !== 'number') {
+  if (
+    !isRecord(body) ||
+    body.type !== 'alert' ||
+    !REASONS.includes(body.reason as DeliveryReason) ||
+    !a ||
+    typeof a.id !== 'string' ||
+    a.patientId !== patientId ||
+    typeof a.kind !== 'string' ||
+    typeof a.startedAt !== 'number'
+  ) {
     return { kind: 'ignored', reason: 'payload', detail: `alert of ${patientId} is not {type: "alert", reason, alert}` };
   }
   const alert = { deliveries: [], escalations: 0, ...a } as unknown as AlertRecord;

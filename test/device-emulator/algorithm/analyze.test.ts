@@ -117,7 +117,11 @@ describe('analyzePpgWindow input handling', () => {
   });
 
   it('measures signals in other units when the pulse is unmistakable', () => {
-    const r = analyzePpgWindow(w.red.map((v) => v / 1000), w.ir.map((v) => v / 1000), FS);
+    const r = analyzePpgWindow(
+      w.red.map((v) => v / 1000),
+      w.ir.map((v) => v / 1000),
+      FS,
+    );
     expect(r.valid).toBe(true);
     expect(r.heartRate).toBeCloseTo(reference.heartRate ?? 0, 6);
   });
@@ -129,7 +133,11 @@ describe('analyzePpgWindow input handling', () => {
     const c = MAX30102_FINGER.curve;
     expect(reference.spo2).toBeCloseTo(c.a + c.b * (reference.ratio ?? 0) + c.c * (reference.ratio ?? 0) ** 2, 9);
     const narrow = { ...cal, ratioRange: [(reference.ratio ?? 0) + 0.1, 1.5] as const };
-    expect(analyzePpgWindow(w.red, w.ir, FS, { calibration: narrow })).toMatchObject({ heartRateValid: true, spo2Valid: false, spo2Reason: 'out-of-calibration' });
+    expect(analyzePpgWindow(w.red, w.ir, FS, { calibration: narrow })).toMatchObject({
+      heartRateValid: true,
+      spo2Valid: false,
+      spo2Reason: 'out-of-calibration',
+    });
   });
 
   it.each([
@@ -145,5 +153,4 @@ describe('analyzePpgWindow input handling', () => {
   ])('throws for %s', (_label, red, ir, fs) => {
     expect(() => analyzePpgWindow(red, ir, fs)).toThrow(RangeError);
   });
-
 });

@@ -96,8 +96,8 @@ describe('Maxim reference algorithm (baseline)', () => {
   });
 
   it('mis-measures the IR AC when the red peak lags (IR read at the red maximum)', () => {
-    const aligned = maximReference(...Object.values(cleanPpg({ periodSamples: 25, irAc: 1500, ratio: 0.6 })) as [number[], number[]], FS);
-    const lagged = maximReference(...Object.values(cleanPpg({ periodSamples: 25, irAc: 1500, ratio: 0.6, redDelay: 3 })) as [number[], number[]], FS);
+    const aligned = maximReference(...(Object.values(cleanPpg({ periodSamples: 25, irAc: 1500, ratio: 0.6 })) as [number[], number[]]), FS);
+    const lagged = maximReference(...(Object.values(cleanPpg({ periodSamples: 25, irAc: 1500, ratio: 0.6, redDelay: 3 })) as [number[], number[]]), FS);
     expect(Math.abs(lagged.ratioX100 - aligned.ratioX100)).toBeGreaterThan(0.1 * aligned.ratioX100);
   });
 

@@ -54,7 +54,11 @@ describe('OxiWear proto1 parser', () => {
   it('loads every recording intact', () => {
     expect(recordings).toHaveLength(fs.readdirSync(DIR).filter((f) => f.endsWith('.csv')).length);
     for (const r of recordings) {
-      const rows = fs.readFileSync(path.join(DIR, r.name), 'utf8').split('\n').slice(7).filter((l) => /^\d/.test(l)).length;
+      const rows = fs
+        .readFileSync(path.join(DIR, r.name), 'utf8')
+        .split('\n')
+        .slice(7)
+        .filter((l) => /^\d/.test(l)).length;
       expect(r.ir).toHaveLength(rows);
       expect(r.missingSamples).toBe(0);
       expect(r.ir.length / r.sampleRateHz).toBeGreaterThan(2.5);
@@ -98,51 +102,58 @@ it('reads OxiWear proto2 file names with ranges and the sensor columns', () => {
   expect(parseProto2FileName('20201012-165638-9596-7174.csv')).toEqual({ spo2: 95.5, heartRate: 72.5 });
   expect(parseProto2FileName('20201013-105329-96-6765-l.csv')).toEqual({ spo2: 96, heartRate: 66 });
   expect(parseProto2FileName('20201012-165156-unattached.csv')).toBeUndefined();
-  expect(parseProto2Csv('1,2,3,4,5,6\n10,2,30,,,\n11,2,31\n')).toEqual({ ir: Float64Array.of(10, 11), ambient: Float64Array.of(2, 2), red: Float64Array.of(30, 31) });
+  expect(parseProto2Csv('1,2,3,4,5,6\n10,2,30,,,\n11,2,31\n')).toEqual({
+    ir: Float64Array.of(10, 11),
+    ambient: Float64Array.of(2, 2),
+    red: Float64Array.of(30, 31),
+  });
 });
 
 const proto2 = loadProto2Folder();
 if (proto2.length === 0) console.warn(`OxiWear proto2 recordings not found at ${PROTO2_DIR}: the ear-recording tests are skipped`);
-(proto2.length ? describe : describe.skip)(`OxiWear proto2 recordings (ear, 25 Hz; ${proto2.length ? 'shared/data/ppg' : 'SKIPPED: not in shared/data/ppg'})`, () => {
-  const all = proto2;
-  const analyse = (r: (typeof all)[number]) => analyzePpgWindow(r.red, r.ir, r.sampleRateHz, { ambient: r.ambient, calibration: MAXM86161_FINGER });
+(proto2.length ? describe : describe.skip)(
+  `OxiWear proto2 recordings (ear, 25 Hz; ${proto2.length ? 'shared/data/ppg' : 'SKIPPED: not in shared/data/ppg'})`,
+  () => {
+    const all = proto2;
+    const analyse = (r: (typeof all)[number]) => analyzePpgWindow(r.red, r.ir, r.sampleRateHz, { ambient: r.ambient, calibration: MAXM86161_FINGER });
 
-  it('says no-contact for the sensor lying unattached, although its IR level is 136 000 counts', () => {
-    const off = all.find((r) => r.name.includes('unattached'));
-    expect(off).toBeDefined();
-    if (!off) return;
-    expect(Math.min(...off.ir)).toBeGreaterThan(100000);
-    expect(analyse(off)).toMatchObject({ heartRateValid: false, spo2Valid: false, reason: 'no-contact' });
-  });
+    it('says no-contact for the sensor lying unattached, although its IR level is 136 000 counts', () => {
+      const off = all.find((r) => r.name.includes('unattached'));
+      expect(off).toBeDefined();
+      if (!off) return;
+      expect(Math.min(...off.ir)).toBeGreaterThan(100000);
+      expect(analyse(off)).toMatchObject({ heartRateValid: false, spo2Valid: false, reason: 'no-contact' });
+    });
 
-  it('measures the heart rate on the ear within 6 bpm of the finger reference on most recordings', () => {
-    const attached = all.filter((r) => r.reference);
-    const results = attached.map((r) => ({ r, a: analyse(r) }));
-    const rated = results.filter(({ a }) => a.heartRateValid);
-    expect(rated.length).toBeGreaterThanOrEqual(attached.length - 2);
-    for (const { r, a } of rated) expect(Math.abs((a.heartRate ?? 0) - (r.reference?.heartRate ?? 0))).toBeLessThan(6);
-  });
+    it('measures the heart rate on the ear within 6 bpm of the finger reference on most recordings', () => {
+      const attached = all.filter((r) => r.reference);
+      const results = attached.map((r) => ({ r, a: analyse(r) }));
+      const rated = results.filter(({ a }) => a.heartRateValid);
+      expect(rated.length).toBeGreaterThanOrEqual(attached.length - 2);
+      for (const { r, a } of rated) expect(Math.abs((a.heartRate ?? 0) - (r.reference?.heartRate ?? 0))).toBeLessThan(6);
+    });
 
-  it('withholds SpO2 but keeps the heart rate where the red channel carries no usable pulse', () => {
-    for (const name of ['20201013-105611-9596-67-r.csv', '20201013-105639-95-6768-r.csv']) {
-      const r = all.find((x) => x.name === name);
-      expect(r).toBeDefined();
-      if (!r) continue;
-      const a = analyse(r);
-      expect(a.heartRateValid).toBe(true);
-      expect(a.spo2Valid).toBe(false);
-      expect(a.spo2).toBeUndefined();
-      expect(['red-no-pulse', 'low-quality']).toContain(a.spo2Reason);
-    }
-  });
-
-  it('never applies the finger curve to ear ratios outside its domain', () => {
-    for (const r of all.filter((x) => x.reference)) {
-      const a = analyse(r);
-      if (a.ratio !== undefined && (a.ratio < MAXM86161_FINGER.ratioRange[0] || a.ratio > MAXM86161_FINGER.ratioRange[1])) {
+    it('withholds SpO2 but keeps the heart rate where the red channel carries no usable pulse', () => {
+      for (const name of ['20201013-105611-9596-67-r.csv', '20201013-105639-95-6768-r.csv']) {
+        const r = all.find((x) => x.name === name);
+        expect(r).toBeDefined();
+        if (!r) continue;
+        const a = analyse(r);
+        expect(a.heartRateValid).toBe(true);
+        expect(a.spo2Valid).toBe(false);
         expect(a.spo2).toBeUndefined();
-        expect(a.spo2Reason).toBeDefined();
+        expect(['red-no-pulse', 'low-quality']).toContain(a.spo2Reason);
       }
-    }
-  });
-});
+    });
+
+    it('never applies the finger curve to ear ratios outside its domain', () => {
+      for (const r of all.filter((x) => x.reference)) {
+        const a = analyse(r);
+        if (a.ratio !== undefined && (a.ratio < MAXM86161_FINGER.ratioRange[0] || a.ratio > MAXM86161_FINGER.ratioRange[1])) {
+          expect(a.spo2).toBeUndefined();
+          expect(a.spo2Reason).toBeDefined();
+        }
+      }
+    });
+  },
+);

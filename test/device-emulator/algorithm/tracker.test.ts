@@ -50,7 +50,12 @@ describe('rate tracker', () => {
     const flat = new Float64Array(WIN).fill(90000);
     let state: TrackerState = { heartRate: 70, misses: 0 };
     for (let k = 1; k <= 3; k++) {
-      state = stepTracker(state, flat.map((v, i) => v + ((i * 7919) % 13)), flat, FS).state;
+      state = stepTracker(
+        state,
+        flat.map((v, i) => v + ((i * 7919) % 13)),
+        flat,
+        FS,
+      ).state;
       expect(state).toEqual({ heartRate: 70, misses: k });
     }
     expect(stepTracker(state, flat, flat, FS).state).toEqual(INITIAL_TRACKER_STATE);

@@ -67,7 +67,10 @@ describe('PPG vitals source', () => {
     const a = createPpgVitalsSource({ scenario: 'normal', seed: 9, startedAt: T0 });
     const b = createPpgVitalsSource({ scenario: 'normal', seed: 9, startedAt: T0 });
     const forward = times.map((s) => a.measure(at(s)));
-    const backward = [...times].reverse().map((s) => b.measure(at(s))).reverse();
+    const backward = [...times]
+      .reverse()
+      .map((s) => b.measure(at(s)))
+      .reverse();
     expect(backward).toEqual(forward);
   });
 

@@ -10,12 +10,10 @@
  * A request carrying a `transactionId` goes to transaction-actions.ts instead.
  */
 import { invalidParam } from './errors';
-import { Doc, isPlainObject, parseEjson, stringifyEjson } from './ejson';
+import { type Doc, isPlainObject, parseEjson, stringifyEjson } from './ejson';
 import { checkDocument } from './document-rules';
 import { checkPipeline } from './operators';
-import {
-  Params, boolParam, dataParam, documentsParam, limitParam, offsetParam, orderParam, projectionParam, queryParam,
-} from './params';
+import { type Params, boolParam, dataParam, documentsParam, limitParam, offsetParam, orderParam, projectionParam, queryParam } from './params';
 import { find, matches } from './query-engine';
 import { runPipeline } from './pipeline';
 import type { ActionContext, ActionResult } from './context';

@@ -8,7 +8,7 @@
  *   engineer on developers.weixin.qq.com/community, 2021-03-31), MongoDB's own limit.
  */
 import { invalidParam } from './errors';
-import { Doc, isPlainObject } from './ejson';
+import { type Doc, isPlainObject } from './ejson';
 
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 

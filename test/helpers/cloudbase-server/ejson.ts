@@ -18,8 +18,18 @@ import { invalidParam, notEmulated } from './errors';
 export type Doc = Record<string, unknown>;
 
 const NOT_EMULATED_WRAPPERS = [
-  '$oid', '$binary', '$uuid', '$timestamp', '$minKey', '$maxKey', '$numberDecimal',
-  '$symbol', '$code', '$dbPointer', '$dbRef', '$undefined',
+  '$oid',
+  '$binary',
+  '$uuid',
+  '$timestamp',
+  '$minKey',
+  '$maxKey',
+  '$numberDecimal',
+  '$symbol',
+  '$code',
+  '$dbPointer',
+  '$dbRef',
+  '$undefined',
 ];
 
 export function isPlainObject(v: unknown): v is Doc {

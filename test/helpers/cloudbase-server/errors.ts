@@ -57,13 +57,9 @@ export const collectionAlreadyExist = (name: string) =>
   new CloudbaseError(ErrorCode.COLLECTION_ALREADY_EXIST, `[ResourceUnavailable.ResourceExist] Table exist. (collection '${name}')`);
 
 export const duplicateWrite = (collection: string, id: unknown) =>
-  new CloudbaseError(
-    ErrorCode.DUPLICATE_WRITE,
-    `E11000 duplicate key error collection: ${collection} index: _id_ dup key: { _id: ${JSON.stringify(id)} }`,
-  );
+  new CloudbaseError(ErrorCode.DUPLICATE_WRITE, `E11000 duplicate key error collection: ${collection} index: _id_ dup key: { _id: ${JSON.stringify(id)} }`);
 
-export const transactionConflict = (detail: string) =>
-  new CloudbaseError(ErrorCode.TRANSACTION_CONFLICT, `database transaction conflict: ${detail}`);
+export const transactionConflict = (detail: string) => new CloudbaseError(ErrorCode.TRANSACTION_CONFLICT, `database transaction conflict: ${detail}`);
 
 export const transactionFail = (detail: string) => new CloudbaseError(ErrorCode.TRANSACTION_FAIL, detail);
 

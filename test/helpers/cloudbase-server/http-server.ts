@@ -5,7 +5,7 @@
  * request (not JSON, too large, wrong path or method) gets a 4xx with the same JSON shape.
  * Nothing a client sends can crash the server: every failure becomes an answer.
  */
-import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { runAction } from './actions';
 import { CloudbaseError, ErrorCode, invalidParam } from './errors';
 import { isPlainObject, deepClone } from './ejson';
@@ -68,7 +68,8 @@ function answer(state: ServerState, req: IncomingMessage, raw: string): Answer {
 function dispatch(state: ServerState, action: string, body: Record<string, unknown>): Answer {
   try {
     if (action === '(missing)') throw invalidParam('the request has no action');
-    if (body.envName !== state.env) throw new CloudbaseError(ErrorCode.INVALID_ENV, `unknown env ${JSON.stringify(body.envName)}; this server is '${state.env}'`);
+    if (body.envName !== state.env)
+      throw new CloudbaseError(ErrorCode.INVALID_ENV, `unknown env ${JSON.stringify(body.envName)}; this server is '${state.env}'`);
     const ctx: ActionContext = { db: state.db, txns: state.txns, counters: state.counters, now: state.clock() };
     return { status: 200, body: runAction(action, body, ctx) };
   } catch (e) {
@@ -111,7 +112,9 @@ function readBody(req: IncomingMessage): Promise<string> {
       size += chunk.length;
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    req.on('end', () => (size > MAX_BODY_BYTES ? reject(invalidParam(`request body over ${MAX_BODY_BYTES} bytes`)) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.on('end', () =>
+      size > MAX_BODY_BYTES ? reject(invalidParam(`request body over ${MAX_BODY_BYTES} bytes`)) : resolve(Buffer.concat(chunks).toString('utf8')),
+    );
     req.on('error', reject);
   });
 }

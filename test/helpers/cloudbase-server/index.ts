@@ -8,8 +8,8 @@
  *   const server = await startCloudbaseServer();
  *   const db = tcb.init(sdkOptions(server)).database();
  */
-import type { AddressInfo } from 'net';
-import { createHttpServer, RecordedRequest, ServerState } from './http-server';
+import type { AddressInfo } from 'node:net';
+import { createHttpServer, type RecordedRequest, type ServerState } from './http-server';
 import { Database } from './store';
 import { TransactionManager } from './transactions';
 

@@ -6,9 +6,9 @@
  * unless told otherwise and never more than 1000 per call (platform-facts.md; `query.js` `get()`
  * clamps `limit` the same way on the client, the server must too for other clients).
  */
-import { randomBytes } from 'crypto';
+import { randomBytes } from 'node:crypto';
 import { invalidParam } from './errors';
-import { Doc, isPlainObject, parseEjson } from './ejson';
+import { type Doc, isPlainObject, parseEjson } from './ejson';
 import { checkId } from './document-rules';
 import { checkProjection, checkQuery } from './operators';
 

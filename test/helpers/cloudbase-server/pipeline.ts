@@ -8,8 +8,8 @@
  * (mingo's expression engine, so comparisons follow BSON order) and groups on that.
  */
 import { requestFailed, invalidParam } from './errors';
-import { Doc, isPlainObject } from './ejson';
-import { aggregate, Resolver } from './query-engine';
+import { type Doc, isPlainObject } from './ejson';
+import { aggregate, type Resolver } from './query-engine';
 
 const BUCKET_FIELD = '__standin_bucket';
 
@@ -46,7 +46,7 @@ function bucket(docs: Doc[], spec: unknown, resolver: Resolver): Doc[] {
   const outside = hasDefault ? bounds.length - 1 : -1;
   const tagged = aggregate(docs, [{ $addFields: { [BUCKET_FIELD]: { $switch: { branches, default: outside } } } }], resolver);
   if (tagged.some((d) => d[BUCKET_FIELD] === -1)) {
-    throw requestFailed("$bucket could not find a matching branch for an input, and no default was specified");
+    throw requestFailed('$bucket could not find a matching branch for an input, and no default was specified');
   }
   const keys = [...bounds.slice(0, -1), ...(hasDefault ? [spec.default] : [])];
   const output = isPlainObject(spec.output) ? spec.output : { count: { $sum: 1 } };

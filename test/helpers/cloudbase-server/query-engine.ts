@@ -5,9 +5,9 @@
  * mingo's own errors (e.g. `$inc` on a string) surface as DATABASE_REQUEST_FAILED, as CloudBase
  * passes MongoDB's errors on.
  */
-import { Aggregator, find as mingoFind, ProcessingMode, Query, update as mingoUpdate } from 'mingo';
+import { Aggregator, type find as mingoFind, ProcessingMode, Query, update as mingoUpdate } from 'mingo';
 import { requestFailed } from './errors';
-import { Doc, deepClone } from './ejson';
+import { type Doc, deepClone } from './ejson';
 
 export type Resolver = (collection: string) => Doc[];
 /** mingo's options (its `Options` type is not exported from the package's entry point). */

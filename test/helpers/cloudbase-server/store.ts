@@ -5,7 +5,7 @@
  * (see transactions.ts). Values are EJSON-decoded JS values (Date, RegExp, numbers …).
  */
 import { collectionAlreadyExist, collectionNotExist, duplicateWrite, invalidParam } from './errors';
-import { Doc, deepClone } from './ejson';
+import { type Doc, deepClone } from './ejson';
 
 export interface StoredDoc {
   doc: Doc;

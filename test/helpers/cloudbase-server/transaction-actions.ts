@@ -17,16 +17,15 @@
  * (query.js), so on real CloudBase they silently run outside the transaction.
  */
 import { duplicateWrite, invalidOperator } from './errors';
-import { Doc, isPlainObject, parseEjson, stringifyEjson } from './ejson';
+import { type Doc, isPlainObject, parseEjson, stringifyEjson } from './ejson';
 import { checkDocument, checkId } from './document-rules';
-import { Params, boolParam, dataParam, docIdParam, documentsParam, projectionParam } from './params';
+import { type Params, boolParam, dataParam, docIdParam, documentsParam, projectionParam } from './params';
 import { find } from './query-engine';
 import type { ActionContext, ActionResult, ActionHandler } from './context';
-import { Transaction } from './transactions';
+import type { Transaction } from './transactions';
 import { nextVersion, writeSpec } from './write-helpers';
 
-const refuse = (what: string) =>
-  invalidOperator(`${what} inside a transaction`, 'transactions (only single-document operations by _id are allowed)');
+const refuse = (what: string) => invalidOperator(`${what} inside a transaction`, 'transactions (only single-document operations by _id are allowed)');
 
 export function startTransaction(_p: Params, ctx: ActionContext): ActionResult {
   return { transactionId: ctx.txns.start().id };
@@ -79,9 +78,11 @@ export function removeInTransaction(p: Params, ctx: ActionContext): ActionResult
 }
 
 /** Actions that have no single-document form, refused whenever they carry a transactionId. */
-export const refusedInTransaction = (what: string): ActionHandler => () => {
-  throw refuse(what);
-};
+export const refusedInTransaction =
+  (what: string): ActionHandler =>
+  () => {
+    throw refuse(what);
+  };
 
 // ---- the older transaction.js shape -------------------------------------------------------------
 

@@ -14,10 +14,10 @@
  * Abandoned transactions expire after `lifetimeMs` (MongoDB's transactionLifetimeLimitSeconds
  * default is 60 s); expiry is checked lazily on each request, so no timer holds the process open.
  */
-import { randomBytes } from 'crypto';
+import { randomBytes } from 'node:crypto';
 import { invalidParam, transactionConflict, transactionFail } from './errors';
 import type { Doc } from './ejson';
-import { Collection, Database, idKey } from './store';
+import { type Collection, type Database, idKey } from './store';
 
 interface PendingWrite {
   collection: Collection;
@@ -97,8 +97,10 @@ export class TransactionManager {
 
   /** Validates everything read and written, then applies the writes; returns documents written. */
   commit(t: Transaction): number {
-    for (const r of t.reads.values()) this.guard(t, r.collection.versionOf(r.id) !== r.version, `document ${JSON.stringify(r.id)} in ${r.collection.name} changed before commit`);
-    for (const w of t.writes.values()) this.guard(t, w.collection.versionOf(w.id) !== w.baseVersion, `document ${JSON.stringify(w.id)} in ${w.collection.name} changed before commit`);
+    for (const r of t.reads.values())
+      this.guard(t, r.collection.versionOf(r.id) !== r.version, `document ${JSON.stringify(r.id)} in ${r.collection.name} changed before commit`);
+    for (const w of t.writes.values())
+      this.guard(t, w.collection.versionOf(w.id) !== w.baseVersion, `document ${JSON.stringify(w.id)} in ${w.collection.name} changed before commit`);
     for (const w of t.writes.values()) this.apply(w);
     this.open.delete(t.id);
     return t.writes.size;

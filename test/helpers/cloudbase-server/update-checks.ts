@@ -10,7 +10,7 @@
  * Paths with positional segments (`$`, `$[]`, `$[x]`) are left to mingo.
  */
 import { requestFailed } from './errors';
-import { Doc, isPlainObject } from './ejson';
+import { type Doc, isPlainObject } from './ejson';
 
 type Found = { kind: 'value'; value: unknown } | { kind: 'missing' } | { kind: 'blocked'; field: string; holder: unknown };
 
@@ -29,7 +29,8 @@ export function checkUpdateAgainst(doc: Doc, update: Record<string, Record<strin
 }
 
 function checkOne(op: string, path: string, operand: unknown, found: Found): void {
-  if (NUMERIC.has(op) && typeof operand !== 'number') throw requestFailed(`Cannot ${op.slice(1)} with non-numeric argument: {${path}: ${JSON.stringify(operand)}}`);
+  if (NUMERIC.has(op) && typeof operand !== 'number')
+    throw requestFailed(`Cannot ${op.slice(1)} with non-numeric argument: {${path}: ${JSON.stringify(operand)}}`);
   if (found.kind === 'blocked') {
     if (CREATES.has(op)) throw requestFailed(`Cannot create field '${found.field}' in element ${describe(found.holder)} (path '${path}')`);
     return;

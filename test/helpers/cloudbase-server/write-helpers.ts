@@ -5,7 +5,7 @@
  * `$set` with dotted paths), and the document an upsert creates.
  */
 import { invalidParam } from './errors';
-import { Doc, isPlainObject, sameValue } from './ejson';
+import { type Doc, isPlainObject, sameValue } from './ejson';
 import { checkDocument, checkFieldNames } from './document-rules';
 import { checkUpdate } from './operators';
 import { newId } from './params';

@@ -16,14 +16,11 @@ import { createWxSockets } from './wx-socket';
 
 export const nodeRequest: RequestFn = (o) => {
   const url = new URL(o.url);
-  const req = httpRequest(
-    { hostname: url.hostname, port: url.port, path: url.pathname, method: o.method, headers: o.header, timeout: o.timeout },
-    (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => o.success({ statusCode: res.statusCode ?? 0, data: Buffer.concat(chunks).toString('utf8') }));
-    },
-  );
+  const req = httpRequest({ hostname: url.hostname, port: url.port, path: url.pathname, method: o.method, headers: o.header, timeout: o.timeout }, (res) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => o.success({ statusCode: res.statusCode ?? 0, data: Buffer.concat(chunks).toString('utf8') }));
+  });
   req.on('error', (e) => o.fail({ errMsg: `request:fail ${e.message}` }));
   req.end(o.data);
 };
@@ -41,7 +38,9 @@ export const nodeUploadFile: UploadFileFn = (o) => {
   }
   const boundary = `----wxupload${randomBytes(8).toString('hex')}`;
   const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${o.name}"; filename="${basename(o.filePath)}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${o.name}"; filename="${basename(o.filePath)}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
     file,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);

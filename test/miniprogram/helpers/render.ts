@@ -39,7 +39,10 @@ export function openPage(name: string, services: Services, query: Record<string,
   provideApp(services);
   const simulate = simulator();
   const charts = recordCharts(simulate);
-  const id = simulate.load(join(MINIPROGRAM_ROOT, SUBPACKAGE_PAGES[name] ?? 'pages', name, 'index'), { rootPath: MINIPROGRAM_ROOT, usingComponents: { chart: charts.id } } );
+  const id = simulate.load(join(MINIPROGRAM_ROOT, SUBPACKAGE_PAGES[name] ?? 'pages', name, 'index'), {
+    rootPath: MINIPROGRAM_ROOT,
+    usingComponents: { chart: charts.id },
+  });
   const page = simulate.render(id);
   page.attach((globalThis as unknown as { document: Document }).document.createElement('parent-wrapper'));
   const inst = page.instance as unknown as { onLoad?: (q: Record<string, string>) => void; onShow?: () => void; onHide?: () => void; onUnload?: () => void };

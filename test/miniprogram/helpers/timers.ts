@@ -5,7 +5,10 @@ export function createTimers() {
   return {
     setTimeout(fn: () => void, ms: number) {
       const id = next++;
-      pending.set(id, setTimeout(() => (pending.delete(id), fn()), ms));
+      pending.set(
+        id,
+        setTimeout(() => (pending.delete(id), fn()), ms),
+      );
       return id;
     },
     clearTimeout(id: number) {

@@ -14,7 +14,10 @@ export function createWxSockets() {
     const { ws } = entry;
     ws.binaryType = 'arraybuffer';
     sockets.push(entry);
-    const live = <A extends unknown[]>(fn: (...a: A) => void) => (...a: A) => void (entry.frozen ? undefined : fn(...a));
+    const live =
+      <A extends unknown[]>(fn: (...a: A) => void) =>
+      (...a: A) =>
+        void (entry.frozen ? undefined : fn(...a));
     const task: SocketTaskLike = {
       send({ data, success, fail }) {
         if (entry.frozen) return success?.(); // bytes vanish, as on a dead network
@@ -26,10 +29,26 @@ export function createWxSockets() {
         else ws.close(code ?? 1000, reason);
         success?.();
       },
-      onOpen: (cb) => void ws.on('open', live(() => cb({}))),
-      onMessage: (cb) => void ws.on('message', live((data: ArrayBuffer) => cb({ data }))),
-      onClose: (cb) => void ws.on('close', live((code: number, reason: Buffer) => cb({ code, reason: reason.toString() }))),
-      onError: (cb) => void ws.on('error', live((e: Error) => cb({ errMsg: e.message }))),
+      onOpen: (cb) =>
+        void ws.on(
+          'open',
+          live(() => cb({})),
+        ),
+      onMessage: (cb) =>
+        void ws.on(
+          'message',
+          live((data: ArrayBuffer) => cb({ data })),
+        ),
+      onClose: (cb) =>
+        void ws.on(
+          'close',
+          live((code: number, reason: Buffer) => cb({ code, reason: reason.toString() })),
+        ),
+      onError: (cb) =>
+        void ws.on(
+          'error',
+          live((e: Error) => cb({ errMsg: e.message })),
+        ),
     };
     return task;
   };

@@ -39,7 +39,11 @@ export function Alerts(props: { call: Call; patientId: string; version?: number 
   return (
     <div class="card" data-testid="alerts">
       <h3>提醒</h3>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       {!active.length && !past.length ? (
         <p class="muted">还没有提醒。</p>
       ) : (

@@ -42,7 +42,9 @@ export function ExportPanel(props: { call: Call; patientId: string; now: () => n
       <button type="button" disabled={busy} onClick={() => run('fhir')} data-testid="export-fhir">
         导出 FHIR R4
       </button>
-      <p class="muted" data-testid="export-note">{note}</p>
+      <p class="muted" data-testid="export-note">
+        {note}
+      </p>
     </div>
   );
 }

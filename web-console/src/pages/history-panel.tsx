@@ -34,7 +34,11 @@ export function HistoryPanel(props: { call: Call; patientId: string; now: () => 
       gone = true;
     };
   }, [range, props.patientId]);
-  const count = result ? (result.kind === 'raw' ? `${result.readings.length} 条读数` : `${result.buckets.length} 个区间，每个 ${Math.round(result.widthMs / 60_000)} 分钟`) : '';
+  const count = result
+    ? result.kind === 'raw'
+      ? `${result.readings.length} 条读数`
+      : `${result.buckets.length} 个区间，每个 ${Math.round(result.widthMs / 60_000)} 分钟`
+    : '';
   return (
     <div class="card" data-testid="history">
       <h3>历史记录</h3>
@@ -45,8 +49,14 @@ export function HistoryPanel(props: { call: Call; patientId: string; now: () => 
           </button>
         ))}
       </div>
-      <p class="muted" data-testid="history-count">{count}</p>
-      {error && <p class="error" role="alert">{error}</p>}
+      <p class="muted" data-testid="history-count">
+        {count}
+      </p>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       {result && (
         <div class="charts">
           {VITAL_ORDER.map((k) => (

@@ -19,7 +19,10 @@ export function Members(props: { call: Call; detail: PatientDetail; onChanged():
       <ul>
         {props.detail.members.map((m) => (
           <li key={m.userId}>
-            {m.userName} <span class="muted">{m.role === 'owner' ? '创建者' : '家人'}，自 {dateTimeText(m.since)}</span>
+            {m.userName}{' '}
+            <span class="muted">
+              {m.role === 'owner' ? '创建者' : '家人'}，自 {dateTimeText(m.since)}
+            </span>
           </li>
         ))}
       </ul>
@@ -33,7 +36,11 @@ export function Members(props: { call: Call; detail: PatientDetail; onChanged():
           邀请码 <code>{invite.code}</code>，有效期至 {dateTimeText(invite.expiresAt)}
         </p>
       )}
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

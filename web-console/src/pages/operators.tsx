@@ -48,7 +48,9 @@ function Fleet(props: { call: Call; onForget(): void }) {
   const [created, setCreated] = useState<CreatedDevice | undefined>();
   const [rotated, setRotated] = useState<{ deviceId: string; deviceSecret: string } | undefined>();
   async function act(action: 'disable' | 'enable' | 'rotateSecret', deviceId: string) {
-    const question = { disable: `停用 ${deviceId}？它会立即断开，且无法再登录。`, enable: '', rotateSecret: `更换 ${deviceId} 的密钥？旧密钥立即失效。` }[action];
+    const question = { disable: `停用 ${deviceId}？它会立即断开，且无法再登录。`, enable: '', rotateSecret: `更换 ${deviceId} 的密钥？旧密钥立即失效。` }[
+      action
+    ];
     if (question && !window.confirm(question)) return;
     const r = await props.call<{ deviceId: string; deviceSecret?: string }>('devices', { action, deviceId });
     if (!r.ok) return setError(r.message);
@@ -79,9 +81,16 @@ function Fleet(props: { call: Call; onForget(): void }) {
   return (
     <section data-testid="fleet">
       <h2>
-        设备 <button type="button" class="link" onClick={props.onForget}>退出运维</button>
+        设备{' '}
+        <button type="button" class="link" onClick={props.onForget}>
+          退出运维
+        </button>
       </h2>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       <form class="card inline" onSubmit={create}>
         <input name="label" placeholder="标签（如 床位 1）" value={label} onInput={(e) => setLabel(e.currentTarget.value)} maxLength={64} />
         <button type="submit">新建设备</button>
@@ -92,7 +101,9 @@ function Fleet(props: { call: Call; onForget(): void }) {
           <h3>{rotated.deviceId} 的新密钥</h3>
           <p class="warn">只显示这一次：现在写入设备。旧密钥已失效。</p>
           <pre data-testid="new-secret">{rotated.deviceSecret}</pre>
-          <button type="button" onClick={() => setRotated(undefined)}>我已保存，关闭</button>
+          <button type="button" onClick={() => setRotated(undefined)}>
+            我已保存，关闭
+          </button>
         </div>
       )}
       <table data-testid="devices">
@@ -124,11 +135,17 @@ function Fleet(props: { call: Call; onForget(): void }) {
               <td>{d.patientId ?? '—'}</td>
               <td>
                 {d.disabledAt ? (
-                  <button type="button" onClick={() => act('enable', d.id)} data-testid="enable">启用</button>
+                  <button type="button" onClick={() => act('enable', d.id)} data-testid="enable">
+                    启用
+                  </button>
                 ) : (
-                  <button type="button" onClick={() => act('disable', d.id)} data-testid="disable">停用</button>
+                  <button type="button" onClick={() => act('disable', d.id)} data-testid="disable">
+                    停用
+                  </button>
                 )}
-                <button type="button" onClick={() => act('rotateSecret', d.id)} data-testid="rotate">更换密钥</button>
+                <button type="button" onClick={() => act('rotateSecret', d.id)} data-testid="rotate">
+                  更换密钥
+                </button>
               </td>
             </tr>
           ))}
@@ -155,12 +172,18 @@ function Created(props: { device: CreatedDevice; onClose(): void }) {
         {qr && <img src={qr} alt={`绑定码 ${d.bindCode} 的二维码`} width={160} height={160} />}
         <div>
           <div class="muted">绑定码</div>
-          <div class="bind-code" data-testid="bind-code">{d.bindCode}</div>
+          <div class="bind-code" data-testid="bind-code">
+            {d.bindCode}
+          </div>
           <div class="muted">{d.deviceId}</div>
         </div>
       </div>
-      <button type="button" onClick={() => window.print()}>打印标签</button>
-      <button type="button" onClick={props.onClose}>我已保存，关闭</button>
+      <button type="button" onClick={() => window.print()}>
+        打印标签
+      </button>
+      <button type="button" onClick={props.onClose}>
+        我已保存，关闭
+      </button>
     </div>
   );
 }

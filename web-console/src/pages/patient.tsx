@@ -9,7 +9,7 @@ import { latestOf, levelWord, normalRangeText, patientStatus, snapshotOf } from 
 import type { Reading, VitalKey } from '../../../core/vitals';
 import { must, type Call } from '../api';
 import { Chart } from '../chart';
-import { connectLive, LiveState } from '../realtime';
+import { connectLive, type LiveState } from '../realtime';
 import { dateTimeText, localTime } from '../time';
 import { Alerts } from './alerts';
 import { ExportPanel } from './export-panel';
@@ -49,7 +49,14 @@ export function Patient(props: { call: Call; patientId: string; mqttUrl: string 
       .catch(() => undefined);
   }, [patientId]);
 
-  const deviceIds = useMemo(() => (detail?.devices ?? []).map((d) => d.id).sort().join(','), [detail]);
+  const deviceIds = useMemo(
+    () =>
+      (detail?.devices ?? [])
+        .map((d) => d.id)
+        .sort()
+        .join(','),
+    [detail],
+  );
   useEffect(() => {
     if (!props.mqttUrl || !deviceIds) return;
     const mine = new Set(deviceIds.split(','));
@@ -59,7 +66,12 @@ export function Patient(props: { call: Call; patientId: string; mqttUrl: string 
       handlers: {
         reading: (deviceId, r) => {
           if (!mine.has(deviceId)) return;
-          setLive((old) => mergeReadings(old.filter((x) => x.ts >= props.now() - LIVE_WINDOW_MS), [r]));
+          setLive((old) =>
+            mergeReadings(
+              old.filter((x) => x.ts >= props.now() - LIVE_WINDOW_MS),
+              [r],
+            ),
+          );
         },
         presence: (deviceId, online, at) => {
           if (mine.has(deviceId)) setPresence((p) => ({ ...p, [deviceId]: { online, at } }));
@@ -77,7 +89,12 @@ export function Patient(props: { call: Call; patientId: string; mqttUrl: string 
     };
   }, [deviceIds, props.mqttUrl]);
 
-  if (error && !detail) return <p class="error" role="alert">{error}</p>;
+  if (error && !detail)
+    return (
+      <p class="error" role="alert">
+        {error}
+      </p>
+    );
   if (!detail) return <p class="muted">加载中…</p>;
 
   const now = props.now();
@@ -90,17 +107,27 @@ export function Patient(props: { call: Call; patientId: string; mqttUrl: string 
   return (
     <section data-testid="patient">
       <h2>
-        {detail.name} <span class={`badge status-${status.level}`} data-testid="status">{status.title}</span>
+        {detail.name}{' '}
+        <span class={`badge status-${status.level}`} data-testid="status">
+          {status.title}
+        </span>
       </h2>
       <p class="muted">{status.detail}</p>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       <div class="tiles" data-testid="tiles">
         {VITAL_ORDER.map((k) => (
           <Tile key={k} vital={k} latest={snapshot.latest[k]} online={snapshot.online} now={now} />
         ))}
       </div>
       <h3>
-        实时曲线 <span class="muted" data-testid="live-state">{liveStateText(liveState, props.mqttUrl)}</span>
+        实时曲线{' '}
+        <span class="muted" data-testid="live-state">
+          {liveStateText(liveState, props.mqttUrl)}
+        </span>
       </h3>
       <div class="charts">
         {VITAL_ORDER.map((k) => (
@@ -185,7 +212,11 @@ function Devices(props: { call: Call; detail: PatientDetail; devices: DeviceStat
           <button type="submit">绑定设备</button>
         </form>
       )}
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 /** Patients I follow: each with the same status line as the mini program, and adding one or joining by invite. */
 import { useEffect, useState } from 'preact/hooks';
 import type { InviteRedeemed, PatientDetail, PatientSummary } from '../../../core/api';
-import { patientStatus, PatientStatus, snapshotOf } from '../../../core/status';
+import { patientStatus, type PatientStatus, snapshotOf } from '../../../core/status';
 import { must, type Call } from '../api';
 import { localTime } from '../time';
 
@@ -51,7 +51,11 @@ export function Patients(props: { call: Call; now: () => number }) {
   return (
     <section>
       <h2>我关注的家人</h2>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       {rows === undefined ? (
         <p class="muted">加载中…</p>
       ) : rows.length === 0 ? (
@@ -62,7 +66,9 @@ export function Patients(props: { call: Call; now: () => number }) {
             <li key={p.id} class={`status-${p.status.level}`}>
               <a href={`#/patient/${encodeURIComponent(p.id)}`}>{p.name}</a>
               <span class="role">{p.role === 'owner' ? '创建者' : '家人'}</span>
-              <span class="status" data-testid="status">{p.status.title}</span>
+              <span class="status" data-testid="status">
+                {p.status.title}
+              </span>
               <span class="muted">{p.status.detail}</span>
             </li>
           ))}

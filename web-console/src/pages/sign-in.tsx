@@ -37,7 +37,11 @@ export function SignIn(props: { call: Call; onSignedIn(s: Session): void }) {
       <button type="submit" disabled={busy || !code.trim()}>
         登录
       </button>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
     </form>
   );
 }
