@@ -16,21 +16,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { buildLogin, buildRequest, type DeviceCredentials, topics } from '../core/alink';
-import { percentile, round } from './lib';
+import { numberFlag, percentile, round } from './lib';
 
 export interface SteadyOptions {
   devices: number;
   intervalS: number;
   slowIntervalS: number;
   durationS: number;
-}
-
-function numberFlag(argv: string[], name: string, fallback: number): number {
-  const i = argv.indexOf(name);
-  if (i < 0) return fallback;
-  const v = Number(argv[i + 1]);
-  if (!(v > 0)) throw new Error(`${name} must be a positive number`);
-  return v;
 }
 
 export function steadyOptions(argv: string[]): SteadyOptions {

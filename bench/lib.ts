@@ -22,3 +22,12 @@ export function envInt(name: string, fallback: number): number {
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number`);
   return n;
 }
+
+/** `--name N` from the command line, a positive number; `fallback` when absent. */
+export function numberFlag(argv: string[], name: string, fallback: number): number {
+  const i = argv.indexOf(name);
+  if (i < 0) return fallback;
+  const v = Number(argv[i + 1]);
+  if (!(v > 0)) throw new Error(`${name} must be a positive number`);
+  return v;
+}

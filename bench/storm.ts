@@ -13,15 +13,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { buildLogin, type DeviceCredentials } from '../core/alink';
-import { percentile, round } from './lib';
-
-function numberFlag(argv: string[], name: string, fallback: number): number {
-  const i = argv.indexOf(name);
-  if (i < 0) return fallback;
-  const v = Number(argv[i + 1]);
-  if (!(v > 0)) throw new Error(`${name} must be a positive number`);
-  return v;
-}
+import { numberFlag, percentile, round } from './lib';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
