@@ -185,7 +185,7 @@ describe('profile-form', () => {
     call(comp, 'onSex', { detail: { value: 1 } });
     call(comp, 'onSubmit');
     await settle();
-    expect(seen).toEqual([['submit', { profile: { name: '李建国', sex: 'male', notes: '' } }]]);
+    expect(seen).toEqual([['submit', { profile: { name: '李建国', sex: 'male', notes: '', phone: '', emergencyContacts: [] } }]]);
   });
 
   test('editing starts from the current profile', async () => {
