@@ -15,4 +15,7 @@ export * from '../core/alink/property-post';
 export * from '../core/alink/settings';
 export * from '../core/retry';
 export * from '../core/clock';
-export * from '../core/alerts';
+// Alerts: only what the pages use. The rules' validation and the condition state machine stay
+// on the backend (the whole module adds 6.5 KiB to the size-limited main package).
+export { ALERT_KINDS, alertTopic, SEVERITY_OF_SCORE, VITAL_ALERT_KEYS } from '../core/alerts';
+export type { AlertKind, AlertRecord, AlertRules, Band, DeliveryReason, Severity, SnoozeRecord } from '../core/alerts';

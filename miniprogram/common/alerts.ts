@@ -33,11 +33,11 @@ export interface AlertView {
   /** `从今天 09:50 开始`. */
   since: string;
   state: AlertState;
-  /** `还没有人确认` / `张丽已确认（今天 10:05）` / `已恢复（今天 10:30）`. */
+  /** `还没有人确认` / `张丽已确认（今天 10:05）` / `已恢复（今天 10:30）`; empty when `escalated` says it. */
   stateText: string;
   /** The acknowledgement's note, quoted; empty without one. */
   note: string;
-  /** `没有人确认，已再次提醒 2 次`; empty when not escalated (or no longer waiting). */
+  /** `还没有人确认，已再次提醒全家 2 次`; empty when not escalated (or no longer waiting). */
   escalated: string;
   canAck: boolean;
 }
@@ -79,7 +79,9 @@ export function alertView(a: AlertRecord, names: Names, me: string, now: number)
   const parts: string[] = [];
   if (a.resolvedAt !== undefined) parts.push(`已恢复（${whenText(a.resolvedAt, now)}）`);
   if (a.ack) parts.push(`${who(a.ack.by)}已确认（${whenText(a.ack.at, now)}）`);
-  if (!parts.length) parts.push('还没有人确认');
+  const escalated = state === 'active' && a.escalations > 0 ? `还没有人确认，已再次提醒全家 ${a.escalations} 次` : '';
+  // An escalated alert says it once, in bold (`escalated`), not twice.
+  if (!parts.length && !escalated) parts.push('还没有人确认');
   return {
     id: a.id,
     kind: a.kind,
@@ -90,7 +92,7 @@ export function alertView(a: AlertRecord, names: Names, me: string, now: number)
     state,
     stateText: parts.join('，'),
     note: a.ack?.note ? `“${a.ack.note}”` : '',
-    escalated: state === 'active' && a.escalations > 0 ? `没有人确认，已再次提醒 ${a.escalations} 次` : '',
+    escalated,
     canAck: state === 'active',
   };
 }

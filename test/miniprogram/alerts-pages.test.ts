@@ -79,7 +79,7 @@ describe('实时监测 banner', () => {
     expect(page.data.alerts[0].id).toBe(ALERT_ACTIVE.id);
     services.realtime.emit({ type: 'alert', patientId: 'p_mom', reason: 'escalate', alert: ALERT_ESCALATED });
     await until(() => page.data.alerts[0]?.escalated !== '', 'the escalation');
-    expect(textOf(page, '.banner')).toContain('没有人确认，已再次提醒 2 次');
+    expect(textOf(page, '.banner')).toContain('还没有人确认，已再次提醒全家 2 次');
     services.realtime.emit({ type: 'alert', patientId: 'p_mom', reason: 'acknowledge', alert: ALERT_ACKED });
     await until(() => page.data.alerts[0]?.state === 'acked', 'the acknowledgement by 张丽');
     expect(textOf(page, '.banner')).toContain('张丽已确认');
@@ -142,7 +142,7 @@ describe('提醒 page', () => {
     expect(page.data.active.map((a: { id: string }) => a.id)).toEqual([ALERT_ESCALATED.id]);
     expect(page.data.past.map((a: { id: string }) => a.id)).toEqual(ALERTS_PAST.map((a) => a.id));
     const text = allText(page);
-    expect(text).toContain('没有人确认，已再次提醒 2 次');
+    expect(text).toContain('还没有人确认，已再次提醒全家 2 次');
     expect(text).toContain('体温 38.6°C，偏高');
     expect(text).toMatch(/已恢复（昨天 \d\d:\d\d）/);
     expect(textOf(page, '.more')).toBe('加载更早的提醒');

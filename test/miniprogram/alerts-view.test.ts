@@ -41,7 +41,8 @@ describe('alert words', () => {
   });
 
   test('escalated, acknowledged (by someone else, by me) and resolved alerts say so', () => {
-    expect(alertView(ALERT_ESCALATED, NAMES, 'u_me', NOW).escalated).toBe('没有人确认，已再次提醒 2 次');
+    expect(alertView(ALERT_ESCALATED, NAMES, 'u_me', NOW).escalated).toBe('还没有人确认，已再次提醒全家 2 次');
+    expect(alertView(ALERT_ESCALATED, NAMES, 'u_me', NOW).stateText).toBe(''); // said once, by the escalation line
     const acked = alertView(ALERT_ACKED, NAMES, 'u_me', NOW);
     expect(acked).toMatchObject({ state: 'acked', canAck: false, escalated: '', note: '“已打电话，妈妈说在休息”' });
     expect(acked.stateText).toMatch(/^张丽已确认（今天 \d\d:\d\d）$/);

@@ -231,7 +231,7 @@ describe('patient-tabs and alert-banner', () => {
     expect(first).toContain('紧急');
     expect(first).toContain('血氧 88%，偏低');
     expect(first).toContain('开始');
-    expect(first).toContain('没有人确认，已再次提醒 2 次');
+    expect(first).toContain('还没有人确认，已再次提醒全家 2 次');
     const second = cards[1].dom!.textContent ?? '';
     expect(second).toContain('张丽已确认');
     expect(second).toContain('已打电话，妈妈说在休息');

@@ -63,6 +63,16 @@ describe('npm run preview', () => {
     ['patient-owner', ['K7Q2 M9XD', '解绑', '移除']],
     ['patient-family', ['不再关注']],
     ['patient-no-device', ['没有找到该绑定码对应的设备', '还没有绑定设备']],
+    ['monitor-alert-active', ['紧急', '血氧 88%，偏低', '还没有人确认', '我知道了（确认）', '需要关注：血氧 88%，偏低']],
+    ['monitor-alert-arrives', ['血氧 88%，偏低', '我知道了（确认）']],
+    ['monitor-alert-acknowledged', ['张丽已确认', '已打电话，妈妈说在休息']],
+    ['monitor-alert-escalated', ['还没有人确认，已再次提醒全家 2 次']],
+    ['alerts-resolved', ['已恢复', '加载更早的提醒']],
+    ['alerts-snooze', ['暂停「血氧」的微信提醒多久？', '24 小时']],
+    ['alert-settings-quota-exhausted', ['微信提醒次数已用完', '开启微信提醒']],
+    ['alert-settings-family', ['只有管理者可以修改这些设置']],
+    ['me-alerts', ['紧急 · 1 条提醒还没有人确认', '没有待处理的提醒']],
+    ['patient-contacts-call', ['一键拨打', '张丽（女儿）', '打电话']],
   ])('%s shows its state', (name, texts) => {
     const html = readFileSync(join(out.path, 'html', `${name}.html`), 'utf8');
     for (const t of texts) expect(html).toContain(t);

@@ -98,7 +98,7 @@ describe('alerts over the realtime client', () => {
     expect(stranger.client.stats().messages).toBe(0);
   });
 
-  test('alert messages of patients not watched, or not shaped as alerts, are counted and dropped', async () => {
+  test('alert messages of patients not watched, not shaped as alerts, or of an unknown kind are counted and dropped', async () => {
     const alice = await login('alice');
     const p1 = (await data('patients', { action: 'create', name: '王奶奶' }, alice)).id as string;
     const p2 = (await data('patients', { action: 'create', name: '李爷爷' }, alice)).id as string;
@@ -111,11 +111,12 @@ describe('alerts over the realtime client', () => {
       );
     await send(alertTopic(p1), 'not json');
     await send(alertTopic(p1), JSON.stringify({ type: 'alert', reason: 'raise', alert: { id: 'x', patientId: p2, kind: 'spo2', startedAt: 1 } }));
+    await send(alertTopic(p1), JSON.stringify({ type: 'alert', reason: 'raise', alert: { id: 'z', patientId: p1, kind: 'blood-pressure', startedAt: 1 } }));
     await send(alertTopic(p2), JSON.stringify({ type: 'alert', reason: 'raise', alert: { id: 'y', patientId: p2, kind: 'spo2', startedAt: 1 } }));
-    await until(() => mine.client.stats().ignored.payload >= 2, 'the bad payloads');
+    await until(() => mine.client.stats().ignored.payload >= 3, 'the bad payloads');
     await sleep(100);
     expect(mine.alerts()).toEqual([]);
     // p2's topic was never subscribed, so the broker never sent it.
-    expect(mine.client.stats().ignored).toMatchObject({ payload: 2, unwatched: 0 });
+    expect(mine.client.stats().ignored).toMatchObject({ payload: 3, unwatched: 0 });
   });
 });

@@ -4,8 +4,8 @@
  * so a value the chart shows is a value the history will show.
  */
 import { decodePropertyPost, deviceIdOf, parseDeviceId, parseTopic, topics, VITALS } from '../../lib/core';
-import { alertTopic } from '../../lib/core';
-import type { AlertRecord, DeliveryReason, Reading } from '../../lib/core';
+import { ALERT_KINDS, alertTopic } from '../../lib/core';
+import type { AlertKind, AlertRecord, DeliveryReason, Reading } from '../../lib/core';
 import type { RealtimeEvent } from './types';
 
 export interface DeviceTopics {
@@ -36,7 +36,8 @@ export function alertPatientOf(topic: string): string | undefined {
 
 /**
  * `{type: "alert", reason, alert}` as the backend publishes it (docs/alerts.md, Delivery). The
- * alert must belong to the topic's patient; anything else is ignored, never thrown.
+ * alert must belong to the topic's patient and be of a known kind (a newer backend's kind would have
+ * no words here); anything else is ignored, never thrown.
  */
 export function decodeAlert(patientId: string, text: string): DecodedAlert {
   let body: unknown;
@@ -53,7 +54,7 @@ export function decodeAlert(patientId: string, text: string): DecodedAlert {
     !a ||
     typeof a.id !== 'string' ||
     a.patientId !== patientId ||
-    typeof a.kind !== 'string' ||
+    !ALERT_KINDS.includes(a.kind as AlertKind) ||
     typeof a.startedAt !== 'number'
   ) {
     return { kind: 'ignored', reason: 'payload', detail: `alert of ${patientId} is not {type: "alert", reason, alert}` };
