@@ -182,8 +182,9 @@ export function createAlertEngine(opts: AlertEngineOptions) {
       const dk = deviceKey(deviceId);
       // Any reading ends "no data".
       const noDataKey = `device:no-data:${dk}`;
-      if (states[noDataKey]?.active && readings.length) {
-        const last = readings[readings.length - 1].ts;
+      const newest = readings[readings.length - 1];
+      if (states[noDataKey]?.active && newest) {
+        const last = newest.ts;
         const res = deviceStep(states[noDataKey], false, last, last, () => '');
         changed[noDataKey] = res.state;
         states[noDataKey] = res.state;
@@ -196,8 +197,10 @@ export function createAlertEngine(opts: AlertEngineOptions) {
       for (const r of [...readings].sort((a, b) => a.ts - b.ts)) {
         if (r.ts <= st.lastTs) continue;
         const invalid = isInvalidPpg(r);
-        const invalidFrom = invalid ? (st.runCount[1] > 0 ? (st.runFrom[1] as number) : r.ts) : null;
-        st = { ...st, runFrom: [st.runFrom[0], invalidFrom, null], runCount: [st.runCount[0], invalid ? st.runCount[1] + 1 : 0, 0] };
+        // Index 1 is the "invalid readings" run (the sensor condition uses one level).
+        const invalidCount = st.runCount[1] ?? 0;
+        const invalidFrom = invalid ? (invalidCount > 0 ? (st.runFrom[1] ?? r.ts) : r.ts) : null;
+        st = { ...st, runFrom: [st.runFrom[0] ?? null, invalidFrom, null], runCount: [st.runCount[0] ?? 0, invalid ? invalidCount + 1 : 0, 0] };
         const holds = invalidFrom !== null && r.ts - invalidFrom >= rules.device.invalidStretchS * 1000;
         // Once raised it stays until a valid reading arrives.
         const res = deviceStep(st, st.active ? invalid : holds, invalidFrom ?? r.ts, r.ts, (from) => alertIdOf(patientId, sensorKey, from));

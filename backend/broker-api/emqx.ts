@@ -242,8 +242,8 @@ export function createEmqxBrokerApi(opts: EmqxBrokerApiOptions): BrokerApi {
         }
       };
       await Promise.all(Array.from({ length: Math.min(KICK_CONCURRENCY, queue.length) }, worker));
-      if (failures.length === 0) return;
       const first = failures.find((f) => f.code === BrokerErrorCode.Unavailable) ?? failures[0];
+      if (!first) return;
       if (failures.length === 1) throw first;
       throw new BrokerApiError(first.code, first.request, `${first.reason} (and ${failures.length - 1} more kicks failed)`, {
         status: first.status,

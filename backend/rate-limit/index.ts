@@ -92,10 +92,11 @@ export function createGuessLimiter(opts: { now: () => number; rules?: Record<str
       const now = opts.now();
       const states = names.map((k) => stateOf(k, now));
       let wait = 0;
-      for (const [i, s] of states.entries()) {
+      states.forEach((s, i) => {
+        const name = names[i] as string; // states is names mapped, index for index
         if (s.blockedUntil > now) wait = Math.max(wait, s.blockedUntil - now);
-        else if (s.tokens < 1) wait = Math.max(wait, Math.ceil(((1 - s.tokens) * 60_000) / ruleOf(names[i]).perMinute));
-      }
+        else if (s.tokens < 1) wait = Math.max(wait, Math.ceil(((1 - s.tokens) * 60_000) / ruleOf(name).perMinute));
+      });
       if (wait > 0) {
         stats.refused++;
         return { ok: false, retryAfterMs: wait };

@@ -88,13 +88,14 @@ export function createRouter(name: string, opts: RouterOptions, deps: FunctionDe
     }
     const e = event as Record<string, unknown>;
     const action = e.action ?? opts.defaultAction;
-    if (typeof action !== 'string' || !Object.hasOwn(opts.actions, action)) {
+    const run = typeof action === 'string' && Object.hasOwn(opts.actions, action) ? opts.actions[action] : undefined;
+    if (!run || typeof action !== 'string') {
       return err(ErrorCode.BadRequest, `${name}: unknown action; expected one of ${Object.keys(opts.actions).join(', ')}`);
     }
     // Every line a call logs names the function, the action and the host's request id.
     const log = deps.log.child({ fn: name, action, req: context?.request_id });
     try {
-      return await opts.actions[action]({ event: e, caller, deps: { ...deps, log } });
+      return await run({ event: e, caller, deps: { ...deps, log } });
     } catch (thrown) {
       const result = toErr(thrown);
       if (result.code === ErrorCode.Internal) log.error(`failed: ${(thrown as Error)?.stack ?? String(thrown)}`);

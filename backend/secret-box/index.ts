@@ -54,8 +54,9 @@ export function createSecretKeys(ring: KeyMaterial[]): SecretKeys {
     if (byId.has(k.id)) throw unavailable(`secrets key id "${k.id}" is given twice`);
     byId.set(k.id, { enc: derive(k.key, 'device-secret/aes-256-gcm'), mac: derive(k.key, 'code-hash/hmac-sha256') });
   }
-  const currentId = ring[0].id;
-  const current = byId.get(currentId)!;
+  const currentId = ring[0]?.id;
+  const current = currentId === undefined ? undefined : byId.get(currentId);
+  if (currentId === undefined || !current) throw unavailable('the secrets key ring is empty: SECRETS_KEY or the key file must hold at least one key');
   const hashWith = (id: string, mac: Buffer, code: string) => `h1.${id}.${createHmac('sha256', mac).update(code, 'utf8').digest('hex')}`;
   return {
     currentId,
@@ -67,7 +68,7 @@ export function createSecretKeys(ring: KeyMaterial[]): SecretKeys {
       return `s1.${currentId}.${iv.toString('base64url')}.${body.toString('base64url')}`;
     },
     open(sealed, context) {
-      const m = SEALED_RE.exec(sealed);
+      const m = SEALED_RE.exec(sealed) as [string, string, string, string] | null; // three groups, all required
       if (!m) throw unavailable('a stored device secret is not in the sealed form (s1.…): run the store migration');
       const k = byId.get(m[1]);
       if (!k) throw unavailable(`a device secret is sealed with key "${m[1]}", which the configured key ring (SECRETS_KEY) does not hold`);

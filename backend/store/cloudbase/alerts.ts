@@ -147,7 +147,8 @@ export function createAlerts(cdb: CloudbaseDb) {
         .limit(Math.min(limit + 1, PAGE));
       const rows = docsOf(await cdb.run(() => q.get())).map(toAlert);
       const page = rows.slice(0, limit);
-      return rows.length > limit ? { alerts: page, next: encodeCursor(page[page.length - 1]) } : { alerts: page };
+      const last = page[page.length - 1];
+      return rows.length > limit && last ? { alerts: page, next: encodeCursor(last) } : { alerts: page };
     },
     async setSnooze(s: SnoozeRecord): Promise<void> {
       must(await cdb.run(() => snoozes().doc(`${s.patientId}:${s.kind}`).set({ patientId: s.patientId, kind: s.kind, until: s.until, by: s.by, at: s.at })));

@@ -56,12 +56,13 @@ export function summarise(values: Iterable<Vitals>): Summary {
     s[0] = (s[0] as number) + 1;
     for (let k = 0; k < 3; k++) {
       const x = v[k];
-      if (x === null) continue;
+      if (x === null || x === undefined) continue;
       const o = 1 + k * 4;
+      const [min, max] = [s[o + 2], s[o + 3]];
       s[o] = (s[o] as number) + 1;
       s[o + 1] = (s[o + 1] as number) + x;
-      s[o + 2] = s[o + 2] === null ? x : Math.min(s[o + 2] as number, x);
-      s[o + 3] = s[o + 3] === null ? x : Math.max(s[o + 3] as number, x);
+      s[o + 2] = min === null || min === undefined ? x : Math.min(min, x);
+      s[o + 3] = max === null || max === undefined ? x : Math.max(max, x);
     }
   }
   return s;

@@ -113,7 +113,8 @@ export function createAlertTables(db: Db) {
       const c = before === undefined ? undefined : decodeCursor(before);
       const rows = parse(c ? q.historyBefore.all(patientId, c.raisedAt, c.raisedAt, c.id, limit + 1) : q.history.all(patientId, limit + 1));
       const alerts = rows.slice(0, limit);
-      return rows.length > limit ? { alerts, next: encodeCursor(alerts[alerts.length - 1]) } : { alerts };
+      const last = alerts[alerts.length - 1];
+      return rows.length > limit && last ? { alerts, next: encodeCursor(last) } : { alerts };
     },
     setSnooze(s: SnoozeRecord): void {
       q.putSnooze.run(s.patientId, s.kind, s.until, s.by, s.at);

@@ -44,13 +44,14 @@ export const exportHistory: Handler = async (input) => {
   const rows = await deps.store.queryRaw({ segments: target.data.segments, limit: pageSize + 1 });
   let page = rows.slice(0, pageSize);
   let next: number | undefined;
-  if (rows.length > pageSize) {
-    next = rows[pageSize].ts;
-    // The next page starts at `next`: readings at that very time belong to it, not to this one
+  const following = rows[pageSize];
+  if (following) {
+    const at = following.ts;
+    // The next page starts at `at`: readings at that very time belong to it, not to this one
     // (two devices of one patient can measure in the same millisecond).
-    const whole = page.filter((r) => r.ts < next!);
+    const whole = page.filter((r) => r.ts < at);
     if (whole.length) page = whole;
-    else next = next + 1;
+    next = whole.length ? at : at + 1;
   }
   const { subject } = target.data;
   const base = { ...subject, from, to, timeZone, readings: page.length, ...(next === undefined ? {} : { next }) };

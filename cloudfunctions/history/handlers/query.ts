@@ -56,7 +56,8 @@ export const query = typed(contract.query, async (call) => {
   if (raw) {
     const rows = await deps.store.queryRaw({ segments, limit: maxPoints + 1 });
     const result: HistoryResult = { ...base, kind: 'raw', readings: rows.slice(0, maxPoints) };
-    if (rows.length > maxPoints) result.next = rows[maxPoints].ts;
+    const following = rows[maxPoints];
+    if (following) result.next = following.ts;
     return ok(result);
   }
   const widthMs = chooseBucketWidth(range.value);

@@ -182,7 +182,8 @@ export const batch: Handler = async ({ event, deps }) => {
   const duplicates = appended.duplicate.filter(Boolean).length;
   // Encoded here, once, so the broker only forwards bytes (and a production broker's webhook can too).
   const encoded = replies.map((r, i) => {
-    const ref = r && parseDeviceId(parsed.messages[i].deviceId);
+    const message = parsed.messages[i];
+    const ref = r && message && parseDeviceId(message.deviceId);
     if (!r || !ref) return null;
     const { topic, method, ...body } = r;
     return { topic: topic ?? topics.propertyPostReply(ref), payload: buildReply({ ...body, method: method ?? Method.PropertyPost }), code: r.code };
