@@ -5,12 +5,11 @@
  * changed by the owner only (`alerts.setRules`, audited by the backend), read-only for family.
  */
 import type { AlertKind, AlertRules } from '../../lib/core';
+import { patientPageMethods } from '../../common/patient-page';
 import { definePage, instanceFields } from '../../common/component';
 import { quotaView, type QuotaView } from '../../common/alerts';
 import { errorText } from '../../common/errors';
 import { whenText } from '../../common/time';
-import type { Services } from '../../services/index';
-import { servicesOf } from '../../services/provider';
 import { ESCALATE_CHOICES, type KindSwitch, kindSwitches, SCALE_CHOICES, toggledDisabled, type VitalRules, vitalRules } from './view-model';
 
 interface Fields {
@@ -43,16 +42,7 @@ definePage({
     fields(): Fields {
       return instanceFields<Fields>(this, () => ({ templateId: null, remaining: {} }));
     },
-    services(): Services {
-      return servicesOf(this);
-    },
-    onLoad(query: Record<string, string | undefined>) {
-      this.setData({ patientId: query.id ?? '' });
-    },
-    onShow() {
-      this.setData({ big: this.services().display.bigText() });
-      void this.load();
-    },
+    ...patientPageMethods,
     async load() {
       const { api, now } = this.services();
       const id = this.data.patientId;

@@ -5,10 +5,9 @@
  */
 import { type AlertKind, type AlertRecord, ErrorCode } from '../../lib/core';
 import { alertView, type AlertView, KIND_NAME, type Names, SNOOZE_CHOICES, snoozeView, type SnoozeView, sortAlerts } from '../../common/alerts';
+import { patientPageMethods } from '../../common/patient-page';
 import { definePage, instanceFields } from '../../common/component';
 import { errorText } from '../../common/errors';
-import type { Services } from '../../services/index';
-import { servicesOf } from '../../services/provider';
 
 /** Past alerts per page. */
 const PAGE = 20;
@@ -50,16 +49,7 @@ definePage({
     fields(): Fields {
       return instanceFields<Fields>(this, () => ({ names: {}, active: [], past: [], seq: 0 }));
     },
-    services(): Services {
-      return servicesOf(this);
-    },
-    onLoad(query: Record<string, string | undefined>) {
-      this.setData({ patientId: query.id ?? '' });
-    },
-    onShow() {
-      this.setData({ big: this.services().display.bigText() });
-      void this.load();
-    },
+    ...patientPageMethods,
     async onPullDownRefresh() {
       await this.load();
       this.services().ui.stopPullDownRefresh?.();

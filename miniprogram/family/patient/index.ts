@@ -4,12 +4,11 @@
  * remove members, leave).
  */
 import type { PatientProfile } from '../../lib/core';
+import { patientPageMethods } from '../../common/patient-page';
 import { definePage } from '../../common/component';
 import { errorText } from '../../common/errors';
 import { dateText, dateTimeText } from '../../common/time';
 import { formOf, type ProfileForm } from '../../components/profile-form/model';
-import type { Services } from '../../services/index';
-import { servicesOf } from '../../services/provider';
 import { describe, sexText } from '../../pages/me/view-model';
 import { type CallRow, callRows, codeFromScan, type DeviceRow, deviceRow, inviteText, type MemberRow, memberRows, shareInvitePath } from './view-model';
 
@@ -43,16 +42,7 @@ definePage({
     familyError: '',
   },
   methods: {
-    services(): Services {
-      return servicesOf(this);
-    },
-    onLoad(query: Record<string, string | undefined>) {
-      this.setData({ patientId: query.id ?? '' });
-    },
-    onShow() {
-      this.setData({ big: this.services().display.bigText() });
-      void this.load();
-    },
+    ...patientPageMethods,
     /**
      * The share card for an invite: it opens the mini program on 我的 with the code filled in.
      * Without an invite, the card opens the app's home page.
