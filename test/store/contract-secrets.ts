@@ -101,7 +101,8 @@ export function runSecretsContract(getStore: () => Store, factory: () => Secrets
       });
     });
 
-    test('data stored in plain text by an older version is converted and keeps working', async () => {
+    /** An owner with a patient, and a device and an invite as an older version stored them (plain). */
+    async function seedLegacyData(): Promise<void> {
       const store = getStore();
       const owner = await store.userForOpenid('o', 'owner', T0);
       await store.createPatient(patient, owner.id);
@@ -109,6 +110,10 @@ export function runSecretsContract(getStore: () => Store, factory: () => Secrets
         { ...device, createdAt: T0 },
         { code: INVITE, patientId: 'p1', createdBy: owner.id, createdAt: T0, expiresAt: T0 + 86_400_000 },
       );
+    }
+
+    test('data stored in plain text by an older version is converted and keeps working', async () => {
+      await seedLegacyData();
       expect(await factory().raw()).toContain(SECRET); // really stored plain
       await withStore(factory().reopen(testKeys()), async (s) => {
         await s.resealSecrets();
@@ -122,13 +127,7 @@ export function runSecretsContract(getStore: () => Store, factory: () => Secrets
     });
 
     test('older plain-text data works without resealing first (converted on use)', async () => {
-      const store = getStore();
-      const owner = await store.userForOpenid('o', 'owner', T0);
-      await store.createPatient(patient, owner.id);
-      await factory().seedLegacy(
-        { ...device, createdAt: T0 },
-        { code: INVITE, patientId: 'p1', createdBy: owner.id, createdAt: T0, expiresAt: T0 + 86_400_000 },
-      );
+      await seedLegacyData();
       await withStore(factory().reopen(testKeys()), async (s) => {
         expect((await s.deviceByBindCode(BIND))?.id).toBe('pk0000test1/bed-1');
         expect(await loginWorks(s)).toBe(true);
