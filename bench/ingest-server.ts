@@ -3,8 +3,11 @@
  * (`process.cpuUsage`, all its threads: broker, message flow, function worker) is measured apart
  * from the load generator's. argv[2]: `bare` (aedes with no hooks, devices log in with any
  * credentials) or `stack` (the real local stack, SQLite with FULL sync unless BENCH_SYNC=normal).
- * argv[3]: devices to provision. Talks to the parent over IPC:
- *   → {type:'ready', port, devices}   ← {type:'cpu'} → {type:'cpu', us}   ← {type:'stop'} → {type:'stopped', stored, perBatch}
+ * argv[3]: devices to provision. argv[4], optional: the stack's data folder, kept when it stops
+ * (for a restart on the same data; default a temporary one, removed); argv[5], optional: the MQTT
+ * port (default any free one). Talks to the parent over IPC:
+ *   → {type:'ready', port, devices}   ← {type:'cpu'} → {type:'cpu', us}   ← {type:'mem'} → {type:'mem', rssBytes}
+ *   ← {type:'stop'} → {type:'stopped', stored, perBatch}
  */
 import { Aedes } from 'aedes';
 import { createServer } from 'node:net';
@@ -13,7 +16,7 @@ import { createLogger, createMemoryLogger } from '../backend/runtime/deps';
 import { createStack, type Stack } from '../local-cloud/stack';
 import { tempDir } from './lib';
 
-type ToServer = { type: 'cpu' } | { type: 'stop' };
+type ToServer = { type: 'cpu' } | { type: 'mem' } | { type: 'stop' };
 
 const send = (m: unknown) => process.send?.(m);
 const cpuUs = () => {
@@ -21,10 +24,10 @@ const cpuUs = () => {
   return u.user + u.system;
 };
 
-async function bare(): Promise<{ port: number; stop: () => Promise<{ stored: number; perBatch?: number }> }> {
+async function bare(port: number): Promise<{ port: number; stop: () => Promise<{ stored: number; perBatch?: number }> }> {
   const broker = await Aedes.createBroker({ maxClientsIdLength: 256 });
   const server = createServer(broker.handle);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
   return {
     port: (server.address() as { port: number }).port,
     stop: async () => {
@@ -35,11 +38,15 @@ async function bare(): Promise<{ port: number; stop: () => Promise<{ stored: num
   };
 }
 
-async function stack(n: number): Promise<{ port: number; devices: DeviceCredentials[]; stop: () => Promise<{ stored: number; perBatch?: number }> }> {
-  const dir = tempDir('rpm-bench-steady-');
+async function stack(
+  n: number,
+  dataDir: string | undefined,
+  port: number,
+): Promise<{ port: number; devices: DeviceCredentials[]; stop: () => Promise<{ stored: number; perBatch?: number }> }> {
+  const dir = dataDir ? { path: dataDir, remove: () => undefined } : tempDir('rpm-bench-steady-');
   const s: Stack = await createStack({
     dataDir: dir.path,
-    mqttPort: 0,
+    mqttPort: port,
     mqttWsPort: 0,
     httpPort: 0,
     host: '127.0.0.1',
@@ -72,11 +79,13 @@ async function stack(n: number): Promise<{ port: number; devices: DeviceCredenti
 }
 
 async function main(): Promise<void> {
-  const mode = process.argv[2];
-  const n = Number(process.argv[3]);
-  const server = mode === 'bare' ? { ...(await bare()), devices: [] as DeviceCredentials[] } : await stack(n);
+  const [mode, count, dataDir, portArg] = process.argv.slice(2);
+  const n = Number(count);
+  const port = Number(portArg ?? 0);
+  const server = mode === 'bare' ? { ...(await bare(port)), devices: [] as DeviceCredentials[] } : await stack(n, dataDir || undefined, port);
   process.on('message', (m: ToServer) => {
     if (m.type === 'cpu') send({ type: 'cpu', us: cpuUs() });
+    else if (m.type === 'mem') send({ type: 'mem', rssBytes: process.memoryUsage().rss });
     else if (m.type === 'stop') {
       // Exits by itself (so that a --cpu-prof profile is written) once the parent has the answer.
       const reply = (r: object) => process.send?.(r, () => process.exit(0));

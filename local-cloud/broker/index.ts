@@ -10,6 +10,7 @@ import { createWebSocketStream, WebSocketServer } from 'ws';
 import { closeServer, listen } from '../net/listen';
 import { createBrokerHooks, type HookDeps } from './hooks';
 import { guardConnection } from './packet-guard';
+import { createBrokerPersistence } from './retained';
 import { autoSubscriptions, parseClientId, parseDeviceId, topicMatches, topics } from '../../core/alink';
 
 export interface BrokerOptions extends HookDeps {
@@ -77,6 +78,9 @@ export async function createBroker(opts: BrokerOptions) {
   const aedes = await Aedes.createBroker({
     ...policy.hooks,
     authenticate,
+    // Retained messages (one presence message per device) looked up by topic tree, not by a scan
+    // of all of them for every SUBSCRIBE (./retained.ts).
+    persistence: createBrokerPersistence(),
     // Alink client ids carry their signing parameters and are far longer than MQTT 3.1's 23.
     maxClientsIdLength: 256,
   });
