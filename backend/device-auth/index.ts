@@ -66,7 +66,7 @@ export function createDeviceAuth(opts: DeviceAuthOptions) {
     }
     // An operator disabled the device (`devices.disable`): refused, as "not authorized" (MQTT
     // 3.1.1 §3.2.2.3 return code 5), after the signature so its state is told only to its holder.
-    if ((await opts.store.deviceDisabledAt(deviceId)) !== undefined) {
+    if (device.disabledAt !== undefined) {
       return { ok: false, returnCode: ConnackCode.NotAuthorized, reason: 'disabled', message: `${deviceId} is disabled` };
     }
     if (device.loginPolicy === 'strict') {

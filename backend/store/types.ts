@@ -51,6 +51,11 @@ export interface DeviceRecord {
   label: string;
   loginPolicy: LoginPolicy;
   createdAt: number;
+  /**
+   * When an operator disabled it (ms); absent while enabled. Read with the device so that a login
+   * check costs one lookup (also `deviceDisabledAt`).
+   */
+  disabledAt?: number;
 }
 
 export interface NewDevice {

@@ -7,7 +7,7 @@
 import assert from 'node:assert';
 import { createBrokerPersistence, createRetainedIndex, type RetainedPacket } from '../../local-cloud/broker/retained';
 
-// biome-ignore lint/style/noCommonJs: the suite is CommonJS without type definitions
+// aedes-persistence/abstract.js is CommonJS without type definitions.
 const abstractPersistence: (opts: { test: unknown; persistence: () => unknown }) => void = require('aedes-persistence/abstract.js');
 
 interface NodeTestContext {

@@ -15,12 +15,14 @@ export function runDeviceAdminContract(store: () => Store): void {
       expect(await store().deviceDisabledAt(d.id)).toBeUndefined();
       expect(await store().setDeviceDisabled(d.id, true, 2000)).toBe(true);
       expect(await store().deviceDisabledAt(d.id)).toBe(2000);
+      expect((await store().getDevice(d.id))?.disabledAt).toBe(2000); // what the login check reads
       expect(await store().setDeviceDisabled(d.id, true, 3000)).toBe(true);
       expect(await store().deviceDisabledAt(d.id)).toBe(2000);
       expect(await store().setDeviceDisabled(d.id, false, 4000)).toBe(true);
       expect(await store().deviceDisabledAt(d.id)).toBeUndefined();
       // The rest of the device is untouched.
       expect(await store().getDevice(d.id)).toMatchObject({ secret: 'first-secret', label: '' });
+      expect((await store().getDevice(d.id))?.disabledAt).toBeUndefined();
     });
 
     test('a rotated secret replaces the old one', async () => {

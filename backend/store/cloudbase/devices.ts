@@ -81,6 +81,7 @@ export function createDevices(cdb: CloudbaseDb, keys: SecretKeys, perDevice: (id
       label: d.label as string,
       loginPolicy: d.loginPolicy === 'strict' ? 'strict' : 'compat',
       createdAt: d.createdAt as number,
+      ...(typeof d.disabledAt === 'number' ? { disabledAt: d.disabledAt } : {}),
     };
   }
 

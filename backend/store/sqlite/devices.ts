@@ -22,6 +22,7 @@ interface DeviceRow {
   bind_code: string | null;
   firmware_version: string | null;
   attributes: string | null;
+  disabled_at: number | null;
 }
 
 interface ReadingRow {
@@ -57,6 +58,7 @@ export function createDeviceTable(db: Db, keys: SecretKeys) {
       label: r.label,
       loginPolicy: r.login_policy === 'strict' ? 'strict' : 'compat',
       createdAt: r.created_at,
+      ...(r.disabled_at === null ? {} : { disabledAt: r.disabled_at }),
     };
   }
 
