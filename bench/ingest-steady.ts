@@ -12,11 +12,10 @@
  * for CI-like runs) are measured. For the stack, sent = acknowledged = stored is checked after it
  * closed. Absolute figures move with other load on the machine: read the ratios.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { buildLogin, buildRequest, type DeviceCredentials, topics } from '../core/alink';
-import { numberFlag, percentile, round } from './lib';
+import { numberFlag, percentile, round, sleep } from './lib';
+import { startServer } from './server';
 
 export interface SteadyOptions {
   devices: number;
@@ -32,34 +31,6 @@ export function steadyOptions(argv: string[]): SteadyOptions {
     slowIntervalS: numberFlag(argv, '--slow-interval', 10),
     durationS: numberFlag(argv, '--duration', 20),
   };
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-interface Server {
-  child: ChildProcess;
-  port: number;
-  devices: DeviceCredentials[];
-  ask<T>(m: { type: string }, answer: string): Promise<T>;
-}
-
-async function startServer(mode: 'bare' | 'stack', n: number): Promise<Server> {
-  // BENCH_CPU_PROF=<dir>: the servers write V8 CPU profiles there (for finding where the time goes).
-  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = fork(join(__dirname, 'ingest-server.ts'), [mode, String(n)], { execArgv: ['--import', 'tsx', ...prof], env: process.env });
-  const ask = <T>(m: { type: string }, answer: string) =>
-    new Promise<T>((resolve, reject) => {
-      const on = (r: { type: string }) => {
-        if (r.type !== answer) return;
-        child.off('message', on);
-        resolve(r as T);
-      };
-      child.on('message', on);
-      child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
-      if (m.type !== 'none') child.send(m);
-    });
-  const ready = await ask<{ port: number; devices: DeviceCredentials[] }>({ type: 'none' }, 'ready');
-  return { child, port: ready.port, devices: ready.devices, ask };
 }
 
 /** Connects `n` clients, at most 100 connecting at once. */
@@ -98,7 +69,7 @@ export interface SteadyResult {
 }
 
 async function runOne(mode: 'bare' | 'stack', n: number, intervalS: number, durationS: number): Promise<SteadyResult> {
-  const server = await startServer(mode, n);
+  const server = await startServer(mode, { provision: mode === 'stack' ? n : 0 });
   const url = `mqtt://127.0.0.1:${server.port}`;
   const creds = (k: number): DeviceCredentials =>
     mode === 'stack' ? server.devices[k] : { productKey: 'benchProduct', deviceName: `steady-${k}`, deviceSecret: 'x' };
@@ -135,18 +106,17 @@ async function runOne(mode: 'bare' | 'stack', n: number, intervalS: number, dura
     );
   });
   await sleep(Math.min(Math.max(2000, intervalS * 1000), 30_000));
-  const cpu0 = (await server.ask<{ us: number }>({ type: 'cpu' }, 'cpu')).us;
+  const cpu0 = await server.cpuUs();
   const acked0 = acked;
   measuring = true;
   await sleep(durationS * 1000);
-  const cpu1 = (await server.ask<{ us: number }>({ type: 'cpu' }, 'cpu')).us;
+  const cpu1 = await server.cpuUs();
   const measured = acked - acked0;
   measuring = false;
   timers.forEach((t) => clearTimeout(t));
   for (let waited = 0; acked < sent && waited < 30_000; waited += 100) await sleep(100);
   await Promise.all(clients.map((c) => c.endAsync(true)));
-  const stopped = await server.ask<{ stored: number; perBatch?: number }>({ type: 'stop' }, 'stopped');
-  await new Promise<void>((r) => (server.child.exitCode !== null ? r() : server.child.once('exit', () => r())));
+  const stopped = await server.stop();
   latencies.sort((a, b) => a - b);
   return {
     server: mode,

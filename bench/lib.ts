@@ -31,3 +31,5 @@ export function numberFlag(argv: string[], name: string, fallback: number): numb
   if (!(v > 0)) throw new Error(`${name} must be a positive number`);
   return v;
 }
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

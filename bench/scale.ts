@@ -13,10 +13,9 @@
  */
 import { buildLogin, type DeviceCredentials } from '../core/alink';
 import { createFleet } from './fleet';
-import { numberFlag, percentile, round } from './lib';
+import { numberFlag, percentile, round, sleep } from './lib';
 import { startServer, type ServerMode } from './server';
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
 
 interface ScaleOptions {

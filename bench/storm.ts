@@ -19,10 +19,8 @@
  */
 import { buildLogin, type DeviceCredentials } from '../core/alink';
 import { createFleet, type Fleet } from './fleet';
-import { numberFlag, percentile, round, tempDir } from './lib';
+import { numberFlag, percentile, round, tempDir, sleep } from './lib';
 import { startServer, type BenchServer, type ServerMode } from './server';
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 interface StormOptions {
   devices: number;
