@@ -8,8 +8,9 @@
  * Printed for both servers: connect time and CONNACK p50/p99, PUBACK p50/p95/p99 over the measured
  * window, server CPU per message and in % of one core, the server's RSS every `--sample` s (default
  * 30) and its trend over the window after the first minute, readings taken = acknowledged = stored
- * (stack). Absolute figures move with other load on the machine: compare the two servers. The last
- * line is one JSON object.
+ * (stack). `--stack-only` skips the bare broker (for finding where the stack stops). Absolute
+ * figures move with other load on the machine: compare the two servers. The last line is one JSON
+ * object.
  */
 import { buildLogin, type DeviceCredentials } from '../core/alink';
 import { createFleet } from './fleet';
@@ -115,8 +116,9 @@ async function main(): Promise<void> {
   console.log(
     `bench:scale — ${o.devices} terminals × one QoS 1 reading every ${o.intervalS} s for ${o.durationS} s, connecting at ${o.rate}/s; bare aedes, then the stack`,
   );
-  const results = [];
-  for (const mode of ['bare', 'stack'] as const) {
+  const modes: ServerMode[] = argv.includes('--stack-only') ? ['stack'] : ['bare', 'stack'];
+  const results: Array<Awaited<ReturnType<typeof runOne>>> = [];
+  for (const mode of modes) {
     const r = await runOne(mode, o);
     results.push(r);
     const p = (xs: number[], q: number) => round(percentile(xs, q), 1);
@@ -126,45 +128,36 @@ async function main(): Promise<void> {
         `PUBACK p50 ${p(r.puback, 50)} ms p95 ${p(r.puback, 95)} ms p99 ${p(r.puback, 99)} ms; server CPU ${round(r.cpuUsPerMsg)} µs/msg, ` +
         `${round(r.cpuPctOfCore)} % of a core (load generator ${round(r.generatorPctOfCore)} %); RSS ${r.rss[0]?.mb} → ${r.rss.at(-1)?.mb} MB ` +
         `(trend ${round(r.rssSlopeMbPerMin, 2)} MB/min after the first minute); readings ${r.stats.readings}, acked ${r.stats.acked}` +
-        `${r.stored === undefined ? '' : `, stored ${r.stored}`}, lost connections ${r.stats.lost}`,
+        `${r.stored === undefined ? '' : `, stored ${r.stored}`}, unacknowledged ${r.unacknowledged}, lost connections ${r.stats.lost}`,
     );
   }
-  const [b, s] = results;
-  if (!b || !s) throw new Error('both runs must finish');
-  const lost = s.stats.readings - (s.stored ?? 0);
-  console.log(
-    JSON.stringify({
-      devices: o.devices,
-      interval_s: o.intervalS,
-      duration_s: o.durationS,
-      connect_rate_per_s: o.rate,
-      stack_provision_s: round(s.provisionS),
-      bare_connect_s: round(b.connectS),
-      stack_connect_s: round(s.connectS),
-      bare_connack_p99_ms: round(percentile(b.connack, 99), 1),
-      stack_connack_p99_ms: round(percentile(s.connack, 99), 1),
-      bare_puback_p50_ms: round(percentile(b.puback, 50), 1),
-      bare_puback_p99_ms: round(percentile(b.puback, 99), 1),
-      stack_puback_p50_ms: round(percentile(s.puback, 50), 1),
-      stack_puback_p95_ms: round(percentile(s.puback, 95), 1),
-      stack_puback_p99_ms: round(percentile(s.puback, 99), 1),
-      bare_cpu_us_per_msg: round(b.cpuUsPerMsg),
-      stack_cpu_us_per_msg: round(s.cpuUsPerMsg),
-      cpu_ratio: round(s.cpuUsPerMsg / b.cpuUsPerMsg, 2),
-      stack_cpu_pct_of_core: round(s.cpuPctOfCore),
-      generator_cpu_pct_of_core: round(s.generatorPctOfCore),
-      bare_rss_mb: [b.rss[0]?.mb, b.rss.at(-1)?.mb],
-      stack_rss_mb: [s.rss[0]?.mb, s.rss.at(-1)?.mb],
-      stack_rss_max_mb: Math.max(...s.rss.map((x) => x.mb)),
-      stack_rss_trend_mb_per_min: round(s.rssSlopeMbPerMin, 2),
-      stack_readings: s.stats.readings,
-      stack_acked: s.stats.acked,
-      stack_stored: s.stored,
-      stack_readings_lost: lost,
-      stack_connections_lost: s.stats.lost,
-    }),
-  );
-  process.exit(lost === 0 && s.unacknowledged === 0 ? 0 : 1);
+  const figures: Record<string, unknown> = { devices: o.devices, interval_s: o.intervalS, duration_s: o.durationS, connect_rate_per_s: o.rate };
+  for (const r of results) {
+    Object.assign(figures, {
+      [`${r.mode}_connect_s`]: round(r.connectS),
+      [`${r.mode}_connack_p50_ms`]: round(percentile(r.connack, 50), 1),
+      [`${r.mode}_connack_p99_ms`]: round(percentile(r.connack, 99), 1),
+      [`${r.mode}_msgs_per_s`]: round(r.measured / o.durationS),
+      [`${r.mode}_puback_p50_ms`]: round(percentile(r.puback, 50), 1),
+      [`${r.mode}_puback_p95_ms`]: round(percentile(r.puback, 95), 1),
+      [`${r.mode}_puback_p99_ms`]: round(percentile(r.puback, 99), 1),
+      [`${r.mode}_cpu_us_per_msg`]: round(r.cpuUsPerMsg),
+      [`${r.mode}_cpu_pct_of_core`]: round(r.cpuPctOfCore),
+      [`${r.mode}_generator_cpu_pct_of_core`]: round(r.generatorPctOfCore),
+      [`${r.mode}_rss_first_last_max_mb`]: [r.rss[0]?.mb, r.rss.at(-1)?.mb, Math.max(...r.rss.map((x) => x.mb))],
+      [`${r.mode}_rss_trend_mb_per_min`]: round(r.rssSlopeMbPerMin, 2),
+      [`${r.mode}_readings`]: r.stats.readings,
+      [`${r.mode}_acked`]: r.stats.acked,
+      [`${r.mode}_connections_lost`]: r.stats.lost,
+    });
+  }
+  const b = results.find((r) => r.mode === 'bare');
+  const s = results.find((r) => r.mode === 'stack');
+  const lost = s ? s.stats.readings - (s.stored ?? 0) : 0;
+  if (s) Object.assign(figures, { stack_provision_s: round(s.provisionS), stack_stored: s.stored, stack_readings_lost: lost });
+  if (b && s) figures.cpu_ratio = round(s.cpuUsPerMsg / b.cpuUsPerMsg, 2);
+  console.log(JSON.stringify(figures));
+  process.exit(lost === 0 && (s?.unacknowledged ?? 0) === 0 ? 0 : 1);
 }
 
 main().catch((e: unknown) => {

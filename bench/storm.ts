@@ -43,13 +43,15 @@ async function restart(fleet: Fleet, server: BenchServer, o: StormOptions, dataD
   await server.kill();
   const before = fleet.connackMs.length;
   await sleep(o.downS * 1000);
+  const starting = performance.now();
   const restarted = await startServer(server.mode, { dataDir, port: server.port });
+  const startS = (performance.now() - starting) / 1000;
   const backS = await until(() => fleet.connected() === o.devices, 300_000);
   const reconnects = sorted(fleet.connackMs.slice(before));
   await sleep(2 * o.intervalS * 1000);
   fleet.stopMeasuring();
   await until(() => fleet.unacknowledged() === 0, 60_000);
-  return { restarted, backS, reconnects, back: fleet.connected() };
+  return { restarted, startS, backS, reconnects, back: fleet.connected() };
 }
 
 async function runOne(mode: ServerMode, o: StormOptions) {
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
     );
     if (r.after)
       console.log(
-        `${mode.padEnd(5)} restart: ${r.after.back}/${o.devices} back ${round(r.after.backS)} s after the server was ready, reconnect CONNACK p99 ` +
+        `${mode.padEnd(5)} restart: started in ${round(r.after.startS)} s; ${r.after.back}/${o.devices} back ${round(r.after.backS)} s after it was ready, reconnect CONNACK p99 ` +
           `${round(percentile(r.after.reconnects, 99))} ms; readings ${r.stats.readings}, acked ${r.stats.acked}, re-sent ${r.stats.resent}` +
           `${mode === 'stack' ? `, stored ${r.stored}` : ''}, still unacknowledged ${r.unacknowledged}`,
       );
@@ -125,6 +127,8 @@ async function main(): Promise<void> {
       ...(b.after && s.after
         ? {
             down_s: o.downS,
+            bare_start_s: round(b.after.startS),
+            stack_start_s: round(s.after.startS),
             bare_back_s: round(b.after.backS),
             stack_back_s: round(s.after.backS),
             bare_reconnect_connack_p99_ms: round(percentile(b.after.reconnects, 99)),
