@@ -321,6 +321,11 @@ export interface Store extends PeopleStore, ControlStore, AlertStore {
   /** Registers a device; the answer carries the plain bind code, the only time it is seen. */
   createDevice(d: NewDevice, now: number): Promise<DeviceRecord & { bindCode: string }>;
   getDevice(id: string): Promise<DeviceRecord | undefined>;
+  /**
+   * Which of these devices are registered, without reading their secrets (ingest checks every
+   * message's device; devices are never deleted, so the answer may be cached).
+   */
+  existingDevices(ids: readonly string[]): Promise<Set<string>>;
   listDevices(): Promise<DeviceStatus[]>;
   deviceStatus(id: string): Promise<DeviceStatus | undefined>;
   /**

@@ -32,6 +32,16 @@ export function runDeviceAdminContract(store: () => Store): void {
       expect(await store().deviceDisabledAt(d.id)).toBeUndefined();
     });
 
+    test('existingDevices: the registered ones among many ids, over more than one query page', async () => {
+      const a = await store().createDevice(device('exists-a'), 1000);
+      const b = await store().createDevice(device('exists-b'), 1000);
+      const unknown = Array.from({ length: 150 }, (_, k) => `pk0000test1/nobody-${k}`);
+      const ids = [...unknown.slice(0, 120), a.id, ...unknown.slice(120), b.id, a.id];
+      expect([...(await store().existingDevices(ids))].sort()).toEqual([a.id, b.id].sort());
+      expect(await store().existingDevices([])).toEqual(new Set());
+      expect(await store().existingDevices(['not a device id'])).toEqual(new Set());
+    });
+
     test('unknown devices: false, nothing created', async () => {
       const id = 'pk0000test1/nobody-admin';
       expect(await store().setDeviceDisabled(id, true, 1000)).toBe(false);

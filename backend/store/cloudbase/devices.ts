@@ -135,6 +135,29 @@ export function createDevices(cdb: CloudbaseDb, keys: SecretKeys, perDevice: (id
         bindCode: d.bindCode,
       };
     },
+    /** Registered devices among `ids`: their documents' keys only, 100 per query (the `in` list CloudBase takes). */
+    async existing(ids: readonly string[]): Promise<Set<string>> {
+      const byKey = new Map(ids.map((id) => [deviceKeyOf(id), id]));
+      const keys = [...byKey.keys()];
+      const out = new Set<string>();
+      for (let i = 0; i < keys.length; i += 100) {
+        const chunk = keys.slice(i, i + 100);
+        const found = docsOf(
+          await cdb.run(() =>
+            devices()
+              .where({ _id: _.in(chunk) })
+              .field({ _id: true })
+              .limit(chunk.length)
+              .get(),
+          ),
+        );
+        for (const d of found) {
+          const id = byKey.get(d._id as string);
+          if (id !== undefined) out.add(id);
+        }
+      }
+      return out;
+    },
     async get(id: string): Promise<DeviceRecord | undefined> {
       const d = await doc(id);
       return d ? toRecord(d) : undefined;

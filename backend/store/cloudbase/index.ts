@@ -56,6 +56,7 @@ export function createCloudbaseStore(opts: CloudbaseStoreOptions & { keys: Secre
     }),
     createDevice: open(devices.create),
     getDevice: open(devices.get),
+    existingDevices: open(devices.existing),
     listDevices: open(devices.list),
     deviceStatus: open(devices.status),
     setDeviceDisabled: open(deviceAdmin.setDisabled),

@@ -64,6 +64,7 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
     ),
     createDevice: lift(devices.create),
     getDevice: lift(devices.get),
+    existingDevices: lift((ids: readonly string[]) => new Set(ids.filter((id) => devices.rowId(id) !== undefined))),
     listDevices: lift(devices.list),
     deviceStatus: lift(devices.status),
     setDeviceDisabled: lift(deviceAdmin.setDisabled),

@@ -57,17 +57,17 @@ export const batch: Handler = async ({ event, deps }) => {
   const presence: PresenceEvent[] = [];
   const rejections: RejectionEvent[] = [];
   const info: DeviceInfoUpdate[] = [];
-  const known = new Map<string, boolean>();
+  // One lookup for the batch's devices (no secrets read): unknown ones' messages are rejected below.
+  const known = await store.existingDevices([...new Set(parsed.messages.map((m) => m.deviceId))]);
   const reject = (deviceId: string, kind: RejectKind, at: number, detail: string) => {
     rejections.push({ deviceId, kind, at, detail });
     log.once(`${deviceId}:${kind}`, `device ${deviceId} sent bad input (${kind}): ${detail} [logged once per device and kind]`);
   };
 
   for (const m of parsed.messages) {
-    if (!known.has(m.deviceId)) known.set(m.deviceId, (await store.getDevice(m.deviceId)) !== undefined);
     if (m.type === 'presence') {
       replies.push(null);
-      if (known.get(m.deviceId)) presence.push({ deviceId: m.deviceId, online: m.online, at: m.at });
+      if (known.has(m.deviceId)) presence.push({ deviceId: m.deviceId, online: m.online, at: m.at });
       continue;
     }
     if (m.type === 'rejected') {
@@ -76,7 +76,7 @@ export const batch: Handler = async ({ event, deps }) => {
       continue;
     }
     const topic = parseTopic(m.topic);
-    if (!known.get(m.deviceId) || !topic || deviceIdOf(topic) !== m.deviceId || !isUplink(topic.kind)) {
+    if (!known.has(m.deviceId) || !topic || deviceIdOf(topic) !== m.deviceId || !isUplink(topic.kind)) {
       reject(m.deviceId, 'unexpected-topic', m.receivedAt, `not an uplink topic of a registered device: ${m.topic}`);
       replies.push({ code: ReplyCode.Malformed, id: '', message: 'unexpected topic' });
       continue;
