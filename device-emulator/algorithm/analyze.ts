@@ -69,9 +69,7 @@ function invalid(reason: HeartRateReason, sqi: SignalQualityIndices, quality = 0
 
 /** `x` detrended and divided by `dc`. */
 function normalised(x: ArrayLike<number>, dc: number): Float64Array {
-  const d = detrendLinear(x);
-  for (let i = 0; i < d.length; i++) d[i] /= dc;
-  return d;
+  return detrendLinear(x).map((v) => v / dc);
 }
 
 /**

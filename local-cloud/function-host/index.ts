@@ -107,11 +107,11 @@ export function createFunctionHost(opts: FunctionHostOptions) {
   async function callerFrom(req: IncomingMessage): Promise<Caller | 'invalid'> {
     const auth = req.headers.authorization;
     if (!auth) return { kind: 'anonymous' };
-    const m = /^Bearer\s+(\S+)$/i.exec(auth);
-    if (!m) return 'invalid';
-    if (sameToken(m[1], opts.adminToken)) return { kind: 'admin' };
-    if (sameToken(m[1], opts.serviceToken)) return { kind: 'service', name: 'webhook' };
-    return (await opts.resolveBearer?.(m[1])) ?? 'invalid';
+    const token = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
+    if (token === undefined) return 'invalid';
+    if (sameToken(token, opts.adminToken)) return { kind: 'admin' };
+    if (sameToken(token, opts.serviceToken)) return { kind: 'service', name: 'webhook' };
+    return (await opts.resolveBearer?.(token)) ?? 'invalid';
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -143,9 +143,9 @@ export function createFunctionHost(opts: FunctionHostOptions) {
       if (!consoleFiles) return send(res, 404, err(ErrorCode.NotFound, 'this host serves no web console'));
       return consoleFiles.handle(req, res, url.pathname);
     }
-    const m = /^\/functions\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
-    if (!m) return send(res, 404, err(ErrorCode.NotFound, 'not found: use POST /functions/<name> or GET /health'));
-    if (!opts.runner.names.includes(m[1])) return send(res, 404, err(ErrorCode.NotFound, `no function named ${m[1]}`));
+    const name = /^\/functions\/([A-Za-z0-9_-]+)$/.exec(url.pathname)?.[1];
+    if (name === undefined) return send(res, 404, err(ErrorCode.NotFound, 'not found: use POST /functions/<name> or GET /health'));
+    if (!opts.runner.names.includes(name)) return send(res, 404, err(ErrorCode.NotFound, `no function named ${name}`));
     if (req.method !== 'POST') return send(res, 405, err(ErrorCode.BadRequest, 'use POST'));
     const caller = await callerFrom(req);
     if (caller === 'invalid') return send(res, 401, err(ErrorCode.Unauthenticated, 'invalid or expired token'));
@@ -163,7 +163,7 @@ export function createFunctionHost(opts: FunctionHostOptions) {
       }
       if (tooDeep(event, MAX_JSON_DEPTH)) return send(res, 400, err(ErrorCode.BadRequest, `request body is nested deeper than ${MAX_JSON_DEPTH} levels`));
     }
-    const keys = limiter && guessKeys(m[1], event, caller, req);
+    const keys = limiter && guessKeys(name, event, caller, req);
     if (keys) {
       const allowed = limiter.attempt(keys);
       if (!allowed.ok) {
@@ -171,7 +171,7 @@ export function createFunctionHost(opts: FunctionHostOptions) {
         return send(res, 429, err(ErrorCode.RateLimited, `too many attempts; try again in ${retryText(allowed.retryAfterMs)}`));
       }
     }
-    const result = await invoke(m[1], event, caller);
+    const result = await invoke(name, event, caller);
     if (keys && !result.ok && WRONG_GUESS.has(result.code)) limiter?.failure(keys);
     else if (keys && result.ok) limiter?.success(keys.slice(1));
     send(res, 200, result);
