@@ -9,10 +9,14 @@
  * M. Elgendi, "On the Analysis of Fingertip Photoplethysmogram Signals", Curr. Cardiol. Rev.
  * 8(1), 2012.
  */
-import { at, median } from './stats';
+import * as stats from './stats';
+import { median } from './stats';
 
 // Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
 const { abs, max, round } = Math;
+// Bound once, like Math: the per-sample loops would otherwise go through the module's export
+// getters on every read (tsx/esbuild), which cost more than the arithmetic.
+const { at } = stats;
 
 export interface Beat {
   /** Sample index of the diastolic minimum before the upstroke. */

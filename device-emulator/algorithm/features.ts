@@ -4,10 +4,14 @@
  * Inform. 19(3), 2015); the envelope ratio flags bursts, which motion produces and a pulse does not.
  */
 import type { Beat } from './beats';
-import { at, correlation, mean } from './stats';
+import * as stats from './stats';
+import { correlation, mean } from './stats';
 
 // Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
 const { floor, max, min, round, sqrt } = Math;
+// Bound once, like Math: the per-sample loops would otherwise go through the module's export
+// getters on every read (tsx/esbuild), which cost more than the arithmetic.
+const { at, item } = stats;
 
 /**
  * Mean correlation of each beat with the average of the OTHER beats. Beats are cut from 0.3
@@ -59,8 +63,8 @@ export function envelopeRatio(x: Float64Array, sampleRateHz: number): number {
   }
   if (rms.length < 2) return 1;
   const sorted = [...rms].sort((a, b) => a - b);
-  const med = at(sorted, floor((sorted.length - 1) / 2));
-  return med > 0 ? at(sorted, sorted.length - 1) / med : Number.POSITIVE_INFINITY;
+  const med = item(sorted, floor((sorted.length - 1) / 2));
+  return med > 0 ? item(sorted, sorted.length - 1) / med : Number.POSITIVE_INFINITY;
 }
 
 /** Skewness of the first difference: negative when the signal falls faster than it rises. */

@@ -4,10 +4,14 @@
  * fine frequency grid (Goertzel recurrence) for sub-bin refinement and for the spectral
  * ratio-of-ratios.
  */
-import { at, parabolicOffset } from './stats';
+import * as stats from './stats';
+import { parabolicOffset } from './stats';
 
 // Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
 const { PI, cos, floor, log, max, min, sin, sqrt } = Math;
+// Bound once, like Math: the per-sample loops would otherwise go through the module's export
+// getters on every read (tsx/esbuild), which cost more than the arithmetic.
+const { at } = stats;
 
 /**
  * Autocorrelation normalised over the overlapping part of the window for lags 0..maxLag, so a

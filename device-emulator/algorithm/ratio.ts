@@ -23,10 +23,13 @@
  * §9.2.4), with n_d = half the pulse bins (a harmonic spreads over neighbouring bins).
  */
 import type { WindowSpectrum } from './spectrum';
-import { at } from './stats';
+import * as stats from './stats';
 
 // Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
 const { max, sqrt } = Math;
+// Bound once, like Math: the per-sample loops would otherwise go through the module's export
+// getters on every read (tsx/esbuild), which cost more than the arithmetic.
+const { at } = stats;
 
 export interface RatioEstimate {
   /** Deming slope of red on IR over the coherence-weighted pulse bins (NaN if undefined). */

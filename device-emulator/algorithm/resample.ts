@@ -4,10 +4,14 @@
  * Catmull–Rom cubic interpolation at the new sample instants.
  */
 import { lowPass } from './filters';
-import { at, type Samples } from './stats';
+import * as stats from './stats';
+import type { Samples } from './stats';
 
 // Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
 const { floor, max, min } = Math;
+// Bound once, like Math: the per-sample loops would otherwise go through the module's export
+// getters on every read (tsx/esbuild), which cost more than the arithmetic.
+const { at } = stats;
 
 export function resample(x: Samples, fromHz: number, toHz: number): Float64Array {
   if (!(fromHz > 0 && toHz > 0)) throw new RangeError('sample rates must be positive');

@@ -11,10 +11,13 @@
  * (median power per bin, / ln 2 for the χ²₂ median), which tells a weak pulse (residual at the
  * floor) from interference (residual far above it).
  */
-import { at } from './stats';
+import * as stats from './stats';
 
 // Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
 const { LN2, PI, ceil, cos, floor, max, min, sin } = Math;
+// Bound once, like Math: the per-sample loops would otherwise go through the module's export
+// getters on every read (tsx/esbuild), which cost more than the arithmetic.
+const { at } = stats;
 
 /** Power per bin of the pulse and residual sets, per channel. */
 export interface ChannelPower {
