@@ -13,7 +13,9 @@
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import * as v from 'valibot';
 import { err, ErrorCode, type Result } from '../../core';
+import { aclRequest, authRequest } from '../../core/api/contract/broker';
 import type { Caller } from '../../backend/runtime/context';
 import type { FunctionRunner } from '../function-runner';
 import type { MqttAuthEndpoints } from '../../backend/mqtt-policy/http';
@@ -182,14 +184,16 @@ export function createFunctionHost(opts: FunctionHostOptions) {
     const caller = await callerFrom(req);
     if (caller === 'invalid' || caller.kind !== 'service') return send(res, 401, err(ErrorCode.Unauthenticated, 'service token required'));
     const body = await readBody(req, 16 * 1024);
-    let parsed: Record<string, unknown> = {};
+    // Read as the `broker` function reads it (core/api/contract/broker.ts): what cannot be read is
+    // missing, and the answer a deny.
+    let json: unknown;
     try {
-      const v: unknown = body === 'too-large' ? {} : JSON.parse(body.toString('utf8'));
-      if (v && typeof v === 'object' && !Array.isArray(v) && !tooDeep(v, MAX_JSON_DEPTH)) parsed = v as Record<string, unknown>;
+      json = body === 'too-large' ? undefined : JSON.parse(body.toString('utf8'));
     } catch {
-      parsed = {};
+      json = undefined;
     }
-    return send(res, 200, kind === 'auth' ? await endpoints.auth(parsed) : await endpoints.acl(parsed));
+    if (tooDeep(json, MAX_JSON_DEPTH)) json = undefined;
+    return send(res, 200, kind === 'auth' ? await endpoints.auth(v.parse(authRequest, json)) : await endpoints.acl(v.parse(aclRequest, json)));
   }
 
   /**
