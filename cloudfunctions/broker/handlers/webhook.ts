@@ -10,9 +10,10 @@
  *   lacks — all through the broker's API, and none of them worth a redelivery if they fail.
  *
  * The answer is 200 only when everything is stored (events outside the time window are counted as
- * `stale` and dropped), 400 for a request that can never succeed — malformed, or every event
- * outside the window (EMQX must not resend it) — and 503 when storage failed (EMQX resends;
- * storing twice is harmless).
+ * `stale`, events that are not what EMQX sends as `malformed`, and both dropped), 400 for a
+ * request that can never succeed — an unreadable envelope, or no event both well-formed and inside
+ * the window (EMQX must not resend it) — and 503 when storage failed (EMQX resends; storing twice
+ * is harmless).
  * With an external broker, a device's PUBACK means "EMQX has it", and EMQX's retries of this
  * webhook are what brings it to storage (docs/deploy.md, "EMQX").
  */
