@@ -103,7 +103,9 @@ async function main(): Promise<void> {
     const r = await storm(mode, n, rate);
     results.push(r);
     console.log(
-      `${mode.padEnd(5)}: connected ${r.connected}/${n}, failed ${r.failed} ${JSON.stringify(r.failures)}, CONNACK p50 ${round(r.p50, 1)} ms p99 ${round(r.p99, 1)} ms, ${round(r.seconds, 1)} s, server CPU ${Math.round(r.cpuMs)} ms (${round((1000 * r.cpuMs) / n)} µs per connect)`,
+      `${mode.padEnd(5)}: connected ${r.connected}/${n}, failed ${r.failed} ${JSON.stringify(r.failures)}, ` +
+        `CONNACK p50 ${round(r.p50, 1)} ms p99 ${round(r.p99, 1)} ms, ${round(r.seconds, 1)} s, ` +
+        `server CPU ${Math.round(r.cpuMs)} ms (${round((1000 * r.cpuMs) / n)} µs per connect)`,
     );
   }
   const [b, s] = results;

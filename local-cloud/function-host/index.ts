@@ -228,7 +228,8 @@ export function createFunctionHost(opts: FunctionHostOptions) {
     if (!socket.writable || e.code === 'ECONNRESET') return void socket.destroy();
     const body = JSON.stringify(err(ErrorCode.BadRequest, 'malformed HTTP request'));
     socket.end(
-      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      'HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   });
 
