@@ -41,13 +41,14 @@ export interface WindowSpectrum {
   isPulse: Uint8Array;
 }
 
+/** Real and imaginary DFT values of two channels at the same bins. */
+type Bins = [are: Float64Array, aim: Float64Array, bre: Float64Array, bim: Float64Array];
+
 /**
  * Rectangular-window DFT of `a` and `b` at bins k0 … k1 by the Goertzel recurrence (one multiply
  * and two adds per sample and channel; G. Goertzel, Am. Math. Monthly 65(1), 1958); returns
  * [are, aim, bre, bim]. For an integer bin, X[k] = (s₁·cos w − s₂) + j·s₁·sin w exactly.
  */
-type Bins = [are: Float64Array, aim: Float64Array, bre: Float64Array, bim: Float64Array];
-
 function dftBins(a: Float64Array, b: Float64Array, k0: number, k1: number): Bins {
   const n = a.length;
   if (b.length !== n) throw new RangeError(`channels differ in length (${n} vs ${b.length})`);

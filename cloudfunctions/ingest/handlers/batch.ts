@@ -61,10 +61,13 @@ export async function storeBatch(deps: FunctionDeps, messages: readonly unknown[
   let malformed = 0;
   messages.forEach((raw, i) => {
     const m = parseItem(ingestMessage, raw, `messages.${i}`);
-    if (m.ok) return parsed.push(m.value);
-    parsed.push(undefined);
-    malformed++;
-    log.once(`ingest-malformed:${m.message}`, `ingest: malformed message refused: ${m.message} [logged once per problem]`);
+    if (m.ok) {
+      parsed.push(m.value);
+    } else {
+      parsed.push(undefined);
+      malformed++;
+      log.once(`ingest-malformed:${m.message}`, `ingest: malformed message refused: ${m.message} [logged once per problem]`);
+    }
   });
 
   const replies: Array<PendingReply | null> = [];
