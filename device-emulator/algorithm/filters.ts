@@ -57,12 +57,12 @@ function runSection(x: Float64Array, s: Biquad): Float64Array {
   const y0 = dcGain * x0;
   let z2 = s.b2 * x0 - s.a2 * y0;
   let z1 = y0 - s.b0 * x0;
-  let i = 0;
-  for (const xi of x) {
+  for (let i = 0; i < x.length; i++) {
+    const xi = at(x, i);
     const yi = s.b0 * xi + z1;
     z1 = s.b1 * xi - s.a1 * yi + z2;
     z2 = s.b2 * xi - s.a2 * yi;
-    y[i++] = yi;
+    y[i] = yi;
   }
   return y;
 }

@@ -87,8 +87,8 @@ export function dftAt(x: Float64Array, freqHz: number, sampleRateHz: number): { 
   const coeff = 2 * cos(w);
   let s1 = 0;
   let s2 = 0;
-  for (const xi of x) {
-    const s0 = xi + coeff * s1 - s2;
+  for (let i = 0; i < x.length; i++) {
+    const s0 = at(x, i) + coeff * s1 - s2;
     s2 = s1;
     s1 = s0;
   }
@@ -100,7 +100,9 @@ export function dftAt(x: Float64Array, freqHz: number, sampleRateHz: number): { 
 /** Hann-windowed copy of `x`. */
 export function hann(x: Float64Array): Float64Array {
   const n = x.length;
-  return x.map((v, i) => v * (0.5 - 0.5 * cos((2 * PI * i) / max(1, n - 1))));
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = at(x, i) * (0.5 - 0.5 * cos((2 * PI * i) / max(1, n - 1)));
+  return out;
 }
 
 /**
