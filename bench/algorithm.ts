@@ -126,7 +126,8 @@ function realFinger(json: Figures): void {
   if (deploy) {
     const c = deploy.curve;
     console.log(
-      `   deploy curve (ours, all files, not a score; ${deploy.fittedOn}): SpO2 = ${c.a.toFixed(2)} − ${(-c.b).toFixed(2)}·R on R ∈ [${deploy.ratioRange.map((r) => r.toFixed(3)).join(', ')}]`,
+      `   deploy curve (ours, all files, not a score; ${deploy.fittedOn}): ` +
+        `SpO2 = ${c.a.toFixed(2)} − ${(-c.b).toFixed(2)}·R on R ∈ [${deploy.ratioRange.map((r) => r.toFixed(3)).join(', ')}]`,
     );
     put(json, 'ours_finger_deploy_curve_a_pct', c.a);
     put(json, 'ours_finger_deploy_curve_b_pct_per_ratio', c.b);

@@ -112,16 +112,20 @@ export async function benchCloudbaseHistory(): Promise<void> {
   const per1000 = (x: number) => round(x, 0);
   console.log('per 1000 readings ingested: documents written / read (requests, a transaction being 4):');
   console.log(
-    `  one reading per message and batch:      ${per1000(single.written)} / ${per1000(single.read)} (${single.requests})   baseline one-document-per-reading: 1000 / 0 (1000)`,
+    `  one reading per message and batch:      ${per1000(single.written)} / ${per1000(single.read)} (${single.requests})` +
+      '   baseline one-document-per-reading: 1000 / 0 (1000)',
   );
   console.log(`  10 devices' messages per batch:         ${per1000(mixed.written)} / ${per1000(mixed.read)} (${mixed.requests})`);
   console.log(`  a minute of 1 Hz readings per message:  ${per1000(buffered.written)} / ${per1000(buffered.read)} (${buffered.requests})`);
   console.log(
-    `history, ${DAYS} days at one reading per ${INTERVAL_S} s (${rowsInRange} readings) → ${buckets} buckets: ${q.docsRead} documents read in ${q.requests} requests (baseline: ${rowsInRange} documents)`,
+    `history, ${DAYS} days at one reading per ${INTERVAL_S} s (${rowsInRange} readings) → ${buckets} buckets: ` +
+      `${q.docsRead} documents read in ${q.requests} requests (baseline: ${rowsInRange} documents)`,
   );
   const readingsPerDay = (w: number) => Math.floor((QUOTA.writesPerDay / w) * 1000);
   console.log(
-    `basic plan: ${readingsPerDay(single.written)} readings/day sent one per message (${round(readingsPerDay(single.written) / 1440, 1)} devices at one a minute), ${readingsPerDay(buffered.written)} sent a minute per message; ${Math.floor(QUOTA.readsPerDay / Math.max(1, q.docsRead))} such ${DAYS}-day queries a day`,
+    `basic plan: ${readingsPerDay(single.written)} readings/day sent one per message ` +
+      `(${round(readingsPerDay(single.written) / 1440, 1)} devices at one a minute), ${readingsPerDay(buffered.written)} sent a minute per message; ` +
+      `${Math.floor(QUOTA.readsPerDay / Math.max(1, q.docsRead))} such ${DAYS}-day queries a day`,
   );
   console.log(
     JSON.stringify({

@@ -154,7 +154,8 @@ async function main(): Promise<void> {
   const longest = inProcess[DAYS];
   const week = spans.includes(7) ? 7 : spans[0];
   console.log(
-    `HTTP ${DAYS} days / ${week} days: ${round(http[DAYS].p50 / http[week].p50, 2)}×; raw GROUP BY (no rollups) for ${DAYS} days: p50 ${round(rawGroupBy.p50)} ms`,
+    `HTTP ${DAYS} days / ${week} days: ${round(http[DAYS].p50 / http[week].p50, 2)}×; ` +
+      `raw GROUP BY (no rollups) for ${DAYS} days: p50 ${round(rawGroupBy.p50)} ms`,
   );
   console.log(
     JSON.stringify({

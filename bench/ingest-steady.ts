@@ -134,7 +134,8 @@ async function runOne(mode: 'bare' | 'stack', n: number, intervalS: number, dura
 
 export async function benchSteady(o: SteadyOptions): Promise<void> {
   console.log(
-    `bench:ingest --steady — ${o.devices} devices, QoS 1, ${o.durationS} s measured per run; server CPU from its own process; bare aedes and the stack in the same run`,
+    `bench:ingest --steady — ${o.devices} devices, QoS 1, ${o.durationS} s measured per run; ` +
+      'server CPU from its own process; bare aedes and the stack in the same run',
   );
   const results: SteadyResult[] = [];
   for (const intervalS of [o.intervalS, o.slowIntervalS]) {
@@ -142,13 +143,16 @@ export async function benchSteady(o: SteadyOptions): Promise<void> {
       const r = await runOne(mode, o.devices, intervalS, o.durationS);
       results.push(r);
       console.log(
-        `${mode.padEnd(5)} 1/${intervalS} s: ${r.measured} msgs measured, server CPU ${round(r.cpuUsPerMsg)} µs/msg (${round(r.cpuMsPerS)} ms/s), PUBACK p50 ${round(r.p50, 1)} ms p99 ${round(r.p99, 1)} ms; sent ${r.sent} acked ${r.acked}${r.stored === undefined ? '' : ` stored ${r.stored}, ${round(r.perBatch ?? 0)} msgs/batch`}`,
+        `${mode.padEnd(5)} 1/${intervalS} s: ${r.measured} msgs measured, server CPU ${round(r.cpuUsPerMsg)} µs/msg (${round(r.cpuMsPerS)} ms/s), ` +
+          `PUBACK p50 ${round(r.p50, 1)} ms p99 ${round(r.p99, 1)} ms; sent ${r.sent} acked ${r.acked}` +
+          (r.stored === undefined ? '' : ` stored ${r.stored}, ${round(r.perBatch ?? 0)} msgs/batch`),
       );
     }
   }
   const [fb, fs, sb, ss] = results;
   console.log(
-    `1/${o.intervalS} s: stack CPU per message ${round(fs.cpuUsPerMsg / fb.cpuUsPerMsg, 2)}× the bare broker's; 1/${o.slowIntervalS} s: PUBACK p99 ${round(ss.p99 / sb.p99, 2)}× the bare broker's`,
+    `1/${o.intervalS} s: stack CPU per message ${round(fs.cpuUsPerMsg / fb.cpuUsPerMsg, 2)}× the bare broker's; ` +
+      `1/${o.slowIntervalS} s: PUBACK p99 ${round(ss.p99 / sb.p99, 2)}× the bare broker's`,
   );
   const lost = results.reduce((a, r) => a + (r.stored === undefined ? 0 : r.sent - r.stored), 0);
   console.log(

@@ -154,7 +154,8 @@ async function main(): Promise<void> {
     raws.push(raw);
     runs.push(b);
     console.log(
-      `round ${r}: baseline ${Math.round(raw)} msg/s · backend ${Math.round(b.rate)} readings/s (${round((100 * b.rate) / raw)} %) · p50 ${round(b.p50, 1)} ms · p99 ${round(b.p99, 1)} ms · lost ${K * M - b.stored}`,
+      `round ${r}: baseline ${Math.round(raw)} msg/s · backend ${Math.round(b.rate)} readings/s (${round((100 * b.rate) / raw)} %) · ` +
+        `p50 ${round(b.p50, 1)} ms · p99 ${round(b.p99, 1)} ms · lost ${K * M - b.stored}`,
     );
   }
   const raw = median(raws);

@@ -113,10 +113,11 @@ async function main(): Promise<void> {
     rate: numberFlag(argv, '--rate', 500),
     sampleS: numberFlag(argv, '--sample', 30),
   };
-  console.log(
-    `bench:scale — ${o.devices} terminals × one QoS 1 reading every ${o.intervalS} s for ${o.durationS} s, connecting at ${o.rate}/s; bare aedes, then the stack`,
-  );
   const modes: ServerMode[] = argv.includes('--stack-only') ? ['stack'] : ['bare', 'stack'];
+  console.log(
+    `bench:scale — ${o.devices} terminals × one QoS 1 reading every ${o.intervalS} s for ${o.durationS} s, ` +
+      `connecting at ${o.rate}/s; ${modes.join(', then ')}`,
+  );
   const results: Array<Awaited<ReturnType<typeof runOne>>> = [];
   for (const mode of modes) {
     const r = await runOne(mode, o);

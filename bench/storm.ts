@@ -88,7 +88,8 @@ async function main(): Promise<void> {
     restart: !argv.includes('--no-restart'),
   };
   console.log(
-    `bench:storm — ${o.devices} terminals connecting at ${o.rate}/s${o.restart ? `, then a restart (${o.downS} s down) while they post every ${o.intervalS} s` : ''}; bare aedes, then the stack`,
+    `bench:storm — ${o.devices} terminals connecting at ${o.rate}/s` +
+      `${o.restart ? `, then a restart (${o.downS} s down) while they post every ${o.intervalS} s` : ''}; bare aedes, then the stack`,
   );
   const results = [];
   for (const mode of ['bare', 'stack'] as const) {
@@ -102,7 +103,8 @@ async function main(): Promise<void> {
     );
     if (r.after)
       console.log(
-        `${mode.padEnd(5)} restart: started in ${round(r.after.startS)} s; ${r.after.back}/${o.devices} back ${round(r.after.backS)} s after it was ready, reconnect CONNACK p99 ` +
+        `${mode.padEnd(5)} restart: started in ${round(r.after.startS)} s; ${r.after.back}/${o.devices} back ${round(r.after.backS)} s after it was ready, ` +
+          `reconnect CONNACK p99 ` +
           `${round(percentile(r.after.reconnects, 99))} ms; readings ${r.stats.readings}, acked ${r.stats.acked}, re-sent ${r.stats.resent}` +
           `${mode === 'stack' ? `, stored ${r.stored}` : ''}, still unacknowledged ${r.unacknowledged}`,
       );

@@ -95,11 +95,17 @@ export async function runEmulatorCli(argv: string[], deps: EmulatorCliDeps): Pro
   const stateDir = resolve(values['state-dir'] ?? join(dataDir, 'emulator-state'));
   if (values.fresh) rmSync(stateDir, { recursive: true, force: true });
   const creds = await credentials(values, dataDir, deps, env);
+  // Devices take the scenarios in turn.
+  const scenarioOf = (i: number) => {
+    const name = scenarios[i % scenarios.length];
+    if (name === undefined) throw new Error('--scenario names no scenario');
+    return name;
+  };
   const devices = creds.map((c, i) =>
     createDevice({
       brokerUrl: values.broker,
       credentials: c,
-      source: createVitalsSource(scenarios[i % scenarios.length], i + 1, now),
+      source: createVitalsSource(scenarioOf(i), i + 1, now),
       settings: { intervalS },
       stateStore: createFileStateStore(stateDir, deviceIdOf(c)),
       rawStream: values['raw-stream'],

@@ -110,7 +110,8 @@ function startStatus(stack: Stack): NodeJS.Timeout {
   const tty = Boolean(process.stdout.isTTY);
   const print = async () => {
     const s = await stack.status();
-    const line = `[${new Date().toISOString().slice(11, 19)}] devices online ${s.devicesOnline}/${s.devices} · readings stored ${s.readings} · rejected ${s.flow.rejected}`;
+    const time = new Date().toISOString().slice(11, 19);
+    const line = `[${time}] devices online ${s.devicesOnline}/${s.devices} · readings stored ${s.readings} · rejected ${s.flow.rejected}`;
     if (tty) process.stdout.write(`\r${line}   `);
     else console.log(line);
   };

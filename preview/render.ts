@@ -40,26 +40,44 @@ const CHART_WIDTH = 646;
 /** Rules WeChat's own renderer provides and the simulator's elements lack (`button`: WeChat's "v2" look at 750 px). */
 export const BASE_CSS = `
 html, body { margin: 0; padding: 0; background: #f5f6f8; }
-body { width: 750px; font-family: "Noto Sans SC", "Noto Sans CJK SC", "PingFang SC", sans-serif; font-size: 28px; color: #262626; -webkit-font-smoothing: antialiased; }
+body {
+  width: 750px; font-family: "Noto Sans SC", "Noto Sans CJK SC", "PingFang SC", sans-serif; font-size: 28px; color: #262626;
+  -webkit-font-smoothing: antialiased;
+}
 wx-view, wx-scroll-view, wx-picker, wx-form, wx-block, wx-textarea, wx-input { display: block; }
 wx-text { display: inline; }
 wx-image { display: inline-block; }
 wx-input, wx-textarea { min-height: 1.4em; }
 wx-input { display: flex; align-items: center; }
 wx-input::before, wx-textarea::before { content: attr(data-preview-value); color: #262626; }
-wx-input[data-preview-value=""]::before, wx-textarea[data-preview-value=""]::before, wx-input:not([data-preview-value])::before { content: attr(data-preview-placeholder); color: #bfbfbf; }
-wx-button { position: relative; display: block; box-sizing: border-box; width: 368px; margin-left: auto; margin-right: auto; padding: 16px 48px; font-size: 34px; font-weight: 700; line-height: 1.41176471; text-align: center; border-radius: 8px; overflow: hidden; color: #000; background-color: #f2f2f2; }
-wx-button::after { content: ""; position: absolute; top: 0; left: 0; width: 200%; height: 200%; box-sizing: border-box; border: 1px solid rgba(0, 0, 0, .2); border-radius: 16px; transform: scale(.5); transform-origin: 0 0; }
+wx-input[data-preview-value=""]::before, wx-textarea[data-preview-value=""]::before, wx-input:not([data-preview-value])::before {
+  content: attr(data-preview-placeholder); color: #bfbfbf;
+}
+wx-button {
+  position: relative; display: block; box-sizing: border-box; width: 368px; margin-left: auto; margin-right: auto; padding: 16px 48px;
+  font-size: 34px; font-weight: 700; line-height: 1.41176471; text-align: center; border-radius: 8px; overflow: hidden;
+  color: #000; background-color: #f2f2f2;
+}
+wx-button::after {
+  content: ""; position: absolute; top: 0; left: 0; width: 200%; height: 200%; box-sizing: border-box;
+  border: 1px solid rgba(0, 0, 0, .2); border-radius: 16px; transform: scale(.5); transform-origin: 0 0;
+}
 wx-image > img.preview-image { display: block; width: 100%; height: 100%; object-fit: cover; }
 wx-switch { display: inline-block; width: 52px; height: 32px; border-radius: 16px; background: #e5e5e5; position: relative; }
-wx-switch::after { content: ""; position: absolute; top: 2px; left: 2px; width: 28px; height: 28px; border-radius: 50%; background: #fff; box-shadow: 0 1px 3px rgba(0,0,0,.3); }
+wx-switch::after {
+  content: ""; position: absolute; top: 2px; left: 2px; width: 28px; height: 28px; border-radius: 50%; background: #fff;
+  box-shadow: 0 1px 3px rgba(0,0,0,.3);
+}
 wx-switch[data-preview-checked="true"] { background: #1677ff; }
 wx-switch[data-preview-checked="true"]::after { left: 22px; }
 .preview-root { padding: 0; }
 .preview-page { min-height: 100vh; }
 .preview-component { padding: 24px; box-sizing: content-box; }
 /* The placeholder as components/chart draws it (.chart__placeholder): #595959 on white (7:1), 28rpx. */
-.chart-stub { width: 100%; display: flex; align-items: center; justify-content: center; color: #595959; font-size: calc(28px * var(--fs, 1)); background: #fff; }
+.chart-stub {
+  width: 100%; display: flex; align-items: center; justify-content: center; color: #595959; font-size: calc(28px * var(--fs, 1));
+  background: #fff;
+}
 `;
 
 const settle = async (rounds = 20) => {

@@ -330,7 +330,12 @@ export function componentScenes(): Scene[] {
       props: { ...tile, value: '112', time: '10:00:00', state: 'fresh', flag: '偏快' },
     },
     { name: 'vital-tile-stale', path: 'components/vital-tile', width: 230, props: { ...tile, value: '71', time: '09:15:02 · 44 分钟前', state: 'stale' } },
-    { name: 'vital-tile-offline', path: 'components/vital-tile', width: 230, props: { ...tile, value: '71', time: '09:15:02 · 44 分钟前', state: 'offline' } },
+    {
+      name: 'vital-tile-offline',
+      path: 'components/vital-tile',
+      width: 230,
+      props: { ...tile, value: '71', time: '09:15:02 · 44 分钟前', state: 'offline' },
+    },
     { name: 'vital-tile-empty', path: 'components/vital-tile', width: 230, props: { ...tile, value: '--', state: 'empty' } },
     {
       name: 'device-control-idle',
@@ -350,11 +355,24 @@ export function componentScenes(): Scene[] {
     {
       name: 'device-control-offline',
       path: 'components/device-control',
-      props: { online: false, enabled: false, intervalS: 300, outcome: { kind: 'queued', text: '设备离线：设置已保存，设备上线后自动生效' } },
+      props: {
+        online: false,
+        enabled: false,
+        intervalS: 300,
+        outcome: { kind: 'queued', text: '设备离线：设置已保存，设备上线后自动生效' },
+      },
     },
     { name: 'status-view-loading', path: 'components/status-view', props: { state: 'loading' } },
-    { name: 'status-view-error', path: 'components/status-view', props: { state: 'error', message: '网络或服务暂不可用，请稍后重试', action: '重试' } },
-    { name: 'status-view-empty', path: 'components/status-view', props: { state: 'empty', title: '这段时间没有测量数据', message: '换一个时间范围试试。' } },
+    {
+      name: 'status-view-error',
+      path: 'components/status-view',
+      props: { state: 'error', message: '网络或服务暂不可用，请稍后重试', action: '重试' },
+    },
+    {
+      name: 'status-view-empty',
+      path: 'components/status-view',
+      props: { state: 'empty', title: '这段时间没有测量数据', message: '换一个时间范围试试。' },
+    },
     {
       name: 'alert-banner-warning',
       path: 'components/alert-banner',

@@ -19,7 +19,10 @@ const SHAPES: Record<string, string> = {
 const COLOURS = { light: { normal: '#595959', active: '#0958d9' }, dark: { normal: '#bfbfbf', active: '#69b1ff' } };
 
 function svg(shape: string, colour: string): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="81" height="81" fill="none" stroke="${colour}" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">${shape}</svg>`;
+  return (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="81" height="81" fill="none" ' +
+    `stroke="${colour}" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">${shape}</svg>`
+  );
 }
 
 async function main(): Promise<void> {

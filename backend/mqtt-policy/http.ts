@@ -9,25 +9,23 @@
  *   POST /mqtt/acl   {"clientid", "username", "topic", "action"}    → {"result": "allow" | "deny"}
  *
  * `action` is `publish` or `subscribe` (EMQX placeholders ${clientid}, ${username}, ${password},
- * ${topic}, ${action}). Anything malformed is denied.
+ * ${topic}, ${action}). The bodies are read by `authRequest` / `aclRequest` of the `broker`
+ * contract (core/api/contract/broker.ts), which turn anything unreadable into a missing field:
+ * anything malformed is denied.
  */
+import type { AclAnswer, AclRequest, AuthAnswer, AuthRequest } from '../../core/api/contract/broker';
 import type { MqttPolicy } from './index';
-
-type Body = Record<string, unknown>;
-const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 export function createMqttAuthEndpoints(policy: MqttPolicy) {
   return {
-    async auth(body: Body): Promise<{ result: 'allow' | 'deny'; is_superuser: false }> {
-      const clientId = str(body.clientid);
-      if (clientId === undefined) return { result: 'deny', is_superuser: false };
+    async auth(body: AuthRequest): Promise<AuthAnswer> {
+      if (body.clientid === undefined) return { result: 'deny', is_superuser: false };
       // `peerhost` (EMQX's ${peerhost}), when sent, lets failed logins back off per source address.
-      const login = await policy.authenticate(clientId, str(body.username), str(body.password), str(body.peerhost));
+      const login = await policy.authenticate(body.clientid, body.username, body.password, body.peerhost);
       return { result: login.ok ? 'allow' : 'deny', is_superuser: false };
     },
-    async acl(body: Body): Promise<{ result: 'allow' | 'deny' }> {
-      const username = str(body.username);
-      const topic = str(body.topic);
+    async acl(body: AclRequest): Promise<AclAnswer> {
+      const { username, topic } = body;
       const identity = username === undefined ? undefined : policy.identityOf(username);
       if (!identity || topic === undefined) return { result: 'deny' };
       if (body.action === 'publish') return { result: policy.mayPublish(identity, topic) ? 'allow' : 'deny' };

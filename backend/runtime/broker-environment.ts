@@ -2,12 +2,14 @@
  * What a function gets from the environment about the MQTT broker, when it is not the embedded
  * one (CloudBase, or the local CLI against CloudBase):
  *
- * | variable | meaning | default |
- * | --- | --- | --- |
- * | `REALTIME_SECRET` | signs people's 1-hour MQTT credentials (`realtime`) and checks them (`broker.auth`); the same value for both functions, ≥ 32 characters | none: `realtime` and `broker.auth` answer UNAVAILABLE |
- * | `BROKER` | `emqx`: commands, replies, presence and disconnections through EMQX's REST API | none: `command` answers UNAVAILABLE, access changes reach no broker |
- * | `EMQX_API_URL`, `EMQX_API_KEY`, `EMQX_API_SECRET`, `EMQX_API_TIMEOUT_MS` | EMQX's REST API (backend/broker-api/emqx.ts) | required with `BROKER=emqx`; timeout 5000 ms |
- * | `BROKER_HOOK_MAX_AGE_S` | the webhook refuses events further than this from now | 600 |
+ * - `REALTIME_SECRET`: signs people's 1-hour MQTT credentials (`realtime`) and checks them
+ *   (`broker.auth`); the same value for both functions, ≥ 32 characters. Without it `realtime`
+ *   and `broker.auth` answer UNAVAILABLE.
+ * - `BROKER`: `emqx` = commands, replies, presence and disconnections through EMQX's REST API.
+ *   Without it `command` answers UNAVAILABLE and access changes reach no broker.
+ * - `EMQX_API_URL`, `EMQX_API_KEY`, `EMQX_API_SECRET`, `EMQX_API_TIMEOUT_MS`: EMQX's REST API
+ *   (backend/broker-api/emqx.ts); required with `BROKER=emqx`; timeout 5000 ms by default.
+ * - `BROKER_HOOK_MAX_AGE_S`: the webhook refuses events further than this from now; 600 by default.
  *
  * (`BROKER_HOOK_SECRET`, the bearer EMQX must send to the `broker` function, is read by its HTTP
  * entry, backend/runtime/http-entry.ts.)
@@ -57,7 +59,9 @@ export function brokerDepsFromEnv(env: NodeJS.ProcessEnv, store: Store, now: () 
   const age = env.BROKER_HOOK_MAX_AGE_S?.trim();
   if (age) {
     const s = Number(age);
-    if (!Number.isInteger(s) || s < 10 || s > 86_400) throw new AppError(ErrorCode.Unavailable, `BROKER_HOOK_MAX_AGE_S must be 10–86400 seconds, got "${age}"`);
+    if (!Number.isInteger(s) || s < 10 || s > 86_400) {
+      throw new AppError(ErrorCode.Unavailable, `BROKER_HOOK_MAX_AGE_S must be 10–86400 seconds, got "${age}"`);
+    }
     out.brokerHook = { maxEventAgeMs: s * 1000 };
   }
   return out;

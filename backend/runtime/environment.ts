@@ -39,7 +39,8 @@ export function storeKindOf(env: NodeJS.ProcessEnv): StoreKind {
   if (kind === 'sqlite' && inside) {
     throw new AppError(
       ErrorCode.Unavailable,
-      "STORE=sqlite is refused inside CloudBase: a function instance's disk is temporary and not shared, so the data would be lost; use STORE=cloudbase (the default there)",
+      "STORE=sqlite is refused inside CloudBase: a function instance's disk is temporary and not shared, " +
+        'so the data would be lost; use STORE=cloudbase (the default there)',
     );
   }
   return kind;

@@ -6,12 +6,13 @@
  * Only the broker may call it: the local host checks its service token, and on CloudBase the
  * request must carry `Authorization: Bearer <BROKER_HOOK_SECRET>`.
  */
+import { broker } from '../../core/api/contract/broker';
 import { defineFunction } from '../../backend/runtime/handler';
 import { httpEntry } from '../../backend/runtime/http-entry';
 import { acl, auth } from './handlers/mqtt-auth';
 import { webhook } from './handlers/webhook';
 
-const fn = defineFunction('broker', { actions: { auth, acl, webhook }, allow: ['service'] });
+const fn = defineFunction('broker', { contract: broker, actions: { auth, acl, webhook }, allow: ['service'] });
 export const createHandler = fn.createHandler;
 export const main = httpEntry(fn.main, {
   name: 'broker',

@@ -23,11 +23,15 @@ import { failureReason, isMoving, judgeSpo2, QUALITY_LIMITS, qualityScore, rateC
 import { channelPeriod, measureRate } from './rate';
 import { estimateRatio } from './ratio';
 import { windowSpectrum } from './spectrum';
+import * as stats from './stats';
 import { detrendLinear, mean } from './stats';
 import type { HeartRateReason, PpgAlgorithmOptions, PpgAnalysis, SignalQualityIndices, Spo2Reason } from './types';
 
 // Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
 const { abs, ceil, floor, min, round } = Math;
+// Bound once, like Math: the per-sample loops would otherwise go through the module's export
+// getters on every read (tsx/esbuild), which cost more than the arithmetic.
+const { at } = stats;
 
 const DEFAULTS = Object.freeze({
   minHeartRate: 30,
@@ -70,7 +74,7 @@ function invalid(reason: HeartRateReason, sqi: SignalQualityIndices, quality = 0
 /** `x` detrended and divided by `dc`. */
 function normalised(x: ArrayLike<number>, dc: number): Float64Array {
   const d = detrendLinear(x);
-  for (let i = 0; i < d.length; i++) d[i] /= dc;
+  for (let i = 0; i < d.length; i++) d[i] = at(d, i) / dc;
   return d;
 }
 

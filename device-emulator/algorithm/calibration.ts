@@ -9,9 +9,13 @@
  * fitted on: ISO 80601-2-61 requires the declared accuracy range to be the one covered by the
  * calibration study. Outside it a reading is refused or flagged uncalibrated, never clamped.
  */
+import * as stats from './stats';
 
 // Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
 const { abs, max, min } = Math;
+// Bound once, like Math: the per-sample loops would otherwise go through the module's export
+// getters on every read (tsx/esbuild), which cost more than the arithmetic.
+const { item } = stats;
 
 /** SpO2 (%) = a + b·R + c·R². */
 export interface Spo2Calibration {
@@ -76,20 +80,23 @@ export interface CalibrationFitOptions {
 
 function solve(m: number[][], v: number[]): number[] {
   const n = v.length;
-  const a = m.map((row, i) => [...row, v[i]]);
+  const a = m.map((row, i) => [...row, item(v, i)]);
   for (let col = 0; col < n; col++) {
     let piv = col;
-    for (let r = col + 1; r < n; r++) if (abs(a[r][col]) > abs(a[piv][col])) piv = r;
-    [a[col], a[piv]] = [a[piv], a[col]];
-    const d = a[col][col];
+    for (let r = col + 1; r < n; r++) if (abs(item(item(a, r), col)) > abs(item(item(a, piv), col))) piv = r;
+    const pivotRow = item(a, piv);
+    a[piv] = item(a, col);
+    a[col] = pivotRow;
+    const d = item(pivotRow, col);
     if (abs(d) < 1e-12) throw new Error('calibration fit is singular: need distinct ratios');
     for (let r = 0; r < n; r++) {
       if (r === col) continue;
-      const f = a[r][col] / d;
-      for (let k = col; k <= n; k++) a[r][k] -= f * a[col][k];
+      const row = item(a, r);
+      const f = item(row, col) / d;
+      for (let k = col; k <= n; k++) row[k] = item(row, k) - f * item(pivotRow, k);
     }
   }
-  return a.map((row, i) => row[n] / row[i]);
+  return a.map((row, i) => item(row, n) / item(row, i));
 }
 
 function weightedFit(points: readonly CalibrationPoint[], weights: readonly number[], degree: number): number[] {
@@ -97,11 +104,15 @@ function weightedFit(points: readonly CalibrationPoint[], weights: readonly numb
   const m = Array.from({ length: p }, () => new Array<number>(p).fill(0));
   const v = new Array<number>(p).fill(0);
   points.forEach((pt, i) => {
+    const w = item(weights, i);
     const basis = [1, pt.ratio, pt.ratio * pt.ratio].slice(0, p);
-    for (let r = 0; r < p; r++) {
-      v[r] += weights[i] * basis[r] * pt.spo2;
-      for (let c = 0; c < p; c++) m[r][c] += weights[i] * basis[r] * basis[c];
-    }
+    basis.forEach((br, r) => {
+      v[r] = item(v, r) + w * br * pt.spo2;
+      const row = item(m, r);
+      basis.forEach((bc, c) => {
+        row[c] = item(row, c) + w * br * bc;
+      });
+    });
   });
   return solve(m, v);
 }
@@ -116,11 +127,11 @@ export function fitCalibration(points: readonly CalibrationPoint[], options: Cal
     for (let iter = 0; iter < 50; iter++) {
       const c = coef;
       // 0.3 % floor keeps the weights finite for points the line passes through.
-      w = points.map((pt) => 1 / max(0.3, abs(pt.spo2 - (c[0] + c[1] * pt.ratio + (c[2] ?? 0) * pt.ratio * pt.ratio))));
+      w = points.map((pt) => 1 / max(0.3, abs(pt.spo2 - (item(c, 0) + item(c, 1) * pt.ratio + (c[2] ?? 0) * pt.ratio * pt.ratio))));
       coef = weightedFit(points, w, degree);
     }
   }
-  return { a: coef[0], b: coef[1], c: coef[2] ?? 0 };
+  return { a: item(coef, 0), b: item(coef, 1), c: coef[2] ?? 0 };
 }
 
 /** Calibration configuration fitted to (R, reference) points; the domain is the points' ratio range. */

@@ -17,6 +17,11 @@
  * ambient evidence only count when the window also shows no coherent pulse: a clean pulse at
  * both wavelengths cannot come from anything but perfused tissue. A step always counts.
  */
+import * as stats from './stats';
+
+// Bound once, like Math: the per-sample loops would otherwise go through the module's export
+// getters on every read (tsx/esbuild), which cost more than the arithmetic.
+const { sampleAt } = stats;
 
 /** Evidence thresholds, each a physical margin rather than a fit to one data set. */
 export const CONTACT_LIMITS = Object.freeze({
@@ -51,13 +56,14 @@ export function contactEvidence(
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < slowIr.length; i++) {
-    if (slowIr[i] < lo) lo = slowIr[i];
-    if (slowIr[i] > hi) hi = slowIr[i];
+    const v = sampleAt(slowIr, i);
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
   }
   let ambientDc = Number.NaN;
   if (ambient && ambient.length > 0) {
     let s = 0;
-    for (let i = 0; i < ambient.length; i++) s += ambient[i];
+    for (let i = 0; i < ambient.length; i++) s += sampleAt(ambient, i);
     ambientDc = s / ambient.length;
   }
   return {

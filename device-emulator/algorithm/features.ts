@@ -4,10 +4,14 @@
  * Inform. 19(3), 2015); the envelope ratio flags bursts, which motion produces and a pulse does not.
  */
 import type { Beat } from './beats';
+import * as stats from './stats';
 import { correlation, mean } from './stats';
 
 // Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
 const { floor, max, min, round, sqrt } = Math;
+// Bound once, like Math: the per-sample loops would otherwise go through the module's export
+// getters on every read (tsx/esbuild), which cost more than the arithmetic.
+const { at, item } = stats;
 
 /**
  * Mean correlation of each beat with the average of the OTHER beats. Beats are cut from 0.3
@@ -27,18 +31,19 @@ export function templateCorrelation(v: Float64Array, beats: readonly Beat[], per
     for (let k = 0; k < points; k++) {
       const t = start + ((end - start) * k) / (points - 1);
       const i = min(floor(t), v.length - 2);
-      seg[k] = v[i] + (v[i + 1] - v[i]) * (t - i);
+      const vi = at(v, i);
+      seg[k] = vi + (at(v, i + 1) - vi) * (t - i);
     }
     segments.push(seg);
   }
   const count = segments.length;
   if (count < 2) return count === 1 ? 1 : 0;
   const sum = new Float64Array(points);
-  for (const s of segments) for (let k = 0; k < points; k++) sum[k] += s[k];
+  for (const s of segments) for (let k = 0; k < points; k++) sum[k] = at(sum, k) + at(s, k);
   const others = new Float64Array(points);
   return mean(
     segments.map((s) => {
-      for (let k = 0; k < points; k++) others[k] = sum[k] - s[k];
+      for (let k = 0; k < points; k++) others[k] = at(sum, k) - at(s, k);
       return correlation(s, others);
     }),
   );
@@ -50,19 +55,22 @@ export function envelopeRatio(x: Float64Array, sampleRateHz: number): number {
   const rms: number[] = [];
   for (let s = 0; s + len <= x.length; s += len) {
     let e = 0;
-    for (let i = s; i < s + len; i++) e += x[i] * x[i];
+    for (let i = s; i < s + len; i++) {
+      const xi = at(x, i);
+      e += xi * xi;
+    }
     rms.push(sqrt(e / len));
   }
   if (rms.length < 2) return 1;
   const sorted = [...rms].sort((a, b) => a - b);
-  const med = sorted[floor((sorted.length - 1) / 2)];
-  return med > 0 ? sorted[sorted.length - 1] / med : Number.POSITIVE_INFINITY;
+  const med = item(sorted, floor((sorted.length - 1) / 2));
+  return med > 0 ? item(sorted, sorted.length - 1) / med : Number.POSITIVE_INFINITY;
 }
 
 /** Skewness of the first difference: negative when the signal falls faster than it rises. */
 export function slopeSkew(x: Float64Array): number {
   const d = new Float64Array(x.length - 1);
-  for (let i = 0; i < d.length; i++) d[i] = x[i + 1] - x[i];
+  for (let i = 0; i < d.length; i++) d[i] = at(x, i + 1) - at(x, i);
   const m = mean(d);
   let m2 = 0;
   let m3 = 0;

@@ -8,10 +8,14 @@
  * Edges are padded by odd reflection and the filter state starts at its steady state, which keeps
  * the start-up transient out of 4–8 s windows.
  */
+import * as stats from './stats';
 import type { Samples } from './stats';
 
 // Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
 const { PI, SQRT1_2, cos, floor, max, min, round, sin } = Math;
+// Bound once, like Math: the per-sample loops would otherwise go through the module's export
+// getters on every read (tsx/esbuild), which cost more than the arithmetic.
+const { at, sampleAt } = stats;
 
 /** Normalised biquad coefficients (a0 = 1). */
 export interface Biquad {
@@ -49,11 +53,12 @@ function runSection(x: Float64Array, s: Biquad): Float64Array {
   const y = new Float64Array(x.length);
   if (x.length === 0) return y;
   const dcGain = (s.b0 + s.b1 + s.b2) / (1 + s.a1 + s.a2);
-  const y0 = dcGain * x[0];
-  let z2 = s.b2 * x[0] - s.a2 * y0;
-  let z1 = y0 - s.b0 * x[0];
+  const x0 = at(x, 0);
+  const y0 = dcGain * x0;
+  let z2 = s.b2 * x0 - s.a2 * y0;
+  let z1 = y0 - s.b0 * x0;
   for (let i = 0; i < x.length; i++) {
-    const xi = x[i];
+    const xi = at(x, i);
     const yi = s.b0 * xi + z1;
     z1 = s.b1 * xi - s.a1 * yi + z2;
     z2 = s.b2 * xi - s.a2 * yi;
@@ -77,9 +82,11 @@ export function filtfilt(x: Samples, sections: readonly Biquad[], padLength: num
   if (n < 2) return Float64Array.from(x);
   const pad = max(0, min(floor(padLength), n - 1));
   const ext = new Float64Array(n + 2 * pad);
-  for (let i = 0; i < pad; i++) ext[i] = 2 * x[0] - x[pad - i];
-  for (let i = 0; i < n; i++) ext[pad + i] = x[i];
-  for (let i = 0; i < pad; i++) ext[pad + n + i] = 2 * x[n - 1] - x[n - 2 - i];
+  const first = sampleAt(x, 0);
+  const last = sampleAt(x, n - 1);
+  for (let i = 0; i < pad; i++) ext[i] = 2 * first - sampleAt(x, pad - i);
+  ext.set(x, pad);
+  for (let i = 0; i < pad; i++) ext[pad + n + i] = 2 * last - sampleAt(x, n - 2 - i);
   const forward = cascade(ext, sections).reverse();
   const backward = cascade(forward, sections).reverse();
   return backward.subarray(pad, pad + n).slice();

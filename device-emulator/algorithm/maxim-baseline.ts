@@ -26,10 +26,14 @@
  * length (the C code hard-codes BUFFER_SIZE = 4 s × 25 Hz = 100 samples and reads past shorter
  * buffers) and the sample rate is a parameter (the C code hard-codes FS = 25 Hz).
  */
+import * as stats from './stats';
 import type { Samples } from './stats';
 
 // Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
 const { imul, max, min, round, trunc } = Math;
+// Bound once, like Math: the per-sample loops would otherwise go through the module's export
+// getters on every read (tsx/esbuild), which cost more than the arithmetic.
+const { item, sampleAt } = stats;
 
 /** Raw outputs of the reference routine. */
 export interface MaximResult {
@@ -69,10 +73,11 @@ function peaksAboveMinHeight(x: Int32Array, minHeight: number): number[] {
   let i = 1;
   const n = x.length;
   while (i < n - 1) {
-    if (x[i] > minHeight && x[i] > x[i - 1]) {
+    const xi = item(x, i);
+    if (xi > minHeight && xi > item(x, i - 1)) {
       let width = 1;
-      while (i + width < n && x[i] === x[i + width]) width++;
-      if (i + width < n && x[i] > x[i + width] && locs.length < MAX_PEAKS) {
+      while (i + width < n && xi === item(x, i + width)) width++;
+      if (i + width < n && xi > item(x, i + width) && locs.length < MAX_PEAKS) {
         locs.push(i); // for flat peaks the location is the left edge
         i += width + 1;
       } else {
@@ -87,12 +92,15 @@ function peaksAboveMinHeight(x: Int32Array, minHeight: number): number[] {
 
 function removeClosePeaks(locsIn: number[], x: Int32Array, minDistance: number): number[] {
   // Largest first (stable insertion order as in the C code), then drop neighbours.
-  let locs = [...locsIn].sort((a, b) => x[b] - x[a]);
+  let locs = [...locsIn].sort((a, b) => item(x, b) - item(x, a));
   for (let i = -1; i < locs.length; i++) {
     const kept = locs.slice(0, i + 1);
+    // i = −1 compares every peak with a virtual one at −1, as the C code does.
+    const ref = i === -1 ? -1 : item(locs, i);
     for (let j = i + 1; j < locs.length; j++) {
-      const dist = locs[j] - (i === -1 ? -1 : locs[i]);
-      if (dist > minDistance || dist < -minDistance) kept.push(locs[j]);
+      const loc = item(locs, j);
+      const dist = loc - ref;
+      if (dist > minDistance || dist < -minDistance) kept.push(loc);
     }
     locs = kept;
   }
@@ -105,27 +113,26 @@ function removeClosePeaks(locsIn: number[], x: Int32Array, minDistance: number):
  */
 export function maximReference(red: Samples, ir: Samples, sampleRateHz = 25): MaximResult {
   const n = min(red.length, ir.length);
-  const irInt = Int32Array.from({ length: n }, (_, k) => trunc(ir[k]));
-  const redInt = Int32Array.from({ length: n }, (_, k) => trunc(red[k]));
+  const irInt = Int32Array.from({ length: n }, (_, k) => trunc(sampleAt(ir, k)));
+  const redInt = Int32Array.from({ length: n }, (_, k) => trunc(sampleAt(red, k)));
   const fs = round(sampleRateHz);
   const out: MaximResult = { heartRate: INVALID, heartRateValid: false, spo2: INVALID, spo2Valid: false, ratioX100: 0, valleys: [] };
   if (n < MA4_SIZE + 2) return out;
 
   let sum = 0;
-  for (let k = 0; k < n; k++) sum += irInt[k];
+  for (const v of irInt) sum += v;
   const irMean = idiv(sum, n);
-  const x = new Int32Array(n);
-  for (let k = 0; k < n; k++) x[k] = -(irInt[k] - irMean);
-  for (let k = 0; k < n - MA4_SIZE; k++) x[k] = idiv(x[k] + x[k + 1] + x[k + 2] + x[k + 3], 4);
+  const x = irInt.map((v) => -(v - irMean));
+  for (let k = 0; k < n - MA4_SIZE; k++) x[k] = idiv(item(x, k) + item(x, k + 1) + item(x, k + 2) + item(x, k + 3), 4);
   let th = 0;
-  for (let k = 0; k < n; k++) th += x[k];
+  for (const v of x) th += v;
   th = min(MAX_THRESHOLD, max(MIN_THRESHOLD, idiv(th, n)));
 
   const valleys = removeClosePeaks(peaksAboveMinHeight(x, th), x, MIN_PEAK_DISTANCE).slice(0, MAX_PEAKS);
   out.valleys = valleys;
   if (valleys.length >= 2) {
     let intervalSum = 0;
-    for (let k = 1; k < valleys.length; k++) intervalSum += valleys[k] - valleys[k - 1];
+    for (let k = 1; k < valleys.length; k++) intervalSum += item(valleys, k) - item(valleys, k - 1);
     intervalSum = idiv(intervalSum, valleys.length - 1);
     out.heartRate = idiv(fs * 60, intervalSum);
     out.heartRateValid = true;
@@ -133,34 +140,37 @@ export function maximReference(red: Samples, ir: Samples, sampleRateHz = 25): Ma
 
   const ratios: number[] = [];
   for (let k = 0; k < valleys.length - 1; k++) {
-    const v0 = valleys[k];
-    const v1 = valleys[k + 1];
+    const v0 = item(valleys, k);
+    const v1 = item(valleys, k + 1);
     if (v1 - v0 <= 3) continue;
     let xMax = -16777216;
     let yMax = -16777216;
     let xMaxIdx = v0;
     let yMaxIdx = v0;
     for (let i = v0; i < v1; i++) {
-      if (irInt[i] > xMax) {
-        xMax = irInt[i];
+      const xi = item(irInt, i);
+      const yi = item(redInt, i);
+      if (xi > xMax) {
+        xMax = xi;
         xMaxIdx = i;
       }
-      if (redInt[i] > yMax) {
-        yMax = redInt[i];
+      if (yi > yMax) {
+        yMax = yi;
         yMaxIdx = i;
       }
     }
-    const yLine = redInt[v0] + idiv(imul(redInt[v1] - redInt[v0], yMaxIdx - v0), v1 - v0);
-    const yAc = redInt[yMaxIdx] - yLine;
-    const xLine = irInt[v0] + idiv(imul(irInt[v1] - irInt[v0], xMaxIdx - v0), v1 - v0);
-    const xAc = irInt[yMaxIdx] - xLine; // sic: IR sampled at the red maximum
+    const [x0, x1, y0, y1] = [item(irInt, v0), item(irInt, v1), item(redInt, v0), item(redInt, v1)];
+    const yLine = y0 + idiv(imul(y1 - y0, yMaxIdx - v0), v1 - v0);
+    const yAc = item(redInt, yMaxIdx) - yLine;
+    const xLine = x0 + idiv(imul(x1 - x0, xMaxIdx - v0), v1 - v0);
+    const xAc = item(irInt, yMaxIdx) - xLine; // sic: IR sampled at the red maximum
     const nume = imul(yAc, xMax) >> 7;
     const denom = imul(xAc, yMax) >> 7;
     if (denom > 0 && ratios.length < 5 && nume !== 0) ratios.push(idiv(imul(nume, 100), denom));
   }
   ratios.sort((a, b) => a - b);
   const mid = idiv(ratios.length, 2);
-  const ratio = mid > 1 ? idiv(ratios[mid - 1] + ratios[mid], 2) : (ratios[mid] ?? 0);
+  const ratio = mid > 1 ? idiv(item(ratios, mid - 1) + item(ratios, mid), 2) : (ratios[mid] ?? 0);
   out.ratioX100 = ratio;
   if (ratio > 2 && ratio < 184) {
     out.spo2 = maximSpo2FromRatioX100(ratio);

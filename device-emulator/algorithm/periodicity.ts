@@ -4,10 +4,14 @@
  * fine frequency grid (Goertzel recurrence) for sub-bin refinement and for the spectral
  * ratio-of-ratios.
  */
+import * as stats from './stats';
 import { parabolicOffset } from './stats';
 
 // Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
 const { PI, cos, floor, log, max, min, sin, sqrt } = Math;
+// Bound once, like Math: the per-sample loops would otherwise go through the module's export
+// getters on every read (tsx/esbuild), which cost more than the arithmetic.
+const { at } = stats;
 
 /**
  * Autocorrelation normalised over the overlapping part of the window for lags 0..maxLag, so a
@@ -18,12 +22,15 @@ export function autocorrelation(x: Float64Array, maxLag: number): Float64Array {
   const top = min(maxLag, n - 2);
   const ac = new Float64Array(max(top + 1, 0));
   const cum = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) cum[i + 1] = cum[i] + x[i] * x[i];
+  for (let i = 0; i < n; i++) {
+    const xi = at(x, i);
+    cum[i + 1] = at(cum, i) + xi * xi;
+  }
   for (let k = 0; k <= top; k++) {
     let s = 0;
-    for (let i = 0; i + k < n; i++) s += x[i] * x[i + k];
-    const e1 = cum[n - k];
-    const e2 = cum[n] - cum[k];
+    for (let i = 0; i + k < n; i++) s += at(x, i) * at(x, i + k);
+    const e1 = at(cum, n - k);
+    const e2 = at(cum, n) - at(cum, k);
     ac[k] = e1 > 0 && e2 > 0 ? s / sqrt(e1 * e2) : 0;
   }
   return ac;
@@ -48,16 +55,19 @@ export function estimatePeriod(x: Float64Array, minLag: number, maxLag: number, 
   const hi = min(maxLag, ac.length - 2);
   const peaks: number[] = [];
   for (let k = max(1, floor(minLag)); k <= hi; k++) {
-    if (ac[k] > 0 && ac[k] >= ac[k - 1] && ac[k] > ac[k + 1]) peaks.push(k);
+    const r = at(ac, k);
+    if (r > 0 && r >= at(ac, k - 1) && r > at(ac, k + 1)) peaks.push(k);
   }
-  if (peaks.length === 0) return undefined;
-  const best = max(...peaks.map((k) => ac[k]));
-  let k = peaks.find((p) => ac[p] >= 0.85 * best) ?? peaks[0];
+  const first = peaks[0];
+  if (first === undefined) return undefined;
+  const best = max(...peaks.map((p) => at(ac, p)));
+  let k = peaks.find((p) => at(ac, p) >= 0.85 * best) ?? first;
   if (hintLag !== undefined) {
-    const near = peaks.filter((p) => Math.abs(p - hintLag) <= 0.15 * hintLag && ac[p] >= 0.6 * best);
-    if (near.length > 0) k = near.reduce((a, b) => (ac[b] > ac[a] ? b : a));
+    const near = peaks.filter((p) => Math.abs(p - hintLag) <= 0.15 * hintLag && at(ac, p) >= 0.6 * best);
+    if (near.length > 0) k = near.reduce((a, b) => (at(ac, b) > at(ac, a) ? b : a));
   }
-  return { lag: k + parabolicOffset(ac[k - 1], ac[k], ac[k + 1]), strength: ac[k] };
+  const strength = at(ac, k);
+  return { lag: k + parabolicOffset(at(ac, k - 1), strength, at(ac, k + 1)), strength };
 }
 
 /**
@@ -78,7 +88,7 @@ export function dftAt(x: Float64Array, freqHz: number, sampleRateHz: number): { 
   let s1 = 0;
   let s2 = 0;
   for (let i = 0; i < x.length; i++) {
-    const s0 = x[i] + coeff * s1 - s2;
+    const s0 = at(x, i) + coeff * s1 - s2;
     s2 = s1;
     s1 = s0;
   }
@@ -91,7 +101,7 @@ export function dftAt(x: Float64Array, freqHz: number, sampleRateHz: number): { 
 export function hann(x: Float64Array): Float64Array {
   const n = x.length;
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = x[i] * (0.5 - 0.5 * cos((2 * PI * i) / max(1, n - 1)));
+  for (let i = 0; i < n; i++) out[i] = at(x, i) * (0.5 - 0.5 * cos((2 * PI * i) / max(1, n - 1)));
   return out;
 }
 
@@ -109,8 +119,8 @@ export function spectralPeak(windowed: Float64Array, sampleRateHz: number, loHz:
     power[i] = c.re * c.re + c.im * c.im;
   }
   let best = 0;
-  for (let i = 1; i < count; i++) if (power[i] > power[best]) best = i;
+  for (let i = 1; i < count; i++) if (at(power, i) > at(power, best)) best = i;
   if (best === 0 || best === count - 1) return loHz + best * step;
   const lp = (p: number) => log(p + 1e-300);
-  return loHz + (best + parabolicOffset(lp(power[best - 1]), lp(power[best]), lp(power[best + 1]))) * step;
+  return loHz + (best + parabolicOffset(lp(at(power, best - 1)), lp(at(power, best)), lp(at(power, best + 1)))) * step;
 }

@@ -11,9 +11,13 @@
  * (median power per bin, / ln 2 for the χ²₂ median), which tells a weak pulse (residual at the
  * floor) from interference (residual far above it).
  */
+import * as stats from './stats';
 
 // Bound once: inside sandboxes such as Jest's vm context every global lookup of `Math` is slow.
 const { LN2, PI, ceil, cos, floor, max, min, sin } = Math;
+// Bound once, like Math: the per-sample loops would otherwise go through the module's export
+// getters on every read (tsx/esbuild), which cost more than the arithmetic.
+const { at } = stats;
 
 /** Power per bin of the pulse and residual sets, per channel. */
 export interface ChannelPower {
@@ -37,15 +41,20 @@ export interface WindowSpectrum {
   isPulse: Uint8Array;
 }
 
+/** Real and imaginary DFT values of two channels at the same bins. */
+type Bins = [are: Float64Array, aim: Float64Array, bre: Float64Array, bim: Float64Array];
+
 /**
  * Rectangular-window DFT of `a` and `b` at bins k0 … k1 by the Goertzel recurrence (one multiply
  * and two adds per sample and channel; G. Goertzel, Am. Math. Monthly 65(1), 1958); returns
  * [are, aim, bre, bim]. For an integer bin, X[k] = (s₁·cos w − s₂) + j·s₁·sin w exactly.
  */
-function dftBins(a: Float64Array, b: Float64Array, k0: number, k1: number): Float64Array[] {
+function dftBins(a: Float64Array, b: Float64Array, k0: number, k1: number): Bins {
   const n = a.length;
+  if (b.length !== n) throw new RangeError(`channels differ in length (${n} vs ${b.length})`);
   const count = max(0, k1 - k0 + 1);
-  const out = [0, 1, 2, 3].map(() => new Float64Array(count));
+  const out: Bins = [new Float64Array(count), new Float64Array(count), new Float64Array(count), new Float64Array(count)];
+  const [are, aim, bre, bim] = out;
   for (let j = 0; j < count; j++) {
     const w = (2 * PI * (k0 + j)) / n;
     const c = cos(w);
@@ -55,18 +64,18 @@ function dftBins(a: Float64Array, b: Float64Array, k0: number, k1: number): Floa
     let b1 = 0;
     let b2 = 0;
     for (let i = 0; i < n; i++) {
-      const a0 = a[i] + coeff * a1 - a2;
+      const a0 = at(a, i) + coeff * a1 - a2;
       a2 = a1;
       a1 = a0;
-      const b0 = b[i] + coeff * b1 - b2;
+      const b0 = at(b, i) + coeff * b1 - b2;
       b2 = b1;
       b1 = b0;
     }
     const s = sin(w);
-    out[0][j] = a1 * c - a2;
-    out[1][j] = a1 * s;
-    out[2][j] = b1 * c - b2;
-    out[3][j] = b1 * s;
+    are[j] = a1 * c - a2;
+    aim[j] = a1 * s;
+    bre[j] = b1 * c - b2;
+    bim[j] = b1 * s;
   }
   return out;
 }
@@ -77,8 +86,8 @@ function dftBins(a: Float64Array, b: Float64Array, k0: number, k1: number): Floa
  * 66(1), 1978), so one DFT serves both the leakage-free power and the full-data ratio.
  */
 function hannPower(re: Float64Array, im: Float64Array, j: number): number {
-  const r = 0.5 * re[j] - 0.25 * (re[j - 1] + re[j + 1]);
-  const i = 0.5 * im[j] - 0.25 * (im[j - 1] + im[j + 1]);
+  const r = 0.5 * at(re, j) - 0.25 * (at(re, j - 1) + at(re, j + 1));
+  const i = 0.5 * at(im, j) - 0.25 * (at(im, j - 1) + at(im, j + 1));
   return r * r + i * i;
 }
 
@@ -86,7 +95,7 @@ function medianOf(x: Float64Array): number {
   if (x.length === 0) return Number.NaN;
   const s = Float64Array.from(x).sort();
   const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  return s.length % 2 ? at(s, m) : (at(s, m - 1) + at(s, m)) / 2;
 }
 
 /**
@@ -146,15 +155,19 @@ export function windowSpectrum(
     let sx = 0;
     let sy = 0;
     for (let k = j - 1; k <= j + 1; k++) {
-      sr += ar[k] * br[k] + ai[k] * bi[k];
-      si += ai[k] * br[k] - ar[k] * bi[k];
-      sx += ar[k] * ar[k] + ai[k] * ai[k];
-      sy += br[k] * br[k] + bi[k] * bi[k];
+      const xr = at(ar, k);
+      const xi = at(ai, k);
+      const yr = at(br, k);
+      const yi = at(bi, k);
+      sr += xr * yr + xi * yi;
+      si += xi * yr - xr * yi;
+      sx += xr * xr + xi * xi;
+      sy += yr * yr + yi * yi;
     }
-    out.xr[j - 1] = ar[j];
-    out.xi[j - 1] = ai[j];
-    out.yr[j - 1] = br[j];
-    out.yi[j - 1] = bi[j];
+    out.xr[j - 1] = at(ar, j);
+    out.xi[j - 1] = at(ai, j);
+    out.yr[j - 1] = at(br, j);
+    out.yi[j - 1] = at(bi, j);
     out.coherence[j - 1] = sx > 0 && sy > 0 ? (sr * sr + si * si) / (sx * sy) : 0;
   }
   const per = (s: number, c: number) => (c > 0 ? s / c : Number.NaN);

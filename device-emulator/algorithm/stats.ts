@@ -9,16 +9,53 @@ const { floor, max, min, sqrt } = Math;
 /** Samples as the algorithm accepts them: plain arrays or typed arrays. */
 export type Samples = ArrayLike<number>;
 
+/*
+ * Checked reads: every index the algorithm reads is meant to be inside its window, so one outside
+ * is a bug to surface at once (a RangeError) rather than a NaN to propagate into a reading. One
+ * helper per kind of list, because V8 keeps one set of type feedback per function: a single
+ * helper fed typed arrays, plain arrays and objects alike goes megamorphic and made the analysis
+ * several times slower (npm run bench:algorithm, "us_per_window").
+ */
+
+// Kept out of the readers so that they stay small enough to be inlined into the loops.
+function outside(what: string, i: number, length: number): never {
+  throw new RangeError(`${what} ${i} outside 0…${length - 1}`);
+}
+
+/** `x[i]` of a window of samples (the hot loops: DFT, autocorrelation, beat search). */
+export function at(x: Float64Array, i: number): number {
+  const v = x[i];
+  if (v === undefined) return outside('sample', i, x.length);
+  return v;
+}
+
+/** `x[i]` of samples as callers pass them (plain or typed arrays). */
+export function sampleAt(x: Samples, i: number): number {
+  const v = x[i];
+  if (v === undefined) return outside('sample', i, x.length);
+  return v;
+}
+
+/** `x[i]` of any other list (beats, peak indices, matrix rows). */
+export function item<T>(x: ArrayLike<T>, i: number): T {
+  const v = x[i];
+  if (v === undefined) return outside('item', i, x.length);
+  return v;
+}
+
 export function mean(x: Samples, from = 0, to = x.length): number {
   let s = 0;
-  for (let i = from; i < to; i++) s += x[i];
+  for (let i = from; i < to; i++) s += sampleAt(x, i);
   return to > from ? s / (to - from) : 0;
 }
 
 export function variance(x: Samples): number {
   const m = mean(x);
   let s = 0;
-  for (let i = 0; i < x.length; i++) s += (x[i] - m) * (x[i] - m);
+  for (let i = 0; i < x.length; i++) {
+    const d = sampleAt(x, i) - m;
+    s += d * d;
+  }
   return x.length > 1 ? s / x.length : 0;
 }
 
@@ -38,7 +75,8 @@ export function quantile(x: Samples, q: number): number {
   const pos = min(max(q, 0), 1) * (s.length - 1);
   const lo = floor(pos);
   const hi = min(lo + 1, s.length - 1);
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+  const below = at(s, lo);
+  return below + (at(s, hi) - below) * (pos - lo);
 }
 
 /** Pearson correlation of two equally long series (0 when either is constant). */
@@ -50,8 +88,8 @@ export function correlation(a: Samples, b: Samples): number {
   let saa = 0;
   let sbb = 0;
   for (let i = 0; i < n; i++) {
-    const da = a[i] - ma;
-    const db = b[i] - mb;
+    const da = sampleAt(a, i) - ma;
+    const db = sampleAt(b, i) - mb;
     sab += da * db;
     saa += da * da;
     sbb += db * db;
@@ -69,11 +107,11 @@ export function detrendLinear(x: Samples): Float64Array {
   let stx = 0;
   let stt = 0;
   for (let i = 0; i < n; i++) {
-    stx += (i - tm) * (x[i] - xm);
+    stx += (i - tm) * (sampleAt(x, i) - xm);
     stt += (i - tm) * (i - tm);
   }
   const slope = stt > 0 ? stx / stt : 0;
-  for (let i = 0; i < n; i++) out[i] = x[i] - xm - slope * (i - tm);
+  for (let i = 0; i < n; i++) out[i] = sampleAt(x, i) - xm - slope * (i - tm);
   return out;
 }
 

@@ -37,30 +37,44 @@ export type TemperatureEstimate =
   | { valid: true; bodyTemperature: number; skinTemperature: number }
   | { valid: false; reason: 'no-data' | 'warming-up' | 'implausible' };
 
+type Row = readonly [number, number, number];
+type Matrix3 = readonly [Row, Row, Row];
+
+function det([[a, b, c], [d, e, f], [g, h, i]]: Matrix3): number {
+  return a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
+}
+
+/** `row` with column `col` replaced by `v` (Cramer's rule). */
+function withColumn(row: Row, col: number, v: number): Row {
+  return [col === 0 ? v : row[0], col === 1 ? v : row[1], col === 2 ? v : row[2]];
+}
+
 /** Value and slope (per s) at `at` of the least-squares parabola through the samples. */
 function quadraticAt(samples: readonly TemperatureSample[], at: number): { value: number; slope: number } {
-  // Normal equations in the centred variable x = t − at, for y = c0 + c1 x + c2 x².
-  const s = [0, 0, 0, 0, 0];
-  const r = [0, 0, 0];
+  // Normal equations in the centred variable x = t − at, for y = c0 + c1 x + c2 x²:
+  // s_k = Σ x^k (k = 0…4), r_k = Σ x^k·y (k = 0…2).
+  let [s0, s1, s2, s3, s4, r0, r1, r2] = [0, 0, 0, 0, 0, 0, 0, 0];
   for (const p of samples) {
     const x = p.tS - at;
-    let xp = 1;
-    for (let k = 0; k < 5; k++) {
-      s[k] += xp;
-      if (k < 3) r[k] += xp * p.celsius;
-      xp *= x;
-    }
+    const x2 = x * x;
+    const x3 = x2 * x;
+    s0 += 1;
+    s1 += x;
+    s2 += x2;
+    s3 += x3;
+    s4 += x3 * x;
+    r0 += p.celsius;
+    r1 += x * p.celsius;
+    r2 += x2 * p.celsius;
   }
-  const m = [
-    [s[0], s[1], s[2]],
-    [s[1], s[2], s[3]],
-    [s[2], s[3], s[4]],
+  const m: Matrix3 = [
+    [s0, s1, s2],
+    [s1, s2, s3],
+    [s2, s3, s4],
   ];
-  const det = (a: number[][]) =>
-    a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
   const d = det(m);
-  const withColumn = (col: number) => m.map((row, i) => row.map((v, j) => (j === col ? r[i] : v)));
-  return { value: det(withColumn(0)) / d, slope: det(withColumn(1)) / d };
+  const solved = (col: number) => det([withColumn(m[0], col, r0), withColumn(m[1], col, r1), withColumn(m[2], col, r2)]) / d;
+  return { value: solved(0), slope: solved(1) };
 }
 
 export function estimateBodyTemperature(samples: readonly TemperatureSample[], options: TemperatureEstimatorOptions = {}): TemperatureEstimate {
@@ -69,10 +83,12 @@ export function estimateBodyTemperature(samples: readonly TemperatureSample[], o
   const maxSlope = (options.maxSlopePerMinute ?? 0.6) / 60;
   const span = options.fitSpanS ?? 30;
   const [lo, hi] = options.plausibleRange ?? [34, 43];
-  if (samples.length === 0) return { valid: false, reason: 'no-data' };
-  const newest = samples[samples.length - 1].tS;
+  const last = samples.at(-1);
+  if (!last) return { valid: false, reason: 'no-data' };
+  const newest = last.tS;
   const recent = samples.filter((p) => p.tS > newest - span);
-  if (recent.length < 5 || newest - recent[0].tS < span / 2) return { valid: false, reason: 'no-data' };
+  const oldest = recent[0];
+  if (!oldest || recent.length < 5 || newest - oldest.tS < span / 2) return { valid: false, reason: 'no-data' };
   const { value, slope } = quadraticAt(recent, newest);
   if (!Number.isFinite(value) || abs(slope) > maxSlope) return { valid: false, reason: 'warming-up' };
   const skin = value + tau * slope;

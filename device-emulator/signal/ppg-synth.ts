@@ -95,9 +95,10 @@ export function createPpgSynthesizer(options: PpgSynthesizerOptions): PpgSynthes
       for (let j = avg - 1; j >= 0; j--) {
         const c = (firstIndex + n) * avg - j; // global conversion index
         const t = c / conversionRate;
-        while (first < beats.length && beats[first].t < t - PULSE_SPAN_S) first++;
+        let next = beats[first];
+        while (next && next.t < t - PULSE_SPAN_S) next = beats[++first];
         let p = 0;
-        for (let b = first; b < beats.length && beats[b].t <= t + 0.2; b++) p += beats[b].amplitude * beats[b].pulse(t - beats[b].t);
+        for (let b = first, beat = next; beat && beat.t <= t + 0.2; beat = beats[++b]) p += beat.amplitude * beat.pulse(t - beat.t);
         const d = scenario.drive(t);
         const mIr = piScale * (d.perfusionIndex / 100) * (1 + 0.1 * smoothNoise(seed, Stream.perfusion, t, 30));
         // Tissue optics and probe pressure move R by a couple of per cent without any change in

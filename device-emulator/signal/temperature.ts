@@ -32,21 +32,18 @@ export function createTemperatureProbe(scenario: Scenario, profile: Profile, see
     return d.coreTemperature - d.skinGradient;
   };
   /**
-   * Lagged probe temperature at each of `times` (ascending). Integration runs on a fixed grid of
-   * τ/20 anchored at t = 0, so a time gets the same value whichever batch it is computed in.
+   * Lagged probe temperature at times asked in ascending order, starting from `t0`. Integration
+   * runs on a fixed grid of τ/20 anchored at t = 0, so a time gets the same value whichever batch
+   * it is computed in.
    */
-  const lagged = (times: readonly number[]): number[] => {
+  const laggedFrom = (t0: number) => {
     const h = tau * STEP_SHARE;
     const decay = Math.exp(-STEP_SHARE);
-    const out: number[] = [];
-    let k = Math.max(0, Math.floor((times[0] - HISTORY_TAUS * tau) / h));
+    let k = Math.max(0, Math.floor((t0 - HISTORY_TAUS * tau) / h));
     // State at grid point k: room air if the probe was just applied, otherwise settled on the skin.
     let value = k === 0 ? profile.ambientTemperature : skin(k * h);
-    for (const t of times) {
-      if (t <= 0) {
-        out.push(profile.ambientTemperature);
-        continue;
-      }
+    return (t: number): number => {
+      if (t <= 0) return profile.ambientTemperature;
       while ((k + 1) * h <= t) {
         // Exact first-order step for an input held at the interval's midpoint value.
         const target = skin((k + 0.5) * h);
@@ -55,9 +52,8 @@ export function createTemperatureProbe(scenario: Scenario, profile: Profile, see
       }
       const rest = t - k * h;
       const target = skin(k * h + rest / 2);
-      out.push(target + (value - target) * Math.exp(-rest / tau));
-    }
-    return out;
+      return target + (value - target) * Math.exp(-rest / tau);
+    };
   };
   const finish = (tS: number, value: number) => {
     const noise = 0.01 * gaussianAt(seed, Stream.temperatureNoise, Math.round(tS * 10));
@@ -65,11 +61,14 @@ export function createTemperatureProbe(scenario: Scenario, profile: Profile, see
   };
   return {
     readingAt(tS: number): number {
-      return finish(tS, lagged([tS])[0]);
+      return finish(tS, laggedFrom(tS)(tS));
     },
     readings(fromS: number, stepS: number, count: number): number[] {
-      const times = Array.from({ length: count }, (_, i) => fromS + i * stepS);
-      return lagged(times).map((v, i) => finish(times[i], v));
+      const lagged = laggedFrom(fromS);
+      return Array.from({ length: count }, (_, i) => {
+        const t = fromS + i * stepS;
+        return finish(t, lagged(t));
+      });
     },
   };
 }

@@ -27,7 +27,7 @@ export function createPacketMeter(maxPacketBytes: number) {
           multiplier = 1;
           i++;
         } else if (state === 1) {
-          const byte = chunk[i++];
+          const byte = chunk.readUInt8(i++);
           length += (byte & 0x7f) * multiplier;
           multiplier *= 128;
           if (length > maxPacketBytes) return new PacketTooLargeError(`packet of ${length} bytes exceeds ${maxPacketBytes}`);

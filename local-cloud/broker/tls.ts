@@ -111,7 +111,8 @@ export function loadTlsPair(files: TlsFiles, dataDir: string, warn: (m: string) 
     chmodSync(dir, 0o700);
   }
   warn(
-    `MQTT over TLS uses a self-signed certificate (${certFile}), for local use only: devices must be given it to trust; set MQTT_TLS_CERT and MQTT_TLS_KEY for a real one`,
+    `MQTT over TLS uses a self-signed certificate (${certFile}), for local use only: devices must be given it to trust; ` +
+      'set MQTT_TLS_CERT and MQTT_TLS_KEY for a real one',
   );
   return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8'), selfSigned: true };
 }

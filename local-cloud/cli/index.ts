@@ -65,7 +65,8 @@ function printDevices(devices: DeviceStatus[]): void {
     const bad = Object.values(d.rejections).reduce((a, b) => a + (b ?? 0), 0);
     const fw = d.firmwareVersion ? `  fw ${d.firmwareVersion}` : '';
     console.log(
-      `${d.online ? '●' : '○'} ${d.id.padEnd(28)} ${(d.online ? 'online' : 'offline').padEnd(8)} ${String(d.readings).padStart(8)} readings  last: ${last}${fw}${bad ? `  (${bad} rejected)` : ''}`,
+      `${d.online ? '●' : '○'} ${d.id.padEnd(28)} ${(d.online ? 'online' : 'offline').padEnd(8)} ${String(d.readings).padStart(8)} readings  ` +
+        `last: ${last}${fw}${bad ? `  (${bad} rejected)` : ''}`,
     );
     const attrs = Object.entries(d.attributes ?? {});
     if (attrs.length) console.log(`    ${attrs.map(([k, v]) => `${k}=${String(v)}`).join('  ')}`);
@@ -143,7 +144,8 @@ async function run(argv: string[]): Promise<void> {
     try {
       const r = await store.resealSecrets();
       console.log(
-        `${r.converted} secrets and codes moved to the current key; ${r.codesUnderOldKeys} bind or invite codes still hashed under an older key${r.codesUnderOldKeys ? ' (keep that key in the ring for lookups, or reissue those codes)' : ' (older keys may be removed)'}`,
+        `${r.converted} secrets and codes moved to the current key; ${r.codesUnderOldKeys} bind or invite codes still hashed under an older key` +
+          (r.codesUnderOldKeys ? ' (keep that key in the ring for lookups, or reissue those codes)' : ' (older keys may be removed)'),
       );
     } finally {
       await store.close();

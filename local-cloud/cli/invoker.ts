@@ -7,7 +7,7 @@
  *   functions only ever see WeChat users, never an operator (docs/deploy.md).
  * Either way the in-process functions run as `admin`, the operator at the keyboard.
  */
-import type { Result } from '../../core';
+import { err, ErrorCode, type Result } from '../../core';
 import type { Invoke } from '../../core/api';
 import { createLogger } from '../../backend/runtime/deps';
 import { openStoreFromEnv, storeKindOf } from '../../backend/runtime/environment';
@@ -56,7 +56,11 @@ export async function createInvoker(opts: { url: string; dataDir: string; token?
   const functions = buildFunctions({ store, now: Date.now, log: createLogger() });
   return {
     via: kind === 'cloudbase' ? `CloudBase environment ${env.CLOUDBASE_ENV ?? env.TCB_ENV ?? ''}` : `${opts.dataDir} (stack not running)`,
-    invoke: (name, event) => functions[name](event, { caller: { kind: 'admin' } }),
+    invoke: async (name, event) => {
+      const fn = functions[name];
+      if (!fn) return err(ErrorCode.NotFound, `no function named ${name}`);
+      return fn(event, { caller: { kind: 'admin' } });
+    },
     close: () => store.close(),
   };
 }

@@ -1,12 +1,13 @@
 /** Time arguments of the CLI: `now`, relative (`-15m`, `-24h`, `-30d`), ms since the epoch, or an ISO date. */
 import dayjs from 'dayjs';
 
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const isUnit = (u: string | undefined): u is keyof typeof UNIT_MS => u !== undefined && Object.hasOwn(UNIT_MS, u);
 
 export function parseTimeArg(value: string, now: number): number {
   if (value === 'now') return now;
-  const rel = /^-(\d+)([smhd])$/.exec(value);
-  if (rel) return now - Number(rel[1]) * UNIT_MS[rel[2]];
+  const [, count, unit] = /^-(\d+)([smhd])$/.exec(value) ?? [];
+  if (count !== undefined && isUnit(unit)) return now - Number(count) * UNIT_MS[unit];
   if (/^\d{10,}$/.test(value)) return Number(value);
   const d = dayjs(value);
   if (!d.isValid()) throw new Error(`cannot read time "${value}": use now, -15m, -24h, -30d, ms since the epoch or an ISO date`);

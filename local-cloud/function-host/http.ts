@@ -45,9 +45,8 @@ export function tooDeep(value: unknown, limit: number): boolean {
  */
 export function hostAllowed(header: string | undefined, names: readonly string[]): boolean {
   if (header === undefined) return true;
-  const m = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::\d{1,5})?$/.exec(header.trim());
-  if (!m) return false;
-  const host = m[1].toLowerCase();
+  const host = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::\d{1,5})?$/.exec(header.trim())?.[1]?.toLowerCase();
+  if (host === undefined) return false;
   if (host.startsWith('[') || /^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return true;
   if (host === 'localhost') return true;
   return names.some((n) => n.toLowerCase() === host);

@@ -13,7 +13,9 @@
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import * as v from 'valibot';
 import { err, ErrorCode, type Result } from '../../core';
+import { aclRequest, authRequest } from '../../core/api/contract/broker';
 import type { Caller } from '../../backend/runtime/context';
 import type { FunctionRunner } from '../function-runner';
 import type { MqttAuthEndpoints } from '../../backend/mqtt-policy/http';
@@ -107,11 +109,11 @@ export function createFunctionHost(opts: FunctionHostOptions) {
   async function callerFrom(req: IncomingMessage): Promise<Caller | 'invalid'> {
     const auth = req.headers.authorization;
     if (!auth) return { kind: 'anonymous' };
-    const m = /^Bearer\s+(\S+)$/i.exec(auth);
-    if (!m) return 'invalid';
-    if (sameToken(m[1], opts.adminToken)) return { kind: 'admin' };
-    if (sameToken(m[1], opts.serviceToken)) return { kind: 'service', name: 'webhook' };
-    return (await opts.resolveBearer?.(m[1])) ?? 'invalid';
+    const token = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
+    if (token === undefined) return 'invalid';
+    if (sameToken(token, opts.adminToken)) return { kind: 'admin' };
+    if (sameToken(token, opts.serviceToken)) return { kind: 'service', name: 'webhook' };
+    return (await opts.resolveBearer?.(token)) ?? 'invalid';
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -143,9 +145,9 @@ export function createFunctionHost(opts: FunctionHostOptions) {
       if (!consoleFiles) return send(res, 404, err(ErrorCode.NotFound, 'this host serves no web console'));
       return consoleFiles.handle(req, res, url.pathname);
     }
-    const m = /^\/functions\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
-    if (!m) return send(res, 404, err(ErrorCode.NotFound, 'not found: use POST /functions/<name> or GET /health'));
-    if (!opts.runner.names.includes(m[1])) return send(res, 404, err(ErrorCode.NotFound, `no function named ${m[1]}`));
+    const name = /^\/functions\/([A-Za-z0-9_-]+)$/.exec(url.pathname)?.[1];
+    if (name === undefined) return send(res, 404, err(ErrorCode.NotFound, 'not found: use POST /functions/<name> or GET /health'));
+    if (!opts.runner.names.includes(name)) return send(res, 404, err(ErrorCode.NotFound, `no function named ${name}`));
     if (req.method !== 'POST') return send(res, 405, err(ErrorCode.BadRequest, 'use POST'));
     const caller = await callerFrom(req);
     if (caller === 'invalid') return send(res, 401, err(ErrorCode.Unauthenticated, 'invalid or expired token'));
@@ -163,7 +165,7 @@ export function createFunctionHost(opts: FunctionHostOptions) {
       }
       if (tooDeep(event, MAX_JSON_DEPTH)) return send(res, 400, err(ErrorCode.BadRequest, `request body is nested deeper than ${MAX_JSON_DEPTH} levels`));
     }
-    const keys = limiter && guessKeys(m[1], event, caller, req);
+    const keys = limiter && guessKeys(name, event, caller, req);
     if (keys) {
       const allowed = limiter.attempt(keys);
       if (!allowed.ok) {
@@ -171,7 +173,7 @@ export function createFunctionHost(opts: FunctionHostOptions) {
         return send(res, 429, err(ErrorCode.RateLimited, `too many attempts; try again in ${retryText(allowed.retryAfterMs)}`));
       }
     }
-    const result = await invoke(m[1], event, caller);
+    const result = await invoke(name, event, caller);
     if (keys && !result.ok && WRONG_GUESS.has(result.code)) limiter?.failure(keys);
     else if (keys && result.ok) limiter?.success(keys.slice(1));
     send(res, 200, result);
@@ -182,14 +184,16 @@ export function createFunctionHost(opts: FunctionHostOptions) {
     const caller = await callerFrom(req);
     if (caller === 'invalid' || caller.kind !== 'service') return send(res, 401, err(ErrorCode.Unauthenticated, 'service token required'));
     const body = await readBody(req, 16 * 1024);
-    let parsed: Record<string, unknown> = {};
+    // Read as the `broker` function reads it (core/api/contract/broker.ts): what cannot be read is
+    // missing, and the answer a deny.
+    let json: unknown;
     try {
-      const v: unknown = body === 'too-large' ? {} : JSON.parse(body.toString('utf8'));
-      if (v && typeof v === 'object' && !Array.isArray(v) && !tooDeep(v, MAX_JSON_DEPTH)) parsed = v as Record<string, unknown>;
+      json = body === 'too-large' ? undefined : JSON.parse(body.toString('utf8'));
     } catch {
-      parsed = {};
+      json = undefined;
     }
-    return send(res, 200, kind === 'auth' ? await endpoints.auth(parsed) : await endpoints.acl(parsed));
+    if (tooDeep(json, MAX_JSON_DEPTH)) json = undefined;
+    return send(res, 200, kind === 'auth' ? await endpoints.auth(v.parse(authRequest, json)) : await endpoints.acl(v.parse(aclRequest, json)));
   }
 
   /**
@@ -224,7 +228,8 @@ export function createFunctionHost(opts: FunctionHostOptions) {
     if (!socket.writable || e.code === 'ECONNRESET') return void socket.destroy();
     const body = JSON.stringify(err(ErrorCode.BadRequest, 'malformed HTTP request'));
     socket.end(
-      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      'HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   });
 

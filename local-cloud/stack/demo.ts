@@ -14,6 +14,13 @@ export const DEMO_PRODUCT_KEY = 'rpmDemo0001';
 /** What the demo patients do, in turn: one at rest, one with a fever, one desaturating. */
 export const DEMO_SCENARIOS = ['normal', 'fever', 'hypoxia'] as const;
 
+/** Demo bed `i` (from 1) shows the scenarios in turn. */
+function demoScenario(i: number): (typeof DEMO_SCENARIOS)[number] {
+  const scenario = DEMO_SCENARIOS[(i - 1) % DEMO_SCENARIOS.length];
+  if (scenario === undefined) throw new RangeError(`demo beds count from 1, got ${i}`);
+  return scenario;
+}
+
 export interface DemoOptions {
   count: number;
   intervalS: number;
@@ -39,7 +46,7 @@ export interface DemoLabel {
 export function demoBindCode(secret: string): string {
   const bytes = createHmac('sha256', secret).update('demo bind code').digest();
   let out = '';
-  for (let i = 0; i < BIND_CODE_LENGTH; i++) out += CODE_ALPHABET[bytes[i] % CODE_ALPHABET.length];
+  for (let i = 0; i < BIND_CODE_LENGTH; i++) out += CODE_ALPHABET.charAt(bytes.readUInt8(i) % CODE_ALPHABET.length);
   return out;
 }
 
@@ -49,7 +56,7 @@ export async function startDemoDevices(opts: DemoOptions) {
   try {
     for (let i = 1; i <= opts.count; i++) {
       const deviceName = `demo-${i}`;
-      const scenario = DEMO_SCENARIOS[(i - 1) % DEMO_SCENARIOS.length];
+      const scenario = demoScenario(i);
       const id = `${DEMO_PRODUCT_KEY}/${deviceName}`;
       const secret = newSecret();
       const record =

@@ -167,8 +167,20 @@ export interface QuotaView {
 }
 
 export function quotaView(templateId: string | null, remaining: Readonly<Record<string, number>>): QuotaView {
-  if (!templateId) return { level: 'off', text: '微信提醒还没有开通（服务器未配置消息模板），请打开小程序查看提醒', canSubscribe: false };
+  if (!templateId) {
+    return {
+      level: 'off',
+      text: '微信提醒还没有开通（服务器未配置消息模板），请打开小程序查看提醒',
+      canSubscribe: false,
+    };
+  }
   const n = remaining[templateId] ?? 0;
-  if (n <= 0) return { level: 'empty', text: '微信提醒次数已用完：出现异常时不会再通知你。点下方按钮再次开启，每点一次可多收一条', canSubscribe: true };
+  if (n <= 0) {
+    return {
+      level: 'empty',
+      text: '微信提醒次数已用完：出现异常时不会再通知你。点下方按钮再次开启，每点一次可多收一条',
+      canSubscribe: true,
+    };
+  }
   return { level: 'ok', text: `还可以收到 ${n} 条微信提醒。每条提醒用掉一次，点下方按钮可以增加`, canSubscribe: true };
 }

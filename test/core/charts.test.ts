@@ -204,7 +204,8 @@ describe('historyChartOption, buckets', () => {
     const list: Bucket[] = [{ t: T0, n: 12, heartRate: stats(60, 70.4, 80, 12) }];
     const o = historyChartOption('heartRate', buckets(M, list));
     const formatter = (o.tooltip as { formatter: (p: unknown[]) => string }).formatter;
-    expect(formatter([{ axisValue: T0, dataIndex: 0, seriesName: '平均' }])).toBe('心率（次/分）<br/>平均 70<br/>最低 60　最高 80<br/>12 次测量');
+    const tooltip = ['心率（次/分）', '平均 70', '最低 60　最高 80', '12 次测量'].join('<br/>');
+    expect(formatter([{ axisValue: T0, dataIndex: 0, seriesName: '平均' }])).toBe(tooltip);
     expect(formatter([{ axisValue: T0, dataIndex: 0, seriesName: '最低' }])).toBe('');
   });
 });

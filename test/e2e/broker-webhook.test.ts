@@ -57,10 +57,13 @@ describe('broker webhook', () => {
     const noAuth = await fetch(`http://127.0.0.1:${stack.ports.http}/mqtt/webhook`, { method: 'POST', body: JSON.stringify(good) });
     expect(noAuth.status).toBe(401);
     expect(await hook('{not json')).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST', message: expect.stringContaining('JSON') } });
-    expect(await hook([])).toMatchObject({ status: 400, body: { message: 'no events' } });
-    expect(await hook({ ...good, timestamp: undefined })).toMatchObject({ status: 400, body: { message: expect.stringContaining('"timestamp"') } });
-    expect(await hook({ ...good, event: 'message.dropped' })).toMatchObject({ status: 400, body: { message: expect.stringContaining('unsupported event') } });
-    expect(await hook({ ...good, payload: { not: 'a string' } })).toMatchObject({ status: 400, body: { message: expect.stringContaining('payload') } });
+    const refused = (message: unknown) => ({ status: 400, body: { code: 'BAD_REQUEST', message } });
+    expect(await hook([])).toEqual(refused('"events" must hold at least one event'));
+    expect(await hook('"text"')).toEqual(refused('"events" must be an event object or an array of them'));
+    // A request whose every event is malformed is refused with the first event's problem.
+    expect(await hook({ ...good, timestamp: undefined })).toEqual(refused('"events.0.timestamp" is required'));
+    expect(await hook({ ...good, event: 'message.dropped' })).toEqual(refused(expect.stringContaining('"events.0.event" names an unsupported event')));
+    expect(await hook([{ ...good, payload: { not: 'a string' } }, 42])).toEqual(refused('"events.0.payload" must be a string: use payload_encoding plain'));
     expect((await stack.store.deviceStatus(d.deviceId))?.readings).toBe(0);
   });
 
@@ -78,7 +81,10 @@ describe('broker webhook', () => {
     const d = await device();
     const ts = Date.now() - 1000;
     const event = publish(d.username, topics.propertyPost(d.ref), post('17', ts));
-    expect(await hook(event)).toEqual({ status: 200, body: { events: 1, stored: 1, duplicates: 0, rejected: 0, commandReplies: 0, ignored: 0, stale: 0 } });
+    expect(await hook(event)).toEqual({
+      status: 200,
+      body: { events: 1, stored: 1, duplicates: 0, rejected: 0, commandReplies: 0, ignored: 0, stale: 0, malformed: 0 },
+    });
     expect(await hook(event)).toMatchObject({ status: 200, body: { stored: 0, duplicates: 1 } });
     expect(await hook([event, event])).toMatchObject({ status: 200, body: { stored: 0, duplicates: 2 } });
     const s = await stack.store.deviceStatus(d.deviceId);
@@ -90,6 +96,14 @@ describe('broker webhook', () => {
     const r = await hook([publish(d.username, topics.propertyPost(d.ref), '{oops'), publish(d.username, topics.propertyPost(d.ref), post('3', Date.now()))]);
     expect(r).toMatchObject({ status: 200, body: { stored: 1, rejected: 1 } });
     expect((await stack.store.deviceStatus(d.deviceId))?.rejections).toEqual({ 'malformed-json': 1 });
+  });
+
+  test('a malformed event is refused and counted; the rest of its request is stored', async () => {
+    const d = await device();
+    const good = publish(d.username, topics.propertyPost(d.ref), post('4', Date.now()));
+    const r = await hook([{ ...good, timestamp: 'soon' }, 'not an event', good]);
+    expect(r).toEqual({ status: 200, body: { events: 3, stored: 1, duplicates: 0, rejected: 0, commandReplies: 0, ignored: 0, stale: 0, malformed: 2 } });
+    expect((await stack.store.deviceStatus(d.deviceId))?.readings).toBe(1);
   });
 
   test('presence follows the events’ own times, whatever order they arrive in', async () => {

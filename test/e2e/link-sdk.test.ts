@@ -202,7 +202,7 @@ describe('Alibaba firmware works unchanged', () => {
     expect(heard.filter((t) => t === topics.propertySet(creds))).toHaveLength(1);
   });
 
-  test('the original firmware: uppercase-hex signature, uptime timestamp, plain numbers and a string property, no id — stored, nothing rejected', async () => {
+  test('the original firmware: uppercase-hex signature, uptime timestamp, plain numbers and a string property, no id: stored, nothing rejected', async () => {
     const creds = await createDevice(stack);
     const id = 'ESP8266-00A1B2';
     const content = signContent({ id, deviceName: creds.deviceName, productKey: creds.productKey, timestamp: '8123' });

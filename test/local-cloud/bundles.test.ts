@@ -16,7 +16,8 @@ beforeAll(() => {
 
 test.each(['devices', 'history', 'ingest', 'patients', 'auth'])('the %s bundle exports main and refuses an anonymous caller', (name) => {
   const dir = tempDir();
-  const script = `require(${JSON.stringify(join(root, 'cloudfunctions', name, 'index.js'))}).main({ action: 'list' }, {}).then((r) => console.log(JSON.stringify(r)))`;
+  const bundle = JSON.stringify(join(root, 'cloudfunctions', name, 'index.js'));
+  const script = `require(${bundle}).main({ action: 'list' }, {}).then((r) => console.log(JSON.stringify(r)))`;
   const out = execFileSync(process.execPath, ['-e', script], { env: { ...process.env, DATA_DIR: dir.path, STORE: 'sqlite' }, cwd: root });
   // `auth` lets anonymous callers in (to sign in) and refuses inside the handler instead.
   expect(JSON.parse(out.toString())).toMatchObject({ ok: false, code: name === 'auth' ? 'BAD_REQUEST' : 'UNAUTHENTICATED' });

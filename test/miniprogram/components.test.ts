@@ -75,7 +75,12 @@ describe('device-control', () => {
   });
 
   test('shows who last changed the settings', async () => {
-    const comp = renderComponent('components/device-control/index', { online: true, enabled: true, intervalS: 60, changed: '张丽于 09:00:00 修改了设置' });
+    const comp = renderComponent('components/device-control/index', {
+      online: true,
+      enabled: true,
+      intervalS: 60,
+      changed: '张丽于 09:00:00 修改了设置',
+    });
     await settle();
     expect(textOf(comp, '.changed')).toBe('张丽于 09:00:00 修改了设置');
     expect(textOf(comp, '.presence')).toBe('设备在线');

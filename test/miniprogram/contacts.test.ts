@@ -82,9 +82,8 @@ test('the owner adds a contact and removes another in the form; the whole list i
 });
 
 test('a phone the function refuses is explained in words about phones', async () => {
-  const services = fixtureServices({
-    api: { updatePatient: async () => err(ErrorCode.BadRequest, '"emergencyContacts[0].phone" may hold only digits, a leading "+" and "-" (3–20 characters)') },
-  });
+  const refusal = '"emergencyContacts[0].phone" may hold only digits, a leading "+" and "-" (3–20 characters)';
+  const services = fixtureServices({ api: { updatePatient: async () => err(ErrorCode.BadRequest, refusal) } });
   const { page } = openPage('patient', services, { id: 'p_mom' });
   await until(() => page.data.state === 'ready', 'the page');
   await (page.instance as unknown as { onSave(e: unknown): Promise<void> }).onSave({ detail: { profile: { name: '王秀英', sex: 'female', notes: '' } } });

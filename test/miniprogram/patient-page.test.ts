@@ -86,7 +86,9 @@ test('the owner edits the profile and the backend keeps it', async () => {
   const { page } = openPage('patient', phone.services, { id: patientId });
   await until(() => page.data.state === 'ready', 'the page');
   call(page, 'onEdit');
-  await call<Promise<void>>(page, 'onSave', { detail: { profile: { name: '王秀英', sex: 'female', birthDate: '1948-03-12', notes: '高血压；晚上服药' } } });
+  await call<Promise<void>>(page, 'onSave', {
+    detail: { profile: { name: '王秀英', sex: 'female', birthDate: '1948-03-12', notes: '高血压；晚上服药' } },
+  });
   expect(page.data.editing).toBe(false);
   const back = await phone.services.api.patient(patientId);
   expect(back.ok && back.data.notes).toBe('高血压；晚上服药');

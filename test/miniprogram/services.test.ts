@@ -106,7 +106,11 @@ describe('failures become results', () => {
 
   test('wx.cloud failures and odd results are UNAVAILABLE; function results pass through', async () => {
     const failing = createCloudTransport({ callFunction: async () => Promise.reject({ errMsg: 'cloud.callFunction:fail -404011' }) });
-    expect(await failing('patients', {})).toEqual({ ok: false, code: ErrorCode.Unavailable, message: '云函数调用失败：cloud.callFunction:fail -404011' });
+    expect(await failing('patients', {})).toEqual({
+      ok: false,
+      code: ErrorCode.Unavailable,
+      message: '云函数调用失败：cloud.callFunction:fail -404011',
+    });
     const odd = createCloudTransport({ callFunction: async () => ({ result: null }) });
     expect((await odd('patients', {})).ok).toBe(false);
     const seen: unknown[] = [];

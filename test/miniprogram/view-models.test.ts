@@ -108,7 +108,9 @@ describe('history', () => {
       ],
     };
     expect(summarize(buckets)[1]).toMatchObject({ n: 4, min: '60', avg: '75', max: '90' });
-    expect(resolutionNote(buckets)).toMatch(/^每个点为 1 小时内的平均值，浅蓝阴影为最低–最高范围；绿色区域为正常范围；曲线中断处表示那段时间没有数据/);
+    const note = resolutionNote(buckets);
+    expect(note).toMatch(/^每个点为 1 小时内的平均值，浅蓝阴影为最低–最高范围；/);
+    expect(note).toContain('浅蓝阴影为最低–最高范围；绿色区域为正常范围；曲线中断处表示那段时间没有数据');
     expect(resolutionNote(raw)).toMatch(/^每个点为一次测量；/);
     expect(resolutionNote(buckets, true)).toMatch(/^每个点为一天的平均值/);
   });
@@ -316,7 +318,14 @@ describe('status at a glance', () => {
 
   test.each<[string, Partial<Snapshot>, string, string]>([
     ['all fine', {}, 'ok', '一切正常'],
-    ['a low SpO2', { latest: { spo2: { ts: NOW - MIN, value: 91 }, heartRate: { ts: NOW - MIN, value: 112 } } }, 'attention', '需要关注：心率偏快、血氧偏低'],
+    [
+      'a low SpO2',
+      {
+        latest: { spo2: { ts: NOW - MIN, value: 91 }, heartRate: { ts: NOW - MIN, value: 112 } },
+      },
+      'attention',
+      '需要关注：心率偏快、血氧偏低',
+    ],
     ['offline since 45 minutes', { online: false, offlineSince: NOW - 45 * MIN }, 'offline', '设备离线 45 分钟'],
     ['offline, no presence time: the last reading', { online: false }, 'offline', '设备离线 1 分钟'],
     ['nothing today', { latest: { heartRate: { ts: startOfDay(NOW) - MIN, value: 70 } } }, 'nodata', '今天还没有数据'],

@@ -309,7 +309,8 @@ test(`fuzz: function calls over HTTP and device payloads over MQTT (seed ${SEED}
     await until(() => stack.functionRunner.pendingCalls() === 0, 'no function call pending', 10_000).catch(() => undefined);
     // eslint-disable-next-line no-console
     console.log(
-      `fuzz: ${CALLS} calls (status counts ${JSON.stringify(Object.fromEntries(statuses))}), ${MESSAGES} device messages (${reconnects} reconnects), 200 odd subscribes/publishes by a person (${viewerReconnects} reconnects), flow ${JSON.stringify(stack.flow.stats)}`,
+      `fuzz: ${CALLS} calls (status counts ${JSON.stringify(Object.fromEntries(statuses))}), ${MESSAGES} device messages (${reconnects} reconnects), ` +
+        `200 odd subscribes/publishes by a person (${viewerReconnects} reconnects), flow ${JSON.stringify(stack.flow.stats)}`,
     );
     expect(stack.functionRunner.pendingCalls()).toBe(0);
     // Every message was handled (stored or rejected and counted), and nothing failed inside.

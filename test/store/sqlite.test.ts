@@ -135,7 +135,8 @@ describe('SQLite migration 8 (secrets at rest)', () => {
       }
       legacy
         .prepare(
-          "INSERT INTO devices (product_key, device_name, secret, created_at, bind_code) VALUES ('pk0000test1', 'bed-1', 'PlainLegacySecret0001', 0, 'PLAINBIND7')",
+          'INSERT INTO devices (product_key, device_name, secret, created_at, bind_code) ' +
+            "VALUES ('pk0000test1', 'bed-1', 'PlainLegacySecret0001', 0, 'PLAINBIND7')",
         )
         .run();
       legacy.prepare("INSERT INTO patients (id, name, sex, notes, created_at) VALUES ('p1', 'P', 'female', '', 0)").run();

@@ -10,21 +10,24 @@
  *   lacks — all through the broker's API, and none of them worth a redelivery if they fail.
  *
  * The answer is 200 only when everything is stored (events outside the time window are counted as
- * `stale` and dropped), 400 for a request that can never succeed — malformed, or every event
- * outside the window (EMQX must not resend it) — and 503 when storage failed (EMQX resends;
- * storing twice is harmless).
+ * `stale`, events that are not what EMQX sends as `malformed`, and both dropped), 400 for a
+ * request that can never succeed — an unreadable envelope, or no event both well-formed and inside
+ * the window (EMQX must not resend it) — and 503 when storage failed (EMQX resends; storing twice
+ * is harmless).
  * With an external broker, a device's PUBACK means "EMQX has it", and EMQX's retries of this
  * webhook are what brings it to storage (docs/deploy.md, "EMQX").
  */
-import { err, ErrorCode, ok } from '../../../core';
+import { type Err, err, ErrorCode, ok } from '../../../core';
 import { autoSubscriptions, deviceIdOf, ntpResponse, parseClientId, parseDeviceId, parseReply, parseTopic, topicMatches, topics } from '../../../core/alink';
 import { confirmedSettings, desiredStateMessage } from '../../../backend/device-control/messages';
 import type { PublishOptions } from '../../../backend/broker-api/types';
 import type { FunctionDeps } from '../../../backend/runtime/deps';
-import type { Handler } from '../../../backend/runtime/handler';
+import { broker, webhookEvent } from '../../../core/api/contract/broker';
+import { parseItem } from '../../../core/api/contract/define';
+import { typed } from '../../../backend/runtime/handler';
 import type { IngestMessage, IngestResult } from '../../ingest/messages';
-import { batch } from '../../ingest/handlers/batch';
-import { type BrokerEvent, parseEvents } from '../events';
+import { storeBatch } from '../../ingest/handlers/batch';
+import { type BrokerEvent, brokerEvent } from '../events';
 
 /** Events older (or further in the future) than this are refused. Default 10 minutes. */
 export const DEFAULT_MAX_EVENT_AGE_MS = 10 * 60_000;
@@ -108,22 +111,32 @@ async function afterStored(deps: FunctionDeps, events: BrokerEvent[], result: In
   await Promise.all(sends);
 }
 
-export const webhook: Handler = async (input) => {
-  const { event, deps } = input;
-  const parsed = parseEvents(event.events);
-  if (!parsed.ok) return err(ErrorCode.BadRequest, parsed.message);
+export const webhook = typed(broker.webhook, async ({ input, deps }) => {
+  // Each event on its own: a malformed one is refused and counted, the others are still stored
+  // (EMQX cannot fix it by resending). Only a request with nothing readable is a BAD_REQUEST.
+  const events: BrokerEvent[] = [];
+  let firstProblem: Err | undefined;
+  input.events.forEach((raw, i) => {
+    const e = parseItem(webhookEvent, raw, `events.${i}`);
+    if (e.ok) events.push(brokerEvent(e.value));
+    else firstProblem ??= e;
+  });
+  const malformed = input.events.length - events.length;
+  const first = events[0];
+  if (!first) return firstProblem ?? err(ErrorCode.BadRequest, 'no events');
+  if (firstProblem)
+    deps.log.once(`webhook-malformed:${firstProblem.message}`, `broker webhook: ${malformed} malformed event(s) refused, e.g. ${firstProblem.message}`);
   const now = deps.now();
   const maxAge = deps.brokerHook?.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS;
   // An event outside the window (a replayed request, a retry EMQX kept too long) is refused on its
   // own and counted; the others in the same request are still stored, and the answer stays 200,
   // since resending would not make it any younger.
-  const fresh = parsed.events.filter((e) => Math.abs(now - e.at) <= maxAge);
-  const stale = parsed.events.length - fresh.length;
+  const fresh = events.filter((e) => Math.abs(now - e.at) <= maxAge);
+  const stale = events.length - fresh.length;
   if (fresh.length === 0) {
-    const e = parsed.events[0] as BrokerEvent;
     return err(
       ErrorCode.BadRequest,
-      `every event is outside the time window: events[0] is ${Math.round((now - e.at) / 1000)} s from now; accepted within ${maxAge / 1000} s`,
+      `every event is outside the time window: the first is ${Math.round((now - first.at) / 1000)} s from now; accepted within ${maxAge / 1000} s`,
     );
   }
   if (stale) deps.log.once(`webhook-stale:${Math.floor(now / 60_000)}`, `broker webhook: ${stale} event(s) older than ${maxAge / 1000} s refused`);
@@ -137,10 +150,19 @@ export const webhook: Handler = async (input) => {
       messages.push({ type: 'presence', deviceId: e.deviceId, online: e.online, at: e.at });
     }
   }
-  const stored = await batch({ ...input, event: { action: 'batch', messages } });
+  const stored = await storeBatch(deps, messages);
   if (!stored.ok) return stored;
-  const result = stored.data as IngestResult;
+  const result = stored.data;
   await afterStored(deps, fresh, result);
   const ignored = fresh.filter((e) => e.kind === 'ignored').length;
-  return ok({ events: parsed.events.length, stored: result.stored, duplicates: result.duplicates, rejected: result.rejected, commandReplies, ignored, stale });
-};
+  return ok({
+    events: input.events.length,
+    stored: result.stored,
+    duplicates: result.duplicates,
+    rejected: result.rejected,
+    commandReplies,
+    ignored,
+    stale,
+    malformed,
+  });
+});

@@ -6,7 +6,7 @@
  * anything that was not stored.
  */
 import { createHash } from 'node:crypto';
-import { err, ErrorCode, ok } from '../../../core';
+import { ok, type Result } from '../../../core';
 import {
   buildReply,
   decodePropertyBatchPost,
@@ -27,10 +27,13 @@ import {
   topics,
   wantsReply,
 } from '../../../core/alink';
-import type { Handler } from '../../../backend/runtime/handler';
+import { parseItem } from '../../../core/api/contract/define';
+import { ingest, ingestMessage } from '../../../core/api/contract/ingest';
+import type { FunctionDeps } from '../../../backend/runtime/deps';
+import { typed } from '../../../backend/runtime/handler';
 import { alertEngineOf } from '../../../backend/alerts';
 import type { DeviceInfoUpdate, PresenceEvent, ReadingBatchItem, RejectionEvent } from '../../../backend/store/types';
-import { type IngestReply, type IngestResult, parseBatch } from '../messages';
+import type { IngestMessage, IngestReply, IngestResult } from '../messages';
 
 /** A reply before it is encoded: where it goes and what it says. */
 type PendingReply = IngestReply & { topic?: string; method?: string; data?: Record<string, unknown> };
@@ -47,10 +50,25 @@ function fingerprint(payload: string): string {
   return createHash('sha1').update(payload).digest('base64').slice(0, 16);
 }
 
-export const batch: Handler = async ({ event, deps }) => {
-  const parsed = parseBatch(event.messages);
-  if (!parsed.ok) return err(ErrorCode.BadRequest, parsed.message);
+/**
+ * Stores `messages` (each checked on its own: a malformed one is counted as rejected and gets no
+ * reply, the others are stored). Also called by the `broker` webhook with the messages it built.
+ */
+export async function storeBatch(deps: FunctionDeps, messages: readonly unknown[]): Promise<Result<IngestResult>> {
   const { store, log } = deps;
+  // Per input message, the checked message or undefined (malformed): replies follow the input.
+  const parsed: Array<IngestMessage | undefined> = [];
+  let malformed = 0;
+  messages.forEach((raw, i) => {
+    const m = parseItem(ingestMessage, raw, `messages.${i}`);
+    if (m.ok) {
+      parsed.push(m.value);
+    } else {
+      parsed.push(undefined);
+      malformed++;
+      log.once(`ingest-malformed:${m.message}`, `ingest: malformed message refused: ${m.message} [logged once per problem]`);
+    }
+  });
 
   const replies: Array<PendingReply | null> = [];
   const items: ReadingBatchItem[] = [];
@@ -58,13 +76,17 @@ export const batch: Handler = async ({ event, deps }) => {
   const rejections: RejectionEvent[] = [];
   const info: DeviceInfoUpdate[] = [];
   // One lookup for the batch's devices (no secrets read): unknown ones' messages are rejected below.
-  const known = await store.existingDevices([...new Set(parsed.messages.map((m) => m.deviceId))]);
+  const known = await store.existingDevices([...new Set(parsed.flatMap((m) => (m ? [m.deviceId] : [])))]);
   const reject = (deviceId: string, kind: RejectKind, at: number, detail: string) => {
     rejections.push({ deviceId, kind, at, detail });
     log.once(`${deviceId}:${kind}`, `device ${deviceId} sent bad input (${kind}): ${detail} [logged once per device and kind]`);
   };
 
-  for (const m of parsed.messages) {
+  for (const m of parsed) {
+    if (!m) {
+      replies.push(null);
+      continue;
+    }
     if (m.type === 'presence') {
       replies.push(null);
       if (known.has(m.deviceId)) presence.push({ deviceId: m.deviceId, online: m.online, at: m.at });
@@ -182,12 +204,13 @@ export const batch: Handler = async ({ event, deps }) => {
   const duplicates = appended.duplicate.filter(Boolean).length;
   // Encoded here, once, so the broker only forwards bytes (and a production broker's webhook can too).
   const encoded = replies.map((r, i) => {
-    const message = parsed.messages[i];
+    const message = parsed[i];
     const ref = r && message && parseDeviceId(message.deviceId);
     if (!r || !ref) return null;
     const { topic, method, ...body } = r;
     return { topic: topic ?? topics.propertyPostReply(ref), payload: buildReply({ ...body, method: method ?? Method.PropertyPost }), code: r.code };
   });
-  const result: IngestResult = { replies: encoded, stored: items.length - duplicates, duplicates, rejected: rejections.length };
-  return ok(result);
-};
+  return ok({ replies: encoded, stored: items.length - duplicates, duplicates, rejected: rejections.length + malformed });
+}
+
+export const batch = typed(ingest.batch, async ({ input, deps }) => storeBatch(deps, input.messages));

@@ -42,15 +42,27 @@ export type ResultOf<A> = A extends ActionContract<v.GenericSchema, infer R> ? R
 const wording = (issue: v.BaseIssue<unknown>): string =>
   issue.input === undefined ? 'is required' : `must be ${issue.expected ?? 'valid'} (got ${issue.received})`;
 
-/** The first problem of a failed parse as one line naming the field, e.g. `"patientId" is required`. */
-function describe(issue: v.BaseIssue<unknown>): string {
-  const path = v.getDotPath(issue);
+/**
+ * The first problem of a failed parse as one line naming the field, e.g. `"patientId" is required`;
+ * `within` is the path of the parsed value inside the event, when only part of it was parsed.
+ */
+function describe(issue: v.BaseIssue<unknown>, within: string): string {
+  const path = [within, v.getDotPath(issue)].filter(Boolean).join('.');
   return path ? `"${path}" ${issue.message}` : issue.message;
 }
 
 /** Checks an event against an action's schema: the parsed input, or a `BAD_REQUEST` naming the field. */
 export function parseInput<S extends v.GenericSchema>(schema: S, event: unknown): { ok: true; value: v.InferOutput<S> } | Err {
-  const parsed = v.safeParse(schema, event, { abortEarly: true, message: wording });
+  return parseItem(schema, event, '');
+}
+
+/**
+ * Checks one item of a list on its own, for a function that counts a bad item instead of refusing
+ * the whole list: the parsed item, or a `BAD_REQUEST` naming the field as a check of the whole
+ * event would (`at` = the item's path, e.g. `"events.2.timestamp" is required`).
+ */
+export function parseItem<S extends v.GenericSchema>(schema: S, item: unknown, at: string): { ok: true; value: v.InferOutput<S> } | Err {
+  const parsed = v.safeParse(schema, item, { abortEarly: true, message: wording });
   if (parsed.success) return { ok: true, value: parsed.output };
-  return err(ErrorCode.BadRequest, describe(parsed.issues[0]));
+  return err(ErrorCode.BadRequest, describe(parsed.issues[0], at));
 }

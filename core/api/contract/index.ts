@@ -2,8 +2,9 @@
  * Every client-facing function's actions, by function name: the one map the functions' handlers,
  * the mini program's api client, the web console and the tests take their types from.
  *
- * `broker` and `ingest` are called by the MQTT broker and the backend, not by clients, and keep
- * their own event checks (cloudfunctions/broker/events.ts, cloudfunctions/ingest/messages.ts).
+ * `broker` and `ingest` are called by the MQTT broker and the backend, not by clients: their
+ * contracts (broker.ts, ingest.ts) are declared the same way but kept out of this map, so no client
+ * type offers them.
  */
 import { alerts } from './alerts';
 import { auth } from './auth';

@@ -65,7 +65,9 @@ export function profileFrom(form: ProfileForm): { ok: true; profile: PatientProf
     const n = `第 ${i + 1} 位紧急联系人`;
     if (!c.name.trim()) return { ok: false, message: `请填写${n}的称呼` };
     if (c.name.trim().length > PROFILE_LIMITS.nameMaxChars) return { ok: false, message: `${n}的称呼最多 ${PROFILE_LIMITS.nameMaxChars} 个字` };
-    if (c.relation.trim().length > PROFILE_LIMITS.relationMaxChars) return { ok: false, message: `${n}的关系最多 ${PROFILE_LIMITS.relationMaxChars} 个字` };
+    if (c.relation.trim().length > PROFILE_LIMITS.relationMaxChars) {
+      return { ok: false, message: `${n}的关系最多 ${PROFILE_LIMITS.relationMaxChars} 个字` };
+    }
     if (!phoneOk(c.phone)) return { ok: false, message: `${n}的电话只能填数字、+ 和 -` };
   }
   // Always sent, empty included: an update without them would keep the old ones.

@@ -12,6 +12,12 @@ import { errorText } from '../../common/errors';
 import { whenText } from '../../common/time';
 import { ESCALATE_CHOICES, type KindSwitch, kindSwitches, SCALE_CHOICES, toggledDisabled, type VitalRules, vitalRules } from './view-model';
 
+/** What a refused subscription prompt means: turned off in WeChat's settings, or not allowed this time. */
+const SUBSCRIBE_REFUSED = {
+  ban: '这个提醒在微信里被关掉了：请点右上角「···」→ 设置 → 通知管理，打开后再试',
+  other: '你没有选择「允许」，出现异常时不会收到微信通知',
+};
+
 interface Fields {
   rules?: AlertRules;
   templateId: string | null;
@@ -79,9 +85,7 @@ definePage({
       if (!answer.ok) return this.setData({ subscribeBusy: false, subscribeText: '微信没有弹出订阅窗口，请稍后再试' });
       const a = answer.answers[f.templateId];
       if (a !== 'accept') {
-        const text =
-          a === 'ban' ? '这个提醒在微信里被关掉了：请点右上角「···」→ 设置 → 通知管理，打开后再试' : '你没有选择「允许」，出现异常时不会收到微信通知';
-        return this.setData({ subscribeBusy: false, subscribeText: text });
+        return this.setData({ subscribeBusy: false, subscribeText: a === 'ban' ? SUBSCRIBE_REFUSED.ban : SUBSCRIBE_REFUSED.other });
       }
       const r = await api.alertsSubscribed(f.templateId, 1);
       if (r.ok) f.remaining = { ...f.remaining, [f.templateId]: r.data.remaining };

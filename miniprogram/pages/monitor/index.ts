@@ -372,7 +372,8 @@ definePage({
       const before = this.data.control.enabled;
       if (!e.detail.enabled) {
         const name = this.fields().patientName || '家人';
-        const ok = await this.services().ui.confirm('关闭自动测量？', `关闭后${name}的设备将停止测量，所有关注${name}的家人都看不到新数据，直到有人重新打开。`);
+        const consequence = `关闭后${name}的设备将停止测量，所有关注${name}的家人都看不到新数据，直到有人重新打开。`;
+        const ok = await this.services().ui.confirm('关闭自动测量？', consequence);
         if (!ok) {
           // The switch already moved on screen: move it back.
           this.setData({ 'control.enabled': false });

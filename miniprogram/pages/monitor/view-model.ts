@@ -71,7 +71,8 @@ export function outcomeOf(kind: CommandKind, r: Result<CommandReply>): ControlOu
       return { kind: 'failed', text: `设备拒绝了该指令（${r.data.detail}）` };
     case 'timeout':
       if (measure) return { kind: 'failed', text: r.data.offline ? '设备离线，无法立即测量' : '设备未响应（超时），请稍后重试' };
-      return { kind: 'queued', text: r.data.offline ? '设备离线：设置已保存，设备上线后自动生效' : '设备未及时响应：设置已保存，设备重新连接后生效' };
+      if (r.data.offline) return { kind: 'queued', text: '设备离线：设置已保存，设备上线后自动生效' };
+      return { kind: 'queued', text: '设备未及时响应：设置已保存，设备重新连接后生效' };
     default:
       return { kind: 'failed', text: `未能执行（${r.data.detail}）` };
   }
@@ -96,7 +97,8 @@ export const REALTIME_TEXT: Record<string, string> = {
  * presence together, so a connected app never looks green beside a device that is offline.
  */
 export function connectionLine(live: string, liveText: string, anyOnline: boolean): { tone: string; text: string } {
-  if (live === 'live') return anyOnline ? { tone: 'live', text: '实时数据已连接，新数据会自动显示' } : { tone: 'idle', text: '手机已连接，正在等待设备上线' };
+  if (live === 'live' && anyOnline) return { tone: 'live', text: '实时数据已连接，新数据会自动显示' };
+  if (live === 'live') return { tone: 'idle', text: '手机已连接，正在等待设备上线' };
   if (live === 'error') return { tone: 'error', text: liveText || REALTIME_TEXT.error };
   if (live === 'connecting' || live === 'reconnecting') return { tone: 'connecting', text: REALTIME_TEXT[live] };
   return { tone: 'idle', text: '未连接实时数据' };

@@ -48,9 +48,12 @@ function Fleet(props: { call: Call; onForget(): void }) {
   const [created, setCreated] = useState<CreatedDevice | undefined>();
   const [rotated, setRotated] = useState<{ deviceId: string; deviceSecret: string } | undefined>();
   async function act(action: 'disable' | 'enable' | 'rotateSecret', deviceId: string) {
-    const question = { disable: `停用 ${deviceId}？它会立即断开，且无法再登录。`, enable: '', rotateSecret: `更换 ${deviceId} 的密钥？旧密钥立即失效。` }[
-      action
-    ];
+    const questions = {
+      disable: `停用 ${deviceId}？它会立即断开，且无法再登录。`,
+      enable: '',
+      rotateSecret: `更换 ${deviceId} 的密钥？旧密钥立即失效。`,
+    };
+    const question = questions[action];
     if (question && !window.confirm(question)) return;
     const r = await props.call<{ deviceId: string; deviceSecret?: string }>('devices', { action, deviceId });
     if (!r.ok) return setError(r.message);

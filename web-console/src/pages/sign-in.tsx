@@ -29,7 +29,7 @@ export function SignIn(props: { call: Call; onSignedIn(s: Session): void }) {
       <h2>登录</h2>
       <p class="muted">本地开发登录：输入任意登录码，同一登录码即同一用户。</p>
       <label>
-        登录码 <input name="code" value={code} onInput={(e) => setCode(e.currentTarget.value)} required minLength={1} maxLength={64} autoComplete="username" />
+        登录码 <input name="code" value={code} onInput={(e) => setCode(e.currentTarget.value)} required maxLength={64} autoComplete="username" />
       </label>
       <label>
         昵称 <input name="name" value={name} onInput={(e) => setName(e.currentTarget.value)} maxLength={32} />
