@@ -53,10 +53,11 @@ describe.each(['process', 'worker'] as const)('remote control (functions in %s)'
     const r = await data('command', { action: 'set', deviceId, settings: { intervalS: 15 } }, alice);
     expect(r).toMatchObject({ result: 'acked', desired: { enabled: true, intervalS: 15 }, pending: false });
     expect(terminal.settings()).toEqual({ enabled: true, intervalS: 15 });
-    await until(
-      async () => ((await data('command', { action: 'state', deviceId }, alice)).reported as Json | undefined)?.intervalS === 15,
-      'the reported state',
-    );
+    // Storage learns presence through the message flow, which lets presence wait up to 250 ms for company.
+    await until(async () => {
+      const st = await data('command', { action: 'state', deviceId }, alice);
+      return st.online === true && (st.reported as Json | undefined)?.intervalS === 15;
+    }, 'the reported state and presence');
     const st = await data('command', { action: 'state', deviceId }, alice);
     expect(st).toMatchObject({ online: true, desired: { intervalS: 15 }, reported: { enabled: true, intervalS: 15 } });
     expect(st.audit).toEqual([expect.objectContaining({ action: 'set', result: 'acked', deviceId })]);

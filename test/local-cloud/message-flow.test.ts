@@ -91,6 +91,66 @@ describe('message flow', () => {
     expect(batches.flat()).toHaveLength(2);
   });
 
+  describe('presence waits for company', () => {
+    /** A fake timer: `fire()` runs the pending one; `set` records each requested delay. */
+    function fakeTimer() {
+      const set: number[] = [];
+      let pending: (() => void) | undefined;
+      return {
+        set,
+        setTimer: (fn: () => void, ms: number) => {
+          set.push(ms);
+          pending = fn;
+          return () => {
+            if (pending === fn) pending = undefined;
+          };
+        },
+        fire: () => pending?.(),
+        pending: () => pending !== undefined,
+      };
+    }
+    const tick = () => new Promise<void>((r) => setImmediate(r));
+
+    test('presence alone waits presenceDelayMs, and what came meanwhile goes in the same batch', async () => {
+      const timer = fakeTimer();
+      const { flow, batches } = setup([], { setTimer: timer.setTimer });
+      flow.presence('pk01/bed-01', true);
+      await tick();
+      flow.presence('pk01/bed-02', true);
+      flow.presence('pk01/bed-03', true);
+      await tick();
+      expect(batches).toHaveLength(0);
+      expect(timer.set).toEqual([250]);
+      timer.fire();
+      await flow.idle();
+      expect(batches.map((b) => b.map((m) => m.deviceId))).toEqual([['pk01/bed-01', 'pk01/bed-02', 'pk01/bed-03']]);
+    });
+
+    test('a device message ends the wait at once and is sent with the presence before it', async () => {
+      const timer = fakeTimer();
+      const { flow, batches } = setup([], { setTimer: timer.setTimer });
+      flow.presence('pk01/bed-01', true);
+      await tick();
+      expect(timer.pending()).toBe(true);
+      await flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('{}'));
+      expect(timer.pending()).toBe(false);
+      expect(batches.map((b) => b.map((m) => m.type))).toEqual([['presence', 'telemetry']]);
+    });
+
+    test('presenceDelayMs: 0 sends presence at once; idle() does not wait for the delay', async () => {
+      const timer = fakeTimer();
+      const off = setup([], { setTimer: timer.setTimer, presenceDelayMs: 0 });
+      off.flow.presence('pk01/bed-01', true);
+      await off.flow.idle();
+      expect(off.batches).toHaveLength(1);
+      const on = setup([], { setTimer: timer.setTimer });
+      on.flow.presence('pk01/bed-01', true);
+      await on.flow.idle();
+      expect(on.batches).toHaveLength(1);
+      expect(timer.set).toEqual([]); // neither flow started a timer
+    });
+  });
+
   describe('group commit under load', () => {
     /** A flow whose ingest takes `commitMs` on a fake clock, during which `during()` may enqueue more. */
     function loaded(commitMs: number, during: (batchNo: number) => void) {
