@@ -31,7 +31,7 @@ import {
 } from '../../core/alerts';
 import type { Reading } from '../../core';
 import type { Logger } from '../runtime/deps';
-import type { ReadingBatchItem, Store } from '../store/types';
+import type { DeviceStatus, ReadingBatchItem, Store } from '../store/types';
 import type { AlertDelivery } from './delivery';
 
 /** Measurement interval assumed for a device that never reported its settings (the firmware's default), s. */
@@ -54,7 +54,16 @@ export interface AlertEngineOptions {
   now: () => number;
   log: Logger;
   delivery: AlertDelivery;
+  /**
+   * Lets other work run between groups of devices in `check` (default: one turn of the event loop
+   * via setImmediate): with the local host, ingest shares the worker thread with the periodic check,
+   * and a check over thousands of devices in one piece held every PUBACK back for its duration.
+   */
+  pause?: () => Promise<void>;
 }
+
+/** Devices `check` looks at between pauses. */
+const CHECK_SLICE = 50;
 
 export function createAlertEngine(opts: AlertEngineOptions) {
   const { store, log, delivery } = opts;
@@ -278,16 +287,20 @@ export function createAlertEngine(opts: AlertEngineOptions) {
     async check(): Promise<{ raised: number; resolved: number; escalated: number }> {
       const now = opts.now();
       const counts = { raised: 0, resolved: 0, escalated: 0 };
-      const devices = await store.listDevices();
-      const byPatient = new Map<string, Array<{ status: (typeof devices)[number]; from: number }>>();
-      for (const d of devices) {
-        const b = await store.currentBinding(d.id);
-        if (!b) continue;
+      const pause = opts.pause ?? (() => new Promise<void>((r) => setImmediate(r)));
+      // Bound devices only: an unbound device raises nothing, however many the fleet has.
+      const byPatient = new Map<string, Array<{ status: DeviceStatus; from: number }>>();
+      let looked = 0;
+      for (const b of await store.currentBindings()) {
+        if (++looked % CHECK_SLICE === 0) await pause();
+        const status = await store.deviceStatus(b.deviceId);
+        if (!status) continue;
         const list = byPatient.get(b.patientId) ?? [];
-        list.push({ status: d, from: b.from });
+        list.push({ status, from: b.from });
         byPatient.set(b.patientId, list);
       }
       for (const [patientId, list] of byPatient) {
+        if (++looked % CHECK_SLICE === 0) await pause();
         const rules = await rulesOf(patientId);
         const states = await store.conditionStates(patientId);
         const snoozes = await store.snoozes(patientId);

@@ -199,6 +199,8 @@ export interface PeopleStore {
   redeemInvite(code: string, userId: string, now: number): Promise<{ outcome: RedeemOutcome; patientId?: string }>;
   deviceByBindCode(code: string): Promise<DeviceRecord | undefined>;
   currentBinding(deviceId: string): Promise<BindingRecord | undefined>;
+  /** Every bound device's current binding, one per device (the periodic alert check walks these). */
+  currentBindings(): Promise<BindingRecord[]>;
   /** Ends the device's current binding (if any) at `at` and starts one to `patientId`. */
   bindDevice(deviceId: string, patientId: string, userId: string, at: number): Promise<void>;
   unbindDevice(deviceId: string, at: number): Promise<boolean>;

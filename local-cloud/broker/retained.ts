@@ -132,6 +132,5 @@ export function createBrokerPersistence() {
     },
     createRetainedStream: (filter: string) => Readable.from(retained.match([filter])),
     createRetainedStreamCombi: (filters: string[]) => Readable.from(retained.match(filters)),
-    retainedCount: retained.size,
   });
 }

@@ -5,24 +5,15 @@
  */
 import { Method, parseDeviceId, topics } from '../../core/alink';
 import type { IngestResult } from '../../cloudfunctions/ingest/messages';
-import { createDevice, startStack, tempDir } from '../helpers/stack';
+import { createDevice, useStack } from '../helpers/stack';
 
 describe('ingest batch with malformed messages', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let stack: Awaited<ReturnType<typeof startStack>>;
-  beforeEach(async () => {
-    dir = tempDir();
-    stack = await startStack(dir.path);
-  });
-  afterEach(async () => {
-    await stack.close();
-    dir.remove();
-  });
+  const stack = useStack();
 
-  const batch = (messages: unknown) => stack.invoke('ingest', { action: 'batch', messages }, { kind: 'service', name: 'broker' });
+  const batch = (messages: unknown) => stack().invoke('ingest', { action: 'batch', messages }, { kind: 'service', name: 'broker' });
 
   test('stores the good messages, counts the bad ones and answers them with no reply', async () => {
-    const d = await createDevice(stack);
+    const d = await createDevice(stack());
     const ref = parseDeviceId(d.deviceId);
     if (!ref) throw new Error(`not a device id: ${d.deviceId}`);
     const now = Date.now();
@@ -33,8 +24,8 @@ describe('ingest batch with malformed messages', () => {
     const result = (r.ok ? r.data : undefined) as IngestResult;
     expect(result).toMatchObject({ stored: 1, duplicates: 0, rejected: 2 });
     expect(result.replies.map((x) => x?.code ?? null)).toEqual([null, 200, null]);
-    expect((await stack.store.deviceStatus(d.deviceId))?.readings).toBe(1);
-    expect(stack.log.lines.join('\n')).toContain('"messages.0.receivedAt" must be number (got "now")');
+    expect((await stack().store.deviceStatus(d.deviceId))?.readings).toBe(1);
+    expect(stack().log.lines.join('\n')).toContain('"messages.0.receivedAt" must be number (got "now")');
   });
 
   test('a bad envelope is refused whole', async () => {

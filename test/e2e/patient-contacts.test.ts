@@ -4,24 +4,13 @@
  * clear BAD_REQUEST messages, owner-only changes, and the list replaced as a whole.
  */
 import { functionClient } from '../helpers/http';
-import { startStack, tempDir } from '../helpers/stack';
-import type { Stack } from '../../local-cloud/stack';
+import { useStack } from '../helpers/stack';
 
 type Json = Record<string, unknown>;
 
 describe('patient phone and emergency contacts', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let stack: Stack;
-  beforeAll(async () => {
-    dir = tempDir();
-    stack = await startStack(dir.path);
-  });
-  afterAll(async () => {
-    await stack.close();
-    dir.remove();
-  });
-
-  const { call, data, login } = functionClient(() => stack.ports.http);
+  const stack = useStack({}, 'all');
+  const { call, data, login } = functionClient(() => stack().ports.http);
   const contacts = [
     { name: '张丽', relation: '女儿', phone: '+86-138-0013-8000' },
     { name: ' 社区医生 ', phone: '0571-88886666' },

@@ -20,6 +20,28 @@ export async function startStack(dataDir: string, extra: Partial<StackOptions> =
   return Object.assign(stack, { log });
 }
 
+/**
+ * A stack in its own temp folder for each test of the calling `describe` (`per: 'all'`: one for the
+ * whole block), closed and removed after it. The answer reads the current stack.
+ */
+export function useStack(extra: Partial<StackOptions> = {}, per: 'each' | 'all' = 'each'): () => Awaited<ReturnType<typeof startStack>> {
+  let dir: ReturnType<typeof tempDir> | undefined;
+  let stack: Awaited<ReturnType<typeof startStack>> | undefined;
+  (per === 'each' ? beforeEach : beforeAll)(async () => {
+    dir = tempDir();
+    stack = await startStack(dir.path, extra);
+  });
+  (per === 'each' ? afterEach : afterAll)(async () => {
+    await stack?.close();
+    dir?.remove();
+    stack = undefined;
+  });
+  return () => {
+    if (!stack) throw new Error('the stack exists only while a test runs');
+    return stack;
+  };
+}
+
 export async function createDevice(stack: Stack, event: Record<string, unknown> = {}): Promise<CreatedDevice & DeviceCredentials> {
   const r = await stack.invoke('devices', { action: 'create', ...event }, { kind: 'admin' });
   if (!r.ok) throw new Error(`${r.code}: ${r.message}`);

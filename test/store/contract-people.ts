@@ -145,6 +145,26 @@ export function runPeopleContract(getStore: () => Store): void {
       expect(await store.bindingsOfPatient('p2')).toEqual([{ deviceId: d.id, patientId: 'p2', from: T0 + 20, to: T0 + 30, boundBy: owner.id }]);
       expect(await store.devicesOfUser(owner.id)).toEqual([]);
     });
+
+    test('currentBindings: one per bound device, the current one, none for unbound devices', async () => {
+      const store = getStore();
+      const owner = await store.userForOpenid('o-cb', 'owner', T0);
+      await store.createPatient(patient('cb-1'), owner.id);
+      await store.createPatient(patient('cb-2'), owner.id);
+      const a = await store.createDevice(device('cb-a'), T0);
+      const b = await store.createDevice(device('cb-b'), T0);
+      const c = await store.createDevice(device('cb-c'), T0);
+      await store.bindDevice(a.id, 'cb-1', owner.id, T0 + 1);
+      await store.bindDevice(a.id, 'cb-2', owner.id, T0 + 2); // moved: only the new binding is current
+      await store.bindDevice(b.id, 'cb-1', owner.id, T0 + 3);
+      await store.bindDevice(c.id, 'cb-1', owner.id, T0 + 4);
+      await store.unbindDevice(c.id, T0 + 5);
+      const mine = (await store.currentBindings()).filter((x) => [a.id, b.id, c.id].includes(x.deviceId));
+      expect(mine.sort((x, y) => x.from - y.from)).toEqual([
+        { deviceId: a.id, patientId: 'cb-2', from: T0 + 2, boundBy: owner.id },
+        { deviceId: b.id, patientId: 'cb-1', from: T0 + 3, boundBy: owner.id },
+      ]);
+    });
   });
 
   describe('remote control', () => {

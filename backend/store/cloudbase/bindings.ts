@@ -31,6 +31,15 @@ export function createBindings(cdb: CloudbaseDb) {
       const latest = found.sort((a, b) => (b.from as number) - (a.from as number))[0];
       return latest ? toBinding(latest) : undefined;
     },
+    /** Open bindings, the latest per device (two owners binding at once can leave two open). */
+    async allCurrent(): Promise<BindingRecord[]> {
+      const latest = new Map<string, Doc>();
+      for (const d of await all(bindings, { to: _.eq(null) })) {
+        const seen = latest.get(d.deviceId as string);
+        if (!seen || (d.from as number) > (seen.from as number)) latest.set(d.deviceId as string, d);
+      }
+      return [...latest.values()].map(toBinding).sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
+    },
     async bind(deviceId: string, patientId: string, userId: string, at: number): Promise<void> {
       must(await cdb.run(() => bindings().where(open(deviceId)).update({ to: at })));
       // set() on a stable id: a retried bind rewrites the same binding instead of adding another.

@@ -88,6 +88,7 @@ export function createCloudbaseStore(opts: CloudbaseStoreOptions & { keys: Secre
     redeemInvite: open(people.redeemInvite),
     deviceByBindCode: open(devices.byBindCode),
     currentBinding: open(bindings.current),
+    currentBindings: open(bindings.allCurrent),
     bindDevice: open(bindings.bind),
     unbindDevice: open(bindings.unbind),
     bindingsOfPatient: open(bindings.ofPatient),

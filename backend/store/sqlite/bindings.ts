@@ -24,6 +24,7 @@ const SELECT = `SELECT d.product_key, d.device_name, b.patient_id, b.bound_at, b
 export function createBindingTable(db: Db, rowId: (deviceId: string) => number | undefined) {
   const q = {
     current: db.prepare(`${SELECT} WHERE b.device_id = ? AND b.unbound_at IS NULL`),
+    allCurrent: db.prepare(`${SELECT} WHERE b.unbound_at IS NULL ORDER BY d.product_key, d.device_name`),
     close: db.prepare('UPDATE device_bindings SET unbound_at = ? WHERE device_id = ? AND unbound_at IS NULL'),
     open: db.prepare('INSERT INTO device_bindings (device_id, patient_id, bound_at, bound_by) VALUES (?, ?, ?, ?)'),
     ofPatient: db.prepare(`${SELECT} WHERE b.patient_id = ? ORDER BY b.bound_at`),
@@ -41,6 +42,10 @@ export function createBindingTable(db: Db, rowId: (deviceId: string) => number |
       const id = rowId(deviceId);
       const r = id === undefined ? undefined : (q.current.get(id) as BindingRow | undefined);
       return r ? toBinding(r) : undefined;
+    },
+    /** Binding closes the previous one in the same transaction, so each device has at most one open. */
+    allCurrent(): BindingRecord[] {
+      return (q.allCurrent.all() as BindingRow[]).map(toBinding);
     },
     bind: db.transaction((deviceId: string, patientId: string, userId: string, at: number): void => {
       const id = need(deviceId);

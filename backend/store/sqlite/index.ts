@@ -96,6 +96,7 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
     redeemInvite: lift(people.redeemInvite),
     deviceByBindCode: lift(devices.byBindCode),
     currentBinding: lift(bindings.current),
+    currentBindings: lift(bindings.allCurrent),
     bindDevice: lift(bindings.bind),
     unbindDevice: lift(bindings.unbind),
     bindingsOfPatient: lift(bindings.ofPatient),
