@@ -99,7 +99,11 @@ export function createMessageFlow(opts: MessageFlowOptions) {
       const t = setTimeout(fn, ms);
       return () => clearTimeout(t);
     });
+  // Waiting messages are queue[head…]: taking a batch moves `head` instead of copying the rest, so
+  // a backlog (an overloaded machine) does not make every batch cost as much as the whole backlog.
   let queue: Pending[] = [];
+  let head = 0;
+  const queued = () => queue.length - head;
   /** Queued messages other than presence: while there are none, presence may wait. */
   let urgent = 0;
   /** Ends the presence wait early (set while it lasts). */
@@ -127,15 +131,19 @@ export function createMessageFlow(opts: MessageFlowOptions) {
     // Let the rest of this I/O turn's packets join the first batch.
     await new Promise<void>((r) => setImmediate(r));
     ratePerMs = 0;
-    while (queue.length) {
+    while (queued() > 0) {
       if (urgent === 0 && presenceDelayMs > 0) await presenceWait();
       const wait = lingerMs();
       if (wait > 0) {
         stats.waits++;
         await linger(wait);
       }
-      const batch = queue.slice(0, maxBatch);
-      queue = queue.slice(batch.length);
+      const batch = queue.slice(head, head + maxBatch);
+      head += batch.length;
+      if (head >= 1024 && head * 2 >= queue.length) {
+        queue = queue.slice(head);
+        head = 0;
+      }
       for (const p of batch) if (p.message.type !== 'presence') urgent--;
       await send(batch);
     }
@@ -159,8 +167,8 @@ export function createMessageFlow(opts: MessageFlowOptions) {
 
   /** How long to let a small batch fill: 0 without recent arrivals or once it is big enough. */
   function lingerMs(): number {
-    if (queue.length >= targetBatch || ratePerMs <= 0) return 0;
-    const wait = Math.min(maxWaitMs, (targetBatch - queue.length) / ratePerMs);
+    if (queued() >= targetBatch || ratePerMs <= 0) return 0;
+    const wait = Math.min(maxWaitMs, (targetBatch - queued()) / ratePerMs);
     // Timers are not finer than a millisecond: a shorter wait would cost a tick for nothing.
     return wait >= 1 ? wait : 0;
   }

@@ -45,6 +45,13 @@ describe('message flow', () => {
     expect(batches.map((b) => b.length)).toEqual([2, 2, 1]);
   });
 
+  test('a backlog of thousands is sent in order, maxBatch at a time, every message settling', async () => {
+    const { flow, batches } = setup([], { maxBatch: 100, rateLimit: { perSecond: 1e6, burst: 1e6 } });
+    await Promise.all(Array.from({ length: 5000 }, (_, i) => flow.telemetry(`pk01/bed-${i % 50}`, TOPIC, Buffer.from(String(i)))));
+    expect(batches.map((b) => b.length)).toEqual(Array(50).fill(100));
+    expect(batches.flat().map((m) => (m.type === 'telemetry' ? Number(m.payload) : -1))).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+  });
+
   test('retries a failed batch with backoff and then succeeds', async () => {
     const { flow, batches, sleeps } = setup(['fail', 'fail', 'ok']);
     await flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('{}'));
