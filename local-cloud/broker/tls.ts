@@ -57,8 +57,10 @@ export function selfSignedPair(commonName = 'rpm local broker', now = new Date()
       seq(oid('2.5.29.19'), tlv(0x04, seq())), // basicConstraints: not a CA
     ),
   );
+  // A positive INTEGER in minimal DER (X.690 §8.3.2): a first byte of 0x00 followed by a byte
+  // below 0x80 is "illegal padding" to OpenSSL, which refused one certificate in ~256.
   const serial = randomBytes(16);
-  serial[0]! &= 0x7f;
+  serial[0] = ((serial[0] ?? 0) & 0x3f) | 0x40;
   const until = new Date(now.getTime() + 10 * 365 * 86_400_000);
   const tbs = seq(
     explicit(0, int(Buffer.from([2]))), // v3
