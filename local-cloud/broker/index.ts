@@ -139,12 +139,19 @@ export async function createBroker(opts: BrokerOptions) {
     aedes.handle(socket);
     guardConnection(socket, maxPacket, tooLarge);
   });
-  const tls: TlsServer | undefined = opts.tls
-    ? createTlsServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }, (socket) => {
-        aedes.handle(socket);
-        guardConnection(socket, maxPacket, tooLarge);
-      })
-    : undefined;
+  let tls: TlsServer | undefined;
+  try {
+    tls = opts.tls
+      ? createTlsServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }, (socket) => {
+          aedes.handle(socket);
+          guardConnection(socket, maxPacket, tooLarge);
+        })
+      : undefined;
+  } catch (e) {
+    // An unreadable certificate or key: the broker is not started, and nothing of it stays open.
+    await new Promise<void>((r) => aedes.close(() => r()));
+    throw e;
+  }
   // A failed handshake (a client that does not trust the certificate) is that client's problem.
   tls?.on('tlsClientError', (e) => opts.log.once(`tls-error:${e.message}:${Math.floor(Date.now() / 60_000)}`, `mqtt tls handshake failed: ${e.message}`));
   const http = createHttpServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket: connect to /mqtt\n'));
