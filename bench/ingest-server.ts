@@ -53,8 +53,8 @@ async function stack(
     // BENCH_SERVER_LOG=1: the stack's warnings on stderr (e.g. why connections were dropped).
     log: process.env.BENCH_SERVER_LOG === '1' ? createLogger() : createMemoryLogger(),
     synchronous: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full',
-    // BENCH_GROUP_COMMIT=adaptive: the message flow's optional wait for fuller batches.
-    groupCommit: process.env.BENCH_GROUP_COMMIT === 'adaptive' ? {} : false,
+    // BENCH_GROUP_COMMIT=off: without the message flow's adaptive wait for fuller batches (default on).
+    groupCommit: process.env.BENCH_GROUP_COMMIT === 'off' ? false : undefined,
   });
   const devices: DeviceCredentials[] = [];
   for (let k = 0; k < n; k++) {

@@ -171,7 +171,7 @@ export async function benchSteady(o: SteadyOptions): Promise<void> {
       slow_p99_ratio: round(ss.p99 / sb.p99, 2),
       stack_slow_cpu_us_per_msg: round(ss.cpuUsPerMsg),
       stack_fast_msgs_per_batch: round(fs.perBatch ?? 0),
-      group_commit: process.env.BENCH_GROUP_COMMIT === 'adaptive' ? 'adaptive' : 'off',
+      group_commit: process.env.BENCH_GROUP_COMMIT === 'off' ? 'off' : 'adaptive',
       bare_slow_cpu_us_per_msg: round(sb.cpuUsPerMsg),
       readings_lost: lost,
     }),

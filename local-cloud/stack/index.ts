@@ -55,7 +55,7 @@ export interface StackOptions {
   log: Logger;
   now?: () => number;
   rateLimit?: RateLimit;
-  /** The message flow's adaptive group commit (local-cloud/message-flow); default off (`{}` turns it on with its defaults). */
+  /** The message flow's adaptive group commit (local-cloud/message-flow); default on with its defaults, `false` = off. */
   groupCommit?: MessageFlowOptions['groupCommit'];
   /** SQLite durability; default `full`. */
   synchronous?: 'full' | 'normal';

@@ -4,7 +4,7 @@
  */
 import { err, ok, type Result } from '../../core';
 import type { IngestMessage, IngestResult } from '../../cloudfunctions/ingest/messages';
-import { createMessageFlow, IngestUnavailableError } from '../../local-cloud/message-flow';
+import { createMessageFlow, IngestUnavailableError, type MessageFlowOptions } from '../../local-cloud/message-flow';
 
 const TOPIC = '/sys/pk01/bed-01/thing/event/property/post';
 
@@ -159,22 +159,25 @@ describe('message flow', () => {
   });
 
   describe('group commit under load', () => {
-    /** A flow whose ingest takes `commitMs` on a fake clock, during which `during()` may enqueue more. */
-    function loaded(commitMs: number, during: (batchNo: number) => void) {
+    /**
+     * A flow whose ingest takes `commitMs` on a fake clock, during which `during(batchNo)` may
+     * enqueue more; while a batch waits, `perWaitMs` messages arrive per millisecond waited.
+     */
+    function loaded(commitMs: number, during: (batchNo: number) => void, groupCommit: MessageFlowOptions['groupCommit'] = {}, perWaitMs = 1) {
       let clock = 0;
       const batches: number[] = [];
       const waits: number[] = [];
+      const acks: Array<Promise<void>> = [];
       let flow!: ReturnType<typeof createMessageFlow>;
       flow = createMessageFlow({
         now: () => 1_000,
         monotonic: () => clock,
         reply: () => undefined,
-        groupCommit: {},
+        groupCommit,
         linger: async (ms) => {
           waits.push(ms);
           clock += ms;
-          // Messages keep arriving while the batch waits.
-          for (let i = 0; i < 3; i++) void flow.telemetry('pk01/bed-02', TOPIC, Buffer.from('{}'));
+          for (let i = 0; i < Math.round(ms * perWaitMs); i++) acks.push(flow.telemetry(`pk01/bed-${i % 50}`, TOPIC, Buffer.from('{}')));
         },
         ingest: async (messages): Promise<Result<IngestResult>> => {
           batches.push(messages.length);
@@ -184,7 +187,10 @@ describe('message flow', () => {
           return ok({ replies: messages.map(() => null), stored: messages.length, duplicates: 0, rejected: 0 });
         },
       });
-      return { flow: () => flow, batches, waits };
+      const send = (n: number) => {
+        for (let i = 0; i < n; i++) acks.push(flow.telemetry(`pk01/bed-${i % 50}`, TOPIC, Buffer.from('{}')));
+      };
+      return { flow: () => flow, batches, waits, acks, send };
     }
 
     test('messages arriving one at a time never wait', async () => {
@@ -195,42 +201,50 @@ describe('message flow', () => {
       expect(flow().stats.waits).toBe(0);
     });
 
-    test('after arrivals during a commit, a small batch waits (at most maxWaitMs) and grows; every message settles', async () => {
-      const acks: Array<Promise<void>> = [];
-      const { flow, batches, waits } = loaded(10, (n) => {
-        // 5 messages arrive while the first batch commits: 0.5 per ms.
-        if (n === 1) for (let i = 0; i < 5; i++) acks.push(flow().telemetry('pk01/bed-01', TOPIC, Buffer.from('{}')));
-      });
-      acks.push(flow().telemetry('pk01/bed-01', TOPIC, Buffer.from('{}')));
-      await Promise.all(acks);
-      await flow().idle();
-      // (32 - 5) / 0.5 per ms = 54 ms needed; capped at the default 4 ms, during which 3 more came.
-      expect(waits).toEqual([4]);
-      expect(batches).toEqual([1, 8]);
-      expect(flow().stats.messages).toBe(9);
+    test('a steady stream below minRatePerS never waits (latency at light load is unchanged)', async () => {
+      // 2 messages per 10 ms commit: 200 per second, under the default threshold of 400.
+      const t = loaded(10, (n) => n < 30 && t.send(2));
+      t.send(1);
+      await Promise.all(t.acks);
+      await t.flow().idle();
+      expect(t.waits).toEqual([]);
+      expect(t.batches.slice(1).every((n) => n === 2)).toBe(true);
+      expect(t.flow().stats.messages).toBe(59);
     });
 
-    test('by default (groupCommit: false) the flow sends what is queued at once', async () => {
-      let flowRef!: ReturnType<typeof createMessageFlow>;
-      const waits: number[] = [];
-      let first = true;
-      let clock = 0;
-      flowRef = createMessageFlow({
-        now: () => 1_000,
-        monotonic: () => clock,
-        reply: () => undefined,
-        linger: async (ms) => void waits.push(ms),
-        ingest: async (messages): Promise<Result<IngestResult>> => {
-          if (first) for (let i = 0; i < 5; i++) void flowRef.telemetry('pk01/bed-01', TOPIC, Buffer.from('{}'));
-          first = false;
-          clock += 10;
-          return ok({ replies: messages.map(() => null), stored: messages.length, duplicates: 0, rejected: 0 });
-        },
-      });
-      await flowRef.telemetry('pk01/bed-01', TOPIC, Buffer.from('{}'));
-      await flowRef.idle();
-      expect(waits).toEqual([]);
-      expect(flowRef.stats.batches).toBe(2);
+    test('a sustained stream above minRatePerS makes small batches wait (at most maxWaitMs) and grow; every message settles', async () => {
+      // 10 messages per 10 ms commit: 1000 per second; 1 more per ms while a batch waits.
+      const t = loaded(10, (n) => n < 30 && t.send(10));
+      t.send(1);
+      await Promise.all(t.acks);
+      await t.flow().idle();
+      expect(t.waits.length).toBeGreaterThan(5);
+      expect(Math.max(...t.waits)).toBeLessThanOrEqual(20);
+      expect(t.flow().stats.waits).toBe(t.waits.length);
+      // Batches grow from the ~10 that arrive during one commit towards targetBatch (32).
+      expect(Math.max(...t.batches)).toBeGreaterThanOrEqual(25);
+      expect(Math.max(...t.batches)).toBeLessThanOrEqual(32);
+      expect(t.flow().stats.messages).toBe(t.acks.length);
+    });
+
+    test('maxWaitMs and targetBatch bound the wait', async () => {
+      const t = loaded(10, (n) => n < 30 && t.send(10), { maxWaitMs: 3, targetBatch: 12 });
+      t.send(1);
+      await Promise.all(t.acks);
+      await t.flow().idle();
+      expect(t.waits.length).toBeGreaterThan(0);
+      // (12 - 10 queued) at ~1 per ms: about 2 ms, never above 3.
+      expect(Math.max(...t.waits)).toBeLessThanOrEqual(3);
+      expect(t.flow().stats.messages).toBe(t.acks.length);
+    });
+
+    test('with groupCommit: false the flow sends what is queued at once, whatever the rate', async () => {
+      const t = loaded(10, (n) => n < 30 && t.send(10), false);
+      t.send(1);
+      await Promise.all(t.acks);
+      await t.flow().idle();
+      expect(t.waits).toEqual([]);
+      expect(t.batches.slice(1).every((n) => n === 10)).toBe(true);
     });
   });
 });
