@@ -302,6 +302,39 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
           expectBucketsEqual(await store.queryBuckets({ segments: [{ deviceId: id, from: T0, to: end }], widthMs: w }), bruteBuckets(all, T0, end, w));
         }
       });
+      test('batches mixing new instants, filled-in vitals, replaced values and redeliveries keep every level exact', async () => {
+        // Rollups are updated by adding what a batch brings; a replaced value forces a recompute.
+        let seed = 7;
+        const rand = (n: number) => {
+          seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+          return seed % n;
+        };
+        const truth = new Map(readings.map((r) => [r.ts, { ...r }]));
+        const instants = readings.map((r) => r.ts);
+        for (let b = 0; b < 25; b++) {
+          const batch: Reading[] = [];
+          for (let k = 0; k < 12; k++) {
+            const ts = rand(3) === 0 ? T0 + rand(11 * 3600) * 1000 + 500 : (instants[rand(instants.length)] ?? T0);
+            const r: Reading = { ts };
+            if (rand(2)) r.heartRate = 40 + rand(100);
+            if (rand(2)) r.spo2 = 85 + rand(15);
+            if (rand(3) === 0) r.temperature = 35 + rand(50) / 10;
+            if (r.heartRate === undefined && r.spo2 === undefined && r.temperature === undefined) r.heartRate = 77;
+            if (batch.some((x) => x.ts === ts)) continue;
+            batch.push(r);
+            const known = truth.get(ts) ?? { ts };
+            truth.set(ts, { ...known, ...r });
+            if (!instants.includes(ts)) instants.push(ts);
+          }
+          await store.appendReadings([{ deviceId: id, msgId: `m${b}`, fingerprint: `f${b}`, receivedAt: T0 + b, readings: batch }]);
+          // The same message again is recognised and changes nothing.
+          if (b % 5 === 0) await store.appendReadings([{ deviceId: id, msgId: `m${b}`, fingerprint: `f${b}`, receivedAt: T0 + b, readings: batch }]);
+        }
+        const all = [...truth.values()];
+        for (const w of [H, 2 * H, 30 * 60_000, 60_000, 10_000]) {
+          expectBucketsEqual(await store.queryBuckets({ segments: [{ deviceId: id, from: T0, to: end }], widthMs: w }), bruteBuckets(all, T0, end, w));
+        }
+      });
     });
   });
 }

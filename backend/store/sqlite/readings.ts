@@ -6,6 +6,7 @@ import { addToAccumulator, type BucketAccumulator, type Bucket, emptyBucket, fin
 import type { AppendResult, BucketQuery, RawQuery, ReadingBatchItem, Segment } from '../types';
 import type { Db } from './database';
 import { toReading } from './devices';
+import { addDelta, addValue, emptyDelta, prepareAddDelta, type RollupDelta, type Vital } from './rollup-delta';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -59,9 +60,11 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
     forget: db.prepare('DELETE FROM message_ids WHERE received_at < ?'),
     insert: db.prepare('INSERT INTO readings (device_id, ts, temperature, heart_rate, spo2, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     // Vitals of one instant may arrive in separate messages: merge, the newer value winning.
+    stored: db.prepare('SELECT temperature, heart_rate, spo2 FROM readings WHERE device_id = ? AND ts = ?'),
     merge: db.prepare(`UPDATE readings SET temperature = coalesce(?, temperature), heart_rate = coalesce(?, heart_rate),
       spo2 = coalesce(?, spo2) WHERE device_id = ? AND ts = ?`),
     counters: db.prepare('UPDATE devices SET reading_count = reading_count + ?, last_ts = max(coalesce(last_ts, 0), ?) WHERE id = ?'),
+    // Recomputing a unit from the rows below: only for a merge that replaced a value (rollup-delta).
     rollup: db.prepare(`INSERT OR REPLACE INTO readings_1m
       SELECT @d, @m, ${AGG_COLUMNS} FROM readings WHERE device_id = @d AND ts >= @m * ${MINUTE} AND ts < (@m + 1) * ${MINUTE}`),
     // After the minutes: an hour is the sum of its (at most 60) minute rows.
@@ -76,11 +79,41 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
     hourBuckets: db.prepare(`SELECT cast(hour / @wu AS INTEGER) * @w AS t, ${SUM_COLUMNS}
       FROM readings_1h WHERE device_id = @d AND hour >= @u0 AND hour < @u1 GROUP BY 1 ORDER BY 1`),
   };
+  const addMinute = prepareAddDelta(db, 'readings_1m', 'minute');
+  const addHour = prepareAddDelta(db, 'readings_1h', 'hour');
   let appendsSincePurge = 0;
+
+  /** Unit rows a batch changes: what it adds, or `dirty` when the unit must be recomputed. */
+  type Touched = { d: number; at: number; delta: RollupDelta; dirty: boolean };
+  const touch = (map: Map<string, Touched>, d: number, at: number): Touched => {
+    const key = `${d}:${at}`;
+    let t = map.get(key);
+    if (!t) map.set(key, (t = { d, at, delta: emptyDelta(), dirty: false }));
+    return t;
+  };
+
+  /**
+   * Merges a reading into the stored row of its instant and tells what that adds to the rollups:
+   * a vital the row lacked is added; the same value again changes nothing; a different value
+   * (the newer wins) makes the minute `dirty`.
+   */
+  function mergeInto(minute: Touched, d: number, ts: number, values: Array<[Vital, number | null]>): void {
+    const old = q.stored.get(d, ts) as { temperature: number | null; heart_rate: number | null; spo2: number | null } | undefined;
+    if (!old) throw new Error(`reading ${d}@${ts} neither inserted nor found`);
+    const before: Record<Vital, number | null> = { t: old.temperature, h: old.heart_rate, s: old.spo2 };
+    let changed = false;
+    for (const [vital, v] of values) {
+      if (v === null || v === before[vital]) continue;
+      changed = true;
+      if (before[vital] === null) addValue(minute.delta, vital, v);
+      else minute.dirty = true;
+    }
+    if (changed) q.merge.run(values[0]?.[1] ?? null, values[1]?.[1] ?? null, values[2]?.[1] ?? null, d, ts);
+  }
 
   const appendTx = db.transaction((items: ReadingBatchItem[]): AppendResult => {
     const duplicate: boolean[] = [];
-    const touched = new Map<string, { d: number; m: number }>();
+    const minutes = new Map<string, Touched>();
     const perDevice = new Map<number, { added: number; last: number }>();
     let written = 0;
     for (const item of items) {
@@ -97,25 +130,39 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
       duplicate.push(false);
       const counter = perDevice.get(d) ?? { added: 0, last: 0 };
       for (const r of item.readings) {
-        const t = r.temperature ?? null;
-        const h = r.heartRate ?? null;
-        const s = r.spo2 ?? null;
-        if (q.insert.run(d, r.ts, t, h, s, item.receivedAt).changes === 1) counter.added++;
-        else q.merge.run(t, h, s, d, r.ts);
+        const values: Array<[Vital, number | null]> = [
+          ['t', r.temperature ?? null],
+          ['h', r.heartRate ?? null],
+          ['s', r.spo2 ?? null],
+        ];
+        const minute = touch(minutes, d, Math.floor(r.ts / MINUTE));
+        if (q.insert.run(d, r.ts, values[0]?.[1], values[1]?.[1], values[2]?.[1], item.receivedAt).changes === 1) {
+          counter.added++;
+          minute.delta.n++;
+          for (const [vital, v] of values) addValue(minute.delta, vital, v);
+        } else mergeInto(minute, d, r.ts, values);
         counter.last = Math.max(counter.last, r.ts);
-        const m = Math.floor(r.ts / MINUTE);
-        touched.set(`${d}:${m}`, { d, m });
         written++;
       }
       perDevice.set(d, counter);
     }
-    const hours = new Map<string, { d: number; h: number }>();
-    for (const { d, m } of touched.values()) {
-      q.rollup.run({ d, m });
-      const h = Math.floor(m / 60);
-      hours.set(`${d}:${h}`, { d, h });
+    // Minutes first, then their hours: a dirty minute is recomputed from its readings and makes
+    // its hour recomputed from its minutes; the others add what the batch brought.
+    const hours = new Map<string, Touched>();
+    for (const { d, at: m, delta, dirty } of minutes.values()) {
+      const hour = touch(hours, d, Math.floor(m / 60));
+      if (dirty) {
+        q.rollup.run({ d, m });
+        hour.dirty = true;
+      } else {
+        if (delta.n > 0 || delta.t.n + delta.h.n + delta.s.n > 0) addMinute(d, m, delta);
+        addDelta(hour.delta, delta);
+      }
     }
-    for (const { d, h } of hours.values()) q.rollupHour.run({ d, h });
+    for (const { d, at: h, delta, dirty } of hours.values()) {
+      if (dirty) q.rollupHour.run({ d, h });
+      else if (delta.n > 0 || delta.t.n + delta.h.n + delta.s.n > 0) addHour(d, h, delta);
+    }
     for (const [d, c] of perDevice) q.counters.run(c.added, c.last, d);
     return { duplicate, written };
   });
