@@ -67,16 +67,23 @@ async function runOne(mode: ServerMode, o: ScaleOptions) {
   const gen0 = process.cpuUsage();
   const rss: Array<{ min: number; mb: number }> = [];
   const window0 = performance.now();
+  // PUBACK times by sample, so a periodic stall shows when it happens.
+  const pubackChunks: number[][] = [];
   for (let next = 0; next <= o.durationS; next += o.sampleS) {
     await sleep(Math.max(0, window0 + next * 1000 - performance.now()));
     rss.push({ min: next / 60, mb: mb(await server.rssBytes()) });
-    process.stdout.write(`  ${mode} ${next} s: RSS ${rss.at(-1)?.mb} MB, connected ${fleet.connected()}, acked ${fleet.stats.acked}\n`);
+    const chunk = fleet.takePubackMs().sort((a, b) => a - b);
+    pubackChunks.push(chunk);
+    process.stdout.write(
+      `  ${mode} ${next} s: RSS ${rss.at(-1)?.mb} MB, connected ${fleet.connected()}, acked ${fleet.stats.acked}, ` +
+        `PUBACK p99 since the last sample ${round(percentile(chunk, 99), 1)} ms (max ${round(chunk.at(-1) ?? 0, 1)})\n`,
+    );
   }
   const windowS = (performance.now() - window0) / 1000;
   const cpu1 = await server.cpuUs();
   const gen = process.cpuUsage(gen0);
   const measured = fleet.stats.acked - acked0;
-  const puback = fleet.takePubackMs().sort((a, b) => a - b);
+  const puback = pubackChunks.flat().concat(fleet.takePubackMs()).sort((a, b) => a - b);
   fleet.stopMeasuring();
   for (let waited = 0; fleet.unacknowledged() > 0 && waited < 60_000; waited += 100) await sleep(100);
   await fleet.close();

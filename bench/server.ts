@@ -35,7 +35,8 @@ export async function startServer(mode: ServerMode, o: ServerOptions = {}): Prom
   // BENCH_CPU_PROF=<dir>: the servers write V8 CPU profiles there (for finding where the time goes).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = fork(join(__dirname, 'ingest-server.ts'), [mode, String(o.provision ?? 0), o.dataDir ?? '', String(o.port ?? 0)], {
-    execArgv: ['--import', 'tsx', ...prof],
+    // BENCH_SERVER_FLAGS: more Node flags for the server (e.g. `--trace-gc`).
+    execArgv: ['--import', 'tsx', ...prof, ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean)],
     env: process.env,
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));

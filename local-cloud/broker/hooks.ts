@@ -8,7 +8,7 @@ import type { MqttIdentity, MqttLogin, MqttPolicy } from '../../backend/mqtt-pol
 import { ConnackCode } from '../../backend/device-auth';
 import type { Logger } from '../../backend/runtime/deps';
 import { isDeviceDownlink, ntpResponse, parseTopic, topics, type TopicKind } from '../../core/alink';
-import type { MessageFlow } from '../message-flow';
+import { FlowOverloadedError, type MessageFlow } from '../message-flow';
 
 export interface BrokerStats {
   loginsAccepted: number;
@@ -123,7 +123,13 @@ export function createBrokerHooks(deps: HookDeps) {
       // The PUBACK is written only after `done`: acknowledged means stored.
       deps.flow.telemetry(device.deviceId, packet.topic, payload).then(
         () => done(null),
-        (e: Error) => done(e),
+        (e: Error) => {
+          // Overloaded: no PUBACK and the connection closes; the device resends after its backoff.
+          if (e instanceof FlowOverloadedError) {
+            deps.log.once(`overloaded:${minute()}`, `storage is behind (${e.message}): publishes refused, devices resend (more this minute are only counted)`);
+          }
+          done(e);
+        },
       );
     },
 

@@ -57,6 +57,14 @@ export interface MessageFlowOptions {
   presenceDelayMs?: number;
   /** Starts a timer; the answer cancels it (injected so tests need no real timers). Default setTimeout. */
   setTimer?: (fn: () => void, ms: number) => () => void;
+  /**
+   * Messages waiting to be stored, at most (presence not counted). Beyond it the flow is
+   * overloaded: `telemetry` refuses with `FlowOverloadedError` instead of queueing, the broker
+   * closes that device's connection without acknowledging (MQTT 3.1.1 §3.3.5), and the device
+   * sends the reading again after its reconnect backoff. Bounds memory when devices publish
+   * faster than storage keeps up (docs/performance.md). Default 20 000.
+   */
+  maxQueued?: number;
   /** Monotonic clock in ms with sub-millisecond resolution, for arrival rates. Default performance.now. */
   monotonic?: () => number;
   onError?: (error: unknown) => void;
@@ -77,6 +85,8 @@ export interface FlowStats {
   failedBatches: number;
   /** Times a batch waited for more messages (group commit under load). */
   waits: number;
+  /** Messages refused because `maxQueued` were waiting (not acknowledged: the device resends). */
+  overloaded: number;
 }
 
 /** The span over which the arrival rate is averaged, ms. */
@@ -86,13 +96,18 @@ export class IngestUnavailableError extends Error {
   readonly code = 'INGEST_UNAVAILABLE';
 }
 
+export class FlowOverloadedError extends Error {
+  readonly code = 'INGEST_OVERLOADED';
+}
+
 export function createMessageFlow(opts: MessageFlowOptions) {
   const maxBatch = opts.maxBatch ?? 1000;
   const maxPayload = opts.maxPayloadBytes ?? 16 * 1024;
   const attempts = opts.attempts ?? 3;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const limiter = createRateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT, opts.now);
-  const stats: FlowStats = { batches: 0, messages: 0, stored: 0, duplicates: 0, rejected: 0, failedBatches: 0, waits: 0 };
+  const stats: FlowStats = { batches: 0, messages: 0, stored: 0, duplicates: 0, rejected: 0, failedBatches: 0, waits: 0, overloaded: 0 };
+  const maxQueued = opts.maxQueued ?? 20_000;
   const gc = opts.groupCommit === false ? undefined : (opts.groupCommit ?? {});
   const targetBatch = gc ? Math.min(maxBatch, gc.targetBatch ?? 32) : 0;
   const maxWaitMs = gc ? (gc.maxWaitMs ?? 20) : 0;
@@ -124,6 +139,10 @@ export function createMessageFlow(opts: MessageFlowOptions) {
   const idleWaiters: Array<() => void> = [];
 
   function enqueue(message: IngestMessage): Promise<void> {
+    if (message.type !== 'presence' && urgent >= maxQueued) {
+      stats.overloaded++;
+      return Promise.reject(new FlowOverloadedError(`${urgent} messages are waiting to be stored`));
+    }
     return new Promise<void>((resolve, reject) => {
       queue.push({ message, resolve, reject });
       if (message.type !== 'presence') {
@@ -147,7 +166,13 @@ export function createMessageFlow(opts: MessageFlowOptions) {
       }
       const batch = queue.slice(head, head + maxBatch);
       head += batch.length;
-      if (head >= 1024 && head * 2 >= queue.length) {
+      // Sent entries must not stay reachable from the queue: kept for a second or more they
+      // survive garbage collections of the young generation and fill the old one, whose
+      // collection then stalls the broker for hundreds of ms (bench:scale, 10 000 devices).
+      if (head === queue.length) {
+        queue = [];
+        head = 0;
+      } else if (head >= 1024 && head * 2 >= queue.length) {
         queue = queue.slice(head);
         head = 0;
       }

@@ -57,6 +57,8 @@ export interface StackOptions {
   rateLimit?: RateLimit;
   /** The message flow's adaptive group commit (local-cloud/message-flow); default on with its defaults, `false` = off. */
   groupCommit?: MessageFlowOptions['groupCommit'];
+  /** Messages waiting to be stored before publishes are refused (local-cloud/message-flow `maxQueued`). Default 20 000. */
+  maxQueued?: number;
   /** SQLite durability; default `full`. */
   synchronous?: 'full' | 'normal';
   adminToken?: string;
@@ -123,6 +125,7 @@ export async function createStack(opts: StackOptions) {
     now,
     rateLimit: opts.rateLimit,
     groupCommit: opts.groupCommit,
+    maxQueued: opts.maxQueued,
     ingest: (messages) => functionHost.invoke('ingest', { action: 'batch', messages }, { kind: 'service', name: 'broker' }) as Promise<Result<IngestResult>>,
     reply: (deviceId, topic, payload) => broker?.sendToDevice(deviceId, topic, payload),
     onError: (e) => opts.log.warn(`message flow: ${(e as Error).message}`),

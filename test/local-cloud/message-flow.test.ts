@@ -4,7 +4,7 @@
  */
 import { err, ok, type Result } from '../../core';
 import type { IngestMessage, IngestResult } from '../../cloudfunctions/ingest/messages';
-import { createMessageFlow, IngestUnavailableError, type MessageFlowOptions } from '../../local-cloud/message-flow';
+import { createMessageFlow, FlowOverloadedError, IngestUnavailableError, type MessageFlowOptions } from '../../local-cloud/message-flow';
 
 const TOPIC = '/sys/pk01/bed-01/thing/event/property/post';
 
@@ -96,6 +96,36 @@ describe('message flow', () => {
     flow.presence('pk01/bed-01', false);
     await flow.idle();
     expect(batches.flat()).toHaveLength(2);
+  });
+
+  test('beyond maxQueued waiting messages, telemetry is refused (counted) until storage catches up; nothing queued is lost', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const stored: string[] = [];
+    const flow = createMessageFlow({
+      now: () => 1_000,
+      reply: () => undefined,
+      maxQueued: 3,
+      ingest: async (messages): Promise<Result<IngestResult>> => {
+        await gate;
+        for (const m of messages) if (m.type === 'telemetry') stored.push(m.payload);
+        return ok({ replies: messages.map(() => null), stored: messages.length, duplicates: 0, rejected: 0 });
+      },
+    });
+    const first = flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('a'));
+    await new Promise((r) => setImmediate(r)); // 'a' is now in flight, held at the gate
+    const queued = ['b', 'c', 'd'].map((p) => flow.telemetry('pk01/bed-01', TOPIC, Buffer.from(p)));
+    const refused = flow.telemetry('pk01/bed-02', TOPIC, Buffer.from('e'));
+    await expect(refused).rejects.toBeInstanceOf(FlowOverloadedError);
+    await expect(refused).rejects.toMatchObject({ code: 'INGEST_OVERLOADED' });
+    // Presence is not refused: it acknowledges nothing and is bounded by the number of devices.
+    flow.presence('pk01/bed-03', true);
+    expect(flow.stats.overloaded).toBe(1);
+    release();
+    await Promise.all([first, ...queued]);
+    await flow.telemetry('pk01/bed-02', TOPIC, Buffer.from('e'));
+    await flow.idle();
+    expect(stored).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
   describe('presence waits for company', () => {
