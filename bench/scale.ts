@@ -83,7 +83,10 @@ async function runOne(mode: ServerMode, o: ScaleOptions) {
   const cpu1 = await server.cpuUs();
   const gen = process.cpuUsage(gen0);
   const measured = fleet.stats.acked - acked0;
-  const puback = pubackChunks.flat().concat(fleet.takePubackMs()).sort((a, b) => a - b);
+  const puback = pubackChunks
+    .flat()
+    .concat(fleet.takePubackMs())
+    .sort((a, b) => a - b);
   fleet.stopMeasuring();
   for (let waited = 0; fleet.unacknowledged() > 0 && waited < 60_000; waited += 100) await sleep(100);
   await fleet.close();
