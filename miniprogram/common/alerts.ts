@@ -129,12 +129,21 @@ export function alertSummary(active: readonly AlertRecord[]): AlertSummary | und
 
 /**
  * The status line never says `一切正常` while an alert is unresolved: the newest values may be back
- * in range before the alert clears (it needs several normal readings, docs/alerts.md).
+ * in range before the alert clears (it needs several normal readings, docs/alerts.md). Below the
+ * monitor page's alert banner (`belowBanner`), which already names the alert, it says how the newest
+ * values are and points up instead of repeating the alert next to tiles that show other numbers.
  */
-export function withAlerts<T extends { level: string; title: string; detail: string }>(status: T, active: readonly AlertRecord[]): T {
+export function withAlerts<T extends { level: string; title: string; detail: string }>(
+  status: T,
+  active: readonly AlertRecord[],
+  { belowBanner = false }: { belowBanner?: boolean } = {},
+): T {
   if (status.level !== 'ok' || !active.length) return status;
+  if (belowBanner) return { ...status, level: 'attention', title: '最新测量在正常范围', detail: joinDetail(status.detail, '提醒尚未解除，见上方') };
   return { ...status, level: 'attention', title: `需要关注：${alertTitle(sortAlerts(active)[0])}` };
 }
+
+const joinDetail = (a: string, b: string) => (a ? `${a} · ${b}` : b);
 
 /** Snooze lengths offered, minutes (the function allows up to 24 h). */
 export const SNOOZE_CHOICES: ReadonlyArray<{ minutes: number; label: string }> = [

@@ -56,8 +56,10 @@ describe('实时监测 banner', () => {
     expect(banner).toContain('血氧 88%，偏低');
     expect(banner).toMatch(/从今天 \d\d:\d\d 开始/);
     expect(banner).toContain('还没有人确认');
-    // The status line does not say 一切正常 while the alert is unresolved.
-    expect(page.data.status?.title).toBe('需要关注：血氧 88%，偏低');
+    // The status line does not say 一切正常 while the alert is unresolved, nor repeat the banner.
+    expect(page.data.status).toMatchObject({ level: 'attention', title: '最新测量在正常范围' });
+    expect(textOf(page, '.status-card')).toContain('提醒尚未解除，见上方');
+    expect(textOf(page, '.status-card')).not.toContain('88%');
     // The page listens on the patient's alert topic.
     expect(services.realtime.watchedPatients.at(-1)).toEqual(['p_mom']);
 

@@ -72,8 +72,16 @@ describe('alert words', () => {
     const ok = { level: 'ok', title: '一切正常', detail: '最新数据 09:59:40' };
     expect(withAlerts(ok, [])).toBe(ok);
     expect(withAlerts(ok, [ALERT_ACTIVE])).toEqual({ level: 'attention', title: '需要关注：血氧 88%，偏低', detail: '最新数据 09:59:40' });
+    // Below the monitor page's banner the card does not repeat the alert next to tiles showing newer values.
+    expect(withAlerts(ok, [ALERT_ACTIVE], { belowBanner: true })).toEqual({
+      level: 'attention',
+      title: '最新测量在正常范围',
+      detail: '最新数据 09:59:40 · 提醒尚未解除，见上方',
+    });
+    expect(withAlerts(ok, [], { belowBanner: true })).toBe(ok);
     const offline = { level: 'offline', title: '设备离线 45 分钟', detail: '' };
     expect(withAlerts(offline, [ALERT_ACTIVE])).toBe(offline);
+    expect(withAlerts(offline, [ALERT_ACTIVE], { belowBanner: true })).toBe(offline);
   });
 
   test('snoozes and the WeChat quota in words', () => {

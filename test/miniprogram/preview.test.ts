@@ -63,7 +63,7 @@ describe('npm run preview', () => {
     ['patient-owner', ['K7Q2 M9XD', '解绑', '移除']],
     ['patient-family', ['不再关注']],
     ['patient-no-device', ['没有找到该绑定码对应的设备', '还没有绑定设备']],
-    ['monitor-alert-active', ['紧急', '血氧 88%，偏低', '还没有人确认', '我知道了（确认）', '需要关注：血氧 88%，偏低']],
+    ['monitor-alert-active', ['紧急', '血氧 88%，偏低', '还没有人确认', '我知道了（确认）', '最新测量在正常范围', '提醒尚未解除，见上方']],
     ['monitor-alert-arrives', ['血氧 88%，偏低', '我知道了（确认）']],
     ['monitor-alert-acknowledged', ['张丽已确认', '已打电话，妈妈说在休息']],
     ['monitor-alert-escalated', ['还没有人确认，已再次提醒全家 2 次']],

@@ -255,7 +255,8 @@ definePage({
         },
         this.services().now(),
       );
-      return withAlerts(status, f.alerts);
+      // The alert banner above names the alert; the card says how the newest values are.
+      return withAlerts(status, f.alerts, { belowBanner: true });
     },
     renderChart() {
       const points = this.fields().points[this.data.vital];
