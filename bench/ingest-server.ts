@@ -55,8 +55,6 @@ async function stack(
     synchronous: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full',
     // BENCH_GROUP_COMMIT=off: without the message flow's adaptive wait for fuller batches (default on).
     groupCommit: process.env.BENCH_GROUP_COMMIT === 'off' ? false : undefined,
-    // BENCH_CHECKPOINTER=off: commits checkpoint the WAL themselves (SQLite's default) instead of a thread.
-    checkpointIntervalMs: process.env.BENCH_CHECKPOINTER === 'off' ? 0 : undefined,
   });
   const devices: DeviceCredentials[] = [];
   for (let k = 0; k < n; k++) {

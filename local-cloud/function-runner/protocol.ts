@@ -8,8 +8,6 @@ import type { CommandOutcome, DeviceRequest } from '../../backend/runtime/contro
 export interface RunnerConfig {
   dataDir: string;
   synchronous?: 'full' | 'normal';
-  /** `wal_autocheckpoint` of the worker's connection (backend/store/sqlite `autoCheckpointPages`). */
-  autoCheckpointPages?: number;
   /** Signs local sign-in session tokens. */
   sessionSecret: string;
 }

@@ -7,8 +7,7 @@ import type { Result } from '../../core';
 import { createMqttPolicy } from '../../backend/mqtt-policy';
 import type { BackendEvent } from '../../backend/runtime/deps';
 import type { Logger } from '../../backend/runtime/deps';
-import { createSqliteStore, sqliteFile } from '../../backend/store/sqlite';
-import { BACKSTOP_PAGES, startCheckpointer } from '../checkpointer';
+import { createSqliteStore } from '../../backend/store/sqlite';
 import { secretKeysFromEnv } from '../../backend/secret-box/key-file';
 import type { IngestResult } from '../../cloudfunctions/ingest/messages';
 import { createBroker } from '../broker';
@@ -71,25 +70,13 @@ export interface StackOptions {
   functionsIn?: 'worker' | 'process';
   /** Seconds between alert checks (no data, offline, escalation: `alerts.check`); 0 = none. Default 60. */
   alertCheckIntervalS?: number;
-  /**
-   * Milliseconds between WAL checkpoints on their own thread (local-cloud/checkpointer), so ingest
-   * commits do not checkpoint; 0 = none (commits checkpoint every 1000 pages, SQLite's default). Default 1000.
-   */
-  checkpointIntervalMs?: number;
 }
 
 export async function createStack(opts: StackOptions) {
   const now = opts.now ?? Date.now;
   if (secureDataDir(opts.dataDir, (m) => opts.log.warn(m)) > 0) opts.log.info('data folder: permissions tightened to owner-only (0700/0600)');
   // SECRETS_KEY if set, else the key file in the data folder (docs/security.md "Secrets at rest").
-  const checkpointMs = opts.checkpointIntervalMs ?? 1000;
-  const autoCheckpointPages = checkpointMs > 0 ? BACKSTOP_PAGES : undefined;
-  const store = createSqliteStore({
-    dataDir: opts.dataDir,
-    synchronous: opts.synchronous,
-    autoCheckpointPages,
-    keys: secretKeysFromEnv(process.env, opts.dataDir),
-  });
+  const store = createSqliteStore({ dataDir: opts.dataDir, synchronous: opts.synchronous, keys: secretKeysFromEnv(process.env, opts.dataDir) });
   await store.resetPresence(now());
   const adminToken = loadOrCreateToken(opts.dataDir, 'admin-token', opts.adminToken);
   const serviceToken = loadOrCreateToken(opts.dataDir, 'service-token', opts.serviceToken);
@@ -118,16 +105,7 @@ export async function createStack(opts: StackOptions) {
   const runner: FunctionRunner =
     opts.functionsIn === 'process'
       ? createInlineRunner(buildLocalFunctions({ store, now, log: opts.log, secret: sessionSecret, notify: onEvent, control: deviceControl.control }))
-      : await createWorkerRunner(
-          { dataDir: opts.dataDir, synchronous: opts.synchronous, autoCheckpointPages, sessionSecret },
-          opts.log,
-          onEvent,
-          deviceControl.control,
-        );
-  const checkpointer =
-    checkpointMs > 0
-      ? startCheckpointer({ file: sqliteFile(opts.dataDir), intervalMs: checkpointMs, synchronous: opts.synchronous, log: opts.log })
-      : undefined;
+      : await createWorkerRunner({ dataDir: opts.dataDir, synchronous: opts.synchronous, sessionSecret }, opts.log, onEvent, deviceControl.control);
   const host = opts.host ?? '127.0.0.1';
 
   const mqttPolicy = createMqttPolicy({ store, now, secret: sessionSecret });
@@ -196,12 +174,7 @@ export async function createStack(opts: StackOptions) {
       demo,
       invoke: functionHost.invoke,
       async status() {
-        return {
-          devicesOnline: b.onlineDevices(),
-          ...(await store.stats()),
-          flow: { ...flow.stats },
-          checkpoints: checkpointer ? { ...checkpointer.stats } : undefined,
-        };
+        return { devicesOnline: b.onlineDevices(), ...(await store.stats()), flow: { ...flow.stats } };
       },
       /**
        * Orderly shutdown: demo devices stop, the broker stops taking messages, the flow stores
@@ -216,7 +189,6 @@ export async function createStack(opts: StackOptions) {
           await flow.idle();
           await functionHost.close();
           await runner.close();
-          await checkpointer?.close();
           await store.close();
         })();
         return closing;
@@ -225,7 +197,6 @@ export async function createStack(opts: StackOptions) {
   } catch (e) {
     await broker?.close();
     for (const c of closers.reverse()) await c();
-    await checkpointer?.close();
     await store.close();
     throw e;
   }

@@ -15,11 +15,6 @@ export interface OpenOptions {
    * loss; `normal` survives a process crash only, and is faster on slow disks.
    */
   synchronous?: 'full' | 'normal';
-  /**
-   * `wal_autocheckpoint`: WAL pages after which a commit also checkpoints. Default SQLite's 1000;
-   * the local stack raises it while a checkpointer thread does that work (local-cloud/checkpointer).
-   */
-  autoCheckpointPages?: number;
 }
 
 export function openDatabase(opts: OpenOptions & { keys: SecretKeys }): Db {
@@ -27,7 +22,6 @@ export function openDatabase(opts: OpenOptions & { keys: SecretKeys }): Db {
   const db = new Database(opts.file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-  if (opts.autoCheckpointPages !== undefined) db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(opts.autoCheckpointPages))}`);
   db.pragma('foreign_keys = ON');
   // Another process (the CLI) may hold the write lock briefly; wait instead of failing.
   db.pragma('busy_timeout = 5000');

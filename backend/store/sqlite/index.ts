@@ -32,7 +32,7 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
   const file = opts.file ?? sqliteFile(opts.dataDir ?? './data');
   const keys =
     opts.keys ?? (file === ':memory:' ? createSecretKeys([{ id: 'memory', key: randomBytes(32) }]) : loadOrCreateKeyFile(join(dirname(file), KEY_FILE_NAME)));
-  const db = openDatabase({ file, synchronous: opts.synchronous, autoCheckpointPages: opts.autoCheckpointPages, keys });
+  const db = openDatabase({ file, synchronous: opts.synchronous, keys });
   const devices = createDeviceTable(db, keys);
   const deviceAdmin = createDeviceAdmin(db, keys);
   try {
