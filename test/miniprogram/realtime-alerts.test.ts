@@ -6,57 +6,24 @@
  * (broker over WebSocket, the `ingest` path raising the alert, the `alerts` function), and turns
  * each published alert into an `alert` event; a user who does not follow the patient gets nothing.
  */
-import type { MqttClient } from 'mqtt';
 import { buildRequest, topics } from '../../core/alink';
 import type { Result } from '../../core';
 import type { RealtimeCredentials } from '../../core/api';
 import { alertTopic } from '../../core/alerts';
-import { createRealtimeClient, type RealtimeClientWithStats, type RealtimeEvent } from '../../miniprogram/services/realtime';
-import { functionClient } from '../helpers/http';
-import { connectDevice, createDevice, endAll, publish, startStack, tempDir } from '../helpers/stack';
+import { connectDevice, createDevice, publish } from '../helpers/stack';
+import { useRealtimeStack } from './helpers/realtime-stack';
 import { until } from '../helpers/until';
-import { createTimers } from './helpers/timers';
-import { createWxSockets } from './helpers/wx-socket';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('alerts over the realtime client', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let stack: Awaited<ReturnType<typeof startStack>>;
-  let wx: ReturnType<typeof createWxSockets>;
-  let timers: ReturnType<typeof createTimers>;
-  const devices: MqttClient[] = [];
-  const clients: RealtimeClientWithStats[] = [];
-  const { call, data, login } = functionClient(() => stack.ports.http);
-
-  beforeEach(async () => {
-    dir = tempDir();
-    stack = await startStack(dir.path);
-    wx = createWxSockets();
-    timers = createTimers();
-  });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.stop()));
-    timers.clearAll();
-    wx.closeAll();
-    await endAll(devices.splice(0));
-    await stack.close();
-    dir.remove();
-  });
+  const fx = useRealtimeStack();
+  const { call, data, login } = fx;
 
   function clientFor(token: string) {
-    const credentials = async () => (await call('realtime', { action: 'credentials' }, token)).body as unknown as Result<RealtimeCredentials>;
-    const client = createRealtimeClient({
-      connectSocket: wx.connectSocket,
-      url: `ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`,
-      credentials,
-      now: Date.now,
-      timer: timers,
-      backoffInitialMs: 50,
-    });
-    clients.push(client);
-    const events: RealtimeEvent[] = [];
-    client.on((e) => events.push(e));
+    const { client, events } = fx.realtime(
+      async () => (await call('realtime', { action: 'credentials' }, token)).body as unknown as Result<RealtimeCredentials>,
+    );
     return { client, events, alerts: () => events.flatMap((e) => (e.type === 'alert' ? [e] : [])) };
   }
 
@@ -65,7 +32,7 @@ describe('alerts over the realtime client', () => {
     const bob = await login('bob');
     const patient = await data('patients', { action: 'create', name: '王奶奶' }, alice);
     const patientId = patient.id as string;
-    const device = await createDevice(stack);
+    const device = await createDevice(fx.stack);
     await data('devices', { action: 'bind', patientId, code: device.bindCode }, alice);
 
     const mine = clientFor(alice);
@@ -75,8 +42,8 @@ describe('alerts over the realtime client', () => {
     // Bob's credentials do not list the topic: the client never subscribes to it.
     expect((await stranger.client.watch([], [patientId])).ok).toBe(true);
 
-    const d = await connectDevice(stack, device);
-    devices.push(d);
+    const d = await connectDevice(fx.stack, device);
+    fx.devices.push(d);
     // Three consecutive readings at 88 % (NEWS2 SpO2 score 3) persist long enough to raise (docs/alerts.md).
     for (let i = 0; i < 3; i++) {
       await publish(d, topics.propertyPost(device), buildRequest(String(i + 1), 'thing.event.property.post', { SpO2: 88, HeartRate: 80 }));
@@ -104,7 +71,7 @@ describe('alerts over the realtime client', () => {
     const p2 = (await data('patients', { action: 'create', name: '李爷爷' }, alice)).id as string;
     const mine = clientFor(alice);
     await mine.client.watch([], [p1]);
-    const broker = stack.broker.aedes;
+    const broker = fx.stack.broker.aedes;
     const send = (topic: string, payload: string) =>
       new Promise<void>((resolve) =>
         broker.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false }, () => resolve()),

@@ -9,58 +9,30 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
-import type { MqttClient } from 'mqtt';
 import WebSocket from 'ws';
 import { buildRequest, topics } from '../../core/alink';
 import type { Result } from '../../core';
 import type { RealtimeCredentials } from '../../core/api';
-import {
-  createRealtimeClient,
-  decodeMessage,
-  type RealtimeClientWithStats,
-  type RealtimeEvent,
-  type RealtimeOptions,
-} from '../../miniprogram/services/realtime';
-import { functionClient } from '../helpers/http';
-import { connectDevice, createDevice, endAll, publish, startStack, tempDir } from '../helpers/stack';
+import { decodeMessage, type RealtimeEvent, type RealtimeOptions } from '../../miniprogram/services/realtime';
+import { connectDevice, createDevice, publish } from '../helpers/stack';
+import { useRealtimeStack } from './helpers/realtime-stack';
 import { until } from '../helpers/until';
-import { createTimers } from './helpers/timers';
-import { createWxSockets } from './helpers/wx-socket';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('mini program realtime client', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let stack: Awaited<ReturnType<typeof startStack>>;
-  let wx: ReturnType<typeof createWxSockets>;
-  let timers: ReturnType<typeof createTimers>;
-  const devices: MqttClient[] = [];
-  const clients: RealtimeClientWithStats[] = [];
-  const { call, data, login } = functionClient(() => stack.ports.http);
+  const fx = useRealtimeStack();
+  const { call, data, login } = fx;
   /** aedes keeps open sessions by client id; its type definitions leave the field out. */
-  const brokerSession = (clientId: string) => (stack.broker.aedes as unknown as { clients: Record<string, { close(): void } | undefined> }).clients[clientId];
-
-  beforeEach(async () => {
-    dir = tempDir();
-    stack = await startStack(dir.path);
-    wx = createWxSockets();
-    timers = createTimers();
-  });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.stop()));
-    timers.clearAll();
-    wx.closeAll();
-    await endAll(devices.splice(0));
-    await stack.close();
-    dir.remove();
-  });
+  const brokerSession = (clientId: string) =>
+    (fx.stack.broker.aedes as unknown as { clients: Record<string, { close(): void } | undefined> }).clients[clientId];
 
   /** Alice follows a patient with one bound device; `other` exists but is not hers. */
   async function setup(extra: Partial<RealtimeOptions> = {}) {
     const token = await login('alice');
     const patient = await data('patients', { action: 'create', name: '王奶奶' }, token);
-    const device = await createDevice(stack);
-    const other = await createDevice(stack);
+    const device = await createDevice(fx.stack);
+    const other = await createDevice(fx.stack);
     await data('devices', { action: 'bind', patientId: patient.id, code: device.bindCode }, token);
     const issued: RealtimeCredentials[] = [];
     const credentials = async () => {
@@ -68,21 +40,10 @@ describe('mini program realtime client', () => {
       if (r.ok) issued.push(r.data);
       return r;
     };
-    const client = createRealtimeClient({
-      connectSocket: wx.connectSocket,
-      url: `ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`,
-      credentials,
-      now: Date.now,
-      timer: timers,
-      backoffInitialMs: 50,
-      ...extra,
-    });
-    clients.push(client);
-    const events: RealtimeEvent[] = [];
-    client.on((e) => events.push(e));
+    const { client, events } = fx.realtime(credentials, extra);
     const online = async () => {
-      const d = await connectDevice(stack, device);
-      devices.push(d);
+      const d = await connectDevice(fx.stack, device);
+      fx.devices.push(d);
       return d;
     };
     return { token, patientId: patient.id as string, device, other, client, events, issued, online };
@@ -134,7 +95,7 @@ describe('mini program realtime client', () => {
 
   test('reports a device the broker refuses (stale credentials list it) and keeps streaming the others', async () => {
     const token = await login('alice');
-    const other = await createDevice(stack);
+    const other = await createDevice(fx.stack);
     // Credentials issued before the other device was unbound: they still list its topics.
     const stale = async () => {
       const r = (await call('realtime', { action: 'credentials' }, token)).body as unknown as Result<RealtimeCredentials>;
@@ -155,10 +116,10 @@ describe('mini program realtime client', () => {
     await client.watch([device.deviceId]);
     await data('devices', { action: 'bind', patientId, code: other.bindCode }, token);
     expect(await client.watch([other.deviceId])).toEqual({ ok: true, data: { watching: [other.deviceId], refused: [] } });
-    expect(wx.sockets).toHaveLength(1);
+    expect(fx.wx.sockets).toHaveLength(1);
     expect(issued).toHaveLength(2); // asked which topics the new binding allows
-    const o = await connectDevice(stack, other);
-    devices.push(o);
+    const o = await connectDevice(fx.stack, other);
+    fx.devices.push(o);
     await publish(d, topics.propertyPost(device), post({ HeartRate: 81 }));
     await publish(o, topics.propertyPost(other), post({ HeartRate: 82 }));
     await until(() => readings(events).length > 0, 'a reading');
@@ -166,13 +127,16 @@ describe('mini program realtime client', () => {
 
     expect(await client.watch([])).toEqual({ ok: true, data: { watching: [], refused: [] } });
     expect(client.status).toBe('idle');
-    await until(() => wx.sockets[0].ws.readyState === WebSocket.CLOSED, 'the unused socket to close');
+    await until(() => fx.wx.sockets[0].ws.readyState === WebSocket.CLOSED, 'the unused socket to close');
   });
 
   test('backs off between failed attempts, doubling up to the cap with jitter, until the credentials function answers again', async () => {
     let outages = 4;
     const delays: number[] = [];
-    const timer = { setTimeout: (fn: () => void, ms: number) => (ms < 1000 && delays.push(ms), timers.setTimeout(fn, ms)), clearTimeout: timers.clearTimeout };
+    const timer = {
+      setTimeout: (fn: () => void, ms: number) => (ms < 1000 && delays.push(ms), fx.timers.setTimeout(fn, ms)),
+      clearTimeout: fx.timers.clearTimeout,
+    };
     const token = await login('alice');
     const flaky = async (): Promise<Result<RealtimeCredentials>> =>
       outages-- > 0
@@ -195,13 +159,13 @@ describe('mini program realtime client', () => {
     await client.stop();
     await client.stop();
     expect(client.status).toBe('idle');
-    await until(() => wx.sockets[0].ws.readyState === WebSocket.CLOSED, 'the socket to close');
+    await until(() => fx.wx.sockets[0].ws.readyState === WebSocket.CLOSED, 'the socket to close');
     await until(() => brokerSession(issued[0].clientId) === undefined, 'the broker to drop the session');
     const before = events.length;
     await publish(d, topics.propertyPost(device), post({ HeartRate: 90 }));
     await sleep(100);
     expect(events.slice(before)).toEqual([]);
-    expect(wx.sockets).toHaveLength(1);
+    expect(fx.wx.sockets).toHaveLength(1);
   });
 
   test('reconnects with fresh credentials and subscribes again after the broker drops the connection', async () => {
@@ -211,7 +175,7 @@ describe('mini program realtime client', () => {
     brokerSession(issued[0].clientId)?.close();
     await until(() => statuses(events).slice(-2).join() === 'reconnecting,live', 'reconnect');
     expect(issued).toHaveLength(2);
-    expect(wx.sockets).toHaveLength(2);
+    expect(fx.wx.sockets).toHaveLength(2);
     expect(client.stats()).toMatchObject({ connects: 2, lost: 1, watching: [device.deviceId] });
     await publish(d, topics.propertyPost(device), post({ HeartRate: 66 }));
     await until(() => readings(events).length === 1, 'a reading after the reconnect');
@@ -221,10 +185,10 @@ describe('mini program realtime client', () => {
     const { device, client, events, online } = await setup();
     const d = await online();
     await client.watch([device.deviceId]);
-    wx.sockets[0].frozen = true; // the page was hidden > 5 s: no close event ever comes (mqtt.js#1180)
+    fx.wx.sockets[0].frozen = true; // the page was hidden > 5 s: no close event ever comes (mqtt.js#1180)
     await client.stop(); // onHide
     expect(await client.watch([device.deviceId])).toMatchObject({ ok: true }); // onShow
-    expect(wx.sockets).toHaveLength(2);
+    expect(fx.wx.sockets).toHaveLength(2);
     await publish(d, topics.propertyPost(device), post({ HeartRate: 70 }));
     await until(() => readings(events).length === 1, 'a reading on the new connection');
   });
@@ -233,9 +197,9 @@ describe('mini program realtime client', () => {
     const { device, client, events, online } = await setup({ requestTimeoutMs: 200 });
     const d = await online();
     await client.watch([device.deviceId]);
-    wx.sockets[0].frozen = true;
+    fx.wx.sockets[0].frozen = true;
     expect(await client.watch([device.deviceId])).toEqual({ ok: true, data: { watching: [device.deviceId], refused: [] } });
-    expect(wx.sockets).toHaveLength(2);
+    expect(fx.wx.sockets).toHaveLength(2);
     await publish(d, topics.propertyPost(device), post({ HeartRate: 71 }));
     await until(() => readings(events).length === 1, 'a reading on the new connection');
   });
@@ -260,7 +224,7 @@ describe('mini program realtime client', () => {
     expect(r).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
     expect(client.status).toBe('error');
     expect(statuses(events)).toEqual(['connecting', 'error']);
-    expect(wx.sockets).toHaveLength(0);
+    expect(fx.wx.sockets).toHaveLength(0);
   });
 
   test('a throwing listener does not stop the other listeners', async () => {
@@ -282,8 +246,8 @@ describe('mini program realtime client', () => {
     // Only JavaScript built-ins and timers, like the mini program's engine (no Node, no DOM).
     const context = vm.createContext({ console, setTimeout, clearTimeout, setInterval, clearInterval, module: mod, exports: mod.exports });
     vm.runInContext(readFileSync(join(__dirname, '../../miniprogram/lib/mqtt.js'), 'utf8'), context, { filename: 'mqtt.js' });
-    const conn = mod.exports.createMqttConnection(wx.connectSocket, {
-      url: `ws://127.0.0.1:${stack.ports.mqttWs}/mqtt`,
+    const conn = mod.exports.createMqttConnection(fx.wx.connectSocket, {
+      url: `ws://127.0.0.1:${fx.stack.ports.mqttWs}/mqtt`,
       clientId: creds.clientId,
       username: creds.username,
       password: creds.password,
