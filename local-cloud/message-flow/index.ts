@@ -9,8 +9,9 @@
  * (`groupCommit`, on by default) a small batch also waits briefly for company: when messages have
  * been arriving at `minRatePerS` or more, for as long as that rate needs to fill `targetBatch`, at
  * most `maxWaitMs`. Each commit (one fsync with `synchronous=FULL`) and each hop to the worker is
- * then shared by ~20 messages instead of ~2: measured with `bench:ingest --steady` on a quiet
- * machine, it cuts the stack's CPU per message by ~40 % at 1000 messages/s (docs/performance.md),
+ * then shared by ~30 messages instead of ~2: measured with `bench:ingest --steady` on a quiet
+ * machine, the stack's CPU per message at 1000 messages/s fell from 3–4× to ~2× the bare broker's
+ * (docs/performance.md),
  * while below the threshold (e.g. 1000 devices × 1/10 s) nothing ever waits, so latency there is
  * unchanged. A lone message never waits.
  *
@@ -166,9 +167,8 @@ export function createMessageFlow(opts: MessageFlowOptions) {
       }
       const batch = queue.slice(head, head + maxBatch);
       head += batch.length;
-      // Sent entries must not stay reachable from the queue: kept for a second or more they
-      // survive garbage collections of the young generation and fill the old one, whose
-      // collection then stalls the broker for hundreds of ms (bench:scale, 10 000 devices).
+      // Sent entries must not stay reachable from the queue until the next compaction: an empty
+      // queue starts afresh, so in steady state nothing sent is kept alive by it.
       if (head === queue.length) {
         queue = [];
         head = 0;

@@ -298,7 +298,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 11,
     name: 'per-hour rollups (second history level), backfilled from the per-minute ones',
     sql: `
-      -- Per-hour aggregates of readings_1m, recomputed for every hour a batch touches, so a history
+      -- Per-hour aggregates of readings_1m, kept up to date with every batch, so a history
       -- whose buckets are whole hours (30 days in 500 points: 2 h) reads one row per hour instead
       -- of sixty (docs/performance.md).
       CREATE TABLE readings_1h (

@@ -1,9 +1,9 @@
 /**
  * What one batch adds to a rollup row (`readings_1m`, `readings_1h`), so rollups are updated in
- * O(1) per reading instead of being recomputed from up to 60 rows (docs/performance.md, "Towards
- * 10 000 × 1/s"). Adding is exact for new readings and for a merge that fills a vital the row did
- * not have; a merge that replaces a value cannot be undone in a minimum or maximum, so the caller
- * marks that unit dirty and recomputes it from the rows below instead.
+ * O(1) per reading instead of being recomputed from up to 60 rows (docs/performance.md, "Rollups
+ * by adding, not recomputing"). Adding is exact for new readings and for a merge that fills a
+ * vital the row did not have; a merge that replaces a value cannot be undone in a minimum or
+ * maximum, so the caller marks that unit dirty and recomputes it from the rows below instead.
  */
 import type { Db } from './database';
 
