@@ -220,7 +220,13 @@ describe('message flow', () => {
       const send = (n: number) => {
         for (let i = 0; i < n; i++) acks.push(flow.telemetry(`pk01/bed-${i % 50}`, TOPIC, Buffer.from('{}')));
       };
-      return { flow: () => flow, batches, waits, acks, send };
+      /** Starts the stream with one message and waits until everything sent has settled. */
+      const run = async () => {
+        send(1);
+        await Promise.all(acks);
+        await flow.idle();
+      };
+      return { flow: () => flow, batches, waits, acks, send, run };
     }
 
     test('messages arriving one at a time never wait', async () => {
@@ -234,9 +240,7 @@ describe('message flow', () => {
     test('a steady stream below minRatePerS never waits (latency at light load is unchanged)', async () => {
       // 2 messages per 10 ms commit: 200 per second, under the default threshold of 400.
       const t = loaded(10, (n) => n < 30 && t.send(2));
-      t.send(1);
-      await Promise.all(t.acks);
-      await t.flow().idle();
+      await t.run();
       expect(t.waits).toEqual([]);
       expect(t.batches.slice(1).every((n) => n === 2)).toBe(true);
       expect(t.flow().stats.messages).toBe(59);
@@ -245,9 +249,7 @@ describe('message flow', () => {
     test('a sustained stream above minRatePerS makes small batches wait (at most maxWaitMs) and grow; every message settles', async () => {
       // 10 messages per 10 ms commit: 1000 per second; 1 more per ms while a batch waits.
       const t = loaded(10, (n) => n < 30 && t.send(10));
-      t.send(1);
-      await Promise.all(t.acks);
-      await t.flow().idle();
+      await t.run();
       expect(t.waits.length).toBeGreaterThan(5);
       expect(Math.max(...t.waits)).toBeLessThanOrEqual(20);
       expect(t.flow().stats.waits).toBe(t.waits.length);
@@ -259,9 +261,7 @@ describe('message flow', () => {
 
     test('maxWaitMs and targetBatch bound the wait', async () => {
       const t = loaded(10, (n) => n < 30 && t.send(10), { maxWaitMs: 3, targetBatch: 12 });
-      t.send(1);
-      await Promise.all(t.acks);
-      await t.flow().idle();
+      await t.run();
       expect(t.waits.length).toBeGreaterThan(0);
       // (12 - 10 queued) at ~1 per ms: about 2 ms, never above 3.
       expect(Math.max(...t.waits)).toBeLessThanOrEqual(3);
@@ -270,9 +270,7 @@ describe('message flow', () => {
 
     test('with groupCommit: false the flow sends what is queued at once, whatever the rate', async () => {
       const t = loaded(10, (n) => n < 30 && t.send(10), false);
-      t.send(1);
-      await Promise.all(t.acks);
-      await t.flow().idle();
+      await t.run();
       expect(t.waits).toEqual([]);
       expect(t.batches.slice(1).every((n) => n === 10)).toBe(true);
     });
