@@ -13,6 +13,13 @@ const device = (name: string) => ({
 });
 const patient = (id: string, at = T0) => ({ id, name: `patient ${id}`, sex: 'female' as const, notes: '', createdAt: at });
 
+/** A user who owns a new patient for each of `patientIds`. */
+async function ownerOfPatients(store: Store, openid: string, patientIds: readonly string[]) {
+  const owner = await store.userForOpenid(openid, 'owner', T0);
+  for (const id of patientIds) await store.createPatient(patient(id), owner.id);
+  return owner;
+}
+
 export function runPeopleContract(getStore: () => Store): void {
   describe('users and sessions', () => {
     test('a user is created on first sight of an openid and found again; the profile can change', async () => {
@@ -125,9 +132,7 @@ export function runPeopleContract(getStore: () => Store): void {
   describe('bindings', () => {
     test('binding moves a device between patients; history keeps every binding; users see current devices', async () => {
       const store = getStore();
-      const owner = await store.userForOpenid('o', 'owner', T0);
-      await store.createPatient(patient('p1'), owner.id);
-      await store.createPatient(patient('p2'), owner.id);
+      const owner = await ownerOfPatients(store, 'o', ['p1', 'p2']);
       const d = await store.createDevice(device('bed-1'), T0);
       const { bindCode, ...record } = d;
       expect(await store.deviceByBindCode(bindCode)).toEqual(record);
@@ -148,9 +153,7 @@ export function runPeopleContract(getStore: () => Store): void {
 
     test('currentBindings: one per bound device, the current one, none for unbound devices', async () => {
       const store = getStore();
-      const owner = await store.userForOpenid('o-cb', 'owner', T0);
-      await store.createPatient(patient('cb-1'), owner.id);
-      await store.createPatient(patient('cb-2'), owner.id);
+      const owner = await ownerOfPatients(store, 'o-cb', ['cb-1', 'cb-2']);
       const a = await store.createDevice(device('cb-a'), T0);
       const b = await store.createDevice(device('cb-b'), T0);
       const c = await store.createDevice(device('cb-c'), T0);

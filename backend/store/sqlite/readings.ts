@@ -6,7 +6,7 @@ import { addToAccumulator, type BucketAccumulator, type Bucket, emptyBucket, fin
 import type { AppendResult, BucketQuery, RawQuery, ReadingBatchItem, Segment } from '../types';
 import type { Db } from './database';
 import { toReading } from './devices';
-import { addDelta, addValue, emptyDelta, prepareAddDelta, type RollupDelta, type Vital } from './rollup-delta';
+import { addDelta, addValue, emptyDelta, isEmpty, prepareAddDelta, type RollupDelta, type Vital, VITALS } from './rollup-delta';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -97,18 +97,19 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
    * a vital the row lacked is added; the same value again changes nothing; a different value
    * (the newer wins) makes the minute `dirty`.
    */
-  function mergeInto(minute: Touched, d: number, ts: number, values: Array<[Vital, number | null]>): void {
+  function mergeInto(minute: Touched, d: number, ts: number, values: Record<Vital, number | null>): void {
     const old = q.stored.get(d, ts) as { temperature: number | null; heart_rate: number | null; spo2: number | null } | undefined;
     if (!old) throw new Error(`reading ${d}@${ts} neither inserted nor found`);
     const before: Record<Vital, number | null> = { t: old.temperature, h: old.heart_rate, s: old.spo2 };
     let changed = false;
-    for (const [vital, v] of values) {
+    for (const vital of VITALS) {
+      const v = values[vital];
       if (v === null || v === before[vital]) continue;
       changed = true;
       if (before[vital] === null) addValue(minute.delta, vital, v);
       else minute.dirty = true;
     }
-    if (changed) q.merge.run(values[0]?.[1] ?? null, values[1]?.[1] ?? null, values[2]?.[1] ?? null, d, ts);
+    if (changed) q.merge.run(values.t, values.h, values.s, d, ts);
   }
 
   const appendTx = db.transaction((items: ReadingBatchItem[]): AppendResult => {
@@ -130,16 +131,12 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
       duplicate.push(false);
       const counter = perDevice.get(d) ?? { added: 0, last: 0 };
       for (const r of item.readings) {
-        const values: Array<[Vital, number | null]> = [
-          ['t', r.temperature ?? null],
-          ['h', r.heartRate ?? null],
-          ['s', r.spo2 ?? null],
-        ];
+        const values: Record<Vital, number | null> = { t: r.temperature ?? null, h: r.heartRate ?? null, s: r.spo2 ?? null };
         const minute = touch(minutes, d, Math.floor(r.ts / MINUTE));
-        if (q.insert.run(d, r.ts, values[0]?.[1], values[1]?.[1], values[2]?.[1], item.receivedAt).changes === 1) {
+        if (q.insert.run(d, r.ts, values.t, values.h, values.s, item.receivedAt).changes === 1) {
           counter.added++;
           minute.delta.n++;
-          for (const [vital, v] of values) addValue(minute.delta, vital, v);
+          for (const vital of VITALS) addValue(minute.delta, vital, values[vital]);
         } else mergeInto(minute, d, r.ts, values);
         counter.last = Math.max(counter.last, r.ts);
         written++;
@@ -155,13 +152,13 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
         q.rollup.run({ d, m });
         hour.dirty = true;
       } else {
-        if (delta.n > 0 || delta.t.n + delta.h.n + delta.s.n > 0) addMinute(d, m, delta);
+        if (!isEmpty(delta)) addMinute(d, m, delta);
         addDelta(hour.delta, delta);
       }
     }
     for (const { d, at: h, delta, dirty } of hours.values()) {
       if (dirty) q.rollupHour.run({ d, h });
-      else if (delta.n > 0 || delta.t.n + delta.h.n + delta.s.n > 0) addHour(d, h, delta);
+      else if (!isEmpty(delta)) addHour(d, h, delta);
     }
     for (const [d, c] of perDevice) q.counters.run(c.added, c.last, d);
     return { duplicate, written };

@@ -24,6 +24,7 @@ export interface RollupDelta {
 }
 
 export type Vital = 't' | 'h' | 's';
+export const VITALS: readonly Vital[] = ['t', 'h', 's'];
 
 const emptyPart = (): Part => ({ n: 0, sum: 0, min: null, max: null });
 
@@ -41,10 +42,15 @@ export function addValue(delta: RollupDelta, vital: Vital, v: number | null): vo
   p.max = p.max === null ? v : Math.max(p.max, v);
 }
 
+/** Whether the delta changes nothing (no row added, no value added). */
+export function isEmpty(d: RollupDelta): boolean {
+  return d.n === 0 && d.t.n + d.h.n + d.s.n === 0;
+}
+
 /** Adds `from` into `into` (the minutes of a batch into their hour). */
 export function addDelta(into: RollupDelta, from: RollupDelta): void {
   into.n += from.n;
-  for (const vital of ['t', 'h', 's'] as const) {
+  for (const vital of VITALS) {
     const a = into[vital];
     const b = from[vital];
     if (b.n === 0) continue;

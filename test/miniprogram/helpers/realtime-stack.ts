@@ -7,13 +7,11 @@ import type { Result } from '../../../core';
 import type { RealtimeCredentials } from '../../../core/api';
 import { createRealtimeClient, type RealtimeClientWithStats, type RealtimeEvent, type RealtimeOptions } from '../../../miniprogram/services/realtime';
 import { functionClient } from '../../helpers/http';
-import { endAll, startStack, tempDir } from '../../helpers/stack';
+import { endAll, useStack } from '../../helpers/stack';
 import { createTimers } from './timers';
 import { createWxSockets } from './wx-socket';
 
 export function useRealtimeStack() {
-  let dir: ReturnType<typeof tempDir> | undefined;
-  let stack: Awaited<ReturnType<typeof startStack>> | undefined;
   let wx: ReturnType<typeof createWxSockets> | undefined;
   let timers: ReturnType<typeof createTimers> | undefined;
   /** Device connections to end after the test. */
@@ -24,24 +22,22 @@ export function useRealtimeStack() {
     return v;
   };
 
-  beforeEach(async () => {
-    dir = tempDir();
-    stack = await startStack(dir.path);
+  beforeEach(() => {
     wx = createWxSockets();
     timers = createTimers();
   });
+  // Declared before useStack's, so it runs first: clients and devices end while the stack is up.
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.stop()));
     timers?.clearAll();
     wx?.closeAll();
     await endAll(devices.splice(0));
-    await stack?.close();
-    dir?.remove();
   });
+  const stack = useStack();
 
   const fx = {
     get stack() {
-      return during(stack);
+      return stack();
     },
     get wx() {
       return during(wx);
@@ -50,7 +46,7 @@ export function useRealtimeStack() {
       return during(timers);
     },
     devices,
-    ...functionClient(() => during(stack).ports.http),
+    ...functionClient(() => stack().ports.http),
     /** A realtime client on the stand-in sockets, stopped after the test; `events` collects what it says. */
     realtime(credentials: () => Promise<Result<RealtimeCredentials>>, extra: Partial<RealtimeOptions> = {}) {
       const client = createRealtimeClient({
