@@ -117,7 +117,6 @@ export async function storeBatch(deps: FunctionDeps, messages: readonly unknown[
       continue;
     }
     const replyTopic = topics.reply(m.topic);
-    const ack = wantsReply(m.payload);
     if (topic.kind === 'deviceinfo.update') {
       const update = parseDeviceInfoUpdate(m.payload);
       if (!update) {
@@ -132,7 +131,8 @@ export async function storeBatch(deps: FunctionDeps, messages: readonly unknown[
         continue;
       }
       if (Object.keys(update.tags).length) info.push({ deviceId: m.deviceId, attributes: update.tags, at: m.receivedAt });
-      replies.push(ack ? { topic: replyTopic, method: 'thing.deviceinfo.update', code: ReplyCode.Ok, id: update.id, message: 'success' } : null);
+      // Parsed here only: a property post's decoder reads `sys.ack` itself (one JSON parse a message).
+      replies.push(wantsReply(m.payload) ? { topic: replyTopic, method: 'thing.deviceinfo.update', code: ReplyCode.Ok, id: update.id, message: 'success' } : null);
       continue;
     }
     if (topic.kind === 'desired.get') {
