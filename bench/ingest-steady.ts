@@ -11,6 +11,10 @@
  * random phase; after a warm-up of one interval (at least 2 s), `--duration` s (default 20; e.g. 5
  * for CI-like runs) are measured. For the stack, sent = acknowledged = stored is checked after it
  * closed. Absolute figures move with other load on the machine: read the ratios.
+ *
+ * `--rounds N` (default 1) repeats each scenario N times, bare and stack alternating, and reports
+ * every round's ratio and the median: the bare broker's own figure moves by ±25 % between runs on
+ * a 2-core machine, so one pair can land either side of a goal that the median settles.
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { buildLogin, buildRequest, type DeviceCredentials, topics } from '../core/alink';
@@ -22,6 +26,8 @@ export interface SteadyOptions {
   intervalS: number;
   slowIntervalS: number;
   durationS: number;
+  /** Times each scenario runs (bare and stack alternating); figures are medians. Default 1. */
+  rounds: number;
 }
 
 export function steadyOptions(argv: string[]): SteadyOptions {
@@ -30,6 +36,7 @@ export function steadyOptions(argv: string[]): SteadyOptions {
     intervalS: numberFlag(argv, '--interval', 1),
     slowIntervalS: numberFlag(argv, '--slow-interval', 10),
     durationS: numberFlag(argv, '--duration', 20),
+    rounds: Math.max(1, Math.round(numberFlag(argv, '--rounds', 1))),
   };
 }
 
@@ -132,47 +139,71 @@ async function runOne(mode: 'bare' | 'stack', n: number, intervalS: number, dura
   };
 }
 
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(values: number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+/** One scenario, `rounds` times with bare and stack alternating: the pairs, in order. */
+async function pairs(o: SteadyOptions, intervalS: number): Promise<Array<{ bare: SteadyResult; stack: SteadyResult }>> {
+  const out: Array<{ bare: SteadyResult; stack: SteadyResult }> = [];
+  const run = async (mode: 'bare' | 'stack', k: number) => {
+    const r = await runOne(mode, o.devices, intervalS, o.durationS);
+    console.log(
+      `${mode.padEnd(5)} 1/${intervalS} s${o.rounds > 1 ? ` (round ${k})` : ''}: ${r.measured} msgs measured, ` +
+        `server CPU ${round(r.cpuUsPerMsg)} µs/msg (${round(r.cpuMsPerS)} ms/s), PUBACK p50 ${round(r.p50, 1)} ms p99 ${round(r.p99, 1)} ms; ` +
+        `sent ${r.sent} acked ${r.acked}` +
+        (r.stored === undefined ? '' : ` stored ${r.stored}, ${round(r.perBatch ?? 0)} msgs/batch`),
+    );
+    return r;
+  };
+  for (let k = 1; k <= o.rounds; k++) {
+    const bare = await run('bare', k);
+    out.push({ bare, stack: await run('stack', k) });
+  }
+  return out;
+}
+
 export async function benchSteady(o: SteadyOptions): Promise<void> {
   console.log(
-    `bench:ingest --steady — ${o.devices} devices, QoS 1, ${o.durationS} s measured per run; ` +
+    `bench:ingest --steady — ${o.devices} devices, QoS 1, ${o.durationS} s measured per run, ${o.rounds} round(s); ` +
       'server CPU from its own process; bare aedes and the stack in the same run',
   );
-  const results: SteadyResult[] = [];
-  for (const intervalS of [o.intervalS, o.slowIntervalS]) {
-    for (const mode of ['bare', 'stack'] as const) {
-      const r = await runOne(mode, o.devices, intervalS, o.durationS);
-      results.push(r);
-      console.log(
-        `${mode.padEnd(5)} 1/${intervalS} s: ${r.measured} msgs measured, server CPU ${round(r.cpuUsPerMsg)} µs/msg (${round(r.cpuMsPerS)} ms/s), ` +
-          `PUBACK p50 ${round(r.p50, 1)} ms p99 ${round(r.p99, 1)} ms; sent ${r.sent} acked ${r.acked}` +
-          (r.stored === undefined ? '' : ` stored ${r.stored}, ${round(r.perBatch ?? 0)} msgs/batch`),
-      );
-    }
-  }
-  const [fb, fs, sb, ss] = results;
+  const fast = await pairs(o, o.intervalS);
+  const slow = await pairs(o, o.slowIntervalS);
+  const cpuRatios = fast.map((p) => p.stack.cpuUsPerMsg / p.bare.cpuUsPerMsg);
+  const p99Ratios = slow.map((p) => p.stack.p99 / p.bare.p99);
+  const med = (list: typeof fast, f: (r: SteadyResult) => number, mode: 'bare' | 'stack') => round(median(list.map((p) => f(p[mode]))), 1);
+  const perRound = (ratios: number[]) => (ratios.length > 1 ? ` (rounds: ${ratios.map((r) => `${round(r, 2)}×`).join(', ')})` : '');
   console.log(
-    `1/${o.intervalS} s: stack CPU per message ${round(fs.cpuUsPerMsg / fb.cpuUsPerMsg, 2)}× the bare broker's; ` +
-      `1/${o.slowIntervalS} s: PUBACK p99 ${round(ss.p99 / sb.p99, 2)}× the bare broker's`,
+    `1/${o.intervalS} s: stack CPU per message ${round(median(cpuRatios), 2)}× the bare broker's${perRound(cpuRatios)}; ` +
+      `1/${o.slowIntervalS} s: PUBACK p99 ${round(median(p99Ratios), 2)}× the bare broker's${perRound(p99Ratios)}`,
   );
-  const lost = results.reduce((a, r) => a + (r.stored === undefined ? 0 : r.sent - r.stored), 0);
+  const all = [...fast, ...slow].flatMap((p) => [p.bare, p.stack]);
+  const lost = all.reduce((a, r) => a + (r.stored === undefined ? 0 : r.sent - r.stored), 0);
   console.log(
     JSON.stringify({
       devices: o.devices,
       duration_s: o.durationS,
+      rounds: o.rounds,
       fast_interval_s: o.intervalS,
       slow_interval_s: o.slowIntervalS,
-      bare_cpu_us_per_msg: round(fb.cpuUsPerMsg),
-      stack_cpu_us_per_msg: round(fs.cpuUsPerMsg),
-      cpu_ratio: round(fs.cpuUsPerMsg / fb.cpuUsPerMsg, 2),
-      bare_fast_puback_p99_ms: round(fb.p99, 1),
-      stack_fast_puback_p99_ms: round(fs.p99, 1),
-      bare_slow_puback_p99_ms: round(sb.p99, 1),
-      stack_slow_puback_p99_ms: round(ss.p99, 1),
-      slow_p99_ratio: round(ss.p99 / sb.p99, 2),
-      stack_slow_cpu_us_per_msg: round(ss.cpuUsPerMsg),
-      stack_fast_msgs_per_batch: round(fs.perBatch ?? 0),
+      bare_cpu_us_per_msg: med(fast, (r) => r.cpuUsPerMsg, 'bare'),
+      stack_cpu_us_per_msg: med(fast, (r) => r.cpuUsPerMsg, 'stack'),
+      cpu_ratio: round(median(cpuRatios), 2),
+      cpu_ratio_per_round: cpuRatios.map((r) => round(r, 2)),
+      bare_fast_puback_p99_ms: med(fast, (r) => r.p99, 'bare'),
+      stack_fast_puback_p99_ms: med(fast, (r) => r.p99, 'stack'),
+      bare_slow_puback_p99_ms: med(slow, (r) => r.p99, 'bare'),
+      stack_slow_puback_p99_ms: med(slow, (r) => r.p99, 'stack'),
+      slow_p99_ratio: round(median(p99Ratios), 2),
+      slow_p99_ratio_per_round: p99Ratios.map((r) => round(r, 2)),
+      stack_slow_cpu_us_per_msg: med(slow, (r) => r.cpuUsPerMsg, 'stack'),
+      stack_fast_msgs_per_batch: med(fast, (r) => r.perBatch ?? 0, 'stack'),
       group_commit: process.env.BENCH_GROUP_COMMIT === 'off' ? 'off' : 'adaptive',
-      bare_slow_cpu_us_per_msg: round(sb.cpuUsPerMsg),
+      bare_slow_cpu_us_per_msg: med(slow, (r) => r.cpuUsPerMsg, 'bare'),
       readings_lost: lost,
     }),
   );
