@@ -80,7 +80,9 @@ function rows(dataDir: string) {
         device: string;
         ts: number;
       }>,
-      counts: db.prepare('SELECT device_name AS device, reading_count AS n FROM devices').all() as Array<{ device: string; n: number }>,
+      counts: db
+        .prepare('SELECT d.device_name AS device, coalesce(c.reading_count, 0) AS n FROM devices d LEFT JOIN device_counters c ON c.device_id = d.id')
+        .all() as Array<{ device: string; n: number }>,
     };
   } finally {
     db.close();

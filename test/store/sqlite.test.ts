@@ -112,6 +112,47 @@ describe('SQLite adapter', () => {
     });
   });
 
+  test('migration 12 moves the per-device counters out of devices, keeping every count and last reading', async () => {
+    const T0 = Date.UTC(2026, 0, 1);
+    const d = tempDir();
+    const store = createSqliteStore({ dataDir: d.path });
+    for (const n of [1, 2, 3]) {
+      await store.createDevice({ productKey: 'pk0000test1', deviceName: `bed-${n}`, secret: 's3cret-value', bindCode: `CODEBED${n}00` }, T0);
+    }
+    const post = (n: number, k: number) => ({
+      deviceId: `pk0000test1/bed-${n}`,
+      receivedAt: T0,
+      readings: Array.from({ length: k }, (_, i) => ({ ts: T0 + i * 1000, heartRate: 60 + i })),
+    });
+    await store.appendReadings([post(1, 3), post(2, 1)]);
+    const before = await Promise.all([1, 2, 3].map((n) => store.deviceStatus(`pk0000test1/bed-${n}`)));
+    // Back to the schema before migration 12, counters in devices, as an upgraded install has it.
+    store.db.exec(`
+      ALTER TABLE devices ADD COLUMN last_ts INTEGER;
+      ALTER TABLE devices ADD COLUMN reading_count INTEGER NOT NULL DEFAULT 0;
+      UPDATE devices SET reading_count = coalesce((SELECT reading_count FROM device_counters WHERE device_id = devices.id), 0),
+        last_ts = (SELECT last_ts FROM device_counters WHERE device_id = devices.id);
+      DROP TABLE device_counters;
+      DELETE FROM schema_migrations WHERE version = 12;
+    `);
+    expect(migrate(store.db)).toEqual([12]);
+    await store.close();
+    const reopened = createSqliteStore({ dataDir: d.path });
+    expect(await Promise.all([1, 2, 3].map((n) => reopened.deviceStatus(`pk0000test1/bed-${n}`)))).toEqual(before);
+    expect(before.map((s) => s?.readings)).toEqual([3, 1, 0]);
+    expect(before[0]?.lastReading).toEqual({ ts: T0 + 2000, heartRate: 62 });
+    expect(await reopened.stats()).toEqual({ devices: 3, readings: 4 });
+    // Counting goes on where it stopped.
+    await reopened.appendReadings([
+      { ...post(3, 2), readings: post(3, 2).readings },
+      { ...post(1, 1), readings: [{ ts: T0 + 9000, heartRate: 70 }] },
+    ]);
+    expect((await reopened.deviceStatus('pk0000test1/bed-1'))?.readings).toBe(4);
+    expect((await reopened.stats()).readings).toBe(7);
+    await reopened.close();
+    d.remove();
+  });
+
   test('close is safe to call twice', async () => {
     const d = tempDir();
     const store = createSqliteStore({ dataDir: d.path });

@@ -1,4 +1,4 @@
-/** Device rows: registry, presence and per-device counters. */
+/** Device rows: registry and presence; per-device reading counters (in `device_counters`). */
 import type { Reading } from '../../../core';
 import { deviceIdOf, parseDeviceId, type RejectKind } from '../../../core/alink';
 import { AppError, ErrorCode } from '../../../core';
@@ -17,8 +17,6 @@ interface DeviceRow {
   created_at: number;
   online: number;
   presence_at: number | null;
-  last_ts: number | null;
-  reading_count: number;
   bind_code: string | null;
   firmware_version: string | null;
   attributes: string | null;
@@ -72,13 +70,14 @@ export function createDeviceTable(db: Db, keys: SecretKeys) {
     setBindCode: db.prepare('UPDATE devices SET bind_code = ? WHERE id = ?'),
     all: db.prepare('SELECT * FROM devices ORDER BY product_key, device_name'),
     reading: db.prepare('SELECT ts, temperature, heart_rate, spo2 FROM readings WHERE device_id = ? AND ts = ?'),
+    counters: db.prepare('SELECT reading_count, last_ts FROM device_counters WHERE device_id = ?'),
     rejections: db.prepare('SELECT kind, count FROM rejections WHERE device_key = ?'),
     presence: db.prepare('UPDATE devices SET online = ?, presence_at = ? WHERE id = ? AND (presence_at IS NULL OR presence_at <= ?)'),
     resetPresence: db.prepare('UPDATE devices SET online = 0, presence_at = ? WHERE online = 1'),
     reject: db.prepare(`
       INSERT INTO rejections (device_key, kind, count, first_at, last_at, last_detail) VALUES (?, ?, 1, ?, ?, ?)
       ON CONFLICT (device_key, kind) DO UPDATE SET count = count + 1, last_at = excluded.last_at, last_detail = excluded.last_detail`),
-    stats: db.prepare('SELECT count(*) AS devices, coalesce(sum(reading_count), 0) AS readings FROM devices'),
+    stats: db.prepare('SELECT (SELECT count(*) FROM devices) AS devices, (SELECT coalesce(sum(reading_count), 0) FROM device_counters) AS readings'),
     info: db.prepare('UPDATE devices SET firmware_version = coalesce(?, firmware_version), attributes = coalesce(?, attributes) WHERE id = ?'),
   };
 
@@ -91,14 +90,16 @@ export function createDeviceTable(db: Db, keys: SecretKeys) {
     const id = deviceKey(r.product_key, r.device_name);
     const rejections: Partial<Record<RejectKind, number>> = {};
     for (const x of q.rejections.all(id) as Array<{ kind: RejectKind; count: number }>) rejections[x.kind] = x.count;
-    const last = r.last_ts === null ? undefined : (q.reading.get(r.id, r.last_ts) as ReadingRow | undefined);
+    const counters = q.counters.get(r.id) as { reading_count: number; last_ts: number | null } | undefined;
+    const lastTs = counters?.last_ts ?? null;
+    const last = lastTs === null ? undefined : (q.reading.get(r.id, lastTs) as ReadingRow | undefined);
     const s: DeviceStatus = {
       id,
       productKey: r.product_key,
       deviceName: r.device_name,
       label: r.label,
       online: r.online === 1,
-      readings: r.reading_count,
+      readings: counters?.reading_count ?? 0,
       rejections,
     };
     if (r.presence_at !== null) s.presenceAt = r.presence_at;

@@ -63,7 +63,8 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
     stored: db.prepare('SELECT temperature, heart_rate, spo2 FROM readings WHERE device_id = ? AND ts = ?'),
     merge: db.prepare(`UPDATE readings SET temperature = coalesce(?, temperature), heart_rate = coalesce(?, heart_rate),
       spo2 = coalesce(?, spo2) WHERE device_id = ? AND ts = ?`),
-    counters: db.prepare('UPDATE devices SET reading_count = reading_count + ?, last_ts = max(coalesce(last_ts, 0), ?) WHERE id = ?'),
+    counters: db.prepare(`INSERT INTO device_counters (reading_count, last_ts, device_id) VALUES (?, ?, ?) ON CONFLICT (device_id)
+      DO UPDATE SET reading_count = reading_count + excluded.reading_count, last_ts = max(coalesce(last_ts, 0), excluded.last_ts)`),
     // Recomputing a unit from the rows below: only for a merge that replaced a value (rollup-delta).
     rollup: db.prepare(`INSERT OR REPLACE INTO readings_1m
       SELECT @d, @m, ${AGG_COLUMNS} FROM readings WHERE device_id = @d AND ts >= @m * ${MINUTE} AND ts < (@m + 1) * ${MINUTE}`),
