@@ -132,7 +132,9 @@ export async function storeBatch(deps: FunctionDeps, messages: readonly unknown[
       }
       if (Object.keys(update.tags).length) info.push({ deviceId: m.deviceId, attributes: update.tags, at: m.receivedAt });
       // Parsed here only: a property post's decoder reads `sys.ack` itself (one JSON parse a message).
-      replies.push(wantsReply(m.payload) ? { topic: replyTopic, method: 'thing.deviceinfo.update', code: ReplyCode.Ok, id: update.id, message: 'success' } : null);
+      replies.push(
+        wantsReply(m.payload) ? { topic: replyTopic, method: 'thing.deviceinfo.update', code: ReplyCode.Ok, id: update.id, message: 'success' } : null,
+      );
       continue;
     }
     if (topic.kind === 'desired.get') {
