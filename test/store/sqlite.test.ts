@@ -143,10 +143,7 @@ describe('SQLite adapter', () => {
     expect(before[0]?.lastReading).toEqual({ ts: T0 + 2000, heartRate: 62 });
     expect(await reopened.stats()).toEqual({ devices: 3, readings: 4 });
     // Counting goes on where it stopped.
-    await reopened.appendReadings([
-      { ...post(3, 2), readings: post(3, 2).readings },
-      { ...post(1, 1), readings: [{ ts: T0 + 9000, heartRate: 70 }] },
-    ]);
+    await reopened.appendReadings([post(3, 2), { ...post(1, 1), readings: [{ ts: T0 + 9000, heartRate: 70 }] }]);
     expect((await reopened.deviceStatus('pk0000test1/bed-1'))?.readings).toBe(4);
     expect((await reopened.stats()).readings).toBe(7);
     await reopened.close();
