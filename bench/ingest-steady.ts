@@ -18,7 +18,7 @@
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { buildLogin, buildRequest, type DeviceCredentials, topics } from '../core/alink';
-import { numberFlag, percentile, round, sleep } from './lib';
+import { median, numberFlag, percentile, round, sleep } from './lib';
 import { startServer } from './server';
 
 export interface SteadyOptions {
@@ -139,13 +139,6 @@ async function runOne(mode: 'bare' | 'stack', n: number, intervalS: number, dura
   };
 }
 
-/** The middle value (the mean of the two middle ones for an even count). */
-function median(values: number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(v.length / 2);
-  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
-
 /** One scenario, `rounds` times with bare and stack alternating: the pairs, in order. */
 async function pairs(o: SteadyOptions, intervalS: number): Promise<Array<{ bare: SteadyResult; stack: SteadyResult }>> {
   const out: Array<{ bare: SteadyResult; stack: SteadyResult }> = [];
@@ -175,11 +168,13 @@ export async function benchSteady(o: SteadyOptions): Promise<void> {
   const slow = await pairs(o, o.slowIntervalS);
   const cpuRatios = fast.map((p) => p.stack.cpuUsPerMsg / p.bare.cpuUsPerMsg);
   const p99Ratios = slow.map((p) => p.stack.p99 / p.bare.p99);
+  const cpuRatio = round(median(cpuRatios), 2);
+  const p99Ratio = round(median(p99Ratios), 2);
   const med = (list: typeof fast, f: (r: SteadyResult) => number, mode: 'bare' | 'stack') => round(median(list.map((p) => f(p[mode]))), 1);
   const perRound = (ratios: number[]) => (ratios.length > 1 ? ` (rounds: ${ratios.map((r) => `${round(r, 2)}×`).join(', ')})` : '');
   console.log(
-    `1/${o.intervalS} s: stack CPU per message ${round(median(cpuRatios), 2)}× the bare broker's${perRound(cpuRatios)}; ` +
-      `1/${o.slowIntervalS} s: PUBACK p99 ${round(median(p99Ratios), 2)}× the bare broker's${perRound(p99Ratios)}`,
+    `1/${o.intervalS} s: stack CPU per message ${cpuRatio}× the bare broker's${perRound(cpuRatios)}; ` +
+      `1/${o.slowIntervalS} s: PUBACK p99 ${p99Ratio}× the bare broker's${perRound(p99Ratios)}`,
   );
   const all = [...fast, ...slow].flatMap((p) => [p.bare, p.stack]);
   const lost = all.reduce((a, r) => a + (r.stored === undefined ? 0 : r.sent - r.stored), 0);
@@ -192,13 +187,13 @@ export async function benchSteady(o: SteadyOptions): Promise<void> {
       slow_interval_s: o.slowIntervalS,
       bare_cpu_us_per_msg: med(fast, (r) => r.cpuUsPerMsg, 'bare'),
       stack_cpu_us_per_msg: med(fast, (r) => r.cpuUsPerMsg, 'stack'),
-      cpu_ratio: round(median(cpuRatios), 2),
+      cpu_ratio: cpuRatio,
       cpu_ratio_per_round: cpuRatios.map((r) => round(r, 2)),
       bare_fast_puback_p99_ms: med(fast, (r) => r.p99, 'bare'),
       stack_fast_puback_p99_ms: med(fast, (r) => r.p99, 'stack'),
       bare_slow_puback_p99_ms: med(slow, (r) => r.p99, 'bare'),
       stack_slow_puback_p99_ms: med(slow, (r) => r.p99, 'stack'),
-      slow_p99_ratio: round(median(p99Ratios), 2),
+      slow_p99_ratio: p99Ratio,
       slow_p99_ratio_per_round: p99Ratios.map((r) => round(r, 2)),
       stack_slow_cpu_us_per_msg: med(slow, (r) => r.cpuUsPerMsg, 'stack'),
       stack_fast_msgs_per_batch: med(fast, (r) => r.perBatch ?? 0, 'stack'),

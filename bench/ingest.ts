@@ -27,7 +27,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { buildLogin, buildRequest, type DeviceCredentials, topics } from '../core/alink';
 import { createMemoryLogger } from '../backend/runtime/deps';
 import { createStack } from '../local-cloud/stack';
-import { envInt, percentile, round, tempDir } from './lib';
+import { envInt, median, percentile, round, tempDir } from './lib';
 import { benchSteady, steadyOptions } from './ingest-steady';
 
 const K = envInt('BENCH_DEVICES', 100);
@@ -36,8 +36,6 @@ const WINDOW = envInt('BENCH_WINDOW', 20);
 const ROUNDS = envInt('BENCH_ROUNDS', 5);
 /** BENCH_BOUND=1: every device bound to a patient, so each batch is also evaluated for alerts (docs/alerts.md). */
 const BOUND = process.env.BENCH_BOUND === '1';
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const connect = (url: string, opts: mqtt.IClientOptions) =>
   new Promise<MqttClient>((resolve, reject) => {

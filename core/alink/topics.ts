@@ -122,7 +122,7 @@ export const isUplink = (kind: TopicKind): boolean => UPLINK.has(kind);
 /** Downlink kinds the broker forwards to a device's sessions (never its own uplink, nor presence). */
 export const isDeviceDownlink = (kind: TopicKind): boolean => !UPLINK.has(kind) && kind !== 'presence' && kind !== 'other';
 
-/** Parses a `/sys/...` topic; returns undefined for topics outside the Alink device namespace. */
+/** Parses an Alink device topic (`/sys/…`, NTP, OTA, RRPC, custom `/{pk}/{dn}/user/…`); undefined outside that namespace. */
 export function parseTopic(topic: string): ParsedTopic | undefined {
   if (topic.startsWith('/sys/')) return parseSysTopic(topic);
   const parts = topic.split('/');
