@@ -15,8 +15,14 @@ import type { CommandOutcome } from '../../backend/runtime/control';
 function start(port: NonNullable<typeof parentPort>, config: RunnerConfig): void {
   const post = (m: FromWorker) => port.postMessage(m);
   // The same key ring as the main thread (a worker sees the process's environment).
-  const store = createSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous, keys: secretKeysFromEnv(process.env, config.dataDir) });
   const log = createLogger({ sink: (record) => post({ type: 'log', record }) });
+  const store = createSqliteStore({
+    dataDir: config.dataDir,
+    synchronous: config.synchronous,
+    keys: secretKeysFromEnv(process.env, config.dataDir),
+    // This worker is the file's one busy writer: its commits should not pay for checkpoints.
+    backgroundCheckpoints: config.backgroundCheckpoints !== false && { onError: (e) => log.warn(e.message) },
+  });
   const controlWaiters = new Map<number, (o: CommandOutcome) => void>();
   let nextControlId = 1;
   const functions = buildLocalFunctions({

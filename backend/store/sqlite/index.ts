@@ -12,6 +12,7 @@ import { createPeopleTables } from './people';
 import { createBindingTable } from './bindings';
 import { createControlTables } from './control';
 import { createAlertTables } from './alerts';
+import { type BackgroundCheckpointOptions, type BackgroundCheckpoints, startBackgroundCheckpoints } from './background-checkpoints';
 
 export interface SqliteStoreOptions extends Partial<OpenOptions> {
   /** Folder holding `monitor.db` (ignored when `file` is given). Default `./data`. */
@@ -22,13 +23,20 @@ export interface SqliteStoreOptions extends Partial<OpenOptions> {
    * `:memory:` database a random key that lives as long as the store.
    */
   keys?: SecretKeys;
+  /**
+   * Copy the WAL into the database file from a thread of its own instead of in the commit that
+   * fills it (`background-checkpoints/`), so no write waits for a checkpoint. For the one long-lived
+   * writer of a file (the stack's function worker); other connections keep SQLite's inline
+   * checkpoints. Ignored for `:memory:`. Default false.
+   */
+  backgroundCheckpoints?: boolean | BackgroundCheckpointOptions;
 }
 
 export function sqliteFile(dataDir: string): string {
   return join(dataDir, 'monitor.db');
 }
 
-export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: Db } {
+export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: Db; checkpoints?: BackgroundCheckpoints } {
   const file = opts.file ?? sqliteFile(opts.dataDir ?? './data');
   const keys =
     opts.keys ?? (file === ':memory:' ? createSecretKeys([{ id: 'memory', key: randomBytes(32) }]) : loadOrCreateKeyFile(join(dirname(file), KEY_FILE_NAME)));
@@ -47,6 +55,8 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
   const bindings = createBindingTable(db, devices.rowId);
   const control = createControlTables(db, devices.rowId);
   const alerts = createAlertTables(db);
+  const bg = opts.backgroundCheckpoints;
+  const checkpoints: BackgroundCheckpoints | undefined = bg && file !== ':memory:' ? startBackgroundCheckpoints(db, bg === true ? {} : bg) : undefined;
   let closed = false;
   // better-sqlite3 is synchronous; the interface is async because other adapters are not.
   const lift =
@@ -55,6 +65,7 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
       f(...args);
   return {
     db,
+    checkpoints,
     resealSecrets: lift(
       db.transaction(() => {
         const d = devices.reseal();
@@ -129,6 +140,9 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
     async close() {
       if (closed) return;
       closed = true;
+      // The thread's connection first: the writer, closing last, then checkpoints all that is left
+      // and removes the WAL as it always did.
+      await checkpoints?.stop();
       db.close();
     },
   };
