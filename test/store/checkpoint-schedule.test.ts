@@ -33,6 +33,13 @@ test('a long WAL or a busy writer: look again at once', () => {
   expect(nextInterval(at(1000), 0, s)).toBe(5);
   expect(nextInterval(at(4000), 5, s)).toBe(5);
   expect(nextInterval(at(-1, -1, 1), 5, s)).toBe(5);
+  expect(nextInterval(at(-1, -1, 1), 5, s, 7)).toBe(5);
+});
+
+test('a long WAL that nothing is written to: back off, up to the longest pause', () => {
+  expect([0, 1, 2, 3].map((quiet) => nextInterval(at(1500), 5, s, quiet))).toEqual([5, 10, 20, 40]);
+  expect(nextInterval(at(1500), 5, s, 11)).toBe(10_000);
+  expect(nextInterval(at(1500), 5, s, 1e9)).toBe(10_000);
 });
 
 test('defaults', () => {

@@ -58,7 +58,7 @@ export function startBackgroundCheckpoints(db: Db, opts: BackgroundCheckpointOpt
   };
   db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.round(opts.backstopFrames ?? 4 * schedule.targetFrames))}`);
   const worker = new Worker(join(__dirname, 'worker-entry.js'), { workerData: config });
-  let last: CheckpointStats = { runs: 0, busy: 0, restarts: 0, maxLog: 0, framesCopied: 0, busyMs: 0, errors: 0 };
+  let last: CheckpointStats = { runs: 0, busy: 0, restarts: 0, maxLog: 0, framesCopied: 0, checkpointMs: 0, errors: 0 };
   const statsWaiters: Array<(s: CheckpointStats) => void> = [];
   let stopping = false;
   let alive = true;

@@ -20,7 +20,7 @@ export interface CheckpointStats {
   /** WAL frames copied into the database file by this thread. */
   framesCopied: number;
   /** Time spent checkpointing, ms (on this thread, not the writer's). */
-  busyMs: number;
+  checkpointMs: number;
   /** Checkpoints that failed with an error (reported through `onError`). */
   errors: number;
 }

@@ -52,11 +52,16 @@ export function nextRate(ratePerMs: number, written: number, elapsedMs: number):
   return ratePerMs > 0 ? (ratePerMs + sample) / 2 : sample;
 }
 
-/** The pause before the next checkpoint, given the last answer and the write rate (frames per ms). */
-export function nextInterval(now: CheckpointAnswer, ratePerMs: number, s: CheckpointSchedule): number {
-  // Busy: the writer is checkpointing itself right now; look again soon. A long WAL: catch a gap
-  // between two commits with everything copied, so the next commit restarts the WAL.
-  if (now.busy || now.log >= s.targetFrames) return s.minIntervalMs;
+/**
+ * The pause before the next checkpoint, given the last answer, the write rate (frames per ms) and
+ * how many checkpoints in a row found nothing new written (`quietRuns`).
+ */
+export function nextInterval(now: CheckpointAnswer, ratePerMs: number, s: CheckpointSchedule, quietRuns = 0): number {
+  // Busy: the writer is checkpointing itself right now; look again soon.
+  if (now.busy) return s.minIntervalMs;
+  // A long WAL: catch a gap between two commits with everything copied, so the next commit
+  // restarts the WAL. When nothing is being written (a burst ended), back off instead of polling.
+  if (now.log >= s.targetFrames) return Math.min(s.maxIntervalMs, s.minIntervalMs * 2 ** Math.min(quietRuns, 20));
   if (!(ratePerMs > 0)) return s.maxIntervalMs;
   // Until the WAL holds about `targetFrames` at this rate.
   const ms = (s.targetFrames - Math.max(0, now.log)) / ratePerMs;

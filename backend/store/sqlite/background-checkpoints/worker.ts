@@ -28,12 +28,14 @@ function start(port: NonNullable<typeof parentPort>, config: CheckpointerConfig)
     port.close();
     return;
   }
-  const stats: CheckpointStats = { runs: 0, busy: 0, restarts: 0, maxLog: 0, framesCopied: 0, busyMs: 0, errors: 0 };
+  const stats: CheckpointStats = { runs: 0, busy: 0, restarts: 0, maxLog: 0, framesCopied: 0, checkpointMs: 0, errors: 0 };
   let last: CheckpointAnswer | undefined;
   let ratePerMs = 0;
   // Frames written since `sampleFrom`, for the next write-rate sample.
   let sampled = 0;
   let sampleFrom = performance.now();
+  // Checkpoints in a row that found nothing new in the WAL.
+  let quietRuns = 0;
   let timer: NodeJS.Timeout | undefined;
 
   function run(): void {
@@ -51,7 +53,9 @@ function start(port: NonNullable<typeof parentPort>, config: CheckpointerConfig)
         if (restarted) stats.restarts++;
         stats.maxLog = Math.max(stats.maxLog, now.log);
         stats.framesCopied += Math.max(0, now.checkpointed - (restarted ? 0 : (last?.checkpointed ?? 0)));
-        sampled += framesWritten(last, now);
+        const written = framesWritten(last, now);
+        quietRuns = written > 0 || restarted ? 0 : quietRuns + 1;
+        sampled += written;
         if (started - sampleFrom >= RATE_WINDOW_MS) {
           ratePerMs = nextRate(ratePerMs, sampled, started - sampleFrom);
           sampled = 0;
@@ -59,13 +63,13 @@ function start(port: NonNullable<typeof parentPort>, config: CheckpointerConfig)
         }
         last = now;
       }
-      delay = nextInterval(now, ratePerMs, config);
+      delay = nextInterval(now, ratePerMs, config, quietRuns);
     } catch (e) {
       stats.errors++;
       post({ type: 'error', message: (e as Error).message });
       delay = RETRY_AFTER_ERROR_MS;
     }
-    stats.busyMs += performance.now() - started;
+    stats.checkpointMs += performance.now() - started;
     timer = setTimeout(run, delay);
   }
 
