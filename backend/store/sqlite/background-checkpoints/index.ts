@@ -50,14 +50,19 @@ export function startBackgroundCheckpoints(db: Db, opts: BackgroundCheckpointOpt
   };
   if (!(schedule.targetFrames >= 1 && schedule.minIntervalMs >= 1 && schedule.maxIntervalMs >= schedule.minIntervalMs))
     throw new RangeError('background checkpoints: targetFrames and minIntervalMs must be ≥ 1, maxIntervalMs ≥ minIntervalMs');
+  const backstop = opts.backstopFrames ?? 4 * schedule.targetFrames;
+  if (!(backstop >= 1)) throw new RangeError('background checkpoints: backstopFrames must be ≥ 1');
   if (db.memory) throw new RangeError('background checkpoints need a database file, not :memory:');
   const config: CheckpointerConfig = {
     ...schedule,
     file: db.name,
     synchronous: (db.pragma('synchronous', { simple: true }) as number) >= 2 ? 'FULL' : 'NORMAL',
   };
-  db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.round(opts.backstopFrames ?? 4 * schedule.targetFrames))}`);
+  db.pragma(`wal_autocheckpoint = ${Math.round(backstop)}`);
   const worker = new Worker(join(__dirname, 'worker-entry.js'), { workerData: config });
+  // The thread alone does not keep a program running: one that ends without closing its store
+  // leaves the WAL for the next open to recover, as it would without the thread.
+  worker.unref();
   let last: CheckpointStats = { runs: 0, busy: 0, restarts: 0, maxLog: 0, framesCopied: 0, checkpointMs: 0, errors: 0 };
   const statsWaiters: Array<(s: CheckpointStats) => void> = [];
   let stopping = false;
@@ -94,6 +99,8 @@ export function startBackgroundCheckpoints(db: Db, opts: BackgroundCheckpointOpt
     },
     async stop() {
       stopping = true;
+      // Held again while it stops, so a program awaiting this does not end before the writer closes.
+      worker.ref();
       if (alive) ask({ type: 'stop' });
       const timeout = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
       await exited;
