@@ -136,6 +136,12 @@ test('options are checked, and an in-memory store has no thread', async () => {
   const mem = new Database(':memory:');
   expect(() => startBackgroundCheckpoints(mem)).toThrow(/database file/);
   mem.close();
+  // Refused by the store too, which then leaves the file closed (a second open works at once).
+  expect(() => createSqliteStore({ dataDir: dir.path, keys: testKeys(), backgroundCheckpoints: { targetFrames: -1 } })).toThrow(RangeError);
+  const reopened = createSqliteStore({ dataDir: dir.path, keys: testKeys() });
+  reopened.db.pragma('locking_mode = EXCLUSIVE');
+  await reopened.createDevice({ deviceName: 'd', productKey: 'pk', secret: 's'.repeat(32), bindCode: 'B' }, T0);
+  await reopened.close();
   const store = createSqliteStore({ file: ':memory:', backgroundCheckpoints: true });
   expect(store.checkpoints).toBeUndefined();
   await store.close();

@@ -56,7 +56,14 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
   const control = createControlTables(db, devices.rowId);
   const alerts = createAlertTables(db);
   const bg = opts.backgroundCheckpoints;
-  const checkpoints: BackgroundCheckpoints | undefined = bg && file !== ':memory:' ? startBackgroundCheckpoints(db, bg === true ? {} : bg) : undefined;
+  let checkpoints: BackgroundCheckpoints | undefined;
+  try {
+    checkpoints = bg && file !== ':memory:' ? startBackgroundCheckpoints(db, bg === true ? {} : bg) : undefined;
+  } catch (e) {
+    // Invalid options: refused, without leaving the file open.
+    db.close();
+    throw e;
+  }
   let closed = false;
   // better-sqlite3 is synchronous; the interface is async because other adapters are not.
   const lift =
