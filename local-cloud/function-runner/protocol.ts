@@ -8,11 +8,6 @@ import type { CommandOutcome, DeviceRequest } from '../../backend/runtime/contro
 export interface RunnerConfig {
   dataDir: string;
   synchronous?: 'full' | 'normal';
-  /**
-   * Checkpoint the WAL from a thread of its own (backend/store/sqlite/background-checkpoints), so
-   * ingest commits never wait for one. Default true.
-   */
-  backgroundCheckpoints?: boolean;
   /** Signs local sign-in session tokens. */
   sessionSecret: string;
 }

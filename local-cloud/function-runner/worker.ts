@@ -20,8 +20,9 @@ function start(port: NonNullable<typeof parentPort>, config: RunnerConfig): void
     dataDir: config.dataDir,
     synchronous: config.synchronous,
     keys: secretKeysFromEnv(process.env, config.dataDir),
-    // This worker is the file's one busy writer: its commits should not pay for checkpoints.
-    backgroundCheckpoints: config.backgroundCheckpoints !== false && { onError: (e) => log.warn(e.message) },
+    // This worker is the file's one busy writer: its commits should not pay for checkpoints
+    // (backend/store/sqlite/background-checkpoints).
+    backgroundCheckpoints: { onError: (e) => log.warn(e.message) },
   });
   const controlWaiters = new Map<number, (o: CommandOutcome) => void>();
   let nextControlId = 1;

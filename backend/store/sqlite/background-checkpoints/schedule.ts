@@ -39,8 +39,13 @@ export interface CheckpointAnswer {
  * the WAL is long, which is when it restarts).
  */
 export function framesWritten(before: CheckpointAnswer | undefined, now: CheckpointAnswer): number {
-  if (!before || now.log < before.log) return Math.max(0, now.log);
+  if (!before || walRestarted(before, now)) return Math.max(0, now.log);
   return now.log - before.log;
+}
+
+/** The WAL started again from frame 1 between two answers: it is shorter than it was. */
+export function walRestarted(before: CheckpointAnswer | undefined, now: CheckpointAnswer): boolean {
+  return before !== undefined && now.log < before.log;
 }
 
 /** Shortest span a write-rate sample covers, ms: commits come in bursts, shorter spans mislead. */

@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CheckpointerConfig, CheckpointStats, FromCheckpointer, ToCheckpointer } from './protocol';
-import { type CheckpointAnswer, framesWritten, nextInterval, nextRate, RATE_WINDOW_MS } from './schedule';
+import { type CheckpointAnswer, framesWritten, nextInterval, nextRate, RATE_WINDOW_MS, walRestarted } from './schedule';
 
 /** After a failed checkpoint (e.g. the file is locked by a VACUUM), try again after this long, ms. */
 const RETRY_AFTER_ERROR_MS = 1000;
@@ -49,7 +49,7 @@ function start(port: NonNullable<typeof parentPort>, config: CheckpointerConfig)
         // The writer holds the checkpoint lock; the answer says nothing about the WAL (-1, -1).
         stats.busy++;
       } else {
-        const restarted = last !== undefined && now.log < last.log;
+        const restarted = walRestarted(last, now);
         if (restarted) stats.restarts++;
         stats.maxLog = Math.max(stats.maxLog, now.log);
         stats.framesCopied += Math.max(0, now.checkpointed - (restarted ? 0 : (last?.checkpointed ?? 0)));
