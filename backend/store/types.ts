@@ -83,6 +83,12 @@ export interface ReadingBatchItem {
   fingerprint?: string;
   receivedAt: number;
   readings: Reading[];
+  /**
+   * Every reading carries the device's own time (Alink `time`), so a redelivery repeats the same
+   * instants; an adapter may then recognise it from the rows it wrote (SQLite does). Default
+   * false: some reading took the receive time, which differs on redelivery.
+   */
+  timed?: boolean;
 }
 
 export interface AppendResult {

@@ -152,32 +152,80 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       expect((await store.listDevices()).map((s) => s.id)).toEqual(['pk0000test1/bed-1']);
     });
 
-    test('a redelivered message (same id, same bytes) is stored once', async () => {
-      await store.createDevice(dev('bed-1'), T0);
-      const item = { deviceId: 'pk0000test1/bed-1', msgId: '5', fingerprint: 'abc', receivedAt: T0, readings: [{ ts: T0, heartRate: 70 }] };
-      expect((await store.appendReadings([item, item])).duplicate).toEqual([false, true]);
-      expect((await store.appendReadings([{ ...item, receivedAt: T0 + 5000 }])).duplicate).toEqual([true]);
-      expect((await store.deviceStatus('pk0000test1/bed-1'))?.readings).toBe(1);
-    });
+    // Readings at the device's own times (`timed`) may be recognised from the rows they wrote; the
+    // guarantee is the same either way.
+    for (const timed of [undefined, true]) {
+      const how = timed ? ' (readings at device times)' : '';
+      test(`a redelivered message (same id, same bytes) is stored once${how}`, async () => {
+        await store.createDevice(dev('bed-1'), T0);
+        const item = { deviceId: 'pk0000test1/bed-1', msgId: '5', fingerprint: 'abc', receivedAt: T0, readings: [{ ts: T0, heartRate: 70 }], timed };
+        expect((await store.appendReadings([item, item])).duplicate).toEqual([false, true]);
+        expect((await store.appendReadings([{ ...item, receivedAt: T0 + 5000 }])).duplicate).toEqual([true]);
+        expect((await store.deviceStatus('pk0000test1/bed-1'))?.readings).toBe(1);
+      });
 
-    test('a message that comes back after its id expired is stored, and recognised from then on', async () => {
-      await store.createDevice(dev('bed-1'), T0);
-      const item = { deviceId: 'pk0000test1/bed-1', msgId: '9', fingerprint: 'f', receivedAt: T0, readings: [{ ts: T0, heartRate: 70 }] };
-      const later = T0 + 25 * 3_600_000;
-      expect((await store.appendReadings([item])).duplicate).toEqual([false]);
-      expect((await store.appendReadings([{ ...item, receivedAt: later }])).duplicate).toEqual([false]);
-      expect((await store.appendReadings([{ ...item, receivedAt: later + 1000 }])).duplicate).toEqual([true]);
-      expect((await store.deviceStatus('pk0000test1/bed-1'))?.readings).toBe(1);
-    });
+      test(`a message that comes back after its id expired is stored, and recognised from then on${how}`, async () => {
+        await store.createDevice(dev('bed-1'), T0);
+        const item = { deviceId: 'pk0000test1/bed-1', msgId: '9', fingerprint: 'f', receivedAt: T0, readings: [{ ts: T0, heartRate: 70 }], timed };
+        const later = T0 + 25 * 3_600_000;
+        expect((await store.appendReadings([item])).duplicate).toEqual([false]);
+        expect((await store.appendReadings([{ ...item, receivedAt: later }])).duplicate).toEqual([false]);
+        expect((await store.appendReadings([{ ...item, receivedAt: later + 1000 }])).duplicate).toEqual([true]);
+        expect((await store.deviceStatus('pk0000test1/bed-1'))?.readings).toBe(1);
+      });
 
-    test('a message id reused after a device reboot, with other content, is stored', async () => {
-      await store.createDevice(dev('bed-1'), T0);
-      const base = { deviceId: 'pk0000test1/bed-1', msgId: '1', receivedAt: T0 };
-      await store.appendReadings([{ ...base, fingerprint: 'a', readings: [{ ts: T0, heartRate: 70 }] }]);
-      const r = await store.appendReadings([{ ...base, fingerprint: 'b', readings: [{ ts: T0 + 60_000, heartRate: 71 }] }]);
-      expect(r.duplicate).toEqual([false]);
-      expect(await store.queryRaw({ segments: [{ deviceId: base.deviceId, from: T0, to: T0 + 120_000 }], limit: 10 })).toHaveLength(2);
-    });
+      test(`a message id reused after a device reboot, with other content, is stored${how}`, async () => {
+        await store.createDevice(dev('bed-1'), T0);
+        const base = { deviceId: 'pk0000test1/bed-1', msgId: '1', receivedAt: T0, timed };
+        await store.appendReadings([{ ...base, fingerprint: 'a', readings: [{ ts: T0, heartRate: 70 }] }]);
+        const r = await store.appendReadings([{ ...base, fingerprint: 'b', readings: [{ ts: T0 + 60_000, heartRate: 71 }] }]);
+        expect(r.duplicate).toEqual([false]);
+        expect(await store.queryRaw({ segments: [{ deviceId: base.deviceId, from: T0, to: T0 + 120_000 }], limit: 10 })).toHaveLength(2);
+      });
+
+      test(`redeliveries are recognised after other messages merged into their instants${how}`, async () => {
+        await store.createDevice(dev('bed-1'), T0);
+        const id = 'pk0000test1/bed-1';
+        // Heart rate, then SpO2 of the same instants in a second message, then a third message
+        // that changes the first instant's heart rate (the newer wins); then all three come back.
+        const a = {
+          deviceId: id,
+          msgId: '1',
+          fingerprint: 'a',
+          receivedAt: T0,
+          timed,
+          readings: [
+            { ts: T0, heartRate: 70 },
+            { ts: T0 + 1000, heartRate: 71 },
+          ],
+        };
+        const b = {
+          deviceId: id,
+          msgId: '2',
+          fingerprint: 'b',
+          receivedAt: T0 + 10,
+          timed,
+          readings: [
+            { ts: T0, spo2: 97 },
+            { ts: T0 + 1000, spo2: 98 },
+          ],
+        };
+        const c = { deviceId: id, msgId: '3', fingerprint: 'c', receivedAt: T0 + 20, timed, readings: [{ ts: T0, heartRate: 75 }] };
+        expect((await store.appendReadings([a, b])).duplicate).toEqual([false, false]);
+        expect((await store.appendReadings([c])).duplicate).toEqual([false]);
+        const again = await store.appendReadings([
+          { ...a, receivedAt: T0 + 60_000 },
+          { ...b, receivedAt: T0 + 60_000 },
+          { ...c, receivedAt: T0 + 60_000 },
+        ]);
+        expect(again.duplicate).toEqual([true, true, true]);
+        expect(await store.queryRaw({ segments: [{ deviceId: id, from: T0, to: T0 + 2000 }], limit: 10 })).toEqual([
+          { ts: T0, heartRate: 75, spo2: 97 },
+          { ts: T0 + 1000, heartRate: 71, spo2: 98 },
+        ]);
+        expect((await store.deviceStatus(id))?.readings).toBe(2);
+      });
+    }
 
     test('vitals of one instant sent in separate messages merge into one reading', async () => {
       await store.createDevice(dev('bed-1'), T0);

@@ -150,6 +150,57 @@ describe('SQLite adapter', () => {
     d.remove();
   });
 
+  describe('redelivery of readings at device times (migration 13)', () => {
+    const T0 = Date.UTC(2026, 0, 1);
+    const id = 'pk0000test1/bed-1';
+    const item = (n: number, receivedAt = T0 + n) => ({
+      deviceId: id,
+      msgId: String(n),
+      fingerprint: `fp${n}`,
+      receivedAt,
+      timed: true,
+      readings: [{ ts: T0 + n * 1000, heartRate: 60 + n }],
+    });
+    const idRows = (store: ReturnType<typeof createSqliteStore>) => (store.db.prepare('SELECT count(*) AS c FROM message_ids').get() as { c: number }).c;
+    async function open() {
+      const d = tempDir();
+      const store = createSqliteStore({ dataDir: d.path });
+      await store.createDevice({ productKey: 'pk0000test1', deviceName: 'bed-1', secret: 's3cret-value', bindCode: 'CODEBED100' }, T0);
+      return { d, store };
+    }
+
+    test('is recognised from the rows the message wrote, with no id row of its own', async () => {
+      const { d, store } = await open();
+      const batch = Array.from({ length: 50 }, (_, n) => item(n));
+      expect((await store.appendReadings(batch)).duplicate.every((x) => !x)).toBe(true);
+      expect(idRows(store)).toBe(0);
+      // The same messages again, a minute later: every one a duplicate, nothing added.
+      const again = await store.appendReadings(batch.map((m) => ({ ...m, receivedAt: m.receivedAt + 60_000 })));
+      expect(again).toEqual({ duplicate: batch.map(() => true), written: 0 });
+      expect((await store.deviceStatus(id))?.readings).toBe(50);
+      // Readings at the receive time still need the id table.
+      await store.appendReadings([{ ...item(99), timed: false }]);
+      expect(idRows(store)).toBe(1);
+      await store.close();
+      d.remove();
+    });
+
+    test('a message stored before the upgrade is recognised from the id table', async () => {
+      const { d, store } = await open();
+      await store.appendReadings([{ ...item(1), timed: false }]);
+      // As a database of schema version 12 held it: an id row, and a reading row without a key.
+      store.db.exec('UPDATE readings SET msg_key = NULL');
+      expect((await store.appendReadings([{ ...item(1), receivedAt: T0 + 5000 }])).duplicate).toEqual([true]);
+      // An unknown message for that instant is no duplicate: it merges, and is recognised next time.
+      const other = { ...item(2), readings: [{ ts: T0 + 1000, spo2: 97 }] };
+      expect((await store.appendReadings([other])).duplicate).toEqual([false]);
+      expect((await store.appendReadings([other])).duplicate).toEqual([true]);
+      expect(await store.queryRaw({ segments: [{ deviceId: id, from: T0, to: T0 + 2000 }], limit: 5 })).toEqual([{ ts: T0 + 1000, heartRate: 61, spo2: 97 }]);
+      await store.close();
+      d.remove();
+    });
+  });
+
   test('close is safe to call twice', async () => {
     const d = tempDir();
     const store = createSqliteStore({ dataDir: d.path });

@@ -336,4 +336,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE devices DROP COLUMN last_ts;
     `,
   },
+  {
+    version: 13,
+    name: 'reading rows remember the message that wrote them',
+    sql: `
+      -- A message whose readings carry the device's own times is recognised on redelivery by the
+      -- rows it wrote (same key at the same instants, within 24 h) instead of by a row of its own in
+      -- message_ids, one index entry fewer per message (docs/performance.md, "Fifth round").
+      -- received_at now tells when the message that last wrote the row arrived.
+      ALTER TABLE readings ADD COLUMN msg_key INTEGER;
+    `,
+  },
 ];

@@ -6,6 +6,7 @@ import { addToAccumulator, type BucketAccumulator, type Bucket, emptyBucket, fin
 import type { AppendResult, BucketQuery, RawQuery, ReadingBatchItem, Segment } from '../types';
 import type { Db } from './database';
 import { toReading } from './devices';
+import { messageKey } from './message-key';
 import { addDelta, addValue, emptyDelta, isEmpty, prepareAddDelta, type RollupDelta, type Vital, VITALS } from './rollup-delta';
 
 const MINUTE = 60_000;
@@ -58,11 +59,15 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
     seen: db.prepare('SELECT 1 FROM message_ids WHERE device_id = ? AND msg_id = ? AND fingerprint = ? AND received_at >= ?'),
     remember: db.prepare('INSERT OR REPLACE INTO message_ids (device_id, msg_id, fingerprint, received_at) VALUES (?, ?, ?, ?)'),
     forget: db.prepare('DELETE FROM message_ids WHERE received_at < ?'),
-    insert: db.prepare('INSERT INTO readings (device_id, ts, temperature, heart_rate, spo2, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    // `received_at` and `msg_key`: when the message that last wrote the row arrived, and its key
+    // (null without a message id) — how a timed message's redelivery is recognised (message-key.ts).
+    insert: db.prepare(
+      'INSERT INTO readings (device_id, ts, temperature, heart_rate, spo2, received_at, msg_key) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
     // Vitals of one instant may arrive in separate messages: merge, the newer value winning.
-    stored: db.prepare('SELECT temperature, heart_rate, spo2 FROM readings WHERE device_id = ? AND ts = ?'),
+    stored: db.prepare('SELECT temperature, heart_rate, spo2, received_at, msg_key FROM readings WHERE device_id = ? AND ts = ?'),
     merge: db.prepare(`UPDATE readings SET temperature = coalesce(?, temperature), heart_rate = coalesce(?, heart_rate),
-      spo2 = coalesce(?, spo2) WHERE device_id = ? AND ts = ?`),
+      spo2 = coalesce(?, spo2), received_at = ? WHERE device_id = ? AND ts = ?`),
     counters: db.prepare(`INSERT INTO device_counters (reading_count, last_ts, device_id) VALUES (?, ?, ?) ON CONFLICT (device_id)
       DO UPDATE SET reading_count = reading_count + excluded.reading_count, last_ts = max(coalesce(last_ts, 0), excluded.last_ts)`),
     // Recomputing a unit from the rows below: only for a merge that replaced a value (rollup-delta).
@@ -93,14 +98,20 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
     return t;
   };
 
+  type StoredRow = { temperature: number | null; heart_rate: number | null; spo2: number | null; received_at: number; msg_key: number | null };
+  const storedRow = (d: number, ts: number): StoredRow => {
+    const old = q.stored.get(d, ts) as StoredRow | undefined;
+    if (!old) throw new Error(`reading ${d}@${ts} neither inserted nor found`);
+    return old;
+  };
+
   /**
    * Merges a reading into the stored row of its instant and tells what that adds to the rollups:
    * a vital the row lacked is added; the same value again changes nothing; a different value
-   * (the newer wins) makes the minute `dirty`.
+   * (the newer wins) makes the minute `dirty`. The row keeps the key of the message that created
+   * it; `receivedAt` renews its arrival (that message came back after its TTL).
    */
-  function mergeInto(minute: Touched, d: number, ts: number, values: Record<Vital, number | null>): void {
-    const old = q.stored.get(d, ts) as { temperature: number | null; heart_rate: number | null; spo2: number | null } | undefined;
-    if (!old) throw new Error(`reading ${d}@${ts} neither inserted nor found`);
+  function mergeInto(minute: Touched, d: number, ts: number, values: Record<Vital, number | null>, old: StoredRow, receivedAt = old.received_at): void {
     const before: Record<Vital, number | null> = { t: old.temperature, h: old.heart_rate, s: old.spo2 };
     let changed = false;
     for (const vital of VITALS) {
@@ -110,8 +121,11 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
       if (before[vital] === null) addValue(minute.delta, vital, v);
       else minute.dirty = true;
     }
-    if (changed) q.merge.run(values.t, values.h, values.s, d, ts);
+    if (changed || receivedAt !== old.received_at) q.merge.run(values.t, values.h, values.s, receivedAt, d, ts);
   }
+
+  /** Whether the id table holds (`msgId`, `fp`) within the TTL: messages with receive-time readings, and any stored before rows had keys. */
+  const seenById = (d: number, item: ReadingBatchItem, fp: string) => q.seen.get(d, item.msgId, fp, item.receivedAt - MESSAGE_ID_TTL_MS) !== undefined;
 
   const appendTx = db.transaction((items: ReadingBatchItem[]): AppendResult => {
     const duplicate: boolean[] = [];
@@ -121,28 +135,52 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
     for (const item of items) {
       const d = rowId(item.deviceId);
       if (d === undefined) throw new Error(`unknown device ${item.deviceId}`);
-      if (item.msgId !== undefined) {
-        const fp = item.fingerprint ?? '';
-        if (q.seen.get(d, item.msgId, fp, item.receivedAt - MESSAGE_ID_TTL_MS)) {
+      const fp = item.fingerprint ?? '';
+      const key = item.msgId === undefined ? null : messageKey(item.msgId, fp);
+      // Readings at the device's own times come back at the same instants when the message is
+      // redelivered: the rows they wrote recognise it (below). Readings at the receive time would
+      // land elsewhere, so such messages keep a row in the id table.
+      const byRows = key !== null && item.timed === true && item.readings.length > 0;
+      if (key !== null && !byRows) {
+        if (seenById(d, item, fp)) {
           duplicate.push(true);
           continue;
         }
         q.remember.run(d, item.msgId, fp, item.receivedAt);
       }
-      duplicate.push(false);
       const counter = perDevice.get(d) ?? { added: 0, last: 0 };
+      let first = true;
+      let isDuplicate = false;
       for (const r of item.readings) {
         const values: Record<Vital, number | null> = { t: r.temperature ?? null, h: r.heartRate ?? null, s: r.spo2 ?? null };
-        const minute = touch(minutes, d, Math.floor(r.ts / MINUTE));
-        if (q.insert.run(d, r.ts, values.t, values.h, values.s, item.receivedAt).changes === 1) {
+        if (q.insert.run(d, r.ts, values.t, values.h, values.s, item.receivedAt, key).changes === 1) {
+          const minute = touch(minutes, d, Math.floor(r.ts / MINUTE));
           counter.added++;
           minute.delta.n++;
           for (const vital of VITALS) addValue(minute.delta, vital, values[vital]);
-        } else mergeInto(minute, d, r.ts, values);
+        } else {
+          const old = storedRow(d, r.ts);
+          let renew: number | undefined;
+          if (byRows && first) {
+            // Nothing of this message is written yet. Its first instant holds it (same key within
+            // the TTL), or the id table does: a redelivery. Its key there but expired: it is taken
+            // again and renewed. Another message's row: remembered in the id table instead.
+            const mine = old.msg_key === key;
+            if ((mine && old.received_at >= item.receivedAt - MESSAGE_ID_TTL_MS) || (!mine && seenById(d, item, fp))) {
+              isDuplicate = true;
+              break;
+            }
+            if (mine) renew = item.receivedAt;
+            else q.remember.run(d, item.msgId, fp, item.receivedAt);
+          }
+          mergeInto(touch(minutes, d, Math.floor(r.ts / MINUTE)), d, r.ts, values, old, renew);
+        }
+        first = false;
         counter.last = Math.max(counter.last, r.ts);
         written++;
       }
-      perDevice.set(d, counter);
+      duplicate.push(isDuplicate);
+      if (!isDuplicate) perDevice.set(d, counter);
     }
     // Minutes first, then their hours: a dirty minute is recomputed from its readings and makes
     // its hour recomputed from its minutes; the others add what the batch brought.

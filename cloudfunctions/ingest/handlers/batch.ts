@@ -186,6 +186,7 @@ export async function storeBatch(deps: FunctionDeps, messages: readonly unknown[
         fingerprint: id === undefined ? undefined : fingerprint(m.payload),
         receivedAt: m.receivedAt,
         readings: readings.map(({ timed: _timed, ...r }) => r),
+        timed: readings.every((r) => r.timed),
       });
     }
   }
