@@ -19,7 +19,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { buildLogin, buildRequest, type DeviceCredentials, topics } from '../core/alink';
 import { median, numberFlag, percentile, round, sleep } from './lib';
-import { startServer } from './server';
+import { type BenchServer, startServer } from './server';
 
 export interface SteadyOptions {
   devices: number;
@@ -30,18 +30,20 @@ export interface SteadyOptions {
   rounds: number;
 }
 
+/** Defaults: `--duration` 20 and `--rounds` 1; with `--interleave` (ingest-interleaved.ts) 10-s slices and 5 pairs. */
 export function steadyOptions(argv: string[]): SteadyOptions {
+  const interleave = argv.includes('--interleave');
   return {
     devices: numberFlag(argv, '--devices', 1000),
     intervalS: numberFlag(argv, '--interval', 1),
     slowIntervalS: numberFlag(argv, '--slow-interval', 10),
-    durationS: numberFlag(argv, '--duration', 20),
-    rounds: Math.max(1, Math.round(numberFlag(argv, '--rounds', 1))),
+    durationS: numberFlag(argv, '--duration', interleave ? 10 : 20),
+    rounds: Math.max(1, Math.round(numberFlag(argv, '--rounds', interleave ? 5 : 1))),
   };
 }
 
 /** Connects `n` clients, at most 100 connecting at once. */
-async function connectAll(url: string, optsOf: (k: number) => mqtt.IClientOptions, n: number): Promise<MqttClient[]> {
+export async function connectAll(url: string, optsOf: (k: number) => mqtt.IClientOptions, n: number): Promise<MqttClient[]> {
   const clients: MqttClient[] = new Array(n);
   let next = 0;
   await Promise.all(
@@ -75,7 +77,23 @@ export interface SteadyResult {
   perBatch?: number;
 }
 
-async function runOne(mode: 'bare' | 'stack', n: number, intervalS: number, durationS: number): Promise<SteadyResult> {
+/** A server under test and its fleet of connected devices, publishing only while started. */
+export interface Fleet {
+  mode: 'bare' | 'stack';
+  server: BenchServer;
+  /** Publishing at one reading per `intervalS` per device, each with a random phase. */
+  start(intervalS: number): void;
+  /** Stops publishing and waits (up to 30 s) until everything sent is acknowledged. */
+  pause(): Promise<void>;
+  /** From now, PUBACK latencies are recorded (cleared) or not. */
+  measure(on: boolean): void;
+  counts(): { sent: number; acked: number };
+  latencies(): number[];
+  /** Disconnects the devices and stops the server: readings stored (stack) and messages per batch. */
+  close(): Promise<{ stored?: number; perBatch?: number }>;
+}
+
+export async function openFleet(mode: 'bare' | 'stack', n: number): Promise<Fleet> {
   const server = await startServer(mode, { provision: mode === 'stack' ? n : 0 });
   const url = `mqtt://127.0.0.1:${server.port}`;
   const creds = (k: number): DeviceCredentials =>
@@ -86,8 +104,8 @@ async function runOne(mode: 'bare' | 'stack', n: number, intervalS: number, dura
   let sent = 0;
   let acked = 0;
   let measuring = false;
-  const latencies: number[] = [];
-  const timers: NodeJS.Timeout[] = [];
+  let latencies: number[] = [];
+  let timers: NodeJS.Timeout[] = [];
   const publish = (c: MqttClient, k: number) => {
     const i = sent++;
     const started = performance.now();
@@ -103,40 +121,71 @@ async function runOne(mode: 'bare' | 'stack', n: number, intervalS: number, dura
       if (measuring) latencies.push(performance.now() - started);
     });
   };
-  clients.forEach((c, k) => {
-    const phase = Math.random() * intervalS * 1000;
-    timers.push(
-      setTimeout(() => {
-        publish(c, k);
-        timers.push(setInterval(() => publish(c, k), intervalS * 1000));
-      }, phase),
-    );
-  });
-  await sleep(Math.min(Math.max(2000, intervalS * 1000), 30_000));
-  const cpu0 = await server.cpuUs();
-  const acked0 = acked;
-  measuring = true;
+  const fleet: Fleet = {
+    mode,
+    server,
+    start(intervalS) {
+      clients.forEach((c, k) => {
+        const phase = Math.random() * intervalS * 1000;
+        timers.push(
+          setTimeout(() => {
+            publish(c, k);
+            timers.push(setInterval(() => publish(c, k), intervalS * 1000));
+          }, phase),
+        );
+      });
+    },
+    async pause() {
+      timers.forEach((t) => clearTimeout(t));
+      timers = [];
+      for (let waited = 0; acked < sent && waited < 30_000; waited += 100) await sleep(100);
+    },
+    measure(on) {
+      measuring = on;
+      if (on) latencies = [];
+    },
+    counts: () => ({ sent, acked }),
+    latencies: () => latencies,
+    async close() {
+      await fleet.pause();
+      await Promise.all(clients.map((c) => c.endAsync(true)));
+      const stopped = await server.stop();
+      return mode === 'stack' ? stopped : {};
+    },
+  };
+  return fleet;
+}
+
+/** Publishes for `settleS`, then measures for `durationS`: server CPU per acknowledged message and PUBACK latency. */
+export async function measureSlice(f: Fleet, intervalS: number, settleS: number, durationS: number) {
+  f.start(intervalS);
+  await sleep(settleS * 1000);
+  const cpu0 = await f.server.cpuUs();
+  const acked0 = f.counts().acked;
+  f.measure(true);
   await sleep(durationS * 1000);
-  const cpu1 = await server.cpuUs();
-  const measured = acked - acked0;
-  measuring = false;
-  timers.forEach((t) => clearTimeout(t));
-  for (let waited = 0; acked < sent && waited < 30_000; waited += 100) await sleep(100);
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  const stopped = await server.stop();
-  latencies.sort((a, b) => a - b);
+  const cpu1 = await f.server.cpuUs();
+  const measured = f.counts().acked - acked0;
+  f.measure(false);
+  await f.pause();
+  const latencies = [...f.latencies()].sort((a, b) => a - b);
   return {
-    server: mode,
-    intervalS,
     measured,
+    cpuUs: cpu1 - cpu0,
+    latencies,
     cpuUsPerMsg: (cpu1 - cpu0) / Math.max(1, measured),
     cpuMsPerS: (cpu1 - cpu0) / 1000 / durationS,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
-    sent,
-    acked,
-    ...(mode === 'stack' ? { stored: stopped.stored, perBatch: stopped.perBatch } : {}),
   };
+}
+
+async function runOne(mode: 'bare' | 'stack', n: number, intervalS: number, durationS: number): Promise<SteadyResult> {
+  const fleet = await openFleet(mode, n);
+  const slice = await measureSlice(fleet, intervalS, Math.min(Math.max(2, intervalS), 30), durationS);
+  const stopped = await fleet.close();
+  const { cpuUs: _cpu, latencies: _latencies, ...figures } = slice;
+  return { server: mode, intervalS, ...figures, ...fleet.counts(), ...stopped };
 }
 
 /** One scenario, `rounds` times with bare and stack alternating: the pairs, in order. */

@@ -19,7 +19,8 @@
  *
  * `--steady [--devices 1000] [--interval 1] [--slow-interval 10] [--duration 20]`: a fleet at a
  * steady rate instead, server CPU µs per message and PUBACK p99 for the stack against a bare
- * aedes broker in the same run (ingest-steady.ts).
+ * aedes broker in the same run (ingest-steady.ts); `--interleave`: both servers side by side, their
+ * fleets taking turns in short slices, so machine drift cancels out of each ratio (ingest-interleaved.ts).
  */
 import { Aedes } from 'aedes';
 import { createServer } from 'node:net';
@@ -28,6 +29,7 @@ import { buildLogin, buildRequest, type DeviceCredentials, topics } from '../cor
 import { createMemoryLogger } from '../backend/runtime/deps';
 import { createStack } from '../local-cloud/stack';
 import { envInt, median, percentile, round, tempDir } from './lib';
+import { benchInterleaved } from './ingest-interleaved';
 import { benchSteady, steadyOptions } from './ingest-steady';
 
 const K = envInt('BENCH_DEVICES', 100);
@@ -139,7 +141,10 @@ async function backend(): Promise<{ rate: number; p50: number; p99: number; stor
 }
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--steady')) return benchSteady(steadyOptions(process.argv.slice(2)));
+  if (process.argv.includes('--steady')) {
+    const o = steadyOptions(process.argv.slice(2));
+    return process.argv.includes('--interleave') ? benchInterleaved(o) : benchSteady(o);
+  }
   console.log(
     `bench:ingest — ${K} devices × ${M} readings, QoS 1, window ${WINDOW}, ${ROUNDS} rounds${BOUND ? ', devices bound to patients (alerts evaluated)' : ''}`,
   );
