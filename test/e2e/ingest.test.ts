@@ -51,6 +51,25 @@ describe.each(['worker', 'process'] as const)('device → MQTT → ingest → st
     expect(parseReply(await reply)).toMatchObject({ id: '7', code: 200 });
   });
 
+  test('the PUBACK and the reply leave the broker in one socket write', async () => {
+    const dev = await createDevice(stack);
+    const c = await connectDevice(stack, dev);
+    clients.push(c);
+    await subscribe(c, topics.propertyPostReply(dev));
+    // What the device's socket receives from here on, chunk by chunk (one write arrives as one
+    // chunk on loopback).
+    const chunks: Buffer[] = [];
+    c.stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const reply = nextMessage(c, topics.propertyPostReply(dev));
+    const time = Date.now() - 1000;
+    await publish(c, topics.propertyPost(dev), buildRequest('8', 'thing.event.property.post', { HeartRate: { value: 71, time } }));
+    expect(parseReply(await reply)).toMatchObject({ id: '8', code: 200 });
+    expect(chunks).toHaveLength(1);
+    // PUBACK (type 4, MQTT 3.1.1 §3.4) first, then the reply's PUBLISH (type 3) in the same chunk.
+    expect(chunks[0]![0]! >> 4).toBe(4);
+    expect(chunks[0]![4]! >> 4).toBe(3);
+  });
+
   test('accepts the original ESP8266 firmware: uptime timestamp, hmacsha1, plain numbers, no id', async () => {
     const dev = await createDevice(stack);
     const c = await connectDevice(stack, dev, { timestamp: 8123, signMethod: 'hmacsha1', id: '12345' });
