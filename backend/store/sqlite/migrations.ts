@@ -343,7 +343,8 @@ export const MIGRATIONS: readonly Migration[] = [
       -- A message whose readings carry the device's own times is recognised on redelivery by the
       -- rows it wrote (same key at the same instants, within 24 h) instead of by a row of its own in
       -- message_ids, one index entry fewer per message (docs/performance.md, "Fifth round").
-      -- received_at now tells when the message that last wrote the row arrived.
+      -- received_at now tells when the message that created the row arrived (renewed when that
+      -- message comes back after 24 h).
       ALTER TABLE readings ADD COLUMN msg_key INTEGER;
     `,
   },

@@ -59,8 +59,8 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
     seen: db.prepare('SELECT 1 FROM message_ids WHERE device_id = ? AND msg_id = ? AND fingerprint = ? AND received_at >= ?'),
     remember: db.prepare('INSERT OR REPLACE INTO message_ids (device_id, msg_id, fingerprint, received_at) VALUES (?, ?, ?, ?)'),
     forget: db.prepare('DELETE FROM message_ids WHERE received_at < ?'),
-    // `received_at` and `msg_key`: when the message that last wrote the row arrived, and its key
-    // (null without a message id) — how a timed message's redelivery is recognised (message-key.ts).
+    // `msg_key` and `received_at`: the key of the message that created the row (null without a
+    // message id) and its arrival — how its redelivery is recognised (message-key.ts).
     insert: db.prepare(
       'INSERT INTO readings (device_id, ts, temperature, heart_rate, spo2, received_at, msg_key) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     ),
