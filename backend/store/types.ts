@@ -71,6 +71,9 @@ export interface NewDevice {
   loginPolicy?: LoginPolicy;
 }
 
+/** How long every adapter remembers a message to recognise its redelivery, ms (24 h). */
+export const MESSAGE_ID_TTL_MS = 24 * 3_600_000;
+
 /** One message's worth of readings for one device. */
 export interface ReadingBatchItem {
   deviceId: string;
@@ -84,9 +87,11 @@ export interface ReadingBatchItem {
   receivedAt: number;
   readings: Reading[];
   /**
-   * Every reading carries the device's own time (Alink `time`), so a redelivery repeats the same
-   * instants; an adapter may then recognise it from the rows it wrote (SQLite does). Default
-   * false: some reading took the receive time, which differs on redelivery.
+   * A redelivery of this message within `MESSAGE_ID_TTL_MS` is sure to bring the same readings at
+   * the same instants, first one first: every reading carries the device's own time (Alink `time`)
+   * and none was or will be refused for its time. An adapter may then recognise the redelivery from
+   * the rows the message wrote (SQLite does). Default false: some reading took the receive time,
+   * which differs on redelivery, or a later arrival could keep another set of readings.
    */
   timed?: boolean;
 }

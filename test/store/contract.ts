@@ -227,6 +227,29 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       });
     }
 
+    test('a redelivery is recognised whether or not the ingest vouches for its readings (timed)', async () => {
+      await store.createDevice(dev('bed-1'), T0);
+      const id = 'pk0000test1/bed-1';
+      // The flag follows the arrival time (ingest/handlers/batch.ts): a later delivery of the same
+      // message may carry the other one.
+      const a = { deviceId: id, msgId: '1', fingerprint: 'a', receivedAt: T0, readings: [{ ts: T0, heartRate: 70 }] };
+      const b = { deviceId: id, msgId: '2', fingerprint: 'b', receivedAt: T0, readings: [{ ts: T0 + 1000, heartRate: 71 }] };
+      expect(
+        (
+          await store.appendReadings([
+            { ...a, timed: true },
+            { ...b, timed: false },
+          ])
+        ).duplicate,
+      ).toEqual([false, false]);
+      const again = await store.appendReadings([
+        { ...a, timed: false, receivedAt: T0 + 60_000 },
+        { ...b, timed: true, receivedAt: T0 + 60_000 },
+      ]);
+      expect(again.duplicate).toEqual([true, true]);
+      expect((await store.deviceStatus(id))?.readings).toBe(2);
+    });
+
     test('vitals of one instant sent in separate messages merge into one reading', async () => {
       await store.createDevice(dev('bed-1'), T0);
       const id = 'pk0000test1/bed-1';

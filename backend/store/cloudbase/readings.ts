@@ -15,7 +15,7 @@ import {
   finishBucket,
   type Reading,
 } from '../../../core';
-import type { AppendResult, BucketQuery, RawQuery, ReadingBatchItem, Segment } from '../types';
+import { type AppendResult, type BucketQuery, MESSAGE_ID_TTL_MS, type RawQuery, type ReadingBatchItem, type Segment } from '../types';
 import { type CloudbaseDb, type Doc, docsOf, firstDoc, isConflict, must, PAGE } from './db';
 import {
   expiredIds,
@@ -33,8 +33,6 @@ import {
 } from './hour-doc';
 import { deviceKeyOf } from './keys';
 
-/** How long a message id is remembered to recognise redelivery (as the SQLite adapter). */
-export const MESSAGE_ID_TTL_MS = 24 * HOUR;
 /** Device-hour transactions run at once for one batch. */
 const PARALLEL = 8;
 /** Attempts of one device-hour transaction (each of them the SDK's own up to 4) before a batch fails. */

@@ -3,7 +3,7 @@
  * Numbers bound from JavaScript arrive as REAL, so every integer division is cast explicitly.
  */
 import { addToAccumulator, type BucketAccumulator, type Bucket, emptyBucket, finishBucket, planScan, type Reading } from '../../../core';
-import type { AppendResult, BucketQuery, RawQuery, ReadingBatchItem, Segment } from '../types';
+import { type AppendResult, type BucketQuery, MESSAGE_ID_TTL_MS, type RawQuery, type ReadingBatchItem, type Segment } from '../types';
 import type { Db } from './database';
 import { toReading } from './devices';
 import { messageKey } from './message-key';
@@ -18,8 +18,6 @@ const SUM_COLUMNS = `sum(n) AS n,
   sum(s_n) AS s_n, sum(s_sum) AS s_sum, min(s_min) AS s_min, max(s_max) AS s_max`;
 /** The rollup levels the bucket planner may read (readings_1h, readings_1m). */
 export const ROLLUP_UNITS_MS: readonly number[] = [HOUR, MINUTE];
-/** How long a message id is remembered to recognise redelivery. */
-export const MESSAGE_ID_TTL_MS = 24 * 3_600_000;
 
 const AGG_COLUMNS = `count(*) AS n,
   count(temperature) AS t_n, total(temperature) AS t_sum, min(temperature) AS t_min, max(temperature) AS t_max,
@@ -124,7 +122,7 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
     if (changed || receivedAt !== old.received_at) q.merge.run(values.t, values.h, values.s, receivedAt, d, ts);
   }
 
-  /** Whether the id table holds (`msgId`, `fp`) within the TTL: messages with receive-time readings, and any stored before rows had keys. */
+  /** Whether the id table holds (`msgId`, `fp`) within the TTL. */
   const seenById = (d: number, item: ReadingBatchItem, fp: string) => q.seen.get(d, item.msgId, fp, item.receivedAt - MESSAGE_ID_TTL_MS) !== undefined;
 
   const appendTx = db.transaction((items: ReadingBatchItem[]): AppendResult => {
@@ -137,17 +135,15 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
       if (d === undefined) throw new Error(`unknown device ${item.deviceId}`);
       const fp = item.fingerprint ?? '';
       const key = item.msgId === undefined ? null : messageKey(item.msgId, fp);
-      // Readings at the device's own times come back at the same instants when the message is
-      // redelivered: the rows they wrote recognise it (below). Readings at the receive time would
-      // land elsewhere, so such messages keep a row in the id table.
-      const byRows = key !== null && item.timed === true && item.readings.length > 0;
-      if (key !== null && !byRows) {
-        if (seenById(d, item, fp)) {
-          duplicate.push(true);
-          continue;
-        }
-        q.remember.run(d, item.msgId, fp, item.receivedAt);
+      // Known to the id table (its readings took the receive time, or could decode otherwise when
+      // redelivered, or it came before rows had keys): a redelivery.
+      if (key !== null && seenById(d, item, fp)) {
+        duplicate.push(true);
+        continue;
       }
+      // A message the ingest vouches for (`timed`: a redelivery brings the same readings, first one
+      // first) is recognised from the rows it creates; any other keeps a row in the id table.
+      let remember = key !== null && item.timed !== true;
       const counter = perDevice.get(d) ?? { added: 0, last: 0 };
       let first = true;
       let isDuplicate = false;
@@ -161,17 +157,17 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
         } else {
           const old = storedRow(d, r.ts);
           let renew: number | undefined;
-          if (byRows && first) {
+          if (key !== null && first) {
             // Nothing of this message is written yet. Its first instant holds it (same key within
-            // the TTL), or the id table does: a redelivery. Its key there but expired: it is taken
-            // again and renewed. Another message's row: remembered in the id table instead.
+            // the TTL): a redelivery. Its key there but expired: taken again and renewed. Another
+            // message's row: this one goes to the id table, so its own redelivery is known there.
             const mine = old.msg_key === key;
-            if ((mine && old.received_at >= item.receivedAt - MESSAGE_ID_TTL_MS) || (!mine && seenById(d, item, fp))) {
+            if (mine && old.received_at >= item.receivedAt - MESSAGE_ID_TTL_MS) {
               isDuplicate = true;
               break;
             }
             if (mine) renew = item.receivedAt;
-            else q.remember.run(d, item.msgId, fp, item.receivedAt);
+            else remember = true;
           }
           mergeInto(touch(minutes, d, Math.floor(r.ts / MINUTE)), d, r.ts, values, old, renew);
         }
@@ -179,6 +175,7 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
         counter.last = Math.max(counter.last, r.ts);
         written++;
       }
+      if (remember && !isDuplicate) q.remember.run(d, item.msgId, fp, item.receivedAt);
       duplicate.push(isDuplicate);
       if (!isDuplicate) perDevice.set(d, counter);
     }

@@ -10,10 +10,12 @@ import { ok, type Result } from '../../../core';
 import {
   buildReply,
   decodePropertyBatchPost,
+  type DecodedPost,
   decodePropertyPost,
   DesiredProperty,
   deviceIdOf,
   isUplink,
+  MAX_READING_AGE_MS,
   Method,
   parseDesiredGet,
   parseDeviceId,
@@ -32,7 +34,7 @@ import { ingest, ingestMessage } from '../../../core/api/contract/ingest';
 import type { FunctionDeps } from '../../../backend/runtime/deps';
 import { typed } from '../../../backend/runtime/handler';
 import { alertEngineOf } from '../../../backend/alerts';
-import type { DeviceInfoUpdate, PresenceEvent, ReadingBatchItem, RejectionEvent } from '../../../backend/store/types';
+import { type DeviceInfoUpdate, MESSAGE_ID_TTL_MS, type PresenceEvent, type ReadingBatchItem, type RejectionEvent } from '../../../backend/store/types';
 import type { IngestMessage, IngestReply, IngestResult } from '../messages';
 
 /** A reply before it is encoded: where it goes and what it says. */
@@ -45,6 +47,19 @@ const REJECT_CODE: Partial<Record<RejectKind, number>> = {
   'too-large': ReplyCode.TooLarge,
   'rate-limited': ReplyCode.RateLimited,
 };
+
+/**
+ * Whether a redelivery of this message, arriving up to `MESSAGE_ID_TTL_MS` later, decodes to the
+ * same readings (`ReadingBatchItem.timed`). The decoder keeps a reading by its time relative to
+ * the arrival: one refused as too far ahead could be kept later, and one close to the oldest
+ * accepted age would be refused later. Only messages whose readings all carry the device's time,
+ * none refused for it and none that close, qualify; the others keep their id in the id table.
+ */
+function redeliveredAlike(post: DecodedPost, receivedAt: number): boolean {
+  if (post.rejected.some((r) => r.kind === 'bad-time')) return false;
+  const oldestSafe = receivedAt - MAX_READING_AGE_MS + MESSAGE_ID_TTL_MS;
+  return post.readings.every((r) => r.timed && r.ts >= oldestSafe);
+}
 
 function fingerprint(payload: string): string {
   return createHash('sha1').update(payload).digest('base64').slice(0, 16);
@@ -186,7 +201,7 @@ export async function storeBatch(deps: FunctionDeps, messages: readonly unknown[
         fingerprint: id === undefined ? undefined : fingerprint(m.payload),
         receivedAt: m.receivedAt,
         readings: readings.map(({ timed: _timed, ...r }) => r),
-        timed: readings.every((r) => r.timed),
+        timed: redeliveredAlike(decoded.value, m.receivedAt),
       });
     }
   }
