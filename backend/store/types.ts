@@ -87,9 +87,9 @@ export interface ReadingBatchItem {
   receivedAt: number;
   readings: Reading[];
   /**
-   * A redelivery of this message within `MESSAGE_ID_TTL_MS` is sure to bring the same readings at
-   * the same instants, first one first: every reading carries the device's own time (Alink `time`)
-   * and none was or will be refused for its time. An adapter may then recognise the redelivery from
+   * A redelivery of this message within `MESSAGE_ID_TTL_MS` is sure to bring its first reading at
+   * the same instant again: the readings carry the device's own time (Alink `time`), and none was or
+   * will be refused for its time. An adapter may then recognise the redelivery from
    * the rows the message wrote (SQLite does). Default false: some reading took the receive time,
    * which differs on redelivery, or a later arrival could keep another set of readings.
    */

@@ -181,6 +181,10 @@ describe('SQLite adapter', () => {
       // Readings at the receive time still need the id table.
       await store.appendReadings([{ ...item(99), timed: false }]);
       expect(idRows(store)).toBe(1);
+      // So does an item with no readings to be recognised by (ingest sends none, but the store takes them).
+      const empty = { ...item(100), readings: [] };
+      expect((await store.appendReadings([empty, empty])).duplicate).toEqual([false, true]);
+      expect(idRows(store)).toBe(2);
       await store.close();
       d.remove();
     });

@@ -142,8 +142,9 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
         continue;
       }
       // A message the ingest vouches for (`timed`: a redelivery brings the same readings, first one
-      // first) is recognised from the rows it creates; any other keeps a row in the id table.
-      let remember = key !== null && item.timed !== true;
+      // first) is recognised from the rows it creates; any other, or one with no readings to
+      // recognise it by, keeps a row in the id table.
+      let remember = key !== null && (item.timed !== true || item.readings.length === 0);
       const counter = perDevice.get(d) ?? { added: 0, last: 0 };
       let first = true;
       let isDuplicate = false;
