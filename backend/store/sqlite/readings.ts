@@ -141,8 +141,8 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
         duplicate.push(true);
         continue;
       }
-      // A message the ingest vouches for (`timed`: a redelivery brings the same readings, first one
-      // first) is recognised from the rows it creates; any other, or one with no readings to
+      // A message the ingest vouches for (`timed`: a redelivery brings its first reading at the same
+      // instant) is recognised from the rows it creates; any other, or one with no readings to
       // recognise it by, keeps a row in the id table.
       let remember = key !== null && (item.timed !== true || item.readings.length === 0);
       const counter = perDevice.get(d) ?? { added: 0, last: 0 };
