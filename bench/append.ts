@@ -11,23 +11,14 @@
  * reading of three vitals, as the emulator sends them, one second apart per device. The first
  * fifth of the batches warms up and is not counted. The last line is JSON.
  */
-import { randomBytes } from 'node:crypto';
-import { createSecretKeys } from '../backend/secret-box';
-import { createSqliteStore } from '../backend/store/sqlite';
 import type { ReadingBatchItem } from '../backend/store/types';
-import { median, numberFlag, round, tempDir } from './lib';
+import { median, numberFlag, round } from './lib';
+import { openFleetStore, shuffled } from './sqlite-fleet';
 
 type Mode = 'receive-time' | 'device-time';
 
 async function open(devices: number) {
-  const dir = tempDir('bench-append-');
-  const store = createSqliteStore({ dataDir: dir.path, keys: createSecretKeys([{ id: 'bench', key: randomBytes(32) }]), synchronous: 'full' });
-  const ids: string[] = [];
-  for (let k = 0; k < devices; k++) {
-    const d = await store.createDevice({ productKey: 'benchProduct', deviceName: `append-${k}`, secret: 's'.repeat(32), bindCode: `BENCH${k}` }, Date.now());
-    ids.push(d.id);
-  }
-  return { dir, store, ids, cpuUs: [] as number[] };
+  return { ...(await openFleetStore('bench-append-', devices)), cpuUs: [] as number[] };
 }
 
 async function main(): Promise<void> {
@@ -40,12 +31,12 @@ async function main(): Promise<void> {
   const stores = { 'receive-time': await open(devices), 'device-time': await open(devices) };
   const t0 = Date.now() - seconds * 1000;
   const total = Math.floor((devices * seconds) / batch);
-  // Devices in a scattered but fixed order, as messages arrive from a fleet with random phases.
-  const stride = 7919 % devices === 0 ? 1 : 7919;
+  // One shuffled device order for both stores, as messages arrive from a fleet with random phases.
+  const order = shuffled(devices);
   const items = (ids: string[], b: number, timed: boolean): ReadingBatchItem[] =>
     Array.from({ length: batch }, (_, j) => {
       const n = b * batch + j;
-      const k = (n * stride) % devices;
+      const k = order[n % devices]!;
       const ts = t0 + Math.floor(n / devices) * 1000 + (k % 1000);
       const fingerprint = `fp${n.toString(36).padStart(14, '0')}`;
       return {
@@ -76,8 +67,7 @@ async function main(): Promise<void> {
     console.log(`${mode.padEnd(12)}: ${round(mean)} µs/msg (median batch ${round(median(s.cpuUs))}), ${stored} readings, ${ids} message_ids rows`);
     result[`${mode.replace('-', '_')}_cpu_us_per_msg`] = round(mean);
     result[`${mode.replace('-', '_')}_message_id_rows`] = ids;
-    await s.store.close();
-    s.dir.remove();
+    await s.close();
   }
   result.saved_pct = round((100 * (result.receive_time_cpu_us_per_msg! - result.device_time_cpu_us_per_msg!)) / result.receive_time_cpu_us_per_msg!);
   console.log(JSON.stringify({ devices, batch, seconds, ...result }));

@@ -10,11 +10,9 @@
  * message (the process: writer and checkpoint thread together) and, for the background case, what
  * the thread did meanwhile; the last line is JSON.
  */
-import { randomBytes } from 'node:crypto';
-import { createSecretKeys } from '../backend/secret-box';
-import { createSqliteStore } from '../backend/store/sqlite';
 import type { ReadingBatchItem } from '../backend/store/types';
-import { numberFlag, percentile, round, sleep, tempDir } from './lib';
+import { numberFlag, percentile, round, sleep } from './lib';
+import { openFleetStore, shuffled } from './sqlite-fleet';
 
 interface Options {
   devices: number;
@@ -23,27 +21,10 @@ interface Options {
   seconds: number;
 }
 
-function shuffled(n: number): number[] {
-  const a = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
-}
-
 async function run(mode: 'inline' | 'background', o: Options) {
-  const dir = tempDir('bench-checkpoints-');
-  const store = createSqliteStore({
-    dataDir: dir.path,
-    keys: createSecretKeys([{ id: 'bench', key: randomBytes(32) }]),
-    synchronous: 'full',
-    backgroundCheckpoints: mode === 'background',
-  });
+  const fleet = await openFleetStore('bench-checkpoints-', o.devices, { backgroundCheckpoints: mode === 'background' });
+  const { store, ids } = fleet;
   try {
-    const ids: string[] = [];
-    for (let i = 0; i < o.devices; i++)
-      ids.push((await store.createDevice({ deviceName: `d${i}`, productKey: 'pk', secret: 's'.repeat(32), bindCode: `B${i}` }, 0)).id);
     const order = shuffled(o.devices);
     const t0 = Date.UTC(2026, 10, 1);
     const batches = Math.round((o.seconds * 1000) / o.everyMs);
@@ -95,8 +76,7 @@ async function run(mode: 'inline' | 'background', o: Options) {
       thread,
     };
   } finally {
-    await store.close();
-    dir.remove();
+    await fleet.close();
   }
 }
 

@@ -150,8 +150,9 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
       let isDuplicate = false;
       for (const r of item.readings) {
         const values: Record<Vital, number | null> = { t: r.temperature ?? null, h: r.heartRate ?? null, s: r.spo2 ?? null };
+        const minuteAt = Math.floor(r.ts / MINUTE);
         if (q.insert.run(d, r.ts, values.t, values.h, values.s, item.receivedAt, key).changes === 1) {
-          const minute = touch(minutes, d, Math.floor(r.ts / MINUTE));
+          const minute = touch(minutes, d, minuteAt);
           counter.added++;
           minute.delta.n++;
           for (const vital of VITALS) addValue(minute.delta, vital, values[vital]);
@@ -170,7 +171,7 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
             if (mine) renew = item.receivedAt;
             else remember = true;
           }
-          mergeInto(touch(minutes, d, Math.floor(r.ts / MINUTE)), d, r.ts, values, old, renew);
+          mergeInto(touch(minutes, d, minuteAt), d, r.ts, values, old, renew);
         }
         first = false;
         counter.last = Math.max(counter.last, r.ts);
