@@ -43,27 +43,27 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
   const db = openDatabase({ file, synchronous: opts.synchronous, keys });
   const devices = createDeviceTable(db, keys);
   const deviceAdmin = createDeviceAdmin(db, keys);
-  try {
-    // A wrong key fails here, clearly, rather than at the first device login.
-    devices.checkKeys();
-  } catch (e) {
-    db.close();
-    throw e;
-  }
+  // A store refused while opening leaves the file closed.
+  const orClose = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  };
+  // A wrong key fails here, clearly, rather than at the first device login.
+  orClose(() => devices.checkKeys());
   const readings = createReadingTable(db, devices.rowId);
   const people = createPeopleTables(db, keys);
   const bindings = createBindingTable(db, devices.rowId);
   const control = createControlTables(db, devices.rowId);
   const alerts = createAlertTables(db);
   const bg = opts.backgroundCheckpoints;
-  let checkpoints: BackgroundCheckpoints | undefined;
-  try {
-    checkpoints = bg && file !== ':memory:' ? startBackgroundCheckpoints(db, bg === true ? {} : bg) : undefined;
-  } catch (e) {
-    // Invalid options: refused, without leaving the file open.
-    db.close();
-    throw e;
-  }
+  // Invalid options are refused here.
+  const checkpoints: BackgroundCheckpoints | undefined = orClose(() =>
+    bg && file !== ':memory:' ? startBackgroundCheckpoints(db, bg === true ? {} : bg) : undefined,
+  );
   let closed = false;
   // better-sqlite3 is synchronous; the interface is async because other adapters are not.
   const lift =
