@@ -250,6 +250,46 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       expect((await store.deviceStatus(id))?.readings).toBe(2);
     });
 
+    // A reading without an Alink `time` takes the arrival time, so its redelivery brings it to
+    // another instant, and after a reconnect across the hour's end to another hour.
+    test('a message whose readings took the receive time is recognised when redelivered in a later hour', async () => {
+      const id = 'pk0000test1/bed-1';
+      const other = 'pk0000test1/bed-2';
+      await store.createDevice(dev('bed-1'), T0);
+      await store.createDevice(dev('bed-2'), T0);
+      const hour = 3_600_000;
+      const at = (receivedAt: number, msgId = '7', deviceId = id) => ({
+        deviceId,
+        msgId,
+        fingerprint: 'rt',
+        receivedAt,
+        readings: [{ ts: receivedAt, heartRate: 72 }],
+      });
+      const sent = T0 + hour - 1000;
+      expect((await store.appendReadings([at(sent), at(sent, '8', other)])).duplicate).toEqual([false, false]);
+      // Back 21 s later in the next hour, five hours later, and with a new message from each device.
+      const again = await store.appendReadings([at(sent + 21_000), at(sent + 21_000, '8', other), at(sent + 21_000, '9')]);
+      expect(again.duplicate).toEqual([true, true, false]);
+      expect((await store.appendReadings([at(sent + 5 * hour)])).duplicate).toEqual([true]);
+      expect(await store.queryRaw({ segments: [{ deviceId: id, from: T0, to: T0 + 7 * hour }], limit: 10 })).toEqual([
+        { ts: sent, heartRate: 72 },
+        { ts: sent + 21_000, heartRate: 72 },
+      ]);
+      // After the id's time to live it is a new message (the rule every redelivery follows).
+      expect((await store.appendReadings([at(sent + 25 * hour)])).duplicate).toEqual([false]);
+      expect((await store.deviceStatus(id))?.readings).toBe(3);
+      expect((await store.deviceStatus(other))?.readings).toBe(1);
+    });
+
+    test('a message repeated within one batch across an hour boundary is stored once', async () => {
+      const id = 'pk0000test1/bed-1';
+      await store.createDevice(dev('bed-1'), T0);
+      const at = (receivedAt: number) => ({ deviceId: id, msgId: '3', fingerprint: 'x', receivedAt, readings: [{ ts: receivedAt, spo2: 97 }] });
+      const end = T0 + 3_600_000;
+      expect((await store.appendReadings([at(end - 500), at(end + 500), at(end + 900)])).duplicate).toEqual([false, true, true]);
+      expect(await store.queryRaw({ segments: [{ deviceId: id, from: T0, to: end + 3_600_000 }], limit: 10 })).toEqual([{ ts: end - 500, spo2: 97 }]);
+    });
+
     test('vitals of one instant sent in separate messages merge into one reading', async () => {
       await store.createDevice(dev('bed-1'), T0);
       const id = 'pk0000test1/bed-1';

@@ -32,6 +32,7 @@ import {
   toReading,
 } from './hour-doc';
 import { deviceKeyOf } from './keys';
+import { eachLimited, type HourPages, redeliveredElsewhere } from './redelivery';
 
 /** Device-hour transactions run at once for one batch. */
 const PARALLEL = 8;
@@ -62,24 +63,6 @@ function addReading(b: BucketAccumulator, r: Reading): void {
   if (r.spo2 !== undefined) addToAccumulator(b.spo2, 1, r.spo2, r.spo2, r.spo2);
 }
 
-/** Runs `f` over `xs` with at most `n` at a time; rejects with the first failure after all settle. */
-async function eachLimited<T>(xs: T[], n: number, f: (x: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: unknown;
-  const worker = async () => {
-    while (next < xs.length) {
-      const x = xs[next++] as T;
-      try {
-        await f(x);
-      } catch (e) {
-        failure ??= e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, xs.length) }, worker));
-  if (failure !== undefined) throw failure;
-}
-
 export function createReadings(cdb: CloudbaseDb) {
   const { db } = cdb;
   const coll = () => db.collection(cdb.name('readings'));
@@ -90,12 +73,20 @@ export function createReadings(cdb: CloudbaseDb) {
    * 1000 cap. Pages start at `firstPage` documents and grow tenfold, so a caller that stops early
    * (a count that reached its cap, a raw query that has its rows) reads little.
    */
-  async function* hourPages(deviceId: string, h0: number, h1: number, fields?: Record<string, boolean>, firstPage = PAGE): AsyncGenerator<Doc[]> {
+  async function* hourPages(
+    deviceId: string,
+    h0: number,
+    h1: number,
+    fields?: Record<string, boolean>,
+    firstPage = PAGE,
+    also?: object,
+  ): AsyncGenerator<Doc[]> {
     let from = h0;
     let size = Math.min(firstPage, PAGE);
     while (from < h1) {
+      const range = { deviceId, hour: _.gte(from).and(_.lt(h1)) };
       let q = coll()
-        .where({ deviceId, hour: _.gte(from).and(_.lt(h1)) })
+        .where(also ? _.and([range, also]) : range)
         .orderBy('hour', 'asc')
         .limit(size);
       if (fields) q = q.field({ ...fields, hour: true });
@@ -173,9 +164,22 @@ export function createReadings(cdb: CloudbaseDb) {
      * items stores every reading exactly once.
      */
     async append(items: ReadingBatchItem[]): Promise<AppendResult> {
+      const keys = items.map((item) => (item.msgId === undefined ? undefined : messageKey(item.msgId, item.fingerprint ?? '')));
+      // Only the hour documents holding one of the keys, and of them only those keys.
+      const withKeys: HourPages = (deviceId, h0, h1, wanted) =>
+        hourPages(
+          deviceId,
+          h0,
+          h1,
+          Object.fromEntries(wanted.map((k) => [`ids.${k}`, true])),
+          PAGE,
+          _.or(wanted.map((k) => ({ [`ids.${k}`]: _.exists(true) }))),
+        );
+      const elsewhere = await redeliveredElsewhere(items, keys, withKeys, PARALLEL);
       const groups = new Map<string, { deviceId: string; hour: number; items: MergeItem[]; itemIndex: number[] }>();
       items.forEach((item, i) => {
-        const msgKey = item.msgId === undefined ? undefined : messageKey(item.msgId, item.fingerprint ?? '');
+        if (elsewhere.has(i)) return;
+        const msgKey = keys[i];
         const byHour = new Map<number, Reading[]>();
         for (const r of item.readings) byHour.set(hourOf(r.ts), [...(byHour.get(hourOf(r.ts)) ?? []), r]);
         for (const [hour, readings] of byHour) {
@@ -187,7 +191,7 @@ export function createReadings(cdb: CloudbaseDb) {
         }
       });
       // An item is a duplicate when every hour it touches had already taken it.
-      const duplicate = items.map((it) => it.readings.length > 0);
+      const duplicate = items.map((it, i) => it.readings.length > 0 || elsewhere.has(i));
       let written = 0;
       await eachLimited([...groups.values()], PARALLEL, async (g) => {
         const merged = await appendHour(g.deviceId, g.hour, g.items);
