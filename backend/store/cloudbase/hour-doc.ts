@@ -43,7 +43,7 @@ export const hourOf = (ts: number): number => Math.floor(ts / HOUR) * HOUR;
 export const hourDocId = (deviceKey: string, hour: number): string => `${deviceKey}:${hour}`;
 
 /** A message's key inside `ids`: field names must not contain `.` or start with `$`, so hash. */
-export function messageKey(msgId: string, fingerprint: string): string {
+export function idFieldKey(msgId: string, fingerprint: string): string {
   return createHash('sha1').update(msgId).update('\0').update(fingerprint).digest('hex').slice(0, 20);
 }
 

@@ -25,7 +25,7 @@ import {
   hourOf,
   type MergeItem,
   mergeIntoHour,
-  messageKey,
+  idFieldKey,
   MINUTE,
   readingsOf,
   type Summary,
@@ -164,7 +164,7 @@ export function createReadings(cdb: CloudbaseDb) {
      * items stores every reading exactly once.
      */
     async append(items: ReadingBatchItem[]): Promise<AppendResult> {
-      const keys = items.map((item) => (item.msgId === undefined ? undefined : messageKey(item.msgId, item.fingerprint ?? '')));
+      const keys = items.map((item) => (item.msgId === undefined ? undefined : idFieldKey(item.msgId, item.fingerprint ?? '')));
       // Only the hour documents holding one of the keys, and of them only those keys.
       const withKeys: HourPages = (deviceId, h0, h1, wanted) =>
         hourPages(

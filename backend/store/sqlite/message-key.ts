@@ -16,7 +16,7 @@ function fnv1a(text: string, seed: number): number {
   return h >>> 0;
 }
 
-export function messageKey(msgId: string, fingerprint: string): number {
+export function rowMessageKey(msgId: string, fingerprint: string): number {
   const text = `${msgId}\u0000${fingerprint}`;
   const high = fnv1a(text, 0x811c9dc5) & 0xfffff;
   return high * 2 ** 32 + fnv1a(text, 0x050c5d1f);

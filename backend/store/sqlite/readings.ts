@@ -6,7 +6,7 @@ import { addToAccumulator, type BucketAccumulator, type Bucket, emptyBucket, fin
 import { type AppendResult, type BucketQuery, MESSAGE_ID_TTL_MS, type RawQuery, type ReadingBatchItem, type Segment } from '../types';
 import type { Db } from './database';
 import { toReading } from './devices';
-import { messageKey } from './message-key';
+import { rowMessageKey } from './message-key';
 import { addDelta, addValue, emptyDelta, isEmpty, prepareAddDelta, type RollupDelta, type Vital, VITALS } from './rollup-delta';
 
 const MINUTE = 60_000;
@@ -134,7 +134,7 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
       const d = rowId(item.deviceId);
       if (d === undefined) throw new Error(`unknown device ${item.deviceId}`);
       const fp = item.fingerprint ?? '';
-      const key = item.msgId === undefined ? null : messageKey(item.msgId, fp);
+      const key = item.msgId === undefined ? null : rowMessageKey(item.msgId, fp);
       // Known to the id table (its readings took the receive time, or could decode otherwise when
       // redelivered, or it came before rows had keys): a redelivery.
       if (key !== null && seenById(d, item, fp)) {
