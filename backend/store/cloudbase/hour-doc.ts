@@ -8,7 +8,8 @@
  * a batch brings for a device-hour; a 30-day history reads 720 small summaries instead of 2.6 M
  * rows; the message ids travel with the readings they describe, so a redelivered message is
  * recognised inside the same transaction that would store it — no second collection, no second
- * write, and no way for the id and the readings to disagree.
+ * write, and no way for the id and the readings to disagree. (A reading at the arrival instant,
+ * which a redelivery moves, is looked up before: redelivery.ts.)
  *
  *   { _id: "{pk}:{dn}:{hourMs}", deviceId, hour,
  *     n,                       readings in the hour

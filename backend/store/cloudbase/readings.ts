@@ -32,7 +32,7 @@ import {
   toReading,
 } from './hour-doc';
 import { deviceKeyOf } from './keys';
-import { eachLimited, type HourPages, redeliveredElsewhere } from './redelivery';
+import { eachLimited, findRedelivered, type HourPages } from './redelivery';
 
 /** Device-hour transactions run at once for one batch. */
 const PARALLEL = 8;
@@ -161,7 +161,8 @@ export function createReadings(cdb: CloudbaseDb) {
     /**
      * Stores the items, one transaction per device-hour. Idempotent: a redelivered message changes
      * nothing and is reported as a duplicate; after a failure (thrown), calling again with the same
-     * items stores every reading exactly once.
+     * items stores every reading exactly once. Redeliveries whose arrival-instant reading moved to
+     * another hour are found first (redelivery.ts).
      */
     async append(items: ReadingBatchItem[]): Promise<AppendResult> {
       const keys = items.map((item) => (item.msgId === undefined ? undefined : idFieldKey(item.msgId, item.fingerprint ?? '')));
@@ -175,13 +176,14 @@ export function createReadings(cdb: CloudbaseDb) {
           PAGE,
           _.or(wanted.map((k) => ({ [`ids.${k}`]: _.exists(true) }))),
         );
-      const elsewhere = await redeliveredElsewhere(items, keys, withKeys, PARALLEL);
+      const { repeated, restamped } = await findRedelivered(items, keys, withKeys, PARALLEL);
       const groups = new Map<string, { deviceId: string; hour: number; items: MergeItem[]; itemIndex: number[] }>();
       items.forEach((item, i) => {
-        if (elsewhere.has(i)) return;
+        if (repeated.has(i)) return;
         const msgKey = keys[i];
+        const own = restamped.has(i) ? item.readings.filter((r) => r.ts !== item.receivedAt) : item.readings;
         const byHour = new Map<number, Reading[]>();
-        for (const r of item.readings) byHour.set(hourOf(r.ts), [...(byHour.get(hourOf(r.ts)) ?? []), r]);
+        for (const r of own) byHour.set(hourOf(r.ts), [...(byHour.get(hourOf(r.ts)) ?? []), r]);
         for (const [hour, readings] of byHour) {
           const key = `${item.deviceId}\n${hour}`;
           const g = groups.get(key) ?? { deviceId: item.deviceId, hour, items: [], itemIndex: [] };
@@ -190,8 +192,10 @@ export function createReadings(cdb: CloudbaseDb) {
           groups.set(key, g);
         }
       });
-      // An item is a duplicate when every hour it touches had already taken it.
-      const duplicate = items.map((it, i) => it.readings.length > 0 || elsewhere.has(i));
+      // An item is a duplicate when every hour it still touches had already taken it (a repeat in
+      // the batch, or one left with no readings once its arrival-instant reading was dropped, touches
+      // none).
+      const duplicate = items.map((it, i) => it.readings.length > 0 || repeated.has(i));
       let written = 0;
       await eachLimited([...groups.values()], PARALLEL, async (g) => {
         const merged = await appendHour(g.deviceId, g.hour, g.items);

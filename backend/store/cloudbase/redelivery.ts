@@ -1,19 +1,24 @@
 /**
  * Redeliveries the hour documents' own transactions cannot see. A message's key is kept in the
  * hour documents that hold its readings (hour-doc.ts) and checked in the transaction that would
- * store them again. That finds every redelivery whose readings fall in the hours the first delivery
- * wrote — but a reading without an Alink `time` takes the arrival time, so a message sent at
- * 10:59:59 and redelivered at 11:00:20 (after a reconnect: MQTT 3.1.1 §4.4) brings its readings to
- * an hour that never saw it. Such items (not `timed`) are looked up here first, in the hour
- * documents of the arrival window (the first delivery arrived within `MESSAGE_ID_TTL_MS` before, and
- * its receive-time readings lie in its arrival hour): one query per device and batch for the
- * documents that hold one of the keys asked, returning only those keys (`ids.<key>`), so a message
- * seen nowhere reads no document and one seen reads a few bytes however many ids its hour holds.
- * Items repeated within one batch are recognised here too.
+ * store them again. That finds every redelivery whose readings keep their instants — but a reading
+ * without an Alink `time` takes the arrival instant (core/alink `decodeValues`), so a message sent at
+ * 10:59:59 and redelivered at 11:00:20 (after a reconnect: MQTT 3.1.1 §4.4) brings that reading to
+ * an hour that never saw the message.
  *
- * Not atomic with the writes: a redelivery processed while its first delivery is still being
- * stored, in another hour, can be stored twice (two webhook requests at once); within one hour the
- * document's transaction still decides.
+ * So for an item not `timed` that has a reading at its arrival instant, the hour documents of its
+ * arrival window are asked for its key first (an earlier delivery arrived within
+ * `MESSAGE_ID_TTL_MS` before): one query per device and batch for the documents that hold one of
+ * the keys asked, returning only those keys (`ids.<key>`), so a message seen nowhere reads no
+ * document. If the document of an earlier delivery's own arrival hour holds the key, that
+ * delivery's arrival-instant reading was stored with it (one transaction), and this one's is
+ * dropped. Only that reading: the item's other readings go through their hours' transactions as
+ * always, so a batch retried after some of its hours failed still stores the rest.
+ * Items repeated within one batch are skipped whole (the first one stores or the call fails).
+ *
+ * Not atomic with the writes: deliveries of one message handled out of order, or at the same time,
+ * in different hours (webhook requests racing) can store its arrival-instant reading twice; within
+ * one hour the document's transaction still decides.
  */
 import { MESSAGE_ID_TTL_MS, type ReadingBatchItem } from '../types';
 import type { Doc } from './db';
@@ -40,18 +45,17 @@ export async function eachLimited<T>(xs: T[], n: number, f: (x: T) => Promise<vo
   if (failure !== undefined) throw failure;
 }
 
-/**
- * Indexes of the items already stored by an earlier delivery outside the hours of their own
- * readings, or by an earlier item of this batch. `keys[i]` is item i's message key (undefined: the
- * device sent no id, nothing to recognise).
- */
-export async function redeliveredElsewhere(
-  items: ReadingBatchItem[],
-  keys: Array<string | undefined>,
-  pages: HourPages,
-  parallel: number,
-): Promise<Set<number>> {
-  const found = new Set<number>();
+export interface Redelivered {
+  /** Items repeated earlier in this batch (same device and key, within the TTL): skipped whole. */
+  repeated: Set<number>;
+  /** Items whose arrival-instant reading an earlier delivery stored in its own arrival hour. */
+  restamped: Set<number>;
+}
+
+/** `keys[i]` is item i's message key (undefined: the device sent no id, nothing to recognise). */
+export async function findRedelivered(items: ReadingBatchItem[], keys: Array<string | undefined>, pages: HourPages, parallel: number): Promise<Redelivered> {
+  const repeated = new Set<number>();
+  const restamped = new Set<number>();
   const inBatch = new Map<string, number>();
   const lookups = new Map<string, number[]>();
   items.forEach((item, i) => {
@@ -60,29 +64,31 @@ export async function redeliveredElsewhere(
     const batchKey = `${item.deviceId}\n${key}`;
     const earlier = inBatch.get(batchKey);
     if (earlier !== undefined && earlier >= item.receivedAt - MESSAGE_ID_TTL_MS) {
-      found.add(i);
+      repeated.add(i);
       return;
     }
     inBatch.set(batchKey, item.receivedAt);
-    // A `timed` item's redelivery brings its first reading to the same instant, so to the hour
-    // document that holds its key: the transaction finds it there.
-    if (!item.timed) lookups.set(item.deviceId, [...(lookups.get(item.deviceId) ?? []), i]);
+    // A `timed` item has no reading at an arrival instant; nor have many others (a reading refused
+    // for its time makes an item not `timed`): their readings keep their hours.
+    if (!item.timed && item.readings.some((r) => r.ts === item.receivedAt)) lookups.set(item.deviceId, [...(lookups.get(item.deviceId) ?? []), i]);
   });
   await eachLimited([...lookups], parallel, async ([deviceId, indexes]) => {
     const arrivals = indexes.map((i) => items[i]!.receivedAt);
     const h0 = hourOf(Math.min(...arrivals) - MESSAGE_ID_TTL_MS);
     const h1 = hourOf(Math.max(...arrivals)) + HOUR;
-    const seen = new Map<string, number[]>();
+    // Per key, the arrival times of earlier deliveries whose own arrival hour holds it.
+    const arrived = new Map<string, number[]>();
     for await (const page of pages(deviceId, h0, h1, [...new Set(indexes.map((i) => keys[i]!))])) {
       for (const doc of page) {
-        for (const [key, at] of Object.entries((doc.ids ?? {}) as Record<string, number>)) seen.set(key, [...(seen.get(key) ?? []), at]);
+        for (const [key, at] of Object.entries((doc.ids ?? {}) as Record<string, number>)) {
+          if (hourOf(at) === doc.hour) arrived.set(key, [...(arrived.get(key) ?? []), at]);
+        }
       }
     }
     // The same rule as the transaction's (mergeIntoHour): a key stored within the TTL before.
     for (const i of indexes) {
-      const at = seen.get(keys[i]!) ?? [];
-      if (at.some((t) => t >= items[i]!.receivedAt - MESSAGE_ID_TTL_MS)) found.add(i);
+      if ((arrived.get(keys[i]!) ?? []).some((at) => at >= items[i]!.receivedAt - MESSAGE_ID_TTL_MS)) restamped.add(i);
     }
   });
-  return found;
+  return { repeated, restamped };
 }

@@ -36,6 +36,15 @@ export interface ServerState {
   recorded: RecordedRequest[];
   nextRequestId: number;
   clock: () => number;
+  /** Injected failures, first match wins (`CloudbaseServer.failRequests`). */
+  faults: Fault[];
+}
+
+/** The next `count` requests of `action`, after `skip` of them pass, are answered with an error. */
+export interface Fault {
+  action: string;
+  skip: number;
+  count: number;
 }
 
 export function createHttpServer(state: ServerState): Server {
@@ -62,7 +71,21 @@ function answer(state: ServerState, req: IncomingMessage, raw: string): Answer {
   if (!body) return countAs(state, '(invalid)', failure(400, invalidParam('the request body is not a JSON object')));
   const action = typeof body.action === 'string' ? body.action : '(missing)';
   if (state.record) state.recorded.push(recordOf(action, body, req, url));
+  if (injectedFailure(state, action)) {
+    return countAs(state, action, failure(200, new CloudbaseError(ErrorCode.REQUEST_FAILED, `stand-in: injected failure of ${action}`)));
+  }
   return countAs(state, action, dispatch(state, action, body));
+}
+
+function injectedFailure(state: ServerState, action: string): boolean {
+  const f = state.faults.find((x) => x.action === action && x.count > 0);
+  if (!f) return false;
+  if (f.skip > 0) {
+    f.skip--;
+    return false;
+  }
+  f.count--;
+  return true;
 }
 
 function dispatch(state: ServerState, action: string, body: Record<string, unknown>): Answer {

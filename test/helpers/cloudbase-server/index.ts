@@ -44,6 +44,12 @@ export interface CloudbaseServer {
   resetStats(): void;
   /** Requests received while `record: true`, oldest first (each has `action` and `body`). */
   recorded(): RecordedRequest[];
+  /**
+   * Answers the next `count` (default 1) requests of `action` (e.g. `database.startTransaction`),
+   * after `skip` (default 0) of them pass, with `DATABASE_REQUEST_FAILED`: a failure half-way
+   * through a batch, for retry tests.
+   */
+  failRequests(action: string, opts?: { skip?: number; count?: number }): void;
   /** Deep copies of the committed documents of a collection, in natural order ([] if none). */
   documents(collection: string): Array<Record<string, unknown>>;
   close(): Promise<void>;
@@ -67,6 +73,9 @@ export async function startCloudbaseServer(opts: CloudbaseServerOptions = {}): P
     stats: () => ({ requests: state.requests, byAction: { ...state.byAction }, ...state.counters }),
     resetStats: () => resetStats(state),
     recorded: () => state.recorded.map((r) => structuredClone(r)),
+    failRequests: (action, o = {}) => {
+      state.faults.push({ action, skip: o.skip ?? 0, count: o.count ?? 1 });
+    },
     documents: (collection) => state.db.snapshot(collection),
     close: () => closeServer(http),
   };
@@ -106,6 +115,7 @@ function initialState(opts: CloudbaseServerOptions): ServerState {
     recorded: [],
     nextRequestId: 0,
     clock,
+    faults: [],
   };
 }
 
