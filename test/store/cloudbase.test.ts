@@ -63,40 +63,51 @@ describe('CloudBase adapter', () => {
   // committed. Whichever failed, a retry of the batch or the broker's redelivery (its
   // arrival-instant reading now in the next hour) must store what is missing, and nothing twice.
   const H = 3_600_000;
-  const arrival = T0 + 5 * H - 1000;
-  const spanning = (receivedAt: number) => ({
-    deviceId: id,
-    msgId: '1',
-    fingerprint: 'f',
-    receivedAt,
-    // One vital with the device's time (an hour earlier), one without: it takes the arrival instant.
-    readings: [
-      { ts: arrival - H, temperature: 36.6 },
-      { ts: receivedAt, heartRate: 70 },
-    ],
-  });
-  for (const skip of [0, 1]) {
-    for (const [how, again] of [
-      ['the same batch retried', arrival],
-      ['redelivered 30 s later, in the next hour', arrival + 30_000],
-    ] as const) {
-      test(`a message half stored (transaction ${skip + 1} of 2 failed), then ${how}: every reading stored once`, async () => {
-        const store = open(`half${skip}${again - arrival}_`);
-        await store.createDevice({ productKey: 'pk0000test1', deviceName: 'bed-1', secret: 's3cret-value', bindCode: 'ABCDEF1234' }, T0);
-        server.failRequests('database.startTransaction', { skip });
-        await expect(store.appendReadings([spanning(arrival)])).rejects.toThrow(/injected failure/);
-        const half = await store.queryRaw({ segments: [{ deviceId: id, from: T0, to: T0 + 6 * H }], limit: 10 });
-        expect(half).toHaveLength(1);
-        expect((await store.appendReadings([spanning(again)])).duplicate).toEqual([false]);
-        const rows = await store.queryRaw({ segments: [{ deviceId: id, from: T0, to: T0 + 6 * H }], limit: 10 });
-        // The reading that was stored stays as it was; the missing one is added once.
-        expect(rows).toHaveLength(2);
-        expect(rows).toEqual(expect.arrayContaining(half));
-        expect(rows.filter((r) => r.heartRate === 70)).toHaveLength(1);
-        expect(rows.filter((r) => r.temperature === 36.6)).toEqual([{ ts: arrival - H, temperature: 36.6 }]);
-        expect((await store.appendReadings([spanning(again + 60_000)])).duplicate).toEqual([true]);
-        expect(await store.queryRaw({ segments: [{ deviceId: id, from: T0, to: T0 + 6 * H }], limit: 10 })).toEqual(rows);
-      });
+  const arrival = T0 + 5 * H - 60_000;
+  const shapes = [
+    // One vital with the device's time, one without (it takes the arrival instant).
+    { name: 'a device-time reading an hour earlier', deviceTs: arrival - H, redeliveredAt: arrival + 90_000 },
+    // Redelivered into the hour that holds the device-time reading (and the message's key).
+    { name: 'a device-time reading a little ahead, in the next hour', deviceTs: arrival + 120_000, redeliveredAt: arrival + 90_000 },
+  ];
+  for (const shape of shapes) {
+    const message = (receivedAt: number) => ({
+      deviceId: id,
+      msgId: '1',
+      fingerprint: 'f',
+      receivedAt,
+      readings: [
+        { ts: shape.deviceTs, temperature: 36.6 },
+        { ts: receivedAt, heartRate: 70 },
+      ].sort((a, b) => a.ts - b.ts),
+    });
+    for (const skip of [0, 1]) {
+      for (const [how, again] of [
+        ['the same batch retried', arrival],
+        ['redelivered in the next hour', shape.redeliveredAt],
+      ] as const) {
+        test(`${shape.name}, half stored (transaction ${skip + 1} of 2 failed), then ${how}: every reading stored once`, async () => {
+          const store = open(`half${shapes.indexOf(shape)}${skip}${again - arrival}_`);
+          await store.createDevice({ productKey: 'pk0000test1', deviceName: 'bed-1', secret: 's3cret-value', bindCode: 'ABCDEF1234' }, T0);
+          const all = { segments: [{ deviceId: id, from: T0, to: T0 + 6 * H }], limit: 10 };
+          server.failRequests('database.startTransaction', { skip });
+          await expect(store.appendReadings([message(arrival)])).rejects.toThrow(/injected failure/);
+          const half = await store.queryRaw(all);
+          expect(half).toHaveLength(1);
+          expect((await store.appendReadings([message(again)])).duplicate).toEqual([false]);
+          const rows = await store.queryRaw(all);
+          // The reading that was stored stays as it was; the missing one is added once.
+          expect(rows).toHaveLength(2);
+          expect(rows).toEqual(expect.arrayContaining(half));
+          expect(rows.filter((r) => r.heartRate === 70)).toHaveLength(1);
+          expect(rows.filter((r) => r.temperature === 36.6)).toEqual([{ ts: shape.deviceTs, temperature: 36.6 }]);
+          // From now on it is known, wherever it comes back.
+          for (const later of [again + 60_000, again + 2 * H]) {
+            expect((await store.appendReadings([message(later)])).duplicate).toEqual([true]);
+          }
+          expect(await store.queryRaw(all)).toEqual(rows);
+        });
+      }
     }
   }
 

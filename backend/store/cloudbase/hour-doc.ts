@@ -112,6 +112,12 @@ export interface MergeItem {
   msgKey?: string;
   receivedAt: number;
   readings: Reading[];
+  /**
+   * Set when one of `readings` took the arrival instant (`receivedAt`: a vital without an Alink
+   * `time`). A redelivery moves that reading; it is here already only if the delivery that left
+   * the key here arrived in this hour (redelivery.ts).
+   */
+  arrivalReading?: boolean;
 }
 
 export interface MergeResult {
@@ -141,13 +147,22 @@ export function mergeIntoHour(deviceId: string, hour: number, current: Partial<H
   let written = 0;
   for (const item of items) {
     const seen = item.msgKey === undefined ? undefined : ids[item.msgKey];
+    let readings = item.readings;
     if (seen !== undefined && seen >= item.receivedAt - idTtlMs) {
-      duplicate.push(true);
-      continue;
+      // A redelivery: its readings at device times are here. Its arrival-instant reading is too if
+      // the earlier delivery arrived in this hour; if not, that delivery's own arrival reading went
+      // to another hour and was not stored (else it would have been found before: redelivery.ts),
+      // so this one is new here — and from now on this hour holds it.
+      const moved = item.arrivalReading && hourOf(seen) !== hour ? readings.filter((r) => r.ts === item.receivedAt) : [];
+      if (!moved.length) {
+        duplicate.push(true);
+        continue;
+      }
+      readings = moved;
     }
     duplicate.push(false);
     if (item.msgKey !== undefined) ids[item.msgKey] = newIds[item.msgKey] = item.receivedAt;
-    for (const reading of item.readings) {
+    for (const reading of readings) {
       const off = reading.ts - hour;
       const min = String(Math.floor(off / MINUTE));
       const ms = String(off % MINUTE);

@@ -182,12 +182,13 @@ export function createReadings(cdb: CloudbaseDb) {
         if (repeated.has(i)) return;
         const msgKey = keys[i];
         const own = restamped.has(i) ? item.readings.filter((r) => r.ts !== item.receivedAt) : item.readings;
+        const arrivalReading = !item.timed && own.some((r) => r.ts === item.receivedAt);
         const byHour = new Map<number, Reading[]>();
         for (const r of own) byHour.set(hourOf(r.ts), [...(byHour.get(hourOf(r.ts)) ?? []), r]);
         for (const [hour, readings] of byHour) {
           const key = `${item.deviceId}\n${hour}`;
           const g = groups.get(key) ?? { deviceId: item.deviceId, hour, items: [], itemIndex: [] };
-          g.items.push({ msgKey, receivedAt: item.receivedAt, readings });
+          g.items.push({ msgKey, receivedAt: item.receivedAt, readings, arrivalReading });
           g.itemIndex.push(i);
           groups.set(key, g);
         }

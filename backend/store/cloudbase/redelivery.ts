@@ -1,10 +1,10 @@
 /**
  * Redeliveries the hour documents' own transactions cannot see. A message's key is kept in the
  * hour documents that hold its readings (hour-doc.ts) and checked in the transaction that would
- * store them again. That finds every redelivery whose readings keep their instants — but a reading
- * without an Alink `time` takes the arrival instant (core/alink `decodeValues`), so a message sent at
- * 10:59:59 and redelivered at 11:00:20 (after a reconnect: MQTT 3.1.1 §4.4) brings that reading to
- * an hour that never saw the message.
+ * store them again, so a redelivery is found by the readings it shares with the first delivery.
+ * But a reading without an Alink `time` takes the arrival instant (core/alink `decodeValues`), so
+ * a message sent at 10:59:59 and redelivered at 11:00:20 (after a reconnect: MQTT 3.1.1 §4.4)
+ * brings that reading to an hour that never saw the message.
  *
  * So for an item not `timed` that has a reading at its arrival instant, the hour documents of its
  * arrival window are asked for its key first (an earlier delivery arrived within
@@ -13,12 +13,14 @@
  * document. If the document of an earlier delivery's own arrival hour holds the key, that
  * delivery's arrival-instant reading was stored with it (one transaction), and this one's is
  * dropped. Only that reading: the item's other readings go through their hours' transactions as
- * always, so a batch retried after some of its hours failed still stores the rest.
- * Items repeated within one batch are skipped whole (the first one stores or the call fails).
+ * always, so a batch retried after some of its hours failed still stores the rest, and the
+ * transaction decides about an arrival-instant reading the lookup let through (`mergeIntoHour`:
+ * a key left by a delivery that arrived in another hour does not cover it). Items repeated within
+ * one batch are skipped whole (the first one stores, or the call fails).
  *
  * Not atomic with the writes: deliveries of one message handled out of order, or at the same time,
  * in different hours (webhook requests racing) can store its arrival-instant reading twice; within
- * one hour the document's transaction still decides.
+ * one hour the document's transaction still decides. The other cases left are in docs/cloudbase.md.
  */
 import { MESSAGE_ID_TTL_MS, type ReadingBatchItem } from '../types';
 import type { Doc } from './db';
