@@ -134,7 +134,8 @@ export interface MergeResult {
  * Merges items (in order) into the hour's document. `current` holds at least `n`, `m`, `last`,
  * `ids` and, for every minute the items touch, `r[minute]`; undefined when the document does
  * not exist yet. Vitals of one instant from separate messages merge, the later message winning;
- * a message key seen within `idTtlMs` marks the item a duplicate and it changes nothing.
+ * a message key seen within `idTtlMs` marks the item a duplicate and it changes nothing, except
+ * for an `arrivalReading` the key's earlier delivery did not bring here (it arrived in another hour).
  */
 export function mergeIntoHour(deviceId: string, hour: number, current: Partial<HourDoc> | undefined, items: MergeItem[], idTtlMs: number): MergeResult {
   const r: Record<string, Record<string, Vitals>> = {};
