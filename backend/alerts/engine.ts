@@ -34,6 +34,12 @@ import type { Logger } from '../runtime/deps';
 import type { DeviceStatus, ReadingBatchItem, Store } from '../store/types';
 import type { AlertDelivery } from './delivery';
 
+/** A device's readings in one batch: stored by it (`fresh`), or by an earlier delivery (`again`). */
+interface DeviceReadings {
+  fresh: Reading[];
+  again: Reading[];
+}
+
 /** Measurement interval assumed for a device that never reported its settings (the firmware's default), s. */
 export const DEFAULT_INTERVAL_S = 60;
 
@@ -168,14 +174,18 @@ export function createAlertEngine(opts: AlertEngineOptions) {
     return { state: s };
   }
 
-  /** Evaluates one patient's new readings (of one or more devices); returns the changed condition states to store. */
-  async function evaluatePatient(patientId: string, byDevice: Map<string, Reading[]>, now: number): Promise<Record<string, ConditionState | null>> {
+  /**
+   * Evaluates one patient's readings (of one or more devices): `fresh` ones were stored by this
+   * batch, `again` ones by an earlier delivery (evaluated then unless that evaluation never ran; the
+   * conditions skip what they have seen by its time). Returns the changed condition states to store.
+   */
+  async function evaluatePatient(patientId: string, byDevice: Map<string, DeviceReadings>, now: number): Promise<Record<string, ConditionState | null>> {
     const rules = await rulesOf(patientId);
     const states = await store.conditionStates(patientId);
     const changed: Record<string, ConditionState | null> = {};
     const events: ConditionEvent[] = [];
     const deviceEvents: Array<() => Promise<void>> = [];
-    const all = [...byDevice.values()].flat().sort((a, b) => a.ts - b.ts);
+    const all = [...byDevice.values()].flatMap((d) => [...d.fresh, ...d.again]).sort((a, b) => a.ts - b.ts);
     for (const r of all) {
       const levels = levelsOf(r, rules);
       for (const [kind, lv] of Object.entries(levels) as Array<[VitalAlertKind, { level: number; value: number }]>) {
@@ -187,11 +197,11 @@ export function createAlertEngine(opts: AlertEngineOptions) {
         if (res.event) events.push(res.event);
       }
     }
-    for (const [deviceId, readings] of byDevice) {
+    for (const [deviceId, { fresh, again }] of byDevice) {
       const dk = deviceKey(deviceId);
-      // Any reading ends "no data".
+      // Any new reading ends "no data" (one delivered again says nothing about now).
       const noDataKey = `device:no-data:${dk}`;
-      const newest = readings[readings.length - 1];
+      const newest = fresh[fresh.length - 1];
       if (states[noDataKey]?.active && newest) {
         const last = newest.ts;
         const res = deviceStep(states[noDataKey], false, last, last, () => '');
@@ -203,7 +213,7 @@ export function createAlertEngine(opts: AlertEngineOptions) {
       const sensorKey = `device:check-sensor:${dk}`;
       if (rules.disabled.includes('check-sensor')) continue;
       let st = states[sensorKey] ?? emptyCondition();
-      for (const r of [...readings].sort((a, b) => a.ts - b.ts)) {
+      for (const r of [...fresh, ...again].sort((a, b) => a.ts - b.ts)) {
         if (r.ts <= st.lastTs) continue;
         const invalid = isInvalidPpg(r);
         // Index 1 is the "invalid readings" run (the sensor condition uses one level).
@@ -254,23 +264,32 @@ export function createAlertEngine(opts: AlertEngineOptions) {
   return {
     rulesOf,
 
-    /** After a batch was stored: evaluates the new (not redelivered) readings of bound devices. */
+    /**
+     * After a batch was stored: evaluates the readings of bound devices. Those of a redelivered
+     * item too, except one at its arrival instant (a vital without an Alink `time` is stamped on
+     * arrival, so a redelivery's copy is not a stored reading): an earlier delivery may have stored
+     * them without their evaluation running — a batch whose answer was lost, or on CloudBase one that
+     * failed after some of its device-hours committed — and what a condition has seen it skips by
+     * time (core/alerts `step`), so evaluating them again raises nothing twice.
+     */
     async onReadings(items: ReadingBatchItem[], duplicate: boolean[]): Promise<void> {
-      const byDevice = new Map<string, Reading[]>();
+      const byDevice = new Map<string, DeviceReadings>();
       items.forEach((it, i) => {
-        if (duplicate[i] || !it.readings.length) return;
-        const list = byDevice.get(it.deviceId) ?? [];
-        list.push(...it.readings);
-        byDevice.set(it.deviceId, list);
+        const readings = duplicate[i] ? it.readings.filter((r) => r.ts !== it.receivedAt) : it.readings;
+        if (!readings.length) return;
+        const d = byDevice.get(it.deviceId) ?? { fresh: [], again: [] };
+        (duplicate[i] ? d.again : d.fresh).push(...readings);
+        byDevice.set(it.deviceId, d);
       });
-      const byPatient = new Map<string, Map<string, Reading[]>>();
+      const byPatient = new Map<string, Map<string, DeviceReadings>>();
       for (const [deviceId, readings] of byDevice) {
         const binding = await store.currentBinding(deviceId);
         if (!binding) continue; // nobody to tell
-        const mine = readings.filter((r) => r.ts >= binding.from);
-        if (!mine.length) continue;
-        const m = byPatient.get(binding.patientId) ?? new Map<string, Reading[]>();
-        m.set(deviceId, mine);
+        const mine = (list: Reading[]) => list.filter((r) => r.ts >= binding.from).sort((a, b) => a.ts - b.ts);
+        const own = { fresh: mine(readings.fresh), again: mine(readings.again) };
+        if (!own.fresh.length && !own.again.length) continue;
+        const m = byPatient.get(binding.patientId) ?? new Map<string, DeviceReadings>();
+        m.set(deviceId, own);
         byPatient.set(binding.patientId, m);
       }
       const now = opts.now();

@@ -117,4 +117,60 @@ describe('the alert engine over the CloudBase store', () => {
     expect(server.documents('al_alert_conditions')).toHaveLength(1);
     expect(published.length).toBeGreaterThan(0);
   }, 30_000);
+
+  test('readings a half-failed batch stored are evaluated when it is retried, once', async () => {
+    const store = createCloudbaseStore({
+      env: server.env,
+      secretId: 'test-id',
+      secretKey: 'test-key',
+      serviceUrl: server.serviceUrl,
+      collectionPrefix: 'alh_',
+      keys: testKeys(),
+    });
+    const T0 = Date.UTC(2026, 0, 1);
+    const log = createMemoryLogger();
+    const published: string[] = [];
+    const delivery = createAlertDelivery({
+      store,
+      log,
+      publish: async (t) => void published.push(t),
+      sender: createLoggingWechatSender(log),
+      config: { templateId: 'tmpl1' },
+    });
+    const engine = createAlertEngine({ store, now: () => T0 + 120_000, log, delivery });
+    const owner = await store.userForOpenid('o-half', 'owner', T0);
+    await store.createPatient({ id: 'p1', name: 'P', sex: 'female', notes: '', createdAt: T0 }, owner.id);
+    const bed = await store.createDevice({ productKey: 'pk0000test1', deviceName: 'bed-a', secret: 's3cret-value', bindCode: 'ABCDEF1234' }, T0);
+    const other = await store.createDevice({ productKey: 'pk0000test1', deviceName: 'bed-b', secret: 's3cret-value', bindCode: 'ABCDEF1235' }, T0);
+    await store.bindDevice(bed.id, 'p1', owner.id, T0);
+    // A minute of SpO2 at 85 % from the bound bed, and a message of another device in the same batch.
+    const items = [
+      {
+        deviceId: bed.id,
+        msgId: 'a1',
+        fingerprint: 'fa',
+        receivedAt: T0 + 60_000,
+        timed: true,
+        readings: Array.from({ length: 6 }, (_, i) => ({ ts: T0 + i * 10_000, spo2: 85 })),
+      },
+      { deviceId: other.id, msgId: 'b1', fingerprint: 'fb', receivedAt: T0 + 60_000, timed: true, readings: [{ ts: T0 + 1000, heartRate: 70 }] },
+    ];
+    /** As ingest does: store, then evaluate. */
+    const ingest = async () => engine.onReadings(items, (await store.appendReadings(items)).duplicate);
+    // The bed's device-hour commits, the other device's fails: the call fails and evaluates nothing.
+    server.failRequests('database.startTransaction', { skip: 1 });
+    await expect(ingest()).rejects.toThrow(/injected failure/);
+    expect(await store.countReadings([{ deviceId: bed.id, from: T0, to: T0 + 3_600_000 }], 100)).toBe(6);
+    expect(await store.activeAlerts('p1')).toEqual([]);
+    // The retry finds the bed's message stored (a duplicate) and still evaluates its readings.
+    await ingest();
+    const [alert] = await store.activeAlerts('p1');
+    expect(alert).toMatchObject({ kind: 'spo2', severity: 'urgent', startedAt: T0 });
+    const sent = published.length;
+    // Delivered again later: the conditions have seen these readings; nothing more happens.
+    await ingest();
+    expect((await store.activeAlerts('p1')).map((a) => a.id)).toEqual([alert!.id]);
+    expect(published).toHaveLength(sent);
+    expect((await store.getAlert(alert!.id))?.deliveries).toEqual(alert!.deliveries);
+  }, 30_000);
 });
