@@ -3,9 +3,14 @@
  *
  *   bindings { _id: "{pk}:{dn}:{from}", deviceId, patientId, from, to (null while bound), boundBy }
  *
- * Binding closes the open binding and opens a new one: two writes, not one transaction. A failure
- * between them leaves the device unbound (the owner binds again); two owners binding the same
- * device at the same instant can both leave an open binding, and the later one counts.
+ * Binding closes the open binding, opens a new one, and closes any older one still open: writes
+ * that are not one transaction (CloudBase transactions hold single-document operations only). A
+ * failure after the first leaves the device unbound (the owner binds again; the caller tells the
+ * old patient's family either way). Two binds racing (a second tap after a timeout, or two owners
+ * at once) can still leave two open bindings of one device; the later one counts everywhere: as the
+ * device's current binding, and an older open one is read as ended where the later one begins, so
+ * a patient's history never holds a reading twice or another patient's, and a family sees the
+ * device only while its patient's binding is the latest.
  */
 import type { BindingRecord } from '../types';
 import { allWhere, type CloudbaseDb, type CollectionRef, type Doc, must } from './db';
@@ -24,12 +29,13 @@ export function createBindings(cdb: CloudbaseDb) {
   const bindings = () => db.collection(cdb.name('bindings'));
   const members = () => db.collection(cdb.name('members'));
   const open = (deviceId: string) => ({ deviceId, to: _.eq(null) });
+  const openOf = async (deviceId: string): Promise<BindingRecord[]> => (await all(bindings, open(deviceId))).map(toBinding);
+  const latestOf = (list: BindingRecord[]): BindingRecord | undefined =>
+    list.reduce<BindingRecord | undefined>((a, b) => (!a || b.from > a.from ? b : a), undefined);
 
   return {
     async current(deviceId: string): Promise<BindingRecord | undefined> {
-      const found = await all(bindings, open(deviceId));
-      const latest = found.sort((a, b) => (b.from as number) - (a.from as number))[0];
-      return latest ? toBinding(latest) : undefined;
+      return latestOf(await openOf(deviceId));
     },
     /** Open bindings, the latest per device (two owners binding at once can leave two open). */
     async allCurrent(): Promise<BindingRecord[]> {
@@ -44,21 +50,47 @@ export function createBindings(cdb: CloudbaseDb) {
       must(await cdb.run(() => bindings().where(open(deviceId)).update({ to: at })));
       // set() on a stable id: a retried bind rewrites the same binding instead of adding another.
       must(await cdb.run(() => bindings().doc(bindingKey(deviceId, at)).set({ deviceId, patientId, from: at, to: null, boundBy: userId })));
+      // A bind racing this one may have opened its binding between the two writes above.
+      must(
+        await cdb.run(() =>
+          bindings()
+            .where({ ...open(deviceId), from: _.lt(at) })
+            .update({ to: at }),
+        ),
+      );
     },
     async unbind(deviceId: string, at: number): Promise<boolean> {
       const res = must(await cdb.run(() => bindings().where(open(deviceId)).update({ to: at })));
       return ((res as { updated?: number }).updated ?? 0) > 0;
     },
     async ofPatient(patientId: string): Promise<BindingRecord[]> {
-      return (await all(bindings, { patientId })).map(toBinding).sort((a, b) => a.from - b.from);
+      const own = (await all(bindings, { patientId })).map(toBinding);
+      const out: BindingRecord[] = [];
+      for (const b of own) {
+        if (b.to !== undefined) {
+          out.push(b);
+          continue;
+        }
+        // Open: ended where a later open binding of the device begins (left by a race).
+        const later = (await openOf(b.deviceId)).filter((o) => o.from > b.from).map((o) => o.from);
+        out.push(later.length ? { ...b, to: Math.min(...later) } : b);
+      }
+      return out.sort((a, b) => a.from - b.from);
     },
     async devicesOfUser(userId: string): Promise<string[]> {
-      const patientIds = (await all(members, { userId })).map((m) => m.patientId as string);
+      const patientIds = new Set((await all(members, { userId })).map((m) => m.patientId as string));
       const ids = new Set<string>();
-      for (let i = 0; i < patientIds.length; i += 100) {
-        for (const b of await all(bindings, { patientId: _.in(patientIds.slice(i, i + 100)), to: _.eq(null) })) ids.add(b.deviceId as string);
+      const list = [...patientIds];
+      for (let i = 0; i < list.length; i += 100) {
+        for (const b of await all(bindings, { patientId: _.in(list.slice(i, i + 100)), to: _.eq(null) })) ids.add(b.deviceId as string);
       }
-      return [...ids].sort();
+      // Only where the latest open binding is to one of this person's patients.
+      const mine: string[] = [];
+      for (const id of ids) {
+        const latest = latestOf(await openOf(id));
+        if (latest && patientIds.has(latest.patientId)) mine.push(id);
+      }
+      return mine.sort();
     },
   };
 }

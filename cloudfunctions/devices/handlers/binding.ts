@@ -32,7 +32,14 @@ export const bind = typed(contract.bind, async ({ input, caller, deps }) => {
     return err(ErrorCode.Conflict, 'this device is bound to another patient; its owner must unbind it first');
   }
   const now = deps.now();
-  await deps.store.bindDevice(device.id, patientId, user.id, now);
+  try {
+    await deps.store.bindDevice(device.id, patientId, user.id, now);
+  } catch (e) {
+    // On CloudBase a bind that failed half-way may have ended the old binding already (two writes,
+    // backend/store/cloudbase/bindings.ts): its patient's family re-check what they may see anyway.
+    if (current) await notifyMembers(deps, current.patientId).catch(() => undefined);
+    throw e;
+  }
   if (current) await notifyMembers(deps, current.patientId);
   return ok({ deviceId: device.id, patientId, since: now });
 });
