@@ -111,6 +111,44 @@ describe('CloudBase adapter', () => {
     }
   }
 
+  describe('an invite whose redemption failed half-way', () => {
+    const DAY = 86_400_000;
+    async function setUp(prefix: string) {
+      const store = open(prefix);
+      const owner = await store.userForOpenid('o-owner', 'Owner', T0);
+      const family = await store.userForOpenid('o-family', 'Family', T0);
+      await store.createPatient({ id: 'p1', name: 'P', sex: 'female', notes: '', createdAt: T0 }, owner.id);
+      await store.createInvite({ code: 'JOIN000001', patientId: 'p1', createdBy: owner.id, createdAt: T0, expiresAt: T0 + 7 * DAY });
+      return { store, family };
+    }
+
+    test('never re-admits the person once removed (the invite was not yet marked as joined)', async () => {
+      const { store, family } = await setUp('inv1_');
+      // Taken, member added, then marking the invite fails.
+      server.failRequests('database.modifyDocument', { skip: 1 });
+      await expect(store.redeemInvite('JOIN000001', family.id, T0)).rejects.toThrow(/injected failure/);
+      expect(await store.roleOf('p1', family.id)).toBe('family');
+      expect(await store.removeMember('p1', family.id)).toBe(true);
+      for (const at of [T0 + 60_000, T0 + 8 * DAY]) expect(await store.redeemInvite('JOIN000001', family.id, at)).toEqual({ outcome: 'used' });
+      expect(await store.roleOf('p1', family.id)).toBeUndefined();
+    });
+
+    test('is finished by redeeming again while valid, but not long after it expired', async () => {
+      for (const [prefix, at, outcome] of [
+        ['inv2_', T0 + DAY, 'joined'],
+        ['inv3_', T0 + 8 * DAY, 'used'],
+      ] as const) {
+        const { store, family } = await setUp(prefix);
+        // Taken, then adding the member fails.
+        server.failRequests('database.insertDocument');
+        await expect(store.redeemInvite('JOIN000001', family.id, T0)).rejects.toThrow(/injected failure/);
+        expect(await store.roleOf('p1', family.id)).toBeUndefined();
+        expect((await store.redeemInvite('JOIN000001', family.id, at)).outcome).toBe(outcome);
+        expect(await store.roleOf('p1', family.id)).toBe(outcome === 'joined' ? 'family' : undefined);
+      }
+    });
+  });
+
   test('writers racing for one device-hour all succeed (conflicts are retried)', async () => {
     const store = open('race_');
     await store.createDevice({ productKey: 'pk0000test1', deviceName: 'bed-1', secret: 's3cret-value', bindCode: 'ABCDEF1234' }, T0);

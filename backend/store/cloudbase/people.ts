@@ -48,6 +48,8 @@ function toPatient(d: Doc): PatientRecord {
 
 /** CloudBase `_.in` takes a bounded list; ask in chunks. */
 const IN_CHUNK = 100;
+/** How long after taking an invite a failed redemption may still be finished once the invite expired, ms. */
+const FINISH_GRACE_MS = 3_600_000;
 function chunks<T>(xs: T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += IN_CHUNK) out.push(xs.slice(i, i + IN_CHUNK));
@@ -237,6 +239,9 @@ export function createPeople(cdb: CloudbaseDb, keys: SecretKeys) {
         .sort((a, b) => (a.role === b.role ? a.since - b.since : a.role === 'owner' ? -1 : 1));
     },
     async removeMember(patientId: string, userId: string): Promise<boolean> {
+      // The invites they joined with are spent for good first: the finishing path below (a
+      // redemption whose last write failed) must never re-admit someone removed since.
+      must(await cdb.run(() => invites().where({ patientId, redeemedBy: userId }).update({ joined: true })));
       const res = must(
         await cdb.run(() =>
           members()
@@ -261,7 +266,8 @@ export function createPeople(cdb: CloudbaseDb, keys: SecretKeys) {
     /**
      * The invite is taken with one conditional update (only while unredeemed), so two people racing
      * for one code cannot both join. If joining then fails, the same person redeeming again
-     * finishes it instead of finding the code used; once joined, the code is used for good.
+     * finishes it instead of finding the code used — while the invite is valid, or within
+     * `FINISH_GRACE_MS` of taking it; once joined (or removed), the code is used for good.
      */
     async redeemInvite(plainCode: string, userId: string, now: number): Promise<{ outcome: RedeemOutcome; patientId?: string }> {
       const inv = await findInvite(plainCode);
@@ -271,7 +277,7 @@ export function createPeople(cdb: CloudbaseDb, keys: SecretKeys) {
       if (inv.redeemedBy !== null && inv.redeemedBy !== undefined) {
         // Finishing a redemption that failed half-way (the invite taken, the member not added) —
         // never re-admitting someone who joined with it and was removed since.
-        if (inv.redeemedBy === userId && inv.joined !== true) {
+        if (inv.redeemedBy === userId && inv.joined !== true && (now < (inv.expiresAt as number) || now - (inv.redeemedAt as number) <= FINISH_GRACE_MS)) {
           await join(code, patientId, userId, inv.redeemedAt as number);
           return { outcome: 'joined', patientId };
         }
