@@ -149,6 +149,30 @@ describe('CloudBase adapter', () => {
     });
   });
 
+  test('a plain-text (older) device document converted on a login does not undo a secret rotated meanwhile', async () => {
+    const store = open('plain_');
+    await store.ensureCollections();
+    await store.cloudbase.db.collection(store.cloudbase.name('devices')).add({
+      _id: 'pk0000test1:bed-1',
+      deviceId: id,
+      productKey: 'pk0000test1',
+      deviceName: 'bed-1',
+      secret: 'old-secret-1',
+      label: '',
+      loginPolicy: 'compat',
+      createdAt: T0,
+      bindCode: 'ABCDEF1234',
+      online: false,
+      presenceAt: null,
+    });
+    // The operator rotates the leaked secret while the device's login reads (and converts) its record.
+    const [, login] = await Promise.all([store.setDeviceSecret(id, 'new-secret-2'), store.getDevice(id)]);
+    expect(['old-secret-1', 'new-secret-2']).toContain(login?.secret);
+    expect((await store.getDevice(id))?.secret).toBe('new-secret-2');
+    // Nothing is left in plain text (converted on the next read, with nothing racing it).
+    expect(JSON.stringify(server.documents('plain_devices'))).not.toMatch(/old-secret-1|new-secret-2|ABCDEF1234/);
+  });
+
   test('writers racing for one device-hour all succeed (conflicts are retried)', async () => {
     const store = open('race_');
     await store.createDevice({ productKey: 'pk0000test1', deviceName: 'bed-1', secret: 's3cret-value', bindCode: 'ABCDEF1234' }, T0);

@@ -65,10 +65,12 @@ export function createDevices(cdb: CloudbaseDb, keys: SecretKeys, perDevice: (id
     const stored = d.secret as string;
     const secret = keys.keyIdOf(stored) ? keys.open(stored, id) : stored;
     if (!keys.keyIdOf(stored) || (typeof d.bindCode === 'string' && !keys.keyIdOf(d.bindCode))) {
+      // Only if the document still holds what was read: a secret rotated meanwhile
+      // (setDeviceSecret) must not be overwritten with the old one sealed.
       must(
         await cdb.run(() =>
           devices()
-            .doc(d._id as string)
+            .where({ _id: d._id as string, secret: stored, bindCode: d.bindCode ?? null })
             .update(resealPatch(d)),
         ),
       );
