@@ -93,7 +93,11 @@ export interface DeviceStatus {
   /** Last presence change (connect or disconnect), if any. */
   presenceAt?: number;
   lastReading?: Reading;
-  /** Readings stored for this device. */
+  /**
+   * Readings stored for this device. As a patient's family sees it (`devices.mine`,
+   * `patients.get`): since the device was bound to that patient, up to 10 000, and `lastReading`
+   * only from then on (backend/runtime/access.ts `statusSince`).
+   */
   readings: number;
   /** Bad messages counted per kind. */
   rejections: Partial<Record<RejectKind, number>>;

@@ -2,7 +2,7 @@
 import { err, ErrorCode, ok } from '../../../core';
 import { patients as contract } from '../../../core/api/contract/patients';
 import { newId } from '../../../backend/ids';
-import { ANY_ROLE, OWNER, requireRole } from '../../../backend/runtime/access';
+import { ANY_ROLE, OWNER, requireRole, statusSince } from '../../../backend/runtime/access';
 import { typed } from '../../../backend/runtime/handler';
 import { requireUser } from '../../../backend/runtime/users';
 import { readProfile } from '../profile';
@@ -33,7 +33,14 @@ export const get = typed(contract.get, async ({ input, caller, deps }) => {
   const [patient, members, bindings] = await Promise.all([deps.store.getPatient(id), deps.store.members(id), deps.store.bindingsOfPatient(id)]);
   // Removed between the role check and the read.
   if (!patient) return err(ErrorCode.NotFound, `no patient ${id}`);
-  const devices = await Promise.all(bindings.filter((b) => b.to === undefined).map((b) => deps.store.deviceStatus(b.deviceId)));
+  const devices = await Promise.all(
+    bindings
+      .filter((b) => b.to === undefined)
+      .map(async (b) => {
+        const status = await deps.store.deviceStatus(b.deviceId);
+        return status && statusSince(deps, status, b.from);
+      }),
+  );
   return ok({ ...patient, role, members, devices: devices.filter((d) => d !== undefined) });
 });
 
