@@ -5,7 +5,7 @@
  * the HTTP access service, locally by the function host. Configure EMQX with the shared secret as
  * `Authorization: Bearer <secret>` (docs/deploy.md):
  *
- *   POST /mqtt/auth  {"clientid", "username", "password", "peerhost"?} → {"result": "allow" | "deny", "is_superuser": false}
+ *   POST /mqtt/auth  {"clientid", "username", "password", "peerhost"?} → {"result": "allow" | "deny", "is_superuser": false, "expire_at"?}
  *   POST /mqtt/acl   {"clientid", "username", "topic", "action"}    → {"result": "allow" | "deny"}
  *
  * `action` is `publish` or `subscribe` (EMQX placeholders ${clientid}, ${username}, ${password},
@@ -22,7 +22,12 @@ export function createMqttAuthEndpoints(policy: MqttPolicy) {
       if (body.clientid === undefined) return { result: 'deny', is_superuser: false };
       // `peerhost` (EMQX's ${peerhost}), when sent, lets failed logins back off per source address.
       const login = await policy.authenticate(body.clientid, body.username, body.password, body.peerhost);
-      return { result: login.ok ? 'allow' : 'deny', is_superuser: false };
+      if (!login.ok) return { result: 'deny', is_superuser: false };
+      // A person's connection ends with their credentials (≤ 1 hour): EMQX disconnects the client at
+      // `expire_at`, Unix seconds (EMQX 5 HTTP authentication, "expire_at" in the response body), so
+      // access lost while the broker could not be told (a failed kick) ends within the hour too.
+      const expiresAt = login.identity.kind === 'user' ? login.identity.expiresAt : undefined;
+      return { result: 'allow', is_superuser: false, ...(expiresAt !== undefined ? { expire_at: Math.floor(expiresAt / 1000) } : {}) };
     },
     async acl(body: AclRequest): Promise<AclAnswer> {
       const { username, topic } = body;

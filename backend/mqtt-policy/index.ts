@@ -11,7 +11,8 @@ import type { Store } from '../store/types';
 import { createUserCredentials, patientTopics, readableTopics } from './user-credentials';
 
 /** A person's identity carries the local sign-in session their credentials came from, if any. */
-export type MqttIdentity = { kind: 'device'; device: AuthenticatedDevice } | { kind: 'user'; userId: string; sessionId?: string };
+/** A person's `expiresAt` (ms) is their credentials' end: a production broker disconnects them then. */
+export type MqttIdentity = { kind: 'device'; device: AuthenticatedDevice } | { kind: 'user'; userId: string; sessionId?: string; expiresAt?: number };
 
 /** No limit on attempts as such (only failures count). */
 const UNTHROTTLED = { burst: Number.MAX_SAFE_INTEGER, perMinute: Number.MAX_SAFE_INTEGER };

@@ -46,11 +46,15 @@ export function createUserCredentials(secret: string, ttlMs = REALTIME_TTL_MS) {
       };
     },
     /** Who a CONNECT stands for (user, sign-in session), or undefined; only for `user:` usernames. */
-    verify(username: string, password: string | undefined, now: number): { userId: string; sessionId?: string } | undefined {
+    verify(username: string, password: string | undefined, now: number): { userId: string; sessionId?: string; expiresAt: number } | undefined {
       if (!username.startsWith(USERNAME_PREFIX) || !password) return undefined;
       const check = signer.verify(password, 'mqtt', now);
       if (!check.ok || `${USERNAME_PREFIX}${check.claims.sub}` !== username) return undefined;
-      return { userId: check.claims.sub, ...(typeof check.claims.sid === 'string' ? { sessionId: check.claims.sid } : {}) };
+      return {
+        userId: check.claims.sub,
+        expiresAt: check.claims.exp,
+        ...(typeof check.claims.sid === 'string' ? { sessionId: check.claims.sid } : {}),
+      };
     },
     /** Whether a client id is one this user's credentials name: `{userId}.{1–32 letters/digits}`. */
     ownsClientId: (userId: string, clientId: string) => clientId.startsWith(`${userId}.`) && /^[A-Za-z0-9]{1,32}$/.test(clientId.slice(userId.length + 1)),

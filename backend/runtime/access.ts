@@ -61,7 +61,8 @@ export function controlSince(state: DeviceState, audit: AuditEntry[], patientId:
 /**
  * These users' access changed (removed from a family, device unbound): the broker must drop what
  * they may no longer read. The change is already stored and stands if the broker cannot be told;
- * that is logged, and their real-time credentials still expire within the hour.
+ * that is logged, new subscriptions are refused, and an open connection ends with its credentials
+ * within the hour (EMQX disconnects at the `expire_at` of `/mqtt/auth`; docs/security.md).
  */
 export async function accessChanged(deps: FunctionDeps, userIds: string[]): Promise<void> {
   try {

@@ -40,8 +40,15 @@ describe('MQTT HTTP auth endpoints', () => {
     expect((await auth({ ...login, password: login.password.slice(0, -1) + (login.password.endsWith('0') ? '1' : '0') })).body.result).toBe('deny');
 
     const token = (await fn('auth', { action: 'login', code: 'alice' })).token as string;
-    const creds = (await fn('realtime', { action: 'credentials' }, token)) as unknown as { clientId: string; username: string; password: string };
-    expect((await auth(creds)).body.result).toBe('allow');
+    const creds = (await fn('realtime', { action: 'credentials' }, token)) as unknown as {
+      clientId: string;
+      username: string;
+      password: string;
+      expiresAt: number;
+    };
+    // A person's answer carries the credentials' end (EMQX disconnects the client then); a device's none.
+    expect((await auth(creds)).body).toEqual({ result: 'allow', is_superuser: false, expire_at: Math.floor(creds.expiresAt / 1000) });
+    expect(creds.expiresAt - Date.now()).toBeLessThanOrEqual(3_600_000);
     expect((await auth({ ...creds, password: 'x.y' })).body.result).toBe('deny');
   });
 

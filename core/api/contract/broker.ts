@@ -33,6 +33,8 @@ export type AclRequest = v.InferOutput<typeof aclRequest>;
 export interface AuthAnswer {
   result: 'allow' | 'deny';
   is_superuser: false;
+  /** A person's login: when their credentials expire, Unix seconds (EMQX disconnects the client then). */
+  expire_at?: number;
 }
 /** EMQX's HTTP authorizer answer. */
 export interface AclAnswer {
