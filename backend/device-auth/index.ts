@@ -48,7 +48,6 @@ export interface DeviceAuthOptions {
 
 export function createDeviceAuth(opts: DeviceAuthOptions) {
   const maxSkew = opts.maxSkewMs ?? 10 * 60_000;
-  const lastStrictTs = new Map<string, number>();
 
   async function authenticate(clientId: string, username: string | undefined, password: string | undefined): Promise<DeviceLogin> {
     const cid = parseClientId(clientId);
@@ -72,8 +71,9 @@ export function createDeviceAuth(opts: DeviceAuthOptions) {
     if (device.loginPolicy === 'strict') {
       const ts = Number(timestamp);
       const now = opts.now();
-      const last = lastStrictTs.get(deviceId) ?? 0;
-      if (timestamp === undefined || Math.abs(now - ts) > maxSkew || ts <= last) {
+      // Fresh (within the skew) and never used before: taken in the store, so a replay is refused
+      // by any process and after a restart.
+      if (timestamp === undefined || !Number.isSafeInteger(ts) || Math.abs(now - ts) > maxSkew || !(await opts.store.claimLoginTimestamp(deviceId, ts))) {
         return {
           ok: false,
           returnCode: ConnackCode.NotAuthorized,
@@ -81,7 +81,6 @@ export function createDeviceAuth(opts: DeviceAuthOptions) {
           message: `${deviceId} uses strict login: timestamp must be current wall-clock ms and never reused`,
         };
       }
-      lastStrictTs.set(deviceId, ts);
     }
     return { ok: true, device: { deviceId, productKey, deviceName } };
   }

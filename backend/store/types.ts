@@ -351,6 +351,12 @@ export interface Store extends PeopleStore, ControlStore, AlertStore {
   /** Replaces the device's login secret (rotation). False when there is no such device. */
   setDeviceSecret(id: string, secret: string): Promise<boolean>;
   /**
+   * Takes a `strict` device's login timestamp, atomically: true only if it is later than every
+   * one taken before for this device, so a captured login cannot be replayed — also where each
+   * login check runs in a fresh process (CloudBase functions behind EMQX). False for no such device.
+   */
+  claimLoginTimestamp(id: string, ts: number): Promise<boolean>;
+  /**
    * Appends readings, idempotent and retry-safe — the guarantee every adapter keeps:
    * - a redelivered message (same device, `msgId` and `fingerprint` within 24 h) changes nothing
    *   and is reported as a duplicate; vitals of one instant from separate messages merge;

@@ -32,6 +32,23 @@ export function runDeviceAdminContract(store: () => Store): void {
       expect(await store().deviceDisabledAt(d.id)).toBeUndefined();
     });
 
+    test('a strict login timestamp is taken once, and only if later than every one taken before', async () => {
+      const d = await store().createDevice(device('strict-1'), 1000);
+      const other = await store().createDevice(device('strict-2'), 1000);
+      const T = 1_767_225_600_000;
+      expect(await store().claimLoginTimestamp(d.id, T)).toBe(true);
+      expect(await store().claimLoginTimestamp(d.id, T)).toBe(false); // a replay
+      expect(await store().claimLoginTimestamp(d.id, T - 1)).toBe(false); // older
+      expect(await store().claimLoginTimestamp(other.id, T)).toBe(true); // each device its own
+      expect(await store().claimLoginTimestamp(d.id, T + 1)).toBe(true);
+      // Racing claims of one timestamp: exactly one is taken.
+      const raced = await Promise.all([0, 1, 2, 3].map(() => store().claimLoginTimestamp(d.id, T + 50)));
+      expect(raced.filter(Boolean)).toHaveLength(1);
+      expect(await store().claimLoginTimestamp('pk0000test1/nobody-strict', T)).toBe(false);
+      // The rest of the device is untouched.
+      expect(await store().getDevice(d.id)).toMatchObject({ secret: 'first-secret', label: '' });
+    });
+
     test('existingDevices: the registered ones among many ids, over more than one query page', async () => {
       const a = await store().createDevice(device('exists-a'), 1000);
       const b = await store().createDevice(device('exists-b'), 1000);

@@ -62,6 +62,7 @@ export function createCloudbaseStore(opts: CloudbaseStoreOptions & { keys: Secre
     setDeviceDisabled: open(deviceAdmin.setDisabled),
     deviceDisabledAt: open(deviceAdmin.disabledAt),
     setDeviceSecret: open(deviceAdmin.setSecret),
+    claimLoginTimestamp: open(deviceAdmin.claimLoginTimestamp),
     appendReadings: open(readings.append),
     applyPresence: open(devices.applyPresence),
     resetPresence: open(devices.resetPresence),

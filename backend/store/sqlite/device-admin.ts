@@ -1,4 +1,4 @@
-/** Operators' device actions on SQLite: disabling a device's logins and rotating its secret. */
+/** Operators' device actions on SQLite: disabling a device's logins and rotating its secret; strict logins' timestamps. */
 import { deviceIdOf, parseDeviceId } from '../../../core/alink';
 import type { SecretKeys } from '../../secret-box';
 import type { Db } from './database';
@@ -9,6 +9,9 @@ export function createDeviceAdmin(db: Db, keys: SecretKeys) {
     enable: db.prepare('UPDATE devices SET disabled_at = NULL WHERE product_key = ? AND device_name = ?'),
     disabledAt: db.prepare('SELECT disabled_at FROM devices WHERE product_key = ? AND device_name = ?'),
     secret: db.prepare('UPDATE devices SET secret = ? WHERE product_key = ? AND device_name = ?'),
+    // One statement: taken (a row written) only if later than the last one.
+    claim: db.prepare(`INSERT INTO device_logins (device_id, last_ts) SELECT id, ? FROM devices WHERE product_key = ? AND device_name = ?
+      ON CONFLICT (device_id) DO UPDATE SET last_ts = excluded.last_ts WHERE excluded.last_ts > last_ts`),
   };
   return {
     setDisabled(id: string, disabled: boolean, at: number): boolean {
@@ -21,6 +24,10 @@ export function createDeviceAdmin(db: Db, keys: SecretKeys) {
       const k = parseDeviceId(id);
       const row = k ? (q.disabledAt.get(k.productKey, k.deviceName) as { disabled_at: number | null } | undefined) : undefined;
       return row?.disabled_at ?? undefined;
+    },
+    claimLoginTimestamp(id: string, ts: number): boolean {
+      const k = parseDeviceId(id);
+      return k ? q.claim.run(ts, k.productKey, k.deviceName).changes > 0 : false;
     },
     setSecret(id: string, secret: string): boolean {
       const k = parseDeviceId(id);

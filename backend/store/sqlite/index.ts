@@ -88,6 +88,7 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
     setDeviceDisabled: lift(deviceAdmin.setDisabled),
     deviceDisabledAt: lift(deviceAdmin.disabledAt),
     setDeviceSecret: lift(deviceAdmin.setSecret),
+    claimLoginTimestamp: lift(deviceAdmin.claimLoginTimestamp),
     appendReadings: lift(readings.append),
     applyPresence: lift(db.transaction((events: Parameters<Store['applyPresence']>[0]) => devices.applyPresence(events, devices.rowId))),
     resetPresence: lift(devices.resetPresence),

@@ -348,4 +348,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE readings ADD COLUMN msg_key INTEGER;
     `,
   },
+  {
+    version: 14,
+    name: 'the last login timestamp taken per strict device',
+    sql: `
+      -- A strict device's login timestamp is single-use (docs/protocol.md, freshness and replay);
+      -- kept here, not in the login checker's memory, so it holds across restarts and processes.
+      CREATE TABLE device_logins (
+        device_id INTEGER PRIMARY KEY REFERENCES devices (id),
+        last_ts INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -1,0 +1,49 @@
+/**
+ * A `strict` device's login timestamp is single-use on CloudBase too, where every EMQX login check
+ * (`POST /mqtt/auth` through CloudBase's HTTP access service) runs in a fresh invocation of the
+ * `broker` function: the timestamp is taken in the store (`claimLoginTimestamp`), not in the
+ * checker's memory. The function as deployed (SCF environment, store on the stand-in).
+ */
+import { buildLogin } from '../../core/alink';
+import { createCloudbaseStore } from '../../backend/store/cloudbase';
+import { type CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
+import { scfEnvironment, withEnv } from './scf';
+import { testKeys } from '../helpers/secret-keys';
+
+type Main = (event: unknown, context?: unknown) => Promise<unknown>;
+const HOOK = 'hook-secret-0123456789abcdef0123456789';
+let cloudbase: CloudbaseServer;
+let main: Main;
+
+beforeAll(async () => {
+  cloudbase = await startCloudbaseServer();
+  main = require('../../cloudfunctions/broker/index.ts').main;
+}, 60_000);
+afterAll(async () => {
+  await cloudbase?.close();
+});
+
+/** EMQX → CloudBase HTTP access → `broker`, one invocation per call. */
+async function auth(login: { clientId: string; username: string; password: string }): Promise<string> {
+  const env = { ...scfEnvironment(cloudbase), REALTIME_SECRET: 'realtime-secret-0123456789abcdef012345', BROKER_HOOK_SECRET: HOOK };
+  const body = JSON.stringify({ clientid: login.clientId, username: login.username, password: login.password });
+  const ev = { path: '/mqtt/auth', httpMethod: 'POST', headers: { authorization: `Bearer ${HOOK}` }, body };
+  const r = (await withEnv(env, () => main(ev, { request_id: 'r' }))) as { body: string };
+  return (JSON.parse(r.body) as { result: string }).result;
+}
+
+test('a captured strict login cannot be replayed, however many invocations check it', async () => {
+  const store = createCloudbaseStore({ env: cloudbase.env, secretId: 'x', secretKey: 'y', serviceUrl: cloudbase.serviceUrl, keys: testKeys() });
+  const strict = { productKey: 'pkStrict01', deviceName: 'bed-strict', deviceSecret: 'strict-secret-0123456789' };
+  await store.createDevice(
+    { productKey: strict.productKey, deviceName: strict.deviceName, secret: strict.deviceSecret, bindCode: 'STR1CT0001', loginPolicy: 'strict' },
+    Date.now(),
+  );
+  const t = Date.now();
+  const captured = buildLogin(strict, { timestamp: t, secureMode: 2 });
+  expect(await auth(captured)).toBe('allow');
+  expect([await auth(captured), await auth(captured)]).toEqual(['deny', 'deny']);
+  // An older timestamp is refused; the device's next login, with a later one, is not.
+  expect(await auth(buildLogin(strict, { timestamp: t - 1000, secureMode: 2 }))).toBe('deny');
+  expect(await auth(buildLogin(strict, { timestamp: t + 1, secureMode: 2 }))).toBe('allow');
+});
