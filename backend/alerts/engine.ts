@@ -191,7 +191,11 @@ export function createAlertEngine(opts: AlertEngineOptions) {
       for (const [kind, lv] of Object.entries(levels) as Array<[VitalAlertKind, { level: number; value: number }]>) {
         if (rules.disabled.includes(kind)) continue;
         const key = `vital:${kind}`;
-        const res = step(states[key] ?? emptyCondition(), kind, r.ts, lv.level, lv.value, rules, (from) => alertIdOf(patientId, key, from));
+        const before = states[key] ?? emptyCondition();
+        const res = step(before, kind, r.ts, lv.level, lv.value, rules, (from) => alertIdOf(patientId, key, from));
+        // Only what a reading moved is written back: a reading seen before (a redelivery) changes
+        // nothing, so it cannot overwrite what a batch evaluated meanwhile has written.
+        if (res.state === before) continue;
         states[key] = res.state;
         changed[key] = res.state;
         if (res.event) events.push(res.event);
@@ -212,7 +216,8 @@ export function createAlertEngine(opts: AlertEngineOptions) {
       // A long stretch of readings whose heart rate and SpO2 the device withheld: check the sensor.
       const sensorKey = `device:check-sensor:${dk}`;
       if (rules.disabled.includes('check-sensor')) continue;
-      let st = states[sensorKey] ?? emptyCondition();
+      const sensorBefore = states[sensorKey] ?? emptyCondition();
+      let st = sensorBefore;
       for (const r of [...fresh, ...again].sort((a, b) => a.ts - b.ts)) {
         if (r.ts <= st.lastTs) continue;
         const invalid = isInvalidPpg(r);
@@ -248,6 +253,7 @@ export function createAlertEngine(opts: AlertEngineOptions) {
           deviceEvents.push(() => resolve(id, now, `valid readings again at ${new Date(at).toISOString()}`));
         }
       }
+      if (st === sensorBefore) continue;
       states[sensorKey] = st;
       changed[sensorKey] = st;
     }
@@ -294,9 +300,12 @@ export function createAlertEngine(opts: AlertEngineOptions) {
       }
       const now = opts.now();
       const updates: Record<string, Record<string, ConditionState | null>> = {};
-      for (const [patientId, m] of byPatient) updates[patientId] = await evaluatePatient(patientId, m, now);
+      for (const [patientId, m] of byPatient) {
+        const changed = await evaluatePatient(patientId, m, now);
+        if (Object.keys(changed).length) updates[patientId] = changed;
+      }
       // One write for the whole batch (one SQLite transaction).
-      if (byPatient.size) await store.putConditionStates(updates);
+      if (Object.keys(updates).length) await store.putConditionStates(updates);
     },
 
     /**

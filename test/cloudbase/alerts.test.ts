@@ -173,4 +173,60 @@ describe('the alert engine over the CloudBase store', () => {
     expect(published).toHaveLength(sent);
     expect((await store.getAlert(alert!.id))?.deliveries).toEqual(alert!.deliveries);
   }, 30_000);
+
+  test('a redelivery evaluated while a fresh batch raises an alert does not undo it', async () => {
+    const real = createCloudbaseStore({
+      env: server.env,
+      secretId: 'test-id',
+      secretKey: 'test-key',
+      serviceUrl: server.serviceUrl,
+      collectionPrefix: 'alr_',
+      keys: testKeys(),
+    });
+    // The real store, with one read of the condition states held back on request (a slow call).
+    let hold: Promise<void> | undefined;
+    const store = {
+      ...real,
+      conditionStates: async (patientId: string) => {
+        const read = await real.conditionStates(patientId);
+        if (hold) await hold;
+        return read;
+      },
+    };
+    const T0 = Date.UTC(2026, 0, 1);
+    const log = createMemoryLogger();
+    const delivery = createAlertDelivery({ store, log, publish: async () => undefined, sender: createLoggingWechatSender(log), config: { templateId: 't' } });
+    const engine = createAlertEngine({ store, now: () => T0 + 600_000, log, delivery });
+    const owner = await store.userForOpenid('o-race', 'owner', T0);
+    await store.createPatient({ id: 'p1', name: 'P', sex: 'female', notes: '', createdAt: T0 }, owner.id);
+    const d = await store.createDevice({ productKey: 'pk0000test1', deviceName: 'bed-r', secret: 's3cret-value', bindCode: 'ABCDEF1236' }, T0);
+    await store.bindDevice(d.id, 'p1', owner.id, T0);
+    const item = (i: number, spo2: number) => ({
+      deviceId: d.id,
+      msgId: String(i),
+      fingerprint: 'f',
+      receivedAt: T0 + i * 10_000 + 100,
+      timed: true,
+      readings: [{ ts: T0 + i * 10_000, spo2 }],
+    });
+    const feed = async (items: ReturnType<typeof item>[]) => engine.onReadings(items, (await store.appendReadings(items)).duplicate);
+    await feed([item(0, 97)]);
+    // Message 0 comes back (a reconnect); its evaluation reads the states, then stalls…
+    let release!: () => void;
+    hold = new Promise<void>((r) => (release = r));
+    const again = feed([item(0, 97)]);
+    await new Promise((r) => setTimeout(r, 50));
+    hold = undefined;
+    // …while the next messages raise an alert.
+    await feed([1, 2, 3, 4, 5, 6].map((i) => item(i, 85)));
+    const [alert] = await store.activeAlerts('p1');
+    expect(alert).toMatchObject({ kind: 'spo2' });
+    release();
+    await again;
+    // The episode goes on as one alert, and ends when SpO2 is back.
+    await feed([7, 8, 9].map((i) => item(i, 84)));
+    expect((await store.activeAlerts('p1')).map((a) => a.id)).toEqual([alert!.id]);
+    await feed([10, 11, 12, 13, 14, 15, 16, 17].map((i) => item(i, 98)));
+    expect(await store.activeAlerts('p1')).toEqual([]);
+  }, 30_000);
 });
