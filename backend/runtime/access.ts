@@ -23,39 +23,40 @@ export const OWNER: readonly Role[] = ['owner'];
  * A device the caller may watch and command: bound now to a patient they follow. Anything else
  * (unknown, unbound, someone else's) reads as NOT_FOUND.
  */
-export async function requireDeviceAccess(
-  deps: FunctionDeps,
-  deviceId: unknown,
-  userId: string,
-): Promise<{ deviceId: string; patientId: string; role: Role; from: number }> {
+export async function requireDeviceAccess(deps: FunctionDeps, deviceId: unknown, userId: string): Promise<{ deviceId: string; patientId: string; role: Role }> {
   if (typeof deviceId !== 'string' || deviceId.length === 0) throw new AppError(ErrorCode.BadRequest, '"deviceId" is required');
   const binding = await deps.store.currentBinding(deviceId);
   const role = binding ? await deps.store.roleOf(binding.patientId, userId) : undefined;
   if (!binding || !role) throw new AppError(ErrorCode.NotFound, `no device ${deviceId} among your patients' devices`);
-  return { deviceId, patientId: binding.patientId, role, from: binding.from };
+  return { deviceId, patientId: binding.patientId, role };
 }
 
-/** Readings a patient's family is told a device took for that patient, counted up to this many. */
-export const READINGS_SHOWN_CAP = 10_000;
+/** The spans during which a device measured a patient: that patient's bindings of it. */
+export type Spans = ReadonlyArray<{ from: number; to?: number }>;
+
+/** A patient's bindings of one device (read once per call: `bindingsOfPatient`). */
+export async function spansOf(deps: FunctionDeps, patientId: string, deviceId: string): Promise<Spans> {
+  return (await deps.store.bindingsOfPatient(patientId)).filter((b) => b.deviceId === deviceId);
+}
+
+const within = (spans: Spans, ts: number) => spans.some((b) => ts >= b.from && (b.to === undefined || ts < b.to));
 
 /**
- * A device's status as the family of the patient it is bound to (since `from`) may see it: nothing
- * measured before — a device moves between patients (returned, lent, rented out), and its last
- * reading and count must not show the previous patient's vitals. The count is of readings since
- * the binding, up to `READINGS_SHOWN_CAP` (a bounded read on CloudBase's quota).
+ * A device's status as a patient's family may see it: its last reading only if measured while
+ * bound to that patient — a device moves between patients (returned, lent, rented out), and must
+ * not show the previous patient's vitals as this one's. The reading count stays the device's
+ * (a figure no family screen shows; counting per binding would cost reads on CloudBase's quota).
  */
-export async function statusSince(deps: FunctionDeps, status: DeviceStatus, from: number): Promise<DeviceStatus> {
+export function statusWithin(status: DeviceStatus, spans: Spans): DeviceStatus {
   const { lastReading, ...rest } = status;
-  if (!lastReading || lastReading.ts < from) return { ...rest, readings: 0 };
-  const to = Math.max(deps.now(), lastReading.ts) + 1;
-  return { ...rest, lastReading, readings: await deps.store.countReadings([{ deviceId: status.id, from, to }], READINGS_SHOWN_CAP) };
+  return lastReading && within(spans, lastReading.ts) ? { ...rest, lastReading } : rest;
 }
 
-/** A device's control state and audit as that family may see them: nothing from before `from`. */
-export function controlSince(state: DeviceState, audit: AuditEntry[], patientId: string, from: number): { state: DeviceState; audit: AuditEntry[] } {
-  // Settings asked for before the binding still apply (the device runs with them); who asked does not show.
-  const desired = state.desired && state.desired.at < from ? { ...state.desired, by: '' } : state.desired;
-  return { state: { ...state, ...(desired ? { desired } : {}) }, audit: audit.filter((e) => e.at >= from && e.patientId === patientId) };
+/** A device's control state and audit as that family may see them: commands for their patient only. */
+export function controlWithin(state: DeviceState, audit: AuditEntry[], patientId: string, spans: Spans): { state: DeviceState; audit: AuditEntry[] } {
+  // Settings asked for while bound elsewhere still apply (the device runs with them); who asked does not show.
+  const desired = state.desired && !within(spans, state.desired.at) ? { ...state.desired, by: '' } : state.desired;
+  return { state: { ...state, ...(desired ? { desired } : {}) }, audit: audit.filter((e) => e.patientId === patientId) };
 }
 
 /**

@@ -92,12 +92,12 @@ export interface DeviceStatus {
   online: boolean;
   /** Last presence change (connect or disconnect), if any. */
   presenceAt?: number;
-  lastReading?: Reading;
   /**
-   * Readings stored for this device. As a patient's family sees it (`devices.mine`,
-   * `patients.get`): since the device was bound to that patient, up to 10 000, and `lastReading`
-   * only from then on (backend/runtime/access.ts `statusSince`).
+   * The newest reading. As a patient's family sees it (`devices.mine`, `patients.get`): only if
+   * taken while the device was bound to that patient (backend/runtime/access.ts `statusWithin`).
    */
+  lastReading?: Reading;
+  /** Readings stored for this device (by every patient it measured). */
   readings: number;
   /** Bad messages counted per kind. */
   rejections: Partial<Record<RejectKind, number>>;

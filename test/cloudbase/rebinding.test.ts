@@ -94,10 +94,10 @@ test('the new family of a re-bound device sees nothing from the previous patient
   expect(hist.readings).toEqual([]);
   const mine = await call('devices', { action: 'mine' }, ALICE);
   expect(mine).toHaveLength(1);
-  expect(mine[0]).toMatchObject({ id: dev.id, patientId: a.id, readings: 0 });
+  expect(mine[0]).toMatchObject({ id: dev.id, patientId: a.id });
   expect(mine[0].lastReading).toBeUndefined();
   const pa = await call('patients', { action: 'get', patientId: a.id }, ALICE);
-  expect(pa.devices[0]).toMatchObject({ id: dev.id, readings: 0 });
+  expect(pa.devices[0]).toMatchObject({ id: dev.id });
   expect(pa.devices[0].lastReading).toBeUndefined();
   expect(latestOfDevices(pa.devices)).toEqual({});
   const state = await call('command', { action: 'state', deviceId: dev.id }, ALICE);
@@ -125,7 +125,13 @@ test('the new family of a re-bound device sees nothing from the previous patient
     ),
   ).toMatchObject({ stored: 1 });
   await call('command', { action: 'measureNow', deviceId: dev.id }, ALICE);
-  expect((await call('devices', { action: 'mine' }, ALICE))[0]).toMatchObject({ readings: 1, lastReading: { heartRate: 72, spo2: 97 } });
+  expect((await call('devices', { action: 'mine' }, ALICE))[0]).toMatchObject({ lastReading: { heartRate: 72, spo2: 97 } });
+  expect((await call('command', { action: 'state', deviceId: dev.id }, ALICE)).audit).toMatchObject([{ action: 'measureNow', patientId: a.id }]);
+  // Taken off and put back on the same patient: what it measured and was told for her still shows.
+  await call('devices', { action: 'unbind', deviceId: dev.id }, ALICE);
+  await new Promise((r) => setTimeout(r, 5));
+  await call('devices', { action: 'bind', patientId: a.id, code: 'RENTAB0001' }, ALICE);
+  expect((await call('patients', { action: 'get', patientId: a.id }, ALICE)).devices[0]).toMatchObject({ lastReading: { heartRate: 72, spo2: 97 } });
   expect((await call('command', { action: 'state', deviceId: dev.id }, ALICE)).audit).toMatchObject([{ action: 'measureNow', patientId: a.id }]);
   // Carol's family, no longer bound, sees none of it either way.
   expect(await call('devices', { action: 'mine' }, CAROL)).toEqual([]);

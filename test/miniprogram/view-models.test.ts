@@ -369,6 +369,8 @@ describe('status at a glance', () => {
     expect(changedByText({ by: 'u_me', at: NOW }, {}, 'u_me', NOW)).toMatch(/^你于今天 /);
     expect(changedByText({ by: 'u_gone', at: NOW }, {}, 'u_me', NOW)).toMatch(/^家人于今天 /);
     expect(changedByText(undefined, {}, 'u_me', NOW)).toBe('');
+    // Asked for before the device came to this patient: nobody is named (not even "you" without a user id).
+    expect(changedByText({ by: '', at: NOW }, {}, '', NOW)).toMatch(/^设置于今天 \d\d:\d\d修改$/);
   });
 });
 

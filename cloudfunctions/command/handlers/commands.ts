@@ -13,7 +13,7 @@
 import { err, ErrorCode, ok } from '../../../core';
 import { command as contract } from '../../../core/api/contract/command';
 import { applyPropertySet, MEASURE_NOW_SERVICE, type MeasureSettings, reported, settingsFromProperties } from '../../../core/alink';
-import { controlSince, requireDeviceAccess } from '../../../backend/runtime/access';
+import { controlWithin, requireDeviceAccess, spansOf } from '../../../backend/runtime/access';
 import type { CommandOutcome } from '../../../backend/runtime/control';
 import type { FunctionDeps } from '../../../backend/runtime/deps';
 import { typed } from '../../../backend/runtime/handler';
@@ -70,11 +70,12 @@ export const measureNow = typed(contract.measureNow, async ({ input, caller, dep
 export const state = typed(contract.state, async ({ input, caller, deps }) => {
   const user = await requireUser(caller, deps);
   const access = await requireDeviceAccess(deps, input.deviceId, user.id);
-  const [st, status, entries] = await Promise.all([
+  const [st, status, entries, spans] = await Promise.all([
     deps.store.deviceState(access.deviceId),
     deps.store.deviceStatus(access.deviceId),
     deps.store.auditOf(access.deviceId, 20),
+    spansOf(deps, access.patientId, access.deviceId),
   ]);
-  const { state: own, audit } = controlSince(st, entries, access.patientId, access.from);
+  const { state: own, audit } = controlWithin(st, entries, access.patientId, spans);
   return ok({ deviceId: access.deviceId, online: status?.online ?? false, ...own, audit });
 });

@@ -6,7 +6,7 @@
  */
 import { err, ErrorCode, ok } from '../../../core';
 import { devices as contract } from '../../../core/api/contract/devices';
-import { accessChanged, OWNER, requireRole, statusSince } from '../../../backend/runtime/access';
+import { accessChanged, OWNER, requireRole, spansOf, statusWithin } from '../../../backend/runtime/access';
 import { typed } from '../../../backend/runtime/handler';
 import type { FunctionDeps } from '../../../backend/runtime/deps';
 import { requireUser } from '../../../backend/runtime/users';
@@ -63,7 +63,7 @@ export const mine = typed(contract.mine, async ({ caller, deps }) => {
   const out = [];
   for (const id of ids) {
     const [status, binding] = await Promise.all([deps.store.deviceStatus(id), deps.store.currentBinding(id)]);
-    if (status && binding) out.push({ ...(await statusSince(deps, status, binding.from)), patientId: binding.patientId });
+    if (status && binding) out.push({ ...statusWithin(status, await spansOf(deps, binding.patientId, id)), patientId: binding.patientId });
   }
   return ok(out);
 });

@@ -2,7 +2,7 @@
 import { err, ErrorCode, ok } from '../../../core';
 import { patients as contract } from '../../../core/api/contract/patients';
 import { newId } from '../../../backend/ids';
-import { ANY_ROLE, OWNER, requireRole, statusSince } from '../../../backend/runtime/access';
+import { ANY_ROLE, OWNER, requireRole, statusWithin } from '../../../backend/runtime/access';
 import { typed } from '../../../backend/runtime/handler';
 import { requireUser } from '../../../backend/runtime/users';
 import { readProfile } from '../profile';
@@ -38,7 +38,13 @@ export const get = typed(contract.get, async ({ input, caller, deps }) => {
       .filter((b) => b.to === undefined)
       .map(async (b) => {
         const status = await deps.store.deviceStatus(b.deviceId);
-        return status && statusSince(deps, status, b.from);
+        return (
+          status &&
+          statusWithin(
+            status,
+            bindings.filter((o) => o.deviceId === b.deviceId),
+          )
+        );
       }),
   );
   return ok({ ...patient, role, members, devices: devices.filter((d) => d !== undefined) });

@@ -107,6 +107,8 @@ export function connectionLine(live: string, liveText: string, anyOnline: boolea
 /** `张丽于昨天 20:15修改了设置`: who last changed the device's settings, from its desired settings. */
 export function changedByText(desired: { at: number; by: string } | undefined, names: Record<string, string>, me: string, now: number): string {
   if (!desired) return '';
+  // No `by`: asked for before the device came to this patient; who asked is not shown.
+  if (!desired.by) return `设置于${whenText(desired.at, now)}修改`;
   const who = desired.by === me ? '你' : (names[desired.by] ?? '家人');
   return `${who}于${whenText(desired.at, now)}修改了设置`;
 }
