@@ -30,6 +30,18 @@ export function createBindings(cdb: CloudbaseDb) {
   const members = () => db.collection(cdb.name('members'));
   const open = (deviceId: string) => ({ deviceId, to: _.eq(null) });
   const openOf = async (deviceId: string): Promise<BindingRecord[]> => (await all(bindings, open(deviceId))).map(toBinding);
+  /** The open bindings of these devices, by device: one query per 100 devices. */
+  const openByDevice = async (ids: readonly string[]): Promise<Map<string, BindingRecord[]>> => {
+    const out = new Map<string, BindingRecord[]>();
+    const list = [...new Set(ids)];
+    for (let i = 0; i < list.length; i += 100) {
+      for (const d of await all(bindings, { deviceId: _.in(list.slice(i, i + 100)), to: _.eq(null) })) {
+        const b = toBinding(d);
+        out.set(b.deviceId, [...(out.get(b.deviceId) ?? []), b]);
+      }
+    }
+    return out;
+  };
   const latestOf = (list: BindingRecord[]): BindingRecord | undefined =>
     list.reduce<BindingRecord | undefined>((a, b) => (!a || b.from > a.from ? b : a), undefined);
 
@@ -65,16 +77,13 @@ export function createBindings(cdb: CloudbaseDb) {
     },
     async ofPatient(patientId: string): Promise<BindingRecord[]> {
       const own = (await all(bindings, { patientId })).map(toBinding);
-      const out: BindingRecord[] = [];
-      for (const b of own) {
-        if (b.to !== undefined) {
-          out.push(b);
-          continue;
-        }
+      const openNow = await openByDevice(own.filter((b) => b.to === undefined).map((b) => b.deviceId));
+      const out = own.map((b) => {
+        if (b.to !== undefined) return b;
         // Open: ended where a later open binding of the device begins (left by a race).
-        const later = (await openOf(b.deviceId)).filter((o) => o.from > b.from).map((o) => o.from);
-        out.push(later.length ? { ...b, to: Math.min(...later) } : b);
-      }
+        const later = (openNow.get(b.deviceId) ?? []).filter((o) => o.from > b.from).map((o) => o.from);
+        return later.length ? { ...b, to: Math.min(...later) } : b;
+      });
       return out.sort((a, b) => a.from - b.from);
     },
     async devicesOfUser(userId: string): Promise<string[]> {
@@ -85,12 +94,8 @@ export function createBindings(cdb: CloudbaseDb) {
         for (const b of await all(bindings, { patientId: _.in(list.slice(i, i + 100)), to: _.eq(null) })) ids.add(b.deviceId as string);
       }
       // Only where the latest open binding is to one of this person's patients.
-      const mine: string[] = [];
-      for (const id of ids) {
-        const latest = latestOf(await openOf(id));
-        if (latest && patientIds.has(latest.patientId)) mine.push(id);
-      }
-      return mine.sort();
+      const openNow = await openByDevice([...ids]);
+      return [...ids].filter((id) => patientIds.has(latestOf(openNow.get(id) ?? [])?.patientId ?? '')).sort();
     },
   };
 }

@@ -59,22 +59,27 @@ export function createDevices(cdb: CloudbaseDb, keys: SecretKeys, perDevice: (id
     return patch;
   }
 
+  /**
+   * Writes `resealPatch(d)` only if the document still holds what was read: a secret rotated
+   * meanwhile (setDeviceSecret) must not be overwritten with the old one sealed. False if it was.
+   */
+  async function reseal(d: Doc): Promise<boolean> {
+    const res = must(
+      await cdb.run(() =>
+        devices()
+          .where({ _id: d._id as string, secret: d.secret as string, bindCode: d.bindCode ?? null })
+          .update(resealPatch(d)),
+      ),
+    );
+    return ((res as { updated?: number }).updated ?? 0) > 0;
+  }
+
   /** The record of a document; a plain-text (older) document is converted on the way. */
   async function toRecord(d: Doc): Promise<DeviceRecord> {
     const id = d.deviceId as string;
     const stored = d.secret as string;
     const secret = keys.keyIdOf(stored) ? keys.open(stored, id) : stored;
-    if (!keys.keyIdOf(stored) || (typeof d.bindCode === 'string' && !keys.keyIdOf(d.bindCode))) {
-      // Only if the document still holds what was read: a secret rotated meanwhile
-      // (setDeviceSecret) must not be overwritten with the old one sealed.
-      must(
-        await cdb.run(() =>
-          devices()
-            .where({ _id: d._id as string, secret: stored, bindCode: d.bindCode ?? null })
-            .update(resealPatch(d)),
-        ),
-      );
-    }
+    if (!keys.keyIdOf(stored) || (typeof d.bindCode === 'string' && !keys.keyIdOf(d.bindCode))) await reseal(d);
     return {
       id,
       productKey: d.productKey as string,
@@ -185,17 +190,8 @@ export function createDevices(cdb: CloudbaseDb, keys: SecretKeys, perDevice: (id
       let secrets = 0;
       let oldCodes = 0;
       for (const d of await all(devices, {})) {
-        const patch = resealPatch(d);
-        if (Object.keys(patch).length) {
-          must(
-            await cdb.run(() =>
-              devices()
-                .doc(d._id as string)
-                .update(patch),
-            ),
-          );
-          secrets++;
-        }
+        // A document changed since this list was read (a rotation) is already in the current form.
+        if (Object.keys(resealPatch(d)).length && (await reseal(d))) secrets++;
         const codeKey = typeof d.bindCode === 'string' ? keys.keyIdOf(d.bindCode) : undefined;
         if (codeKey && codeKey !== keys.currentId) oldCodes++;
       }
