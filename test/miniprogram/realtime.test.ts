@@ -181,6 +181,24 @@ describe('mini program realtime client', () => {
     await until(() => readings(events).length === 1, 'a reading after the reconnect');
   });
 
+  test('replaces the connection before its credentials expire, without the page seeing a reconnect', async () => {
+    // Renewing all but a second before the hour-long credentials end: the swap comes a second after connecting.
+    const { device, client, events, issued, online } = await setup({ renewBeforeMs: 3_600_000 - 1000 });
+    const d = await online();
+    await client.watch([device.deviceId]);
+    await publish(d, topics.propertyPost(device), post({ HeartRate: 61 }));
+    await until(() => readings(events).length === 1, 'a reading on the first connection');
+    await until(() => issued.length >= 2 && client.stats().connects >= 2 && client.stats().watching.length === 1, 'the renewal', 10_000);
+    expect(statuses(events)).not.toContain('reconnecting');
+    expect(client.status).toBe('live');
+    expect(client.stats()).toMatchObject({ lost: 0, watching: [device.deviceId] });
+    // The old connection is closed; readings arrive on the new one.
+    await until(() => brokerSession(issued[0]!.clientId) === undefined, 'the old session closed');
+    await publish(d, topics.propertyPost(device), post({ HeartRate: 62 }));
+    await until(() => readings(events).length === 2, 'a reading on the renewed connection');
+    await client.stop();
+  });
+
   test('watch() after stop() opens a fresh connection even though the old socket died without a close event', async () => {
     const { device, client, events, online } = await setup();
     const d = await online();

@@ -45,6 +45,8 @@ export function createRealtimeClient(opts: RealtimeOptions): RealtimeClientWithS
   let epoch = 0;
   let queue: Promise<unknown> = Promise.resolve();
   let retryTimer: number | undefined;
+  let renewTimer: number | undefined;
+  const renewBeforeMs = opts.renewBeforeMs ?? 60_000;
   const stats: RealtimeStats = {
     messages: 0,
     readings: 0,
@@ -142,6 +144,7 @@ export function createRealtimeClient(opts: RealtimeOptions): RealtimeClientWithS
 
   function onLost(from: Session, reason: string): void {
     if (from !== session) return;
+    cancelRenew();
     session = undefined;
     subscribed = new Set();
     stats.lost++;
@@ -152,6 +155,7 @@ export function createRealtimeClient(opts: RealtimeOptions): RealtimeClientWithS
 
   /** Drops the current connection without counting it as lost. */
   async function closeSession(): Promise<void> {
+    cancelRenew();
     const s = session;
     session = undefined;
     subscribed = new Set();
@@ -173,6 +177,43 @@ export function createRealtimeClient(opts: RealtimeOptions): RealtimeClientWithS
   function cancelRetry(): void {
     if (retryTimer !== undefined) opts.timer.clearTimeout(retryTimer);
     retryTimer = undefined;
+  }
+
+  function cancelRenew(): void {
+    if (renewTimer !== undefined) opts.timer.clearTimeout(renewTimer);
+    renewTimer = undefined;
+  }
+
+  function scheduleRenew(e: number, expiresAt: number): void {
+    cancelRenew();
+    const delay = Math.max(1000, expiresAt - opts.now() - renewBeforeMs);
+    renewTimer = opts.timer.setTimeout(() => {
+      renewTimer = undefined;
+      void serial(() => renew(e));
+    }, delay);
+  }
+
+  /**
+   * Replaces the open connection with one on fresh credentials before the old ones expire, then
+   * closes the old one: the page stays `live`. If that fails, the old connection stays until the
+   * broker ends it, and the usual reconnect takes over then.
+   */
+  async function renew(e: number): Promise<void> {
+    const old = session;
+    if (e !== epoch || !old?.isOpen) return;
+    const kept = subscribed;
+    session = undefined;
+    const c = await connect(e);
+    if (c.ok && (await sync(e)).ok) {
+      void old.close();
+      return;
+    }
+    if (e !== epoch || session) return void old.close();
+    // The new connection failed: the old one still serves until the broker ends it.
+    cancelRetry();
+    session = old;
+    subscribed = kept;
+    setStatus('live');
   }
 
   /** Reports a failed attempt: retries in the background when that can help. */
@@ -203,6 +244,7 @@ export function createRealtimeClient(opts: RealtimeOptions): RealtimeClientWithS
     const r = await s.opened;
     if (e !== epoch) return stopped(); // stop() closed it
     if (!r.ok && session === s) session = undefined;
+    if (r.ok) scheduleRenew(e, creds.data.expiresAt);
     return r;
   }
 

@@ -56,6 +56,12 @@ export interface RealtimeOptions {
   connectTimeoutMs?: number;
   /** MQTT keep-alive, seconds (MQTT-3.1.2-24: the broker drops a client silent for 1.5×). Default 30. */
   keepaliveS?: number;
+  /**
+   * How long before the credentials expire the connection is replaced by one with fresh
+   * credentials, ms (a production broker ends it at their expiry: EMQX `expire_at`); the page sees
+   * no reconnect. At least a second after connecting. Default 60 000.
+   */
+  renewBeforeMs?: number;
 }
 
 export interface WatchResult {
