@@ -51,17 +51,23 @@ describe('the built alerts function on CloudBase', () => {
 });
 
 describe('the alert engine over the CloudBase store', () => {
-  test('raise, upgrade, resolve and "no data", with the states in one document per patient', async () => {
-    const store = createCloudbaseStore({
-      env: server.env,
-      secretId: 'test-id',
-      secretKey: 'test-key',
-      serviceUrl: server.serviceUrl,
-      collectionPrefix: 'al_',
-      keys: testKeys(),
-    });
-    const T0 = Date.UTC(2026, 0, 1);
-    let now = T0;
+  const T0 = Date.UTC(2026, 0, 1);
+  type Store = ReturnType<typeof createCloudbaseStore>;
+  /**
+   * A store on collections of its own (`wrap` may hold some of its calls back), an engine with
+   * WeChat deliveries logged and publishes recorded, and patient p1 owned by `owner`.
+   */
+  async function setUp(prefix: string, now: () => number, wrap: (s: Store) => Store = (s) => s) {
+    const store = wrap(
+      createCloudbaseStore({
+        env: server.env,
+        secretId: 'test-id',
+        secretKey: 'test-key',
+        serviceUrl: server.serviceUrl,
+        collectionPrefix: prefix,
+        keys: testKeys(),
+      }),
+    );
     const log = createMemoryLogger();
     const published: string[] = [];
     const delivery = createAlertDelivery({
@@ -71,9 +77,15 @@ describe('the alert engine over the CloudBase store', () => {
       sender: createLoggingWechatSender(log),
       config: { templateId: 'tmpl1' },
     });
-    const engine = createAlertEngine({ store, now: () => now, log, delivery });
-    const owner = await store.userForOpenid('o-owner', 'owner', T0);
+    const engine = createAlertEngine({ store, now, log, delivery });
+    const owner = await store.userForOpenid(`o-${prefix}`, 'owner', T0);
     await store.createPatient({ id: 'p1', name: 'P', sex: 'female', notes: '', createdAt: T0 }, owner.id);
+    return { store, engine, published, owner };
+  }
+
+  test('raise, upgrade, resolve and "no data", with the states in one document per patient', async () => {
+    let now = T0;
+    const { store, engine, published, owner } = await setUp('al_', () => now);
     await store.addSubscribeQuota(owner.id, 'tmpl1', 1);
     const d = await store.createDevice({ productKey: 'pk0000test1', deviceName: 'bed.1', secret: 's3cret-value', bindCode: 'ABCDEF1234' }, T0);
     await store.bindDevice(d.id, 'p1', owner.id, T0);
@@ -119,27 +131,7 @@ describe('the alert engine over the CloudBase store', () => {
   }, 30_000);
 
   test('readings a half-failed batch stored are evaluated when it is retried, once', async () => {
-    const store = createCloudbaseStore({
-      env: server.env,
-      secretId: 'test-id',
-      secretKey: 'test-key',
-      serviceUrl: server.serviceUrl,
-      collectionPrefix: 'alh_',
-      keys: testKeys(),
-    });
-    const T0 = Date.UTC(2026, 0, 1);
-    const log = createMemoryLogger();
-    const published: string[] = [];
-    const delivery = createAlertDelivery({
-      store,
-      log,
-      publish: async (t) => void published.push(t),
-      sender: createLoggingWechatSender(log),
-      config: { templateId: 'tmpl1' },
-    });
-    const engine = createAlertEngine({ store, now: () => T0 + 120_000, log, delivery });
-    const owner = await store.userForOpenid('o-half', 'owner', T0);
-    await store.createPatient({ id: 'p1', name: 'P', sex: 'female', notes: '', createdAt: T0 }, owner.id);
+    const { store, engine, published, owner } = await setUp('alh_', () => T0 + 120_000);
     const bed = await store.createDevice({ productKey: 'pk0000test1', deviceName: 'bed-a', secret: 's3cret-value', bindCode: 'ABCDEF1234' }, T0);
     const other = await store.createDevice({ productKey: 'pk0000test1', deviceName: 'bed-b', secret: 's3cret-value', bindCode: 'ABCDEF1235' }, T0);
     await store.bindDevice(bed.id, 'p1', owner.id, T0);
@@ -175,30 +167,20 @@ describe('the alert engine over the CloudBase store', () => {
   }, 30_000);
 
   test('a redelivery evaluated while a fresh batch raises an alert does not undo it', async () => {
-    const real = createCloudbaseStore({
-      env: server.env,
-      secretId: 'test-id',
-      secretKey: 'test-key',
-      serviceUrl: server.serviceUrl,
-      collectionPrefix: 'alr_',
-      keys: testKeys(),
-    });
     // The real store, with one read of the condition states held back on request (a slow call).
     let hold: Promise<void> | undefined;
-    const store = {
-      ...real,
-      conditionStates: async (patientId: string) => {
-        const read = await real.conditionStates(patientId);
-        if (hold) await hold;
-        return read;
-      },
-    };
-    const T0 = Date.UTC(2026, 0, 1);
-    const log = createMemoryLogger();
-    const delivery = createAlertDelivery({ store, log, publish: async () => undefined, sender: createLoggingWechatSender(log), config: { templateId: 't' } });
-    const engine = createAlertEngine({ store, now: () => T0 + 600_000, log, delivery });
-    const owner = await store.userForOpenid('o-race', 'owner', T0);
-    await store.createPatient({ id: 'p1', name: 'P', sex: 'female', notes: '', createdAt: T0 }, owner.id);
+    const { store, engine, owner } = await setUp(
+      'alr_',
+      () => T0 + 600_000,
+      (real) => ({
+        ...real,
+        conditionStates: async (patientId: string) => {
+          const read = await real.conditionStates(patientId);
+          if (hold) await hold;
+          return read;
+        },
+      }),
+    );
     const d = await store.createDevice({ productKey: 'pk0000test1', deviceName: 'bed-r', secret: 's3cret-value', bindCode: 'ABCDEF1236' }, T0);
     await store.bindDevice(d.id, 'p1', owner.id, T0);
     const item = (i: number, spo2: number) => ({

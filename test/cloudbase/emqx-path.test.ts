@@ -14,7 +14,7 @@ import type { Store } from '../../backend/store/types';
 import { type CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
 import { type FakeClient, type FakeEmqx, startFakeEmqx } from '../broker-api/fake-emqx';
 import { buildBundles, type BuiltBundles } from './bundles';
-import { scfEnvironment, wechatCall, withEnv } from './scf';
+import { emqxEnvironment, wechatCall, withEnv } from './scf';
 import { testKeys } from '../helpers/secret-keys';
 
 type Main = (event: unknown, context?: unknown) => Promise<unknown>;
@@ -29,15 +29,7 @@ let bundles: BuiltBundles;
 let store: Store;
 const mains: Record<string, Main> = {};
 
-const env = () => ({
-  ...scfEnvironment(cloudbase),
-  BROKER: 'emqx',
-  EMQX_API_URL: emqx.url,
-  EMQX_API_KEY: emqx.apiKey,
-  EMQX_API_SECRET: emqx.apiSecret,
-  REALTIME_SECRET,
-  BROKER_HOOK_SECRET: HOOK_SECRET,
-});
+const env = () => ({ ...emqxEnvironment(cloudbase, emqx, HOOK_SECRET), REALTIME_SECRET });
 const call = async <T = unknown>(name: string, event: unknown, openid: string): Promise<T> => {
   const r = (await withEnv(env(), () => mains[name]!(event, wechatCall(name, openid)))) as Result<T>;
   if (!r.ok) throw new Error(`${name}: ${r.code} ${r.message}`);

@@ -11,7 +11,7 @@ import type { Result } from '../../core';
 import { createCloudbaseStore } from '../../backend/store/cloudbase';
 import { type CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
 import { type FakeEmqx, startFakeEmqx } from '../broker-api/fake-emqx';
-import { scfEnvironment, wechatCall, withEnv } from './scf';
+import { emqxEnvironment, wechatCall, withEnv } from './scf';
 import { testKeys } from '../helpers/secret-keys';
 import { latestOfDevices } from '../../miniprogram/pages/monitor/view-model';
 
@@ -22,14 +22,7 @@ const ALICE = 'oAlice_000000000000000000002';
 let cloudbase: CloudbaseServer;
 let emqx: FakeEmqx;
 const mains: Record<string, Main> = {};
-const env = () => ({
-  ...scfEnvironment(cloudbase),
-  BROKER: 'emqx',
-  EMQX_API_URL: emqx.url,
-  EMQX_API_KEY: emqx.apiKey,
-  EMQX_API_SECRET: emqx.apiSecret,
-  BROKER_HOOK_SECRET: HOOK,
-});
+const env = () => emqxEnvironment(cloudbase, emqx, HOOK);
 // biome-ignore lint/suspicious/noExplicitAny: answers of several functions, checked by the assertions
 const call = async <T = any>(name: string, event: unknown, openid: string): Promise<T> => {
   const r = (await withEnv(env(), () => mains[name]!(event, wechatCall(name, openid)))) as Result<T>;

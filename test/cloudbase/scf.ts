@@ -21,6 +21,20 @@ export const scfEnvironment = (server: CloudbaseServer): Record<string, string |
   STORE: undefined,
 });
 
+/** The functions' environment with EMQX as the broker (its REST API at `emqx`) and the webhook's secret. */
+export const emqxEnvironment = (
+  server: CloudbaseServer,
+  emqx: { url: string; apiKey: string; apiSecret: string },
+  hookSecret: string,
+): Record<string, string | undefined> => ({
+  ...scfEnvironment(server),
+  BROKER: 'emqx',
+  EMQX_API_URL: emqx.url,
+  EMQX_API_KEY: emqx.apiKey,
+  EMQX_API_SECRET: emqx.apiSecret,
+  BROKER_HOOK_SECRET: hookSecret,
+});
+
 /** Sets environment variables for the duration of `fn` and restores the previous values. */
 export async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
   const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
