@@ -54,6 +54,12 @@ export interface MqttPolicyOptions {
    * meanwhile another identity using it is refused, so it cannot take the session over.
    */
   clientIdHoldMs?: number;
+  /**
+   * Where that is remembered: `memory` (default; one long-lived process checks every login, as the
+   * local host does) or `store` (`claimClientId`: login checks that share no memory, e.g. EMQX
+   * calling CloudBase functions, where each call builds the policy afresh).
+   */
+  clientIds?: 'memory' | 'store';
 }
 
 /** Why a login was refused, as counted; `client-id-not-owned` is a takeover attempt. */
@@ -100,9 +106,10 @@ export function createMqttPolicy(opts: MqttPolicyOptions) {
   const stats = { takeoversRefused: 0, rateLimited: 0 };
 
   /** Refused unless the client id is free, expired, or already this identity's. */
-  function claimClientId(clientId: string, identity: MqttIdentity): boolean {
+  async function claimClientId(clientId: string, identity: MqttIdentity): Promise<boolean> {
     const now = opts.now();
     const key = identityKey(identity);
+    if (opts.clientIds === 'store') return opts.store.claimClientId(clientId, key, now, holdMs);
     const held = owners.get(clientId);
     if (held && held.key !== key && now - held.at < holdMs) return false;
     owners.delete(clientId);
@@ -150,7 +157,7 @@ export function createMqttPolicy(opts: MqttPolicyOptions) {
       }
       identity = { kind: 'device', device: login.device };
     }
-    if (!claimClientId(clientId, identity)) {
+    if (!(await claimClientId(clientId, identity))) {
       stats.takeoversRefused++;
       return {
         ok: false,

@@ -43,7 +43,8 @@ export function brokerDepsFromEnv(env: NodeJS.ProcessEnv, store: Store, now: () 
   if (secret) {
     if (secret.length < 32) throw new AppError(ErrorCode.Unavailable, 'REALTIME_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)');
     out.realtime = createUserCredentials(secret);
-    out.mqttPolicy = createMqttPolicy({ store, now, secret });
+    // Built for each call (CloudBase): nothing in memory outlives it, so client ids are held in the store.
+    out.mqttPolicy = createMqttPolicy({ store, now, secret, clientIds: 'store' });
   }
   const kind = env.BROKER?.trim();
   if (kind) {

@@ -357,6 +357,12 @@ export interface Store extends PeopleStore, ControlStore, AlertStore {
    */
   claimLoginTimestamp(id: string, ts: number): Promise<boolean>;
   /**
+   * Takes an MQTT client id for `owner` (an identity key), atomically: true if it is free, already
+   * `owner`'s, or last taken more than `holdMs` before `now`. For brokers whose login checks do not
+   * share memory (EMQX calling CloudBase functions), so that no identity takes another's session.
+   */
+  claimClientId(clientId: string, owner: string, now: number, holdMs: number): Promise<boolean>;
+  /**
    * Appends readings, idempotent and retry-safe — the guarantee every adapter keeps:
    * - a redelivered message (same device, `msgId` and `fingerprint` within 24 h) changes nothing
    *   and is reported as a duplicate; vitals of one instant from separate messages merge;

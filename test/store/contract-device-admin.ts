@@ -49,6 +49,22 @@ export function runDeviceAdminContract(store: () => Store): void {
       expect(await store().getDevice(d.id)).toMatchObject({ secret: 'first-secret', label: '' });
     });
 
+    test('a client id stays with the identity that took it until its hold ends', async () => {
+      const HOLD = 7 * 86_400_000;
+      const T = 1_767_225_600_000;
+      const claim = (owner: string, at: number, id = 'chip-24A1603F9C1B') => store().claimClientId(id, owner, at, HOLD);
+      expect(await claim('device:pk/a', T)).toBe(true);
+      expect(await claim('device:pk/a', T)).toBe(true); // the same identity again, even at the same instant
+      expect(await claim('device:pk/b', T + 1000)).toBe(false); // a takeover
+      expect(await claim('device:pk/a', T + 2000)).toBe(true);
+      expect(await claim('device:pk/b', T + 2000 + HOLD - 1)).toBe(false);
+      expect(await claim('device:pk/b', T + 2000 + HOLD + 1)).toBe(true); // held no more: taken over for good
+      expect(await claim('device:pk/a', T + 2000 + HOLD + 2)).toBe(false);
+      // Racing identities for a free id: exactly one gets it.
+      const raced = await Promise.all(['user:u1', 'user:u2', 'user:u3'].map((o) => claim(o, T, 'u1.abc123')));
+      expect(raced.filter(Boolean)).toHaveLength(1);
+    });
+
     test('existingDevices: the registered ones among many ids, over more than one query page', async () => {
       const a = await store().createDevice(device('exists-a'), 1000);
       const b = await store().createDevice(device('exists-b'), 1000);

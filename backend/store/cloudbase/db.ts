@@ -34,6 +34,7 @@ export const COLLECTIONS = [
   'alerts',
   'alert_snoozes',
   'subscribe_quota',
+  'client_ids',
 ] as const;
 export type CollectionName = (typeof COLLECTIONS)[number];
 

@@ -63,6 +63,7 @@ export function createCloudbaseStore(opts: CloudbaseStoreOptions & { keys: Secre
     deviceDisabledAt: open(deviceAdmin.disabledAt),
     setDeviceSecret: open(deviceAdmin.setSecret),
     claimLoginTimestamp: open(deviceAdmin.claimLoginTimestamp),
+    claimClientId: open(deviceAdmin.claimClientId),
     appendReadings: open(readings.append),
     applyPresence: open(devices.applyPresence),
     resetPresence: open(devices.resetPresence),

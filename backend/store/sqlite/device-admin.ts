@@ -12,6 +12,8 @@ export function createDeviceAdmin(db: Db, keys: SecretKeys) {
     // One statement: taken (a row written) only if later than the last one.
     claim: db.prepare(`INSERT INTO device_logins (device_id, last_ts) SELECT id, ? FROM devices WHERE product_key = ? AND device_name = ?
       ON CONFLICT (device_id) DO UPDATE SET last_ts = excluded.last_ts WHERE excluded.last_ts > last_ts`),
+    clientId: db.prepare(`INSERT INTO client_ids (client_id, owner, at) VALUES (@id, @owner, @now)
+      ON CONFLICT (client_id) DO UPDATE SET owner = excluded.owner, at = excluded.at WHERE owner = excluded.owner OR at < @stale`),
   };
   return {
     setDisabled(id: string, disabled: boolean, at: number): boolean {
@@ -28,6 +30,9 @@ export function createDeviceAdmin(db: Db, keys: SecretKeys) {
     claimLoginTimestamp(id: string, ts: number): boolean {
       const k = parseDeviceId(id);
       return k ? q.claim.run(ts, k.productKey, k.deviceName).changes > 0 : false;
+    },
+    claimClientId(clientId: string, owner: string, now: number, holdMs: number): boolean {
+      return q.clientId.run({ id: clientId, owner, now, stale: now - holdMs }).changes > 0;
     },
     setSecret(id: string, secret: string): boolean {
       const k = parseDeviceId(id);

@@ -89,6 +89,7 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
     deviceDisabledAt: lift(deviceAdmin.disabledAt),
     setDeviceSecret: lift(deviceAdmin.setSecret),
     claimLoginTimestamp: lift(deviceAdmin.claimLoginTimestamp),
+    claimClientId: lift(deviceAdmin.claimClientId),
     appendReadings: lift(readings.append),
     applyPresence: lift(db.transaction((events: Parameters<Store['applyPresence']>[0]) => devices.applyPresence(events, devices.rowId))),
     resetPresence: lift(devices.resetPresence),

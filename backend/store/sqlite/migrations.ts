@@ -360,4 +360,17 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 15,
+    name: 'MQTT client ids and the identity that holds each',
+    sql: `
+      -- For a broker whose login checks share no memory (EMQX over HTTP): a client id stays with the
+      -- identity that last logged in with it, so no other can take its session (docs/security.md).
+      CREATE TABLE client_ids (
+        client_id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -1,8 +1,9 @@
 /**
- * A `strict` device's login timestamp is single-use on CloudBase too, where every EMQX login check
- * (`POST /mqtt/auth` through CloudBase's HTTP access service) runs in a fresh invocation of the
- * `broker` function: the timestamp is taken in the store (`claimLoginTimestamp`), not in the
- * checker's memory. The function as deployed (SCF environment, store on the stand-in).
+ * Logins through EMQX on CloudBase, where every login check (`POST /mqtt/auth` through CloudBase's
+ * HTTP access service) runs in a fresh invocation of the `broker` function, so nothing the checker
+ * keeps in memory lasts: a `strict` device's login timestamp is single-use (`claimLoginTimestamp`)
+ * and a client id stays with the identity that holds it (`claimClientId`), both in the store. The
+ * function as deployed (SCF environment, store on the stand-in).
  */
 import { buildLogin } from '../../core/alink';
 import { createCloudbaseStore } from '../../backend/store/cloudbase';
@@ -46,4 +47,22 @@ test('a captured strict login cannot be replayed, however many invocations check
   // An older timestamp is refused; the device's next login, with a later one, is not.
   expect(await auth(buildLogin(strict, { timestamp: t - 1000, secureMode: 2 }))).toBe('deny');
   expect(await auth(buildLogin(strict, { timestamp: t + 1, secureMode: 2 }))).toBe('allow');
+});
+
+test("a device cannot take another device's free-form client id (and so its session)", async () => {
+  const store = createCloudbaseStore({ env: cloudbase.env, secretId: 'x', secretKey: 'y', serviceUrl: cloudbase.serviceUrl, keys: testKeys() });
+  const a = { productKey: 'pkTakeov01', deviceName: 'bed-aaaa', deviceSecret: 'secret-a-0123456789abc' };
+  const b = { productKey: 'pkTakeov01', deviceName: 'bed-bbbb', deviceSecret: 'secret-b-0123456789abc' };
+  for (const [d, code] of [
+    [a, 'TAKEOV0001'],
+    [b, 'TAKEOV0002'],
+  ] as const) {
+    await store.createDevice({ productKey: d.productKey, deviceName: d.deviceName, secret: d.deviceSecret, bindCode: code }, Date.now());
+  }
+  // Firmware may use any client id, e.g. its chip id; B's is known to A's holder.
+  const chip = 'chip-24A1603F9C1B';
+  expect(await auth(buildLogin(b, { id: chip, secureMode: 2 }))).toBe('allow');
+  expect(await auth(buildLogin(a, { id: chip, secureMode: 2 }))).toBe('deny');
+  expect(await auth(buildLogin(b, { id: chip, secureMode: 2 }))).toBe('allow');
+  expect(await auth(buildLogin(a, { id: 'chip-A0000000001', secureMode: 2 }))).toBe('allow');
 });
