@@ -109,7 +109,11 @@ export function createMqttPolicy(opts: MqttPolicyOptions) {
   async function claimClientId(clientId: string, identity: MqttIdentity): Promise<boolean> {
     const now = opts.now();
     const key = identityKey(identity);
-    if (opts.clientIds === 'store') return opts.store.claimClientId(clientId, key, now, holdMs);
+    if (opts.clientIds === 'store') {
+      // A person's client id already names them (`{userId}.…`, checked before) and is new at every
+      // connection: keeping those would only grow the collection. A device's id is one per device.
+      return identity.kind === 'user' ? true : opts.store.claimClientId(clientId, key, now, holdMs);
+    }
     const held = owners.get(clientId);
     if (held && held.key !== key && now - held.at < holdMs) return false;
     owners.delete(clientId);
