@@ -31,7 +31,7 @@ import {
 } from '../../core/alerts';
 import type { Reading } from '../../core';
 import type { Logger } from '../runtime/deps';
-import type { DeviceStatus, ReadingBatchItem, Store } from '../store/types';
+import { atArrival, type DeviceStatus, type ReadingBatchItem, type Store } from '../store/types';
 import type { AlertDelivery } from './delivery';
 
 /** A device's readings in one batch: stored by it (`fresh`), or by an earlier delivery (`again`). */
@@ -281,7 +281,7 @@ export function createAlertEngine(opts: AlertEngineOptions) {
     async onReadings(items: ReadingBatchItem[], duplicate: boolean[]): Promise<void> {
       const byDevice = new Map<string, DeviceReadings>();
       items.forEach((it, i) => {
-        const readings = duplicate[i] ? it.readings.filter((r) => r.ts !== it.receivedAt) : it.readings;
+        const readings = duplicate[i] ? it.readings.filter((r) => !atArrival(it, r)) : it.readings;
         if (!readings.length) return;
         const d = byDevice.get(it.deviceId) ?? { fresh: [], again: [] };
         (duplicate[i] ? d.again : d.fresh).push(...readings);

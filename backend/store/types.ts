@@ -96,6 +96,12 @@ export interface ReadingBatchItem {
   timed?: boolean;
 }
 
+/**
+ * Whether a reading of this item took its arrival instant: a vital without an Alink `time`
+ * (core/alink `decodeValues`), which a redelivery brings to another instant.
+ */
+export const atArrival = (item: Pick<ReadingBatchItem, 'timed' | 'receivedAt'>, r: Reading): boolean => !item.timed && r.ts === item.receivedAt;
+
 export interface AppendResult {
   /** Per batch item: true when it was already stored (a redelivery), false when newly written. */
   duplicate: boolean[];

@@ -29,34 +29,30 @@ export function createBindings(cdb: CloudbaseDb) {
   const bindings = () => db.collection(cdb.name('bindings'));
   const members = () => db.collection(cdb.name('members'));
   const open = (deviceId: string) => ({ deviceId, to: _.eq(null) });
-  const openOf = async (deviceId: string): Promise<BindingRecord[]> => (await all(bindings, open(deviceId))).map(toBinding);
+  /** Bindings by device. */
+  const byDevice = (docs: Doc[]): Map<string, BindingRecord[]> => {
+    const out = new Map<string, BindingRecord[]>();
+    for (const b of docs.map(toBinding)) out.set(b.deviceId, [...(out.get(b.deviceId) ?? []), b]);
+    return out;
+  };
   /** The open bindings of these devices, by device: one query per 100 devices. */
   const openByDevice = async (ids: readonly string[]): Promise<Map<string, BindingRecord[]>> => {
-    const out = new Map<string, BindingRecord[]>();
     const list = [...new Set(ids)];
-    for (let i = 0; i < list.length; i += 100) {
-      for (const d of await all(bindings, { deviceId: _.in(list.slice(i, i + 100)), to: _.eq(null) })) {
-        const b = toBinding(d);
-        out.set(b.deviceId, [...(out.get(b.deviceId) ?? []), b]);
-      }
-    }
-    return out;
+    const docs: Doc[] = [];
+    for (let i = 0; i < list.length; i += 100) docs.push(...(await all(bindings, { deviceId: _.in(list.slice(i, i + 100)), to: _.eq(null) })));
+    return byDevice(docs);
   };
   const latestOf = (list: BindingRecord[]): BindingRecord | undefined =>
     list.reduce<BindingRecord | undefined>((a, b) => (!a || b.from > a.from ? b : a), undefined);
 
   return {
     async current(deviceId: string): Promise<BindingRecord | undefined> {
-      return latestOf(await openOf(deviceId));
+      return latestOf((await all(bindings, open(deviceId))).map(toBinding));
     },
     /** Open bindings, the latest per device (two owners binding at once can leave two open). */
     async allCurrent(): Promise<BindingRecord[]> {
-      const latest = new Map<string, Doc>();
-      for (const d of await all(bindings, { to: _.eq(null) })) {
-        const seen = latest.get(d.deviceId as string);
-        if (!seen || (d.from as number) > (seen.from as number)) latest.set(d.deviceId as string, d);
-      }
-      return [...latest.values()].map(toBinding).sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
+      const latest = [...byDevice(await all(bindings, { to: _.eq(null) })).values()].map((list) => latestOf(list) as BindingRecord);
+      return latest.sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
     },
     async bind(deviceId: string, patientId: string, userId: string, at: number): Promise<void> {
       must(await cdb.run(() => bindings().where(open(deviceId)).update({ to: at })));

@@ -15,7 +15,7 @@ import {
   finishBucket,
   type Reading,
 } from '../../../core';
-import { type AppendResult, type BucketQuery, MESSAGE_ID_TTL_MS, type RawQuery, type ReadingBatchItem, type Segment } from '../types';
+import { type AppendResult, atArrival, type BucketQuery, MESSAGE_ID_TTL_MS, type RawQuery, type ReadingBatchItem, type Segment } from '../types';
 import { type CloudbaseDb, type Doc, docsOf, firstDoc, isConflict, must, PAGE } from './db';
 import {
   expiredIds,
@@ -181,8 +181,8 @@ export function createReadings(cdb: CloudbaseDb) {
       items.forEach((item, i) => {
         if (repeated.has(i)) return;
         const msgKey = keys[i];
-        const own = restamped.has(i) ? item.readings.filter((r) => r.ts !== item.receivedAt) : item.readings;
-        const arrivalReading = !item.timed && own.some((r) => r.ts === item.receivedAt);
+        const own = restamped.has(i) ? item.readings.filter((r) => !atArrival(item, r)) : item.readings;
+        const arrivalReading = own.some((r) => atArrival(item, r));
         const byHour = new Map<number, Reading[]>();
         for (const r of own) byHour.set(hourOf(r.ts), [...(byHour.get(hourOf(r.ts)) ?? []), r]);
         for (const [hour, readings] of byHour) {

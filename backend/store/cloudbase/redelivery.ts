@@ -22,7 +22,7 @@
  * in different hours (webhook requests racing) can store its arrival-instant reading twice; within
  * one hour the document's transaction still decides. The other cases left are in docs/cloudbase.md.
  */
-import { MESSAGE_ID_TTL_MS, type ReadingBatchItem } from '../types';
+import { atArrival, MESSAGE_ID_TTL_MS, type ReadingBatchItem } from '../types';
 import type { Doc } from './db';
 import { HOUR, hourOf } from './hour-doc';
 
@@ -72,7 +72,7 @@ export async function findRedelivered(items: ReadingBatchItem[], keys: Array<str
     inBatch.set(batchKey, item.receivedAt);
     // A `timed` item has no reading at an arrival instant; nor have many others (a reading refused
     // for its time makes an item not `timed`): their readings keep their hours.
-    if (!item.timed && item.readings.some((r) => r.ts === item.receivedAt)) lookups.set(item.deviceId, [...(lookups.get(item.deviceId) ?? []), i]);
+    if (item.readings.some((r) => atArrival(item, r))) lookups.set(item.deviceId, [...(lookups.get(item.deviceId) ?? []), i]);
   });
   await eachLimited([...lookups], parallel, async ([deviceId, indexes]) => {
     const arrivals = indexes.map((i) => items[i]!.receivedAt);

@@ -6,7 +6,8 @@
  */
 import { err, ErrorCode, ok } from '../../../core';
 import { devices as contract } from '../../../core/api/contract/devices';
-import { accessChanged, OWNER, requireRole, spansOf, statusWithin } from '../../../backend/runtime/access';
+import { accessChanged, OWNER, requireRole, statusWithin } from '../../../backend/runtime/access';
+import type { BindingRecord } from '../../../backend/store/types';
 import { typed } from '../../../backend/runtime/handler';
 import type { FunctionDeps } from '../../../backend/runtime/deps';
 import { requireUser } from '../../../backend/runtime/users';
@@ -61,9 +62,14 @@ export const mine = typed(contract.mine, async ({ caller, deps }) => {
   const user = await requireUser(caller, deps);
   const ids = await deps.store.devicesOfUser(user.id);
   const out = [];
+  // One read of a patient's bindings for all their devices.
+  const bindingsOf = new Map<string, Promise<BindingRecord[]>>();
   for (const id of ids) {
     const [status, binding] = await Promise.all([deps.store.deviceStatus(id), deps.store.currentBinding(id)]);
-    if (status && binding) out.push({ ...statusWithin(status, await spansOf(deps, binding.patientId, id)), patientId: binding.patientId });
+    if (!status || !binding) continue;
+    if (!bindingsOf.has(binding.patientId)) bindingsOf.set(binding.patientId, deps.store.bindingsOfPatient(binding.patientId));
+    const spans = ((await bindingsOf.get(binding.patientId)) ?? []).filter((b) => b.deviceId === id);
+    out.push({ ...statusWithin(status, spans), patientId: binding.patientId });
   }
   return ok(out);
 });
