@@ -7,11 +7,10 @@ import type { Result } from '../../core';
 import type { AlertRecord } from '../../core/alerts';
 import { createAlertDelivery, createAlertEngine, createLoggingWechatSender } from '../../backend/alerts';
 import { createMemoryLogger } from '../../backend/runtime/deps';
-import { createCloudbaseStore } from '../../backend/store/cloudbase';
+import { standInStore } from '../helpers/cloudbase-store';
 import { type CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
 import { buildBundles, type BuiltBundles } from './bundles';
 import { environmentContext, scfEnvironment, wechatCall, withEnv } from './scf';
-import { testKeys } from '../helpers/secret-keys';
 
 type Main = (event: unknown, context?: unknown) => Promise<Result<unknown>>;
 
@@ -52,22 +51,13 @@ describe('the built alerts function on CloudBase', () => {
 
 describe('the alert engine over the CloudBase store', () => {
   const T0 = Date.UTC(2026, 0, 1);
-  type Store = ReturnType<typeof createCloudbaseStore>;
+  type Store = ReturnType<typeof standInStore>;
   /**
    * A store on collections of its own (`wrap` may hold some of its calls back), an engine with
    * WeChat deliveries logged and publishes recorded, and patient p1 owned by `owner`.
    */
   async function setUp(prefix: string, now: () => number, wrap: (s: Store) => Store = (s) => s) {
-    const store = wrap(
-      createCloudbaseStore({
-        env: server.env,
-        secretId: 'test-id',
-        secretKey: 'test-key',
-        serviceUrl: server.serviceUrl,
-        collectionPrefix: prefix,
-        keys: testKeys(),
-      }),
-    );
+    const store = wrap(standInStore(server, prefix));
     const log = createMemoryLogger();
     const published: string[] = [];
     const delivery = createAlertDelivery({

@@ -7,11 +7,10 @@
 import tcb from '@cloudbase/node-sdk';
 import { createMemoryLogger } from '../../backend/runtime/deps';
 import type { BackendEvent } from '../../backend/runtime/deps';
-import { createCloudbaseStore } from '../../backend/store/cloudbase';
+import { standInStore } from '../helpers/cloudbase-store';
 import { bindingKey } from '../../backend/store/cloudbase/keys';
 import { buildFunctions } from '../../local-cloud/stack/functions';
 import { type CloudbaseServer, sdkOptions, startCloudbaseServer } from '../helpers/cloudbase-server';
-import { testKeys } from '../helpers/secret-keys';
 
 let server: CloudbaseServer;
 beforeAll(async () => {
@@ -26,14 +25,7 @@ let run = 0;
 
 async function setUp() {
   const prefix = `bind${++run}_`;
-  const store = createCloudbaseStore({
-    env: server.env,
-    secretId: 'test-id',
-    secretKey: 'test-key',
-    serviceUrl: server.serviceUrl,
-    collectionPrefix: prefix,
-    keys: testKeys(),
-  });
+  const store = standInStore(server, prefix);
   const owner1 = await store.userForOpenid('o-owner-1', 'Owner 1', T0);
   const owner2 = await store.userForOpenid('o-owner-2', 'Owner 2', T0);
   await store.createPatient({ id: 'p1', name: 'P1', sex: 'female', notes: '', createdAt: T0 }, owner1.id);

@@ -6,10 +6,9 @@
  * function as deployed (SCF environment, store on the stand-in).
  */
 import { buildLogin } from '../../core/alink';
-import { createCloudbaseStore } from '../../backend/store/cloudbase';
+import { standInStore } from '../helpers/cloudbase-store';
 import { type CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
 import { scfEnvironment, withEnv } from './scf';
-import { testKeys } from '../helpers/secret-keys';
 
 type Main = (event: unknown, context?: unknown) => Promise<unknown>;
 const HOOK = 'hook-secret-0123456789abcdef0123456789';
@@ -34,7 +33,7 @@ async function auth(login: { clientId: string; username: string; password: strin
 }
 
 test('a captured strict login cannot be replayed, however many invocations check it', async () => {
-  const store = createCloudbaseStore({ env: cloudbase.env, secretId: 'x', secretKey: 'y', serviceUrl: cloudbase.serviceUrl, keys: testKeys() });
+  const store = standInStore(cloudbase);
   const strict = { productKey: 'pkStrict01', deviceName: 'bed-strict', deviceSecret: 'strict-secret-0123456789' };
   await store.createDevice(
     { productKey: strict.productKey, deviceName: strict.deviceName, secret: strict.deviceSecret, bindCode: 'STR1CT0001', loginPolicy: 'strict' },
@@ -50,7 +49,7 @@ test('a captured strict login cannot be replayed, however many invocations check
 });
 
 test("a device cannot take another device's free-form client id (and so its session)", async () => {
-  const store = createCloudbaseStore({ env: cloudbase.env, secretId: 'x', secretKey: 'y', serviceUrl: cloudbase.serviceUrl, keys: testKeys() });
+  const store = standInStore(cloudbase);
   const a = { productKey: 'pkTakeov01', deviceName: 'bed-aaaa', deviceSecret: 'secret-a-0123456789abc' };
   const b = { productKey: 'pkTakeov01', deviceName: 'bed-bbbb', deviceSecret: 'secret-b-0123456789abc' };
   for (const [d, code] of [

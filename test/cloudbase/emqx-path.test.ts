@@ -9,13 +9,12 @@
  */
 import { buildLogin, buildReply, Method, parseDeviceId, parseRequest, topics } from '../../core/alink';
 import type { Result } from '../../core';
-import { createCloudbaseStore } from '../../backend/store/cloudbase';
+import { standInStore } from '../helpers/cloudbase-store';
 import type { Store } from '../../backend/store/types';
 import { type CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
 import { type FakeClient, type FakeEmqx, startFakeEmqx } from '../broker-api/fake-emqx';
 import { buildBundles, type BuiltBundles } from './bundles';
 import { emqxEnvironment, wechatCall, withEnv } from './scf';
-import { testKeys } from '../helpers/secret-keys';
 
 type Main = (event: unknown, context?: unknown) => Promise<unknown>;
 const HOOK_SECRET = 'hook-secret-0123456789abcdef0123456789';
@@ -51,7 +50,7 @@ const http = async (path: string, body: unknown, secret = HOOK_SECRET) => {
 beforeAll(async () => {
   [cloudbase, emqx, bundles] = await Promise.all([startCloudbaseServer(), startFakeEmqx(), buildBundles()]);
   for (const name of bundles.names) mains[name] = (require(bundles.file(name)) as { main: Main }).main;
-  store = createCloudbaseStore({ env: cloudbase.env, secretId: 'x', secretKey: 'y', serviceUrl: cloudbase.serviceUrl, keys: testKeys() });
+  store = standInStore(cloudbase);
 }, 60_000);
 afterAll(async () => {
   bundles?.remove();

@@ -8,11 +8,10 @@
  */
 import { Method, parseDeviceId, topics } from '../../core/alink';
 import type { Result } from '../../core';
-import { createCloudbaseStore } from '../../backend/store/cloudbase';
+import { standInStore } from '../helpers/cloudbase-store';
 import { type CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
 import { type FakeEmqx, startFakeEmqx } from '../broker-api/fake-emqx';
 import { emqxEnvironment, wechatCall, withEnv } from './scf';
-import { testKeys } from '../helpers/secret-keys';
 import { latestOfDevices } from '../../miniprogram/pages/monitor/view-model';
 
 type Main = (event: unknown, context?: unknown) => Promise<unknown>;
@@ -43,7 +42,7 @@ afterAll(async () => {
 });
 
 test('the new family of a re-bound device sees nothing from the previous patient', async () => {
-  const store = createCloudbaseStore({ env: cloudbase.env, secretId: 'x', secretKey: 'y', serviceUrl: cloudbase.serviceUrl, keys: testKeys() });
+  const store = standInStore(cloudbase);
   const dev = await store.createDevice(
     { productKey: 'pkSecLast1', deviceName: 'bed-0001', secret: 'device-secret-0123456789', bindCode: 'RENTAB0001' },
     Date.now(),

@@ -5,9 +5,8 @@
  * that must exist). docs/cloudbase-stand-in.md says what this does not prove; the opt-in live run
  * is test/store/cloudbase-live.test.ts.
  */
-import { createCloudbaseStore } from '../../backend/store/cloudbase';
+import { standInStore } from '../helpers/cloudbase-store';
 import type { SecretKeys } from '../../backend/secret-box';
-import { testKeys } from '../helpers/secret-keys';
 import { type CloudbaseServer, startCloudbaseServer } from '../helpers/cloudbase-server';
 import { runStoreContract } from './contract';
 import { cloudbaseSecrets } from './cloudbase-secrets';
@@ -21,8 +20,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const open = (prefix: string, keys: SecretKeys = testKeys()) =>
-  createCloudbaseStore({ env: server.env, secretId: 'test-id', secretKey: 'test-key', serviceUrl: server.serviceUrl, collectionPrefix: prefix, keys });
+const open = (prefix: string, keys?: SecretKeys) => standInStore(server, prefix, keys);
 
 // Every store gets collections of its own (created on first use), so each test starts empty.
 const prefix = () => `t${run}_`;
