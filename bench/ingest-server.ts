@@ -55,6 +55,8 @@ async function stack(
     synchronous: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full',
     // BENCH_GROUP_COMMIT=off: without the message flow's adaptive wait for fuller batches (default on).
     groupCommit: process.env.BENCH_GROUP_COMMIT === 'off' ? false : undefined,
+    // BENCH_INLINE=off: every batch goes to the function worker (default: small batches under light load are stored on the broker thread).
+    inlineIngest: process.env.BENCH_INLINE === 'off' ? false : undefined,
   });
   const devices: DeviceCredentials[] = [];
   for (let k = 0; k < n; k++) {

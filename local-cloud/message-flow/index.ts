@@ -15,6 +15,14 @@
  * while below the threshold (e.g. 1000 devices × 1/10 s) nothing ever waits, so latency there is
  * unchanged. A lone message never waits.
  *
+ * Under light load (`inline`) a small batch is stored on the calling thread, through a connection of
+ * its own that never waits for a lock, instead of making two thread hops to the function worker:
+ * at 1000 devices × 1/10 s each message is its own batch, and the hops (a wake-up of another
+ * thread each way, ~0.1 ms typical but several ms when both cores are busy) were half of its
+ * PUBACK time's tail and a third of the stack's CPU per message (docs/performance.md, "Seventh
+ * round"). A batch the inline path cannot store at once (the worker holds the write lock) goes to
+ * the worker. Batches still go one at a time, so messages are stored in arrival order either way.
+ *
  * Presence events (a device came or went) acknowledge nothing, so while the queue holds nothing
  * else they wait up to `presenceDelayMs` for company: a connect storm's presence is then written in
  * a few commits instead of one commit (and one fsync) for every few devices. Any other message
@@ -66,6 +74,13 @@ export interface MessageFlowOptions {
    * faster than storage keeps up (docs/performance.md). Default 20 000.
    */
   maxQueued?: number;
+  /**
+   * Stores small batches on the calling thread while load is light: a batch of at most `maxBatch`
+   * messages (default 8) while device messages arrive at under `maxRatePerS` (default 400 per
+   * second, where group commit starts to wait) goes to `ingest` here; if that fails, to the
+   * options' `ingest` as usual. Default: none (every batch goes to the options' `ingest`).
+   */
+  inline?: { ingest: MessageFlowOptions['ingest']; maxBatch?: number; maxRatePerS?: number };
   /** Monotonic clock in ms with sub-millisecond resolution, for arrival rates. Default performance.now. */
   monotonic?: () => number;
   onError?: (error: unknown) => void;
@@ -88,6 +103,10 @@ export interface FlowStats {
   waits: number;
   /** Messages refused because `maxQueued` were waiting (not acknowledged: the device resends). */
   overloaded: number;
+  /** Batches stored by the `inline` path. */
+  inlineBatches: number;
+  /** Batches the `inline` path could not store (sent to `ingest` then). */
+  inlineFallbacks: number;
 }
 
 /** The span over which the arrival rate is averaged, ms. */
@@ -107,7 +126,18 @@ export function createMessageFlow(opts: MessageFlowOptions) {
   const attempts = opts.attempts ?? 3;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const limiter = createRateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT, opts.now);
-  const stats: FlowStats = { batches: 0, messages: 0, stored: 0, duplicates: 0, rejected: 0, failedBatches: 0, waits: 0, overloaded: 0 };
+  const stats: FlowStats = {
+    batches: 0,
+    messages: 0,
+    stored: 0,
+    duplicates: 0,
+    rejected: 0,
+    failedBatches: 0,
+    waits: 0,
+    overloaded: 0,
+    inlineBatches: 0,
+    inlineFallbacks: 0,
+  };
   const maxQueued = opts.maxQueued ?? 20_000;
   const gc = opts.groupCommit === false ? undefined : (opts.groupCommit ?? {});
   const targetBatch = gc ? Math.min(maxBatch, gc.targetBatch ?? 32) : 0;
@@ -116,6 +146,8 @@ export function createMessageFlow(opts: MessageFlowOptions) {
   const linger = opts.linger ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const clock = opts.monotonic ?? (() => performance.now());
   const presenceDelayMs = opts.presenceDelayMs ?? 250;
+  const inlineMaxBatch = opts.inline?.maxBatch ?? 8;
+  const inlineMaxRatePerMs = (opts.inline?.maxRatePerS ?? 400) / 1000;
   const setTimer =
     opts.setTimer ??
     ((fn: () => void, ms: number) => {
@@ -216,8 +248,42 @@ export function createMessageFlow(opts: MessageFlowOptions) {
     return wait >= 1 ? wait : 0;
   }
 
+  /** Settles a stored batch's messages: replies first, then the PUBACKs. */
+  function stored(batch: Pending[], data: IngestResult): void {
+    stats.batches++;
+    stats.messages += batch.length;
+    stats.stored += data.stored;
+    stats.duplicates += data.duplicates;
+    stats.rejected += data.rejected;
+    batch.forEach((p, i) => {
+      reply(p.message, data.replies[i]);
+      p.resolve();
+    });
+  }
+
+  /** Tries the inline path for a small batch under light load; true if it stored the batch. */
+  async function storedInline(batch: Pending[], messages: IngestMessage[]): Promise<boolean> {
+    if (!opts.inline || batch.length > inlineMaxBatch || ratePerMs >= inlineMaxRatePerMs) return false;
+    let result: Result<IngestResult>;
+    try {
+      result = await opts.inline.ingest(messages);
+    } catch (e) {
+      result = { ok: false, code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+    }
+    if (!result.ok) {
+      // Usually the write lock was taken (SQLITE_BUSY): the worker waits for it instead. Storage is
+      // idempotent, so whatever part of the batch was stored is not stored twice there.
+      stats.inlineFallbacks++;
+      return false;
+    }
+    stats.inlineBatches++;
+    stored(batch, result.data);
+    return true;
+  }
+
   async function send(batch: Pending[]): Promise<void> {
     const messages = batch.map((p) => p.message);
+    if (await storedInline(batch, messages)) return;
     let lastError = 'ingest failed';
     for (let attempt = 1; attempt <= attempts; attempt++) {
       let result: Result<IngestResult>;
@@ -226,18 +292,7 @@ export function createMessageFlow(opts: MessageFlowOptions) {
       } catch (e) {
         result = { ok: false, code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
       }
-      if (result.ok) {
-        stats.batches++;
-        stats.messages += messages.length;
-        stats.stored += result.data.stored;
-        stats.duplicates += result.data.duplicates;
-        stats.rejected += result.data.rejected;
-        batch.forEach((p, i) => {
-          reply(p.message, result.ok ? result.data.replies[i] : null);
-          p.resolve();
-        });
-        return;
-      }
+      if (result.ok) return stored(batch, result.data);
       lastError = `${result.code}: ${result.message}`;
       if (attempt < attempts) await sleep(50 * 2 ** (attempt - 1));
     }

@@ -2,14 +2,15 @@
  * The whole backend on one machine: SQLite store, cloud functions behind the local function host,
  * the embedded broker feeding `ingest` through the message flow, and optional demo devices.
  */
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Result } from '../../core';
 import { createMqttPolicy } from '../../backend/mqtt-policy';
 import type { BackendEvent } from '../../backend/runtime/deps';
 import type { Logger } from '../../backend/runtime/deps';
-import { createSqliteStore } from '../../backend/store/sqlite';
+import { createSqliteStore, DEFAULT_BACKSTOP_FRAMES } from '../../backend/store/sqlite';
 import { secretKeysFromEnv } from '../../backend/secret-box/key-file';
-import type { IngestResult } from '../../cloudfunctions/ingest/messages';
+import type { IngestMessage, IngestResult } from '../../cloudfunctions/ingest/messages';
 import { createBroker } from '../broker';
 import { loadTlsPair } from '../broker/tls';
 import { createDeviceControl } from '../broker/device-control';
@@ -68,6 +69,14 @@ export interface StackOptions {
    * so storage work does not slow the broker; `process` — on the main thread.
    */
   functionsIn?: 'worker' | 'process';
+  /**
+   * With functions in the worker: while load is light, small batches of device messages are stored
+   * on the broker thread through a connection of its own that never waits for the write lock
+   * (local-cloud/message-flow `inline`: at most `maxBatch` messages, default 8, while they arrive
+   * at under `maxRatePerS`, default 400 per second). `false`: every batch goes to the worker.
+   * Default on.
+   */
+  inlineIngest?: { maxBatch?: number; maxRatePerS?: number } | false;
   /** Seconds between alert checks (no data, offline, escalation: `alerts.check`); 0 = none. Default 60. */
   alertCheckIntervalS?: number;
 }
@@ -107,6 +116,31 @@ export async function createStack(opts: StackOptions) {
       ? createInlineRunner(buildLocalFunctions({ store, now, log: opts.log, secret: sessionSecret, notify: onEvent, control: deviceControl.control }))
       : await createWorkerRunner({ dataDir: opts.dataDir, synchronous: opts.synchronous, sessionSecret }, opts.log, onEvent, deviceControl.control);
   const host = opts.host ?? '127.0.0.1';
+  const inline = opts.functionsIn === 'process' || opts.inlineIngest === false ? undefined : createInlineIngest();
+  /**
+   * The broker thread's own `ingest`: a second connection with `busy_timeout = 0`, so a batch that
+   * finds the write lock taken fails at once (and goes to the worker) instead of stalling the
+   * broker; the worker's background thread checkpoints the file, this connection only as a backstop.
+   */
+  function createInlineIngest() {
+    const ingestStore = createSqliteStore({
+      dataDir: opts.dataDir,
+      synchronous: opts.synchronous,
+      keys: secretKeysFromEnv(process.env, opts.dataDir),
+      busyTimeoutMs: 0,
+      autoCheckpointFrames: DEFAULT_BACKSTOP_FRAMES,
+    });
+    const functions = createInlineRunner(
+      buildLocalFunctions({ store: ingestStore, now, log: opts.log, secret: sessionSecret, notify: onEvent, control: deviceControl.control }),
+    );
+    return {
+      ingest: (messages: IngestMessage[]) =>
+        functions.invoke('ingest', { action: 'batch', messages }, { request_id: randomUUID(), caller: { kind: 'service', name: 'broker' } }) as Promise<
+          Result<IngestResult>
+        >,
+      close: () => ingestStore.close(),
+    };
+  }
 
   const mqttPolicy = createMqttPolicy({ store, now, secret: sessionSecret });
   const functionHost = createFunctionHost({
@@ -127,11 +161,12 @@ export async function createStack(opts: StackOptions) {
     groupCommit: opts.groupCommit,
     maxQueued: opts.maxQueued,
     ingest: (messages) => functionHost.invoke('ingest', { action: 'batch', messages }, { kind: 'service', name: 'broker' }) as Promise<Result<IngestResult>>,
+    ...(inline && opts.inlineIngest !== false ? { inline: { ingest: inline.ingest, ...opts.inlineIngest } } : {}),
     reply: (deviceId, topic, payload) => broker?.sendToDevice(deviceId, topic, payload),
     onError: (e) => opts.log.warn(`message flow: ${(e as Error).message}`),
   });
 
-  const closers: Array<() => Promise<void>> = [() => runner.close()];
+  const closers: Array<() => Promise<void>> = [() => runner.close(), async () => inline?.close()];
   try {
     const httpPort = await functionHost.listen(opts.httpPort ?? 3000, host);
     closers.push(() => functionHost.close());
@@ -189,6 +224,7 @@ export async function createStack(opts: StackOptions) {
           await flow.idle();
           await functionHost.close();
           await runner.close();
+          await inline?.close();
           await store.close();
         })();
         return closing;

@@ -275,4 +275,76 @@ describe('message flow', () => {
       expect(t.batches.slice(1).every((n) => n === 10)).toBe(true);
     });
   });
+
+  describe('inline path under light load', () => {
+    /** The flow with an inline `ingest` that answers as `inlineOutcomes` say ('throw' throws). */
+    function withInline(inlineOutcomes: Array<'ok' | 'fail' | 'throw'> = [], extra: Partial<MessageFlowOptions> = {}) {
+      const inlined: IngestMessage[][] = [];
+      let clock = 0;
+      const t = setup([], {
+        monotonic: () => clock,
+        groupCommit: false,
+        rateLimit: { perSecond: 1e6, burst: 1e6 },
+        inline: {
+          maxBatch: 2,
+          maxRatePerS: 400,
+          ingest: async (messages: IngestMessage[]): Promise<Result<IngestResult>> => {
+            inlined.push(messages);
+            const outcome = inlineOutcomes.shift() ?? 'ok';
+            if (outcome === 'throw') throw new Error('SQLITE_BUSY: database is locked');
+            if (outcome === 'fail') return err('INTERNAL', 'SQLITE_BUSY: database is locked');
+            const replies = messages.map(() => ({ topic: 'inline/reply', payload: '{"code":200}', code: 200 }));
+            return ok({ replies, stored: messages.length, duplicates: 0, rejected: 0 });
+          },
+        },
+        ...extra,
+      });
+      return { ...t, inlined, advance: (ms: number) => void (clock += ms) };
+    }
+
+    test('a small batch under light load is stored inline, not sent to the worker; its reply goes out once', async () => {
+      const t = withInline();
+      t.advance(1000);
+      await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('{"id":"1"}'));
+      expect(t.inlined).toHaveLength(1);
+      expect(t.batches).toHaveLength(0);
+      expect(t.published).toEqual([['inline/reply', '{"code":200}']]);
+      expect(t.flow.stats).toMatchObject({ inlineBatches: 1, inlineFallbacks: 0, batches: 1, stored: 1 });
+    });
+
+    test('a batch the inline path cannot store (error or exception) goes to the worker and is acknowledged once', async () => {
+      for (const outcome of ['fail', 'throw'] as const) {
+        const t = withInline([outcome]);
+        t.advance(1000);
+        await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('{"id":"1"}'));
+        expect(t.inlined).toHaveLength(1);
+        expect(t.batches).toHaveLength(1);
+        expect(t.published.map(([topic]) => topic)).toEqual(['/sys/pk01/bed-01/thing/event/property/post_reply']);
+        expect(t.flow.stats).toMatchObject({ inlineBatches: 0, inlineFallbacks: 1, batches: 1, stored: 1, failedBatches: 0 });
+      }
+    });
+
+    test('batches larger than maxBatch, and batches while messages arrive at maxRatePerS or more, go to the worker; each message once', async () => {
+      const t = withInline();
+      t.advance(1000);
+      // Three at once: larger than maxBatch (2).
+      await Promise.all([1, 2, 3].map((i) => t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from(String(i)))));
+      expect(t.batches.map((b) => b.length)).toEqual([3]);
+      // Then 300 messages 1 ms apart (1000 per second): once the rate average (over ~100 ms) passes
+      // maxRatePerS, each goes to the worker.
+      for (let i = 4; i < 304; i++) {
+        t.advance(1);
+        await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from(String(i)));
+      }
+      const inlinedNumbers = t.inlined.flat().map((m) => (m.type === 'telemetry' ? Number(m.payload) : -1));
+      expect(inlinedNumbers.length).toBeGreaterThan(0);
+      expect(Math.max(...inlinedNumbers)).toBeLessThan(104);
+      // After a quiet spell the next lone message is stored inline again.
+      t.advance(1000);
+      await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('304'));
+      expect(t.inlined.at(-1)?.map((m) => (m.type === 'telemetry' ? m.payload : ''))).toEqual(['304']);
+      const order = [...t.batches, ...t.inlined].flat().map((m) => (m.type === 'telemetry' ? Number(m.payload) : -1));
+      expect(order.sort((a, b) => a - b)).toEqual(Array.from({ length: 304 }, (_, i) => i + 1));
+    });
+  });
 });

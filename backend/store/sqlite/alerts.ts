@@ -2,7 +2,7 @@
 import type { AlertAck, AlertRecord, ConditionState, DeliveryRecord, SnoozeRecord } from '../../../core/alerts';
 import type { AlertKind } from '../../../core/alerts';
 import type { AlertPage, AlertPatch, AlertRulesRecord, RuleChange } from '../types';
-import type { Db } from './database';
+import { type Db, writeTransaction } from './database';
 
 /** History cursor: `{raisedAt}|{id}` of the last alert of a page. */
 export const encodeCursor = (a: AlertRecord): string => `${a.raisedAt}|${a.id}`;
@@ -46,7 +46,7 @@ export function createAlertTables(db: Db) {
   };
   const write = (a: AlertRecord) => q.put.run(JSON.stringify(a), a.resolvedAt === undefined ? 1 : 0, a.id);
   /** Read-modify-write of one alert; better-sqlite3 is synchronous, so nothing interleaves. */
-  const modify = db.transaction((id: string, f: (a: AlertRecord) => boolean) => {
+  const modify = writeTransaction(db, (id: string, f: (a: AlertRecord) => boolean) => {
     const a = get(id);
     if (!a || !f(a)) return false;
     write(a);
@@ -58,7 +58,7 @@ export function createAlertTables(db: Db) {
       const r = q.rules.get(patientId) as { rules: string; updated_at: number; updated_by: string } | undefined;
       return r ? { rules: JSON.parse(r.rules) as AlertRulesRecord['rules'], updatedAt: r.updated_at, updatedBy: r.updated_by } : undefined;
     },
-    setRules: db.transaction((patientId: string, rec: AlertRulesRecord, change: RuleChange) => {
+    setRules: writeTransaction(db, (patientId: string, rec: AlertRulesRecord, change: RuleChange) => {
       q.putRules.run(patientId, JSON.stringify(rec.rules), rec.updatedAt, rec.updatedBy);
       q.addChange.run(patientId, change.at, change.by, JSON.stringify(change.changes));
     }),
@@ -75,7 +75,7 @@ export function createAlertTables(db: Db) {
       for (const r of q.states.all(patientId) as Array<{ key: string; state: string }>) out[r.key] = JSON.parse(r.state) as ConditionState;
       return out;
     },
-    putStates: db.transaction((updates: Record<string, Record<string, ConditionState | null>>) => {
+    putStates: writeTransaction(db, (updates: Record<string, Record<string, ConditionState | null>>) => {
       for (const [patientId, states] of Object.entries(updates)) {
         for (const [k, v] of Object.entries(states)) {
           if (v === null) q.delState.run(patientId, k);

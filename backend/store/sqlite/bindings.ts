@@ -1,6 +1,6 @@
 /** Which patient a device measures, over time. */
 import type { BindingRecord } from '../types';
-import type { Db } from './database';
+import { type Db, writeTransaction } from './database';
 import { deviceKey } from './devices';
 
 interface BindingRow {
@@ -47,7 +47,7 @@ export function createBindingTable(db: Db, rowId: (deviceId: string) => number |
     allCurrent(): BindingRecord[] {
       return (q.allCurrent.all() as BindingRow[]).map(toBinding);
     },
-    bind: db.transaction((deviceId: string, patientId: string, userId: string, at: number): void => {
+    bind: writeTransaction(db, (deviceId: string, patientId: string, userId: string, at: number): void => {
       const id = need(deviceId);
       q.close.run(at, id);
       q.open.run(id, patientId, at, userId);

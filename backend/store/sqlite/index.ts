@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { createSecretKeys, type SecretKeys } from '../../secret-box';
 import { KEY_FILE_NAME, loadOrCreateKeyFile } from '../../secret-box/key-file';
 import type { Store } from '../types';
-import { type Db, openDatabase, type OpenOptions } from './database';
+import { type Db, openDatabase, type OpenOptions, writeTransaction } from './database';
 import { createDeviceAdmin } from './device-admin';
 import { createDeviceTable } from './devices';
 import { createReadingTable } from './readings';
@@ -13,6 +13,7 @@ import { createBindingTable } from './bindings';
 import { createControlTables } from './control';
 import { createAlertTables } from './alerts';
 import { type BackgroundCheckpointOptions, type BackgroundCheckpoints, startBackgroundCheckpoints } from './background-checkpoints';
+export { DEFAULT_BACKSTOP_FRAMES } from './background-checkpoints';
 
 export interface SqliteStoreOptions extends Partial<OpenOptions> {
   /** Folder holding `monitor.db` (ignored when `file` is given). Default `./data`. */
@@ -40,7 +41,7 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
   const file = opts.file ?? sqliteFile(opts.dataDir ?? './data');
   const keys =
     opts.keys ?? (file === ':memory:' ? createSecretKeys([{ id: 'memory', key: randomBytes(32) }]) : loadOrCreateKeyFile(join(dirname(file), KEY_FILE_NAME)));
-  const db = openDatabase({ file, synchronous: opts.synchronous, keys });
+  const db = openDatabase({ file, synchronous: opts.synchronous, busyTimeoutMs: opts.busyTimeoutMs, autoCheckpointFrames: opts.autoCheckpointFrames, keys });
   const devices = createDeviceTable(db, keys);
   const deviceAdmin = createDeviceAdmin(db, keys);
   // A store refused while opening leaves the file closed.
@@ -74,7 +75,7 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
     db,
     checkpoints,
     resealSecrets: lift(
-      db.transaction(() => {
+      writeTransaction(db, () => {
         const d = devices.reseal();
         const i = people.rehashInvites();
         return { converted: d.secrets + i.codes, codesUnderOldKeys: d.oldCodes + i.oldCodes };
@@ -91,10 +92,10 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
     claimLoginTimestamp: lift(deviceAdmin.claimLoginTimestamp),
     claimClientId: lift(deviceAdmin.claimClientId),
     appendReadings: lift(readings.append),
-    applyPresence: lift(db.transaction((events: Parameters<Store['applyPresence']>[0]) => devices.applyPresence(events, devices.rowId))),
+    applyPresence: lift(writeTransaction(db, (events: Parameters<Store['applyPresence']>[0]) => devices.applyPresence(events, devices.rowId))),
     resetPresence: lift(devices.resetPresence),
-    countRejections: lift(db.transaction(devices.countRejections)),
-    updateDeviceInfo: lift(db.transaction(devices.updateInfo)),
+    countRejections: lift(writeTransaction(db, devices.countRejections)),
+    updateDeviceInfo: lift(writeTransaction(db, devices.updateInfo)),
     countReadings: lift(readings.count),
     queryRaw: lift(readings.raw),
     queryBuckets: lift(readings.buckets),

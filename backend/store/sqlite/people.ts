@@ -14,7 +14,7 @@ import type {
   UserRecord,
 } from '../types';
 import type { SecretKeys } from '../../secret-box';
-import type { Db } from './database';
+import { type Db, writeTransaction } from './database';
 
 interface UserRow {
   id: string;
@@ -94,7 +94,7 @@ export function createPeopleTables(db: Db, keys: SecretKeys) {
     redeem: db.prepare('UPDATE invites SET redeemed_by = ?, redeemed_at = ? WHERE code = ? AND redeemed_by IS NULL'),
   };
 
-  const redeemTx = db.transaction((code: string, userId: string, now: number): { outcome: RedeemOutcome; patientId?: string } => {
+  const redeemTx = writeTransaction(db, (code: string, userId: string, now: number): { outcome: RedeemOutcome; patientId?: string } => {
     const inv = q.invite.get(JSON.stringify(keys.hashes(code))) as InviteRow | undefined;
     if (!inv) return { outcome: 'unknown' };
     if (inv.redeemed_by !== null) return { outcome: 'used' };
@@ -135,7 +135,7 @@ export function createPeopleTables(db: Db, keys: SecretKeys) {
     revokeSession(id: string, at: number): void {
       q.revoke.run(at, id);
     },
-    createPatient: db.transaction((p: PatientRecord, ownerId: string): void => {
+    createPatient: writeTransaction(db, (p: PatientRecord, ownerId: string): void => {
       q.insertPatient.run(p.id, p.name, p.birthDate ?? null, p.sex, p.notes, p.phone ?? null, contactsColumn(p), p.createdAt);
       q.addMember.run(p.id, ownerId, 'owner', p.createdAt);
     }),

@@ -4,7 +4,7 @@
  */
 import { addToAccumulator, type BucketAccumulator, type Bucket, emptyBucket, finishBucket, planScan, type Reading } from '../../../core';
 import { type AppendResult, type BucketQuery, MESSAGE_ID_TTL_MS, type RawQuery, type ReadingBatchItem, type Segment } from '../types';
-import type { Db } from './database';
+import { type Db, writeTransaction } from './database';
 import { toReading } from './devices';
 import { rowMessageKey } from './message-key';
 import { addDelta, addValue, emptyDelta, isEmpty, prepareAddDelta, type RollupDelta, type Vital, VITALS } from './rollup-delta';
@@ -125,7 +125,7 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
   /** Whether the id table holds (`msgId`, `fp`) within the TTL. */
   const seenById = (d: number, item: ReadingBatchItem, fp: string) => q.seen.get(d, item.msgId, fp, item.receivedAt - MESSAGE_ID_TTL_MS) !== undefined;
 
-  const appendTx = db.transaction((items: ReadingBatchItem[]): AppendResult => {
+  const appendTx = writeTransaction(db, (items: ReadingBatchItem[]): AppendResult => {
     const duplicate: boolean[] = [];
     const minutes = new Map<string, Touched>();
     const perDevice = new Map<number, { added: number; last: number }>();

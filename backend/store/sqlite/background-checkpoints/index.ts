@@ -22,6 +22,11 @@ export type { CheckpointStats } from './protocol';
 
 /** SQLite's default `wal_autocheckpoint`, restored when the background thread stops. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
+/**
+ * The writer's `wal_autocheckpoint` while the thread runs with the default schedule, frames; also
+ * the backstop of other connections writing the same file (the stack's broker-thread ingest).
+ */
+export const DEFAULT_BACKSTOP_FRAMES = 4 * DEFAULT_SCHEDULE.targetFrames;
 /** How long `stop` waits for the thread to finish a checkpoint in progress before terminating it, ms. */
 const STOP_TIMEOUT_MS = 5000;
 
