@@ -78,9 +78,11 @@ export interface MessageFlowOptions {
    * Stores small batches on the calling thread while load is light: a batch of at most `maxBatch`
    * messages (default 8) while device messages arrive at under `maxRatePerS` (default 400 per
    * second, where group commit starts to wait) goes to `ingest` here; if that fails, to the
-   * options' `ingest` as usual. Default: none (every batch goes to the options' `ingest`).
+   * options' `ingest` as usual. An inline call that took longer than `slowMs` (default 20: a slow
+   * disk's fsync, a backstop checkpoint) stalled the broker thread that long, so the inline path
+   * then rests for `restMs` (default 10 000). Default: none (every batch goes to the options' `ingest`).
    */
-  inline?: { ingest: MessageFlowOptions['ingest']; maxBatch?: number; maxRatePerS?: number };
+  inline?: { ingest: MessageFlowOptions['ingest']; maxBatch?: number; maxRatePerS?: number; slowMs?: number; restMs?: number };
   /** Monotonic clock in ms with sub-millisecond resolution, for arrival rates. Default performance.now. */
   monotonic?: () => number;
   onError?: (error: unknown) => void;
@@ -107,6 +109,8 @@ export interface FlowStats {
   inlineBatches: number;
   /** Batches the `inline` path could not store (sent to `ingest` then). */
   inlineFallbacks: number;
+  /** Inline calls slower than `inline.slowMs` (each rests the inline path for `inline.restMs`). */
+  inlineSlow: number;
 }
 
 /** The span over which the arrival rate is averaged, ms. */
@@ -137,6 +141,7 @@ export function createMessageFlow(opts: MessageFlowOptions) {
     overloaded: 0,
     inlineBatches: 0,
     inlineFallbacks: 0,
+    inlineSlow: 0,
   };
   const maxQueued = opts.maxQueued ?? 20_000;
   const gc = opts.groupCommit === false ? undefined : (opts.groupCommit ?? {});
@@ -148,6 +153,10 @@ export function createMessageFlow(opts: MessageFlowOptions) {
   const presenceDelayMs = opts.presenceDelayMs ?? 250;
   const inlineMaxBatch = opts.inline?.maxBatch ?? 8;
   const inlineMaxRatePerMs = (opts.inline?.maxRatePerS ?? 400) / 1000;
+  const inlineSlowMs = opts.inline?.slowMs ?? 20;
+  const inlineRestMs = opts.inline?.restMs ?? 10_000;
+  /** The inline path is not used before this time (monotonic ms), after a slow call. */
+  let inlineFrom = Number.NEGATIVE_INFINITY;
   const setTimer =
     opts.setTimer ??
     ((fn: () => void, ms: number) => {
@@ -264,11 +273,17 @@ export function createMessageFlow(opts: MessageFlowOptions) {
   /** Tries the inline path for a small batch under light load; true if it stored the batch. */
   async function storedInline(batch: Pending[], messages: IngestMessage[]): Promise<boolean> {
     if (!opts.inline || batch.length > inlineMaxBatch || ratePerMs >= inlineMaxRatePerMs) return false;
+    const started = clock();
+    if (started < inlineFrom) return false;
     let result: Result<IngestResult>;
     try {
       result = await opts.inline.ingest(messages);
     } catch (e) {
       result = { ok: false, code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+    }
+    if (clock() - started > inlineSlowMs) {
+      stats.inlineSlow++;
+      inlineFrom = clock() + inlineRestMs;
     }
     if (!result.ok) {
       // Usually the write lock was taken (SQLITE_BUSY): the worker waits for it instead. Storage is

@@ -2,15 +2,14 @@
  * The whole backend on one machine: SQLite store, cloud functions behind the local function host,
  * the embedded broker feeding `ingest` through the message flow, and optional demo devices.
  */
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Result } from '../../core';
 import { createMqttPolicy } from '../../backend/mqtt-policy';
 import type { BackendEvent } from '../../backend/runtime/deps';
 import type { Logger } from '../../backend/runtime/deps';
-import { createSqliteStore, DEFAULT_BACKSTOP_FRAMES } from '../../backend/store/sqlite';
+import { createSqliteStore } from '../../backend/store/sqlite';
 import { secretKeysFromEnv } from '../../backend/secret-box/key-file';
-import type { IngestMessage, IngestResult } from '../../cloudfunctions/ingest/messages';
+import type { IngestResult } from '../../cloudfunctions/ingest/messages';
 import { createBroker } from '../broker';
 import { loadTlsPair } from '../broker/tls';
 import { createDeviceControl } from '../broker/device-control';
@@ -23,6 +22,7 @@ import { createInlineRunner, createWorkerRunner, type FunctionRunner } from '../
 import { startDemoDevices } from './demo';
 import { loadOrCreateToken } from './tokens';
 import { startAlertTimer } from './alert-timer';
+import { createInlineIngest, type InlineIngest } from './inline-ingest';
 import { secureDataDir } from './data-dir';
 import { createSessionService } from '../../backend/auth/sessions';
 
@@ -73,10 +73,10 @@ export interface StackOptions {
    * With functions in the worker: while load is light, small batches of device messages are stored
    * on the broker thread through a connection of its own that never waits for the write lock
    * (local-cloud/message-flow `inline`: at most `maxBatch` messages, default 8, while they arrive
-   * at under `maxRatePerS`, default 400 per second). `false`: every batch goes to the worker.
-   * Default on.
+   * at under `maxRatePerS`, default 400 per second; a call slower than `slowMs`, default 20, rests
+   * the path for `restMs`, default 10 000). `false`: every batch goes to the worker. Default on.
    */
-  inlineIngest?: { maxBatch?: number; maxRatePerS?: number } | false;
+  inlineIngest?: Omit<NonNullable<MessageFlowOptions['inline']>, 'ingest'> | false;
   /** Seconds between alert checks (no data, offline, escalation: `alerts.check`); 0 = none. Default 60. */
   alertCheckIntervalS?: number;
 }
@@ -116,30 +116,20 @@ export async function createStack(opts: StackOptions) {
       ? createInlineRunner(buildLocalFunctions({ store, now, log: opts.log, secret: sessionSecret, notify: onEvent, control: deviceControl.control }))
       : await createWorkerRunner({ dataDir: opts.dataDir, synchronous: opts.synchronous, sessionSecret }, opts.log, onEvent, deviceControl.control);
   const host = opts.host ?? '127.0.0.1';
-  const inline = opts.functionsIn === 'process' || opts.inlineIngest === false ? undefined : createInlineIngest();
-  /**
-   * The broker thread's own `ingest`: a second connection with `busy_timeout = 0`, so a batch that
-   * finds the write lock taken fails at once (and goes to the worker) instead of stalling the
-   * broker; the worker's background thread checkpoints the file, this connection only as a backstop.
-   */
-  function createInlineIngest() {
-    const ingestStore = createSqliteStore({
-      dataDir: opts.dataDir,
-      synchronous: opts.synchronous,
-      keys: secretKeysFromEnv(process.env, opts.dataDir),
-      busyTimeoutMs: 0,
-      autoCheckpointFrames: DEFAULT_BACKSTOP_FRAMES,
-    });
-    const functions = createInlineRunner(
-      buildLocalFunctions({ store: ingestStore, now, log: opts.log, secret: sessionSecret, notify: onEvent, control: deviceControl.control }),
-    );
-    return {
-      ingest: (messages: IngestMessage[]) =>
-        functions.invoke('ingest', { action: 'batch', messages }, { request_id: randomUUID(), caller: { kind: 'service', name: 'broker' } }) as Promise<
-          Result<IngestResult>
-        >,
-      close: () => ingestStore.close(),
-    };
+  let inline: InlineIngest | undefined;
+  try {
+    inline =
+      opts.functionsIn === 'process' || opts.inlineIngest === false
+        ? undefined
+        : createInlineIngest({
+            dataDir: opts.dataDir,
+            synchronous: opts.synchronous,
+            deps: { now, log: opts.log, secret: sessionSecret, notify: onEvent, control: deviceControl.control },
+          });
+  } catch (e) {
+    await runner.close();
+    await store.close();
+    throw e;
   }
 
   const mqttPolicy = createMqttPolicy({ store, now, secret: sessionSecret });

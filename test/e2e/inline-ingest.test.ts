@@ -70,7 +70,8 @@ describe('inline ingest on the broker thread', () => {
       acked = true;
     });
     try {
-      await until(() => stack.flow.stats.inlineFallbacks >= 1, 'the inline path to give the batch to the worker');
+      // At once, not after a lock wait (busy_timeout 0): the broker thread did not block.
+      await until(() => stack.flow.stats.inlineFallbacks >= 1, 'the inline path to give the batch to the worker', 1500);
       // The broker thread is free: another device logs in and is acknowledged meanwhile.
       const started = Date.now();
       clients.push(await connectDevice(stack, other));

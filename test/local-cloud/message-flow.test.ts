@@ -281,6 +281,8 @@ describe('message flow', () => {
     function withInline(inlineOutcomes: Array<'ok' | 'fail' | 'throw'> = [], extra: Partial<MessageFlowOptions> = {}) {
       const inlined: IngestMessage[][] = [];
       let clock = 0;
+      /** How long each inline call takes on the flow's clock. */
+      let inlineMs = 0.5;
       const t = setup([], {
         monotonic: () => clock,
         groupCommit: false,
@@ -290,6 +292,7 @@ describe('message flow', () => {
           maxRatePerS: 400,
           ingest: async (messages: IngestMessage[]): Promise<Result<IngestResult>> => {
             inlined.push(messages);
+            clock += inlineMs;
             const outcome = inlineOutcomes.shift() ?? 'ok';
             if (outcome === 'throw') throw new Error('SQLITE_BUSY: database is locked');
             if (outcome === 'fail') return err('INTERNAL', 'SQLITE_BUSY: database is locked');
@@ -299,7 +302,12 @@ describe('message flow', () => {
         },
         ...extra,
       });
-      return { ...t, inlined, advance: (ms: number) => void (clock += ms) };
+      return {
+        ...t,
+        inlined,
+        advance: (ms: number) => void (clock += ms),
+        inlineTakes: (ms: number) => void (inlineMs = ms),
+      };
     }
 
     test('a small batch under light load is stored inline, not sent to the worker; its reply goes out once', async () => {
@@ -345,6 +353,22 @@ describe('message flow', () => {
       expect(t.inlined.at(-1)?.map((m) => (m.type === 'telemetry' ? m.payload : ''))).toEqual(['304']);
       const order = [...t.batches, ...t.inlined].flat().map((m) => (m.type === 'telemetry' ? Number(m.payload) : -1));
       expect(order.sort((a, b) => a - b)).toEqual(Array.from({ length: 304 }, (_, i) => i + 1));
+    });
+
+    test('an inline call slower than slowMs (20) rests the inline path for restMs (10 s): batches go to the worker meanwhile', async () => {
+      const t = withInline();
+      t.advance(1000);
+      t.inlineTakes(30);
+      await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('1'));
+      expect(t.flow.stats).toMatchObject({ inlineBatches: 1, inlineSlow: 1 });
+      t.inlineTakes(0.5);
+      t.advance(5000);
+      await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('2'));
+      expect(t.batches).toHaveLength(1);
+      t.advance(5100);
+      await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('3'));
+      expect(t.inlined).toHaveLength(2);
+      expect(t.flow.stats).toMatchObject({ inlineBatches: 2, inlineSlow: 1, stored: 3 });
     });
   });
 });
