@@ -270,24 +270,29 @@ export function createMessageFlow(opts: MessageFlowOptions) {
     });
   }
 
+  /** One call of an `ingest`: a throw is an INTERNAL answer, so every call settles the same way. */
+  async function call(ingest: MessageFlowOptions['ingest'], messages: IngestMessage[]): Promise<Result<IngestResult>> {
+    try {
+      return await ingest(messages);
+    } catch (e) {
+      return { ok: false, code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+    }
+  }
+
   /** Tries the inline path for a small batch under light load; true if it stored the batch. */
   async function storedInline(batch: Pending[], messages: IngestMessage[]): Promise<boolean> {
     if (!opts.inline || batch.length > inlineMaxBatch || ratePerMs >= inlineMaxRatePerMs) return false;
     const started = clock();
     if (started < inlineFrom) return false;
-    let result: Result<IngestResult>;
-    try {
-      result = await opts.inline.ingest(messages);
-    } catch (e) {
-      result = { ok: false, code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
-    }
+    const result = await call(opts.inline.ingest, messages);
     if (clock() - started > inlineSlowMs) {
       stats.inlineSlow++;
       inlineFrom = clock() + inlineRestMs;
     }
     if (!result.ok) {
-      // Usually the write lock was taken (SQLITE_BUSY): the worker waits for it instead. Storage is
-      // idempotent, so whatever part of the batch was stored is not stored twice there.
+      // Usually the write lock was taken (SQLITE_BUSY): the worker waits for it instead. The inline
+      // call stores a batch whole or not at all (local-cloud/stack/inline-ingest), and storage is
+      // idempotent anyway.
       stats.inlineFallbacks++;
       return false;
     }
@@ -301,12 +306,7 @@ export function createMessageFlow(opts: MessageFlowOptions) {
     if (await storedInline(batch, messages)) return;
     let lastError = 'ingest failed';
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      let result: Result<IngestResult>;
-      try {
-        result = await opts.ingest(messages);
-      } catch (e) {
-        result = { ok: false, code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
-      }
+      const result = await call(opts.ingest, messages);
       if (result.ok) return stored(batch, result.data);
       lastError = `${result.code}: ${result.message}`;
       if (attempt < attempts) await sleep(50 * 2 ** (attempt - 1));

@@ -111,9 +111,11 @@ export async function createStack(opts: StackOptions) {
     if (e.type === 'device-revoked')
       return broker?.kickDevice(e.deviceId).catch((err: Error) => opts.log.warn(`disconnecting ${e.deviceId} failed: ${err.message}`));
   };
+  // What every copy of the functions gets besides its store.
+  const functionDeps = { now, log: opts.log, secret: sessionSecret, notify: onEvent, control: deviceControl.control };
   const runner: FunctionRunner =
     opts.functionsIn === 'process'
-      ? createInlineRunner(buildLocalFunctions({ store, now, log: opts.log, secret: sessionSecret, notify: onEvent, control: deviceControl.control }))
+      ? createInlineRunner(buildLocalFunctions({ ...functionDeps, store }))
       : await createWorkerRunner({ dataDir: opts.dataDir, synchronous: opts.synchronous, sessionSecret }, opts.log, onEvent, deviceControl.control);
   const host = opts.host ?? '127.0.0.1';
   let inline: InlineIngest | undefined;
@@ -121,11 +123,7 @@ export async function createStack(opts: StackOptions) {
     inline =
       opts.functionsIn === 'process' || opts.inlineIngest === false
         ? undefined
-        : createInlineIngest({
-            dataDir: opts.dataDir,
-            synchronous: opts.synchronous,
-            deps: { now, log: opts.log, secret: sessionSecret, notify: onEvent, control: deviceControl.control },
-          });
+        : createInlineIngest({ dataDir: opts.dataDir, synchronous: opts.synchronous, deps: functionDeps });
   } catch (e) {
     await runner.close();
     await store.close();
@@ -151,7 +149,7 @@ export async function createStack(opts: StackOptions) {
     groupCommit: opts.groupCommit,
     maxQueued: opts.maxQueued,
     ingest: (messages) => functionHost.invoke('ingest', { action: 'batch', messages }, { kind: 'service', name: 'broker' }) as Promise<Result<IngestResult>>,
-    ...(inline && opts.inlineIngest !== false ? { inline: { ingest: inline.ingest, ...opts.inlineIngest } } : {}),
+    ...(inline ? { inline: { ...opts.inlineIngest, ingest: inline.ingest } } : {}),
     reply: (deviceId, topic, payload) => broker?.sendToDevice(deviceId, topic, payload),
     onError: (e) => opts.log.warn(`message flow: ${(e as Error).message}`),
   });

@@ -16,7 +16,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { err, ErrorCode, type Result } from '../../core';
-import type { FunctionDeps } from '../../backend/runtime/deps';
 import { createSqliteStore, DEFAULT_BACKSTOP_FRAMES } from '../../backend/store/sqlite';
 import { secretKeysFromEnv } from '../../backend/secret-box/key-file';
 import type { IngestMessage, IngestResult } from '../../cloudfunctions/ingest/messages';
@@ -27,7 +26,7 @@ export interface InlineIngestOptions {
   dataDir: string;
   synchronous?: 'full' | 'normal';
   /** What the functions need besides their store (as the worker's copy gets them). */
-  deps: Omit<Parameters<typeof buildLocalFunctions>[0], 'store'> & Pick<FunctionDeps, 'log'>;
+  deps: Omit<Parameters<typeof buildLocalFunctions>[0], 'store'>;
 }
 
 export interface InlineIngest {
