@@ -447,5 +447,35 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
         }
       });
     });
+
+    // The steady case: each message one reading, devices in turn, time moving on (SQLite keeps a
+    // device's newest minute out of its rollups until a later one begins). Queries between the
+    // messages, over ranges ending in the newest minute or past it, must see every reading.
+    test('devices posting one reading at a time are queried exactly between their messages', async () => {
+      const H = 3_600_000;
+      const ids = ['pk0000test1/bed-7', 'pk0000test1/bed-8'];
+      for (const id of ids) await store.createDevice(dev(id.split('/')[1]!), T0);
+      const truth = new Map<string, Map<number, Reading>>(ids.map((id) => [id, new Map()]));
+      for (let i = 0; i < 240; i++) {
+        const id = ids[i % 2]!;
+        // ~23 s apart, now and then a late one a few minutes back, or a vital of the last instant alone.
+        let ts = T0 + H - 90_000 + Math.floor(i / 2) * 23_000 + (i % 2) * 777;
+        if (i % 17 === 5) ts -= 4 * 60_000 + 1_000;
+        const mine = truth.get(id)!;
+        const r: Reading = i % 13 === 7 && mine.size ? { ts: Math.max(...mine.keys()), spo2: 80 + (i % 19) } : { ts, heartRate: 50 + (i % 71), temperature: 36 + (i % 8) / 10 };
+        mine.set(r.ts, { ...mine.get(r.ts), ...r });
+        await store.appendReadings([{ deviceId: id, msgId: `s${i}`, fingerprint: `f${i}`, receivedAt: ts + 50, readings: [r] }]);
+        if (i % 30 !== 29 && i !== 238) continue;
+        const last = Math.max(...mine.keys());
+        for (const [from, to, w] of [
+          [T0, last + 1, 60_000],
+          [T0 + 12_345, last + H, 5 * 60_000],
+          [T0, T0 + 4 * H, H],
+          [last - 90_000, last + 1, 60_000],
+        ] as const) {
+          expectBucketsEqual(await store.queryBuckets({ segments: [{ deviceId: id, from, to }], widthMs: w }), bruteBuckets([...mine.values()], from, to, w));
+        }
+      }
+    });
   });
 }

@@ -133,9 +133,10 @@ describe('SQLite adapter', () => {
       UPDATE devices SET reading_count = coalesce((SELECT reading_count FROM device_counters WHERE device_id = devices.id), 0),
         last_ts = (SELECT last_ts FROM device_counters WHERE device_id = devices.id);
       DROP TABLE device_counters;
-      DELETE FROM schema_migrations WHERE version = 12;
+      DELETE FROM schema_migrations WHERE version IN (12, 16);
     `);
-    expect(migrate(store.db)).toEqual([12]);
+    // Migration 16 adds a column to the table 12 creates: an install from before 12 gets both.
+    expect(migrate(store.db)).toEqual([12, 16]);
     await store.close();
     const reopened = createSqliteStore({ dataDir: d.path });
     expect(await Promise.all([1, 2, 3].map((n) => reopened.deviceStatus(`pk0000test1/bed-${n}`)))).toEqual(before);

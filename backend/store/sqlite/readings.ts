@@ -66,8 +66,17 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
     stored: db.prepare('SELECT temperature, heart_rate, spo2, received_at, msg_key FROM readings WHERE device_id = ? AND ts = ?'),
     merge: db.prepare(`UPDATE readings SET temperature = coalesce(?, temperature), heart_rate = coalesce(?, heart_rate),
       spo2 = coalesce(?, spo2), received_at = ? WHERE device_id = ? AND ts = ?`),
-    counters: db.prepare(`INSERT INTO device_counters (reading_count, last_ts, device_id) VALUES (?, ?, ?) ON CONFLICT (device_id)
-      DO UPDATE SET reading_count = reading_count + excluded.reading_count, last_ts = max(coalesce(last_ts, 0), excluded.last_ts)`),
+    counters: db.prepare(`INSERT INTO device_counters (reading_count, last_ts, pending_minute, device_id) VALUES (?, ?, ?, ?) ON CONFLICT (device_id)
+      DO UPDATE SET reading_count = reading_count + excluded.reading_count, last_ts = max(coalesce(last_ts, 0), excluded.last_ts),
+      pending_minute = excluded.pending_minute`),
+    // A device's pending minute (migration 16): readings from it on are in no rollup yet.
+    pendingOf: db.prepare('SELECT last_ts, pending_minute FROM device_counters WHERE device_id = ?'),
+    // A device's finished minutes, each summed once from its rows when a later minute begins,
+    // then the hours they fall in summed from their minute rows.
+    rollMinutes: db.prepare(`INSERT OR REPLACE INTO readings_1m SELECT @d, cast(ts / ${MINUTE} AS INTEGER), ${AGG_COLUMNS}
+      FROM readings WHERE device_id = @d AND ts >= @m0 * ${MINUTE} AND ts < @m1 * ${MINUTE} GROUP BY 2`),
+    rollHours: db.prepare(`INSERT OR REPLACE INTO readings_1h SELECT @d, cast(minute / 60 AS INTEGER), ${SUM_COLUMNS}
+      FROM readings_1m WHERE device_id = @d AND minute >= @h0 * 60 AND minute < @h1 * 60 GROUP BY 2`),
     // Recomputing a unit from the rows below: only for a merge that replaced a value (rollup-delta).
     rollup: db.prepare(`INSERT OR REPLACE INTO readings_1m
       SELECT @d, @m, ${AGG_COLUMNS} FROM readings WHERE device_id = @d AND ts >= @m * ${MINUTE} AND ts < (@m + 1) * ${MINUTE}`),
@@ -96,6 +105,41 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
     return t;
   };
 
+  /**
+   * A device's state during a batch. Readings from minute `pending` on are kept out of the rollups
+   * (migration 16): a steady device writes only its reading's page per message, and each minute is
+   * summed once, when a reading of a later minute arrives. `pending` only grows; null (a device
+   * with no readings yet, or stored before migration 16) means every reading is rolled up.
+   */
+  type DeviceState = { added: number; last: number; lastTs: number | null; pending: number | null; pendingBefore: number | null };
+  const stateOf = (states: Map<number, DeviceState>, d: number): DeviceState => {
+    let s = states.get(d);
+    if (!s) {
+      const row = q.pendingOf.get(d) as { last_ts: number | null; pending_minute: number | null } | undefined;
+      const pending = row?.pending_minute ?? null;
+      states.set(d, (s = { added: 0, last: 0, lastTs: row?.last_ts ?? null, pending, pendingBefore: pending }));
+    }
+    return s;
+  };
+
+  /**
+   * Whether a reading at `minuteAt` goes into the rollups now (a minute before the pending one: a
+   * late reading, added as before). A later minute first rolls up the pending minutes before it.
+   * Rollup rows from the pending minute on are never read, and rolling up recomputes them from the
+   * readings, so a minute that was summed before is simply summed again. The first pending minute
+   * is the device's newest stored one: a late first reading after the upgrade is then added to the
+   * rollups as before, instead of making the next reading re-sum every minute since.
+   */
+  function rolledNow(s: DeviceState, d: number, minuteAt: number): boolean {
+    if (s.pending === null) s.pending = Math.max(minuteAt, s.lastTs === null ? minuteAt : Math.floor(s.lastTs / MINUTE));
+    if (minuteAt > s.pending) {
+      q.rollMinutes.run({ d, m0: s.pending, m1: minuteAt });
+      q.rollHours.run({ d, h0: Math.floor(s.pending / 60), h1: Math.floor((minuteAt - 1) / 60) + 1 });
+      s.pending = minuteAt;
+    }
+    return minuteAt < s.pending;
+  }
+
   type StoredRow = { temperature: number | null; heart_rate: number | null; spo2: number | null; received_at: number; msg_key: number | null };
   const storedRow = (d: number, ts: number): StoredRow => {
     const old = q.stored.get(d, ts) as StoredRow | undefined;
@@ -109,13 +153,14 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
    * (the newer wins) makes the minute `dirty`. The row keeps the key of the message that created
    * it; `receivedAt` renews its arrival (that message came back after its TTL).
    */
-  function mergeInto(minute: Touched, d: number, ts: number, values: Record<Vital, number | null>, old: StoredRow, receivedAt = old.received_at): void {
+  function mergeInto(minute: Touched | undefined, d: number, ts: number, values: Record<Vital, number | null>, old: StoredRow, receivedAt = old.received_at): void {
     const before: Record<Vital, number | null> = { t: old.temperature, h: old.heart_rate, s: old.spo2 };
     let changed = false;
     for (const vital of VITALS) {
       const v = values[vital];
       if (v === null || v === before[vital]) continue;
       changed = true;
+      if (!minute) continue; // a pending minute: summed from its rows later
       if (before[vital] === null) addValue(minute.delta, vital, v);
       else minute.dirty = true;
     }
@@ -128,7 +173,7 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
   const appendTx = writeTransaction(db, (items: ReadingBatchItem[]): AppendResult => {
     const duplicate: boolean[] = [];
     const minutes = new Map<string, Touched>();
-    const perDevice = new Map<number, { added: number; last: number }>();
+    const states = new Map<number, DeviceState>();
     let written = 0;
     for (const item of items) {
       const d = rowId(item.deviceId);
@@ -145,17 +190,20 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
       // instant) is recognised from the rows it creates; any other, or one with no readings to
       // recognise it by, keeps a row in the id table.
       let remember = key !== null && (item.timed !== true || item.readings.length === 0);
-      const counter = perDevice.get(d) ?? { added: 0, last: 0 };
+      const state = stateOf(states, d);
       let first = true;
       let isDuplicate = false;
       for (const r of item.readings) {
         const values: Record<Vital, number | null> = { t: r.temperature ?? null, h: r.heartRate ?? null, s: r.spo2 ?? null };
         const minuteAt = Math.floor(r.ts / MINUTE);
+        const rolled = rolledNow(state, d, minuteAt);
         if (q.insert.run(d, r.ts, values.t, values.h, values.s, item.receivedAt, key).changes === 1) {
-          const minute = touch(minutes, d, minuteAt);
-          counter.added++;
-          minute.delta.n++;
-          for (const vital of VITALS) addValue(minute.delta, vital, values[vital]);
+          state.added++;
+          if (rolled) {
+            const minute = touch(minutes, d, minuteAt);
+            minute.delta.n++;
+            for (const vital of VITALS) addValue(minute.delta, vital, values[vital]);
+          }
         } else {
           const old = storedRow(d, r.ts);
           let renew: number | undefined;
@@ -171,15 +219,14 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
             if (mine) renew = item.receivedAt;
             else remember = true;
           }
-          mergeInto(touch(minutes, d, minuteAt), d, r.ts, values, old, renew);
+          mergeInto(rolled ? touch(minutes, d, minuteAt) : undefined, d, r.ts, values, old, renew);
         }
         first = false;
-        counter.last = Math.max(counter.last, r.ts);
+        state.last = Math.max(state.last, r.ts);
         written++;
       }
       if (remember && !isDuplicate) q.remember.run(d, item.msgId, fp, item.receivedAt);
       duplicate.push(isDuplicate);
-      if (!isDuplicate) perDevice.set(d, counter);
     }
     // Minutes first, then their hours: a dirty minute is recomputed from its readings and makes
     // its hour recomputed from its minutes; the others add what the batch brought.
@@ -198,9 +245,13 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
       if (dirty) q.rollupHour.run({ d, h });
       else if (!isEmpty(delta)) addHour(d, h, delta);
     }
-    for (const [d, c] of perDevice) q.counters.run(c.added, c.last, d);
+    for (const [d, s] of states) {
+      if (s.added > 0 || s.last > 0 || s.pending !== s.pendingBefore) q.counters.run(s.added, s.last, s.pending, d);
+    }
     return { duplicate, written };
   });
+
+  const readTransaction = db.transaction((fn: () => void) => fn());
 
   function bucketsRaw(d: number, from: number, to: number, w: number, into: Map<number, BucketAccumulator>): void {
     if (from >= to) return;
@@ -254,17 +305,25 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
           acc.set(r.t, b);
         }
       };
-      for (const { deviceId, from, to } of query.segments) {
-        const d = rowId(deviceId);
-        if (d === undefined || from >= to) continue;
-        for (const p of planScan(from, to, w, unitsMs)) {
-          if (p.unitMs === 0) bucketsRaw(d, p.from, p.to, w, acc);
-          else {
-            const stmt = p.unitMs === HOUR ? q.hourBuckets : q.minuteBuckets;
-            add(stmt.all({ d, u0: p.from / p.unitMs, u1: p.to / p.unitMs, wu: w / p.unitMs, w }) as AggRow[]);
+      // One read transaction: the pending minute and the rows read are of one state of the file.
+      readTransaction(() => {
+        for (const { deviceId, from, to } of query.segments) {
+          const d = rowId(deviceId);
+          if (d === undefined || from >= to) continue;
+          // The device's pending minute on is in no rollup yet: raw rows answer it.
+          const pending = (q.pendingOf.get(d) as { pending_minute: number | null } | undefined)?.pending_minute ?? null;
+          const cut = pending === null ? to : Math.max(from, Math.min(to, pending * MINUTE));
+          if (cut < to) bucketsRaw(d, cut, to, w, acc);
+          if (from >= cut) continue;
+          for (const p of planScan(from, cut, w, unitsMs)) {
+            if (p.unitMs === 0) bucketsRaw(d, p.from, p.to, w, acc);
+            else {
+              const stmt = p.unitMs === HOUR ? q.hourBuckets : q.minuteBuckets;
+              add(stmt.all({ d, u0: p.from / p.unitMs, u1: p.to / p.unitMs, wu: w / p.unitMs, w }) as AggRow[]);
+            }
           }
         }
-      }
+      });
       return [...acc.values()].sort((a, b) => a.t - b.t).map(finishBucket);
     },
   };

@@ -1,0 +1,138 @@
+/**
+ * SQLite rollups of a device's newest minute (migration 16): its readings stay out of readings_1m
+ * and readings_1h until a reading of a later minute arrives, then the minute is summed from its
+ * rows. The bucket answers themselves are checked against a brute force by the store contract
+ * (test/store/contract.ts); these tests look at the rollup rows and at an upgraded database.
+ */
+import type { Reading } from '../../core';
+import { createSqliteStore } from '../../backend/store/sqlite';
+import type { ReadingBatchItem } from '../../backend/store/types';
+import { tempDir } from '../helpers/stack';
+import { testKeys } from '../helpers/secret-keys';
+import { bruteBuckets, expectBucketsEqual } from './contract';
+
+const T0 = Date.UTC(2026, 0, 1);
+const M = 60_000;
+const H = 3_600_000;
+const device = (n: number) => ({ productKey: 'pk0000test1', deviceName: `bed-${n}`, secret: 's3cret-value', bindCode: `CODEBED${n}00` });
+const idOf = (n: number) => `pk0000test1/bed-${n}`;
+
+async function openStore(devices: number) {
+  const dir = tempDir();
+  const store = createSqliteStore({ dataDir: dir.path, keys: testKeys() });
+  for (let n = 1; n <= devices; n++) await store.createDevice(device(n), T0);
+  return {
+    store,
+    rows: (sql: string, ...args: unknown[]) => store.db.prepare(sql).all(...args) as Array<Record<string, number | null>>,
+    async close() {
+      await store.close();
+      dir.remove();
+    },
+  };
+}
+
+const post = (n: number, readings: Reading[], i = 0): ReadingBatchItem => ({
+  deviceId: idOf(n),
+  msgId: `m${n}-${i}-${readings[0]?.ts}`,
+  fingerprint: 'f',
+  receivedAt: (readings[0]?.ts ?? T0) + 10,
+  readings,
+});
+
+/** Minute rows of a device below `beforeMinute` that differ from a sum of their readings (none when exact). */
+const MINUTES_OFF = `SELECT m.minute FROM readings_1m m LEFT JOIN (
+    SELECT cast(ts / ${M} AS INTEGER) AS minute, count(*) AS n, count(heart_rate) AS h_n, total(heart_rate) AS h_sum,
+      min(heart_rate) AS h_min, max(heart_rate) AS h_max, count(spo2) AS s_n, min(spo2) AS s_min, max(spo2) AS s_max
+    FROM readings WHERE device_id = @d GROUP BY 1) r ON r.minute = m.minute
+  WHERE m.device_id = @d AND m.minute < @before AND (r.n IS NULL OR m.n != r.n OR m.h_n != r.h_n OR abs(m.h_sum - r.h_sum) > 1e-9
+    OR m.h_min IS NOT r.h_min OR m.h_max IS NOT r.h_max OR m.s_n != r.s_n OR m.s_min IS NOT r.s_min OR m.s_max IS NOT r.s_max)`;
+/** Minutes below `beforeMinute` holding readings but no minute row. */
+const MINUTES_MISSING = `SELECT DISTINCT cast(ts / ${M} AS INTEGER) AS minute FROM readings WHERE device_id = @d AND ts < @before * ${M}
+  AND cast(ts / ${M} AS INTEGER) NOT IN (SELECT minute FROM readings_1m WHERE device_id = @d)`;
+/** Hour rows of whole hours below `beforeMinute` that differ from the sum of their minute rows. */
+const HOURS_OFF = `SELECT h.hour FROM readings_1h h JOIN (
+    SELECT cast(minute / 60 AS INTEGER) AS hour, sum(n) AS n, sum(h_n) AS h_n, min(h_min) AS h_min, max(h_max) AS h_max
+    FROM readings_1m WHERE device_id = @d GROUP BY 1) m ON m.hour = h.hour
+  WHERE h.device_id = @d AND (h.hour + 1) * 60 <= @before AND (h.n != m.n OR h.h_n != m.h_n OR h.h_min IS NOT m.h_min OR h.h_max IS NOT m.h_max)`;
+
+describe('SQLite: the newest minute of a device is rolled up once it is complete (migration 16)', () => {
+  test('a steady device writes no rollup row for its current minute; a later minute rolls it up', async () => {
+    const s = await openStore(1);
+    const minute = T0 / M + 30;
+    for (let i = 0; i < 3; i++) await s.store.appendReadings([post(1, [{ ts: minute * M + i * 15_000, heartRate: 60 + i }])]);
+    expect(s.rows('SELECT * FROM readings_1m')).toEqual([]);
+    expect(s.rows('SELECT pending_minute FROM device_counters')).toEqual([{ pending_minute: minute }]);
+    // The next minute begins: the finished one is summed once, into its minute and its hour.
+    await s.store.appendReadings([post(1, [{ ts: (minute + 2) * M + 1, heartRate: 90 }])]);
+    expect(s.rows('SELECT minute, n, h_n, h_sum, h_min, h_max FROM readings_1m')).toEqual([{ minute, n: 3, h_n: 3, h_sum: 183, h_min: 60, h_max: 62 }]);
+    expect(s.rows('SELECT hour, n, h_sum FROM readings_1h')).toEqual([{ hour: T0 / H, n: 3, h_sum: 183 }]);
+    expect(s.rows('SELECT reading_count, pending_minute FROM device_counters')).toEqual([{ reading_count: 4, pending_minute: minute + 2 }]);
+    // A late reading into a finished minute is added to its rollups at once, as before.
+    await s.store.appendReadings([post(1, [{ ts: minute * M + 59_000, heartRate: 50 }])]);
+    expect(s.rows('SELECT n, h_min FROM readings_1m')).toEqual([{ n: 4, h_min: 50 }]);
+    expect(s.rows('SELECT n, h_min FROM readings_1h')).toEqual([{ n: 4, h_min: 50 }]);
+    await s.close();
+  });
+
+  test('a database from before migration 16 (everything rolled up) goes on exactly', async () => {
+    const s = await openStore(1);
+    const readings: Reading[] = Array.from({ length: 200 }, (_, i) => ({ ts: T0 + i * 20_000 + 3, heartRate: 40 + (i % 90), spo2: 90 + (i % 10) }));
+    await s.store.appendReadings([post(1, readings)]);
+    // As the previous version left it: every minute and hour summed, no pending minute.
+    s.store.db.exec(`UPDATE device_counters SET pending_minute = NULL;
+      INSERT OR REPLACE INTO readings_1m SELECT device_id, cast(ts / ${M} AS INTEGER), count(*),
+        count(temperature), total(temperature), min(temperature), max(temperature), count(heart_rate), total(heart_rate), min(heart_rate), max(heart_rate),
+        count(spo2), total(spo2), min(spo2), max(spo2) FROM readings GROUP BY 1, 2;
+      INSERT OR REPLACE INTO readings_1h SELECT device_id, cast(minute / 60 AS INTEGER), sum(n), sum(t_n), total(t_sum), min(t_min), max(t_max),
+        sum(h_n), total(h_sum), min(h_min), max(h_max), sum(s_n), total(s_sum), min(s_min), max(s_max) FROM readings_1m GROUP BY 1, 2;`);
+    const last = readings.at(-1)!.ts;
+    // First a late one two minutes back: added to the rollups, and the pending minute starts at the
+    // newest stored one, not there (or the next minute would re-sum every minute since).
+    const more: Reading[] = [{ ts: last - 2 * M, spo2: 70 }, { ts: last + 1_000, heartRate: 200 }, { ts: last + M, heartRate: 10 }, { ts: last + 3 * M, heartRate: 11 }];
+    await s.store.appendReadings([post(1, [more[0]!])]);
+    expect(s.rows('SELECT pending_minute FROM device_counters')).toEqual([{ pending_minute: Math.floor(last / M) }]);
+    for (const [i, r] of more.slice(1).entries()) await s.store.appendReadings([post(1, [r], i + 1)]);
+    // The late one falls on a stored instant: merged into it, the newer value winning.
+    const truth = new Map(readings.map((r) => [r.ts, r]));
+    for (const r of more) truth.set(r.ts, { ...truth.get(r.ts), ...r });
+    const all = [...truth.values()];
+    for (const w of [M, 5 * M, H, 2 * H]) {
+      expectBucketsEqual(await s.store.queryBuckets({ segments: [{ deviceId: idOf(1), from: T0, to: last + H }], widthMs: w }), bruteBuckets(all, T0, last + H, w));
+    }
+    await s.close();
+  });
+
+  test('rollup rows below each pending minute equal their readings after random traffic', async () => {
+    const s = await openStore(3);
+    let seed = 11;
+    const rand = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return Math.floor((seed / 2_147_483_648) * n); // the high bits: the low ones of this generator repeat
+    };
+    const clock = [T0, T0, T0];
+    for (let b = 0; b < 150; b++) {
+      const items: ReadingBatchItem[] = [];
+      for (let k = 0; k < 1 + rand(4); k++) {
+        const n = 1 + rand(3);
+        // Mostly forward in time, sometimes a jump of minutes or hours, sometimes late, sometimes an instant again.
+        const step = [7_000, 19_000, 61_000, 3 * H][rand(4)]!;
+        clock[n - 1]! += rand(10) === 0 ? -rand(10) * M : rand(5) === 0 ? 0 : step;
+        const r: Reading = { ts: Math.max(T0, clock[n - 1]!) };
+        if (rand(3)) r.heartRate = 40 + rand(120);
+        if (rand(2)) r.spo2 = 80 + rand(20);
+        if (r.heartRate === undefined && r.spo2 === undefined) r.temperature = 37;
+        items.push(post(n, [r], b * 10 + k));
+      }
+      await s.store.appendReadings(items);
+    }
+    for (const d of [1, 2, 3]) {
+      const before = s.rows('SELECT pending_minute FROM device_counters WHERE device_id = ?', d)[0]?.pending_minute;
+      expect(before).toEqual(expect.any(Number));
+      expect(s.rows(MINUTES_OFF, { d, before })).toEqual([]);
+      expect(s.rows(MINUTES_MISSING, { d, before })).toEqual([]);
+      expect(s.rows(HOURS_OFF, { d, before })).toEqual([]);
+      expect(s.rows('SELECT count(*) AS c FROM readings_1m WHERE device_id = ? AND minute < ?', d, before)[0]!.c).toBeGreaterThan(10);
+    }
+    await s.close();
+  });
+});
