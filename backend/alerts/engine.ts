@@ -288,8 +288,9 @@ export function createAlertEngine(opts: AlertEngineOptions) {
         byDevice.set(it.deviceId, d);
       });
       const byPatient = new Map<string, Map<string, DeviceReadings>>();
+      const bindings = byDevice.size ? await store.currentBindingsOf([...byDevice.keys()]) : new Map<string, never>();
       for (const [deviceId, readings] of byDevice) {
-        const binding = await store.currentBinding(deviceId);
+        const binding = bindings.get(deviceId);
         if (!binding) continue; // nobody to tell
         const mine = (list: Reading[]) => list.filter((r) => r.ts >= binding.from).sort((a, b) => a.ts - b.ts);
         const own = { fresh: mine(readings.fresh), again: mine(readings.again) };

@@ -218,6 +218,11 @@ export interface PeopleStore {
   currentBinding(deviceId: string): Promise<BindingRecord | undefined>;
   /** Every bound device's current binding, one per device (the periodic alert check walks these). */
   currentBindings(): Promise<BindingRecord[]>;
+  /**
+   * The current bindings of these devices, by device id (unbound and unknown devices absent): one
+   * read for a whole ingest batch (alerts) instead of one per device.
+   */
+  currentBindingsOf(deviceIds: readonly string[]): Promise<Map<string, BindingRecord>>;
   /** Ends the device's current binding (if any) at `at` and starts one to `patientId`. */
   bindDevice(deviceId: string, patientId: string, userId: string, at: number): Promise<void>;
   unbindDevice(deviceId: string, at: number): Promise<boolean>;

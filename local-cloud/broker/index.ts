@@ -3,6 +3,7 @@
  * WebSocket (path `/mqtt`, for mini programs and browsers).
  */
 import { Aedes, type AedesOptions, type Client } from 'aedes';
+import mqttPacket from 'mqtt-packet';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import type { Writable } from 'node:stream';
@@ -131,19 +132,29 @@ export async function createBroker(opts: BrokerOptions) {
   /**
    * Sends a QoS 0 message to a device's own sessions subscribed to a filter matching `topic`.
    *
-   * A reply answers a message whose PUBACK aedes writes in this same turn of the event loop (when
-   * the flow resolves it, right after this call), while aedes writes a QoS 0 message from a
-   * `setImmediate`. Holding the socket corked until an immediate queued after aedes' own puts both
-   * in one write: one system call per device message instead of two (docs/performance.md, "Fifth
-   * round"). Nothing waits longer than the end of this turn.
+   * Written straight to the connection, encoded as aedes encodes it: a QoS 0 message has no
+   * session state (MQTT 3.1.1 §4.3.1, at most once), and the checks aedes would make on the way
+   * (forwarding policy, no-local) hold by construction — the topic is the device's own downlink
+   * and the broker sends it. aedes' own path allocates two packets and takes two immediates per
+   * message, a tenth of the broker thread's extra work per device message (docs/performance.md,
+   * "Eighth round"). A reply answers a message whose PUBACK aedes writes in this same turn of the
+   * event loop: the socket stays corked, and the reply is written after that PUBACK, at the next
+   * immediate, then both leave in one write — one system call per device message instead of two
+   * ("Fifth round"), the PUBACK first as before.
    */
   const sendToDevice = (deviceId: string, topic: string, payload: string): void => {
     for (const client of policy.clientsOf(deviceId)) {
-      if (!isSubscribed(client, topic)) continue;
       const conn = connectionOf(client);
-      conn?.cork();
-      client.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => undefined);
-      if (conn) setImmediate(() => conn.uncork());
+      if (!conn || !client.connected || client.closed || !isSubscribed(client, topic)) continue;
+      conn.cork();
+      setImmediate(() => {
+        try {
+          if (!client.closed) mqttPacket.writeToStream({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false }, conn);
+        } catch (e) {
+          opts.log.once(`reply-write:${(e as Error).message}`, `reply to ${deviceId} not sent: ${(e as Error).message}`);
+        }
+        conn.uncork();
+      });
     }
   };
   policy.setSender(sendToDevice);

@@ -167,6 +167,10 @@ export function runPeopleContract(getStore: () => Store): void {
         { deviceId: a.id, patientId: 'cb-2', from: T0 + 2, boundBy: owner.id },
         { deviceId: b.id, patientId: 'cb-1', from: T0 + 3, boundBy: owner.id },
       ]);
+      // The same for the devices asked about, in one read: unbound and unknown ones absent.
+      const some = await store.currentBindingsOf([c.id, a.id, 'pk0000test1/nobody', b.id, a.id]);
+      expect(Object.fromEntries(some)).toEqual({ [a.id]: mine[0], [b.id]: mine[1] });
+      expect(await store.currentBindingsOf([])).toEqual(new Map());
     });
   });
 

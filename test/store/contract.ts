@@ -462,7 +462,8 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
         let ts = T0 + H - 90_000 + Math.floor(i / 2) * 23_000 + (i % 2) * 777;
         if (i % 17 === 5) ts -= 4 * 60_000 + 1_000;
         const mine = truth.get(id)!;
-        const r: Reading = i % 13 === 7 && mine.size ? { ts: Math.max(...mine.keys()), spo2: 80 + (i % 19) } : { ts, heartRate: 50 + (i % 71), temperature: 36 + (i % 8) / 10 };
+        const r: Reading =
+          i % 13 === 7 && mine.size ? { ts: Math.max(...mine.keys()), spo2: 80 + (i % 19) } : { ts, heartRate: 50 + (i % 71), temperature: 36 + (i % 8) / 10 };
         mine.set(r.ts, { ...mine.get(r.ts), ...r });
         await store.appendReadings([{ deviceId: id, msgId: `s${i}`, fingerprint: `f${i}`, receivedAt: ts + 50, readings: [r] }]);
         if (i % 30 !== 29 && i !== 238) continue;

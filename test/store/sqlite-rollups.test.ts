@@ -88,7 +88,12 @@ describe('SQLite: the newest minute of a device is rolled up once it is complete
     const last = readings.at(-1)!.ts;
     // First a late one two minutes back: added to the rollups, and the pending minute starts at the
     // newest stored one, not there (or the next minute would re-sum every minute since).
-    const more: Reading[] = [{ ts: last - 2 * M, spo2: 70 }, { ts: last + 1_000, heartRate: 200 }, { ts: last + M, heartRate: 10 }, { ts: last + 3 * M, heartRate: 11 }];
+    const more: Reading[] = [
+      { ts: last - 2 * M, spo2: 70 },
+      { ts: last + 1_000, heartRate: 200 },
+      { ts: last + M, heartRate: 10 },
+      { ts: last + 3 * M, heartRate: 11 },
+    ];
     await s.store.appendReadings([post(1, [more[0]!])]);
     expect(s.rows('SELECT pending_minute FROM device_counters')).toEqual([{ pending_minute: Math.floor(last / M) }]);
     for (const [i, r] of more.slice(1).entries()) await s.store.appendReadings([post(1, [r], i + 1)]);
@@ -97,7 +102,10 @@ describe('SQLite: the newest minute of a device is rolled up once it is complete
     for (const r of more) truth.set(r.ts, { ...truth.get(r.ts), ...r });
     const all = [...truth.values()];
     for (const w of [M, 5 * M, H, 2 * H]) {
-      expectBucketsEqual(await s.store.queryBuckets({ segments: [{ deviceId: idOf(1), from: T0, to: last + H }], widthMs: w }), bruteBuckets(all, T0, last + H, w));
+      expectBucketsEqual(
+        await s.store.queryBuckets({ segments: [{ deviceId: idOf(1), from: T0, to: last + H }], widthMs: w }),
+        bruteBuckets(all, T0, last + H, w),
+      );
     }
     await s.close();
   });

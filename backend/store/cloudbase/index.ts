@@ -91,6 +91,7 @@ export function createCloudbaseStore(opts: CloudbaseStoreOptions & { keys: Secre
     deviceByBindCode: open(devices.byBindCode),
     currentBinding: open(bindings.current),
     currentBindings: open(bindings.allCurrent),
+    currentBindingsOf: open(bindings.currentOf),
     bindDevice: open(bindings.bind),
     unbindDevice: open(bindings.unbind),
     bindingsOfPatient: open(bindings.ofPatient),

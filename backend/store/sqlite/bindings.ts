@@ -43,6 +43,19 @@ export function createBindingTable(db: Db, rowId: (deviceId: string) => number |
       const r = id === undefined ? undefined : (q.current.get(id) as BindingRow | undefined);
       return r ? toBinding(r) : undefined;
     },
+    /**
+     * In one read transaction: outside one, each statement takes and releases the WAL read lock
+     * on its own, ~4 µs, more than the lookup itself (docs/performance.md, "Eighth round").
+     */
+    currentOf: db.transaction((deviceIds: readonly string[]): Map<string, BindingRecord> => {
+      const out = new Map<string, BindingRecord>();
+      for (const deviceId of new Set(deviceIds)) {
+        const id = rowId(deviceId);
+        const r = id === undefined ? undefined : (q.current.get(id) as BindingRow | undefined);
+        if (r) out.set(deviceId, toBinding(r));
+      }
+      return out;
+    }),
     /** Binding closes the previous one in the same transaction, so each device has at most one open. */
     allCurrent(): BindingRecord[] {
       return (q.allCurrent.all() as BindingRow[]).map(toBinding);

@@ -118,6 +118,7 @@ export function createSqliteStore(opts: SqliteStoreOptions = {}): Store & { db: 
     deviceByBindCode: lift(devices.byBindCode),
     currentBinding: lift(bindings.current),
     currentBindings: lift(bindings.allCurrent),
+    currentBindingsOf: lift(bindings.currentOf),
     bindDevice: lift(bindings.bind),
     unbindDevice: lift(bindings.unbind),
     bindingsOfPatient: lift(bindings.ofPatient),

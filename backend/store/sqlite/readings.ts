@@ -153,7 +153,14 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
    * (the newer wins) makes the minute `dirty`. The row keeps the key of the message that created
    * it; `receivedAt` renews its arrival (that message came back after its TTL).
    */
-  function mergeInto(minute: Touched | undefined, d: number, ts: number, values: Record<Vital, number | null>, old: StoredRow, receivedAt = old.received_at): void {
+  function mergeInto(
+    minute: Touched | undefined,
+    d: number,
+    ts: number,
+    values: Record<Vital, number | null>,
+    old: StoredRow,
+    receivedAt = old.received_at,
+  ): void {
     const before: Record<Vital, number | null> = { t: old.temperature, h: old.heart_rate, s: old.spo2 };
     let changed = false;
     for (const vital of VITALS) {

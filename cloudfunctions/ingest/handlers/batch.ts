@@ -5,7 +5,7 @@
  * each message; if storage fails the whole batch fails, so the broker does not acknowledge
  * anything that was not stored.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { ok, type Result } from '../../../core';
 import {
   buildReply,
@@ -61,8 +61,15 @@ function redeliveredAlike(post: DecodedPost, receivedAt: number): boolean {
   return post.readings.every((r) => r.timed && r.ts >= oldestSafe);
 }
 
+/**
+ * One-shot hashing where the runtime has it (Node 20.12+: a third of the time for a short
+ * payload); CloudBase's Node 18.15 runtime has not, and gets the same digest the longer way.
+ */
+const sha1Base64: (s: string) => string =
+  typeof crypto.hash === 'function' ? (s) => crypto.hash('sha1', s, 'base64') : (s) => crypto.createHash('sha1').update(s).digest('base64');
+
 function fingerprint(payload: string): string {
-  return createHash('sha1').update(payload).digest('base64').slice(0, 16);
+  return sha1Base64(payload).slice(0, 16);
 }
 
 /**
