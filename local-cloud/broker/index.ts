@@ -132,15 +132,14 @@ export async function createBroker(opts: BrokerOptions) {
   /**
    * Sends a QoS 0 message to a device's own sessions subscribed to a filter matching `topic`.
    *
-   * Written straight to the connection, encoded as aedes encodes it: a QoS 0 message has no
-   * session state (MQTT 3.1.1 §4.3.1, at most once), and the checks aedes would make on the way
-   * (forwarding policy, no-local) hold by construction — the topic is the device's own downlink
-   * and the broker sends it. aedes' own path allocates two packets and takes two immediates per
-   * message, a tenth of the broker thread's extra work per device message (docs/performance.md,
-   * "Eighth round"). A reply answers a message whose PUBACK aedes writes in this same turn of the
-   * event loop: the socket stays corked, and the reply is written after that PUBACK, at the next
-   * immediate, then both leave in one write — one system call per device message instead of two
-   * ("Fifth round"), the PUBACK first as before.
+   * Written straight to the connection, encoded by mqtt-packet as aedes encodes its own: a QoS 0
+   * message has no session state (MQTT 3.1.1 §4.3.1, at most once), and the checks aedes would
+   * make on the way (forwarding policy, no-local) hold by construction — the topic is the device's
+   * own downlink and the broker sends it. aedes' own path allocates two packets and takes two
+   * immediates per message (docs/performance.md, "Eighth round"). A reply answers a message whose
+   * PUBACK aedes writes in this same turn of the event loop: the socket stays corked, the reply is
+   * written after that PUBACK at the next immediate, and both leave in one write — one system call
+   * per device message instead of two ("Fifth round"), the PUBACK first as before.
    */
   const sendToDevice = (deviceId: string, topic: string, payload: string): void => {
     for (const client of policy.clientsOf(deviceId)) {
@@ -149,7 +148,8 @@ export async function createBroker(opts: BrokerOptions) {
       conn.cork();
       setImmediate(() => {
         try {
-          if (!client.closed) mqttPacket.writeToStream({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false }, conn);
+          // One buffer: writeToStream would add four or five small chunks to the corked socket.
+          if (!client.closed) conn.write(mqttPacket.generate({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false }));
         } catch (e) {
           opts.log.once(`reply-write:${(e as Error).message}`, `reply to ${deviceId} not sent: ${(e as Error).message}`);
         }
