@@ -288,7 +288,7 @@ export function createAlertEngine(opts: AlertEngineOptions) {
         byDevice.set(it.deviceId, d);
       });
       const byPatient = new Map<string, Map<string, DeviceReadings>>();
-      const bindings = byDevice.size ? await store.currentBindingsOf([...byDevice.keys()]) : new Map<string, never>();
+      const bindings = await store.currentBindingsOf([...byDevice.keys()]);
       for (const [deviceId, readings] of byDevice) {
         const binding = bindings.get(deviceId);
         if (!binding) continue; // nobody to tell

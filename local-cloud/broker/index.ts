@@ -57,6 +57,14 @@ function connectionOf(client: Client): Writable | undefined {
   return conn && typeof conn.cork === 'function' ? conn : undefined;
 }
 
+/**
+ * aedes' wait for a client's socket to drain (1.x): a client that reads nothing for `drainTimeout`
+ * (60 s by default) is closed. Untyped in aedes.
+ */
+function waitForDrain(client: Client): void {
+  (client as Client & { waitForDrain?: (done: () => void) => void }).waitForDrain?.(() => undefined);
+}
+
 /** aedes keeps the connected clients by id; its type definitions leave the field out. */
 function connectedClients(aedes: Aedes): Record<string, Client> {
   return (aedes as Aedes & { clients: Record<string, Client> }).clients;
@@ -138,8 +146,9 @@ export async function createBroker(opts: BrokerOptions) {
    * own downlink and the broker sends it. aedes' own path allocates two packets and takes two
    * immediates per message (docs/performance.md, "Eighth round"). A reply answers a message whose
    * PUBACK aedes writes in this same turn of the event loop: the socket stays corked, the reply is
-   * written after that PUBACK at the next immediate, and both leave in one write — one system call
-   * per device message instead of two ("Fifth round"), the PUBACK first as before.
+   * written after that PUBACK at the next immediate, and both leave in one write — over TCP and
+   * TLS one system call per device message instead of two ("Fifth round"), the PUBACK first as
+   * before (a WebSocket stream sends them as two frames).
    */
   const sendToDevice = (deviceId: string, topic: string, payload: string): void => {
     for (const client of policy.clientsOf(deviceId)) {
@@ -148,8 +157,10 @@ export async function createBroker(opts: BrokerOptions) {
       conn.cork();
       setImmediate(() => {
         try {
-          // One buffer: writeToStream would add four or five small chunks to the corked socket.
-          if (!client.closed) conn.write(mqttPacket.generate({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false }));
+          // One buffer: writeToStream would add four or five small chunks to the corked socket. A
+          // full socket is left to aedes' drain timeout, as its own writes are.
+          const packet = mqttPacket.generate({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false });
+          if (!client.closed && !conn.write(packet)) waitForDrain(client);
         } catch (e) {
           opts.log.once(`reply-write:${(e as Error).message}`, `reply to ${deviceId} not sent: ${(e as Error).message}`);
         }

@@ -2,13 +2,15 @@
  * The store contract: one suite that every adapter of `Store` must pass (run from one test file
  * per adapter). Bucket results are compared with a brute-force computation over the same data.
  */
-import type { Bucket, Reading } from '../../core';
+import type { Reading } from '../../core';
 import type { Store } from '../../backend/store/types';
 import { runPeopleContract } from './contract-people';
 import { runAlertContract } from './contract-alerts';
 import { runDeviceAdminContract } from './contract-device-admin';
 import { runDeviceInfoContract } from './contract-device-info';
 import { runSecretsContract, type SecretsFactory } from './contract-secrets';
+import { runSteadyReadingsContract } from './contract-steady';
+import { bruteBuckets, expectBucketsEqual } from './brute-buckets';
 
 export interface StoreFactory {
   /** A fresh, empty store (keys: `testKeys()`). */
@@ -27,46 +29,6 @@ const dev = (name: string) => ({
   bindCode: `CODE${name.replace(/\W/g, '').toUpperCase()}`.padEnd(10, '0').slice(0, 10),
 });
 
-/** min/avg/max per vital over readings, the way the store must compute them. */
-export function bruteBuckets(readings: Reading[], from: number, to: number, w: number): Bucket[] {
-  const map = new Map<number, Reading[]>();
-  for (const r of readings) {
-    if (r.ts < from || r.ts >= to) continue;
-    const t = Math.floor(r.ts / w) * w;
-    map.set(t, [...(map.get(t) ?? []), r]);
-  }
-  const stats = (xs: number[]) =>
-    xs.length
-      ? { min: Math.min(...xs), max: Math.max(...xs), avg: Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100, n: xs.length }
-      : undefined;
-  return [...map.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([t, rs]) => {
-      const b: Bucket = { t, n: rs.length };
-      const tt = stats(rs.flatMap((r) => (r.temperature === undefined ? [] : [r.temperature])));
-      const h = stats(rs.flatMap((r) => (r.heartRate === undefined ? [] : [r.heartRate])));
-      const s = stats(rs.flatMap((r) => (r.spo2 === undefined ? [] : [r.spo2])));
-      if (tt) b.temperature = tt;
-      if (h) b.heartRate = h;
-      if (s) b.spo2 = s;
-      return b;
-    });
-}
-
-/**
- * Compares bucket lists; averages may differ by one in the last kept decimal, because the store
- * sums in another order than the brute force does (floating-point addition is not associative).
- */
-export function expectBucketsEqual(actual: Bucket[], expected: Bucket[]): void {
-  const strip = (bs: Bucket[]) => bs.map((b) => JSON.parse(JSON.stringify(b, (k, v) => (k === 'avg' ? undefined : v))) as Bucket);
-  expect(strip(actual)).toEqual(strip(expected));
-  actual.forEach((b, i) => {
-    for (const k of ['temperature', 'heartRate', 'spo2'] as const) {
-      if (b[k]) expect(Math.abs(b[k]!.avg - expected[i][k]!.avg)).toBeLessThanOrEqual(0.0100001);
-    }
-  });
-}
-
 export function runStoreContract(name: string, factory: StoreFactory): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
@@ -80,6 +42,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
 
     runPeopleContract(() => store);
     runAlertContract(() => store);
+    runSteadyReadingsContract(() => store);
     runDeviceInfoContract(() => store);
     runSecretsContract(
       () => store,
@@ -446,37 +409,6 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
           expectBucketsEqual(await store.queryBuckets({ segments: [{ deviceId: id, from: T0, to: end }], widthMs: w }), bruteBuckets(all, T0, end, w));
         }
       });
-    });
-
-    // The steady case: each message one reading, devices in turn, time moving on (SQLite keeps a
-    // device's newest minute out of its rollups until a later one begins). Queries between the
-    // messages, over ranges ending in the newest minute or past it, must see every reading.
-    test('devices posting one reading at a time are queried exactly between their messages', async () => {
-      const H = 3_600_000;
-      const ids = ['pk0000test1/bed-7', 'pk0000test1/bed-8'];
-      for (const id of ids) await store.createDevice(dev(id.split('/')[1]!), T0);
-      const truth = new Map<string, Map<number, Reading>>(ids.map((id) => [id, new Map()]));
-      for (let i = 0; i < 240; i++) {
-        const id = ids[i % 2]!;
-        // ~23 s apart, now and then a late one a few minutes back, or a vital of the last instant alone.
-        let ts = T0 + H - 90_000 + Math.floor(i / 2) * 23_000 + (i % 2) * 777;
-        if (i % 17 === 5) ts -= 4 * 60_000 + 1_000;
-        const mine = truth.get(id)!;
-        const r: Reading =
-          i % 13 === 7 && mine.size ? { ts: Math.max(...mine.keys()), spo2: 80 + (i % 19) } : { ts, heartRate: 50 + (i % 71), temperature: 36 + (i % 8) / 10 };
-        mine.set(r.ts, { ...mine.get(r.ts), ...r });
-        await store.appendReadings([{ deviceId: id, msgId: `s${i}`, fingerprint: `f${i}`, receivedAt: ts + 50, readings: [r] }]);
-        if (i % 30 !== 29 && i !== 238) continue;
-        const last = Math.max(...mine.keys());
-        for (const [from, to, w] of [
-          [T0, last + 1, 60_000],
-          [T0 + 12_345, last + H, 5 * 60_000],
-          [T0, T0 + 4 * H, H],
-          [last - 90_000, last + 1, 60_000],
-        ] as const) {
-          expectBucketsEqual(await store.queryBuckets({ segments: [{ deviceId: id, from, to }], widthMs: w }), bruteBuckets([...mine.values()], from, to, w));
-        }
-      }
     });
   });
 }

@@ -379,8 +379,8 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       -- Readings of a device's newest minute (this minute onwards) are kept out of readings_1m and
       -- readings_1h until a reading of a later minute arrives; then that minute is summed once
-      -- from its rows. A message then writes its reading's page only, not two rollup pages as
-      -- well; history queries read raw rows from this minute on (backend/store/sqlite/readings.ts,
+      -- from its rows. A message then writes no rollup page, where it wrote two; history queries
+      -- read raw rows from this minute on (backend/store/sqlite/pending-minute.ts,
       -- docs/performance.md, "Eighth round"). NULL: every reading is in the rollups (as before).
       ALTER TABLE device_counters ADD COLUMN pending_minute INTEGER;
     `,

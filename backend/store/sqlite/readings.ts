@@ -7,22 +7,13 @@ import { type AppendResult, type BucketQuery, MESSAGE_ID_TTL_MS, type RawQuery, 
 import { type Db, writeTransaction } from './database';
 import { toReading } from './devices';
 import { rowMessageKey } from './message-key';
-import { addDelta, addValue, emptyDelta, isEmpty, prepareAddDelta, type RollupDelta, type Vital, VITALS } from './rollup-delta';
+import { createPendingMinutes, type DeviceState } from './pending-minute';
+import { AGG_COLUMNS, addDelta, addValue, emptyDelta, isEmpty, prepareAddDelta, type RollupDelta, SUM_COLUMNS, type Vital, VITALS } from './rollup-delta';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
-/** Sums of rollup rows, in the shape of AGG_COLUMNS. */
-const SUM_COLUMNS = `sum(n) AS n,
-  sum(t_n) AS t_n, sum(t_sum) AS t_sum, min(t_min) AS t_min, max(t_max) AS t_max,
-  sum(h_n) AS h_n, sum(h_sum) AS h_sum, min(h_min) AS h_min, max(h_max) AS h_max,
-  sum(s_n) AS s_n, sum(s_sum) AS s_sum, min(s_min) AS s_min, max(s_max) AS s_max`;
 /** The rollup levels the bucket planner may read (readings_1h, readings_1m). */
 export const ROLLUP_UNITS_MS: readonly number[] = [HOUR, MINUTE];
-
-const AGG_COLUMNS = `count(*) AS n,
-  count(temperature) AS t_n, total(temperature) AS t_sum, min(temperature) AS t_min, max(temperature) AS t_max,
-  count(heart_rate) AS h_n, total(heart_rate) AS h_sum, min(heart_rate) AS h_min, max(heart_rate) AS h_max,
-  count(spo2) AS s_n, total(spo2) AS s_sum, min(spo2) AS s_min, max(spo2) AS s_max`;
 
 interface AggRow {
   t: number;
@@ -69,14 +60,6 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
     counters: db.prepare(`INSERT INTO device_counters (reading_count, last_ts, pending_minute, device_id) VALUES (?, ?, ?, ?) ON CONFLICT (device_id)
       DO UPDATE SET reading_count = reading_count + excluded.reading_count, last_ts = max(coalesce(last_ts, 0), excluded.last_ts),
       pending_minute = excluded.pending_minute`),
-    // A device's pending minute (migration 16): readings from it on are in no rollup yet.
-    pendingOf: db.prepare('SELECT last_ts, pending_minute FROM device_counters WHERE device_id = ?'),
-    // A device's finished minutes, each summed once from its rows when a later minute begins,
-    // then the hours they fall in summed from their minute rows.
-    rollMinutes: db.prepare(`INSERT OR REPLACE INTO readings_1m SELECT @d, cast(ts / ${MINUTE} AS INTEGER), ${AGG_COLUMNS}
-      FROM readings WHERE device_id = @d AND ts >= @m0 * ${MINUTE} AND ts < @m1 * ${MINUTE} GROUP BY 2`),
-    rollHours: db.prepare(`INSERT OR REPLACE INTO readings_1h SELECT @d, cast(minute / 60 AS INTEGER), ${SUM_COLUMNS}
-      FROM readings_1m WHERE device_id = @d AND minute >= @h0 * 60 AND minute < @h1 * 60 GROUP BY 2`),
     // Recomputing a unit from the rows below: only for a merge that replaced a value (rollup-delta).
     rollup: db.prepare(`INSERT OR REPLACE INTO readings_1m
       SELECT @d, @m, ${AGG_COLUMNS} FROM readings WHERE device_id = @d AND ts >= @m * ${MINUTE} AND ts < (@m + 1) * ${MINUTE}`),
@@ -94,6 +77,7 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
   };
   const addMinute = prepareAddDelta(db, 'readings_1m', 'minute');
   const addHour = prepareAddDelta(db, 'readings_1h', 'hour');
+  const pending = createPendingMinutes(db);
   let appendsSincePurge = 0;
 
   /** Unit rows a batch changes: what it adds, or `dirty` when the unit must be recomputed. */
@@ -104,41 +88,6 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
     if (!t) map.set(key, (t = { d, at, delta: emptyDelta(), dirty: false }));
     return t;
   };
-
-  /**
-   * A device's state during a batch. Readings from minute `pending` on are kept out of the rollups
-   * (migration 16): a steady device writes only its reading's page per message, and each minute is
-   * summed once, when a reading of a later minute arrives. `pending` only grows; null (a device
-   * with no readings yet, or stored before migration 16) means every reading is rolled up.
-   */
-  type DeviceState = { added: number; last: number; lastTs: number | null; pending: number | null; pendingBefore: number | null };
-  const stateOf = (states: Map<number, DeviceState>, d: number): DeviceState => {
-    let s = states.get(d);
-    if (!s) {
-      const row = q.pendingOf.get(d) as { last_ts: number | null; pending_minute: number | null } | undefined;
-      const pending = row?.pending_minute ?? null;
-      states.set(d, (s = { added: 0, last: 0, lastTs: row?.last_ts ?? null, pending, pendingBefore: pending }));
-    }
-    return s;
-  };
-
-  /**
-   * Whether a reading at `minuteAt` goes into the rollups now (a minute before the pending one: a
-   * late reading, added as before). A later minute first rolls up the pending minutes before it.
-   * Rollup rows from the pending minute on are never read, and rolling up recomputes them from the
-   * readings, so a minute that was summed before is simply summed again. The first pending minute
-   * is the device's newest stored one: a late first reading after the upgrade is then added to the
-   * rollups as before, instead of making the next reading re-sum every minute since.
-   */
-  function rolledNow(s: DeviceState, d: number, minuteAt: number): boolean {
-    if (s.pending === null) s.pending = Math.max(minuteAt, s.lastTs === null ? minuteAt : Math.floor(s.lastTs / MINUTE));
-    if (minuteAt > s.pending) {
-      q.rollMinutes.run({ d, m0: s.pending, m1: minuteAt });
-      q.rollHours.run({ d, h0: Math.floor(s.pending / 60), h1: Math.floor((minuteAt - 1) / 60) + 1 });
-      s.pending = minuteAt;
-    }
-    return minuteAt < s.pending;
-  }
 
   type StoredRow = { temperature: number | null; heart_rate: number | null; spo2: number | null; received_at: number; msg_key: number | null };
   const storedRow = (d: number, ts: number): StoredRow => {
@@ -197,13 +146,13 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
       // instant) is recognised from the rows it creates; any other, or one with no readings to
       // recognise it by, keeps a row in the id table.
       let remember = key !== null && (item.timed !== true || item.readings.length === 0);
-      const state = stateOf(states, d);
+      const state = pending.stateOf(states, d);
       let first = true;
       let isDuplicate = false;
       for (const r of item.readings) {
         const values: Record<Vital, number | null> = { t: r.temperature ?? null, h: r.heartRate ?? null, s: r.spo2 ?? null };
         const minuteAt = Math.floor(r.ts / MINUTE);
-        const rolled = rolledNow(state, d, minuteAt);
+        const rolled = pending.advance(state, d, minuteAt);
         if (q.insert.run(d, r.ts, values.t, values.h, values.s, item.receivedAt, key).changes === 1) {
           state.added++;
           if (rolled) {
@@ -252,6 +201,7 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
       if (dirty) q.rollupHour.run({ d, h });
       else if (!isEmpty(delta)) addHour(d, h, delta);
     }
+    // Counters of the devices the batch wrote to, and their pending minute where it moved.
     for (const [d, s] of states) {
       if (s.added > 0 || s.last > 0 || s.pending !== s.pendingBefore) q.counters.run(s.added, s.last, s.pending, d);
     }
@@ -318,8 +268,7 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
           const d = rowId(deviceId);
           if (d === undefined || from >= to) continue;
           // The device's pending minute on is in no rollup yet: raw rows answer it.
-          const pending = (q.pendingOf.get(d) as { pending_minute: number | null } | undefined)?.pending_minute ?? null;
-          const cut = pending === null ? to : Math.max(from, Math.min(to, pending * MINUTE));
+          const cut = pending.cutOf(d, from, to);
           if (cut < to) bucketsRaw(d, cut, to, w, acc);
           if (from >= cut) continue;
           for (const p of planScan(from, cut, w, unitsMs)) {

@@ -7,6 +7,17 @@
  */
 import type { Db } from './database';
 
+/** A rollup row's columns (after its device and unit) computed from reading rows. */
+export const AGG_COLUMNS = `count(*) AS n,
+  count(temperature) AS t_n, total(temperature) AS t_sum, min(temperature) AS t_min, max(temperature) AS t_max,
+  count(heart_rate) AS h_n, total(heart_rate) AS h_sum, min(heart_rate) AS h_min, max(heart_rate) AS h_max,
+  count(spo2) AS s_n, total(spo2) AS s_sum, min(spo2) AS s_min, max(spo2) AS s_max`;
+/** Sums of rollup rows, in the shape of AGG_COLUMNS. */
+export const SUM_COLUMNS = `sum(n) AS n,
+  sum(t_n) AS t_n, sum(t_sum) AS t_sum, min(t_min) AS t_min, max(t_max) AS t_max,
+  sum(h_n) AS h_n, sum(h_sum) AS h_sum, min(h_min) AS h_min, max(h_max) AS h_max,
+  sum(s_n) AS s_n, sum(s_sum) AS s_sum, min(s_min) AS s_min, max(s_max) AS s_max`;
+
 /** Count, sum and extremes of one vital in a delta; `min`/`max` are null while `n` is 0. */
 interface Part {
   n: number;
