@@ -152,8 +152,13 @@ export async function createBroker(opts: BrokerOptions) {
    */
   const sendToDevice = (deviceId: string, topic: string, payload: string): void => {
     for (const client of policy.clientsOf(deviceId)) {
+      if (!client.connected || client.closed || !isSubscribed(client, topic)) continue;
       const conn = connectionOf(client);
-      if (!conn || !client.connected || client.closed || !isSubscribed(client, topic)) continue;
+      if (!conn) {
+        // Not a stream aedes writes to directly: its own path.
+        client.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => undefined);
+        continue;
+      }
       conn.cork();
       setImmediate(() => {
         try {

@@ -62,21 +62,27 @@ const HOURS_OFF = `WITH s AS (SELECT cast(minute / 60 AS INTEGER) AS hour, sum(n
   WHERE (s.hour + 1) * 60 <= @before AND (h.hour IS NULL OR h.n != s.n OR ${differ('s', 'h')})`;
 
 describe('SQLite: the newest minute of a device is rolled up once it is complete (migration 16)', () => {
-  test('a steady device writes no rollup row for its current minute; a later minute rolls it up', async () => {
+  test('a steady device writes no rollup row for its current minute; a later minute rolls it up, a later hour its hour', async () => {
     const s = await openStore(1);
     const minute = T0 / M + 30;
     for (let i = 0; i < 3; i++) await s.store.appendReadings([post(1, [{ ts: minute * M + i * 15_000, heartRate: 60 + i }])]);
     expect(s.rows('SELECT * FROM readings_1m')).toEqual([]);
     expect(s.rows('SELECT pending_minute FROM device_counters')).toEqual([{ pending_minute: minute }]);
-    // The next minute begins: the finished one is summed once, into its minute and its hour.
+    // A later minute begins: the finished one is summed once. Its hour is not complete yet (never
+    // read whole by a query): it is summed when it is.
     await s.store.appendReadings([post(1, [{ ts: (minute + 2) * M + 1, heartRate: 90 }])]);
     expect(s.rows('SELECT minute, n, h_n, h_sum, h_min, h_max FROM readings_1m')).toEqual([{ minute, n: 3, h_n: 3, h_sum: 183, h_min: 60, h_max: 62 }]);
-    expect(s.rows('SELECT hour, n, h_sum FROM readings_1h')).toEqual([{ hour: T0 / H, n: 3, h_sum: 183 }]);
     expect(s.rows('SELECT reading_count, pending_minute FROM device_counters')).toEqual([{ reading_count: 4, pending_minute: minute + 2 }]);
-    // A late reading into a finished minute is added to its rollups at once, as before.
+    // A late reading into a finished minute is added to its minute at once, as before.
     await s.store.appendReadings([post(1, [{ ts: minute * M + 59_000, heartRate: 50 }])]);
     expect(s.rows('SELECT n, h_min FROM readings_1m')).toEqual([{ n: 4, h_min: 50 }]);
-    expect(s.rows('SELECT n, h_min FROM readings_1h')).toEqual([{ n: 4, h_min: 50 }]);
+    // The next hour begins: the first is summed from its minutes, late reading included.
+    await s.store.appendReadings([post(1, [{ ts: T0 + H + 5_000, heartRate: 70 }])]);
+    expect(s.rows('SELECT minute, n FROM readings_1m')).toEqual([
+      { minute, n: 4 },
+      { minute: minute + 2, n: 1 },
+    ]);
+    expect(s.rows('SELECT hour, n, h_sum, h_min, h_max FROM readings_1h')).toEqual([{ hour: T0 / H, n: 5, h_sum: 323, h_min: 50, h_max: 90 }]);
     await s.close();
   });
 

@@ -2,20 +2,21 @@
  * Each device's newest minute is kept out of the rollups (SQLite migration 16,
  * `device_counters.pending_minute`). Readings of a device's pending minute or later are inserted
  * raw only; when a reading of a later minute arrives, the minutes from the pending one up to it
- * are summed once from their rows into `readings_1m`, and their hours from those minute rows into
- * `readings_1h`. A reading before the pending minute (late) is added to the rollups at once, as
+ * are summed once from their rows into `readings_1m`, and each hour that completes from its minute
+ * rows into `readings_1h`. A reading before the pending minute (late) is added to the rollups at once, as
  * before (readings.ts). Bucket queries read raw rows from the pending minute on.
  *
  * Why: readings are clustered by device, so a batch of messages from different devices writes one
  * b-tree page per device for the readings — and, when every message also updated its minute and
  * hour rows, two pages more, each written whole to the WAL at commit and again at the checkpoint.
- * A steady device now writes no rollup page per message, and one minute and one hour row once a
- * minute (docs/performance.md, "Eighth round").
+ * A steady device now writes no rollup page per message: a minute row once a minute and an hour
+ * row once an hour (docs/performance.md, "Eighth round").
  *
  * What holds after every batch: for each device, every reading before its pending minute is in its
- * minute row and that row's hour row, exactly. Rollup rows from the pending minute on are never
- * read, and rolling up recomputes them, so one summed before (a database from before migration 16)
- * is simply summed again. The pending minute only grows; null means every reading is rolled up (a
+ * minute row exactly, and every hour wholly before it in its hour row. Rollup rows from the
+ * pending minute on, and the row of the hour holding it, are never read (queries turn to raw rows
+ * there, so that hour is never whole in what they read from rollups), and rolling up recomputes
+ * them, so one summed before (a database from before migration 16) is simply summed again. The pending minute only grows; null means every reading is rolled up (a
  * device with no readings yet, or one stored before migration 16).
  */
 import type { Db } from './database';
@@ -69,7 +70,11 @@ export function createPendingMinutes(db: Db) {
       if (s.pending === null) s.pending = Math.max(minuteAt, s.lastTs === null ? minuteAt : Math.floor(s.lastTs / MINUTE));
       if (minuteAt > s.pending) {
         q.rollMinutes.run({ d, m0: s.pending, m1: minuteAt });
-        q.rollHours.run({ d, h0: Math.floor(s.pending / 60), h1: Math.floor((minuteAt - 1) / 60) + 1 });
+        // Only hours now complete: the hour holding the pending minute is never read whole, so its
+        // row is summed when it completes (a late reading's delta to it meanwhile is harmless).
+        const h0 = Math.floor(s.pending / 60);
+        const h1 = Math.floor(minuteAt / 60);
+        if (h1 > h0) q.rollHours.run({ d, h0, h1 });
         s.pending = minuteAt;
       }
       return minuteAt < s.pending;
