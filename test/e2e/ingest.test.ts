@@ -178,4 +178,19 @@ describe.each(['worker', 'process'] as const)('device → MQTT → ingest → st
     await stack.broker.publish(topics.propertySet(dev), buildRequest('1', 'thing.service.property.set', { MeasureInterval: 30 }));
     expect(JSON.parse(await got).params).toEqual({ MeasureInterval: 30 });
   });
+
+  test('a device on WebSocket gets its reply after the PUBACK, as on TCP', async () => {
+    const dev = await createDevice(stack);
+    const ws = await connectDevice(stack, dev, {}, 'ws');
+    clients.push(ws);
+    await subscribe(ws, topics.propertyPostReply(dev));
+    const order: string[] = [];
+    ws.on('packetreceive', (p) => order.push(p.cmd));
+    const reply = nextMessage(ws, topics.propertyPostReply(dev));
+    const time = Date.now() - 1000;
+    await publish(ws, topics.propertyPost(dev), buildRequest('9', 'thing.event.property.post', { SpO2: { value: 97, time } }));
+    expect(parseReply(await reply)).toMatchObject({ id: '9', code: 200 });
+    expect(order).toEqual(['puback', 'publish']);
+    expect((await history(dev.deviceId)).readings).toEqual([{ ts: time, spo2: 97 }]);
+  });
 });
