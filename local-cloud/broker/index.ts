@@ -52,9 +52,8 @@ function isSubscribed(client: Client, topic: string): boolean {
 }
 
 /** The stream aedes writes a client's packets to (a TCP socket, or a WebSocket's stream); untyped in aedes. */
-function connectionOf(client: Client): Writable | undefined {
-  const conn = (client as Client & { conn?: Writable }).conn;
-  return conn && typeof conn.cork === 'function' ? conn : undefined;
+function connectionOf(client: Client): Writable {
+  return (client as Client & { conn: Writable }).conn;
 }
 
 /**
@@ -154,18 +153,12 @@ export async function createBroker(opts: BrokerOptions) {
     for (const client of policy.clientsOf(deviceId)) {
       if (!client.connected || client.closed || !isSubscribed(client, topic)) continue;
       const conn = connectionOf(client);
-      if (!conn) {
-        // Not a stream aedes writes to directly: its own path.
-        client.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => undefined);
-        continue;
-      }
       conn.cork();
       setImmediate(() => {
         try {
           // One buffer: writeToStream would add four or five small chunks to the corked socket. A
           // full socket is left to aedes' drain timeout, as its own writes are.
-          const packet = mqttPacket.generate({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false });
-          if (!client.closed && !conn.write(packet)) waitForDrain(client);
+          if (!client.closed && !conn.write(mqttPacket.generate({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false }))) waitForDrain(client);
         } catch (e) {
           opts.log.once(`reply-write:${(e as Error).message}`, `reply to ${deviceId} not sent: ${(e as Error).message}`);
         }

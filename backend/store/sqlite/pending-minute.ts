@@ -3,8 +3,8 @@
  * `device_counters.pending_minute`). Readings of a device's pending minute or later are inserted
  * raw only; when a reading of a later minute arrives, the minutes from the pending one up to it
  * are summed once from their rows into `readings_1m`, and each hour that completes from its minute
- * rows into `readings_1h`. A reading before the pending minute (late) is added to the rollups at once, as
- * before (readings.ts). Bucket queries read raw rows from the pending minute on.
+ * rows into `readings_1h`. A reading before the pending minute (late) is added to the rollups at
+ * once, as before (readings.ts). Bucket queries read raw rows from the pending minute on.
  *
  * Why: readings are clustered by device, so a batch of messages from different devices writes one
  * b-tree page per device for the readings — and, when every message also updated its minute and
@@ -16,11 +16,12 @@
  * minute row exactly, and every hour wholly before it in its hour row. Rollup rows from the
  * pending minute on, and the row of the hour holding it, are never read (queries turn to raw rows
  * there, so that hour is never whole in what they read from rollups), and rolling up recomputes
- * them, so one summed before (a database from before migration 16) is simply summed again. The pending minute only grows; null means every reading is rolled up (a
- * device with no readings yet, or one stored before migration 16).
+ * them, so one summed before (a database from before migration 16) is simply summed again. The
+ * pending minute only grows; null means every reading is rolled up (a device with no readings yet,
+ * or one stored before migration 16).
  */
 import type { Db } from './database';
-import { AGG_COLUMNS, SUM_COLUMNS } from './rollup-delta';
+import type { prepareRecompute } from './rollup-delta';
 
 const MINUTE = 60_000;
 
@@ -37,14 +38,8 @@ export interface DeviceState {
   pendingBefore: number | null;
 }
 
-export function createPendingMinutes(db: Db) {
-  const q = {
-    state: db.prepare('SELECT last_ts, pending_minute FROM device_counters WHERE device_id = ?'),
-    rollMinutes: db.prepare(`INSERT OR REPLACE INTO readings_1m SELECT @d, cast(ts / ${MINUTE} AS INTEGER), ${AGG_COLUMNS}
-      FROM readings WHERE device_id = @d AND ts >= @m0 * ${MINUTE} AND ts < @m1 * ${MINUTE} GROUP BY 2`),
-    rollHours: db.prepare(`INSERT OR REPLACE INTO readings_1h SELECT @d, cast(minute / 60 AS INTEGER), ${SUM_COLUMNS}
-      FROM readings_1m WHERE device_id = @d AND minute >= @h0 * 60 AND minute < @h1 * 60 GROUP BY 2`),
-  };
+export function createPendingMinutes(db: Db, recompute: ReturnType<typeof prepareRecompute>) {
+  const q = { state: db.prepare('SELECT last_ts, pending_minute FROM device_counters WHERE device_id = ?') };
   type StateRow = { last_ts: number | null; pending_minute: number | null };
 
   return {
@@ -69,12 +64,12 @@ export function createPendingMinutes(db: Db) {
     advance(s: DeviceState, d: number, minuteAt: number): boolean {
       if (s.pending === null) s.pending = Math.max(minuteAt, s.lastTs === null ? minuteAt : Math.floor(s.lastTs / MINUTE));
       if (minuteAt > s.pending) {
-        q.rollMinutes.run({ d, m0: s.pending, m1: minuteAt });
+        recompute.minutes(d, s.pending, minuteAt);
         // Only hours now complete: the hour holding the pending minute is never read whole, so its
         // row is summed when it completes (a late reading's delta to it meanwhile is harmless).
         const h0 = Math.floor(s.pending / 60);
         const h1 = Math.floor(minuteAt / 60);
-        if (h1 > h0) q.rollHours.run({ d, h0, h1 });
+        if (h1 > h0) recompute.hours(d, h0, h1);
         s.pending = minuteAt;
       }
       return minuteAt < s.pending;

@@ -8,7 +8,19 @@ import { type Db, writeTransaction } from './database';
 import { toReading } from './devices';
 import { rowMessageKey } from './message-key';
 import { createPendingMinutes, type DeviceState } from './pending-minute';
-import { AGG_COLUMNS, addDelta, addValue, emptyDelta, isEmpty, prepareAddDelta, type RollupDelta, SUM_COLUMNS, type Vital, VITALS } from './rollup-delta';
+import {
+  AGG_COLUMNS,
+  addDelta,
+  addValue,
+  emptyDelta,
+  isEmpty,
+  prepareAddDelta,
+  prepareRecompute,
+  type RollupDelta,
+  SUM_COLUMNS,
+  type Vital,
+  VITALS,
+} from './rollup-delta';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -60,12 +72,6 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
     counters: db.prepare(`INSERT INTO device_counters (reading_count, last_ts, pending_minute, device_id) VALUES (?, ?, ?, ?) ON CONFLICT (device_id)
       DO UPDATE SET reading_count = reading_count + excluded.reading_count, last_ts = max(coalesce(last_ts, 0), excluded.last_ts),
       pending_minute = excluded.pending_minute`),
-    // Recomputing a unit from the rows below: only for a merge that replaced a value (rollup-delta).
-    rollup: db.prepare(`INSERT OR REPLACE INTO readings_1m
-      SELECT @d, @m, ${AGG_COLUMNS} FROM readings WHERE device_id = @d AND ts >= @m * ${MINUTE} AND ts < (@m + 1) * ${MINUTE}`),
-    // After the minutes: an hour is the sum of its (at most 60) minute rows.
-    rollupHour: db.prepare(`INSERT OR REPLACE INTO readings_1h
-      SELECT @d, @h, ${SUM_COLUMNS} FROM readings_1m WHERE device_id = @d AND minute >= @h * 60 AND minute < (@h + 1) * 60`),
     count: db.prepare('SELECT count(*) AS c FROM (SELECT 1 FROM readings WHERE device_id = ? AND ts >= ? AND ts < ? LIMIT ?)'),
     raw: db.prepare('SELECT ts, temperature, heart_rate, spo2 FROM readings WHERE device_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?'),
     rawBuckets: db.prepare(`SELECT cast(ts / @w AS INTEGER) * @w AS t, ${AGG_COLUMNS}
@@ -77,7 +83,8 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
   };
   const addMinute = prepareAddDelta(db, 'readings_1m', 'minute');
   const addHour = prepareAddDelta(db, 'readings_1h', 'hour');
-  const pending = createPendingMinutes(db);
+  const recompute = prepareRecompute(db);
+  const pending = createPendingMinutes(db, recompute);
   let appendsSincePurge = 0;
 
   /** Unit rows a batch changes: what it adds, or `dirty` when the unit must be recomputed. */
@@ -190,7 +197,7 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
     for (const { d, at: m, delta, dirty } of minutes.values()) {
       const hour = touch(hours, d, Math.floor(m / 60));
       if (dirty) {
-        q.rollup.run({ d, m });
+        recompute.minutes(d, m, m + 1);
         hour.dirty = true;
       } else {
         if (!isEmpty(delta)) addMinute(d, m, delta);
@@ -198,12 +205,12 @@ export function createReadingTable(db: Db, rowId: (deviceId: string) => number |
       }
     }
     for (const { d, at: h, delta, dirty } of hours.values()) {
-      if (dirty) q.rollupHour.run({ d, h });
+      if (dirty) recompute.hours(d, h, h + 1);
       else if (!isEmpty(delta)) addHour(d, h, delta);
     }
     // Counters of the devices the batch wrote to, and their pending minute where it moved.
     for (const [d, s] of states) {
-      if (s.added > 0 || s.last > 0 || s.pending !== s.pendingBefore) q.counters.run(s.added, s.last, s.pending, d);
+      if (s.last > 0 || s.pending !== s.pendingBefore) q.counters.run(s.added, s.last, s.pending, d);
     }
     return { duplicate, written };
   });

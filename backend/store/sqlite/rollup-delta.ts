@@ -7,6 +7,8 @@
  */
 import type { Db } from './database';
 
+const MINUTE = 60_000;
+
 /** A rollup row's columns (after its device and unit) computed from reading rows. */
 export const AGG_COLUMNS = `count(*) AS n,
   count(temperature) AS t_n, total(temperature) AS t_sum, min(temperature) AS t_min, max(temperature) AS t_max,
@@ -17,6 +19,22 @@ export const SUM_COLUMNS = `sum(n) AS n,
   sum(t_n) AS t_n, sum(t_sum) AS t_sum, min(t_min) AS t_min, max(t_max) AS t_max,
   sum(h_n) AS h_n, sum(h_sum) AS h_sum, min(h_min) AS h_min, max(h_max) AS h_max,
   sum(s_n) AS s_n, sum(s_sum) AS s_sum, min(s_min) AS s_min, max(s_max) AS s_max`;
+
+/**
+ * Recomputing rollup rows from the rows below, replacing what they held: a device's minutes
+ * [m0, m1) from its readings, its hours [h0, h1) from its minute rows. For a merge that replaced a
+ * value (a minimum or maximum cannot be undone) and for the pending minutes (pending-minute.ts).
+ */
+export function prepareRecompute(db: Db) {
+  const minutes = db.prepare(`INSERT OR REPLACE INTO readings_1m SELECT @d, cast(ts / ${MINUTE} AS INTEGER), ${AGG_COLUMNS}
+    FROM readings WHERE device_id = @d AND ts >= @m0 * ${MINUTE} AND ts < @m1 * ${MINUTE} GROUP BY 2`);
+  const hours = db.prepare(`INSERT OR REPLACE INTO readings_1h SELECT @d, cast(minute / 60 AS INTEGER), ${SUM_COLUMNS}
+    FROM readings_1m WHERE device_id = @d AND minute >= @h0 * 60 AND minute < @h1 * 60 GROUP BY 2`);
+  return {
+    minutes: (d: number, m0: number, m1: number): void => void minutes.run({ d, m0, m1 }),
+    hours: (d: number, h0: number, h1: number): void => void hours.run({ d, h0, h1 }),
+  };
+}
 
 /** Count, sum and extremes of one vital in a delta; `min`/`max` are null while `n` is 0. */
 interface Part {
