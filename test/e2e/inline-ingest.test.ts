@@ -13,6 +13,13 @@ import { connectDevice, createDevice, endAll, publish, startStack, tempDir } fro
 import { until } from '../helpers/until';
 import type { Stack } from '../../local-cloud/stack';
 
+/**
+ * A slow commit (over `slowMs`, 20 ms by default) rests the inline path for 10 s, and a loaded CI
+ * disk can take that long to fsync: these tests are about where batches go, not about how fast the
+ * disk is, so they do not let a slow commit move them (the rest itself: test/local-cloud/message-flow).
+ */
+const patient = { slowMs: 60_000 };
+
 const post = (id: number, ts: number) => buildRequest(String(id), 'thing.event.property.post', { HeartRate: { value: 60 + id, time: ts } });
 
 describe('inline ingest on the broker thread', () => {
@@ -28,7 +35,7 @@ describe('inline ingest on the broker thread', () => {
 
   test('a lone reading is stored on the broker thread and readable when its PUBACK arrives', async () => {
     dir = tempDir();
-    stack = await startStack(dir.path, { functionsIn: 'worker', synchronous: 'full' });
+    stack = await startStack(dir.path, { functionsIn: 'worker', synchronous: 'full', inlineIngest: patient });
     const dev = await createDevice(stack);
     clients.push(await connectDevice(stack, dev));
     const ts = Date.now() - 60_000;
@@ -54,7 +61,7 @@ describe('inline ingest on the broker thread', () => {
 
   test('while another connection holds the write lock the broker keeps answering; the reading is stored by the worker after', async () => {
     dir = tempDir();
-    stack = await startStack(dir.path, { functionsIn: 'worker', synchronous: 'full' });
+    stack = await startStack(dir.path, { functionsIn: 'worker', synchronous: 'full', inlineIngest: patient });
     const dev = await createDevice(stack);
     const other = await createDevice(stack);
     clients.push(await connectDevice(stack, dev));
