@@ -102,7 +102,7 @@ export async function benchInterleaved(o: SteadyOptions): Promise<void> {
       pooled_bare_slow_puback_p99_ms: round(slowPooled.bare.p99, 1),
       pooled_stack_slow_puback_p99_ms: round(slowPooled.stack.p99, 1),
       pooled_slow_p99_ratio: round(slowPooled.stack.p99 / slowPooled.bare.p99, 2),
-      group_commit: process.env.BENCH_GROUP_COMMIT === 'off' ? 'off' : 'adaptive',
+      group_commit: process.env.BENCH_GROUP_COMMIT || 'adaptive',
       readings_lost: lost,
     }),
   );

@@ -38,6 +38,16 @@ async function bare(port: number): Promise<{ port: number; stop: () => Promise<{
   };
 }
 
+function groupCommitFromEnv(v: string | undefined): { targetBatch: number; maxWaitMs: number } | false | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (v === 'off') return false;
+  const [targetBatch, maxWaitMs] = v.split(',').map(Number);
+  if (!Number.isInteger(targetBatch) || !(targetBatch! > 0) || !Number.isFinite(maxWaitMs) || !(maxWaitMs! >= 0)) {
+    throw new Error(`BENCH_GROUP_COMMIT must be off or <targetBatch>,<maxWaitMs> (e.g. 32,20), not ${v}`);
+  }
+  return { targetBatch: targetBatch!, maxWaitMs: maxWaitMs! };
+}
+
 async function stack(
   n: number,
   dataDir: string | undefined,
@@ -53,8 +63,9 @@ async function stack(
     // BENCH_SERVER_LOG=1: the stack's warnings on stderr (e.g. why connections were dropped).
     log: process.env.BENCH_SERVER_LOG === '1' ? createLogger() : createMemoryLogger(),
     synchronous: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full',
-    // BENCH_GROUP_COMMIT=off: without the message flow's adaptive wait for fuller batches (default on).
-    groupCommit: process.env.BENCH_GROUP_COMMIT === 'off' ? false : undefined,
+    // BENCH_GROUP_COMMIT=off: without the message flow's adaptive wait for fuller batches (default
+    // on); `<targetBatch>,<maxWaitMs>` (e.g. 32,20): with other bounds than the defaults.
+    groupCommit: groupCommitFromEnv(process.env.BENCH_GROUP_COMMIT),
     // BENCH_INLINE=off: every batch goes to the function worker (default: small batches under light load are stored on the broker thread).
     inlineIngest: process.env.BENCH_INLINE === 'off' ? false : undefined,
   });

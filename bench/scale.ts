@@ -8,7 +8,7 @@
  * Printed for both servers: connect time and CONNACK p50/p99, PUBACK p50/p95/p99 over the measured
  * window, server CPU per message and in % of one core, the server's RSS every `--sample` s (default
  * 30) and its trend over the window after the first minute, readings taken = acknowledged = stored
- * (stack). `--stack-only` skips the bare broker (for finding where the stack stops). Absolute
+ * (stack). `--stack-only` skips the bare broker (for finding where the stack stops), `--bare-only` the stack. Absolute
  * figures move with other load on the machine: compare the two servers. The last line is one JSON
  * object.
  */
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     rate: numberFlag(argv, '--rate', 500),
     sampleS: numberFlag(argv, '--sample', 30),
   };
-  const modes: ServerMode[] = argv.includes('--stack-only') ? ['stack'] : ['bare', 'stack'];
+  const modes: ServerMode[] = argv.includes('--stack-only') ? ['stack'] : argv.includes('--bare-only') ? ['bare'] : ['bare', 'stack'];
   console.log(
     `bench:scale — ${o.devices} terminals × one QoS 1 reading every ${o.intervalS} s for ${o.durationS} s, ` +
       `connecting at ${o.rate}/s; ${modes.join(', then ')}`,

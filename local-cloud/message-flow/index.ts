@@ -8,10 +8,11 @@
  * so batches grow with load and stay small (low latency) when load is light. Under sustained load
  * (`groupCommit`, on by default) a small batch also waits briefly for company: when messages have
  * been arriving at `minRatePerS` or more, for as long as that rate needs to fill `targetBatch`, at
- * most `maxWaitMs`. Each commit (one fsync with `synchronous=FULL`) and each hop to the worker is
- * then shared by ~30 messages instead of ~2: measured with `bench:ingest --steady` on a quiet
- * machine, the stack's CPU per message at 1000 messages/s fell from 3–4× to ~2× the bare broker's
- * (docs/performance.md),
+ * most `maxWaitMs`. Each commit (one fsync with `synchronous=FULL`), each hop to the worker and
+ * back, and each wake-up of the worker is then shared by ~50 messages instead of ~2: measured with
+ * `bench:ingest --steady` on a quiet machine, the stack's CPU per message at 1000 messages/s fell
+ * from 3–4× to ~2× the bare broker's (docs/performance.md, "Ninth round": 64 messages / 40 ms cost
+ * ~20 % less CPU than 32 / 20 for ~20 ms more PUBACK latency under that load),
  * while below the threshold (e.g. 1000 devices × 1/10 s) nothing ever waits, so latency there is
  * unchanged. A lone message never waits.
  *
@@ -51,8 +52,8 @@ export interface MessageFlowOptions {
   sleep?: (ms: number) => Promise<void>;
   /**
    * Adaptive wait before sending a small batch under load: while messages arrive at `minRatePerS`
-   * or more (default 400 per second), a batch smaller than `targetBatch` (default 32) waits as long
-   * as that rate needs to fill it, at most `maxWaitMs` (default 20). `false`: never wait (each batch
+   * or more (default 400 per second), a batch smaller than `targetBatch` (default 64) waits as long
+   * as that rate needs to fill it, at most `maxWaitMs` (default 40). `false`: never wait (each batch
    * holds what arrived during the previous commit). Default: on, with these defaults.
    */
   groupCommit?: { targetBatch?: number; maxWaitMs?: number; minRatePerS?: number } | false;
@@ -145,8 +146,8 @@ export function createMessageFlow(opts: MessageFlowOptions) {
   };
   const maxQueued = opts.maxQueued ?? 20_000;
   const gc = opts.groupCommit === false ? undefined : (opts.groupCommit ?? {});
-  const targetBatch = gc ? Math.min(maxBatch, gc.targetBatch ?? 32) : 0;
-  const maxWaitMs = gc ? (gc.maxWaitMs ?? 20) : 0;
+  const targetBatch = gc ? Math.min(maxBatch, gc.targetBatch ?? 64) : 0;
+  const maxWaitMs = gc ? (gc.maxWaitMs ?? 40) : 0;
   const minRatePerMs = (gc?.minRatePerS ?? 400) / 1000;
   const linger = opts.linger ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const clock = opts.monotonic ?? (() => performance.now());
