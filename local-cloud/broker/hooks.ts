@@ -115,14 +115,20 @@ export function createBrokerHooks(deps: HookDeps) {
         // Clock sync, answered here at once: the fewer hops, the more accurate the device's clock.
         const recv = Date.now();
         const response = ntpResponse(packet.payload.toString(), recv, Date.now());
+        done(null);
         if (response) sendToDevice(device.deviceId, topics.ntpResponse(topic), response);
-        return done(null);
+        return;
       }
       if (!topic || !INGESTED.has(topic.kind)) return done(null);
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      // The PUBACK is written only after `done`: acknowledged means stored.
+      // The PUBACK is written only after `done`: acknowledged means stored. aedes writes it within
+      // `done` (QoS 1: handlers/publish `enqueuePublish`), into a socket mqtt-packet keeps corked
+      // until the next tick, so the reply written right after joins it: one write, PUBACK first.
       deps.flow.telemetry(device.deviceId, packet.topic, payload).then(
-        () => done(null),
+        (reply) => {
+          done(null);
+          if (reply) sendToDevice(device.deviceId, reply.topic, reply.payload);
+        },
         (e: Error) => {
           // Overloaded: no PUBACK and the connection closes; the device resends after its backoff.
           if (e instanceof FlowOverloadedError) {

@@ -143,27 +143,23 @@ export async function createBroker(opts: BrokerOptions) {
    * message has no session state (MQTT 3.1.1 §4.3.1, at most once), and the checks aedes would
    * make on the way (forwarding policy, no-local) hold by construction — the topic is the device's
    * own downlink and the broker sends it. aedes' own path allocates two packets and takes two
-   * immediates per message (docs/performance.md, "Eighth round"). A reply answers a message whose
-   * PUBACK aedes writes in this same turn of the event loop: the socket stays corked, the reply is
-   * written after that PUBACK at the next immediate, and both leave in one write — over TCP and
-   * TLS one system call per device message instead of two ("Fifth round"), the PUBACK first as
-   * before (a WebSocket stream sends them as two frames).
+   * immediates per message (docs/performance.md, "Eighth round"). A reply is sent right after
+   * aedes wrote its message's PUBACK (local-cloud/broker/hooks), into the socket mqtt-packet's
+   * `writeToStream` keeps corked until the next tick: both leave in one write — over TCP and TLS
+   * one system call per device message instead of two ("Fifth round"), the PUBACK first (a
+   * WebSocket stream sends them as two frames). Nothing is deferred, so no immediate and no cork
+   * of our own per message ("Ninth round").
    */
   const sendToDevice = (deviceId: string, topic: string, payload: string): void => {
     for (const client of policy.clientsOf(deviceId)) {
       if (!client.connected || client.closed || !isSubscribed(client, topic)) continue;
-      const conn = connectionOf(client);
-      conn.cork();
-      setImmediate(() => {
-        try {
-          // One buffer: writeToStream would add four or five small chunks to the corked socket. A
-          // full socket is left to aedes' drain timeout, as its own writes are.
-          if (!client.closed && !conn.write(mqttPacket.generate({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false }))) waitForDrain(client);
-        } catch (e) {
-          opts.log.once(`reply-write:${(e as Error).message}`, `reply to ${deviceId} not sent: ${(e as Error).message}`);
-        }
-        conn.uncork();
-      });
+      try {
+        // One buffer: writeToStream would add four or five small chunks. A full socket is left to
+        // aedes' drain timeout, as its own writes are.
+        if (!connectionOf(client).write(mqttPacket.generate({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false }))) waitForDrain(client);
+      } catch (e) {
+        opts.log.once(`reply-write:${(e as Error).message}`, `reply to ${deviceId} not sent: ${(e as Error).message}`);
+      }
     }
   };
   policy.setSender(sendToDevice);

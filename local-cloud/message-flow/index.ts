@@ -37,8 +37,6 @@ import { createRateLimiter, DEFAULT_RATE_LIMIT, type RateLimit } from './rate-li
 export interface MessageFlowOptions {
   /** Calls the `ingest` function with one batch. */
   ingest: (messages: IngestMessage[]) => Promise<Result<IngestResult>>;
-  /** Sends a reply to the device that sent a message (QoS 0). */
-  reply: (deviceId: string, topic: string, payload: string) => void;
   now: () => number;
   /** Messages per `ingest` call, at most. Default 1000. */
   maxBatch?: number;
@@ -91,7 +89,8 @@ export interface MessageFlowOptions {
 
 interface Pending {
   message: IngestMessage;
-  resolve: () => void;
+  /** With the message's reply to its device, if it has one. */
+  resolve: (reply: DeviceReply | null) => void;
   reject: (e: Error) => void;
 }
 
@@ -181,12 +180,12 @@ export function createMessageFlow(opts: MessageFlowOptions) {
   let ratePerMs = 0;
   const idleWaiters: Array<() => void> = [];
 
-  function enqueue(message: IngestMessage): Promise<void> {
+  function enqueue(message: IngestMessage): Promise<DeviceReply | null> {
     if (message.type !== 'presence' && urgent >= maxQueued) {
       stats.overloaded++;
       return Promise.reject(new FlowOverloadedError(`${urgent} messages are waiting to be stored`));
     }
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<DeviceReply | null>((resolve, reject) => {
       queue.push({ message, resolve, reject });
       if (message.type !== 'presence') {
         urgent++;
@@ -258,17 +257,14 @@ export function createMessageFlow(opts: MessageFlowOptions) {
     return wait >= 1 ? wait : 0;
   }
 
-  /** Settles a stored batch's messages: replies first, then the PUBACKs. */
+  /** Settles a stored batch's messages, each with its reply (the caller sends it after the PUBACK). */
   function stored(batch: Pending[], data: IngestResult): void {
     stats.batches++;
     stats.messages += batch.length;
     stats.stored += data.stored;
     stats.duplicates += data.duplicates;
     stats.rejected += data.rejected;
-    batch.forEach((p, i) => {
-      reply(p.message, data.replies[i]);
-      p.resolve();
-    });
+    batch.forEach((p, i) => p.resolve(data.replies[i] ?? null));
   }
 
   /** One call of an `ingest`: a throw is an INTERNAL answer, so every call settles the same way. */
@@ -317,11 +313,7 @@ export function createMessageFlow(opts: MessageFlowOptions) {
     batch.forEach((p) => p.reject(new IngestUnavailableError(lastError)));
   }
 
-  function reply(m: IngestMessage, r: DeviceReply | null | undefined): void {
-    if (r) opts.reply(m.deviceId, r.topic, r.payload);
-  }
-
-  function reject(deviceId: string, kind: RejectKind, detail: string): Promise<void> {
+  function reject(deviceId: string, kind: RejectKind, detail: string): Promise<DeviceReply | null> {
     return enqueue({ type: 'rejected', deviceId, kind, detail, receivedAt: opts.now() });
   }
 
@@ -329,9 +321,10 @@ export function createMessageFlow(opts: MessageFlowOptions) {
     stats,
     /**
      * A device published `payload` on `topic`. Resolves once the message is stored or counted as
-     * rejected (then it may be acknowledged); rejects if the backend could not take it.
+     * rejected (then it may be acknowledged), with the Alink reply to send the device after the
+     * PUBACK (null: none, e.g. `"sys": {"ack": 0}`); rejects if the backend could not take it.
      */
-    telemetry(deviceId: string, topic: string, payload: Buffer): Promise<void> {
+    telemetry(deviceId: string, topic: string, payload: Buffer): Promise<DeviceReply | null> {
       if (payload.length > maxPayload) return reject(deviceId, 'too-large', `payload of ${payload.length} bytes exceeds ${maxPayload}`);
       if (!limiter.take(deviceId)) return reject(deviceId, 'rate-limited', 'message rate above the device limit');
       return enqueue({ type: 'telemetry', deviceId, topic, payload: payload.toString('utf8'), receivedAt: opts.now() });

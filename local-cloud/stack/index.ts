@@ -150,7 +150,6 @@ export async function createStack(opts: StackOptions) {
     maxQueued: opts.maxQueued,
     ingest: (messages) => functionHost.invoke('ingest', { action: 'batch', messages }, { kind: 'service', name: 'broker' }) as Promise<Result<IngestResult>>,
     ...(inline ? { inline: { ...opts.inlineIngest, ingest: inline.ingest } } : {}),
-    reply: (deviceId, topic, payload) => broker?.sendToDevice(deviceId, topic, payload),
     onError: (e) => opts.log.warn(`message flow: ${(e as Error).message}`),
   });
 

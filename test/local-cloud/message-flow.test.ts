@@ -12,9 +12,8 @@ function setup(outcomes: Array<'ok' | 'fail'> = [], extra = {}) {
   const batches: IngestMessage[][] = [];
   const published: Array<[string, string]> = [];
   const sleeps: number[] = [];
-  const flow = createMessageFlow({
+  const created = createMessageFlow({
     now: () => 1_000,
-    reply: (_d, t, p) => published.push([t, p]),
     sleep: async (ms) => void sleeps.push(ms),
     ingest: async (messages): Promise<Result<IngestResult>> => {
       batches.push(messages);
@@ -26,6 +25,16 @@ function setup(outcomes: Array<'ok' | 'fail'> = [], extra = {}) {
     },
     ...extra,
   });
+  // The replies a telemetry promise resolves with, in the order they settle (the broker sends each
+  // after its message's PUBACK).
+  const flow: typeof created = {
+    ...created,
+    telemetry: (deviceId, topic, payload) =>
+      created.telemetry(deviceId, topic, payload).then((reply) => {
+        if (reply) published.push([reply.topic, reply.payload]);
+        return reply;
+      }),
+  };
   return { flow, batches, published, sleeps };
 }
 
@@ -68,13 +77,12 @@ describe('message flow', () => {
     expect(published).toEqual([]);
     expect(flow.stats.failedBatches).toBe(1);
     // The flow keeps working for later messages.
-    await expect(flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('{}'))).resolves.toBeUndefined();
+    await expect(flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('{}'))).resolves.toMatchObject({ code: 200 });
   });
 
   test('a thrown error from ingest is handled like a failed result', async () => {
     const flow = createMessageFlow({
       now: () => 0,
-      reply: () => undefined,
       sleep: async () => undefined,
       ingest: async () => Promise.reject(new Error('boom')),
     });
@@ -104,7 +112,6 @@ describe('message flow', () => {
     const stored: string[] = [];
     const flow = createMessageFlow({
       now: () => 1_000,
-      reply: () => undefined,
       maxQueued: 3,
       ingest: async (messages): Promise<Result<IngestResult>> => {
         await gate;
@@ -197,12 +204,11 @@ describe('message flow', () => {
       let clock = 0;
       const batches: number[] = [];
       const waits: number[] = [];
-      const acks: Array<Promise<void>> = [];
+      const acks: Array<Promise<unknown>> = [];
       let flow!: ReturnType<typeof createMessageFlow>;
       flow = createMessageFlow({
         now: () => 1_000,
         monotonic: () => clock,
-        reply: () => undefined,
         groupCommit,
         linger: async (ms) => {
           waits.push(ms);
