@@ -8,9 +8,9 @@
  * Printed for both servers: connect time and CONNACK p50/p99, PUBACK p50/p95/p99 over the measured
  * window, server CPU per message and in % of one core, the server's RSS every `--sample` s (default
  * 30) and its trend over the window after the first minute, readings taken = acknowledged = stored
- * (stack). `--stack-only` skips the bare broker (for finding where the stack stops), `--bare-only` the stack. Absolute
- * figures move with other load on the machine: compare the two servers. The last line is one JSON
- * object.
+ * (stack). `--stack-only` skips the bare broker (for finding where the stack stops), `--bare-only`
+ * the stack. Absolute figures move with other load on the machine: compare the two servers. The
+ * last line is one JSON object.
  */
 import { buildLogin, type DeviceCredentials } from '../core/alink';
 import { createFleet } from './fleet';
