@@ -8,7 +8,7 @@
  * so batches grow with load and stay small (low latency) when load is light. Under sustained load
  * (`groupCommit`, on by default) a small batch also waits briefly for company: when messages have
  * been arriving at `minRatePerS` or more, for as long as that rate needs to fill `targetBatch`, at
- * most `maxWaitMs`. Each commit (one fsync with `synchronous=FULL`), each hop to the worker and
+ * most until its oldest message has been queued `maxWaitMs`. Each commit (one fsync with `synchronous=FULL`), each hop to the worker and
  * back, and each wake-up of the worker is then shared by ~50 messages instead of ~2: measured with
  * `bench:ingest --steady` on a quiet machine, the stack's CPU per message at 1000 messages/s fell
  * from 3–4× to ~2× the bare broker's (docs/performance.md, "Ninth round": 64 messages / 40 ms cost
@@ -51,7 +51,8 @@ export interface MessageFlowOptions {
   /**
    * Adaptive wait before sending a small batch under load: while messages arrive at `minRatePerS`
    * or more (default 400 per second), a batch smaller than `targetBatch` (default 64) waits as long
-   * as that rate needs to fill it, at most `maxWaitMs` (default 40). `false`: never wait (each batch
+   * as that rate needs to fill it, at most until its oldest message has been queued `maxWaitMs`
+   * (default 40). `false`: never wait (each batch
    * holds what arrived during the previous commit). Default: on, with these defaults.
    */
   groupCommit?: { targetBatch?: number; maxWaitMs?: number; minRatePerS?: number } | false;
@@ -89,6 +90,8 @@ export interface MessageFlowOptions {
 
 interface Pending {
   message: IngestMessage;
+  /** When it was queued (the flow's monotonic clock, ms). */
+  since: number;
   /** With the message's reply to its device, if it has one. */
   resolve: (reply: DeviceReply | null) => void;
   reject: (e: Error) => void;
@@ -186,7 +189,7 @@ export function createMessageFlow(opts: MessageFlowOptions) {
       return Promise.reject(new FlowOverloadedError(`${urgent} messages are waiting to be stored`));
     }
     return new Promise<DeviceReply | null>((resolve, reject) => {
-      queue.push({ message, resolve, reject });
+      queue.push({ message, since: clock(), resolve, reject });
       if (message.type !== 'presence') {
         urgent++;
         arrivals++;
@@ -238,8 +241,7 @@ export function createMessageFlow(opts: MessageFlowOptions) {
     });
   }
 
-  function observeRate(): void {
-    const t = clock();
+  function observeRate(t: number): void {
     const span = t - markAt;
     if (span <= 0) return;
     const recent = arrivals / span;
@@ -248,11 +250,17 @@ export function createMessageFlow(opts: MessageFlowOptions) {
     markAt = t;
   }
 
-  /** How long to let a small batch fill: 0 below the rate threshold or once it is big enough. */
+  /**
+   * How long to let a small batch fill: 0 below the rate threshold or once it is big enough. The
+   * oldest message's time in the queue counts against `maxWaitMs`: where commits are slow (a large
+   * fleet, a busy disk) batches already grew while it waited, and a further wait would only add
+   * to its PUBACK latency.
+   */
   function lingerMs(): number {
-    observeRate();
+    const t = clock();
+    observeRate(t);
     if (!gc || queued() >= targetBatch || ratePerMs < minRatePerMs) return 0;
-    const wait = Math.min(maxWaitMs, (targetBatch - queued()) / ratePerMs);
+    const wait = Math.min(maxWaitMs - (t - queue[head]!.since), (targetBatch - queued()) / ratePerMs);
     // Timers are not finer than a millisecond: a shorter wait would cost a tick for nothing.
     return wait >= 1 ? wait : 0;
   }
