@@ -121,22 +121,33 @@ export function createBrokerHooks(deps: HookDeps) {
       }
       if (!topic || !INGESTED.has(topic.kind)) return done(null);
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      // The PUBACK is written only after `done`: acknowledged means stored. aedes writes it within
-      // `done` (QoS 1: handlers/publish `enqueuePublish`), into a socket mqtt-packet keeps corked
-      // until the next tick, so the reply written right after joins it: one write, PUBACK first.
-      deps.flow.telemetry(device.deviceId, packet.topic, payload).then(
-        (reply) => {
-          done(null);
-          if (reply) sendToDevice(device.deviceId, reply.topic, reply.payload);
-        },
-        (e: Error) => {
-          // Overloaded: no PUBACK and the connection closes; the device resends after its backoff.
-          if (e instanceof FlowOverloadedError) {
-            deps.log.once(`overloaded:${minute()}`, `storage is behind (${e.message}): publishes refused, devices resend (more this minute are only counted)`);
-          }
-          done(e);
-        },
-      );
+      // The PUBACK is written only after `done`: acknowledged means stored. For QoS 1 aedes writes
+      // it within `done` (handlers/publish `enqueuePublish`), into a socket mqtt-packet keeps
+      // corked until the next tick, so the reply written right after joins it: one write, PUBACK
+      // first. (Alink devices publish at QoS 0 or 1; a QoS 0 message has no PUBACK to wait for.)
+      deps.flow
+        .telemetry(device.deviceId, packet.topic, payload)
+        .then(
+          (reply) => {
+            done(null);
+            if (reply) sendToDevice(device.deviceId, reply.topic, reply.payload);
+          },
+          (e: Error) => {
+            // Overloaded: no PUBACK and the connection closes; the device resends after its backoff.
+            if (e instanceof FlowOverloadedError) {
+              deps.log.once(
+                `overloaded:${minute()}`,
+                `storage is behind (${e.message}): publishes refused, devices resend (more this minute are only counted)`,
+              );
+            }
+            done(e);
+          },
+        )
+        // A throw in aedes or in the reply's write must not become an unhandled rejection (which
+        // ends the process): the message is stored either way.
+        .catch((e: unknown) =>
+          deps.log.once(`ack-failed:${(e as Error)?.message}`, `acknowledging ${device.deviceId} failed: ${(e as Error)?.message ?? String(e)}`),
+        );
     },
 
     /**

@@ -144,7 +144,7 @@ export async function createBroker(opts: BrokerOptions) {
    * make on the way (forwarding policy, no-local) hold by construction — the topic is the device's
    * own downlink and the broker sends it. aedes' own path allocates two packets and takes two
    * immediates per message (docs/performance.md, "Eighth round"). A reply is sent right after
-   * aedes wrote its message's PUBACK (local-cloud/broker/hooks), into the socket mqtt-packet's
+   * aedes wrote its QoS 1 message's PUBACK (local-cloud/broker/hooks), into the socket mqtt-packet's
    * `writeToStream` keeps corked until the next tick: both leave in one write — over TCP and TLS
    * one system call per device message instead of two ("Fifth round"), the PUBACK first (a
    * WebSocket stream sends them as two frames). Nothing is deferred, so no immediate and no cork

@@ -8,13 +8,13 @@
  * so batches grow with load and stay small (low latency) when load is light. Under sustained load
  * (`groupCommit`, on by default) a small batch also waits briefly for company: when messages have
  * been arriving at `minRatePerS` or more, for as long as that rate needs to fill `targetBatch`, at
- * most until its oldest message has been queued `maxWaitMs`. Each commit (one fsync with `synchronous=FULL`), each hop to the worker and
- * back, and each wake-up of the worker is then shared by ~50 messages instead of ~2: measured with
- * `bench:ingest --steady` on a quiet machine, the stack's CPU per message at 1000 messages/s fell
- * from 3–4× to ~2× the bare broker's (docs/performance.md, "Ninth round": 64 messages / 40 ms cost
- * ~20 % less CPU than 32 / 20 for ~20 ms more PUBACK latency under that load),
- * while below the threshold (e.g. 1000 devices × 1/10 s) nothing ever waits, so latency there is
- * unchanged. A lone message never waits.
+ * most until its oldest entry has been queued `maxWaitMs`. Each commit (one fsync with
+ * `synchronous=FULL`), each hop to the worker and back, and each wake-up of the worker is then
+ * shared by ~45 messages instead of ~2: measured with `bench:ingest --steady` on a quiet machine,
+ * the stack's CPU per message at 1000 messages/s fell from 3–4× to ~2× the bare broker's
+ * (docs/performance.md, "Ninth round": 64 messages / 40 ms cost ~20 % less CPU than 32 / 20 for
+ * ~15 ms more PUBACK latency under that load), while below the threshold (e.g. 1000 devices ×
+ * 1/10 s) nothing ever waits, so latency there is unchanged. A lone message never waits.
  *
  * Under light load (`inline`) a small batch is stored on the calling thread, through a connection of
  * its own that never waits for a lock, instead of making two thread hops to the function worker:
@@ -51,9 +51,9 @@ export interface MessageFlowOptions {
   /**
    * Adaptive wait before sending a small batch under load: while messages arrive at `minRatePerS`
    * or more (default 400 per second), a batch smaller than `targetBatch` (default 64) waits as long
-   * as that rate needs to fill it, at most until its oldest message has been queued `maxWaitMs`
-   * (default 40). `false`: never wait (each batch
-   * holds what arrived during the previous commit). Default: on, with these defaults.
+   * as that rate needs to fill it, at most until its oldest entry has been queued `maxWaitMs`
+   * (default 40). `false`: never wait (each batch holds what arrived during the previous commit).
+   * Default: on, with these defaults.
    */
   groupCommit?: { targetBatch?: number; maxWaitMs?: number; minRatePerS?: number } | false;
   /** Waits of the group commit (injected so tests need no real timers). Default setTimeout. */
@@ -252,9 +252,9 @@ export function createMessageFlow(opts: MessageFlowOptions) {
 
   /**
    * How long to let a small batch fill: 0 below the rate threshold or once it is big enough. The
-   * oldest message's time in the queue counts against `maxWaitMs`: where commits are slow (a large
+   * oldest entry's time in the queue counts against `maxWaitMs`: where commits are slow (a large
    * fleet, a busy disk) batches already grew while it waited, and a further wait would only add
-   * to its PUBACK latency.
+   * to its PUBACK latency. (A presence entry that waited for company makes the batch go at once.)
    */
   function lingerMs(): number {
     const t = clock();

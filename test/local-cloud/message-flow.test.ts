@@ -279,6 +279,7 @@ describe('message flow', () => {
       const slow = loaded(45, (n) => n < 20 && slow.send(45));
       await slow.run();
       expect(slow.waits).toEqual([]);
+      expect(slow.flow().stats.messages).toBe(slow.acks.length);
       expect(t.flow().stats.messages).toBe(t.acks.length);
     });
 
@@ -334,7 +335,7 @@ describe('message flow', () => {
       };
     }
 
-    test('a small batch under light load is stored inline, not sent to the worker; its reply goes out once', async () => {
+    test('a small batch under light load is stored inline, not sent to the worker; it resolves with its reply', async () => {
       const t = withInline();
       t.advance(1000);
       await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('{"id":"1"}'));
@@ -344,7 +345,7 @@ describe('message flow', () => {
       expect(t.flow.stats).toMatchObject({ inlineBatches: 1, inlineFallbacks: 0, batches: 1, stored: 1 });
     });
 
-    test('a batch the inline path cannot store (error or exception) goes to the worker and is acknowledged once', async () => {
+    test('a batch the inline path cannot store (error or exception) goes to the worker and settles with the reply from the worker', async () => {
       for (const outcome of ['fail', 'throw'] as const) {
         const t = withInline([outcome]);
         t.advance(1000);
