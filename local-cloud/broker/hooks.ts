@@ -176,7 +176,7 @@ export function createBrokerHooks(deps: HookDeps) {
   return {
     hooks,
     stats,
-    /** Where NTP answers go (the broker's `sendToDevice`). */
+    /** Where NTP answers and replies to stored messages go (the broker's `sendToDevice`). */
     setSender(send: typeof sendToDevice): void {
       sendToDevice = send;
     },

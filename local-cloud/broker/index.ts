@@ -251,12 +251,6 @@ export async function createBroker(opts: BrokerOptions) {
       },
       /** True once `close` has begun. */
       isClosed: () => closing !== undefined || aedes.closed,
-      /**
-       * Sends a QoS 0 message to a device's own sessions that subscribed to a matching filter,
-       * without routing it through the broker: used for `post_reply`, which only the device
-       * itself may subscribe to (its topic tree is closed to everyone else).
-       */
-      sendToDevice,
       /** Closes the sessions of these users that hold subscriptions they may no longer have. */
       recheckUsers: (userIds: readonly string[]) => policy.recheckUsers(userIds, subscribedFilters),
       /** Stops accepting connections and closes every client. Safe to call twice. */

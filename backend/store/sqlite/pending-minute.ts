@@ -21,9 +21,7 @@
  * or one stored before migration 16).
  */
 import type { Db } from './database';
-import type { prepareRecompute } from './rollup-delta';
-
-const MINUTE = 60_000;
+import { MINUTE, type prepareRecompute } from './rollup-delta';
 
 /** A device's counters and pending minute while a batch is written. */
 export interface DeviceState {

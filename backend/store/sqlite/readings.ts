@@ -14,6 +14,7 @@ import {
   addValue,
   emptyDelta,
   isEmpty,
+  MINUTE,
   prepareAddDelta,
   prepareRecompute,
   type RollupDelta,
@@ -22,8 +23,7 @@ import {
   VITALS,
 } from './rollup-delta';
 
-const MINUTE = 60_000;
-const HOUR = 3_600_000;
+const HOUR = 60 * MINUTE;
 /** The rollup levels the bucket planner may read (readings_1h, readings_1m). */
 export const ROLLUP_UNITS_MS: readonly number[] = [HOUR, MINUTE];
 

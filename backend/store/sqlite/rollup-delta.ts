@@ -7,7 +7,8 @@
  */
 import type { Db } from './database';
 
-const MINUTE = 60_000;
+/** A minute in ms: the unit of `readings_1m` (and 60 of them, of `readings_1h`). */
+export const MINUTE = 60_000;
 
 /** A rollup row's columns (after its device and unit) computed from reading rows. */
 export const AGG_COLUMNS = `count(*) AS n,
