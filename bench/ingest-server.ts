@@ -66,7 +66,7 @@ async function stack(
     // BENCH_GROUP_COMMIT=off: without the message flow's adaptive wait for fuller batches (default
     // on); `<targetBatch>,<maxWaitMs>` (e.g. 32,20): with other bounds than the defaults.
     groupCommit: groupCommitFromEnv(process.env.BENCH_GROUP_COMMIT),
-    // BENCH_INLINE=off: every batch goes to the function worker (default: small batches under light load are stored on the broker thread).
+    // BENCH_INLINE=off: every batch goes to the function worker (default: batches are stored on the broker thread while it has time to spare).
     inlineIngest: process.env.BENCH_INLINE === 'off' ? false : undefined,
   });
   const devices: DeviceCredentials[] = [];

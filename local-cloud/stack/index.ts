@@ -70,11 +70,12 @@ export interface StackOptions {
    */
   functionsIn?: 'worker' | 'process';
   /**
-   * With functions in the worker: while load is light, small batches of device messages are stored
-   * on the broker thread through a connection of its own that never waits for the write lock
-   * (local-cloud/message-flow `inline`: at most `maxBatch` messages, default 8, while they arrive
-   * at under `maxRatePerS`, default 400 per second; a call slower than `slowMs`, default 20, rests
-   * the path for `restMs`, default 10 000). `false`: every batch goes to the worker. Default on.
+   * With functions in the worker: while the broker thread has time to spare, batches of device
+   * messages are stored on it through a connection of its own that never waits for the write lock
+   * (local-cloud/message-flow `inline`: at most `maxBatch` messages, default 128, while the
+   * thread's event-loop utilization is under `maxUtilization`, default 0.5, and the inline calls
+   * take under `maxShare` of its time, default 0.25; a call slower than `slowMs`, default 20, rests
+   * the path for `restMs`, default 2000). `false`: every batch goes to the worker. Default on.
    */
   inlineIngest?: Omit<NonNullable<MessageFlowOptions['inline']>, 'ingest'> | false;
   /** Seconds between alert checks (no data, offline, escalation: `alerts.check`); 0 = none. Default 60. */

@@ -4,7 +4,7 @@
  */
 import { err, ok, type Result } from '../../core';
 import type { IngestMessage, IngestResult } from '../../cloudfunctions/ingest/messages';
-import { createMessageFlow, FlowOverloadedError, IngestUnavailableError, type MessageFlowOptions } from '../../local-cloud/message-flow';
+import { createLoopUtilization, createMessageFlow, FlowOverloadedError, IngestUnavailableError, type MessageFlowOptions } from '../../local-cloud/message-flow';
 
 const TOPIC = '/sys/pk01/bed-01/thing/event/property/post';
 
@@ -301,20 +301,22 @@ describe('message flow', () => {
     });
   });
 
-  describe('inline path under light load', () => {
+  describe('inline path while the thread has time to spare', () => {
     /** The flow with an inline `ingest` that answers as `inlineOutcomes` say ('throw' throws). */
     function withInline(inlineOutcomes: Array<'ok' | 'fail' | 'throw'> = [], extra: Partial<MessageFlowOptions> = {}) {
       const inlined: IngestMessage[][] = [];
       let clock = 0;
       /** How long each inline call takes on the flow's clock. */
       let inlineMs = 0.5;
+      /** The thread's event-loop utilization the flow is told. */
+      let busy = 0.1;
       const t = setup([], {
         monotonic: () => clock,
         groupCommit: false,
         rateLimit: { perSecond: 1e6, burst: 1e6 },
         inline: {
           maxBatch: 2,
-          maxRatePerS: 400,
+          utilization: () => busy,
           ingest: async (messages: IngestMessage[]): Promise<Result<IngestResult>> => {
             inlined.push(messages);
             clock += inlineMs;
@@ -332,6 +334,8 @@ describe('message flow', () => {
         inlined,
         advance: (ms: number) => void (clock += ms),
         inlineTakes: (ms: number) => void (inlineMs = ms),
+        threadBusy: (u: number) => void (busy = u),
+        numbers: (batches: IngestMessage[][]) => batches.flat().map((m) => (m.type === 'telemetry' ? Number(m.payload) : -1)),
       };
     }
 
@@ -357,43 +361,68 @@ describe('message flow', () => {
       }
     });
 
-    test('batches larger than maxBatch, and batches while messages arrive at maxRatePerS or more, go to the worker; each message once', async () => {
+    test('batches larger than maxBatch, and batches while the thread is busy (maxUtilization 0.5), go to the worker; each message once', async () => {
       const t = withInline();
       t.advance(1000);
       // Three at once: larger than maxBatch (2).
       await Promise.all([1, 2, 3].map((i) => t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from(String(i)))));
       expect(t.batches.map((b) => b.length)).toEqual([3]);
-      // Then 300 messages 1 ms apart (1000 per second): once the rate average (over ~100 ms) passes
-      // maxRatePerS, each goes to the worker.
-      for (let i = 4; i < 304; i++) {
+      await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('4'));
+      t.threadBusy(0.5);
+      await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('5'));
+      t.threadBusy(0.49);
+      await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('6'));
+      expect(t.numbers(t.inlined)).toEqual([4, 6]);
+      expect(t.numbers(t.batches)).toEqual([1, 2, 3, 5]);
+      expect(t.flow.stats).toMatchObject({ inlineBatches: 2, inlineBusy: 1, batches: 4, stored: 6 });
+    });
+
+    test("inline calls take at most maxShare (0.25) of the thread's time: beyond it batches go to the worker, each message once", async () => {
+      const t = withInline();
+      t.advance(1000);
+      // 2000 messages, 1 ms apart plus the inline call's 0.5 ms: a third of the thread's time if all
+      // were inline, so some go to the worker, and the inline calls keep to about a quarter of it.
+      for (let i = 1; i <= 2000; i++) {
         t.advance(1);
         await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from(String(i)));
       }
-      const inlinedNumbers = t.inlined.flat().map((m) => (m.type === 'telemetry' ? Number(m.payload) : -1));
-      expect(inlinedNumbers.length).toBeGreaterThan(0);
-      expect(Math.max(...inlinedNumbers)).toBeLessThan(104);
-      // After a quiet spell the next lone message is stored inline again.
-      t.advance(1000);
-      await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('304'));
-      expect(t.inlined.at(-1)?.map((m) => (m.type === 'telemetry' ? m.payload : ''))).toEqual(['304']);
-      const order = [...t.batches, ...t.inlined].flat().map((m) => (m.type === 'telemetry' ? Number(m.payload) : -1));
-      expect(order.sort((a, b) => a - b)).toEqual(Array.from({ length: 304 }, (_, i) => i + 1));
+      const inlined = t.numbers(t.inlined);
+      const late = inlined.filter((n) => n > 1000).length;
+      const share = (late * 0.5) / (1000 + late * 0.5);
+      expect(share).toBeGreaterThan(0.22);
+      expect(share).toBeLessThan(0.28);
+      expect([...inlined, ...t.numbers(t.batches)].sort((a, b) => a - b)).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
+      // After a quiet spell the share has decayed: the next message is stored inline again.
+      t.advance(5000);
+      await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('2001'));
+      expect(t.numbers(t.inlined).at(-1)).toBe(2001);
     });
 
-    test('an inline call slower than slowMs (20) rests the inline path for restMs (10 s): batches go to the worker meanwhile', async () => {
+    test('an inline call slower than slowMs (20) rests the inline path for restMs (2 s): batches go to the worker meanwhile', async () => {
       const t = withInline();
       t.advance(1000);
       t.inlineTakes(30);
       await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('1'));
       expect(t.flow.stats).toMatchObject({ inlineBatches: 1, inlineSlow: 1 });
       t.inlineTakes(0.5);
-      t.advance(5000);
+      t.advance(1000);
       await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('2'));
       expect(t.batches).toHaveLength(1);
-      t.advance(5100);
+      t.advance(1100);
       await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('3'));
       expect(t.inlined).toHaveLength(2);
       expect(t.flow.stats).toMatchObject({ inlineBatches: 2, inlineSlow: 1, stored: 3 });
     });
+  });
+
+  test('createLoopUtilization: near 1 after the thread was kept busy, near 0 after it waited', async () => {
+    const utilization = createLoopUtilization(200);
+    const until = performance.now() + 300;
+    while (performance.now() < until) {
+      // busy: the event loop does not get to wait for I/O
+    }
+    expect(utilization()).toBeGreaterThan(0.8);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(utilization()).toBeLessThan(0.2);
   });
 });
