@@ -20,14 +20,13 @@
  * connection of its own that never waits for a lock, instead of making two thread hops to the
  * function worker. At 1000 devices × 1/10 s each message is its own batch, and the hops (a wake-up
  * of another thread each way, ~0.1 ms typical but several ms when both cores are busy) were half of
- * its PUBACK time's tail (docs/performance.md, "Seventh round"); at 1000 × 1/s the hops, the
- * worker's wake-ups and the copies of each batch were ~10 % of the stack's CPU ("Tenth round").
- * The broker thread stays free for the broker: a batch goes to the worker when the thread is busy
- * (its event-loop utilization at `maxUtilization` or more, e.g. 10 000 devices × 1/s, where the
- * worker's core adds throughput), when the inline calls already take `maxShare` of its time (a
- * slow disk's fsyncs would stall it), when it is larger than `maxBatch`, and for `restMs` after a
- * call slower than `slowMs`. A batch the inline path cannot store at once (the worker holds the
- * write lock) goes to the worker. Batches still go one at a time, so messages are stored in
+ * its PUBACK time's tail (docs/performance.md, "Seventh round"); at 1000 × 1/s storing on the
+ * broker thread instead of the worker cost 11–23 % less CPU per message ("Tenth round"). The
+ * broker thread stays free for the broker (./inline-gate): a batch goes to the worker when the
+ * thread is busy with its own work (where the worker's core adds throughput), when the inline
+ * calls already take a quarter of its time (a slow disk's fsyncs would stall it), when it is
+ * larger than 128, and for a while after a slow call. A batch the inline path cannot store (the
+ * worker holds the write lock) goes to the worker. Batches still go one at a time, so messages are stored in
  * arrival order either way.
  *
  * Presence events (a device came or went) acknowledge nothing, so while the queue holds nothing
@@ -35,11 +34,13 @@
  * a few commits instead of one commit (and one fsync) for every few devices. Any other message
  * ends the wait at once.
  */
-import { performance } from 'node:perf_hooks';
 import type { Result } from '../../core';
 import type { RejectKind } from '../../core/alink';
 import type { DeviceReply, IngestMessage, IngestResult } from '../../cloudfunctions/ingest/messages';
 import { createRateLimiter, DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limiter';
+import { createInlineGate, type InlineGateOptions } from './inline-gate';
+
+export { createLoopUtilization } from './inline-gate';
 
 export interface MessageFlowOptions {
   /** Calls the `ingest` function with one batch. */
@@ -82,25 +83,12 @@ export interface MessageFlowOptions {
    */
   maxQueued?: number;
   /**
-   * Stores batches on the calling thread while it has time to spare: a batch of at most `maxBatch`
-   * messages (default 128) goes to `ingest` here while the thread's event-loop utilization
-   * (`utilization`) is under `maxUtilization` (default 0.5) and the inline calls' share of its time
-   * (averaged over ~1 s) is under `maxShare` (default 0.25); if that call fails, the batch goes to
-   * the options' `ingest` as usual. An inline call that took longer than `slowMs` (default 20: a
-   * slow disk's fsync, a backstop checkpoint) stalled the thread that long, so the inline path then
-   * rests for `restMs` (default 2000). `utilization` returns the thread's recent busy fraction,
-   * 0–1 (default `createLoopUtilization()`: Node's event-loop utilization over ~1 s). Default: none
-   * (every batch goes to the options' `ingest`).
+   * Stores batches on the calling thread while it has time to spare (./inline-gate: batches of up
+   * to 128, the thread's own utilization under 0.5, the inline calls under a quarter of its time,
+   * a rest of 2 s after a call slower than 20 ms); a batch that fails there goes to the options'
+   * `ingest` as usual. Default: none (every batch goes to the options' `ingest`).
    */
-  inline?: {
-    ingest: MessageFlowOptions['ingest'];
-    maxBatch?: number;
-    maxUtilization?: number;
-    maxShare?: number;
-    slowMs?: number;
-    restMs?: number;
-    utilization?: () => number;
-  };
+  inline?: InlineGateOptions & { ingest: MessageFlowOptions['ingest'] };
   /** Monotonic clock in ms with sub-millisecond resolution, for arrival rates. Default performance.now. */
   monotonic?: () => number;
   onError?: (error: unknown) => void;
@@ -138,27 +126,6 @@ export interface FlowStats {
 
 /** The span over which the arrival rate is averaged, ms. */
 const RATE_WINDOW_MS = 100;
-/** The span over which the inline calls' share of the thread's time is averaged, ms. */
-const SHARE_WINDOW_MS = 1000;
-
-/**
- * The calling thread's event-loop utilization (the share of time it was not waiting for I/O:
- * https://nodejs.org/api/perf_hooks.html#performanceeventlooputilizationutilization1-utilization2),
- * averaged over about `windowMs`: each reading folds in the span since the previous one.
- */
-export function createLoopUtilization(windowMs = 1000): () => number {
-  let last = performance.eventLoopUtilization();
-  let value = 0;
-  return () => {
-    const now = performance.eventLoopUtilization();
-    const span = performance.eventLoopUtilization(now, last);
-    last = now;
-    const ms = span.idle + span.active;
-    if (ms > 0) value += (span.utilization - value) * Math.min(1, ms / windowMs);
-    return value;
-  };
-}
-
 export class IngestUnavailableError extends Error {
   readonly code = 'INGEST_UNAVAILABLE';
 }
@@ -195,23 +162,7 @@ export function createMessageFlow(opts: MessageFlowOptions) {
   const linger = opts.linger ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const clock = opts.monotonic ?? (() => performance.now());
   const presenceDelayMs = opts.presenceDelayMs ?? 250;
-  const inlineMaxBatch = opts.inline?.maxBatch ?? 128;
-  const inlineMaxUtilization = opts.inline?.maxUtilization ?? 0.5;
-  const inlineMaxShare = opts.inline?.maxShare ?? 0.25;
-  const inlineSlowMs = opts.inline?.slowMs ?? 20;
-  const inlineRestMs = opts.inline?.restMs ?? 2000;
-  const utilization = opts.inline ? (opts.inline.utilization ?? createLoopUtilization()) : () => 0;
-  /** The inline path is not used before this time (monotonic ms), after a slow call. */
-  let inlineFrom = Number.NEGATIVE_INFINITY;
-  // Time spent in inline calls, decaying with SHARE_WINDOW_MS: busy / SHARE_WINDOW_MS is their
-  // recent share of the thread's time.
-  let inlineBusyMs = 0;
-  let inlineBusyAt = clock();
-  const inlineShare = (t: number) => {
-    inlineBusyMs *= Math.exp(-(t - inlineBusyAt) / SHARE_WINDOW_MS);
-    inlineBusyAt = t;
-    return inlineBusyMs / SHARE_WINDOW_MS;
-  };
+  const gate = opts.inline ? createInlineGate(opts.inline, clock) : undefined;
   const setTimer =
     opts.setTimer ??
     ((fn: () => void, ms: number) => {
@@ -338,21 +289,13 @@ export function createMessageFlow(opts: MessageFlowOptions) {
 
   /** Tries the inline path while the thread has time to spare; true if it stored the batch. */
   async function storedInline(batch: Pending[], messages: IngestMessage[]): Promise<boolean> {
-    if (!opts.inline || batch.length > inlineMaxBatch) return false;
+    if (!opts.inline || !gate) return false;
+    const verdict = gate.check(batch.length);
+    if (verdict === 'busy') stats.inlineBusy++;
+    if (verdict !== 'inline') return false;
     const started = clock();
-    if (started < inlineFrom) return false;
-    if (inlineShare(started) >= inlineMaxShare || utilization() >= inlineMaxUtilization) {
-      stats.inlineBusy++;
-      return false;
-    }
     const result = await call(opts.inline.ingest, messages);
-    const ended = clock();
-    inlineShare(ended);
-    inlineBusyMs += ended - started;
-    if (ended - started > inlineSlowMs) {
-      stats.inlineSlow++;
-      inlineFrom = ended + inlineRestMs;
-    }
+    if (gate.record(started, clock())) stats.inlineSlow++;
     if (!result.ok) {
       // Usually the write lock was taken (SQLITE_BUSY): the worker waits for it instead. The inline
       // call stores a batch whole or not at all (local-cloud/stack/inline-ingest), and storage is

@@ -1,6 +1,6 @@
 /**
- * The broker thread's own `ingest` (local-cloud/message-flow `inline`): small batches under light
- * load are stored here instead of making two thread hops to the function worker
+ * The broker thread's own `ingest` (local-cloud/message-flow `inline`): while the broker thread has
+ * time to spare, batches are stored here instead of making two thread hops to the function worker
  * (docs/performance.md, "Seventh round").
  *
  * A connection of its own with `busy_timeout = 0`, and the whole batch inside one
@@ -43,6 +43,11 @@ export function createInlineIngest(opts: InlineIngestOptions): InlineIngest {
     autoCheckpointFrames: DEFAULT_BACKSTOP_FRAMES,
   });
   const { db } = store;
+  // Savepoint journals in memory, not in a temporary file: inside the one outer transaction every
+  // page a savepoint changes is journalled, two writes per page to a file otherwise
+  // (https://sqlite.org/tempfiles.html §2.6, https://sqlite.org/pragma.html#pragma_temp_store).
+  // This connection runs no VACUUM or large queries, so what it keeps in memory is one batch's pages.
+  db.pragma('temp_store = MEMORY');
   const functions = createInlineRunner(buildLocalFunctions({ ...opts.deps, store }));
   const rollback = () => {
     // Some errors (a full disk, I/O) end the transaction by themselves.

@@ -1,7 +1,7 @@
 /**
  * Group commit keeps "acknowledged means committed" (docs/performance.md): many devices publish
  * at once through the real broker, message flow, ingest (in its worker thread, or on the broker
- * thread for small batches: test/e2e/inline-ingest) and SQLite with FULL
+ * thread while it has time to spare: test/e2e/inline-ingest) and SQLite with FULL
  * sync, so batches grow and wait for each other; at the moment each PUBACK arrives, its reading
  * must already be readable from the database file, and in the end nothing acknowledged is missing.
  */

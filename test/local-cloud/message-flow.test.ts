@@ -339,7 +339,7 @@ describe('message flow', () => {
       };
     }
 
-    test('a small batch under light load is stored inline, not sent to the worker; it resolves with its reply', async () => {
+    test('a batch is stored inline while the thread has time to spare, not sent to the worker; it resolves with its reply', async () => {
       const t = withInline();
       t.advance(1000);
       await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('{"id":"1"}'));
@@ -361,20 +361,37 @@ describe('message flow', () => {
       }
     });
 
-    test('batches larger than maxBatch, and batches while the thread is busy (maxUtilization 0.5), go to the worker; each message once', async () => {
+    test("batches larger than maxBatch, and batches while the thread's own work is at maxUtilization (0.5), go to the worker; each message once", async () => {
       const t = withInline();
       t.advance(1000);
       // Three at once: larger than maxBatch (2).
       await Promise.all([1, 2, 3].map((i) => t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from(String(i)))));
       expect(t.batches.map((b) => b.length)).toEqual([3]);
       await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('4'));
-      t.threadBusy(0.5);
+      t.threadBusy(0.51);
       await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('5'));
-      t.threadBusy(0.49);
+      // Utilization counts the inline calls too; what they add is not the thread's own work.
+      t.advance(10);
+      t.threadBusy(0.5 + 0.4 * (0.5 / 1000));
       await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('6'));
       expect(t.numbers(t.inlined)).toEqual([4, 6]);
       expect(t.numbers(t.batches)).toEqual([1, 2, 3, 5]);
       expect(t.flow.stats).toMatchObject({ inlineBatches: 2, inlineBusy: 1, batches: 4, stored: 6 });
+    });
+
+    test('a utilization reading that throws counts as busy: the batch goes to the worker and settles', async () => {
+      const broken = setup([], {
+        monotonic: () => 0,
+        inline: {
+          ingest: async () => err('INTERNAL', 'must not be called'),
+          utilization: () => {
+            throw new Error('no counters');
+          },
+        },
+      });
+      await expect(broken.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('1'))).resolves.toMatchObject({ code: 200 });
+      expect(broken.batches).toHaveLength(1);
+      expect(broken.flow.stats).toMatchObject({ inlineBusy: 1, inlineBatches: 0, stored: 1 });
     });
 
     test("inline calls take at most maxShare (0.25) of the thread's time: beyond it batches go to the worker, each message once", async () => {
@@ -415,14 +432,29 @@ describe('message flow', () => {
     });
   });
 
-  test('createLoopUtilization: near 1 after the thread was kept busy, near 0 after it waited', async () => {
-    const utilization = createLoopUtilization(200);
-    const until = performance.now() + 300;
+  test('createLoopUtilization: each span since the last reading moves the average by its share of the window', () => {
+    const readings = [
+      { idle: 0, active: 0 },
+      { idle: 0, active: 1000 }, // a whole window busy
+      { idle: 100, active: 1000 }, // 100 ms idle: a tenth of the window
+      { idle: 100, active: 1000 }, // nothing elapsed: unchanged
+      { idle: 50, active: 900 }, // counters went backwards (not a real reading): unchanged
+      { idle: 600, active: 1500 }, // 500 ms idle, 500 active: half a window at 0.5
+    ];
+    const utilization = createLoopUtilization(1000, () => readings.shift()!);
+    expect(utilization()).toBe(1);
+    expect(utilization()).toBeCloseTo(0.9, 10);
+    expect(utilization()).toBeCloseTo(0.9, 10);
+    expect(utilization()).toBeCloseTo(0.9, 10);
+    expect(utilization()).toBeCloseTo(0.9 + (0.5 - 0.9) * 1, 10);
+  });
+
+  test('createLoopUtilization reads the real event loop: a busy spell shows', () => {
+    const utilization = createLoopUtilization(50);
+    const until = performance.now() + 100;
     while (performance.now() < until) {
       // busy: the event loop does not get to wait for I/O
     }
-    expect(utilization()).toBeGreaterThan(0.8);
-    await new Promise((r) => setTimeout(r, 400));
-    expect(utilization()).toBeLessThan(0.2);
+    expect(utilization()).toBeGreaterThan(0.5);
   });
 });

@@ -48,11 +48,6 @@ export function openDatabase(opts: OpenOptions & { keys: SecretKeys }): Db {
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   db.pragma('foreign_keys = ON');
-  // Statement and savepoint journals in memory, not in temporary files: a batch stored inside one
-  // outer transaction (local-cloud/stack/inline-ingest) journals every page its savepoints change,
-  // two writes per page to a temporary file otherwise (https://sqlite.org/tempfiles.html §2.5–2.6,
-  // https://sqlite.org/pragma.html#pragma_temp_store). They hold at most one transaction's pages.
-  db.pragma('temp_store = MEMORY');
   // Another connection (the other thread, the CLI) may hold the write lock briefly; wait instead of failing.
   db.pragma(`busy_timeout = ${Math.max(0, Math.round(opts.busyTimeoutMs ?? 5000))}`);
   if (opts.autoCheckpointFrames !== undefined) db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.round(opts.autoCheckpointFrames))}`);
