@@ -26,8 +26,8 @@
  * thread is busy with its own work (where the worker's core adds throughput), when the inline
  * calls already take a quarter of its time (a slow disk's fsyncs would stall it), when it is
  * larger than 128, and for a while after a slow call. A batch the inline path cannot store (the
- * worker holds the write lock) goes to the worker. Batches still go one at a time, so messages are stored in
- * arrival order either way.
+ * worker holds the write lock) goes to the worker. Batches still go one at a time, so messages are
+ * stored in arrival order either way.
  *
  * Presence events (a device came or went) acknowledge nothing, so while the queue holds nothing
  * else they wait up to `presenceDelayMs` for company: a connect storm's presence is then written in
@@ -126,6 +126,7 @@ export interface FlowStats {
 
 /** The span over which the arrival rate is averaged, ms. */
 const RATE_WINDOW_MS = 100;
+
 export class IngestUnavailableError extends Error {
   readonly code = 'INGEST_UNAVAILABLE';
 }

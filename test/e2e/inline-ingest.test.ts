@@ -1,7 +1,7 @@
 /**
  * While the broker thread has time to spare, batches are stored on it (local-cloud/message-flow
- * `inline`) through a connection that never waits for the write lock. Real broker, real MQTT device, the
- * function worker and SQLite with FULL sync in a temp folder; a second SQLite connection in this
+ * `inline`) through a connection that never waits for the write lock. Real broker, real MQTT
+ * device, the function worker and SQLite with FULL sync in a temp folder; a second SQLite connection in this
  * test holds the write lock to show that the broker thread does not stall on it and that nothing
  * is lost: the batch goes to the worker, which waits for the lock.
  */
