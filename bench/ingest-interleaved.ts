@@ -12,7 +12,7 @@
  * with like; the figure reported is the median of the pairs. Nothing else changes: same fleets, same
  * messages, same stack; sent = acknowledged = stored is checked when the stack has stopped.
  */
-import { median, percentile, round } from './lib';
+import { groupCommitLabel, median, percentile, round } from './lib';
 import { type Fleet, measureSlice, openFleet, type SteadyOptions } from './ingest-steady';
 
 type Slice = Awaited<ReturnType<typeof measureSlice>>;
@@ -102,7 +102,7 @@ export async function benchInterleaved(o: SteadyOptions): Promise<void> {
       pooled_bare_slow_puback_p99_ms: round(slowPooled.bare.p99, 1),
       pooled_stack_slow_puback_p99_ms: round(slowPooled.stack.p99, 1),
       pooled_slow_p99_ratio: round(slowPooled.stack.p99 / slowPooled.bare.p99, 2),
-      group_commit: process.env.BENCH_GROUP_COMMIT || 'adaptive',
+      group_commit: groupCommitLabel(),
       readings_lost: lost,
     }),
   );

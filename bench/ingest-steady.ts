@@ -18,7 +18,7 @@
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { buildLogin, buildRequest, type DeviceCredentials, topics } from '../core/alink';
-import { median, numberFlag, percentile, round, sleep } from './lib';
+import { groupCommitLabel, median, numberFlag, percentile, round, sleep } from './lib';
 import { type BenchServer, startServer } from './server';
 
 export interface SteadyOptions {
@@ -246,7 +246,7 @@ export async function benchSteady(o: SteadyOptions): Promise<void> {
       slow_p99_ratio_per_round: p99Ratios.map((r) => round(r, 2)),
       stack_slow_cpu_us_per_msg: med(slow, (r) => r.cpuUsPerMsg, 'stack'),
       stack_fast_msgs_per_batch: med(fast, (r) => r.perBatch ?? 0, 'stack'),
-      group_commit: process.env.BENCH_GROUP_COMMIT || 'adaptive',
+      group_commit: groupCommitLabel(),
       bare_slow_cpu_us_per_msg: med(slow, (r) => r.cpuUsPerMsg, 'bare'),
       readings_lost: lost,
     }),

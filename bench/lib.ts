@@ -39,4 +39,7 @@ export function numberFlag(argv: string[], name: string, fallback: number): numb
   return v;
 }
 
+/** How the stack's group commit was set for a run (`BENCH_GROUP_COMMIT`, bench/ingest-server), for the JSON line. */
+export const groupCommitLabel = () => process.env.BENCH_GROUP_COMMIT || 'adaptive';
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -163,7 +163,7 @@ export function createMessageFlow(opts: MessageFlowOptions) {
   const linger = opts.linger ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const clock = opts.monotonic ?? (() => performance.now());
   const presenceDelayMs = opts.presenceDelayMs ?? 250;
-  const gate = opts.inline ? createInlineGate(opts.inline, clock) : undefined;
+  const inline = opts.inline ? { ingest: opts.inline.ingest, gate: createInlineGate(opts.inline, clock) } : undefined;
   const setTimer =
     opts.setTimer ??
     ((fn: () => void, ms: number) => {
@@ -290,13 +290,13 @@ export function createMessageFlow(opts: MessageFlowOptions) {
 
   /** Tries the inline path while the thread has time to spare; true if it stored the batch. */
   async function storedInline(batch: Pending[], messages: IngestMessage[]): Promise<boolean> {
-    if (!opts.inline || !gate) return false;
-    const verdict = gate.check(batch.length);
+    if (!inline) return false;
+    const verdict = inline.gate.check(batch.length);
     if (verdict === 'busy') stats.inlineBusy++;
     if (verdict !== 'inline') return false;
     const started = clock();
-    const result = await call(opts.inline.ingest, messages);
-    if (gate.record(started, clock())) stats.inlineSlow++;
+    const result = await call(inline.ingest, messages);
+    if (inline.gate.record(started, clock())) stats.inlineSlow++;
     if (!result.ok) {
       // Usually the write lock was taken (SQLITE_BUSY): the worker waits for it instead. The inline
       // call stores a batch whole or not at all (local-cloud/stack/inline-ingest), and storage is

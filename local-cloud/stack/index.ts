@@ -72,10 +72,8 @@ export interface StackOptions {
   /**
    * With functions in the worker: while the broker thread has time to spare, batches of device
    * messages are stored on it through a connection of its own that never waits for the write lock
-   * (local-cloud/message-flow `inline`: at most `maxBatch` messages, default 128, while the
-   * thread's event-loop utilization is under `maxUtilization`, default 0.5, and the inline calls
-   * take under `maxShare` of its time, default 0.25; a call slower than `slowMs`, default 20, rests
-   * the path for `restMs`, default 2000). `false`: every batch goes to the worker. Default on.
+   * (local-cloud/message-flow `inline`; its options and their defaults: `InlineGateOptions` in
+   * local-cloud/message-flow/inline-gate.ts). `false`: every batch goes to the worker. Default on.
    */
   inlineIngest?: Omit<NonNullable<MessageFlowOptions['inline']>, 'ingest'> | false;
   /** Seconds between alert checks (no data, offline, escalation: `alerts.check`); 0 = none. Default 60. */

@@ -8,6 +8,9 @@ import { createLoopUtilization, createMessageFlow, FlowOverloadedError, IngestUn
 
 const TOPIC = '/sys/pk01/bed-01/thing/event/property/post';
 
+/** The numbers the telemetry payloads of these batches carry, in order (-1 for other messages). */
+const numbers = (batches: IngestMessage[][]) => batches.flat().map((m) => (m.type === 'telemetry' ? Number(m.payload) : -1));
+
 function setup(outcomes: Array<'ok' | 'fail'> = [], extra = {}) {
   const batches: IngestMessage[][] = [];
   const published: Array<[string, string]> = [];
@@ -58,7 +61,7 @@ describe('message flow', () => {
     const { flow, batches } = setup([], { maxBatch: 100, rateLimit: { perSecond: 1e6, burst: 1e6 } });
     await Promise.all(Array.from({ length: 5000 }, (_, i) => flow.telemetry(`pk01/bed-${i % 50}`, TOPIC, Buffer.from(String(i)))));
     expect(batches.map((b) => b.length)).toEqual(Array(50).fill(100));
-    expect(batches.flat().map((m) => (m.type === 'telemetry' ? Number(m.payload) : -1))).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+    expect(numbers(batches)).toEqual(Array.from({ length: 5000 }, (_, i) => i));
   });
 
   test('retries a failed batch with backoff and then succeeds', async () => {
@@ -335,7 +338,6 @@ describe('message flow', () => {
         advance: (ms: number) => void (clock += ms),
         inlineTakes: (ms: number) => void (inlineMs = ms),
         threadBusy: (u: number) => void (busy = u),
-        numbers: (batches: IngestMessage[][]) => batches.flat().map((m) => (m.type === 'telemetry' ? Number(m.payload) : -1)),
       };
     }
 
@@ -374,8 +376,8 @@ describe('message flow', () => {
       t.advance(10);
       t.threadBusy(0.5 + 0.4 * (0.5 / 1000));
       await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('6'));
-      expect(t.numbers(t.inlined)).toEqual([4, 6]);
-      expect(t.numbers(t.batches)).toEqual([1, 2, 3, 5]);
+      expect(numbers(t.inlined)).toEqual([4, 6]);
+      expect(numbers(t.batches)).toEqual([1, 2, 3, 5]);
       expect(t.flow.stats).toMatchObject({ inlineBatches: 2, inlineBusy: 1, batches: 4, stored: 6 });
     });
 
@@ -403,16 +405,16 @@ describe('message flow', () => {
         t.advance(1);
         await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from(String(i)));
       }
-      const inlined = t.numbers(t.inlined);
+      const inlined = numbers(t.inlined);
       const late = inlined.filter((n) => n > 1000).length;
       const share = (late * 0.5) / (1000 + late * 0.5);
       expect(share).toBeGreaterThan(0.22);
       expect(share).toBeLessThan(0.28);
-      expect([...inlined, ...t.numbers(t.batches)].sort((a, b) => a - b)).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
+      expect([...inlined, ...numbers(t.batches)].sort((a, b) => a - b)).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
       // After a quiet spell the share has decayed: the next message is stored inline again.
       t.advance(5000);
       await t.flow.telemetry('pk01/bed-01', TOPIC, Buffer.from('2001'));
-      expect(t.numbers(t.inlined).at(-1)).toBe(2001);
+      expect(numbers(t.inlined).at(-1)).toBe(2001);
     });
 
     test('an inline call slower than slowMs (20) rests the inline path for restMs (2 s): batches go to the worker meanwhile', async () => {
